@@ -1,0 +1,12 @@
+"""Check modules: each judges one audit's store and yields findings; none touches the network.
+
+A check module provides
+    SECTION   its name in the site profile (`[checks.<SECTION>]`)
+    DEFAULTS  its settings with their default values (thresholds are data, never literals)
+    run(view: AuditView, rules: dict, as_of: date) -> Iterable[Finding]
+and is listed once in REGISTRY. `as_of` is the only clock a check sees.
+"""
+
+from types import ModuleType
+
+REGISTRY: list[ModuleType] = []

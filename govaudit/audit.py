@@ -1,0 +1,90 @@
+"""The run of one audit: crawl into the store, run every registered check, write the outputs.
+
+This is the roof: it wires crawler → store → checks → reports and knows no detail of any of them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import checks
+from govaudit.core.config import AuditConfig, check_rules
+from govaudit.core.model import SEVERITIES, Finding
+from govaudit.core.store import Store
+
+# Exit statuses that cron and systemd units can rely on.
+EXIT_OK = 0
+EXIT_USAGE = 2
+EXIT_UNREACHABLE = 3  # the crawl could not fetch a single start URL
+
+
+@dataclass(frozen=True)
+class AuditResult:
+    audit_id: int
+    findings: list[Finding]
+    counters: dict[str, Any]
+    outputs: list[Path]
+    reachable: bool
+
+
+def validated_rules(config: AuditConfig) -> dict[str, dict[str, Any]]:
+    """Every registered check's settings, validated before the crawl starts (fail early)."""
+    rules = {}
+    for module in checks.REGISTRY:
+        section = check_rules(config, module.SECTION, module.DEFAULTS)
+        if "wordlists" in section:  # --wordlist flags and profile lists, already resolved
+            section["wordlists"] = list(config.wordlists)
+        rules[module.SECTION] = section
+    return rules
+
+
+def run_checks(
+    store: Store, audit_id: int, rules: dict[str, dict[str, Any]], as_of
+) -> list[Finding]:
+    view = store.view(audit_id)
+    findings: list[Finding] = []
+    for module in checks.REGISTRY:
+        findings.extend(module.run(view, rules[module.SECTION], as_of))
+    order = {s: i for i, s in enumerate(SEVERITIES)}
+    findings.sort(key=lambda f: (order[f.severity], f.check, f.page_url, f.id))
+    return findings
+
+
+def write_findings_json(findings: list[Finding], path: Path) -> Path:
+    payload = [f.to_json() for f in findings]
+    path.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return path
+
+
+def run_audit(
+    config: AuditConfig,
+    out_dir: Path,
+    db_path: Path,
+    progress: Callable[[dict[str, Any]], None] | None = None,
+) -> AuditResult:
+    """Crawl, check and report one site; raises ConfigError before any work on a bad profile."""
+    from crawler.run import crawl  # imported late: Scrapy is heavy and the roof may only validate
+
+    rules = validated_rules(config)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    store = Store(db_path)
+    audit_id = store.start_audit(
+        config.site_name, config.start_urls[0], config.as_of, config.as_dict()
+    )
+    try:
+        counters = crawl(config, store, audit_id, progress=progress)
+    except BaseException:
+        store.finish_audit(audit_id, "interrupted", {})
+        raise
+    findings = run_checks(store, audit_id, rules, config.as_of)
+    store.save_findings(audit_id, findings)
+    outputs = [write_findings_json(findings, out_dir / "findings.json")]
+    counters["findings"] = len(findings)
+    reachable = counters.get("start_urls_ok", 1) > 0
+    store.finish_audit(audit_id, "finished" if reachable else "failed", counters)
+    store.close()
+    return AuditResult(audit_id, findings, counters, outputs, reachable)

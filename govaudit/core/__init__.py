@@ -1,0 +1,1 @@
+"""The floor every room stands on: records (model), the SQLite store, and the site profile."""

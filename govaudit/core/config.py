@@ -1,0 +1,247 @@
+"""The site profile (TOML) and CLI flags, validated once into a frozen `AuditConfig`.
+
+Every mistake raises `ConfigError` with one line naming the key; the CLI prints it and exits 2.
+Check sections (`[checks.<name>]`) are validated against the defaults each check declares, so a
+check owns its settings and adding one needs no edit here (see `check_rules`).
+
+    [site]    name, start_urls, allowed_hosts
+    [crawl]   max_pages, max_depth, concurrency, download_delay, timeout, retries, user_agent,
+              obey_robots, include, exclude, max_resource_bytes
+    [checks.<name>]   per check, e.g. [checks.stale_column] thresholds, columns
+    [report]  departments, deadline_days
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+# China has kept UTC+8 without daylight saving since 1991, so a fixed offset is exact.
+CHINA_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
+
+DEFAULT_USER_AGENT = "govaudit/0.1 (+https://github.com/govaudit/govaudit; site self-audit)"
+
+
+class ConfigError(Exception):
+    """A user mistake in the profile or the flags; its message is the one line the user sees."""
+
+
+def today_in_china() -> date:
+    return datetime.now(CHINA_TZ).date()
+
+
+@dataclass(frozen=True)
+class AuditConfig:
+    site_name: str
+    start_urls: tuple[str, ...]
+    allowed_hosts: tuple[str, ...]
+    as_of: date
+    # Polite defaults: audits run against production sites of small bureaus.
+    max_pages: int = 20000
+    max_depth: int = 20
+    concurrency: int = 2  # parallel requests per host
+    download_delay: float = 0.25
+    timeout: float = 20.0
+    retries: int = 2
+    user_agent: str = DEFAULT_USER_AGENT
+    obey_robots: bool = True
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    max_resource_bytes: int = 20 * 1024 * 1024
+    wordlists: tuple[str, ...] = ()
+    checks: dict[str, dict[str, Any]] = field(default_factory=dict)
+    report: dict[str, Any] = field(default_factory=dict)
+
+    def with_overrides(self, **changes: Any) -> AuditConfig:
+        return validate(replace(self, **{k: v for k, v in changes.items() if v is not None}))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+
+_CRAWL_KEYS = {
+    "max_pages": int,
+    "max_depth": int,
+    "concurrency": int,
+    "download_delay": float,
+    "timeout": float,
+    "retries": int,
+    "user_agent": str,
+    "obey_robots": bool,
+    "include": list,
+    "exclude": list,
+    "max_resource_bytes": int,
+}
+_SECTIONS = {"site", "crawl", "checks", "report"}
+
+
+def load_config(
+    path: str | Path | None,
+    start_url: str | None = None,
+    as_of: date | None = None,
+    wordlists: tuple[str, ...] = (),
+    **crawl_overrides: Any,
+) -> AuditConfig:
+    """Read the profile (if any), apply CLI flags on top, and validate the result."""
+    raw = _read_toml(Path(path)) if path else {}
+    unknown = set(raw) - _SECTIONS
+    if unknown:
+        raise ConfigError(
+            f"unknown section [{sorted(unknown)[0]}] (known: {', '.join(sorted(_SECTIONS))})"
+        )
+    site = _table(raw, "site")
+    crawl = _table(raw, "crawl")
+    checks = _table(raw, "checks")
+    for name, section in checks.items():
+        if not isinstance(section, dict):
+            raise ConfigError(f"checks.{name} must be a table")
+    start_urls = [start_url] if start_url else site.get("start_urls", [])
+    if not isinstance(start_urls, list) or not start_urls:
+        raise ConfigError(
+            "site.start_urls is missing: give a START_URL or list start_urls in the profile"
+        )
+    _only_keys("site", site, {"name", "start_urls", "allowed_hosts"})
+    _only_keys("crawl", crawl, set(_CRAWL_KEYS))
+    values: dict[str, Any] = {}
+    for key, kind in _CRAWL_KEYS.items():
+        if key in crawl:
+            values[key] = _typed(f"crawl.{key}", crawl[key], kind)
+    for key in ("include", "exclude"):
+        if key in values:
+            values[key] = tuple(_str_list(f"crawl.{key}", values[key]))
+    hosts = site.get("allowed_hosts") or [
+        urlsplit(u).hostname or "" for u in start_urls if isinstance(u, str)
+    ]
+    profile_wordlists = checks.get("words", {}).get("wordlists", [])
+    base_dir = Path(path).parent if path else Path.cwd()
+    config = AuditConfig(
+        site_name=str(site.get("name") or urlsplit(str(start_urls[0])).hostname or "site"),
+        start_urls=tuple(_str_list("site.start_urls", start_urls)),
+        allowed_hosts=tuple(h.lower() for h in _str_list("site.allowed_hosts", hosts)),
+        as_of=as_of or today_in_china(),
+        wordlists=tuple(
+            str(base_dir / p) for p in _str_list("checks.words.wordlists", profile_wordlists)
+        )
+        + tuple(wordlists),
+        checks=checks,
+        report=_table(raw, "report"),
+        **values,
+    )
+    return config.with_overrides(**crawl_overrides)
+
+
+def validate(config: AuditConfig) -> AuditConfig:
+    """Checks that hold whatever the source of a value (profile or flag)."""
+    for url in config.start_urls:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ConfigError(f"site.start_urls must be http(s) URLs, got {url!r}")
+    for key in ("max_pages", "max_depth", "concurrency", "max_resource_bytes"):
+        if getattr(config, key) < (0 if key == "max_depth" else 1):
+            raise ConfigError(f"crawl.{key} must be a positive integer")
+    for key in ("download_delay", "timeout"):
+        if getattr(config, key) < 0 or (key == "timeout" and config.timeout == 0):
+            raise ConfigError(f"crawl.{key} must be a positive number of seconds")
+    if config.retries < 0:
+        raise ConfigError("crawl.retries must be 0 or more")
+    for key in ("include", "exclude"):
+        for pattern in getattr(config, key):
+            try:
+                re.compile(pattern)
+            except re.error as e:
+                raise ConfigError(
+                    f"crawl.{key}: {pattern!r} is not a valid regular expression ({e})"
+                ) from None
+    for path in config.wordlists:
+        if not Path(path).is_file():
+            raise ConfigError(f"wordlist {path} does not exist")
+    return config
+
+
+def check_rules(config: AuditConfig, section: str, defaults: dict[str, Any]) -> dict[str, Any]:
+    """The `[checks.<section>]` settings merged over a check's defaults, type-checked per key.
+
+    A table default merges key by key (so one threshold can change alone); other values replace."""
+    given = config.checks.get(section, {})
+    rules = dict(defaults)
+    for key, value in given.items():
+        where = f"checks.{section}.{key}"
+        if key not in defaults:
+            known = ", ".join(sorted(defaults)) or "none"
+            raise ConfigError(f"{where} is not a known setting (known: {known})")
+        default = defaults[key]
+        if isinstance(default, dict):
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where} must be a table")
+            merged = dict(default)
+            for sub, sub_value in value.items():
+                sample = next(iter(default.values()), None)
+                merged[sub] = (
+                    _typed(f"{where}.{sub}", sub_value, type(sample))
+                    if sample is not None
+                    else sub_value
+                )
+            rules[key] = merged
+        elif default is None:
+            rules[key] = value
+        else:
+            rules[key] = _typed(where, value, type(default))
+    return rules
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such file") from None
+    except OSError as e:
+        raise ConfigError(f"{path}: cannot read ({e.strerror})") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{path}: not valid TOML ({e})") from None
+
+
+def _table(raw: dict[str, Any], name: str) -> dict[str, Any]:
+    value = raw.get(name, {})
+    if not isinstance(value, dict):
+        raise ConfigError(f"[{name}] must be a table")
+    return value
+
+
+def _only_keys(section: str, table: dict[str, Any], known: set[str]) -> None:
+    for key in table:
+        if key not in known:
+            raise ConfigError(
+                f"{section}.{key} is not a known setting (known: {', '.join(sorted(known))})"
+            )
+
+
+_TYPE_WORDS = {
+    int: "an integer",
+    float: "a number",
+    bool: "true or false",
+    str: "a string",
+    list: "a list",
+}
+
+
+def _typed(where: str, value: Any, kind: type) -> Any:
+    # bool is an int in Python; TOML keeps them apart, so must we.
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, kind) and not (kind is not bool and isinstance(value, bool)):
+        return value
+    if kind is int and isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise ConfigError(f"{where} must be {_TYPE_WORDS.get(kind, kind.__name__)}")
+
+
+def _str_list(where: str, value: Any) -> list[str]:
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where} must be a list of strings")
+    return list(value)

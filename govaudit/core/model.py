@@ -1,0 +1,116 @@
+"""Records that cross module boundaries: what the crawler observed and what a check found.
+
+The crawler fills `PageRecord`s (facts only); checks read them back from the store and yield
+`Finding`s (judgements). Both are frozen so that no room can change what another one produced.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+SEVERITIES = ("critical", "major", "minor")
+
+# Page kinds the crawler assigns; checks rely on these names.
+PAGE_KINDS = ("home", "list", "document", "article", "resource", "other")
+
+
+@dataclass(frozen=True)
+class Link:
+    """One (source → target) edge as it stands in the page's markup."""
+
+    target: str  # absolute URL, fragment removed
+    tag: str  # a, img, script, link, iframe, frame, area, embed, object, onclick, meta-refresh
+    attr: str  # href, src, data, onclick, content ...
+    text: str = ""  # anchor text, alt or title
+    in_boilerplate: bool = False  # inside nav/header/footer: repeated on every page
+
+
+@dataclass(frozen=True)
+class ListItem:
+    """A dated (or undated) entry of a list page: the unit of "column updated"."""
+
+    url: str
+    title: str
+    date: date | None
+    position: int  # 0-based order on the list page
+
+
+@dataclass(frozen=True)
+class PageRecord:
+    """Everything the crawler learnt about one URL; `error` is set when no response came."""
+
+    url: str
+    final_url: str | None = None
+    status: int | None = None
+    error: str | None = None  # dns, refused, timeout, tls, too_many_redirects, cancelled, other
+    error_detail: str | None = None
+    content_type: str | None = None
+    charset: str | None = None
+    size: int | None = None
+    elapsed: float | None = None
+    depth: int = 0
+    method: str = "GET"  # GET, HEAD, or HEAD>GET after a refused HEAD
+    internal: bool = True
+    kind: str = "other"
+    title: str = ""
+    text: str = ""
+    published: date | None = None
+    meta: dict[str, str] = field(default_factory=dict)  # 索引号, 发布机构, 成文日期, 文号 ...
+    breadcrumb: tuple[str, ...] = ()
+    pagination: tuple[str, ...] = ()  # other pages of the same list
+    redirects: tuple[str, ...] = ()  # the chain of URLs before final_url
+    links: tuple[Link, ...] = ()
+    list_items: tuple[ListItem, ...] = ()
+
+
+def fingerprint(check: str, *parts: object) -> str:
+    """Stable id of a problem: the same check on the same thing gives the same id in every audit."""
+    raw = "\x1f".join([check, *(str(p) for p in parts)])
+    return f"{check}-{hashlib.sha1(raw.encode('utf-8')).hexdigest()[:16]}"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem, in the output contract of DESIGN.md (`to_json` gives the contract's object)."""
+
+    id: str
+    check: str
+    severity: str
+    page_url: str
+    title: str
+    details: dict[str, Any] = field(default_factory=dict)  # the per-check contract fields
+    column: str | None = None  # the 栏目 the problem belongs to, where known
+
+    def __post_init__(self) -> None:
+        if self.severity not in SEVERITIES:
+            raise ValueError(f"severity {self.severity!r} not one of {SEVERITIES}")
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "id": self.id,
+            "check": self.check,
+            "severity": self.severity,
+            "page_url": self.page_url,
+            "title": self.title,
+        }
+        if self.column is not None:
+            out["column"] = self.column
+        for key, value in self.details.items():
+            out[key] = value.isoformat() if isinstance(value, date) else value
+        return out
+
+    @classmethod
+    def from_json(cls, obj: dict[str, Any]) -> Finding:
+        base = {"id", "check", "severity", "page_url", "title", "column"}
+        return cls(
+            id=obj["id"],
+            check=obj["check"],
+            severity=obj["severity"],
+            page_url=obj["page_url"],
+            title=obj["title"],
+            column=obj.get("column"),
+            details={k: v for k, v in obj.items() if k not in base},
+        )

@@ -1,0 +1,423 @@
+"""The audit store: one SQLite file, many audits of many sites. The only module that knows tables.
+
+Tables: `audits` (one row per run), `pages` (one row per fetched or checked URL), `links` (every
+source → target edge), `list_items` (dated entries of list pages), `findings` and `reviews`.
+Writes come in batches inside one transaction each; WAL lets a report read while a crawl writes,
+and an interrupted crawl leaves every committed batch in place with its audit marked unfinished.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from govaudit.core.model import Finding, Link, ListItem, PageRecord
+
+AUDIT_STATUSES = ("running", "finished", "interrupted", "failed")
+
+
+def _now() -> str:
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def _date(s: str | None) -> date | None:
+    return date.fromisoformat(s) if s else None
+
+
+class Store:
+    """sqlite-utils database with the audit schema; safe to open on an existing file."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        self.db = sqlite_utils.Database(self.path)
+        self.db.execute("PRAGMA busy_timeout = 30000")
+        self.db.enable_wal()
+        self.db.execute("PRAGMA synchronous = NORMAL")
+        self._create_schema()
+
+    def _create_schema(self) -> None:
+        db = self.db
+        db["audits"].create(
+            {
+                "id": int,
+                "site": str,
+                "start_url": str,
+                "as_of": str,
+                "started": str,
+                "finished": str,
+                "status": str,
+                "counters": str,
+                "config": str,
+            },
+            pk="id",
+            if_not_exists=True,
+        )
+        db["pages"].create(
+            {
+                "audit": int,
+                "url": str,
+                "final_url": str,
+                "status": int,
+                "error": str,
+                "error_detail": str,
+                "content_type": str,
+                "charset": str,
+                "size": int,
+                "elapsed": float,
+                "depth": int,
+                "method": str,
+                "internal": int,
+                "kind": str,
+                "title": str,
+                "text": str,
+                "published": str,
+                "meta": str,
+                "breadcrumb": str,
+                "pagination": str,
+                "redirects": str,
+            },
+            pk=("audit", "url"),
+            if_not_exists=True,
+        )
+        db["links"].create(
+            {
+                "audit": int,
+                "source": str,
+                "target": str,
+                "tag": str,
+                "attr": str,
+                "anchor": str,
+                "boilerplate": int,
+            },
+            if_not_exists=True,
+        )
+        db["list_items"].create(
+            {
+                "audit": int,
+                "page": str,
+                "url": str,
+                "title": str,
+                "date": str,
+                "position": int,
+            },
+            if_not_exists=True,
+        )
+        db["findings"].create(
+            {
+                "audit": int,
+                "id": str,
+                "check": str,
+                "severity": str,
+                "page_url": str,
+                "title": str,
+                "column": str,
+                "details": str,
+            },
+            pk=("audit", "id"),
+            if_not_exists=True,
+        )
+        db["reviews"].create(
+            {
+                "finding_id": str,
+                "audit": int,
+                "status": str,
+                "note": str,
+                "recorded": str,
+            },
+            if_not_exists=True,
+        )
+        db["links"].create_index(["audit", "target"], if_not_exists=True)
+        db["links"].create_index(["audit", "source"], if_not_exists=True)
+        db["list_items"].create_index(["audit", "page"], if_not_exists=True)
+        db["reviews"].create_index(["finding_id"], if_not_exists=True)
+
+    # -- audits --------------------------------------------------------------------------------
+
+    def start_audit(self, site: str, start_url: str, as_of: date, config: dict[str, Any]) -> int:
+        row = {
+            "site": site,
+            "start_url": start_url,
+            "as_of": as_of.isoformat(),
+            "started": _now(),
+            "status": "running",
+            "counters": "{}",
+            "config": json.dumps(config, ensure_ascii=False, default=str),
+        }
+        with self.db.conn:
+            return self.db["audits"].insert(row).last_pk
+
+    def finish_audit(self, audit_id: int, status: str, counters: dict[str, Any]) -> None:
+        if status not in AUDIT_STATUSES:
+            raise ValueError(f"unknown audit status {status!r}")
+        with self.db.conn:
+            self.db["audits"].update(
+                audit_id,
+                {
+                    "status": status,
+                    "finished": _now(),
+                    "counters": json.dumps(counters, ensure_ascii=False, default=str),
+                },
+            )
+
+    def audit(self, audit_id: int) -> dict[str, Any]:
+        try:
+            row = self.db["audits"].get(audit_id)
+        except sqlite_utils.db.NotFoundError:
+            raise KeyError(f"no audit {audit_id} in {self.path}") from None
+        return _audit_row(row)
+
+    def audits(self, site: str | None = None) -> list[dict[str, Any]]:
+        where, args = ("site = ?", [site]) if site else (None, None)
+        rows = self.db["audits"].rows_where(where, args, order_by="id")
+        return [_audit_row(r) for r in rows]
+
+    def previous_audit(self, audit_id: int) -> int | None:
+        """The last finished audit of the same site before this one: the base of every diff."""
+        current = self.audit(audit_id)
+        rows = self.db.execute(
+            "SELECT id FROM audits WHERE site = ? AND id < ? AND status = 'finished' "
+            "ORDER BY id DESC LIMIT 1",
+            [current["site"], audit_id],
+        ).fetchall()
+        return rows[0][0] if rows else None
+
+    # -- crawl results -------------------------------------------------------------------------
+
+    def add_pages(self, audit_id: int, records: Iterable[PageRecord]) -> None:
+        """Write a batch of pages with their links and list items in one transaction.
+
+        A page written again (a resumed crawl) replaces its row and its edges."""
+        records = list(records)
+        if not records:
+            return
+        pages, links, items = [], [], []
+        for r in records:
+            pages.append(_page_row(audit_id, r))
+            links.extend(_link_row(audit_id, r.url, link) for link in r.links)
+            items.extend(_item_row(audit_id, r.url, item) for item in r.list_items)
+        urls = [r.url for r in records]
+        with self.db.conn:
+            for table in ("links", "list_items"):
+                key = "source" if table == "links" else "page"
+                self.db.execute(
+                    f"DELETE FROM {table} WHERE audit = ? AND {key} IN "
+                    f"(SELECT value FROM json_each(?))",
+                    [audit_id, json.dumps(urls)],
+                )
+            self.db["pages"].insert_all(pages, replace=True, batch_size=500)
+            self.db["links"].insert_all(links, batch_size=500)
+            self.db["list_items"].insert_all(items, batch_size=500)
+
+    def recorded_urls(self, audit_id: int) -> set[str]:
+        """URLs already recorded for this audit: a resumed crawl does not fetch them again."""
+        rows = self.db.execute("SELECT url FROM pages WHERE audit = ?", [audit_id])
+        return {r[0] for r in rows}
+
+    def view(self, audit_id: int) -> AuditView:
+        self.audit(audit_id)  # raises KeyError for an unknown audit
+        return AuditView(self.db, audit_id)
+
+    # -- findings and reviews ------------------------------------------------------------------
+
+    def save_findings(self, audit_id: int, findings: Iterable[Finding]) -> None:
+        rows = [
+            {
+                "audit": audit_id,
+                "id": f.id,
+                "check": f.check,
+                "severity": f.severity,
+                "page_url": f.page_url,
+                "title": f.title,
+                "column": f.column,
+                "details": json.dumps(f.to_json(), ensure_ascii=False),
+            }
+            for f in findings
+        ]
+        with self.db.conn:
+            self.db.execute("DELETE FROM findings WHERE audit = ?", [audit_id])
+            self.db["findings"].insert_all(rows, batch_size=500)
+
+    def findings(self, audit_id: int) -> list[Finding]:
+        rows = self.db["findings"].rows_where("audit = ?", [audit_id], order_by="rowid")
+        return [Finding.from_json(json.loads(r["details"])) for r in rows]
+
+    def first_seen(self, site: str, finding_ids: Iterable[str]) -> dict[str, str]:
+        """For each finding id, the as_of date of the earliest audit of the site that had it."""
+        sql = (
+            "SELECT f.id, MIN(a.as_of) FROM findings f JOIN audits a ON a.id = f.audit "
+            "WHERE a.site = ? AND f.id IN (SELECT value FROM json_each(?)) GROUP BY f.id"
+        )
+        return dict(self.db.execute(sql, [site, json.dumps(list(finding_ids))]).fetchall())
+
+    def add_reviews(self, audit_id: int, reviews: Iterable[tuple[str, str, str]]) -> int:
+        """Record (finding_id, status, note) decisions of staff; returns how many were written."""
+        rows = [
+            {"finding_id": fid, "audit": audit_id, "status": s, "note": n, "recorded": _now()}
+            for fid, s, n in reviews
+        ]
+        with self.db.conn:
+            self.db["reviews"].insert_all(rows)
+        return len(rows)
+
+    def latest_reviews(self) -> dict[str, dict[str, Any]]:
+        """The newest review of every finding id that has one."""
+        sql = (
+            "SELECT finding_id, audit, status, note, recorded FROM reviews r "
+            "WHERE rowid = (SELECT MAX(rowid) FROM reviews WHERE finding_id = r.finding_id)"
+        )
+        cols = ("finding_id", "audit", "status", "note", "recorded")
+        return {row[0]: dict(zip(cols, row, strict=True)) for row in self.db.execute(sql)}
+
+    def close(self) -> None:
+        self.db.close()
+
+
+@dataclass(frozen=True)
+class AuditView:
+    """Read-only access to one audit's crawl results: what every check receives."""
+
+    db: sqlite_utils.Database
+    audit_id: int
+
+    def pages(self, kind: str | None = None, internal: bool | None = None) -> Iterator[PageRecord]:
+        """Pages without their links and list items (see `links()`, `list_items()`)."""
+        sql, args = "SELECT * FROM pages WHERE audit = ?", [self.audit_id]
+        if kind is not None:
+            sql, args = sql + " AND kind = ?", [*args, kind]
+        if internal is not None:
+            sql, args = sql + " AND internal = ?", [*args, int(internal)]
+        for row in self._rows(sql + " ORDER BY rowid", args):
+            yield _page_record(row)
+
+    def page(self, url: str) -> PageRecord | None:
+        rows = list(
+            self._rows("SELECT * FROM pages WHERE audit = ? AND url = ?", [self.audit_id, url])
+        )
+        return _page_record(rows[0]) if rows else None
+
+    def links(self) -> Iterator[tuple[str, Link]]:
+        """Every (source_url, Link) edge of the audit."""
+        sql = "SELECT * FROM links WHERE audit = ? ORDER BY rowid"
+        for row in self._rows(sql, [self.audit_id]):
+            yield (
+                row["source"],
+                Link(
+                    target=row["target"],
+                    tag=row["tag"],
+                    attr=row["attr"],
+                    text=row["anchor"] or "",
+                    in_boilerplate=bool(row["boilerplate"]),
+                ),
+            )
+
+    def list_items(self) -> Iterator[tuple[str, ListItem]]:
+        """Every (list_page_url, ListItem) of the audit, in page order."""
+        sql = "SELECT * FROM list_items WHERE audit = ? ORDER BY page, position"
+        for row in self._rows(sql, [self.audit_id]):
+            yield (
+                row["page"],
+                ListItem(
+                    url=row["url"],
+                    title=row["title"] or "",
+                    date=_date(row["date"]),
+                    position=row["position"],
+                ),
+            )
+
+    def _rows(self, sql: str, args: list[Any]) -> Iterator[dict[str, Any]]:
+        cursor = self.db.execute(sql, args)
+        cols = [c[0] for c in cursor.description]
+        for values in cursor:
+            yield dict(zip(cols, values, strict=True))
+
+
+def _audit_row(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **row,
+        "counters": json.loads(row["counters"] or "{}"),
+        "config": json.loads(row["config"] or "{}"),
+    }
+
+
+def _page_row(audit_id: int, r: PageRecord) -> dict[str, Any]:
+    return {
+        "audit": audit_id,
+        "url": r.url,
+        "final_url": r.final_url,
+        "status": r.status,
+        "error": r.error,
+        "error_detail": r.error_detail,
+        "content_type": r.content_type,
+        "charset": r.charset,
+        "size": r.size,
+        "elapsed": r.elapsed,
+        "depth": r.depth,
+        "method": r.method,
+        "internal": int(r.internal),
+        "kind": r.kind,
+        "title": r.title,
+        "text": r.text,
+        "published": _iso(r.published),
+        "meta": json.dumps(r.meta, ensure_ascii=False),
+        "breadcrumb": json.dumps(list(r.breadcrumb), ensure_ascii=False),
+        "pagination": json.dumps(list(r.pagination)),
+        "redirects": json.dumps(list(r.redirects)),
+    }
+
+
+def _link_row(audit_id: int, source: str, link: Link) -> dict[str, Any]:
+    return {
+        "audit": audit_id,
+        "source": source,
+        "target": link.target,
+        "tag": link.tag,
+        "attr": link.attr,
+        "anchor": link.text,
+        "boilerplate": int(link.in_boilerplate),
+    }
+
+
+def _item_row(audit_id: int, page: str, item: ListItem) -> dict[str, Any]:
+    return {
+        "audit": audit_id,
+        "page": page,
+        "url": item.url,
+        "title": item.title,
+        "date": _iso(item.date),
+        "position": item.position,
+    }
+
+
+def _page_record(row: dict[str, Any]) -> PageRecord:
+    return PageRecord(
+        url=row["url"],
+        final_url=row["final_url"],
+        status=row["status"],
+        error=row["error"],
+        error_detail=row["error_detail"],
+        content_type=row["content_type"],
+        charset=row["charset"],
+        size=row["size"],
+        elapsed=row["elapsed"],
+        depth=row["depth"] or 0,
+        method=row["method"] or "GET",
+        internal=bool(row["internal"]),
+        kind=row["kind"] or "other",
+        title=row["title"] or "",
+        text=row["text"] or "",
+        published=_date(row["published"]),
+        meta=json.loads(row["meta"] or "{}"),
+        breadcrumb=tuple(json.loads(row["breadcrumb"] or "[]")),
+        pagination=tuple(json.loads(row["pagination"] or "[]")),
+        redirects=tuple(json.loads(row["redirects"] or "[]")),
+    )

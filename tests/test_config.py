@@ -1,0 +1,61 @@
+from datetime import date
+
+import pytest
+
+from govaudit.core.config import ConfigError, check_rules, load_config
+
+
+def _profile(tmp_path, text: str):
+    path = tmp_path / "site.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_profile_values_and_cli_overrides(tmp_path):
+    path = _profile(
+        tmp_path,
+        '[site]\nname = "某市人社局"\nstart_urls = ["http://127.0.0.1:8000/"]\n'
+        "[crawl]\nmax_pages = 50\nconcurrency = 3\ndownload_delay = 1\n",
+    )
+    config = load_config(path, as_of=date(2024, 1, 2), concurrency=5)
+    assert config.site_name == "某市人社局"
+    assert config.allowed_hosts == ("127.0.0.1",)
+    assert (config.max_pages, config.concurrency, config.download_delay) == (50, 5, 1.0)
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("[crawl]\nmax_pages = 0\n", "crawl.max_pages must be a positive integer"),
+        ('[crawl]\nmax_pages = "many"\n', "crawl.max_pages must be an integer"),
+        ("[crawl]\nobey_robots = 1\n", "crawl.obey_robots must be true or false"),
+        ("[crawl]\nspeed = 1\n", "crawl.speed is not a known setting"),
+        ('[crawl]\nexclude = ["("]\n', "crawl.exclude: '(' is not a valid regular expression"),
+        ("[oops]\n", "unknown section [oops]"),
+        ("[crawl\n", "not valid TOML"),
+    ],
+)
+def test_mistakes_name_the_key(tmp_path, text, message):
+    with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace("[", r"\[")):
+        load_config(_profile(tmp_path, text), start_url="http://127.0.0.1/")
+
+
+def test_start_url_must_be_http(tmp_path):
+    with pytest.raises(ConfigError, match="must be http"):
+        load_config(None, start_url="file:///etc/passwd")
+    with pytest.raises(ConfigError, match="start_urls is missing"):
+        load_config(None)
+
+
+def test_check_rules_merge_tables_and_check_types(tmp_path):
+    defaults = {"thresholds": {"动态": 14, "通知": 180}, "homepage_days": 14}
+    path = _profile(tmp_path, '[checks.stale_column]\nthresholds = { "动态" = 7 }\n')
+    config = load_config(path, start_url="http://127.0.0.1/")
+    rules = check_rules(config, "stale_column", defaults)
+    assert rules == {"thresholds": {"动态": 7, "通知": 180}, "homepage_days": 14}
+    bad = load_config(
+        _profile(tmp_path, '[checks.stale_column]\nhomepage_days = "x"\n'),
+        start_url="http://127.0.0.1/",
+    )
+    with pytest.raises(ConfigError, match="checks.stale_column.homepage_days must be an integer"):
+        check_rules(bad, "stale_column", defaults)

@@ -1,0 +1,75 @@
+from datetime import date
+
+from govaudit.core.model import Finding, Link, ListItem, PageRecord, fingerprint
+from govaudit.core.store import Store
+
+
+def _page(url: str, **kw) -> PageRecord:
+    return PageRecord(url=url, status=200, kind="list", title="通知公告", **kw)
+
+
+def test_pages_links_and_items_round_trip(tmp_path):
+    store = Store(tmp_path / "a.db")
+    audit = store.start_audit("site", "http://127.0.0.1/", date(2024, 5, 1), {})
+    record = _page(
+        "http://127.0.0.1/tzgg/",
+        published=date(2024, 4, 1),
+        meta={"文号": "人社发〔2024〕1号"},
+        pagination=("http://127.0.0.1/tzgg/index_1.html",),
+        links=(Link("http://127.0.0.1/a.html", "a", "href", "关于……的通知"),),
+        list_items=(ListItem("http://127.0.0.1/a.html", "关于……的通知", date(2024, 3, 2), 0),),
+    )
+    store.add_pages(audit, [record])
+    view = store.view(audit)
+    (page,) = list(view.pages())
+    assert page.meta == {"文号": "人社发〔2024〕1号"} and page.published == date(2024, 4, 1)
+    assert page.pagination == ("http://127.0.0.1/tzgg/index_1.html",)
+    assert list(view.links()) == [("http://127.0.0.1/tzgg/", record.links[0])]
+    assert list(view.list_items()) == [("http://127.0.0.1/tzgg/", record.list_items[0])]
+
+
+def test_rewriting_a_page_replaces_its_edges(tmp_path):
+    store = Store(tmp_path / "a.db")
+    audit = store.start_audit("site", "http://127.0.0.1/", date(2024, 5, 1), {})
+    link = Link("http://127.0.0.1/a.html", "a", "href", "a")
+    store.add_pages(audit, [_page("http://127.0.0.1/", links=(link,))])
+    store.add_pages(audit, [_page("http://127.0.0.1/", links=(link,))])
+    assert len(list(store.view(audit).links())) == 1
+    assert store.recorded_urls(audit) == {"http://127.0.0.1/"}
+
+
+def test_many_audits_in_one_file_and_unfinished_marking(tmp_path):
+    path = tmp_path / "a.db"
+    store = Store(path)
+    first = store.start_audit("site", "http://127.0.0.1/", date(2024, 5, 1), {})
+    store.finish_audit(first, "finished", {"pages": 3})
+    second = store.start_audit("site", "http://127.0.0.1/", date(2024, 6, 1), {})
+    store.close()
+    reopened = Store(path)
+    assert [a["status"] for a in reopened.audits("site")] == ["finished", "running"]
+    assert reopened.previous_audit(second) == first
+    assert reopened.audit(first)["counters"] == {"pages": 3}
+
+
+def test_findings_and_first_seen(tmp_path):
+    store = Store(tmp_path / "a.db")
+    finding = Finding(
+        id=fingerprint("broken_link", "http://127.0.0.1/x"),
+        check="broken_link",
+        severity="major",
+        page_url="http://127.0.0.1/",
+        title="链接不可用",
+        details={
+            "target_url": "http://127.0.0.1/x",
+            "status": 404,
+            "error": None,
+            "source_pages": ["a"],
+        },
+    )
+    a1 = store.start_audit("site", "u", date(2024, 5, 1), {})
+    store.save_findings(a1, [finding])
+    a2 = store.start_audit("site", "u", date(2024, 6, 1), {})
+    store.save_findings(a2, [finding])
+    assert store.findings(a2) == [finding]
+    assert store.first_seen("site", [finding.id]) == {finding.id: "2024-05-01"}
+    assert fingerprint("broken_link", "http://127.0.0.1/x") == finding.id
