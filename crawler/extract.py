@@ -37,7 +37,17 @@ __all__ = [
 
 # WHATWG maps these labels to gb18030, the superset: a page labelled gb2312 that holds GBK-only
 # characters (镕 = E9 46) must not break (research §3).
-_GB_ALIASES = {"gb2312", "gbk", "cp936", "gb_2312-80", "gb_2312", "x-gbk", "zh_cn", "euc-cn", "csgb2312"}
+_GB_ALIASES = {
+    "gb2312",
+    "gbk",
+    "cp936",
+    "gb_2312-80",
+    "gb_2312",
+    "x-gbk",
+    "zh_cn",
+    "euc-cn",
+    "csgb2312",
+}
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
     (codecs.BOM_UTF16_LE, "utf-16-le"),
@@ -204,7 +214,20 @@ _CONTAINER_WORDS = r"(?:\d*|[-_](?:\d+|box|bar|wrap|wrapper|bg|con|content|inner
 _STRONG_RE = re.compile(rf"^(?:{'|'.join(_STRONG_BP)})|[-_](?:{'|'.join(_STRONG_BP)})\d*$")
 _WEAK_RE = re.compile(rf"^(?:{'|'.join(_WEAK_BP)}){_CONTAINER_WORDS}$")
 _BP_TAGS = {"nav", "header", "footer"}
-_SKIP_TAGS = {"script", "style", "noscript", "template", "head", "title", "meta", "link", "iframe", "object", "select", "option"}
+_SKIP_TAGS = {
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "head",
+    "title",
+    "meta",
+    "link",
+    "iframe",
+    "object",
+    "select",
+    "option",
+}
 
 
 def _tokens(el: etree._Element) -> list[str]:
@@ -353,7 +376,9 @@ def _link_text(el: etree._Element) -> str:
     return _collapse(el.get("title"))
 
 
-def _links(root: etree._Element, base: str, page_url: str, encoding: str, bp: _Boilerplate) -> list[Link]:
+def _links(
+    root: etree._Element, base: str, page_url: str, encoding: str, bp: _Boilerplate
+) -> list[Link]:
     out: list[Link] = []
     for el in root.iter():
         tag = el.tag
@@ -444,7 +469,9 @@ def parse_page(
         return PageRecord(url=url, content_type=content_type, charset=encoding, size=len(body))
 
 
-def _build(url: str, body: bytes, content_type: str | None, encoding: str, root: etree._Element) -> PageRecord:
+def _build(
+    url: str, body: bytes, content_type: str | None, encoding: str, root: etree._Element
+) -> PageRecord:
     bp = _Boilerplate()
     base = _base_url(root, url)
     page_url = safe_url_string(url, encoding=encoding)
@@ -475,17 +502,33 @@ def _build(url: str, body: bytes, content_type: str | None, encoding: str, root:
     )
 
 
-def _kind(meta, items, pagination, listish, published, root) -> str:  # noqa: ANN001
+def _kind(
+    meta: dict[str, str],
+    items: list[ListItem],
+    pagination: list[str],
+    listish: dict[str, bool],
+    published: date | None,
+    root: etree._Element,
+) -> str:
     doc_labels = sum(1 for k in ("索引号", "成文日期", "文号", "发布机构") if meta.get(k))
     if doc_labels >= 2:
         return "document"
-    if len(items) >= 3 or listish["script"] or listish["placeholder"]:
+    if listish["script"] or listish["placeholder"]:
+        return "list"
+    # CMS article templates carry ArticleTitle/PubDate metas; their "related news" sidebars are
+    # dated lists too, and must not turn the article into a list page.
+    if len(items) >= 3 and not (published and _has_article_meta(root)):
         return "list"
     if published is not None:
         return "article"
     if items or pagination:
         return "list"
     return "other"
+
+
+def _has_article_meta(root: etree._Element) -> bool:
+    names = {(m.get("name") or "").lower() for m in root.iter("meta")}
+    return bool(names & {"articletitle", "pubdate"})
 
 
 # ----- title -----
@@ -507,37 +550,494 @@ def _title(root: etree._Element, kind: str, bp: _Boilerplate) -> str:
     return page_title
 
 
-# Filled in below (metadata, published, list items, pagination, breadcrumb).
+# ----- document metadata -----
+
+# Label variants of the 政府信息公开 metadata table (TRS/Hanweb/Ucap 索引号 blocks) → one key.
+_META_LABELS = {
+    "索引号": "索引号",
+    "信息索引号": "索引号",
+    "发布机构": "发布机构",
+    "发文机关": "发布机构",
+    "发布单位": "发布机构",
+    "发文单位": "发布机构",
+    "发布机关": "发布机构",
+    "成文日期": "成文日期",
+    "成文时间": "成文日期",
+    "印发日期": "印发日期",
+    "发布日期": "发布日期",
+    "发布时间": "发布日期",
+    "公开日期": "发布日期",
+    "公开时间": "发布日期",
+    "文号": "文号",
+    "发文字号": "文号",
+    "主题分类": "主题分类",
+    "主题词": "主题词",
+    "有效性": "有效性",
+    "时效性": "有效性",
+    "是否有效": "有效性",
+    "是否规范性文件": "是否规范性文件",
+    "规范性文件": "是否规范性文件",
+    "登记号": "登记号",
+    "规范性文件登记号": "登记号",
+}
+_DATE_KEYS = {"成文日期", "印发日期", "发布日期"}
+_LABEL_STRIP = re.compile(r"[\s:：\u00a0\u3000【】\[\]]+")
+_LABEL_ALT = "|".join(
+    r"\s*".join(map(re.escape, label)) for label in sorted(_META_LABELS, key=len, reverse=True)
+)
+_LABEL_RUN = re.compile(rf"(?P<label>{_LABEL_ALT})\s*[:：]")
+# Where a value written in a run of text ends: the next `标签：` (来源：, 作者：, 点击数：).
+_NEXT_LABEL = re.compile(r"\s+[\u4e00-\u9fff][\u4e00-\u9fff\s]{0,7}[:：]|\s{2,}|\u3000")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}  # fmt: skip
+_CN_DATE = re.compile(
+    r"([〇○零O一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日"
+)
+
+
+def _cn_number(text: str) -> int:
+    """十二 → 12, 二十一 → 21, 三十 → 30 (the 落款 dates of official documents)."""
+    if "十" not in text:
+        return _CN_DIGITS.get(text, 0)
+    tens, _, ones = text.partition("十")
+    return (_CN_DIGITS.get(tens, 0) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
+
+
+def _any_date(text: str) -> date | None:
+    """A date in Arabic digits, else one in Chinese numerals (二〇二一年八月十日)."""
+    found = parse_date(text)
+    if found:
+        return found
+    cn = _CN_DATE.search(text or "")
+    if cn:
+        year = "".join(str(_CN_DIGITS[c]) for c in cn.group(1))
+        return _valid_date(year, str(_cn_number(cn.group(2))), str(_cn_number(cn.group(3))))
+    return None
+
+
+def _clean_value(key: str, raw: str) -> str | None:
+    value = _collapse(raw)
+    if key in _DATE_KEYS:
+        found = _any_date(value[:40])
+        return found.isoformat() if found else None
+    cut = _NEXT_LABEL.search(value)
+    if cut:
+        value = value[: cut.start()]
+    value = value.strip(" :：")
+    if key == "是否规范性文件" and value:
+        if value.startswith(("否", "非", "不是")) or value.lower() in ("n", "no"):
+            return "否"
+        if value.startswith("是") or value.lower() in ("y", "yes"):
+            return "是"
+    return value or None
+
+
+def _label_key(text: str) -> str | None:
+    return _META_LABELS.get(_LABEL_STRIP.sub("", text or ""))
 
 
 def _metadata(root: etree._Element, visible: str) -> dict[str, str]:
-    return {}
+    """Document metadata with normalised keys, from cells, dt/dd, label spans and text runs."""
+    values: dict[str, list[str]] = {}
+
+    def add(key: str, raw: str) -> None:
+        value = _clean_value(key, raw)
+        if value:
+            values.setdefault(key, []).append(value)
+
+    for el in _iter_elements(root):
+        if len(el) > 2 or el.tag in ("html", "body", "script", "style"):
+            continue
+        text = el.text_content()
+        if len(text) > 30:
+            continue
+        key = _label_key(text)
+        if not key:
+            continue
+        # `<td>label</td><td>value</td>`, `<dt>/<dd>`, `<span>label：</span>value`
+        tail = _collapse(el.tail)
+        nxt = el.getnext()
+        if tail:
+            add(key, tail)
+        elif nxt is not None and not _label_key(nxt.text_content()):
+            add(key, nxt.text_content())
+    for line in visible.split("\n"):
+        runs = list(_LABEL_RUN.finditer(line))
+        for i, run in enumerate(runs):
+            if _cjk_before(line, run.start()):
+                continue  # 日期 inside 成文日期, 时间 inside 发布时间: anchored labels only
+            end = runs[i + 1].start() if i + 1 < len(runs) else len(line)
+            key = _label_key(run.group("label"))
+            if key:
+                add(key, line[run.end() : end])
+    meta: dict[str, str] = {}
+    for key, found in values.items():
+        # The same label with many values is a list of documents, not one document's table.
+        if len(set(found)) <= 2:
+            meta[key] = found[0]
+    if "印发日期" in meta and "成文日期" not in meta:
+        meta["成文日期"] = meta["印发日期"]
+    return meta
+
+
+def _cjk_before(text: str, pos: int) -> bool:
+    i = pos - 1
+    while i >= 0 and text[i].isspace():
+        i -= 1
+    return i >= 0 and bool(_CJK.match(text[i]))
+
+
+# ----- publication date -----
+
+_PUB_LABELS = re.compile(r"发\s*布\s*时\s*间|发\s*布\s*日\s*期|公\s*开\s*日\s*期|公\s*开\s*时\s*间")
+_GENERIC_LABELS = re.compile(r"日\s*期|时\s*间")
+_AFTER_LABEL = re.compile(r"\s*[:：]?\s*[\[【(（]?\s*")
+_PUB_META = {
+    "pubdate",
+    "publishdate",
+    "publish_date",
+    "publishtime",
+    "firstpublishedtime",
+    "article:published_time",
+    "og:article:published_time",
+    "dc.date.issued",
+}
+
+
+def _labelled_date(visible: str, labels: re.Pattern[str]) -> date | None:
+    for found in labels.finditer(visible):
+        if _cjk_before(visible, found.start()):
+            continue
+        rest = visible[found.end() : found.end() + 40]
+        lead = _AFTER_LABEL.match(rest)
+        rest = rest[lead.end() :] if lead else rest
+        if _TEXT_DATE.match(rest):
+            parsed = parse_date(rest)
+            if parsed:
+                return parsed
+    return None
+
+
+def _meta_tag_date(root: etree._Element) -> date | None:
+    for m in root.iter("meta"):
+        name = (m.get("name") or m.get("property") or m.get("itemprop") or "").lower()
+        if name in _PUB_META:
+            parsed = parse_date(m.get("content") or "")
+            if parsed:
+                return parsed
+    return None
 
 
 def _published(root: etree._Element, meta: dict[str, str], visible: str, url: str) -> date | None:
-    return url_date(url)
+    """The page's 发布日期, strongest evidence first; never a copyright year (research §4)."""
+    if meta.get("发布日期"):
+        return date.fromisoformat(meta["发布日期"])
+    return (
+        _labelled_date(visible, _PUB_LABELS)
+        or _labelled_date(visible, _GENERIC_LABELS)
+        or _meta_tag_date(root)
+        or url_date(url)
+        or _date_under_heading(root, visible)
+    )
 
 
-def _list_items(root, base, page_url, encoding, bp) -> list[ListItem]:  # noqa: ANN001
-    return []
+def _date_under_heading(root: etree._Element, visible: str) -> date | None:
+    """A bare date on a short line right under the h1 (`标题` / `2021-08-12 来源：…`)."""
+    heading = next((_collapse(h.text_content()) for h in root.iter("h1")), "")
+    if not heading:
+        return None
+    lines = visible.split("\n")
+    for i, line in enumerate(lines):
+        if line == heading:
+            for near in lines[i + 1 : i + 4]:
+                if len(near) <= 80 and parse_date(near):
+                    return parse_date(near)
+            return None
+    return None
 
 
-def _pagination(root, base, page_url, encoding, bp) -> list[str]:  # noqa: ANN001
-    return []
+# ----- list items -----
+
+_ROW_TAGS = {"li", "tr", "dd", "dt", "dl", "div", "p", "article", "section", "h3", "h4"}
+_MAX_ROW_CLIMB = 5
 
 
-def _looks_like_list(root, bp) -> dict[str, bool]:  # noqa: ANN001
-    return {"script": False, "placeholder": False}
+def _article_anchors(
+    root: etree._Element, base: str, page_url: str, encoding: str, bp: _Boilerplate
+) -> list[tuple[etree._Element, str]]:
+    out = []
+    for a in root.iter("a"):
+        if bp(a):
+            continue
+        target = _anchor_target(a, base, encoding, page_url)
+        if target and target != page_url:
+            out.append((a, target))
+    return out
+
+
+def _row_of(a: etree._Element) -> etree._Element | None:
+    """The repeated element (li, tr, div.item ...) that holds one entry of a list."""
+    node = a
+    for _ in range(_MAX_ROW_CLIMB):
+        parent = node.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            return None
+        if node is not a and node.tag in _ROW_TAGS:
+            same = sum(1 for sib in parent if sib.tag == node.tag)
+            if same >= 2 or node.tag in ("li", "tr", "dd", "dt"):
+                return node
+        node = parent
+    return None
+
+
+def _other_text(row: etree._Element, anchors: list[etree._Element]) -> str:
+    """The row's text outside its anchors: where the date sits (not inside the title)."""
+    parts: list[str] = []
+    inside = set(anchors)
+    stack: list[tuple[etree._Element, bool]] = [(row, False)]
+    while stack:
+        el, closing = stack.pop()
+        if closing:
+            if el.tail and el is not row:
+                parts.append(el.tail)
+            continue
+        if not isinstance(el.tag, str) or el in inside or el.tag in ("script", "style"):
+            if el.tail and el is not row:
+                parts.append(el.tail)
+            continue
+        parts.append(" ")
+        if el.text:
+            parts.append(el.text)
+        stack.append((el, True))
+        stack.extend((child, False) for child in reversed(el))
+    text = " ".join(parts)
+    if row.tag == "dt":  # <dl><dt><a/></dt><dd>2021-08-12</dd> ...
+        nxt = row.getnext()
+        if nxt is not None and nxt.tag == "dd" and not list(nxt.iter("a")):
+            text += " " + nxt.text_content()
+    return text
+
+
+def _item_title(a: etree._Element) -> str:
+    text = _collapse(a.text_content())
+    title_attr = _collapse(a.get("title"))
+    # CMS lists truncate long titles (关于……的通知...) and keep the full one in @title.
+    if title_attr and len(title_attr) >= len(text.rstrip(".…。 ")):
+        return title_attr
+    return text or title_attr
+
+
+def _list_items(
+    root: etree._Element, base: str, page_url: str, encoding: str, bp: _Boilerplate
+) -> list[ListItem]:
+    """Dated entries of the page's lists; undated rows only inside a list whose rows are dated."""
+    rows: dict[etree._Element, list[tuple[etree._Element, str]]] = {}
+    for a, target in _article_anchors(root, base, page_url, encoding, bp):
+        row = _row_of(a)
+        if row is not None and not bp(row):
+            rows.setdefault(row, []).append((a, target))
+    groups: dict[
+        tuple[etree._Element | None, str], list[tuple[etree._Element, str, str, date | None]]
+    ] = {}
+    for row, anchors in rows.items():
+        if len({t for _, t in anchors}) > 3:
+            continue  # a container, not one entry
+        a, target = max(anchors, key=lambda pair: len(_collapse(pair[0].text_content())))
+        title = _item_title(a)
+        if not title:
+            continue
+        found = find_dates(_other_text(row, [x for x, _ in anchors]))
+        when = found[0] if found else url_date(target)
+        groups.setdefault((row.getparent(), row.tag), []).append((row, target, title, when))
+    items: list[tuple[etree._Element, str, str, date | None]] = []
+    for members in groups.values():
+        dated = sum(1 for m in members if m[3] is not None)
+        if dated and (dated >= 2 or len(members) <= 2 or dated * 2 >= len(members)):
+            items.extend(members)
+    order = {el: i for i, el in enumerate(root.iter())}
+    items.sort(key=lambda m: order.get(m[0], 0))
+    return [ListItem(url=t, title=ti, date=d, position=i) for i, (_, t, ti, d) in enumerate(items)]
+
+
+# ----- list-page signals -----
+
+_PLACEHOLDERS = ("暂无信息", "暂无数据", "没有记录", "暂无内容", "暂无相关信息", "暂无记录", "无记录", "没有数据", "暂无文章")  # fmt: skip
+_LIST_CONTAINER = re.compile(r"list|lb|liebiao|column|lanmu|news|xxgk|zwgk|con_?ul", re.I)
+_PAGE_SCRIPT = re.compile(
+    r"createPageHTML\s*\(|\bcountPage\s*=|\bpageCount\s*=|\btotalPage\s*=", re.I
+)
+
+
+def _looks_like_list(root: etree._Element, bp: _Boilerplate) -> dict[str, bool]:
+    script = any(_PAGE_SCRIPT.search(s.text or "") for s in root.iter("script"))
+    placeholder = False
+    for el in _iter_elements(root):
+        if el.tag in ("script", "style", "html", "body"):
+            continue
+        text = _collapse(el.text_content())
+        if len(text) > 30 or not any(p in text for p in _PLACEHOLDERS) or bp(el):
+            continue
+        for anc in [el, *el.iterancestors()][:5]:
+            if anc.tag in ("ul", "ol", "table", "tbody", "li", "td") or any(
+                _LIST_CONTAINER.search(t) for t in _tokens(anc)
+            ):
+                placeholder = True
+                break
+        if placeholder:
+            break
+    return {"script": script, "placeholder": placeholder}
+
+
+# ----- pagination -----
+
+_CREATE_PAGE = re.compile(r"createPageHTML\s*\(([^)]*)\)", re.I)
+_JS_NUMBER_VAR = re.compile(
+    r"\b(?:var|let|const)?\s*([A-Za-z_$][\w$]*)\s*=\s*['\"]?(\d+)['\"]?\s*[;,\n]"
+)
+_PAGER_WORDS = {"下一页", "上一页", "尾页", "末页", "下页", "上页", "最后一页", "前一页", "后一页"}
+_PAGER_HOME = {"首页", "第一页"}
+_PAGER_CONTAINER = re.compile(r"page|pagination|pager|fenye|fy\b|pagebar", re.I)
+_PAGE_PARAMS = {"page", "pageno", "pageindex", "p", "pn", "curpage", "pagenum", "currentpage", "page_no", "cpage", "pagenumber"}  # fmt: skip
+# Trap guard: a broken template can announce millions of pages.
+MAX_SCRIPT_PAGES = 2000
+
+
+def _script_pages(root: etree._Element, page_url: str) -> list[str]:
+    """Pages announced by TRS `createPageHTML(total, current, "index", "html")` and its variants."""
+    scripts = "\n".join(s.text or "" for s in root.iter("script"))
+    if "createPageHTML" not in scripts and "createpagehtml" not in scripts.lower():
+        return []
+    variables = {name: int(num) for name, num in _JS_NUMBER_VAR.findall(scripts)}
+    out: list[str] = []
+    for call in _CREATE_PAGE.finditer(scripts):
+        numbers: list[int] = []
+        strings: list[str] = []
+        for arg in (a.strip() for a in call.group(1).split(",")):
+            quoted = re.fullmatch(r"(['\"])(.*)\1", arg)
+            if quoted:
+                if numbers and quoted.group(2).isdigit() and len(numbers) < 2:
+                    numbers.append(int(quoted.group(2)))
+                elif numbers:
+                    strings.append(quoted.group(2))
+            elif arg.isdigit():
+                numbers.append(int(arg))
+            elif arg in variables:
+                numbers.append(variables[arg])
+            elif re.fullmatch(r"[\w$.]+", arg) and not numbers:
+                continue  # an element id passed as a variable
+        if not numbers:
+            continue
+        total = min(numbers[0], MAX_SCRIPT_PAGES)
+        prefix = strings[0] if strings else "index"
+        suffix = strings[1] if len(strings) > 1 else "html"
+        for i in range(total):
+            name = f"{prefix}.{suffix}" if i == 0 else f"{prefix}_{i}.{suffix}"
+            out.append(urljoin(page_url, name))
+    return out
+
+
+def _same_list(url: str, page_url: str) -> bool:
+    """`?page=N` of the same path, or `<stem>_N.html` in the same directory."""
+    a, b = urlsplit(url), urlsplit(page_url)
+    if a.netloc != b.netloc:
+        return False
+    if a.path == b.path and a.query != b.query:
+        return any(k.lower() in _PAGE_PARAMS for k, _ in parse_qsl(a.query))
+    dir_a, _, file_a = a.path.rpartition("/")
+    dir_b, _, file_b = b.path.rpartition("/")
+    if dir_a != dir_b:
+        return False
+    stem_b = re.sub(r"(_\d+)?\.\w+$", "", file_b) or "index"
+    found = re.fullmatch(rf"{re.escape(stem_b)}(_\d+)?\.\w+", file_a)
+    return bool(found)
+
+
+def _in_pager(el: etree._Element) -> bool:
+    for anc in [el, *el.iterancestors()][:4]:
+        if any(_PAGER_CONTAINER.search(t) for t in _tokens(anc)):
+            return True
+    return False
+
+
+def _pagination(
+    root: etree._Element, base: str, page_url: str, encoding: str, bp: _Boilerplate
+) -> list[str]:
+    """URLs of the other pages of this list (script-written, pager anchors, ?page=N links)."""
+    found = [safe_url_string(u, encoding=encoding) for u in _script_pages(root, page_url)]
+    for a in root.iter("a"):
+        target = _anchor_target(a, base, encoding, page_url)
+        if not target:
+            continue
+        text = _collapse(a.text_content()).strip("[]【】<>《》 ")
+        if (
+            text in _PAGER_WORDS
+            or ((text in _PAGER_HOME or text.isdigit()) and _in_pager(a))
+            or _same_list(target, page_url)
+        ):
+            found.append(target)
+    selves = _self_urls(page_url)
+    out: list[str] = []
+    for url in found:
+        if url not in selves and url not in out:
+            out.append(url)
+    return out
+
+
+def _self_urls(page_url: str) -> set[str]:
+    """The page and its directory-index twins (`/tzgg/` and `/tzgg/index.html` are one page)."""
+    parts = urlsplit(page_url)
+    selves = {page_url}
+    directory, _, name = parts.path.rpartition("/")
+    if name == "" or re.fullmatch(r"index\.\w+|default\.\w+", name):
+        for twin in ("", "index.html", "index.htm", "index.shtml", "default.html", "default.htm"):
+            selves.add(
+                urlunsplit((parts.scheme, parts.netloc, f"{directory}/{twin}", parts.query, ""))
+            )
+    return selves
+
+
+# ----- breadcrumb -----
+
+_CRUMB_CLASS = re.compile(
+    r"crumb|position|location|dqwz|weizhi|path|mianbao|currentpos|curpos", re.I
+)
+_CRUMB_LEAD = re.compile(
+    r"^\s*(?:当前位置|您的位置|您现在的位置|你的位置|你现在的位置|所在位置|当前所在位置)\s*[:：]?\s*"
+)
+_CRUMB_SPLIT = re.compile(r"\s*(?:>>|>|»|→|/|＞|›|〉|>)\s*")
 
 
 def _breadcrumb(root: etree._Element) -> tuple[str, ...]:
-    return ()
+    """Column path of the page, outermost first (当前位置：首页 > 政务公开 > 通知公告)."""
+    holder = None
+    for el in _iter_elements(root):
+        if el.tag in ("html", "body", "script", "style"):
+            continue
+        if any(_CRUMB_CLASS.search(t) for t in _tokens(el)) and len(el.text_content()) < 300:
+            holder = el
+            break
+    if holder is None:
+        for node in root.xpath("//text()[contains(., '位置')]"):
+            parent = node.getparent()
+            if parent is not None and _CRUMB_LEAD.match(_collapse(parent.text_content())):
+                holder = parent
+                break
+            if parent is not None and _CRUMB_LEAD.match(_collapse(node)):
+                holder = parent.getparent() if parent.getparent() is not None else parent
+                break
+    if holder is None:
+        return ()
+    text = _CRUMB_LEAD.sub("", _collapse(holder.text_content()))
+    names = [n for n in (_collapse(x) for x in _CRUMB_SPLIT.split(text)) if n]
+    if len(names) <= 1:  # separators drawn as images or spaces: take the anchors
+        anchors = [_collapse(a.text_content()) for a in holder.iter("a")]
+        anchors = [n for n in anchors if n]
+        if len(anchors) > len(names):
+            names = [_CRUMB_LEAD.sub("", n) for n in anchors]
+    return tuple(names)
 
 
 def _iter_elements(root: etree._Element) -> Iterator[etree._Element]:
     for el in root.iter():
         if isinstance(el.tag, str):
             yield el
-
-
-_unused = (parse_qsl,)
