@@ -9,4 +9,6 @@ and is listed once in REGISTRY. `as_of` is the only clock a check sees.
 
 from types import ModuleType
 
-REGISTRY: list[ModuleType] = []
+from checks import broken_links, stale_columns
+
+REGISTRY: list[ModuleType] = [broken_links, stale_columns]

@@ -1,0 +1,231 @@
+"""Unusable links and resources (不可用链接/错误链接): one finding per broken target.
+
+A target is broken when, after the crawler's retries, it answered 4xx/5xx, failed with a network
+error (DNS, refused, TLS, timeout, too many redirects ...), answered 2xx with an error page
+(soft 404), or came back empty. Targets the crawler skipped on purpose, or never recorded, are not
+judged. Every referring page goes into `source_pages`, so a broken link in the shared navigation is
+one finding, marked `boilerplate`, not one per page.
+
+Settings (`[checks.broken_link]`): `severity` (home / internal / resource / external),
+`ignore_errors`, `ignore_statuses`, and the soft-404 phrases with the text lengths they need.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from govaudit.core.columns import Column, column_for_url, detect_columns
+from govaudit.core.config import ConfigError
+from govaudit.core.model import SEVERITIES, Finding, PageRecord, fingerprint
+from govaudit.core.store import AuditView
+
+SECTION = "broken_link"
+
+DEFAULTS: dict[str, Any] = {
+    # 国办秘函〔2019〕19号 counts unusable links; a dead link on the homepage is the one inspectors
+    # check daily, so it is critical. External sites are outside the bureau's control: minor.
+    "severity": {"home": "critical", "internal": "major", "resource": "major", "external": "minor"},
+    # `skipped`: not fetched on purpose; `cancelled`: over the size bound, so it did answer.
+    "ignore_errors": ["skipped", "cancelled"],
+    # A rate limit that outlasted the retries says the crawl was too fast, not that the link is dead.
+    "ignore_statuses": [429],
+    # Soft 404: a 2xx page whose title or text says the page does not exist. Strong phrases only
+    # occur on error pages; weak ones also occur in articles, so they need a shorter text.
+    "soft404_strong": [
+        r"页面不存在",
+        r"网页不存在",
+        r"页面未找到",
+        r"页面找不到",
+        r"找不到(?:该|此|您要?访问的|你要?访问的|所请求的)?(?:页面|网页)",
+        r"(?:页面|网页|文章|信息|内容)不存在或已(?:被)?(?:删除|撤销|过期)",
+        r"不存在或已(?:被)?删除",
+        r"访问的(?:页面|网页)已(?:被)?删除",
+        r"(?:页面|网页)已(?:被)?删除",
+        r"(?:网页|页面)走丢了",
+        r"404\s*not\s*found",
+        r"^\W*404\W*$",
+        r"(?:错误|error)\s*(?:代码|code)?\s*[:：]?\s*404",
+        r"404\s*(?:错误|error|页面)",
+        r"\bnot\s+found\b",
+    ],
+    "soft404_weak": [
+        r"找不到",
+        r"未找到",
+        r"不存在",
+        r"已被删除",
+        r"已删除",
+        r"无法访问",
+        r"出错了",
+        r"访问出错",
+        r"(?<!\d)404(?!\d)",
+    ],
+    "soft404_strong_max_text": 1000,  # body characters; an error page says little
+    "soft404_weak_max_text": 200,
+}
+
+_ERROR_WORDS = {
+    "dns": "域名无法解析",
+    "refused": "连接被拒绝",
+    "timeout": "访问超时",
+    "tls": "证书/TLS 错误",
+    "too_many_redirects": "重定向过多",
+    "connection": "连接失败",
+    "cancelled": "下载中断",
+    "other": "访问失败",
+    "soft_404": "错误页面（软 404）",
+    "empty": "空文件",
+}
+# Tags whose target is embedded in the page: a failure is visible on the page itself.
+_EMBED_TAGS = {"img", "script", "link", "iframe", "frame", "embed", "object", "source", "video"}
+
+
+@dataclass
+class _Referrers:
+    sources: set[str] = field(default_factory=set)
+    anchors: list[str] = field(default_factory=list)
+    tags: set[str] = field(default_factory=set)
+    all_boilerplate: bool = True
+
+
+def validate_rules(rules: dict[str, Any]) -> dict[str, Any]:
+    """Checks `check_rules` cannot make: severity words and regular expressions."""
+    where = f"checks.{SECTION}"
+    for key in ("home", "internal", "resource", "external"):
+        if rules["severity"].get(key) not in SEVERITIES:
+            raise ConfigError(f"{where}.severity.{key} must be one of {', '.join(SEVERITIES)}")
+    for key in ("soft404_strong", "soft404_weak"):
+        for pattern in rules[key]:
+            try:
+                re.compile(pattern)
+            except (re.error, TypeError) as e:
+                raise ConfigError(
+                    f"{where}.{key}: {pattern!r} is not a valid pattern ({e})"
+                ) from None
+    return rules
+
+
+def run(view: AuditView, rules: dict[str, Any], as_of: date) -> Iterator[Finding]:
+    rules = validate_rules(rules)
+    pages = {p.url: p for p in view.pages()}
+    referrers: dict[str, _Referrers] = {}
+    for source, link in view.links():
+        ref = referrers.setdefault(link.target, _Referrers())
+        ref.sources.add(source)
+        ref.tags.add(link.tag)
+        ref.all_boilerplate &= link.in_boilerplate
+        text = link.text.strip()
+        if text and text not in ref.anchors:
+            ref.anchors.append(text)
+    soft404 = _Soft404(rules)
+    homes = {url for url, p in pages.items() if p.kind == "home"}
+    columns = None
+    for target in sorted(referrers):
+        page = pages.get(target)
+        if page is None:
+            continue  # never checked: nothing to judge
+        kind = _broken_kind(page, rules, soft404)
+        if kind is None:
+            continue
+        if columns is None:
+            columns = column_for_url(detect_columns(view))
+        yield _finding(page, kind, referrers[target], homes, rules, columns)
+
+
+def _broken_kind(page: PageRecord, rules: dict[str, Any], soft404: _Soft404) -> str | None:
+    """Why the target is unusable (`status`, an error kind, `soft_404`, `empty`), or None."""
+    if page.error in rules["ignore_errors"]:
+        return None
+    if page.status is not None and page.status in rules["ignore_statuses"]:
+        return None
+    if page.status is not None and page.status >= 400:
+        return "status"
+    if page.error:
+        return page.error
+    if page.status is None or not 200 <= page.status < 300:
+        return None  # no verdict recorded (or a 3xx the crawler did not follow)
+    if page.size == 0 and (page.kind == "resource" or page.method == "GET"):
+        return "empty"
+    if page.kind != "resource" and soft404.matches(page.title, page.text):
+        return "soft_404"
+    return None
+
+
+class _Soft404:
+    """Error pages served with 200: a strong phrase with a short text, or a weak one with a very
+    short text, so an article that merely says 找不到 in a sentence is not flagged."""
+
+    def __init__(self, rules: dict[str, Any]) -> None:
+        self.strong = [re.compile(p, re.IGNORECASE) for p in rules["soft404_strong"]]
+        self.weak = [re.compile(p, re.IGNORECASE) for p in rules["soft404_weak"]]
+        self.strong_max = rules["soft404_strong_max_text"]
+        self.weak_max = rules["soft404_weak_max_text"]
+
+    def matches(self, title: str, text: str) -> bool:
+        title, text = title.strip(), " ".join(text.split())
+        if not title and not text:
+            return False
+        length = len(text)
+        if length <= self.strong_max and any(
+            p.search(title) or p.search(text) for p in self.strong
+        ):
+            return True
+        return length <= self.weak_max and any(p.search(title) or p.search(text) for p in self.weak)
+
+
+def _severity(page: PageRecord, ref: _Referrers, homes: set[str], rules: dict[str, Any]) -> str:
+    severity = rules["severity"]
+    if ref.sources & homes:
+        return severity["home"]
+    if page.internal:
+        return severity["internal"]
+    if page.kind == "resource" or ref.tags & _EMBED_TAGS:
+        return severity["resource"]
+    return severity["external"]
+
+
+def _finding(
+    page: PageRecord,
+    kind: str,
+    ref: _Referrers,
+    homes: set[str],
+    rules: dict[str, Any],
+    columns: Callable[[str], Column | None],
+) -> Finding:
+    sources = sorted(ref.sources)
+    on_home = [s for s in sources if s in homes]
+    page_url = on_home[0] if on_home else sources[0]
+    anchor = ref.anchors[0] if ref.anchors else page.url
+    reason = str(page.status) if kind == "status" else _ERROR_WORDS.get(kind, kind)
+    details: dict[str, Any] = {
+        "target_url": page.url,
+        "status": page.status,
+        "error": page.error,
+        "source_pages": sources,
+        "anchors": ref.anchors,
+    }
+    if kind in ("soft_404", "empty"):
+        details["error_kind"] = kind
+    elif page.error:
+        details["error_kind"] = page.error
+    if page.error_detail:
+        details["error_detail"] = page.error_detail
+    if page.redirects:
+        details["redirects"] = list(page.redirects)
+        details["final_url"] = page.final_url
+    details["internal"] = page.internal
+    if ref.all_boilerplate:
+        details["boilerplate"] = True
+    column = columns(page_url) if not on_home else None
+    return Finding(
+        id=fingerprint("broken_link", page.url),
+        check="broken_link",
+        severity=_severity(page, ref, homes, rules),
+        page_url=page_url,
+        title=f"不可用链接：{anchor} → {reason}",
+        details=details,
+        column=column.name if column else None,
+    )

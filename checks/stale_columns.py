@@ -1,0 +1,332 @@
+"""Columns and a homepage that are not updated (栏目不更新, 首页不更新), empty columns (空白栏目),
+undated list items and list dates that differ from the item's own page (伪造发稿日期 evidence).
+
+Yields `stale_column`, `empty_column`, `undated_item` and `date_mismatch` findings. A column's last
+update is the newest item date over all its list pages, so a pinned old item on top or an
+oldest-first order cannot hide a recent one. Settings (`[checks.stale_column]`): `thresholds` per
+category (days), `severity` per category and per finding kind, `category_keywords`,
+`mismatch_tolerance_days`, and `columns`: the profile's `[[checks.stale_column.columns]]` tables
+(`url`, `name`, `threshold_days`, `category`, `exclude`) that name, add or exclude columns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import date
+from typing import Any
+from urllib.parse import urlsplit
+
+from govaudit.core.columns import (
+    CATEGORY_KEYWORDS,
+    HOMEPAGE,
+    OTHER,
+    Column,
+    detect_columns,
+)
+from govaudit.core.config import ConfigError
+from govaudit.core.model import SEVERITIES, Finding, ListItem, fingerprint
+from govaudit.core.store import AuditView
+
+SECTION = "stale_column"
+
+DEFAULTS: dict[str, Any] = {
+    # 国办秘函〔2019〕19号: homepage and 动态、要闻类 columns 2 weeks (veto), 通知公告、政策文件类
+    # 6 months; 人事、规划计划类 1 year (2015 indicators, kept by monitoring platforms); others are
+    # the bureau's choice, 1 year by default.
+    "thresholds": {
+        HOMEPAGE: 14,
+        "动态要闻": 14,
+        "通知公告政策文件": 180,
+        "人事规划计划": 365,
+        OTHER: 365,
+    },
+    # The single-veto cases (首页、动态要闻 over 2 weeks, 空白栏目) are critical; the rest are
+    # deduction items. A faked date is a veto item, but a mismatch alone is evidence to review.
+    "severity": {
+        HOMEPAGE: "critical",
+        "动态要闻": "critical",
+        "通知公告政策文件": "major",
+        "人事规划计划": "major",
+        OTHER: "major",
+        "empty_column": "critical",
+        "undated_item": "major",
+        "date_mismatch": "major",
+    },
+    "category_keywords": {k: list(v) for k, v in CATEGORY_KEYWORDS.items()},
+    # A list date that differs from the page's 发布日期 by more days than this is a mismatch.
+    "mismatch_tolerance_days": 0,
+    "columns": [],
+}
+
+_OVERRIDE_KEYS = {"url": str, "name": str, "threshold_days": int, "category": str, "exclude": bool}
+
+
+def validate_rules(rules: dict[str, Any]) -> dict[str, Any]:
+    """Checks `check_rules` cannot make on its own: column tables, severities, categories."""
+    where = f"checks.{SECTION}"
+    for key, value in rules["severity"].items():
+        if value not in SEVERITIES:
+            raise ConfigError(f"{where}.severity.{key} must be one of {', '.join(SEVERITIES)}")
+    for key, value in rules["thresholds"].items():
+        if value < 0:
+            raise ConfigError(f"{where}.thresholds.{key} must be 0 or more days")
+    for key, value in rules["category_keywords"].items():
+        if not all(isinstance(w, str) for w in value):
+            raise ConfigError(f"{where}.category_keywords.{key} must be a list of strings")
+    if rules["mismatch_tolerance_days"] < 0:
+        raise ConfigError(f"{where}.mismatch_tolerance_days must be 0 or more")
+    categories = set(rules["thresholds"])
+    for i, column in enumerate(rules["columns"]):
+        _validate_override(f"{where}.columns[{i}]", column, categories)
+    return rules
+
+
+def _validate_override(where: str, column: Any, categories: set[str]) -> None:
+    if not isinstance(column, dict):
+        raise ConfigError(f"{where} must be a table with a url")
+    for key, value in column.items():
+        kind = _OVERRIDE_KEYS.get(key)
+        if kind is None:
+            known = ", ".join(sorted(_OVERRIDE_KEYS))
+            raise ConfigError(f"{where}.{key} is not a known setting (known: {known})")
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise ConfigError(
+                f"{where}.{key} must be {'an integer' if kind is int else kind.__name__}"
+            )
+    url = column.get("url")
+    if not url or urlsplit(url).scheme not in ("http", "https"):
+        raise ConfigError(f"{where}.url must be an http(s) URL (a list page or a URL prefix)")
+    if column.get("threshold_days", 0) < 0:
+        raise ConfigError(f"{where}.threshold_days must be 0 or more days")
+    if "category" in column and column["category"] not in categories:
+        raise ConfigError(f"{where}.category must be one of {', '.join(sorted(categories))}")
+
+
+def run(view: AuditView, rules: dict[str, Any], as_of: date) -> Iterator[Finding]:
+    rules = validate_rules(rules)
+    columns = detect_columns(view, rules["columns"], rules["category_keywords"])
+    yield from _homepage(view, rules, as_of)
+    item_pages = _item_pages(view)
+    seen_items: set[str] = set()
+    for column in columns:
+        yield from _column_findings(column, rules, as_of)
+        yield from _undated_items(column, rules, seen_items, item_pages)
+    yield from _date_mismatches(view, columns, rules, item_pages)
+
+
+# -- homepage ----------------------------------------------------------------------------------
+
+
+def _homepage(view: AuditView, rules: dict[str, Any], as_of: date) -> Iterator[Finding]:
+    homes = [p for p in view.pages(kind="home") if p.status and 200 <= p.status < 300]
+    if not homes:
+        return
+    items: dict[str, list[ListItem]] = {}
+    for page_url, item in view.list_items():
+        items.setdefault(page_url, []).append(item)
+    links: dict[str, list[str]] = {}
+    for source, link in view.links():
+        links.setdefault(source, []).append(link.target)
+    threshold = rules["thresholds"][HOMEPAGE]
+    for home in homes:
+        dated = [(i.date, i.url) for i in items.get(home.url, []) if i.date]
+        if not dated:
+            # A homepage made of blocks the crawler did not read as lists: the pages it links to.
+            for target in dict.fromkeys(links.get(home.url, [])):
+                page = view.page(target)
+                if page is not None and page.published and page.url != home.url:
+                    dated.append((page.published, page.url))
+        if not dated and not items.get(home.url):
+            continue  # nothing on it that could carry a date: not a news homepage
+        newest, newest_url = _newest(dated, as_of)
+        days = (as_of - newest).days if newest else None
+        if days is not None and days <= threshold:
+            continue
+        yield _stale_finding(
+            column_name=HOMEPAGE,
+            category=HOMEPAGE,
+            url=home.url,
+            newest=newest,
+            newest_url=newest_url,
+            days=days,
+            threshold=threshold,
+            severity=rules["severity"][HOMEPAGE],
+        )
+
+
+# -- columns -----------------------------------------------------------------------------------
+
+
+def _newest(dated: Iterable[tuple[date, str]], as_of: date) -> tuple[date | None, str | None]:
+    # A date after as_of is a typo or a faked date; it must not make a column look fresh.
+    past = [(d, url) for d, url in dated if d <= as_of]
+    if not past:
+        return None, None
+    return max(past, key=lambda pair: pair[0])
+
+
+def _threshold(column: Column, rules: dict[str, Any]) -> int:
+    if column.threshold_days is not None:
+        return column.threshold_days
+    thresholds = rules["thresholds"]
+    return thresholds.get(column.category, thresholds[OTHER])
+
+
+def _severity(rules: dict[str, Any], key: str) -> str:
+    return rules["severity"].get(key, rules["severity"][OTHER])
+
+
+def _column_findings(column: Column, rules: dict[str, Any], as_of: date) -> Iterator[Finding]:
+    threshold = _threshold(column, rules)
+    if not column.items or column.placeholder:
+        yield Finding(
+            id=fingerprint("empty_column", column.url),
+            check="empty_column",
+            severity=_severity(rules, "empty_column"),
+            page_url=column.url,
+            title=f"空白栏目：{column.name}（栏目下没有任何信息）",
+            details={
+                "column": column.name,
+                "last_updated": None,
+                "threshold_days": threshold,
+                "category": column.category,
+                "days": None,
+                "newest_item_url": None,
+                "placeholder": column.placeholder,
+            },
+            column=column.name,
+        )
+        return
+    newest, newest_url = _newest(((i.date, i.url) for i in column.items if i.date), as_of)
+    days = (as_of - newest).days if newest else None
+    if days is not None and days <= threshold:
+        return
+    yield _stale_finding(
+        column_name=column.name,
+        category=column.category,
+        url=column.url,
+        newest=newest,
+        newest_url=newest_url,
+        days=days,
+        threshold=threshold,
+        severity=_severity(rules, column.category),
+    )
+
+
+def _stale_finding(
+    *,
+    column_name: str,
+    category: str,
+    url: str,
+    newest: date | None,
+    newest_url: str | None,
+    days: int | None,
+    threshold: int,
+    severity: str,
+) -> Finding:
+    what = "首页不更新" if category == HOMEPAGE else f"栏目不更新：{column_name}"
+    if newest is None:
+        title = f"{what}（信息均未注明发布日期，视为未更新）"
+    else:
+        title = (
+            f"{what}（最新信息 {newest.isoformat()}，已 {days} 天未更新，要求 {threshold} 天内）"
+        )
+    return Finding(
+        id=fingerprint("stale_column", url),
+        check="stale_column",
+        severity=severity,
+        page_url=url,
+        title=title,
+        details={
+            "column": column_name,
+            "last_updated": newest,
+            "threshold_days": threshold,
+            "category": category,
+            "days": days,
+            "newest_item_url": newest_url,
+        },
+        column=column_name,
+    )
+
+
+# -- items -------------------------------------------------------------------------------------
+
+
+def _undated_items(
+    column: Column, rules: dict[str, Any], seen: set[str], item_pages: dict[str, list[str]]
+) -> Iterator[Finding]:
+    """Undated items count as not updated; reported only where the column's other items carry
+    dates (a column with none is already one stale finding)."""
+    if not any(i.date for i in column.items):
+        return
+    for item in column.items:
+        if item.date or item.url in seen or item.url in column.pages:
+            continue
+        seen.add(item.url)
+        label = item.title or item.url
+        yield Finding(
+            id=fingerprint("undated_item", item.url),
+            check="undated_item",
+            severity=_severity(rules, "undated_item"),
+            page_url=_shown_on(column, item.url, item_pages),
+            title=f"信息未注明发布日期：{label}（{column.name}）",
+            details={"item_url": item.url, "item_title": item.title},
+            column=column.name,
+        )
+
+
+def _item_pages(view: AuditView) -> dict[str, list[str]]:
+    """Item URL → the list pages that show it, so a finding points at the page a person opens."""
+    out: dict[str, list[str]] = {}
+    for page_url, item in view.list_items():
+        out.setdefault(item.url, []).append(page_url)
+    return out
+
+
+def _shown_on(column: Column, item_url: str, item_pages: dict[str, list[str]]) -> str:
+    pages = item_pages.get(item_url, [])
+    return next((u for u in column.pages if u in pages), column.url)
+
+
+def _date_mismatches(
+    view: AuditView,
+    columns: list[Column],
+    rules: dict[str, Any],
+    item_pages: dict[str, list[str]],
+) -> Iterator[Finding]:
+    tolerance = rules["mismatch_tolerance_days"]
+    seen: set[str] = set()
+    sources: list[tuple[str, str | None, ListItem]] = []
+    for column in columns:
+        sources.extend((_shown_on(column, i.url, item_pages), column.name, i) for i in column.items)
+    homes = {p.url for p in view.pages(kind="home")}
+    sources.extend((url, HOMEPAGE, i) for url, i in view.list_items() if url in homes)
+    for list_page, column_name, item in sources:
+        if item.date is None or item.url in seen:
+            continue
+        page = view.page(item.url)
+        if page is None or page.published is None:
+            continue
+        seen.add(item.url)
+        if abs((item.date - page.published).days) <= tolerance:
+            continue
+        # Lists of 信息公开目录 often show the 成文日期: a date the page states is no mismatch.
+        if item.date.isoformat() in page.meta.values():
+            continue
+        yield Finding(
+            id=fingerprint("date_mismatch", item.url),
+            check="date_mismatch",
+            severity=_severity(rules, "date_mismatch"),
+            page_url=list_page,
+            title=(
+                f"列表日期与正文发布日期不一致：{item.title or item.url}"
+                f"（列表 {item.date.isoformat()}，正文 {page.published.isoformat()}）"
+            ),
+            details={
+                "item_url": item.url,
+                "item_title": item.title,
+                "list_date": item.date,
+                "page_date": page.published,
+            },
+            column=column_name,
+        )

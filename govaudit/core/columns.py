@@ -1,0 +1,382 @@
+"""The site's columns (栏目), found in one audit's store: list pages grouped with their pagination.
+
+Inspectors judge a site column by column (栏目不更新, 空白栏目), and reports group problems by
+column, so checks and reports share one detection. A column is a set of list pages joined by their
+pagination links; its items are the list items of all those pages. Its name comes from the
+breadcrumb, else the anchor text of the links pointing to it (navigation included), else the page
+title without the site-name suffix. The site profile can rename, add or exclude columns by URL
+(`[[checks.stale_column.columns]]`); detection works without it.
+
+Reads only an `AuditView`, so any check or report can call it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from govaudit.core.model import ListItem, PageRecord
+from govaudit.core.store import AuditView
+
+HOMEPAGE = "首页"
+OTHER = "其他"
+
+# Column categories and their name keywords, after 《政府网站与政务新媒体检查指标》(国办秘函〔2019〕19号):
+# 动态、要闻类 (2 weeks), 通知公告、政策文件类 (6 months), 人事、规划计划类 (1 year); the rest is
+# 其他. Checked in this order, so a name with keywords of two categories takes the stricter one.
+CATEGORY_KEYWORDS: dict[str, list[str]] = {
+    "动态要闻": [
+        "动态",
+        "要闻",
+        "新闻",
+        "工作信息",
+        "图片新闻",
+        "部门动态",
+        "基层动态",
+        "快讯",
+        "头条",
+        "资讯",
+        "媒体聚焦",
+        "媒体关注",
+    ],
+    "通知公告政策文件": [
+        "通知",
+        "公告",
+        "公示",
+        "通告",
+        "政策",
+        "文件",
+        "规范性文件",
+        "法规",
+        "解读",
+    ],
+    "人事规划计划": ["人事", "任免", "招聘", "招考", "录用", "规划", "计划"],
+}
+
+# Breadcrumb tails that name the page type, not the column (…> 通知公告 > 正文).
+_GENERIC_CRUMBS = {
+    "正文",
+    "列表",
+    "内容",
+    "详情",
+    "正文内容",
+    "当前位置",
+    "首页",
+    "主页",
+    "信息列表",
+}
+# Anchor texts that point at a column without naming it: pagination, "more" links.
+_GENERIC_ANCHORS = re.compile(
+    r"^(首页|主页|返回首页|上一?页|下一?页|前一页|后一页|尾页|末页|最后一页|第一页|更多.*|查看更多.*|"
+    r"more.*|[<>»«\s.…]+|\d+|\[\d+\]|go|跳转|确定)$",
+    re.IGNORECASE,
+)
+# Site-name suffixes of titles: "通知公告 - 临江市人社局", "通知公告_临江市人社局", "通知公告|…".
+_TITLE_SEPARATORS = re.compile(r"\s*(?:\s-\s|_|\||｜|—+|－|--)\s*")
+# Texts of an empty list page (空白栏目) in the CMSs we know.
+PLACEHOLDER_PHRASES = (
+    "暂无信息",
+    "暂无数据",
+    "暂无内容",
+    "暂无记录",
+    "暂无相关",
+    "暂无文章",
+    "暂无更新",
+    "没有记录",
+    "没有数据",
+    "没有信息",
+    "无相关信息",
+    "无相关记录",
+    "栏目建设中",
+    "正在建设中",
+    "建设中",
+)
+_PLACEHOLDER_MAX_TEXT = 300  # an empty list page says little besides its placeholder
+# Page-number parameters of list URLs (TRS index_2.html, Hanweb pageNum=2, ?page=2 ...).
+_PAGE_SUFFIX = re.compile(r"_(\d+)\.[a-z]+$", re.IGNORECASE)
+_PAGE_PARAMS = {"page", "pagenum", "pageno", "pageindex", "currentpage", "p", "pn", "curpage"}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str  # 栏目名称
+    url: str  # its first list page (where a person sees it)
+    pages: tuple[str, ...]  # all list pages of the column (first + pagination)
+    items: tuple[ListItem, ...]  # all items over all pages
+    category: str  # 首页 | 动态要闻 | 通知公告政策文件 | 人事规划计划 | 其他
+    placeholder: bool  # an empty-list page ("暂无信息", empty container)
+    threshold_days: int | None = None  # from the profile, when it sets one for this column
+
+
+def categorize(name: str, keywords: Mapping[str, Sequence[str]] = CATEGORY_KEYWORDS) -> str:
+    """The update-rule category of a column, from keywords in its name."""
+    if name == HOMEPAGE:
+        return HOMEPAGE
+    for category, words in keywords.items():
+        if any(word and word in name for word in words):
+            return category
+    return OTHER
+
+
+def detect_columns(
+    view: AuditView,
+    overrides: Sequence[Mapping[str, Any]] = (),
+    keywords: Mapping[str, Sequence[str]] = CATEGORY_KEYWORDS,
+) -> list[Column]:
+    """Every column of the audit, sorted by first-page URL, with the profile's overrides applied."""
+    pages = {p.url: p for p in view.pages(internal=True)}
+    items: dict[str, list[ListItem]] = {}
+    for page_url, item in view.list_items():
+        items.setdefault(page_url, []).append(item)
+    incoming: dict[str, list[tuple[str, str]]] = {}
+    for source, link in view.links():
+        incoming.setdefault(link.target, []).append((source, link.text))
+    candidates = {
+        url for url, p in pages.items() if _usable(p) and _is_list_like(p, items.get(url, []))
+    }
+    groups = _group_by_pagination(candidates, pages)
+    hubs = _hub_groups(groups, items)
+    columns = [
+        _build(group, pages, items, incoming, keywords) for group in groups if not group <= hubs
+    ]
+    return _apply_overrides(columns, overrides, pages, items, incoming, keywords)
+
+
+def column_for_url(columns: Sequence[Column]) -> Callable[[str], Column | None]:
+    """A lookup from a page or item URL to its column: list membership first, else the column
+    whose directory is the longest prefix of the URL (never the site root)."""
+    member: dict[str, Column] = {}
+    for column in columns:
+        for url in column.pages:
+            member.setdefault(url, column)
+    for column in columns:
+        for item in column.items:
+            member.setdefault(item.url, column)
+    prefixes = sorted(
+        ((d, c) for c in columns if (d := _directory(c.url))),
+        key=lambda pair: len(pair[0]),
+        reverse=True,
+    )
+
+    def lookup(url: str) -> Column | None:
+        if url in member:
+            return member[url]
+        for directory, column in prefixes:
+            if url.startswith(directory):
+                return column
+        return None
+
+    return lookup
+
+
+# -- detection ---------------------------------------------------------------------------------
+
+
+def _usable(page: PageRecord) -> bool:
+    ok = page.status is not None and 200 <= page.status < 300
+    return ok and page.error is None and page.kind != "resource"
+
+
+def _is_list_like(page: PageRecord, items: list[ListItem]) -> bool:
+    if page.kind == "list":
+        return True
+    # An empty column's page often carries no list at all, only "暂无信息".
+    return page.kind == "other" and not items and is_placeholder_text(page.text)
+
+
+def is_placeholder_text(text: str) -> bool:
+    """A short page text that says the list is empty."""
+    text = text.strip()
+    return len(text) <= _PLACEHOLDER_MAX_TEXT and any(p in text for p in PLACEHOLDER_PHRASES)
+
+
+def _group_by_pagination(candidates: set[str], pages: dict[str, PageRecord]) -> list[frozenset]:
+    parent = {url: url for url in candidates}
+
+    def find(url: str) -> str:
+        while parent[url] != url:
+            parent[url] = parent[parent[url]]
+            url = parent[url]
+        return url
+
+    for url in sorted(candidates):
+        for other in pages[url].pagination:
+            if other in parent:
+                a, b = find(url), find(other)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+    groups: dict[str, set[str]] = {}
+    for url in candidates:
+        groups.setdefault(find(url), set()).add(url)
+    return [frozenset(g) for g in groups.values()]
+
+
+def _hub_groups(groups: list[frozenset], items: dict[str, list[ListItem]]) -> set[str]:
+    """List pages whose every item is another column's page: a parent column's index of its
+    sub-columns, not a column with content of its own."""
+    list_urls = set().union(*groups) if groups else set()
+    hubs: set[str] = set()
+    for group in groups:
+        group_items = [i for url in group for i in items.get(url, [])]
+        if group_items and all(i.url in list_urls and i.url not in group for i in group_items):
+            hubs |= group
+    return hubs
+
+
+def _page_number(url: str) -> int:
+    parts = urlsplit(url)
+    match = _PAGE_SUFFIX.search(parts.path)
+    if match:
+        return int(match.group(1))
+    for key, value in parse_qsl(parts.query):
+        if key.lower() in _PAGE_PARAMS and value.isdigit():
+            return int(value)
+    return 0
+
+
+def _first_page(group: frozenset, incoming: dict[str, list[tuple[str, str]]]) -> str:
+    """The page the others paginate from: no page number, linked from outside the list, short."""
+
+    def key(url: str) -> tuple:
+        from_outside = any(src not in group for src, _ in incoming.get(url, []))
+        return (_page_number(url), not from_outside, len(url), url)
+
+    return min(group, key=key)
+
+
+def _name(
+    first: str,
+    group: Iterable[str],
+    pages: dict[str, PageRecord],
+    incoming: dict[str, list[tuple[str, str]]],
+) -> str:
+    for url in [first, *sorted(set(group) - {first})]:
+        page = pages.get(url)
+        if page is None:
+            continue
+        crumbs = [c.strip() for c in page.breadcrumb if c.strip()]
+        while crumbs and crumbs[-1] in _GENERIC_CRUMBS:
+            crumbs.pop()
+        if crumbs:
+            return crumbs[-1]
+    members = set(group)
+    anchors = Counter(
+        text.strip()
+        for source, text in incoming.get(first, [])
+        if source not in members and text.strip() and not _GENERIC_ANCHORS.match(text.strip())
+    )
+    if anchors:
+        # most common, then the first seen on ties (Counter keeps insertion order)
+        return anchors.most_common(1)[0][0]
+    title = pages[first].title.strip() if first in pages else ""
+    cleaned = _TITLE_SEPARATORS.split(title)[0].strip() if title else ""
+    return cleaned or title or first
+
+
+def _build(
+    group: frozenset,
+    pages: dict[str, PageRecord],
+    items: dict[str, list[ListItem]],
+    incoming: dict[str, list[tuple[str, str]]],
+    keywords: Mapping[str, Sequence[str]],
+    name: str | None = None,
+) -> Column:
+    first = _first_page(group, incoming)
+    ordered = (first, *sorted(group - {first}, key=lambda u: (_page_number(u), u)))
+    all_items = tuple(i for url in ordered for i in items.get(url, []))
+    name = name or _name(first, group, pages, incoming)
+    placeholder = not all_items and any(
+        is_placeholder_text(pages[u].text) for u in ordered if u in pages
+    )
+    return Column(
+        name=name,
+        url=first,
+        pages=ordered,
+        items=all_items,
+        category=categorize(name, keywords),
+        placeholder=placeholder,
+    )
+
+
+def _directory(url: str) -> str | None:
+    parts = urlsplit(url)
+    path = parts.path.rsplit("/", 1)[0] + "/"
+    if path == "/":
+        return None  # a root-level list page would claim the whole site
+    return f"{parts.scheme}://{parts.netloc}{path}"
+
+
+# -- profile overrides -------------------------------------------------------------------------
+
+
+def _apply_overrides(
+    columns: list[Column],
+    overrides: Sequence[Mapping[str, Any]],
+    pages: dict[str, PageRecord],
+    items: dict[str, list[ListItem]],
+    incoming: dict[str, list[tuple[str, str]]],
+    keywords: Mapping[str, Sequence[str]],
+) -> list[Column]:
+    used: set[int] = set()
+    result: list[Column] = []
+    for column in columns:
+        index = _matching_override(column, overrides)
+        if index is None:
+            result.append(column)
+            continue
+        used.add(index)
+        override = overrides[index]
+        if override.get("exclude"):
+            continue
+        result.append(_overridden(column, override, keywords))
+    covered = {url for c in result for url in c.pages}
+    for index, override in enumerate(overrides):
+        if index in used or override.get("exclude"):
+            continue
+        url = _recorded(override["url"], pages)
+        if url is None or url in covered:
+            continue  # not crawled: nothing to judge
+        group = frozenset({url, *(u for u in pages[url].pagination if u in pages)})
+        column = _build(group, pages, items, incoming, keywords, name=override.get("name"))
+        result.append(_overridden(column, override, keywords))
+        covered |= set(column.pages)
+    return sorted(result, key=lambda c: c.url)
+
+
+def _matching_override(column: Column, overrides: Sequence[Mapping[str, Any]]) -> int | None:
+    """Exact page URL first, else the longest URL prefix of the column's first page."""
+    best, best_len = None, -1
+    for index, override in enumerate(overrides):
+        url = override["url"]
+        if url in column.pages:
+            return index
+        if column.url.startswith(url) and len(url) > best_len:
+            best, best_len = index, len(url)
+    return best
+
+
+def _overridden(
+    column: Column, override: Mapping[str, Any], keywords: Mapping[str, Sequence[str]]
+) -> Column:
+    name = override.get("name") or column.name
+    category = override.get("category") or categorize(name, keywords)
+    return replace(
+        column,
+        name=name,
+        category=category,
+        threshold_days=override.get("threshold_days", column.threshold_days),
+    )
+
+
+def _recorded(url: str, pages: dict[str, PageRecord]) -> str | None:
+    if url in pages and _usable(pages[url]):
+        return url
+    if url.endswith("/"):
+        for index in ("index.html", "index.htm", "index.shtml", "index.jsp", "default.html"):
+            if url + index in pages and _usable(pages[url + index]):
+                return url + index
+    return None
