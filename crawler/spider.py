@@ -1,0 +1,384 @@
+"""The audit spider: follow the site's pages, check every other target once, record everything.
+
+- Internal HTML pages within scope are fetched with GET and parsed by `crawler.extract`; every
+  edge of a page is kept with the page (`PageRecord.links`).
+- Every other distinct target (external links; resources by extension or tag: attachments,
+  images, css, js) is checked once with HEAD. Servers refuse HEAD in many ways (403, 405, 501,
+  even 404/500; research §2), so any status >= 400 or a download error other than DNS/refused
+  falls back to a GET that stops after the headers (`method` = `HEAD>GET`).
+- A target not fetched on purpose (scope, bounds, traps, robots) gets a `skipped` record with
+  the reason, so nothing is lost silently.
+- A redirect onto an already-seen URL is dropped by Scrapy's dupefilter; `request_dropped`
+  still records the original URL with its `final_url`.
+
+Inputs are per-run spider arguments: `config` (AuditConfig), `store`, `audit_id`, `progress`.
+Stats (`govaudit/...`): records, pages, skipped[/reason], errors[/kind], head_fallback,
+start_urls_ok.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import PurePosixPath
+from typing import Any
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy import signals
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    StopDownload,
+)
+from scrapy.http import Request, Response
+from twisted.internet.error import ConnectionRefusedError as TxConnectionRefusedError
+from twisted.internet.error import DNSLookupError, TCPTimedOutError
+from twisted.internet.error import TimeoutError as TxTimeoutError
+
+from crawler.extract import parse_page
+from crawler.pipeline import record_ready
+from crawler.scope import Scope
+from govaudit.core.model import Link, PageRecord
+
+# Non-HTML targets are checked, not parsed: by the extension of their path ...
+RESOURCE_EXTENSIONS = frozenset(
+    "pdf doc docx xls xlsx ppt pptx wps et dps ofd txt rtf csv zip rar 7z gz tar "
+    "jpg jpeg png gif bmp webp svg ico tif tiff mp3 mp4 avi flv wmv swf css js json xml apk exe".split()
+)
+# ... or by the tag that links them.
+RESOURCE_TAGS = frozenset({"img", "script", "link", "embed", "object", "video", "audio", "source"})
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+# Twisted errors that still arrive unwrapped from some code paths.
+_ERROR_KINDS: tuple[tuple[tuple[type[BaseException], ...], str], ...] = (
+    ((CannotResolveHostError, DNSLookupError), "dns"),
+    ((DownloadConnectionRefusedError, TxConnectionRefusedError), "refused"),
+    ((DownloadTimeoutError, TxTimeoutError, TCPTimedOutError), "timeout"),
+    ((DownloadCancelledError,), "cancelled"),
+)
+_TLS_WORDS = re.compile(r"\b(ssl|tls|certificate|handshake)", re.IGNORECASE)
+
+
+def error_kind(exc: BaseException) -> str:
+    """The store's error kind for a download failure (DESIGN: dns, refused, timeout, tls ...)."""
+    for classes, kind in _ERROR_KINDS:
+        if isinstance(exc, classes):
+            return kind
+    if isinstance(exc, IgnoreRequest):
+        text = str(exc)
+        if "robots.txt" in text:
+            return "skipped"
+        if "redirections" in text:
+            return "too_many_redirects"
+        return "other"
+    chain, seen = [], exc
+    while seen is not None and len(chain) < 5:
+        chain.append(f"{type(seen).__name__} {seen}")
+        seen = seen.__cause__ or seen.__context__
+    if _TLS_WORDS.search(" ".join(chain)):
+        return "tls"
+    name = type(exc).__name__
+    if name in ("DownloadFailedError", "ResponseDataLossError", "ConnectionLost", "ConnectError"):
+        return "connection"
+    return "other"
+
+
+def mime_type(response: Response) -> str | None:
+    raw = response.headers.get(b"Content-Type")
+    if not raw:
+        return None
+    return raw.decode("latin-1").split(";")[0].strip().lower() or None
+
+
+def header_charset(response: Response) -> str | None:
+    raw = response.headers.get(b"Content-Type")
+    if not raw:
+        return None
+    match = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", raw.decode("latin-1"), re.IGNORECASE)
+    return match.group(1) if match else None
+
+
+def content_length(response: Response) -> int | None:
+    raw = response.headers.get(b"Content-Length")
+    try:
+        return int(raw) if raw is not None else None
+    except ValueError:
+        return None
+
+
+def is_resource_url(url: str) -> bool:
+    suffix = PurePosixPath(urlsplit(url).path).suffix.lower().lstrip(".")
+    return suffix in RESOURCE_EXTENSIONS
+
+
+class SiteSpider(scrapy.Spider):
+    name = "govaudit"
+
+    def __init__(self, config, store, audit_id: int, progress=None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.config = config
+        self.store = store
+        self.audit_id = audit_id
+        self.progress = progress
+        self.scope = Scope.from_config(config)
+        self.known: dict[str, str] = {}  # target key -> the URL recorded for it
+        self.recorded: set[str] = set()
+        self.status_of: dict[str, int] = {}  # target key -> final status, for dropped redirects
+        self.pages_scheduled = 0
+
+    @classmethod
+    def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> SiteSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.on_headers, signal=signals.headers_received)
+        crawler.signals.connect(spider.on_dropped, signal=signals.request_dropped)
+        return spider
+
+    # -- requests ------------------------------------------------------------------------------
+
+    async def start(self):
+        for raw in self.config.start_urls:
+            url = self.scope.canonical(raw)
+            if self._claim(url) != url:
+                continue
+            # Not dont_filter (Scrapy's default start): pages linking home would fetch it twice.
+            yield self._page_request(url, depth=0, home=True)
+
+    def _claim(self, url: str) -> str:
+        """The URL recorded for this target: the first spelling seen of the same key."""
+        return self.known.setdefault(self.scope.key(url), url)
+
+    def _page_request(self, url: str, depth: int, home: bool = False) -> Request:
+        self.pages_scheduled += 1
+        return Request(
+            url,
+            callback=self.parse_page,
+            errback=self.on_error,
+            meta={"target": url, "role": "page", "home": home, "audit_depth": depth},
+        )
+
+    def _check_request(self, url: str, depth: int, internal: bool) -> Request:
+        meta = {"target": url, "role": "check", "audit_depth": depth, "dont_retry": True}
+        if not internal:
+            # One HEAD per link is what a visitor's click costs; robots.txt governs crawling.
+            meta["dont_obey_robotstxt"] = True
+        return Request(url, method="HEAD", callback=self.on_check, errback=self.on_error, meta=meta)
+
+    def _fallback_request(self, request: Request, head_result: str) -> Request:
+        self.crawler.stats.inc_value("govaudit/head_fallback")
+        meta = request.meta
+        return Request(
+            meta["target"],
+            method="GET",
+            callback=self.on_check,
+            errback=self.on_error,
+            dont_filter=True,
+            meta={
+                "target": meta["target"],
+                "role": "check",
+                "audit_depth": meta["audit_depth"],
+                "headers_only": True,
+                "head_result": head_result,
+                "dont_obey_robotstxt": meta.get("dont_obey_robotstxt", False),
+            },
+        )
+
+    # -- signals -------------------------------------------------------------------------------
+
+    def on_headers(self, headers, body_length: int, request: Request) -> None:
+        """Stop downloads whose body we do not need: fallback checks and non-HTML 'pages'."""
+        if request.meta.get("headers_only"):
+            raise StopDownload(fail=False)
+        if request.meta.get("role") == "page":
+            raw = headers.get(b"Content-Type")
+            mime = raw.decode("latin-1").split(";")[0].strip().lower() if raw else ""
+            if mime and mime not in HTML_TYPES:
+                raise StopDownload(fail=False)
+
+    def on_dropped(self, request: Request) -> None:
+        """A request the dupefilter refused: in practice a redirect onto a URL already seen."""
+        target = request.meta.get("target")
+        if not target or target in self.recorded:
+            return
+        chain = request.meta.get("redirect_urls")
+        if chain:
+            reasons = request.meta.get("redirect_reasons") or [None]
+            status = self.status_of.get(self.scope.key(request.url), reasons[-1])
+            record = PageRecord(
+                url=target,
+                final_url=request.url,
+                status=status if isinstance(status, int) else None,
+                redirects=tuple(chain),
+                depth=request.meta.get("audit_depth", 0),
+                method=request.method,
+                internal=self.scope.is_internal(target),
+                kind="other",
+            )
+        else:
+            record = self._skipped(target, request.meta.get("audit_depth", 0), "duplicate")
+        self.crawler.signals.send_catch_log(record_ready, record=self._count(record))
+
+    # -- callbacks -----------------------------------------------------------------------------
+
+    def parse_page(self, response: Response) -> Iterator[PageRecord | Request]:
+        meta = response.meta
+        target, depth = meta["target"], meta["audit_depth"]
+        if meta.get("home"):
+            self.crawler.stats.inc_value("govaudit/start_urls_ok")
+        mime = mime_type(response)
+        if "download_stopped" in response.flags or (mime and mime not in HTML_TYPES):
+            yield self._count(self._resource_record(response, "GET"))
+            return
+        record = parse_page(response.url, response.body, mime, header_charset(response))
+        # A redirect off-site ends the crawl here; an error page's links are the template's.
+        follow = self.scope.is_internal(response.url) and response.status < 400
+        links: list[Link] = []
+        requests: list[Request] = []
+        skipped: list[PageRecord] = []
+        if follow:
+            linked = {link.target for link in record.links}
+            extra = [Link(u, "script", "pagination") for u in record.pagination if u not in linked]
+            for link in (*record.links, *extra):
+                target_url = self._route(link, depth + 1, requests, skipped)
+                links.append(
+                    replace(link, target=target_url) if target_url != link.target else link
+                )
+        kind = "home" if meta.get("home") else record.kind
+        self.crawler.stats.inc_value("govaudit/pages")
+        yield self._count(
+            replace(
+                record,
+                url=target,
+                final_url=response.url,
+                status=response.status,
+                redirects=tuple(meta.get("redirect_urls", ())),
+                elapsed=meta.get("download_latency"),
+                depth=depth,
+                method="GET",
+                internal=True,
+                kind=kind,
+                links=tuple(links),
+            )
+        )
+        yield from skipped
+        yield from requests
+
+    def _route(
+        self, link: Link, depth: int, requests: list[Request], skipped: list[PageRecord]
+    ) -> str:
+        """Decide once per target what to do with it; returns the URL recorded for it."""
+        url = self.scope.canonical(link.target)
+        key = self.scope.key(url)
+        if key in self.known:
+            return self.known[key]
+        self.known[key] = url
+        internal = self.scope.is_internal(url)
+        resource = link.tag in RESOURCE_TAGS or is_resource_url(url)
+        if urlsplit(url).scheme not in ("http", "https"):
+            skipped.append(self._count(self._skipped(url, depth, "unsupported_scheme", internal)))
+        elif self.scope.is_excluded(url):
+            skipped.append(self._count(self._skipped(url, depth, "excluded", internal, resource)))
+        elif internal and not resource:
+            reason = self.scope.page_refusal(url, depth)
+            if reason is None and self.pages_scheduled >= self.config.max_pages:
+                reason = "max_pages"
+            if reason:
+                skipped.append(self._count(self._skipped(url, depth, reason)))
+            else:
+                requests.append(self._page_request(url, depth))
+        else:
+            requests.append(self._check_request(url, depth, internal))
+        return url
+
+    def on_check(self, response: Response) -> Iterator[PageRecord | Request]:
+        request = response.request
+        if request.method == "HEAD" and response.status >= 400:
+            yield self._fallback_request(request, str(response.status))
+            return
+        method = "HEAD>GET" if request.meta.get("head_result") else request.method
+        yield self._count(self._resource_record(response, method))
+
+    def on_error(self, failure) -> Iterator[PageRecord | Request]:
+        request = failure.request
+        meta = request.meta
+        kind = error_kind(failure.value)
+        if request.method == "HEAD" and kind not in ("dns", "refused", "skipped"):
+            yield self._fallback_request(request, kind)
+            return
+        target = meta["target"]
+        if kind == "skipped":
+            record = self._skipped(target, meta["audit_depth"], "robots")
+        else:
+            chain = tuple(meta.get("redirect_urls", ()))
+            record = PageRecord(
+                url=target,
+                final_url=request.url if chain else None,
+                error=kind,
+                error_detail=f"{type(failure.value).__name__}: {failure.value}"[:500],
+                redirects=chain,
+                depth=meta["audit_depth"],
+                method="HEAD>GET" if meta.get("head_result") else request.method,
+                internal=self.scope.is_internal(target),
+                kind="home" if meta.get("home") else "other",
+            )
+        yield self._count(record)
+
+    # -- records -------------------------------------------------------------------------------
+
+    def _resource_record(self, response: Response, method: str) -> PageRecord:
+        meta = response.meta
+        target = meta["target"]
+        mime = mime_type(response)
+        body_read = method == "GET" and "download_stopped" not in response.flags
+        size = len(response.body) if body_read else content_length(response)
+        html = mime in HTML_TYPES
+        return PageRecord(
+            url=target,
+            final_url=response.url,
+            status=response.status,
+            content_type=mime,
+            charset=header_charset(response),
+            size=size,
+            elapsed=meta.get("download_latency"),
+            depth=meta["audit_depth"],
+            method=method,
+            internal=self.scope.is_internal(target),
+            kind="home" if meta.get("home") else ("other" if html else "resource"),
+            redirects=tuple(meta.get("redirect_urls", ())),
+        )
+
+    def _skipped(
+        self, url: str, depth: int, reason: str, internal: bool | None = None, resource=False
+    ) -> PageRecord:
+        return PageRecord(
+            url=url,
+            error="skipped",
+            error_detail=reason,
+            depth=depth,
+            method="",
+            internal=self.scope.is_internal(url) if internal is None else internal,
+            kind="resource" if resource or is_resource_url(url) else "other",
+        )
+
+    def _count(self, record: PageRecord) -> PageRecord:
+        """Every record passes here once: the stats are the audit's counters."""
+        stats = self.crawler.stats
+        self.recorded.add(record.url)
+        stats.inc_value("govaudit/records")
+        if record.status is not None:
+            self.status_of[self.scope.key(record.url)] = record.status
+            if record.final_url:
+                self.status_of[self.scope.key(record.final_url)] = record.status
+        if record.error == "skipped":
+            stats.inc_value("govaudit/skipped")
+            stats.inc_value(f"govaudit/skipped/{record.error_detail}")
+        elif record.error:
+            stats.inc_value("govaudit/errors")
+            stats.inc_value(f"govaudit/errors/{record.error}")
+        elif record.status is not None and record.status >= 400:
+            stats.inc_value("govaudit/errors")
+            stats.inc_value(f"govaudit/errors/http_{record.status}")
+        return record
