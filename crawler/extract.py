@@ -56,6 +56,9 @@ _BOMS = (
 _META_CHARSET = re.compile(rb"<meta[^>]*?charset\s*=\s*[\"']?\s*([a-z0-9_.:\-]+)", re.I | re.S)
 _LOOSE_CHARSET = re.compile(rb"charset\s*=\s*[\"']?\s*([a-z0-9_.:\-]+)", re.I)
 _MOJIBAKE = re.compile("[\u00c0-\u00ff]")
+# Scripts a Chinese government page practically never holds, but which GBK bytes read as UTF-8
+# (combining marks, Hebrew, Arabic ...) or UTF-8 bytes read as gb18030 (private use area) produce.
+_IMPLAUSIBLE = re.compile("[\u0080-\u009f\u0250-\u036f\u0500-\u07ff\ue000-\uf8ff]")
 
 
 def _normalise_encoding(label: str | None) -> str | None:
@@ -81,7 +84,10 @@ def _meta_charset(body: bytes) -> str | None:
 
 def _damage(text: str) -> int:
     # research §3: 10 × U+FFFD (undecodable bytes) + Latin-1 range chars (silent GBK-as-Latin mojibake)
-    return 10 * text.count("\ufffd") + len(_MOJIBAKE.findall(text))
+    # plus one per implausible character, which breaks ties on short pages
+    return (
+        10 * text.count("\ufffd") + len(_MOJIBAKE.findall(text)) + len(_IMPLAUSIBLE.findall(text))
+    )
 
 
 def decode_html(body: bytes, header_charset: str | None) -> tuple[str, str]:
@@ -664,8 +670,8 @@ def _metadata(root: etree._Element, visible: str) -> dict[str, str]:
     for line in visible.split("\n"):
         runs = list(_LABEL_RUN.finditer(line))
         for i, run in enumerate(runs):
-            if _cjk_before(line, run.start()):
-                continue  # 日期 inside 成文日期, 时间 inside 发布时间: anchored labels only
+            if run.start() and _CJK.match(line[run.start() - 1]):
+                continue  # 文号 inside 发文字号-like words: labels start a word
             end = runs[i + 1].start() if i + 1 < len(runs) else len(line)
             key = _label_key(run.group("label"))
             if key:
@@ -741,6 +747,9 @@ def _published(root: etree._Element, meta: dict[str, str], visible: str, url: st
     )
 
 
+_OTHER_DATE_LABEL = re.compile(r"成\s*文|印\s*发|签\s*发|截\s*止|有\s*效\s*期|施\s*行|实\s*施")
+
+
 def _date_under_heading(root: etree._Element, visible: str) -> date | None:
     """A bare date on a short line right under the h1 (`标题` / `2021-08-12 来源：…`)."""
     heading = next((_collapse(h.text_content()) for h in root.iter("h1")), "")
@@ -750,7 +759,7 @@ def _date_under_heading(root: etree._Element, visible: str) -> date | None:
     for i, line in enumerate(lines):
         if line == heading:
             for near in lines[i + 1 : i + 4]:
-                if len(near) <= 80 and parse_date(near):
+                if len(near) <= 80 and parse_date(near) and not _OTHER_DATE_LABEL.search(near):
                     return parse_date(near)
             return None
     return None
@@ -783,11 +792,16 @@ def _row_of(a: etree._Element) -> etree._Element | None:
         if parent is None or parent.tag in ("body", "html"):
             return None
         if node is not a and node.tag in _ROW_TAGS:
-            same = sum(1 for sib in parent if sib.tag == node.tag)
+            # Rows repeat: siblings of the same tag that also hold links (p.title + p.date is not).
+            same = sum(1 for sib in parent if sib.tag == node.tag and _has_anchor(sib))
             if same >= 2 or node.tag in ("li", "tr", "dd", "dt"):
                 return node
         node = parent
     return None
+
+
+def _has_anchor(el: etree._Element) -> bool:
+    return el.tag == "a" or next(el.iter("a"), None) is not None
 
 
 def _other_text(row: etree._Element, anchors: list[etree._Element]) -> str:
@@ -891,9 +905,7 @@ def _looks_like_list(root: etree._Element, bp: _Boilerplate) -> dict[str, bool]:
 # ----- pagination -----
 
 _CREATE_PAGE = re.compile(r"createPageHTML\s*\(([^)]*)\)", re.I)
-_JS_NUMBER_VAR = re.compile(
-    r"\b(?:var|let|const)?\s*([A-Za-z_$][\w$]*)\s*=\s*['\"]?(\d+)['\"]?\s*[;,\n]"
-)
+_JS_NUMBER_VAR = re.compile(r"([A-Za-z_$][\w$]*)\s*=\s*['\"]?(\d+)['\"]?(?![\w.])")
 _PAGER_WORDS = {"下一页", "上一页", "尾页", "末页", "下页", "上页", "最后一页", "前一页", "后一页"}
 _PAGER_HOME = {"首页", "第一页"}
 _PAGER_CONTAINER = re.compile(r"page|pagination|pager|fenye|fy\b|pagebar", re.I)

@@ -1,0 +1,525 @@
+"""crawler.extract on hand-written pages in the styles of TRS WCM, Hanweb, Ucap and 集约化 templates."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from crawler.extract import decode_html, find_dates, parse_date, parse_page, url_date
+
+D = date(2021, 8, 12)
+
+
+def page(body: str, head: str = "") -> str:
+    return f"<html><head><meta charset='utf-8'>{head}</head><body>{body}</body></html>"
+
+
+# ----- encodings (research/scrapy.md §3 table) -----
+
+GBK_TEXT = "朱镕基 陶喆 通知公告 关于做好2021年防汛工作的通知"
+
+
+def test_header_gb2312_with_gbk_only_characters() -> None:
+    body = f"<html><body><p>{GBK_TEXT}</p></body></html>".encode("gbk")
+    text, enc = decode_html(body, "gb2312")
+    assert enc == "gb18030"
+    assert "朱镕基" in text and "陶喆" in text
+
+
+def test_wrong_header_utf8_on_gbk_body_with_meta() -> None:
+    html = f"<html><head><meta http-equiv='Content-Type' content='text/html; charset=gb2312'></head><body>{GBK_TEXT * 5}</body></html>"
+    text, enc = decode_html(html.encode("gbk"), "utf-8")
+    assert enc == "gb18030" and GBK_TEXT in text
+
+
+def test_wrong_header_latin1_meta_gbk() -> None:
+    html = f"<html><head><meta charset=gbk></head><body>{GBK_TEXT}</body></html>"
+    text, enc = decode_html(html.encode("gbk"), "ISO-8859-1")
+    assert enc == "gb18030" and GBK_TEXT in text
+
+
+def test_stale_meta_gb2312_on_utf8_body() -> None:
+    html = f"<html><head><meta charset=gb2312></head><body>{GBK_TEXT}</body></html>"
+    text, enc = decode_html(html.encode("utf-8"), "utf-8")
+    assert enc == "utf-8" and GBK_TEXT in text
+    # and with no header at all, and with a stale gb2312 header
+    assert decode_html(html.encode("utf-8"), None)[1] == "utf-8"
+    assert decode_html(html.encode("utf-8"), "gb2312")[1] == "utf-8"
+
+
+@pytest.mark.parametrize("words", ["首页", "通知公告", "政务公开信息"])
+def test_short_undeclared_gbk_page(words: str) -> None:
+    text, enc = decode_html(f"<html><body>{words}</body></html>".encode("gbk"), None)
+    assert enc == "gb18030" and words in text
+
+
+def test_bom_wins_and_malformed_meta() -> None:
+    html = "<html><head><meta charset=gbk></head><body>通知公告</body></html>"
+    text, enc = decode_html(b"\xef\xbb\xbf" + html.encode("utf-8"), None)
+    assert enc == "utf-8" and "通知公告" in text and not text.startswith("\ufeff")
+    malformed = "<meta http-equiv=Content-Type content=text/html;charset=gbk<body>陶喆通知".encode(
+        "gbk"
+    )
+    assert "陶喆通知" in decode_html(malformed, None)[0]
+
+
+def test_ascii_page_keeps_declared_header() -> None:
+    assert decode_html(b"<html>hello</html>", "iso-8859-1") == ("<html>hello</html>", "iso8859-1")
+
+
+def test_parse_page_records_charset_and_gbk_text() -> None:
+    body = f"<html><head><title>{GBK_TEXT}</title></head><body><p>{GBK_TEXT}</p></body></html>"
+    rec = parse_page("http://x.gov.cn/", body.encode("gbk"), "text/html", "gb2312")
+    assert rec.charset == "gb18030" and rec.title == GBK_TEXT and GBK_TEXT in rec.text
+    assert rec.size == len(body.encode("gbk"))
+
+
+# ----- dates -----
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2021-08-12",
+        "2021-8-12",
+        "2021年8月12日",
+        "2021年08月12日",
+        "2021 年 8 月 12 日",
+        "[2021-08-12]",
+        "(2021-08-12)",
+        "2021/08/12",
+        "2021.08.12",
+        "发布时间：2021-08-12 10:30",
+        "2021-08-12T09:00:00+08:00",
+    ],
+)
+def test_every_date_form(text: str) -> None:
+    assert parse_date(text) == D
+    assert find_dates(f"前 {text} 后") == [D]
+
+
+def test_invalid_dates_and_digit_runs() -> None:
+    assert parse_date("2021-13-45") is None
+    assert parse_date("2021-02-30") is None
+    assert parse_date("20210812") is None  # only in URLs
+    assert parse_date("电话 12021-08-123") is None
+    assert find_dates("2021-13-45 然后 2021年8月12日 和 2022/1/2") == [D, date(2022, 1, 2)]
+    assert parse_date("") is None
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://x.gov.cn/xxgk/202108/t20210812_123456.html",
+        "http://x.gov.cn/art/2021/8/12/art_1229_5678.html",
+        "http://www.gov.cn/zhengce/2021-08/12/content_5630.htm",
+        "http://x.gov.cn/news/202108/12/abc.shtml",
+        "http://x.gov.cn/news/2021/08/12/abc.html",
+        "http://x.gov.cn/upload/20210812/abc.pdf",
+    ],
+)
+def test_url_dates(url: str) -> None:
+    assert url_date(url) == D
+
+
+def test_url_month_alone_is_not_a_date() -> None:
+    assert url_date("http://x.gov.cn/xxgk/202108/abc.html") is None
+    assert url_date("http://x.gov.cn/t20211345_1.html") is None
+    assert url_date("http://x.gov.cn/content_20210812123456.htm") is None
+    assert url_date("not a url") is None
+
+
+# ----- links -----
+
+LINKS_PAGE = """<html><head><base href="http://x.gov.cn/zwgk/">
+<link rel="stylesheet" href="css/main.css"><link rel="shortcut icon" href="/favicon.ico">
+<link rel="canonical" href="http://x.gov.cn/c"><script src="js/app.js"></script>
+<meta http-equiv="refresh" content="5; URL='jump.html'"></head><body>
+<div class="header"><a href="/">首页</a></div>
+<ul class="nav"><li><a href="/xxgk/"> 信息 公开 </a></li></ul>
+<div class="headline"><a href="hot.html">头条</a></div>
+<div class="list-head"><a href="lh.html">列表</a></div>
+<a href=" doc.html#p2 ">文件</a><a href="#top">回到顶部</a><a href="mailto:a@x.gov.cn">信箱</a>
+<a href="tel:12345">电话</a><a href="javascript:void(0)">空</a><a href="data:text/plain,x">d</a>
+<a href="javascript:window.open('open1.html')">弹窗</a>
+<span onclick="window.open('/open2.html','_blank')">点击</span>
+<div onclick="location.href='loc.html'">loc</div><button onclick="window.location = 'win.html'">w</button>
+<a href="查询.html?q=通知&b=1&a=2">中文</a><a href="http://other.cn/x"><img src="logo.png" alt="外站"></a>
+<area href="map.html" alt="地图"><iframe src="frame.html"></iframe><embed src="v.swf"><object data="o.pdf"></object>
+<div id="footer"><a href="/about.html">关于我们</a></div>
+<footer><a href="/sitemap.html">网站地图</a></footer></body></html>"""
+
+
+def test_links_every_kind_with_base_href() -> None:
+    rec = parse_page("http://x.gov.cn/zwgk/index.html", LINKS_PAGE.encode("utf-8"))
+    got = {(link.target, link.tag, link.attr) for link in rec.links}
+    base = "http://x.gov.cn/zwgk/"
+    for expected in [
+        (base + "css/main.css", "link", "href"),
+        ("http://x.gov.cn/favicon.ico", "link", "href"),
+        (base + "js/app.js", "script", "src"),
+        (base + "jump.html", "meta-refresh", "content"),
+        (base + "doc.html", "a", "href"),
+        (base + "open1.html", "a", "href"),
+        ("http://x.gov.cn/open2.html", "onclick", "onclick"),
+        (base + "loc.html", "onclick", "onclick"),
+        (base + "win.html", "onclick", "onclick"),
+        (base + "map.html", "area", "href"),
+        (base + "frame.html", "iframe", "src"),
+        (base + "v.swf", "embed", "src"),
+        (base + "o.pdf", "object", "data"),
+        (base + "logo.png", "img", "src"),
+        ("http://other.cn/x", "a", "href"),
+    ]:
+        assert expected in got, expected
+    targets = [link.target for link in rec.links]
+    assert not any(t.startswith(("mailto", "tel", "javascript", "data")) for t in targets)
+    assert "http://x.gov.cn/c" not in targets  # rel=canonical is not a resource
+    assert not any("#" in t for t in targets)
+    assert base + "%E6%9F%A5%E8%AF%A2.html?q=%E9%80%9A%E7%9F%A5&b=1&a=2" in targets
+
+
+def test_link_text_and_boilerplate_flags() -> None:
+    rec = parse_page("http://x.gov.cn/zwgk/index.html", LINKS_PAGE.encode("utf-8"))
+    by_text = {link.text: link for link in rec.links if link.tag == "a"}
+    assert by_text["信息 公开"].in_boilerplate  # whitespace collapsed, inside ul.nav
+    assert by_text["首页"].in_boilerplate and by_text["关于我们"].in_boilerplate
+    assert by_text["网站地图"].in_boilerplate
+    assert not by_text["头条"].in_boilerplate  # class="headline" is content
+    assert not by_text["列表"].in_boilerplate  # class="list-head" is content
+    assert not by_text["文件"].in_boilerplate
+    assert by_text["外站"].target == "http://other.cn/x"  # img alt as anchor text
+
+
+def test_gbk_query_is_encoded_in_the_page_encoding() -> None:
+    html = "<html><head><meta charset=gbk></head><body><a href='s.jsp?q=通知'>搜</a></body></html>"
+    rec = parse_page("http://x.gov.cn/", html.encode("gbk"))
+    assert rec.links[0].target == "http://x.gov.cn/s.jsp?q=%CD%A8%D6%AA"
+
+
+# ----- title and text -----
+
+
+def test_title_prefers_article_heading() -> None:
+    html = page(
+        "<div class='top'><h1><img alt='某市人民政府'></h1></div>"
+        "<h1> 关于做好  防汛工作的通知 </h1><p>发布时间：2021-08-12</p>",
+        "<title>某市人民政府_通知公告</title>",
+    )
+    assert parse_page("http://x.gov.cn/a.html", html.encode()).title == "关于做好 防汛工作的通知"
+    meta = "<title>站点</title><meta name='ArticleTitle' content='元数据标题'>"
+    html2 = page("<h1>正文标题</h1><p>发布时间：2021-08-12</p>", meta)
+    assert parse_page("http://x.gov.cn/b.html", html2.encode()).title == "元数据标题"
+    html3 = page("<h1>栏目</h1><p>介绍</p>", "<title> 机构 \n 职能 </title>")
+    assert parse_page("http://x.gov.cn/c.html", html3.encode()).title == "机构 职能"
+
+
+def test_visible_text_without_scripts_and_boilerplate() -> None:
+    html = page(
+        "<div id='nav'>导航菜单</div><div class='head-box'>头部</div>"
+        "<script>var s='脚本';</script><style>.a{}</style><noscript>请启用</noscript>"
+        "<table><tr><td>第一格</td><td>第二格</td></tr></table>"
+        "<p>正文   一段<br>第二行</p><span>行内</span><span>相连</span>"
+        "<div class='copyright'>版权所有 © 2003-2024 某市人民政府</div>"
+    )
+    text = parse_page("http://x.gov.cn/", html.encode()).text
+    assert text == "第一格\n第二格\n正文 一段\n第二行\n行内相连"
+
+
+# ----- metadata -----
+
+TRS_TABLE = """<table class="xxgk-table">
+<tr><td>索 引 号：</td><td>11330100002493055X/2021-12345</td><td>主题分类：</td><td>综合政务\\通知</td></tr>
+<tr><td>发布机构：</td><td>市人民政府办公厅</td><td>成文日期：</td><td>2021年07月30日</td></tr>
+<tr><th>文　　号：</th><td>杭政办函〔2021〕12号</td><th>发布日期：</th><td>2021-08-12</td></tr>
+<tr><td>有效性：</td><td>有效</td><td>是否规范性文件：</td><td>是</td></tr>
+<tr><td>规范性文件登记号</td><td>ZJAC01-2021-0012</td></tr></table>"""
+
+
+def test_metadata_table_trs() -> None:
+    rec = parse_page("http://x.gov.cn/art/doc.html", page(TRS_TABLE + "<h1>通知</h1>").encode())
+    assert rec.meta == {
+        "索引号": "11330100002493055X/2021-12345",
+        "主题分类": "综合政务\\通知",
+        "发布机构": "市人民政府办公厅",
+        "成文日期": "2021-07-30",
+        "文号": "杭政办函〔2021〕12号",
+        "发布日期": "2021-08-12",
+        "有效性": "有效",
+        "是否规范性文件": "是",
+        "登记号": "ZJAC01-2021-0012",
+    }
+    assert rec.kind == "document" and rec.published == D and rec.title == "通知"
+
+
+def test_metadata_li_span_and_dl_layouts() -> None:
+    spans = """<ul class="xxgk-info"><li><span>信息索引号：</span>000014349/2021-00045</li>
+    <li><span>发文机关:</span>市财政局</li><li><span>印发日期：</span>2021年7月30日</li>
+    <li><span>发文字号：</span>财预〔2021〕3号</li><li><span>时效性：</span>现行有效</li>
+    <li><span>规范性文件：</span>否</li><li><span>发布时间：</span>2021-08-12</li></ul>"""
+    meta = parse_page("http://x.gov.cn/d.html", page(spans).encode()).meta
+    assert meta["索引号"] == "000014349/2021-00045" and meta["发布机构"] == "市财政局"
+    assert meta["成文日期"] == "2021-07-30" == meta["印发日期"]
+    assert meta["文号"] == "财预〔2021〕3号" and meta["有效性"] == "现行有效"
+    assert meta["是否规范性文件"] == "否" and meta["发布日期"] == "2021-08-12"
+    dl = "<dl><dt>索引号</dt><dd>A-1</dd><dt>发布单位</dt><dd>市教育局</dd><dt>主题词</dt><dd>教育</dd></dl>"
+    meta = parse_page("http://x.gov.cn/e.html", page(dl).encode()).meta
+    assert meta == {"索引号": "A-1", "发布机构": "市教育局", "主题词": "教育"}
+
+
+def test_metadata_text_runs() -> None:
+    html = page(
+        "<h1>标题</h1><div class='info'>发布时间：2021-08-12 来源：市人社局 浏览次数：32</div>"
+    )
+    rec = parse_page("http://x.gov.cn/f.html", html.encode())
+    assert rec.meta == {"发布日期": "2021-08-12"}
+    assert rec.published == D and rec.kind == "article"
+    html = page("<p>索引号: B-2　发布机构：区政府办  文号：区政发〔2021〕1号</p>")
+    meta = parse_page("http://x.gov.cn/g.html", html.encode()).meta
+    assert meta == {"索引号": "B-2", "发布机构": "区政府办", "文号": "区政发〔2021〕1号"}
+
+
+def test_date_label_anchored_not_inside_chengwen() -> None:
+    # 日期 must not be read out of 成文日期, nor 发布日期 out of it (research §4 trap).
+    html = page("<h1>标题</h1><p>成文日期：2021-07-30</p><p>日期：2021-08-12</p>")
+    rec = parse_page("http://x.gov.cn/h.html", html.encode())
+    assert rec.meta == {"成文日期": "2021-07-30"}
+    assert rec.published == D
+    only_cw = page("<h1>标题</h1><p>成文日期：2021-07-30</p><p>正文</p>")
+    assert parse_page("http://x.gov.cn/i.html", only_cw.encode()).published is None
+
+
+def test_chinese_numeral_luokuan_date() -> None:
+    html = page("<table><tr><td>成文日期</td><td>二〇二一年八月十日</td></tr></table>")
+    assert parse_page("http://x.gov.cn/j.html", html.encode()).meta["成文日期"] == "2021-08-10"
+
+
+# ----- published -----
+
+
+def test_published_never_the_copyright_year() -> None:
+    html = page(
+        "<h1>标题</h1><p>正文内容</p><div class='footer'>版权所有 © 2003-2024 ICP备05012345号</div>"
+    )
+    assert parse_page("http://x.gov.cn/k.html", html.encode()).published is None
+
+
+@pytest.mark.parametrize(
+    ("body", "head", "url"),
+    [
+        ("<p>发布日期：2021年8月12日</p>", "", "http://x.gov.cn/a.html"),
+        ("<p>日期:2021/08/12</p>", "", "http://x.gov.cn/a.html"),
+        ("<p>时间：2021.08.12</p>", "", "http://x.gov.cn/a.html"),
+        ("<p>发布时间：<span>2021-08-12</span></p>", "", "http://x.gov.cn/a.html"),
+        (
+            "<p>正文</p>",
+            "<meta name='PubDate' content='2021-08-12 09:00'>",
+            "http://x.gov.cn/a.html",
+        ),
+        (
+            "<p>正文</p>",
+            "<meta property='article:published_time' content='2021-08-12T09:00'>",
+            "http://x/a",
+        ),
+        ("<p>正文</p>", "", "http://x.gov.cn/art/2021/8/12/art_1229_5678.html"),
+        ("<h1>题</h1><p>[2021-08-12] 来源：本站</p><p>正文</p>", "", "http://x.gov.cn/a.html"),
+    ],
+)
+def test_published_sources(body: str, head: str, url: str) -> None:
+    assert parse_page(url, page(body, head).encode()).published == D
+
+
+def test_published_priority_table_over_url() -> None:
+    html = page("<table><tr><td>发布日期</td><td>2021-08-13</td></tr></table>")
+    assert parse_page("http://x.gov.cn/t20210812_1.html", html.encode()).published == date(
+        2021, 8, 13
+    )
+
+
+# ----- list items -----
+
+TRS_LIST = """<div class="top"><ul><li><a href="/">首页</a></li><li><a href="/zwgk/">政务公开</a></li></ul></div>
+<div class="position">当前位置：<a href="/">首页</a> &gt; <a href="/zwgk/">政务公开</a> &gt; 通知公告</div>
+<ul class="list">
+<li><span class="zd">[置顶]</span><a href="./201901/t20190105_1.html" title="关于做好全年工作的通知（置顶）">关于做好全年...</a><span>2019-01-05</span></li>
+<li><a href="./202108/t20210812_2.html" title="完整标题二">标题二</a><span class="date">2021-08-12</span></li>
+<li><span class="time">2021年8月10日</span><a href="./202108/t20210810_3.html">标题三</a></li>
+<li><a href="./202108/t20210801_4.html">含日期2021年9月1日的标题四</a> [2021-08-01]</li>
+<li><a href="./other/5.html">没有日期的标题五</a></li>
+</ul>
+<div class="page"><script>
+var countPage = 5//共多少页
+var currentPage = 0//当前页
+createPageHTML(countPage, currentPage, "index", "html");
+</script></div>"""
+
+
+def test_list_items_trs_with_pinned_and_undated() -> None:
+    rec = parse_page("http://x.gov.cn/zwgk/tzgg/index.html", page(TRS_LIST).encode())
+    assert rec.kind == "list"
+    got = [(i.title, i.date, i.position) for i in rec.list_items]
+    assert got == [
+        ("关于做好全年工作的通知（置顶）", date(2019, 1, 5), 0),
+        ("完整标题二", D, 1),
+        ("标题三", date(2021, 8, 10), 2),
+        ("含日期2021年9月1日的标题四", date(2021, 8, 1), 3),  # the date outside the title
+        ("没有日期的标题五", None, 4),
+    ]
+    assert rec.list_items[0].url == "http://x.gov.cn/zwgk/tzgg/201901/t20190105_1.html"
+    assert rec.breadcrumb == ("首页", "政务公开", "通知公告")
+
+
+def test_list_items_table_dl_and_div_rows() -> None:
+    table = (
+        "<table class='lb'>"
+        + "".join(
+            f"<tr><td>·</td><td><a href='/art/2021/8/{d}/art_{d}.html'>事项{d}</a></td><td>2021-08-{d:02d}</td></tr>"
+            for d in (12, 11, 10)
+        )
+        + "</table>"
+    )
+    rec = parse_page("http://x.gov.cn/col/col1/index.html", page(table).encode())
+    assert [(i.title, i.date) for i in rec.list_items] == [
+        ("事项12", D),
+        ("事项11", date(2021, 8, 11)),
+        ("事项10", date(2021, 8, 10)),
+    ]
+    dl = (
+        "<dl class='news'>"
+        + "".join(
+            f"<dt><a href='a{d}.html'>新闻{d}</a></dt><dd>2021-08-{d}</dd>" for d in (12, 11, 10)
+        )
+        + "</dl>"
+    )
+    rec = parse_page("http://x.gov.cn/n/", page(dl).encode())
+    assert [i.date.day for i in rec.list_items] == [12, 11, 10]
+    divs = (
+        "<div class='con'>"
+        + "".join(
+            f"<div class='item'><p class='t'><a href='d{d}.html'>动态{d}</a></p><p class='d'>2021年8月{d}日</p></div>"
+            for d in (12, 11, 10)
+        )
+        + "</div>"
+    )
+    rec = parse_page("http://x.gov.cn/d/", page(divs).encode())
+    assert [(i.title, i.date.day) for i in rec.list_items] == [
+        ("动态12", 12),
+        ("动态11", 11),
+        ("动态10", 10),
+    ]
+    assert rec.kind == "list"
+
+
+def test_url_only_dates_and_navigation_menus() -> None:
+    html = page(
+        "<ul class='sidebar'><li><a href='/a/'>机构概况</a></li><li><a href='/b/'>政策文件</a></li>"
+        "<li><a href='/c/'>通知公告</a></li></ul>"
+        "<ul class='news'><li><a href='/xw/202108/t20210812_1.html'>新闻一</a></li>"
+        "<li><a href='/xw/202108/t20210811_2.html'>新闻二</a></li></ul>"
+    )
+    rec = parse_page("http://x.gov.cn/", html.encode())
+    assert [(i.title, i.date) for i in rec.list_items] == [
+        ("新闻一", D),
+        ("新闻二", date(2021, 8, 11)),
+    ]
+
+
+def test_placeholder_list_is_an_empty_list_page() -> None:
+    for placeholder in ("暂无信息", "暂无数据！", "没有记录"):
+        html = page(f"<h2>通知公告</h2><ul class='list'><li>{placeholder}</li></ul>")
+        rec = parse_page("http://x.gov.cn/tzgg/", html.encode())
+        assert rec.kind == "list" and rec.list_items == ()
+
+
+def test_article_with_related_news_sidebar_stays_article() -> None:
+    side = "".join(
+        f"<li><a href='r{d}.html'>相关{d}</a><span>2021-08-0{d}</span></li>" for d in (1, 2, 3)
+    )
+    html = page(
+        f"<h1>标题</h1><p>正文</p><ul class='related'>{side}</ul>",
+        "<meta name='ArticleTitle' content='标题'><meta name='PubDate' content='2021-08-12'>",
+    )
+    rec = parse_page("http://x.gov.cn/a.html", html.encode())
+    assert rec.kind == "article" and rec.published == D
+
+
+# ----- pagination -----
+
+
+def test_create_page_html_variants() -> None:
+    rec = parse_page("http://x.gov.cn/zwgk/tzgg/index.html", page(TRS_LIST).encode())
+    assert rec.pagination == tuple(f"http://x.gov.cn/zwgk/tzgg/index_{i}.html" for i in range(1, 5))
+    script = '<script>createPageHTML(3, 1, "index", "htm");</script>'
+    rec = parse_page("http://x.gov.cn/l/index_1.htm", page(script).encode())
+    assert rec.pagination == ("http://x.gov.cn/l/index.htm", "http://x.gov.cn/l/index_2.htm")
+    assert rec.kind == "list"
+    variant = "<div id='page_div'></div><script>createPageHTML('page_div', 3, 1, 'index', 'shtml', 60);</script>"
+    rec = parse_page("http://x.gov.cn/m/", page(variant).encode())
+    assert rec.pagination == ("http://x.gov.cn/m/index_1.shtml", "http://x.gov.cn/m/index_2.shtml")
+    huge = "<script>createPageHTML(99999999, 0, 'index', 'html');</script>"
+    assert len(parse_page("http://x.gov.cn/h/", page(huge).encode()).pagination) < 2001
+
+
+def test_pager_anchors_and_page_params() -> None:
+    html = page(
+        "<a href='/'>首页</a>"  # a home link outside any pager is not pagination
+        "<div class='fenye'><a href='list.jsp?page=1'>首页</a><a href='list.jsp?page=2'>2</a>"
+        "<a href='list.jsp?page=3'>下一页</a><a href='list.jsp?page=9'>尾页</a></div>"
+        "<a href='list.jsp?cat=2'>别的栏目</a><a href='index_4.html'>4</a>"
+    )
+    rec = parse_page("http://x.gov.cn/c/list.jsp?page=1", html.encode())
+    assert rec.pagination == (
+        "http://x.gov.cn/c/list.jsp?page=2",
+        "http://x.gov.cn/c/list.jsp?page=3",
+        "http://x.gov.cn/c/list.jsp?page=9",
+    )
+    rec = parse_page(
+        "http://x.gov.cn/c/", page("<a href='index_4.html'>4</a><a href='t1_2.html'>x</a>").encode()
+    )
+    assert rec.pagination == ("http://x.gov.cn/c/index_4.html",)
+
+
+# ----- breadcrumb -----
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "<div class='crumb'><a href='/'>首页</a> » <a href='/a/'>政务公开</a> » <span>通知公告</span></div>",
+        "<div id='dqwz'>您现在的位置：<a href='/'>首页</a>&gt;&gt;<a href='/a/'>政务公开</a>&gt;&gt;通知公告</div>",
+        "<p>当前位置：首页 ＞ 政务公开 ＞ 通知公告</p>",
+        "<div class='weizhi'><a href='/'>首页</a><img src='arrow.gif'><a href='/a/'>政务公开</a><img src='arrow.gif'><a>通知公告</a></div>",
+    ],
+)
+def test_breadcrumb_forms(markup: str) -> None:
+    rec = parse_page("http://x.gov.cn/a/b/", page(markup).encode())
+    assert rec.breadcrumb == ("首页", "政务公开", "通知公告")
+
+
+# ----- robustness -----
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"",
+        b"   ",
+        bytes(range(256)) * 20,
+        b"\x00\x00\x00",
+        b"<html><body><div><table><tr><td><a href='x.html'>unclosed",
+        b"<a href='http://[::1'>bad ipv6</a><a href='http://x:99999/'>bad port</a>",
+        b"<" * 5000,
+        ("<div>" * 3000 + "深").encode(),
+    ],
+)
+def test_never_raises(body: bytes) -> None:
+    rec = parse_page("http://x.gov.cn/p.html", body, "text/html", None)
+    assert rec.url == "http://x.gov.cn/p.html" and rec.size == len(body)
+    assert rec.kind in ("list", "document", "article", "other")
+
+
+def test_broken_html_still_gives_links_and_text() -> None:
+    rec = parse_page("http://x.gov.cn/", b"<html><body><div><p>\xcd\xa8\xd6\xaa<a href='x.html'>go")
+    assert rec.links[0].target == "http://x.gov.cn/x.html"
+    assert "通知" in rec.text and rec.charset == "gb18030"
