@@ -59,6 +59,7 @@ DEFAULTS: dict[str, Any] = {
 }
 
 _OVERRIDE_KEYS = {"url": str, "name": str, "threshold_days": int, "category": str, "exclude": bool}
+_TYPE_WORDS = {int: "an integer", str: "a string", bool: "true or false"}
 
 
 def validate_rules(rules: dict[str, Any]) -> dict[str, Any]:
@@ -90,9 +91,7 @@ def _validate_override(where: str, column: Any, categories: set[str]) -> None:
             known = ", ".join(sorted(_OVERRIDE_KEYS))
             raise ConfigError(f"{where}.{key} is not a known setting (known: {known})")
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            raise ConfigError(
-                f"{where}.{key} must be {'an integer' if kind is int else kind.__name__}"
-            )
+            raise ConfigError(f"{where}.{key} must be {_TYPE_WORDS[kind]}")
     url = column.get("url")
     if not url or urlsplit(url).scheme not in ("http", "https"):
         raise ConfigError(f"{where}.url must be an http(s) URL (a list page or a URL prefix)")

@@ -38,7 +38,8 @@ def validated_rules(config: AuditConfig) -> dict[str, dict[str, Any]]:
         section = check_rules(config, module.SECTION, module.DEFAULTS)
         if "wordlists" in section:  # --wordlist flags and profile lists, already resolved
             section["wordlists"] = list(config.wordlists)
-        rules[module.SECTION] = section
+        validate = getattr(module, "validate_rules", None)  # checks beyond types, if any
+        rules[module.SECTION] = validate(section) if validate else section
     return rules
 
 
