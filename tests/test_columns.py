@@ -1,0 +1,157 @@
+"""Column detection: grouping by pagination, first page, names, categories, overrides, lookup."""
+
+from datetime import date
+
+import pytest
+
+from govaudit.core.columns import categorize, column_for_url, detect_columns
+from govaudit.core.model import Link, ListItem, PageRecord
+from govaudit.core.store import Store
+
+SITE = "http://127.0.0.1:8000"
+
+
+def item(path: str, day: int | None = 1, position: int = 0) -> ListItem:
+    return ListItem(f"{SITE}{path}", "标题", date(2024, 5, day) if day else None, position)
+
+
+def page(path: str, kind: str = "list", **kw) -> PageRecord:
+    return PageRecord(url=f"{SITE}{path}", status=200, kind=kind, **kw)
+
+
+def columns_of(tmp_path, *records: PageRecord, overrides=()) -> list:
+    store = Store(tmp_path / "audit.db")
+    audit_id = store.start_audit("site", f"{SITE}/", date(2024, 6, 1), {})
+    store.add_pages(audit_id, records)
+    return detect_columns(store.view(audit_id), overrides)
+
+
+def test_pagination_groups_pages_and_the_unnumbered_page_comes_first(tmp_path):
+    pages = [f"{SITE}/tzgg/index.html", f"{SITE}/tzgg/index_1.html", f"{SITE}/tzgg/index_2.html"]
+    records = [
+        page(
+            p.removeprefix(SITE),
+            breadcrumb=("首页", "通知公告", "列表"),
+            pagination=tuple(pages[1:]) if i == 0 else (pages[0], pages[-1]),
+            list_items=(item(f"/tzgg/{i}.html", day=i + 1),),
+        )
+        for i, p in enumerate(reversed(pages))  # stored in reverse: order must not matter
+    ]
+    (column,) = columns_of(tmp_path, *records)
+    assert column.url == pages[0] and column.pages == tuple(pages)
+    assert column.name == "通知公告" and column.category == "通知公告政策文件"
+    assert len(column.items) == 3 and not column.placeholder
+
+
+def test_name_from_anchor_text_ignoring_pagination_and_more_links(tmp_path):
+    records = [
+        page("/", kind="home", links=(Link(f"{SITE}/gzdt/", "a", "href", "更多>>"),)),
+        page(
+            "/x.html", kind="article", links=(Link(f"{SITE}/gzdt/", "a", "href", "工作动态", True),)
+        ),
+        page(
+            "/y.html", kind="article", links=(Link(f"{SITE}/gzdt/", "a", "href", "工作动态", True),)
+        ),
+        page(
+            "/gzdt/",
+            title="列表页",
+            links=(Link(f"{SITE}/gzdt/", "a", "href", "首页"),),
+            list_items=(item("/gzdt/a.html"),),
+        ),
+    ]
+    (column,) = columns_of(tmp_path, *records)
+    assert column.name == "工作动态" and column.category == "动态要闻"
+
+
+@pytest.mark.parametrize(
+    "title, name",
+    [
+        ("人事信息 - 临江市人社局", "人事信息"),
+        ("人事信息_临江市人力资源和社会保障局", "人事信息"),
+        ("人事信息|临江市人社局", "人事信息"),
+        ("人事信息", "人事信息"),
+    ],
+)
+def test_name_from_title_without_site_suffix(tmp_path, title, name):
+    (column,) = columns_of(tmp_path, page("/rsxx/", title=title, list_items=(item("/r.html"),)))
+    assert column.name == name and column.category == "人事规划计划"
+
+
+def test_hub_of_sub_columns_is_not_a_column(tmp_path):
+    records = [
+        page(
+            "/zwgk/",
+            breadcrumb=("首页", "政务公开"),
+            list_items=(item("/zwgk/tzgg/", None, 0), item("/zwgk/gzdt/", None, 1)),
+        ),
+        page("/zwgk/tzgg/", breadcrumb=("首页", "通知公告"), list_items=(item("/t/1.html"),)),
+        page("/zwgk/gzdt/", breadcrumb=("首页", "工作动态"), list_items=(item("/g/1.html"),)),
+    ]
+    assert [c.name for c in columns_of(tmp_path, *records)] == ["工作动态", "通知公告"]
+
+
+def test_failed_and_placeholder_pages(tmp_path):
+    records = [
+        PageRecord(url=f"{SITE}/dead/", status=404, kind="list"),
+        page("/empty/", kind="other", title="规划计划", text="本栏目暂无信息"),
+        page("/long/", kind="other", title="说明", text="暂无信息" + "正文内容" * 200),
+    ]
+    (column,) = columns_of(tmp_path, *records)
+    assert column.name == "规划计划" and column.placeholder and column.items == ()
+
+
+def test_column_for_url_by_membership_then_directory(tmp_path):
+    records = [
+        page("/tzgg/index.html", breadcrumb=("通知公告",), list_items=(item("/other/a.html"),)),
+        page("/tzgg/sub/index.html", breadcrumb=("分栏",), list_items=(item("/s/b.html"),)),
+        page("/list.jsp", breadcrumb=("工作动态",), list_items=(item("/c.html"),)),
+    ]
+    lookup = column_for_url(columns_of(tmp_path, *records))
+    assert lookup(f"{SITE}/other/a.html").name == "通知公告"  # listed there
+    assert lookup(f"{SITE}/tzgg/202401/t1.html").name == "通知公告"  # under its directory
+    assert lookup(f"{SITE}/tzgg/sub/x.html").name == "分栏"  # the longest prefix wins
+    assert lookup(f"{SITE}/c.html").name == "工作动态"
+    assert lookup(f"{SITE}/about.html") is None  # a root-level list claims no directory
+
+
+def test_overrides_exact_beats_prefix_and_adds_uncrawled_only_when_recorded(tmp_path):
+    records = [
+        page("/zwgk/a/", breadcrumb=("甲",), list_items=(item("/a.html"),)),
+        page("/zwgk/b/", breadcrumb=("乙",), list_items=(item("/b.html"),)),
+        page("/special/index.html", kind="other", title="专题"),
+    ]
+    overrides = [
+        {"url": f"{SITE}/zwgk/", "threshold_days": 30},
+        {"url": f"{SITE}/zwgk/b/", "name": "工作动态"},
+        {"url": f"{SITE}/special/", "name": "专题专栏", "category": "动态要闻"},
+        {"url": f"{SITE}/never-crawled/", "name": "未抓取"},
+    ]
+    got = {
+        (c.url, c.name, c.category, c.threshold_days)
+        for c in columns_of(tmp_path, *records, overrides=overrides)
+    }
+    assert got == {
+        (f"{SITE}/special/index.html", "专题专栏", "动态要闻", None),
+        (f"{SITE}/zwgk/a/", "甲", "其他", 30),
+        (f"{SITE}/zwgk/b/", "工作动态", "动态要闻", None),
+    }
+
+
+@pytest.mark.parametrize(
+    "name, category",
+    [
+        ("首页", "首页"),
+        ("工作动态", "动态要闻"),
+        ("图片新闻", "动态要闻"),
+        ("县区要闻", "动态要闻"),
+        ("通知公告", "通知公告政策文件"),
+        ("公示公告", "通知公告政策文件"),
+        ("规范性文件", "通知公告政策文件"),
+        ("政策解读", "通知公告政策文件"),
+        ("人事任免", "人事规划计划"),
+        ("发展规划", "人事规划计划"),
+        ("机构职能", "其他"),
+    ],
+)
+def test_categorize(name, category):
+    assert categorize(name) == category
