@@ -382,9 +382,7 @@ def _link_text(el: etree._Element) -> str:
     return _collapse(el.get("title"))
 
 
-def _links(
-    root: etree._Element, base: str, page_url: str, encoding: str, bp: _Boilerplate
-) -> list[Link]:
+def _links(root: etree._Element, resolve: _Resolver, bp: _Boilerplate) -> list[Link]:
     out: list[Link] = []
     for el in root.iter():
         tag = el.tag
@@ -399,33 +397,47 @@ def _links(
             if raw and raw.strip().lower().startswith("javascript:"):
                 found = _SCRIPT_URL.search(raw)
                 raw = found.group(1) if found else None
-            target = _absolute(base, raw, encoding, page_url)
+            target = resolve(raw)
             if target:
                 out.append(Link(target, tag, attr, _link_text(el), bp(el)))
         onclick = el.get("onclick")
         if onclick:
             found = _SCRIPT_URL.search(onclick)
-            target = _absolute(base, found.group(1), encoding, page_url) if found else None
+            target = resolve(found.group(1)) if found else None
             if target:
                 out.append(Link(target, "onclick", "onclick", _link_text(el), bp(el)))
         if tag == "meta" and (el.get("http-equiv") or "").lower() == "refresh":
             found = _REFRESH_URL.search(el.get("content") or "")
-            target = _absolute(base, found.group(1), encoding, page_url) if found else None
+            target = resolve(found.group(1)) if found else None
             if target:
                 out.append(Link(target, "meta-refresh", "content", "", False))
     return out
 
 
-def _anchor_target(a: etree._Element, base: str, encoding: str, page_url: str) -> str | None:
-    """Where clicking an anchor leads: its href, or the URL of its `window.open(...)`."""
-    raw = a.get("href")
-    if raw and raw.strip().lower().startswith("javascript:"):
-        found = _SCRIPT_URL.search(raw)
-        raw = found.group(1) if found else None
-    if not raw and a.get("onclick"):
-        found = _SCRIPT_URL.search(a.get("onclick") or "")
-        raw = found.group(1) if found else None
-    return _absolute(base, raw, encoding, page_url)
+class _Resolver:
+    """One page's URL resolution (base href, encoding), memoised: anchors are read three times."""
+
+    def __init__(self, base: str, page_url: str, encoding: str) -> None:
+        self.base, self.page_url, self.encoding = base, page_url, encoding
+        self._memo: dict[str, str | None] = {}
+
+    def __call__(self, raw: str | None) -> str | None:
+        if raw is None:
+            return None
+        if raw not in self._memo:
+            self._memo[raw] = _absolute(self.base, raw, self.encoding, self.page_url)
+        return self._memo[raw]
+
+    def anchor(self, a: etree._Element) -> str | None:
+        """Where clicking an anchor leads: its href, or the URL of its `window.open(...)`."""
+        raw = a.get("href")
+        if raw and raw.strip().lower().startswith("javascript:"):
+            found = _SCRIPT_URL.search(raw)
+            raw = found.group(1) if found else None
+        if not raw and a.get("onclick"):
+            found = _SCRIPT_URL.search(a.get("onclick") or "")
+            raw = found.group(1) if found else None
+        return self(raw)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -481,13 +493,14 @@ def _build(
     bp = _Boilerplate()
     base = _base_url(root, url)
     page_url = safe_url_string(url, encoding=encoding)
-    links = _links(root, base, page_url, encoding, bp)
+    resolve = _Resolver(base, page_url, encoding)
+    links = _links(root, resolve, bp)
     body_el = root.find("body")
     visible = _visible_text(body_el if body_el is not None else root, bp)
     meta = _metadata(root, visible)
     published = _published(root, meta, visible, url)
-    items = _list_items(root, base, page_url, encoding, bp)
-    pagination = _pagination(root, base, page_url, encoding, bp)
+    items = _list_items(root, resolve, bp)
+    pagination = _pagination(root, resolve, bp)
     listish = _looks_like_list(root, bp)
     kind = _kind(meta, items, pagination, listish, published, root)
     title = _title(root, kind, bp)
@@ -772,14 +785,14 @@ _MAX_ROW_CLIMB = 5
 
 
 def _article_anchors(
-    root: etree._Element, base: str, page_url: str, encoding: str, bp: _Boilerplate
+    root: etree._Element, resolve: _Resolver, bp: _Boilerplate
 ) -> list[tuple[etree._Element, str]]:
     out = []
     for a in root.iter("a"):
         if bp(a):
             continue
-        target = _anchor_target(a, base, encoding, page_url)
-        if target and target != page_url:
+        target = resolve.anchor(a)
+        if target and target != resolve.page_url:
             out.append((a, target))
     return out
 
@@ -793,15 +806,20 @@ def _row_of(a: etree._Element) -> etree._Element | None:
             return None
         if node is not a and node.tag in _ROW_TAGS:
             # Rows repeat: siblings of the same tag that also hold links (p.title + p.date is not).
-            same = sum(1 for sib in parent if sib.tag == node.tag and _has_anchor(sib))
-            if same >= 2 or node.tag in ("li", "tr", "dd", "dt"):
+            if node.tag in ("li", "tr", "dd", "dt") or _repeated_with_links(node, parent):
                 return node
         node = parent
     return None
 
 
-def _has_anchor(el: etree._Element) -> bool:
-    return el.tag == "a" or next(el.iter("a"), None) is not None
+def _repeated_with_links(node: etree._Element, parent: etree._Element) -> bool:
+    seen = 0
+    for sib in parent:
+        if sib.tag == node.tag and (sib.tag == "a" or next(sib.iter("a"), None) is not None):
+            seen += 1
+            if seen >= 2:
+                return True
+    return False
 
 
 def _other_text(row: etree._Element, anchors: list[etree._Element]) -> str:
@@ -841,12 +859,10 @@ def _item_title(a: etree._Element) -> str:
     return text or title_attr
 
 
-def _list_items(
-    root: etree._Element, base: str, page_url: str, encoding: str, bp: _Boilerplate
-) -> list[ListItem]:
+def _list_items(root: etree._Element, resolve: _Resolver, bp: _Boilerplate) -> list[ListItem]:
     """Dated entries of the page's lists; undated rows only inside a list whose rows are dated."""
     rows: dict[etree._Element, list[tuple[etree._Element, str]]] = {}
-    for a, target in _article_anchors(root, base, page_url, encoding, bp):
+    for a, target in _article_anchors(root, resolve, bp):
         row = _row_of(a)
         if row is not None and not bp(row):
             rows.setdefault(row, []).append((a, target))
@@ -971,23 +987,21 @@ def _in_pager(el: etree._Element) -> bool:
     return False
 
 
-def _pagination(
-    root: etree._Element, base: str, page_url: str, encoding: str, bp: _Boilerplate
-) -> list[str]:
+def _pagination(root: etree._Element, resolve: _Resolver, bp: _Boilerplate) -> list[str]:
     """URLs of the other pages of this list (script-written, pager anchors, ?page=N links)."""
-    found = [safe_url_string(u, encoding=encoding) for u in _script_pages(root, page_url)]
+    found = [resolve(u) or u for u in _script_pages(root, resolve.page_url)]
     for a in root.iter("a"):
-        target = _anchor_target(a, base, encoding, page_url)
+        target = resolve.anchor(a)
         if not target:
             continue
         text = _collapse(a.text_content()).strip("[]【】<>《》 ")
         if (
             text in _PAGER_WORDS
             or ((text in _PAGER_HOME or text.isdigit()) and _in_pager(a))
-            or _same_list(target, page_url)
+            or _same_list(target, resolve.page_url)
         ):
             found.append(target)
-    selves = _self_urls(page_url)
+    selves = _self_urls(resolve.page_url)
     out: list[str] = []
     for url in found:
         if url not in selves and url not in out:
