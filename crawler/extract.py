@@ -501,7 +501,7 @@ def _build(
     published = _published(root, meta, visible, url)
     items = _list_items(root, resolve, bp)
     pagination = _pagination(root, resolve, bp)
-    listish = _looks_like_list(root, bp)
+    listish = _looks_like_list(root, bp, visible)
     kind = _kind(meta, items, pagination, listish, published, root)
     title = _title(root, kind, bp)
     return PageRecord(
@@ -898,9 +898,11 @@ _PAGE_SCRIPT = re.compile(
 )
 
 
-def _looks_like_list(root: etree._Element, bp: _Boilerplate) -> dict[str, bool]:
+def _looks_like_list(root: etree._Element, bp: _Boilerplate, visible: str) -> dict[str, bool]:
     script = any(_PAGE_SCRIPT.search(s.text or "") for s in root.iter("script"))
     placeholder = False
+    if not any(p in visible for p in _PLACEHOLDERS):
+        return {"script": script, "placeholder": False}
     for el in _iter_elements(root):
         if el.tag in ("script", "style", "html", "body"):
             continue
