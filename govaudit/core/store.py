@@ -223,6 +223,14 @@ class Store:
         rows = self.db.execute("SELECT url FROM pages WHERE audit = ?", [audit_id])
         return {r[0] for r in rows}
 
+    def newest_item_date(self, audit_id: int, page_kind: str) -> date | None:
+        """The newest dated list item on pages of a kind (`home`: how fresh the homepage is)."""
+        sql = (
+            "SELECT MAX(li.date) FROM list_items li JOIN pages p "
+            "ON p.audit = li.audit AND p.url = li.page WHERE li.audit = ? AND p.kind = ?"
+        )
+        return _date(self.db.execute(sql, [audit_id, page_kind]).fetchone()[0])
+
     def view(self, audit_id: int) -> AuditView:
         self.audit(audit_id)  # raises KeyError for an unknown audit
         return AuditView(self.db, audit_id)
@@ -269,14 +277,19 @@ class Store:
             self.db["reviews"].insert_all(rows)
         return len(rows)
 
-    def latest_reviews(self) -> dict[str, dict[str, Any]]:
-        """The newest review of every finding id that has one."""
+    def latest_reviews(self, up_to_audit: int | None = None) -> dict[str, dict[str, Any]]:
+        """The newest review of every finding id that has one.
+
+        `up_to_audit` ignores reviews made on later audits' lists (regenerating an old report)."""
+        limit = "" if up_to_audit is None else " AND audit <= ?"
         sql = (
             "SELECT finding_id, audit, status, note, recorded FROM reviews r "
-            "WHERE rowid = (SELECT MAX(rowid) FROM reviews WHERE finding_id = r.finding_id)"
+            "WHERE rowid = (SELECT MAX(rowid) FROM reviews WHERE finding_id = r.finding_id"
+            f"{limit})"
         )
+        args = [] if up_to_audit is None else [up_to_audit]
         cols = ("finding_id", "audit", "status", "note", "recorded")
-        return {row[0]: dict(zip(cols, row, strict=True)) for row in self.db.execute(sql)}
+        return {row[0]: dict(zip(cols, row, strict=True)) for row in self.db.execute(sql, args)}
 
     def close(self) -> None:
         self.db.close()

@@ -1,0 +1,171 @@
+"""What staff read: the Chinese name of each check and a one-cell account of a finding's details.
+
+New checks render without an edit here: an unknown check shows its own name and its contract
+fields as `key: value` lines (the generic details), so nothing a check reports is hidden.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from govaudit.core.model import Finding
+
+CHECK_NAMES = {
+    "broken_link": "链接不可用",
+    "stale_column": "栏目未按时更新",
+    "empty_column": "空白栏目",
+    "undated_item": "信息未注明日期",
+    "date_mismatch": "发布日期不一致",
+    "wrong_word": "错别字/不规范表述",
+    "sensitive_word": "敏感词",
+    "privacy_leak": "个人信息泄露",
+    "overdue_publication": "信息公开超期",
+    "annual_report_incomplete": "年度报告不完整",
+    "publication_date_missing": "缺少发布日期",
+    "publication_date_invalid": "发布日期错误",
+}
+
+SEVERITY_NAMES = {"critical": "严重", "major": "一般", "minor": "提示"}
+
+PRIVACY_KINDS = {"id_card": "身份证号", "mobile": "手机号码", "bank_card": "银行卡号"}
+
+_ERRORS = {
+    "dns": "域名无法解析",
+    "refused": "连接被拒绝",
+    "timeout": "访问超时",
+    "tls": "证书/TLS 错误",
+    "too_many_redirects": "重定向过多",
+    "cancelled": "文件超过大小上限",
+    "connection": "连接中断",
+    "other": "其他错误",
+}
+
+_GENERIC_SKIP = {"id", "check", "severity", "page_url", "title", "column"}
+
+
+def check_name(check: str) -> str:
+    return CHECK_NAMES.get(check, check)
+
+
+def severity_name(severity: str) -> str:
+    return SEVERITY_NAMES.get(severity, severity)
+
+
+def detail_text(finding: Finding) -> str:
+    """The 问题详情 cell: the facts a person needs to fix the problem, one per line."""
+    d = finding.details
+    render = _RENDERERS.get(finding.check, _generic)
+    return "\n".join(line for line in render(d) if line)
+
+
+def _broken_link(d: dict[str, Any]) -> list[str]:
+    status = d.get("status")
+    error = d.get("error")
+    why = f"HTTP {status}" if status else _ERRORS.get(error or "", error or "无响应")
+    sources = d.get("source_pages") or []
+    anchors = [a for a in d.get("anchors") or [] if a]
+    return [
+        f"链接地址：{d.get('target_url', '')}",
+        f"访问结果：{why}",
+        f"引用页面：{len(sources)} 个"
+        + ("（含页头/页脚公共链接）" if d.get("boilerplate") else ""),
+        f"链接文字：{'、'.join(anchors[:3])}" if anchors else "",
+    ]
+
+
+def _column(d: dict[str, Any]) -> list[str]:
+    last = d.get("last_updated") or "无（未注明日期或无内容）"
+    return [
+        f"栏目类别：{d['category']}" if d.get("category") else "",
+        f"最近更新：{last}",
+        f"更新要求：{d.get('threshold_days', '')} 天内",
+        f"已 {d['days']} 天未更新" if d.get("days") is not None else "",
+    ]
+
+
+def _word(d: dict[str, Any]) -> list[str]:
+    suggestion = d.get("suggestion")
+    return [
+        f"问题用语：{d.get('term', '')}" + (f" → 建议：{suggestion}" if suggestion else ""),
+        f"出现次数：{d['count']}" if d.get("count") else "",
+        f"上下文：{d.get('context', '')}" if d.get("context") else "",
+    ]
+
+
+def _privacy(d: dict[str, Any]) -> list[str]:
+    return [
+        f"信息类型：{PRIVACY_KINDS.get(d.get('kind', ''), d.get('kind', ''))}",
+        f"脱敏显示：{d.get('masked', '')}",
+        f"出现次数：{d['count']}" if d.get("count") else "",
+        f"上下文：{d.get('context', '')}" if d.get("context") else "",
+    ]
+
+
+def _overdue(d: dict[str, Any]) -> list[str]:
+    late = d.get("days_late")
+    return [
+        f"成文/印发日期：{d.get('issued') or '未注明'}",
+        f"发布日期：{d.get('published') or '未注明'}",
+        f"公开时限：{d.get('deadline', '')}" + ("（约）" if d.get("approximate") else ""),
+        f"依据：{d.get('rule', '')}" if d.get("rule") else "",
+        f"逾期 {late} 天" if late else "",
+    ]
+
+
+def _date_mismatch(d: dict[str, Any]) -> list[str]:
+    return [
+        f"文章地址：{d.get('item_url', '')}",
+        f"列表页日期：{d.get('list_date') or '无'}",
+        f"文章页日期：{d.get('page_date') or '无'}",
+    ]
+
+
+def _annual_report(d: dict[str, Any]) -> list[str]:
+    missing = d.get("missing_sections") or []
+    return [
+        f"年度：{d.get('year', '')}",
+        f"缺少章节：{'、'.join(str(m) for m in missing)}" if missing else "",
+    ]
+
+
+# Field names a check may use that have an obvious Chinese label; others show as they are.
+_FIELD_NAMES = {
+    "item_url": "信息地址",
+    "item_title": "信息标题",
+    "list_date": "列表页日期",
+    "page_date": "文章页日期",
+    "published": "发布日期",
+    "issued": "成文日期",
+    "value": "原值",
+    "field": "字段",
+    "count": "数量",
+    "context": "上下文",
+    "reason": "原因",
+}
+
+
+def _generic(d: dict[str, Any]) -> list[str]:
+    return [
+        f"{_FIELD_NAMES.get(k, k)}：{_plain(v)}"
+        for k, v in d.items()
+        if k not in _GENERIC_SKIP and v not in (None, "", [])
+    ]
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return "、".join(str(v) for v in value[:10]) + ("…" if len(value) > 10 else "")
+    return "" if value is None else str(value)
+
+
+_RENDERERS = {
+    "broken_link": _broken_link,
+    "stale_column": _column,
+    "empty_column": _column,
+    "wrong_word": _word,
+    "sensitive_word": _word,
+    "privacy_leak": _privacy,
+    "overdue_publication": _overdue,
+    "date_mismatch": _date_mismatch,
+    "annual_report_incomplete": _annual_report,
+}

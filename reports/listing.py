@@ -1,0 +1,174 @@
+"""One audit's rectification list as plain records: what the xlsx and the HTML both present.
+
+Built once per report from the store (findings, history, reviews, settings), so the two formats
+cannot disagree. Every string that came from a crawled page is masked here, at construction
+(reports/masking.py), and nowhere else; format-specific safety (formulas, HTML) is the writers'.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from govaudit.core.model import SEVERITIES, Finding
+from govaudit.core.store import Store
+from reports.deadlines import deadline_for
+from reports.departments import department_for
+from reports.history import History, audit_history
+from reports.labels import check_name, detail_text, severity_name
+from reports.masking import mask
+from reports.scorecard import ScoreItem, overall, scorecard
+from reports.settings import ReportSettings
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the list (问题清单, 已整改 or 已标记误报)."""
+
+    finding_id: str
+    check: str
+    check_name: str
+    severity: str
+    severity_name: str
+    description: str
+    column: str
+    page_url: str
+    details: str
+    first_seen: str
+    state: str  # new, open, reopened, suppressed, fixed
+    state_label: str
+    department: str
+    deadline: str
+    review_status: str = ""
+    review_note: str = ""
+
+
+@dataclass(frozen=True)
+class ReportData:
+    audit_id: int
+    site: str
+    start_url: str
+    as_of: str
+    started: str
+    finished: str
+    audit_status: str
+    counters: dict[str, Any]
+    open_rows: list[Row]
+    fixed_rows: list[Row]
+    suppressed_rows: list[Row]
+    history: History
+    score: list[ScoreItem]
+    verdict: str
+    by_check: list[tuple[str, dict[str, int], int]] = field(default_factory=list)
+    by_column: list[tuple[str, int]] = field(default_factory=list)
+    warn_ratio: float = 0.7
+
+    @property
+    def total_open(self) -> int:
+        return len(self.open_rows)
+
+
+def build_listing(store: Store, audit_id: int, settings: ReportSettings) -> ReportData:
+    """Everything a report shows about `audit_id`, masked, ordered by severity."""
+    audit = store.audit(audit_id)
+    as_of = date.fromisoformat(audit["as_of"])
+    findings = store.findings(audit_id)
+    history = audit_history(store, audit_id, findings)
+    order = {s: i for i, s in enumerate(SEVERITIES)}
+    findings = sorted(findings, key=lambda f: order.get(f.severity, len(order)))
+    rows = [_row(f, history, as_of, settings) for f in findings]
+    open_rows = [r for r in rows if r.state != "suppressed"]
+    fixed_rows = [
+        _fixed_row(f, history.fixed_reviews.get(f.id), history.fixed_first_seen[f.id], settings)
+        for f in history.fixed
+    ]
+    active = [f for f in findings if history.states[f.id].state != "suppressed"]
+    score = scorecard(active, settings.scorecard, store.newest_item_date(audit_id, "home"), as_of)
+    return ReportData(
+        audit_id=audit_id,
+        site=mask(audit["site"] or ""),
+        start_url=audit["start_url"] or "",
+        as_of=audit["as_of"],
+        started=audit["started"] or "",
+        finished=audit["finished"] or "",
+        audit_status=audit["status"] or "",
+        counters=audit["counters"],
+        open_rows=open_rows,
+        fixed_rows=fixed_rows,
+        suppressed_rows=[r for r in rows if r.state == "suppressed"],
+        history=history,
+        score=score,
+        verdict=overall(score),
+        by_check=_by_check(open_rows),
+        by_column=Counter(r.column or "（未归属栏目）" for r in open_rows).most_common(),
+        warn_ratio=float(settings.scorecard["warn_ratio"]),
+    )
+
+
+def _column(finding: Finding) -> str:
+    return finding.column or str(finding.details.get("column") or "")
+
+
+def _row(finding: Finding, history: History, as_of: date, settings: ReportSettings) -> Row:
+    state = history.states[finding.id]
+    review = state.review or {}
+    column = _column(finding)
+    return Row(
+        finding_id=finding.id,
+        check=finding.check,
+        check_name=check_name(finding.check),
+        severity=finding.severity,
+        severity_name=severity_name(finding.severity),
+        description=mask(finding.title),
+        column=mask(column),
+        page_url=mask(finding.page_url),
+        details=mask(detail_text(finding)),
+        first_seen=state.first_seen,
+        state=state.state,
+        state_label=state.label(),
+        department=department_for(finding.page_url, column, settings),
+        deadline=deadline_for(finding.severity, as_of, settings).label(),
+        review_status=review.get("status") or "",
+        review_note=mask(review.get("note") or ""),
+    )
+
+
+def _fixed_row(
+    finding: Finding, review: dict[str, Any] | None, first_seen: str, settings: ReportSettings
+) -> Row:
+    column = _column(finding)
+    return Row(
+        finding_id=finding.id,
+        check=finding.check,
+        check_name=check_name(finding.check),
+        severity=finding.severity,
+        severity_name=severity_name(finding.severity),
+        description=mask(finding.title),
+        column=mask(column),
+        page_url=mask(finding.page_url),
+        details=mask(detail_text(finding)),
+        first_seen=first_seen,
+        state="fixed",
+        state_label="已整改",
+        department=department_for(finding.page_url, column, settings),
+        deadline="",
+        review_status=(review or {}).get("status") or "",
+        review_note=mask((review or {}).get("note") or ""),
+    )
+
+
+def _by_check(rows: list[Row]) -> list[tuple[str, dict[str, int], int]]:
+    counts = Counter((r.check_name, r.severity) for r in rows)
+    names = sorted(
+        {r.check_name for r in rows}, key=lambda n: -sum(counts[(n, s)] for s in SEVERITIES)
+    )
+    return [
+        (
+            name,
+            {s: counts[(name, s)] for s in SEVERITIES},
+            sum(counts[(name, s)] for s in SEVERITIES),
+        )
+        for name in names
+    ]

@@ -1,0 +1,134 @@
+"""The `[report]` section of the site profile, validated into a frozen `ReportSettings`.
+
+    [report]
+    default_department = "办公室"
+    departments = [{prefix = "http://host/zwgk/", department = "办公室"},
+                   {column = "工作动态", department = "宣传科"}]
+    deadline_days = {critical = 3, major = 5, minor = 10}     # working days after the audit date
+    scorecard = {homepage_days = 14, stale_columns = 5, ...}   # see reports/scorecard.py
+
+Every mistake raises `ConfigError` naming the key, before the crawl starts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from govaudit.core.config import ConfigError
+from govaudit.core.model import SEVERITIES
+
+# 整改时限 in working days by severity. Inspection notices commonly give "10 个工作日内"
+# (research/domain-rules.md §3); veto items get the shortest time because they fail the site.
+DEFAULT_DEADLINE_DAYS = {"critical": 3, "major": 5, "minor": 10}
+
+# Single-veto thresholds of 《政府网站与政务新媒体检查指标》(国办秘函〔2019〕19号), DESIGN.md.
+DEFAULT_SCORECARD = {
+    "homepage_days": 14,  # 首页监测 2 周无信息更新
+    "stale_columns": 5,  # 动态要闻类 2 周 + 通知公告政策文件类 6 个月未更新，累计 ≥ 5 个
+    "columns_not_updated": 10,  # 应更新而长期未更新的栏目 ≥ 10 个
+    "empty_columns": 5,  # 空白栏目 ≥ 5 个
+    "serious_wrong_expressions": 1,  # 出现严重表述错误
+    "warn_ratio": 0.7,  # 预警 from 70 % of a threshold (monitoring platforms warn at 10 of 14 days)
+}
+
+_KEYS = {"departments", "default_department", "deadline_days", "scorecard"}
+
+
+@dataclass(frozen=True)
+class DepartmentRule:
+    department: str
+    prefix: str | None = None
+    column: str | None = None
+
+
+@dataclass(frozen=True)
+class ReportSettings:
+    departments: tuple[DepartmentRule, ...] = ()
+    default_department: str = ""
+    deadline_days: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_DEADLINE_DAYS))
+    scorecard: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_SCORECARD))
+
+
+def report_settings(raw: dict[str, Any] | None) -> ReportSettings:
+    """Validate the `[report]` table; raises ConfigError with one line naming the key."""
+    raw = raw or {}
+    if not isinstance(raw, dict):
+        raise ConfigError("[report] must be a table")
+    for key in raw:
+        if key not in _KEYS:
+            raise ConfigError(
+                f"report.{key} is not a known setting (known: {', '.join(sorted(_KEYS))})"
+            )
+    default_department = raw.get("default_department", "")
+    if not isinstance(default_department, str):
+        raise ConfigError("report.default_department must be a string")
+    return ReportSettings(
+        departments=_departments(raw.get("departments", [])),
+        default_department=default_department,
+        deadline_days=_deadline_days(raw.get("deadline_days", {})),
+        scorecard=_scorecard(raw.get("scorecard", {})),
+    )
+
+
+def _departments(value: Any) -> tuple[DepartmentRule, ...]:
+    if not isinstance(value, list):
+        raise ConfigError("report.departments must be a list of tables")
+    rules = []
+    for i, entry in enumerate(value):
+        where = f"report.departments[{i}]"
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{where} must be a table like {{prefix = ..., department = ...}}")
+        unknown = set(entry) - {"prefix", "column", "department"}
+        if unknown:
+            raise ConfigError(
+                f"{where}.{sorted(unknown)[0]} is not a known setting "
+                "(known: column, department, prefix)"
+            )
+        department = entry.get("department")
+        if not isinstance(department, str) or not department.strip():
+            raise ConfigError(f"{where}.department must be a non-empty string")
+        has = [k for k in ("prefix", "column") if k in entry]
+        if len(has) != 1:
+            raise ConfigError(f"{where} needs exactly one of prefix or column")
+        key = has[0]
+        if not isinstance(entry[key], str) or not entry[key].strip():
+            raise ConfigError(f"{where}.{key} must be a non-empty string")
+        if key == "prefix" and not entry[key].startswith(("http://", "https://")):
+            raise ConfigError(f"{where}.prefix must be an http(s) URL prefix")
+        rules.append(DepartmentRule(department=department, **{key: entry[key]}))
+    return tuple(rules)
+
+
+def _deadline_days(value: Any) -> dict[str, int]:
+    if not isinstance(value, dict):
+        raise ConfigError("report.deadline_days must be a table like {critical = 3, ...}")
+    days = dict(DEFAULT_DEADLINE_DAYS)
+    for key, n in value.items():
+        if key not in SEVERITIES:
+            raise ConfigError(
+                f"report.deadline_days.{key} is not a severity (known: {', '.join(SEVERITIES)})"
+            )
+        if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+            raise ConfigError(f"report.deadline_days.{key} must be a positive integer")
+        days[key] = n
+    return days
+
+
+def _scorecard(value: Any) -> dict[str, float]:
+    if not isinstance(value, dict):
+        raise ConfigError("report.scorecard must be a table")
+    thresholds = dict(DEFAULT_SCORECARD)
+    for key, n in value.items():
+        where = f"report.scorecard.{key}"
+        if key not in DEFAULT_SCORECARD:
+            known = ", ".join(sorted(DEFAULT_SCORECARD))
+            raise ConfigError(f"{where} is not a known setting (known: {known})")
+        if not isinstance(n, int | float) or isinstance(n, bool):
+            raise ConfigError(f"{where} must be a number")
+        if key == "warn_ratio" and not 0 < n <= 1:
+            raise ConfigError(f"{where} must be between 0 and 1")
+        if key != "warn_ratio" and (n < 1 or int(n) != n):
+            raise ConfigError(f"{where} must be a positive integer")
+        thresholds[key] = n if key == "warn_ratio" else int(n)
+    return thresholds

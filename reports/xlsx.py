@@ -1,0 +1,232 @@
+"""整改清单.xlsx: the rectification list staff fill in and send back.
+
+Sheets: 汇总 (site, date, counts, comparison with the previous audit, inspection scorecard),
+问题清单 (open findings, one a row, with 整改状态 / 整改说明 for staff), 已整改 (fixed since the
+previous audit) and 已标记误报 (suppressed). The narrow last column 问题编号 carries the finding id
+back through `govaudit review import` (reports/review_import.py reads these same headers).
+
+Cell values from crawled pages are untrusted: anything Excel would run as a formula (a leading
+=, +, -, @, tab or CR) gets a leading apostrophe and stays a plain string cell; characters
+that XML cannot carry are dropped (`safe_cell`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from govaudit.core.model import SEVERITIES
+from reports.history import REVIEW_STATUSES
+from reports.labels import severity_name
+from reports.listing import ReportData, Row
+from reports.scorecard import PASS, VETO, WARN
+
+XLSX_NAME = "整改清单.xlsx"
+SUMMARY_SHEET, LIST_SHEET, FIXED_SHEET, SUPPRESSED_SHEET = (
+    "汇总",
+    "问题清单",
+    "已整改",
+    "已标记误报",
+)
+ID_HEADER, STATUS_HEADER, NOTE_HEADER = "问题编号", "整改状态", "整改说明"
+AUDIT_LABEL = "审计编号"
+
+# (header, width) of the 问题清单 sheet; review_import finds columns by these headers.
+LIST_COLUMNS = (
+    ("序号", 6),
+    ("问题类型", 14),
+    ("严重程度", 8),
+    ("问题描述", 36),
+    ("所在栏目", 14),
+    ("页面地址", 36),
+    ("问题详情", 48),
+    ("首次发现", 12),
+    ("状态", 14),
+    ("责任科室", 10),
+    ("整改时限", 12),
+    (STATUS_HEADER, 11),
+    (NOTE_HEADER, 28),
+    (ID_HEADER, 5),
+)
+FIXED_COLUMNS = tuple(c for c in LIST_COLUMNS if c[0] not in ("整改时限",))
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_MAX_CELL = 32000  # Excel keeps at most 32,767 characters in a cell
+_MAX_LINK = 2000  # longer hyperlink targets make Excel report the file as damaged
+_HEADER_FILL = PatternFill("solid", fgColor="DDE5F0")
+_VERDICT_FILL = {
+    PASS: PatternFill("solid", fgColor="D9EAD3"),
+    WARN: PatternFill("solid", fgColor="FFF2CC"),
+    VETO: PatternFill("solid", fgColor="F4CCCC"),
+}
+_THIN = Side(style="thin", color="B0B0B0")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def safe_cell(value: object) -> object:
+    """A cell value Excel shows as text and never evaluates; non-strings pass unchanged."""
+    if not isinstance(value, str):
+        return value
+    text = ILLEGAL_CHARACTERS_RE.sub("", value)[:_MAX_CELL]
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def write_xlsx(data: ReportData, out_dir: Path) -> Path:
+    wb = Workbook()
+    summary = wb.active
+    summary.title = SUMMARY_SHEET
+    _summary_sheet(summary, data)
+    _list_sheet(wb.create_sheet(LIST_SHEET), data.open_rows, LIST_COLUMNS, with_review=True)
+    _list_sheet(wb.create_sheet(FIXED_SHEET), data.fixed_rows, FIXED_COLUMNS, with_review=False)
+    _list_sheet(
+        wb.create_sheet(SUPPRESSED_SHEET), data.suppressed_rows, LIST_COLUMNS, with_review=True
+    )
+    wb.active = 1 if data.open_rows else 0
+    path = out_dir / XLSX_NAME
+    wb.save(path)
+    return path
+
+
+def _put(ws: Worksheet, row: int, col: int, value: object, **style: object):
+    cell = ws.cell(row=row, column=col, value=safe_cell(value))
+    for key, val in style.items():
+        setattr(cell, key, val)
+    return cell
+
+
+def _summary_sheet(ws: Worksheet, data: ReportData) -> None:
+    c, h = data.counters, data.history
+    counts = h.counts()
+    ws.column_dimensions["A"].width = 44
+    for letter in "BCDEF":
+        ws.column_dimensions[letter].width = 16
+    _put(ws, 1, 1, f"{data.site} 网站整改问题清单", font=Font(bold=True, size=14))
+    facts = [
+        ("站点", data.site),
+        ("起始地址", data.start_url),
+        (AUDIT_LABEL, data.audit_id),
+        ("审计日期", data.as_of),
+        ("抓取页面", c.get("pages", 0)),
+        ("链接目标", c.get("targets", 0)),
+        ("抓取错误", c.get("errors", 0)),
+        ("待整改问题", data.total_open),
+        ("上次审计", h.previous_as_of or "无（首次审计）"),
+        ("新发现", counts["new"]),
+        ("持续存在", counts["open"]),
+        ("重新出现", counts["reopened"]),
+        ("已整改（上次有、本次无）", counts["fixed"]),
+        ("已标记误报", counts["suppressed"]),
+    ]
+    row = 3
+    for label, value in facts:
+        _put(ws, row, 1, label, font=Font(bold=True))
+        _put(ws, row, 2, value, alignment=Alignment(horizontal="left"))
+        row += 1
+    row += 1
+    _put(ws, row, 1, f"检查指标单项否决项自查：{data.verdict}", font=Font(bold=True, size=12))
+    row += 1
+    row = _table(
+        ws,
+        row,
+        ("否决项", "实测", "否决阈值", "结论", "说明"),
+        [(i.name, i.measured_label(), i.threshold_label(), i.verdict, i.note) for i in data.score],
+        verdict_col=4,
+    )
+    row += 1
+    _put(ws, row, 1, "问题分类统计（待整改）", font=Font(bold=True, size=12))
+    row += 1
+    body = [(name, *(sev[s] for s in SEVERITIES), total) for name, sev, total in data.by_check]
+    _table(ws, row, ("问题类型", *(severity_name(s) for s in SEVERITIES), "合计"), body)
+    ws.page_setup.orientation = "landscape"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToHeight = 0
+
+
+def _table(
+    ws: Worksheet, row: int, headers: tuple, body: list[tuple], verdict_col: int | None = None
+) -> int:
+    for col, header in enumerate(headers, 1):
+        _put(ws, row, col, header, font=Font(bold=True), fill=_HEADER_FILL, border=_BORDER)
+    for values in body:
+        row += 1
+        for col, value in enumerate(values, 1):
+            cell = _put(ws, row, col, value, border=_BORDER, alignment=_WRAP)
+            if col == verdict_col and value in _VERDICT_FILL:
+                cell.fill = _VERDICT_FILL[value]
+    return row + 1
+
+
+def _row_values(index: int, r: Row) -> dict[str, object]:
+    return {
+        "序号": index,
+        "问题类型": r.check_name,
+        "严重程度": r.severity_name,
+        "问题描述": r.description,
+        "所在栏目": r.column,
+        "页面地址": r.page_url,
+        "问题详情": r.details,
+        "首次发现": r.first_seen,
+        "状态": r.state_label,
+        "责任科室": r.department,
+        "整改时限": r.deadline,
+        STATUS_HEADER: r.review_status,
+        NOTE_HEADER: r.review_note,
+        ID_HEADER: r.finding_id,
+    }
+
+
+def _list_sheet(ws: Worksheet, rows: list[Row], columns: tuple, with_review: bool) -> None:
+    headers = [name for name, _ in columns]
+    for col, (name, width) in enumerate(columns, 1):
+        _put(
+            ws,
+            1,
+            col,
+            name,
+            font=Font(bold=True),
+            fill=_HEADER_FILL,
+            border=_BORDER,
+            alignment=Alignment(wrap_text=True, vertical="center", horizontal="center"),
+        )
+        ws.column_dimensions[get_column_letter(col)].width = width
+    url_col = headers.index("页面地址") + 1
+    for i, r in enumerate(rows, 1):
+        values = _row_values(i, r)
+        for col, name in enumerate(headers, 1):
+            cell = _put(ws, i + 1, col, values[name], border=_BORDER, alignment=_WRAP)
+            if name == "严重程度" and r.severity == "critical":
+                cell.font = Font(bold=True, color="C00000")
+            if name == ID_HEADER:
+                cell.font = Font(size=8, color="808080")
+        if r.page_url.startswith(("http://", "https://")) and len(r.page_url) <= _MAX_LINK:
+            link = ws.cell(row=i + 1, column=url_col)
+            link.hyperlink = r.page_url
+            link.font = Font(color="0563C1", underline="single")
+    last = max(len(rows), 1) + 1
+    ws.freeze_panes = "B2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{last}"
+    if with_review:
+        status_col = get_column_letter(headers.index(STATUS_HEADER) + 1)
+        choices = DataValidation(
+            type="list",
+            formula1='"' + ",".join(REVIEW_STATUSES) + '"',
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="整改状态",
+            error="请选择：" + "、".join(REVIEW_STATUSES),
+        )
+        ws.add_data_validation(choices)
+        choices.add(f"{status_col}2:{status_col}{max(last, 1000)}")
+    ws.print_title_rows = "1:1"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
