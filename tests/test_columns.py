@@ -155,3 +155,37 @@ def test_overrides_exact_beats_prefix_and_adds_uncrawled_only_when_recorded(tmp_
 )
 def test_categorize(name, category):
     assert categorize(name) == category
+
+
+def test_page_showing_only_its_name_is_an_empty_column(tmp_path):
+    crumbs = ("首页", "稳就业专题")
+    records = [
+        page(
+            "/wjyzt/",
+            kind="other",
+            title="稳就业专题_临江市人社局",
+            breadcrumb=crumbs,
+            text="当前位置：首页 > 稳就业专题\n稳就业专题",
+        ),
+        page(
+            "/query/",
+            kind="other",
+            title="社保查询",
+            breadcrumb=("首页", "社保查询"),
+            text="当前位置：首页 > 社保查询\n请输入身份证号码查询参保信息。",
+        ),
+        page(
+            "/ztzl/",
+            kind="other",
+            title="专题专栏",
+            breadcrumb=("首页", "专题专栏"),
+            text="当前位置：首页 > 专题专栏",
+            links=(
+                Link(f"{SITE}/ztzl/a.jpg", "img", "src", "图片专题"),
+                Link(f"{SITE}/", "a", "href", "首页"),
+            ),
+        ),
+        page("/untitled.html", kind="other", text=""),
+    ]
+    (column,) = columns_of(tmp_path, *records)
+    assert column.name == "稳就业专题" and column.items == () and not column.placeholder

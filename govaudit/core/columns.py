@@ -96,6 +96,11 @@ PLACEHOLDER_PHRASES = (
     "建设中",
 )
 _PLACEHOLDER_MAX_TEXT = 300  # an empty list page says little besides its placeholder
+# What remains of a blank column page once its name is removed: the breadcrumb's lead words.
+_CRUMB_WORDS = re.compile(r"当前位置|您的位置|您现在的位置|你的位置|你现在的位置|所在位置|位置")
+_BLANK_MAX_CHARS = 4
+# Link tags of the page template (style sheets, scripts), not content.
+_CHROME_TAGS = {"link", "script", "meta"}
 # Page-number parameters of list URLs (TRS index_2.html, Hanweb pageNum=2, ?page=2 ...).
 _PAGE_SUFFIX = re.compile(r"_(\d+)\.[a-z]+$", re.IGNORECASE)
 _PAGE_PARAMS = {"page", "pagenum", "pageno", "pageindex", "currentpage", "p", "pn", "curpage"}
@@ -133,10 +138,15 @@ def detect_columns(
     for page_url, item in view.list_items():
         items.setdefault(page_url, []).append(item)
     incoming: dict[str, list[tuple[str, str]]] = {}
+    content_links: dict[str, list[str]] = {}
     for source, link in view.links():
         incoming.setdefault(link.target, []).append((source, link.text))
+        if not link.in_boilerplate and link.tag not in _CHROME_TAGS:
+            content_links.setdefault(source, []).append(link.text.strip())
     candidates = {
-        url for url, p in pages.items() if _usable(p) and _is_list_like(p, items.get(url, []))
+        url
+        for url, p in pages.items()
+        if _usable(p) and _is_list_like(p, items.get(url, []), content_links.get(url, []))
     }
     groups = _group_by_pagination(candidates, pages)
     hubs = _hub_groups(groups, items)
@@ -181,17 +191,36 @@ def _usable(page: PageRecord) -> bool:
     return ok and page.error is None and page.kind != "resource"
 
 
-def _is_list_like(page: PageRecord, items: list[ListItem]) -> bool:
+def _is_list_like(page: PageRecord, items: list[ListItem], content_links: list[str]) -> bool:
     if page.kind == "list":
         return True
-    # An empty column's page often carries no list at all, only "暂无信息".
-    return page.kind == "other" and not items and is_placeholder_text(page.text)
+    if page.kind != "other" or items or page.published:
+        return False
+    # An empty column's page often carries no list at all: only "暂无信息", or nothing but its
+    # own name (a column template rendering an empty list container).
+    return is_placeholder_text(page.text) or _is_blank(page, content_links)
 
 
 def is_placeholder_text(text: str) -> bool:
     """A short page text that says the list is empty."""
     text = text.strip()
     return len(text) <= _PLACEHOLDER_MAX_TEXT and any(p in text for p in PLACEHOLDER_PHRASES)
+
+
+def _is_blank(page: PageRecord, content_links: list[str]) -> bool:
+    """A page that shows nothing but its name and breadcrumb: no text, no link of its own."""
+    names = {c.strip() for c in page.breadcrumb if c.strip()}
+    title = _TITLE_SEPARATORS.split(page.title.strip())[0].strip() if page.title else ""
+    names.discard("")
+    if not names and not title:
+        return False  # nothing names it: not a column a person can point at
+    if any(text not in names and text != title for text in content_links):
+        return False  # links of its own (images, a frame, a redirect): not blank
+    rest = page.text
+    for word in sorted(names | {title} - {""}, key=len, reverse=True):
+        rest = rest.replace(word, "")
+    rest = _CRUMB_WORDS.sub("", rest)
+    return len(re.sub(r"[\W_]+", "", rest)) <= _BLANK_MAX_CHARS
 
 
 def _group_by_pagination(candidates: set[str], pages: dict[str, PageRecord]) -> list[frozenset]:
