@@ -15,6 +15,8 @@ import checks
 from govaudit.core.config import AuditConfig, check_rules
 from govaudit.core.model import SEVERITIES, Finding
 from govaudit.core.store import Store
+from reports import ReportSettings, report_settings, write_reports
+from reports.scorecard import ScoreItem
 
 # Exit statuses that cron and systemd units can rely on.
 EXIT_OK = 0
@@ -29,6 +31,7 @@ class AuditResult:
     counters: dict[str, Any]
     outputs: list[Path]
     reachable: bool
+    scorecard: tuple[ScoreItem, ...] = ()  # the inspection veto items, for the CLI summary
 
 
 def validated_rules(config: AuditConfig) -> dict[str, dict[str, Any]]:
@@ -61,6 +64,16 @@ def write_findings_json(findings: list[Finding], path: Path) -> Path:
     return path
 
 
+def write_outputs(
+    store: Store, audit_id: int, out_dir: Path, settings: ReportSettings
+) -> tuple[list[Path], tuple[ScoreItem, ...]]:
+    """findings.json, 整改清单.xlsx and report.html of a stored audit (also `govaudit report`)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    outputs = [write_findings_json(store.findings(audit_id), out_dir / "findings.json")]
+    paths, listing = write_reports(store, audit_id, out_dir, settings)
+    return outputs + paths, tuple(listing.score)
+
+
 def run_audit(
     config: AuditConfig,
     out_dir: Path,
@@ -71,6 +84,7 @@ def run_audit(
     from crawler.run import crawl  # imported late: Scrapy is heavy and the roof may only validate
 
     rules = validated_rules(config)
+    report = report_settings(config.report)
     out_dir.mkdir(parents=True, exist_ok=True)
     store = Store(db_path)
     audit_id = store.start_audit(
@@ -83,9 +97,9 @@ def run_audit(
         raise
     findings = run_checks(store, audit_id, rules, config.as_of)
     store.save_findings(audit_id, findings)
-    outputs = [write_findings_json(findings, out_dir / "findings.json")]
     counters["findings"] = len(findings)
     reachable = counters.get("start_urls_ok", 1) > 0
     store.finish_audit(audit_id, "finished" if reachable else "failed", counters)
+    outputs, score = write_outputs(store, audit_id, out_dir, report)
     store.close()
-    return AuditResult(audit_id, findings, counters, outputs, reachable)
+    return AuditResult(audit_id, findings, counters, outputs, reachable, score)

@@ -82,7 +82,28 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="audit the bundled sample bureau site on 127.0.0.1")
     demo.add_argument("--out", type=Path, default=Path("govaudit-demo"), help="output directory")
     demo.add_argument("--quiet", action="store_true", help="no progress display")
+    _add_report_commands(sub)
     return parser
+
+
+def _add_report_commands(sub: argparse._SubParsersAction) -> None:
+    report = sub.add_parser(
+        "report", help="regenerate findings.json, 整改清单.xlsx and report.html of a stored audit"
+    )
+    report.add_argument("--db", required=True, type=Path, help="SQLite store of earlier audits")
+    report.add_argument("--audit", type=_positive, help="audit id (default: the latest)")
+    report.add_argument("--out", required=True, type=Path, help="directory for the outputs")
+    audits = sub.add_parser("audits", help="list the audits kept in a store")
+    audits.add_argument("--db", required=True, type=Path, help="SQLite store")
+    review = sub.add_parser("review", help="staff decisions on findings (整改状态, 整改说明)")
+    review_sub = review.add_subparsers(
+        dest="review_command", metavar="ACTION", parser_class=_Parser
+    )
+    imp = review_sub.add_parser(
+        "import", help="read 整改状态 and 整改说明 of a filled 整改清单.xlsx into the store"
+    )
+    imp.add_argument("xlsx", type=Path, help="the 整改清单.xlsx staff filled in")
+    imp.add_argument("--db", required=True, type=Path, help="SQLite store of the audit")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -95,6 +116,10 @@ def main(argv: list[str] | None = None) -> int:
             from govaudit.demo import run_demo
 
             return run_demo(args.out, console, quiet=args.quiet)
+        if args.command in ("report", "audits", "review"):
+            from govaudit.report_commands import run_report_command
+
+            return run_report_command(args, Console())
         build_parser().print_help()
         return EXIT_USAGE
     except (UsageError, ConfigError) as e:
@@ -172,6 +197,27 @@ def print_summary(result: AuditResult, console: Console) -> None:
     )
     for path in result.outputs:
         console.print(f"  → {path}")
+    if result.scorecard:
+        print_scorecard(result.scorecard, console)
+
+
+def print_scorecard(items, console: Console) -> None:
+    """The inspection veto items: the office's first question is whether the site would pass."""
+    from reports.scorecard import overall
+
+    colours = {"合格": "green", "预警": "yellow", "否决": "bold red", "未检查": "dim"}
+    table = Table(title=f"检查指标单项否决项：{overall(list(items))}")
+    for header in ("否决项", "实测", "否决阈值", "结论"):
+        table.add_column(header, justify="left" if header == "否决项" else "right")
+    for item in items:
+        colour = colours.get(item.verdict, "")
+        table.add_row(
+            item.name,
+            item.measured_label(),
+            item.threshold_label(),
+            f"[{colour}]{item.verdict}[/]" if colour else item.verdict,
+        )
+    console.print(table)
 
 
 if __name__ == "__main__":

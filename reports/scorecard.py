@@ -31,12 +31,13 @@ class ScoreItem:
     unit: str
     verdict: str
     note: str = ""
+    over: bool = False  # vetoes when measured exceeds the threshold (days), not when it reaches it
 
     def measured_label(self) -> str:
         return "—" if self.measured is None else f"{self.measured} {self.unit}"
 
     def threshold_label(self) -> str:
-        return f"{'>' if self.key == 'homepage' else '≥'} {self.threshold} {self.unit}"
+        return f"{'>' if self.over else '≥'} {self.threshold} {self.unit}"
 
 
 def scorecard(
@@ -82,6 +83,7 @@ def scorecard(
             "天",
             UNCHECKED,
             "留言办理情况尚无检查项，请人工核查",
+            over=True,
         )
     )
     return items
@@ -106,17 +108,18 @@ def _homepage(
     if reported:
         days = [f.details.get("days") for f in reported]
         if any(d is None for d in days):  # 未注明发布时间的视为不更新 (2015 indicators, note)
-            return ScoreItem("homepage", name, None, threshold, "天", VETO, "首页信息未注明日期")
+            return ScoreItem(
+                "homepage", name, None, threshold, "天", VETO, "首页信息未注明日期", over=True
+            )
         measured = max(int(d) for d in days)
     elif newest is not None and as_of is not None:
         measured = (as_of - newest).days
     else:
         return ScoreItem(
-            "homepage", name, None, threshold, "天", PASS, "未发现首页超期（无首页日期可计）"
+            "homepage", name, None, threshold, "天", PASS, "未发现首页超期（无首页日期可计）", True
         )
-    return ScoreItem(
-        "homepage", name, measured, threshold, "天", _verdict(measured, threshold, ratio, True)
-    )
+    verdict = _verdict(measured, threshold, ratio, True)
+    return ScoreItem("homepage", name, measured, threshold, "天", verdict, over=True)
 
 
 def _verdict(measured: int, threshold: int, ratio: float, strictly_over: bool) -> str:

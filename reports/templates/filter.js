@@ -20,7 +20,15 @@
     });
     if (shown) { shown.textContent = String(count); }
   }
+  // A link like report.html#severity=critical&check=broken_link opens a filtered view.
+  location.hash.replace(/^#/, "").split("&").forEach(function (pair) {
+    var kv = pair.split("=");
+    selects.forEach(function (s) {
+      if (s.getAttribute("data-filter") === kv[0]) { s.value = decodeURIComponent(kv[1] || ""); }
+    });
+  });
   selects.forEach(function (s) { s.addEventListener("change", apply); });
   if (search) { search.addEventListener("input", apply); }
   apply();
+  document.body.setAttribute("data-filters", "ready");
 })();

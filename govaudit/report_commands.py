@@ -1,0 +1,97 @@
+"""`govaudit report`, `govaudit audits` and `govaudit review import`: commands on a kept store.
+
+They work on the SQLite store alone (no crawl), so they are cheap to run again: regenerate the
+outputs of any audit, list what the store holds, read staff decisions back. A store path that
+does not exist is a usage error, never a fresh empty database.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from govaudit.audit import EXIT_OK, write_outputs
+from govaudit.core.config import ConfigError
+from govaudit.core.store import Store
+from reports import report_settings
+from reports.review_import import import_reviews
+
+
+def run_report_command(args: argparse.Namespace, console: Console) -> int:
+    if args.command == "review" and args.review_command is None:
+        raise ConfigError("review: say what to do: govaudit review import 整改清单.xlsx --db FILE")
+    store = _open_store(args.db)
+    try:
+        if args.command == "report":
+            return cmd_report(store, args.audit, args.out, console)
+        if args.command == "audits":
+            return cmd_audits(store, console)
+        if args.review_command == "import":
+            return cmd_review_import(store, args.xlsx, console)
+        raise ConfigError(
+            "review: say what to do, e.g. `govaudit review import 整改清单.xlsx --db FILE`"
+        )
+    finally:
+        store.close()
+
+
+def _open_store(path: Path) -> Store:
+    if not path.is_file():
+        raise ConfigError(f"--db {path}: no such file")
+    try:
+        return Store(path)
+    except Exception as e:  # sqlite3.DatabaseError and friends: not a store
+        raise ConfigError(f"--db {path}: not a govaudit store ({e})") from None
+
+
+def cmd_report(store: Store, audit_id: int | None, out: Path, console: Console) -> int:
+    from govaudit.cli import print_scorecard
+
+    audits = store.audits()
+    if not audits:
+        raise ConfigError(f"--db {store.path}: no audits stored")
+    if audit_id is None:
+        audit_id = audits[-1]["id"]
+    try:
+        audit = store.audit(audit_id)
+    except KeyError:
+        raise ConfigError(f"--audit {audit_id}: no such audit in {store.path}") from None
+    settings = report_settings(audit["config"].get("report") or {})
+    outputs, score = write_outputs(store, audit_id, out, settings)
+    console.print(f"审计 #{audit_id}（{audit['site']}，{audit['as_of']}）的报告：")
+    for path in outputs:
+        console.print(f"  → {path}")
+    print_scorecard(score, console)
+    return EXIT_OK
+
+
+def cmd_audits(store: Store, console: Console) -> int:
+    table = Table(title=f"{store.path} 中的审计")
+    for header in ("编号", "站点", "审计日期", "状态", "页面", "问题"):
+        table.add_column(header, justify="right" if header in ("编号", "页面", "问题") else "left")
+    for audit in store.audits():
+        counters = audit["counters"]
+        findings = counters.get("findings")
+        if findings is None:
+            findings = len(store.findings(audit["id"]))
+        table.add_row(
+            str(audit["id"]),
+            audit["site"],
+            audit["as_of"],
+            audit["status"],
+            str(counters.get("pages", "")),
+            str(findings),
+        )
+    console.print(table)
+    return EXIT_OK
+
+
+def cmd_review_import(store: Store, xlsx: Path, console: Console) -> int:
+    result = import_reviews(store, xlsx)
+    console.print(
+        f"审计 #{result.audit_id}：记录整改情况 {result.written} 条，未变 {result.unchanged} 条"
+    )
+    return EXIT_OK
