@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from govaudit.core.columns import HOMEPAGE, Column, column_for_url, detect_columns
 from govaudit.core.config import ConfigError
 from govaudit.core.model import SEVERITIES, Finding, PageRecord, fingerprint
 from govaudit.core.store import AuditView
@@ -116,6 +117,12 @@ _GENERIC_CRUMBS = {
     "查看",
 }
 _HOME_CRUMBS = {"首页", "网站首页", "主页"}
+
+
+def validate_rules(rules: dict[str, Any]) -> dict[str, Any]:
+    """Fail before the crawl on settings that type checks let through (patterns, days, levels)."""
+    _Settings.from_rules(rules)
+    return rules
 
 
 def run(view: AuditView, rules: dict[str, Any], as_of: date) -> Iterable[Finding]:
@@ -219,6 +226,7 @@ class _Site:
     by_url: dict[str, PageRecord]  # requested and final URLs → page
     items: list[tuple[str, Any]]  # (list page URL, ListItem)
     listed_on: dict[str, list[str]]  # item URL → list pages that show it
+    columns: list[Column]  # the site's columns (govaudit.core.columns)
     links_from: dict[str, list[Any]] = field(default_factory=dict)  # source → Links (filled lazily)
     view: AuditView | None = None
 
@@ -238,7 +246,15 @@ class _Site:
         listed_on: dict[str, list[str]] = defaultdict(list)
         for list_url, item in items:
             listed_on[item.url].append(list_url)
-        return cls(pages, by_url, items, dict(listed_on), view=view)
+        return cls(pages, by_url, items, dict(listed_on), detect_columns(view), view=view)
+
+    def __post_init__(self) -> None:
+        self._column_of = column_for_url(self.columns)
+
+    def detected_column(self, page: PageRecord) -> str | None:
+        """The column detection's name for the page; the homepage is no column of a document."""
+        found = self._column_of(page.url)
+        return found.name if found is not None and found.name != HOMEPAGE else None
 
     def load_links(self, sources: set[str]) -> None:
         """Links of the given pages only: a large site has millions of edges."""
@@ -252,8 +268,8 @@ class _Site:
                 self.links_from[source].append(link)
 
     def column(self, page: PageRecord) -> str | None:
-        """The 栏目 of a page: its breadcrumb, else the column of a list page that shows it."""
-        own = _crumb_column(page)
+        """The 栏目 of a page: the site's column detection, its breadcrumb, or a list page's."""
+        own = self.detected_column(page) or _crumb_column(page)
         if own:
             return own
         for list_url in self.listed_on.get(page.url, ()):
@@ -268,7 +284,7 @@ class _Site:
         """Every column name a page is filed under: its breadcrumb and its list pages'.
 
         Only list pages count: a 解读 page's 相关文件 box must not file its policy under 解读."""
-        names = _crumb_names(page)
+        names = [*_crumb_names(page), self.detected_column(page) or ""]
         for list_url in self.listed_on.get(page.url, ()):
             list_page = self.by_url.get(list_url)
             if list_page is not None and list_page.kind == "list":
@@ -754,6 +770,9 @@ def _annual_home(site: _Site) -> PageRecord | None:
         names = [*page.breadcrumb[-1:], page.title]
         return any(w in n for w in words for n in names)
 
+    for column in site.columns:
+        if any(w in column.name for w in ("年报", "年度报告")) and column.url in site.by_url:
+            return site.by_url[column.url]
     lists = [p for p in site.pages if p.kind in ("list", "other", "home")]
     for words in (("年报", "年度报告"), ("政府信息公开", "信息公开", "政务公开")):
         found = [p for p in lists if named(p, words) and p.kind != "home"]

@@ -463,6 +463,8 @@ def test_the_interpretation_limit_and_the_annual_deadline_are_settings(tmp_path:
 def test_bad_settings_are_one_line_config_errors(tmp_path: Path, toml: str) -> None:
     rules = rules_from(tmp_path, f"[checks.overdue_publication]\n{toml}\n")
     with pytest.raises(ConfigError, match="checks.overdue_publication"):
+        overdue.validate_rules(rules)  # before the crawl
+    with pytest.raises(ConfigError, match="checks.overdue_publication"):
         audit(tmp_path, [], **rules)
 
 
