@@ -30,7 +30,7 @@ from typing import Any
 
 from govaudit.core.columns import HOMEPAGE, Column, column_for_url, detect_columns
 from govaudit.core.config import ConfigError
-from govaudit.core.model import SEVERITIES, Finding, PageRecord, fingerprint
+from govaudit.core.model import SEVERITIES, Finding, ListItem, PageRecord, fingerprint
 from govaudit.core.store import AuditView
 from govaudit.core.workdays import add_workdays, workdays_between
 
@@ -227,13 +227,15 @@ class _Site:
     items: list[tuple[str, Any]]  # (list page URL, ListItem)
     listed_on: dict[str, list[str]]  # item URL → list pages that show it
     columns: list[Column]  # the site's columns (govaudit.core.columns)
+    skipped: int  # pages not fetched on purpose (bounds, robots): absence is then uncertain
     links_from: dict[str, list[Any]] = field(default_factory=dict)  # source → Links (filled lazily)
     view: AuditView | None = None
 
     @classmethod
     def load(cls, view: AuditView) -> _Site:
-        pages, by_url, seen = [], {}, set()
+        pages, by_url, seen, skipped = [], {}, set(), 0
         for page in view.pages(internal=True):
+            skipped += page.error == "skipped"
             if page.error or (page.status is not None and page.status >= 400):
                 continue
             key = page.final_url or page.url
@@ -246,7 +248,8 @@ class _Site:
         listed_on: dict[str, list[str]] = defaultdict(list)
         for list_url, item in items:
             listed_on[item.url].append(list_url)
-        return cls(pages, by_url, items, dict(listed_on), detect_columns(view), view=view)
+        columns = detect_columns(view)
+        return cls(pages, by_url, items, dict(listed_on), columns, skipped, view=view)
 
     def __post_init__(self) -> None:
         self._column_of = column_for_url(self.columns)
@@ -708,6 +711,11 @@ def _annual_report_findings(site: _Site, settings: _Settings, as_of: date) -> It
         if page is not None and page not in pages:
             pages.append(page)
     if not pages and not listed:
+        listed = _linked_reports(site, year, settings)
+        pages = [p for _, i in listed if (p := site.by_url.get(i.url)) is not None]
+    if not any(p.kind in ("list", "document", "article") for p in site.pages):
+        return  # nothing but the homepage was read: absence proves nothing
+    if not pages and not listed:
         missing = _annual_report_missing(site, year, deadline, rule, settings)
         if missing is not None:
             yield missing
@@ -739,6 +747,17 @@ def _annual_report_findings(site: _Site, settings: _Settings, as_of: date) -> It
     found = _annual_report_sections(site, pages, year, published, settings)
     if found is not None:
         yield found
+
+
+def _linked_reports(site: _Site, year: int, settings: _Settings) -> list[tuple[str, Any]]:
+    """Links named after the report (a navigation entry, a report kept on another host)."""
+    if site.view is None:
+        return []
+    return [
+        (source, ListItem(link.target, link.text, None, 0))
+        for source, link in site.view.links()
+        if _report_year(link.text, settings) == year
+    ]
 
 
 def _report_year(title: str, settings: _Settings) -> int | None:
@@ -793,8 +812,10 @@ def _annual_report_missing(
         check=CHECK,
         severity=settings.severity["annual_report_missing"],
         page_url=page.final_url or page.url,
-        title=f"未找到{year}年政府信息公开工作年度报告（应于{deadline}前公布）",
+        title=f"未找到{year}年政府信息公开工作年度报告（应于{deadline}前公布）"
+        + ("；本次抓取未覆盖全站，请人工核实" if site.skipped else ""),
         details={
+            "crawl_complete": not site.skipped,
             "issued": None,
             "published": None,
             "deadline": deadline,

@@ -288,8 +288,28 @@ def test_a_missing_annual_report_is_flagged_at_its_column(tmp_path: Path) -> Non
 
 
 def test_a_missing_annual_report_falls_back_to_the_homepage(tmp_path: Path) -> None:
-    [missing] = annual(audit(tmp_path, [], as_of=date(2024, 2, 1)))
+    news = PageRecord(url=f"{SITE}/gzdt/", status=200, kind="list", title="工作动态")
+    [missing] = annual(audit(tmp_path, [news], as_of=date(2024, 2, 1)))
     assert missing.page_url == f"{SITE}/"
+    assert missing.details["crawl_complete"] is True
+
+
+def test_absence_is_not_claimed_from_a_crawl_that_read_nothing_or_not_everything(
+    tmp_path: Path,
+) -> None:
+    assert annual(audit(tmp_path, [], as_of=date(2024, 2, 1))) == []
+    skipped = PageRecord(url=f"{SITE}/more/", error="skipped", error_detail="max_pages")
+    [missing] = annual(audit(tmp_path, [annual_list(), skipped], as_of=date(2024, 2, 1)))
+    assert missing.details["crawl_complete"] is False
+    assert "请人工核实" in missing.title
+
+
+def test_a_report_named_by_a_link_only_is_present(tmp_path: Path) -> None:
+    link = Link("http://xxgk.example.gov.cn/nb/2023.html", "a", "href", "2023年政务公开年报")
+    page = PageRecord(
+        url=f"{SITE}/xxgk/", status=200, kind="list", title="政府信息公开", links=(link,)
+    )
+    assert annual(audit(tmp_path, [page], as_of=date(2024, 2, 1))) == []
 
 
 def test_a_complete_report_in_time_gives_no_finding(tmp_path: Path) -> None:
