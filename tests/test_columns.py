@@ -189,3 +189,17 @@ def test_page_showing_only_its_name_is_an_empty_column(tmp_path):
     ]
     (column,) = columns_of(tmp_path, *records)
     assert column.name == "稳就业专题" and column.items == () and not column.placeholder
+
+
+def test_directory_and_its_index_page_are_one_column(tmp_path):
+    items = (item("/tzgg/a.html"),)
+    records = [
+        page("/tzgg/", breadcrumb=("通知公告",), list_items=items),
+        page("/tzgg/index.html", breadcrumb=("通知公告",), list_items=items),
+    ]
+    (column,) = columns_of(tmp_path, *records)
+    assert column.url == f"{SITE}/tzgg/" and len(column.pages) == 2
+    overrides = [{"url": f"{SITE}/tzgg/index.html", "name": "公告"}]
+    (tmp_path / "b").mkdir()
+    (renamed,) = columns_of(tmp_path / "b", *records[:1], overrides=overrides)
+    assert renamed.name == "公告"

@@ -101,6 +101,7 @@ _CRUMB_WORDS = re.compile(r"当前位置|您的位置|您现在的位置|你的�
 _BLANK_MAX_CHARS = 4
 # Link tags of the page template (style sheets, scripts), not content.
 _CHROME_TAGS = {"link", "script", "meta"}
+_DIRECTORY_INDEX = re.compile(r"/(?:index|default)\.(?:html?|shtml|jsp|aspx?|php)$", re.I)
 # Page-number parameters of list URLs (TRS index_2.html, Hanweb pageNum=2, ?page=2 ...).
 _PAGE_SUFFIX = re.compile(r"_(\d+)\.[a-z]+$", re.IGNORECASE)
 _PAGE_PARAMS = {"page", "pagenum", "pageno", "pageindex", "currentpage", "p", "pn", "curpage"}
@@ -232,12 +233,18 @@ def _group_by_pagination(candidates: set[str], pages: dict[str, PageRecord]) -> 
             url = parent[url]
         return url
 
+    def union(a: str, b: str) -> None:
+        a, b = find(a), find(b)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+
+    twins: dict[str, str] = {}
     for url in sorted(candidates):
         for other in pages[url].pagination:
             if other in parent:
-                a, b = find(url), find(other)
-                if a != b:
-                    parent[max(a, b)] = min(a, b)
+                union(url, other)
+        # `/tzgg/` and `/tzgg/index.html` are one page reached by two links
+        union(url, twins.setdefault(_index_twin(url), url))
     groups: dict[str, set[str]] = {}
     for url in candidates:
         groups.setdefault(find(url), set()).add(url)
@@ -254,6 +261,11 @@ def _hub_groups(groups: list[frozenset], items: dict[str, list[ListItem]]) -> se
         if group_items and all(i.url in list_urls and i.url not in group for i in group_items):
             hubs |= group
     return hubs
+
+
+def _index_twin(url: str) -> str:
+    """The directory URL of a directory-index page (`/tzgg/index.html` → `/tzgg/`)."""
+    return _DIRECTORY_INDEX.sub("/", url)
 
 
 def _page_number(url: str) -> int:
@@ -379,9 +391,10 @@ def _apply_overrides(
 def _matching_override(column: Column, overrides: Sequence[Mapping[str, Any]]) -> int | None:
     """Exact page URL first, else the longest URL prefix of the column's first page."""
     best, best_len = None, -1
+    twins = {_index_twin(u) for u in column.pages}
     for index, override in enumerate(overrides):
         url = override["url"]
-        if url in column.pages:
+        if url in column.pages or _index_twin(url) in twins:
             return index
         if column.url.startswith(url) and len(url) > best_len:
             best, best_len = index, len(url)
