@@ -565,7 +565,9 @@ def _zcwj(b: _Builder) -> list[_Item]:
         col, title, issued, pub, number=f"{DOC_PREFIX}发〔2023〕28号", normative=False
     )
     items.append(_Item(title, path, pub, pub))
-    b.plant("overdue_publication", "发布日期 2023-06-01 precedes 成文日期 2023-06-10", page=path)
+    b.plant(
+        "publication_date_invalid", "发布日期 2023-06-01 precedes 成文日期 2023-06-10", page=path
+    )
     issued = date(2023, 4, 18)
     title = "临江市技能人才评价工作规程"
     path = f"/zcwj/content_{b.new_id()}.html"  # Hanweb-style URL: no date in it
@@ -573,7 +575,7 @@ def _zcwj(b: _Builder) -> list[_Item]:
         col, title, issued, None, number=f"{DOC_PREFIX}发〔2023〕19号", normative=False, path=path
     )
     items.append(_Item(title, path, None, date(2023, 4, 20)))
-    b.plant("overdue_publication", "document page has no 发布日期", page=path)
+    b.plant("publication_date_missing", "document page has no 发布日期", page=path)
     b.list_pages(col, items)
     return items
 
@@ -725,7 +727,8 @@ def _czyjs(b: _Builder) -> None:
         items.append(_Item(title, b.article(col, title, d, extra=extra), d, d))
     d = b.ago(75)
     title = f"{BUREAU_SHORT}{d.year - 1}年“三公”经费预算说明"
-    items.append(_Item(title, b.article(col, title, d), d, None))
+    path = f"/czyjs/content_{b.new_id()}.html"  # no date in the URL either
+    items.append(_Item(title, b.article(col, title, d, path=path), d, None))
     b.plant(
         "undated_item",
         "a row of a dated list without a date",
@@ -850,7 +853,7 @@ def _empty_columns(b: _Builder) -> None:
 
 def _xxgk(b: _Builder) -> list[_Item]:
     """The 政府信息公开 section, GBK-encoded as on many TRS sites (镕 and 喆 are not in GB2312)."""
-    zn = _Column("xxgkzn", "政府信息公开指南", "span", parent=XXGK, gbk=True)
+    zn = _Column("xxgk/xxgkzn", "政府信息公开指南", "span", parent=XXGK, gbk=True)
     guide = mk.article_body(
         "临江市人力资源和社会保障局政府信息公开指南",
         "更新时间：2023-12-20",
@@ -870,7 +873,7 @@ def _xxgk(b: _Builder) -> list[_Item]:
         kind="mobile",
     )
 
-    zd = _Column("xxgkzd", "政府信息公开制度", "table", parent=XXGK, gbk=True)
+    zd = _Column("xxgk/xxgkzd", "政府信息公开制度", "table", parent=XXGK, gbk=True)
     items = b.filler(zd, "plan", date(2023, 9, 12), 3, gap=(100, 300))
     d = date(2022, 3, 15)
     title = "临江市人力资源和社会保障局政府信息公开保密审查制度"
@@ -900,7 +903,13 @@ def _xxgk(b: _Builder) -> list[_Item]:
     b.list_pages(zd, items)
 
     fd = _Column(
-        "fdzdgknr", "法定主动公开内容", "table", pager="trs", per_page=10, parent=XXGK, gbk=True
+        "xxgk/fdzdgknr",
+        "法定主动公开内容",
+        "table",
+        pager="trs",
+        per_page=10,
+        parent=XXGK,
+        gbk=True,
     )
     docs = []
     for n, d in enumerate(b.dates(b.ago(6), 14, gap=(6, 25))):
@@ -980,7 +989,7 @@ ANNUAL_SECTIONS = (
 
 def _annual_reports(b: _Builder) -> None:
     """政府信息公开工作年度报告 (条例 art. 49: by 31 January; art. 50: six sections)."""
-    col = _Column("xxgknb", "政府信息公开年报", "table", parent=XXGK, gbk=True)
+    col = _Column("xxgk/xxgknb", "政府信息公开年报", "table", parent=XXGK, gbk=True)
     items = []
     last = b.as_of.year - 1
     for year in range(last - 4, last + 1):
@@ -999,12 +1008,12 @@ def _annual_reports(b: _Builder) -> None:
         items.append(_Item(title, path, pub, pub))
         if year == last:
             b.plant(
-                "overdue_publication",
+                "annual_report_incomplete",
                 "the previous year's annual report lacks 行政复议、行政诉讼情况 (art. 50)",
                 page=path,
             )
         else:
-            b.trap("overdue_publication", f"{year} annual report: on time, six sections", page=path)
+            b.trap("annual_report_incomplete", f"{year} annual report: six sections", page=path)
     b.list_pages(col, items)
 
 
@@ -1035,9 +1044,7 @@ def _services(b: _Builder) -> None:
 def _homepage(b: _Builder, blocks: dict[str, list[_Item]]) -> None:
     parts = ['<div class="banner"><img src="/images/banner.gif" alt="临江人社"></div>']
     for name, items in blocks.items():
-        code = items[0].path.split("/")[1] if items else ""
-        if name == "法定主动公开内容":
-            code = "xxgk/fdzdgknr"
+        code = items[0].path.rsplit("/", 2)[0].lstrip("/")  # /<code>/<yyyymm>/t….html
         newest = sorted(
             (i for i in items if i.shown and not i.pinned), key=lambda i: i.shown, reverse=True
         )[:6]
