@@ -30,7 +30,7 @@ from typing import Any
 
 from govaudit.core.columns import HOMEPAGE, Column, column_for_url, detect_columns
 from govaudit.core.config import ConfigError
-from govaudit.core.model import SEVERITIES, Finding, ListItem, PageRecord, fingerprint
+from govaudit.core.model import SEVERITIES, Finding, Link, ListItem, PageRecord, fingerprint
 from govaudit.core.store import AuditView
 from govaudit.core.workdays import add_workdays, workdays_between
 
@@ -98,7 +98,7 @@ _NUMBER_TAIL = re.compile(r"〔(?:19|20)\d{2}〕[^\s，。；、〔〕]{0,8}?\d{
 _BOOK_TITLE = re.compile(r"《([^《》]{2,80})》")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _CN_YEAR = re.compile(r"([〇零○Ｏ一二三四五六七八九]{4})\s*年")
-_CN_DIGITS = str.maketrans("〇零○Ｏ一二三四五六七八九", "000012345678" + "9")
+_CN_DIGITS = str.maketrans("〇零○Ｏ一二三四五六七八九", "0000123456789")
 _POLICY_TITLE_END = re.compile(r"的(?:通知|意见|办法|方案|规定|决定|公告|通告|批复)\s*$")
 # A column of documents and their 解读 together ("政策文件及解读").
 _MIXED_COLUMN = re.compile(r"[及与和、](?:政策)?解读$")
@@ -130,7 +130,6 @@ def run(view: AuditView, rules: dict[str, Any], as_of: date) -> Iterable[Finding
     settings = _Settings.from_rules(rules)
     site = _Site.load(view)
     documents = [_document(p, site, settings) for p in site.pages if _is_document(p)]
-    documents = [d for d in documents if d is not None]
     yield from _document_findings(documents, settings)
     yield from _interpretation_findings(site, documents, settings)
     if settings.annual_report:
@@ -165,6 +164,11 @@ class _Settings:
             if rules[key] < 0:
                 raise ConfigError(f"{where}.{key} must be 0 or more")
         for kind, severity in rules["severity"].items():
+            if kind not in DEFAULTS["severity"]:
+                known = ", ".join(DEFAULTS["severity"])
+                raise ConfigError(
+                    f"{where}.severity.{kind} is not a known setting (known: {known})"
+                )
             if severity not in SEVERITIES:
                 raise ConfigError(f"{where}.severity.{kind} must be one of {', '.join(SEVERITIES)}")
         month, day = _month_day(f"{where}.annual_report_deadline", rules["annual_report_deadline"])
@@ -224,11 +228,11 @@ def _compile(where: str, pattern: str) -> re.Pattern[str]:
 class _Site:
     pages: list[PageRecord]  # internal pages that answered, one per final URL
     by_url: dict[str, PageRecord]  # requested and final URLs → page
-    items: list[tuple[str, Any]]  # (list page URL, ListItem)
+    items: list[tuple[str, ListItem]]  # (list page URL, item)
     listed_on: dict[str, list[str]]  # item URL → list pages that show it
     columns: list[Column]  # the site's columns (govaudit.core.columns)
     skipped: int  # pages not fetched on purpose (bounds, robots): absence is then uncertain
-    links_from: dict[str, list[Any]] = field(default_factory=dict)  # source → Links (filled lazily)
+    links_from: dict[str, list[Link]] = field(default_factory=dict)  # filled by load_links
     view: AuditView | None = None
 
     @classmethod
@@ -369,7 +373,7 @@ class _Document:
     in_scope: bool  # issued on or after `issued_since`
 
 
-def _document(page: PageRecord, site: _Site, settings: _Settings) -> _Document | None:
+def _document(page: PageRecord, site: _Site, settings: _Settings) -> _Document:
     meta = page.meta
     written, printed = _day(meta.get("成文日期")), _day(meta.get("印发日期"))
     names = site.column_names(page)
@@ -749,7 +753,7 @@ def _annual_report_findings(site: _Site, settings: _Settings, as_of: date) -> It
         yield found
 
 
-def _linked_reports(site: _Site, year: int, settings: _Settings) -> list[tuple[str, Any]]:
+def _linked_reports(site: _Site, year: int, settings: _Settings) -> list[tuple[str, ListItem]]:
     """Links named after the report (a navigation entry, a report kept on another host)."""
     if site.view is None:
         return []

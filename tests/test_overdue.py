@@ -474,6 +474,7 @@ def test_the_interpretation_limit_and_the_annual_deadline_are_settings(tmp_path:
     "toml",
     [
         'severity = { overdue = "urgent" }',
+        'severity = { late = "major" }',
         'annual_report_deadline = "02-30"',
         'issued_since = "2024/01/01"',
         'normative_number_patterns = ["规〔("]',
