@@ -59,11 +59,11 @@ def audit_history(store: Store, audit_id: int, findings: list[Finding]) -> Histo
     previous_ids = {f.id for f in previous}
     reviews = store.latest_reviews(up_to_audit=audit_id)
     first_seen = store.first_seen(audit["site"], [f.id for f in [*findings, *previous]])
+    previous_as_of = store.audit(previous_id)["as_of"] if previous_id is not None else None
     states = {
         f.id: _state(
-            f.id,
             audit_id,
-            audit["as_of"],
+            previous_as_of,
             first_seen.get(f.id, audit["as_of"]),
             f.id in previous_ids,
             reviews.get(f.id),
@@ -78,7 +78,7 @@ def audit_history(store: Store, audit_id: int, findings: list[Finding]) -> Histo
     ]
     return History(
         previous_audit=previous_id,
-        previous_as_of=store.audit(previous_id)["as_of"] if previous_id is not None else None,
+        previous_as_of=previous_as_of,
         states=states,
         fixed=fixed,
         fixed_reviews={f.id: reviews[f.id] for f in fixed if f.id in reviews},
@@ -87,9 +87,8 @@ def audit_history(store: Store, audit_id: int, findings: list[Finding]) -> Histo
 
 
 def _state(
-    finding_id: str,
     audit_id: int,
-    as_of: str,
+    previous_as_of: str | None,
     first_seen: str,
     in_previous: bool,
     review: dict[str, Any] | None,
@@ -105,6 +104,8 @@ def _state(
     kept = review if review and (not earlier_review or status == DEFERRED) else None
     if in_previous:
         return FindingState("open", first_seen, kept)
-    if first_seen < as_of:  # seen in an older audit, gone from the previous one, back now
+    if previous_as_of and first_seen < previous_as_of:
+        # Seen before the previous audit, gone from it, back now. (An unfinished audit since
+        # the previous one is no base of a diff: what only it saw is still new.)
         return FindingState("reopened", first_seen, kept)
     return FindingState("new", first_seen, kept)

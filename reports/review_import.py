@@ -27,6 +27,7 @@ from reports.xlsx import (
     STATUS_HEADER,
     SUMMARY_SHEET,
     SUPPRESSED_SHEET,
+    restore_cell,
 )
 
 
@@ -129,4 +130,4 @@ def _read_sheet(
 
 def _text(values: tuple, col: int) -> str:
     value = values[col] if col < len(values) else None
-    return "" if value is None else str(value).strip()
+    return "" if value is None else restore_cell(str(value).strip())

@@ -78,6 +78,11 @@ def safe_cell(value: object) -> object:
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
+def restore_cell(text: str) -> str:
+    """The inverse of `safe_cell` for text read back (review import): no drift on round trips."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(_FORMULA_STARTS) else text
+
+
 def write_xlsx(data: ReportData, out_dir: Path) -> Path:
     wb = Workbook()
     summary = wb.active

@@ -1,0 +1,105 @@
+"""report.html parsed with lxml: self-contained, escaped, masked, filterable, with scorecard."""
+
+from datetime import date
+
+import lxml.html
+import pytest
+from reports_store import HOSTILE_TITLES, RAW_ID, SITE, broken, make_audit, new_store, stale, word
+
+from govaudit.core.model import Finding
+from reports import report_settings, write_reports
+
+
+@pytest.fixture
+def page(tmp_path):
+    store = new_store(tmp_path)
+    findings = [broken(f"{SITE}/x{i}.pdf", title=t) for i, t in enumerate(HOSTILE_TITLES)]
+    findings += [
+        word("杜家豪", context=f"身份证 {RAW_ID}"),
+        stale("工作动态", 40),
+        Finding(
+            id="mystery-1",
+            check="mystery_check",
+            severity="minor",
+            page_url="javascript:alert(2)",
+            title="未知检查",
+            details={"foo": "<b>bar</b>"},
+        ),
+    ]
+    audit = make_audit(store, findings, homepage_newest=date(2024, 2, 20))
+    paths, _ = write_reports(store, audit, tmp_path / "out", report_settings({}))
+    html = next(p for p in paths if p.suffix == ".html")
+    assert html.name == "report.html"
+    text = html.read_text(encoding="utf-8")
+    return text, lxml.html.fromstring(text)
+
+
+def test_self_contained(page):
+    text, doc = page
+    assert not doc.xpath("//link[@rel='stylesheet'] | //script[@src] | //img[@src] | //iframe")
+    assert len(doc.xpath("//style")) == 1
+    (script,) = doc.xpath("//script")
+    csp = doc.xpath("//meta[@http-equiv='Content-Security-Policy']/@content")[0]
+    assert "default-src 'none'" in csp and "script-src 'sha256-" in csp
+
+
+def test_hostile_titles_are_escaped_text(page):
+    text, doc = page
+    assert "<script>alert(1)</script>" not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    assert len(doc.xpath("//script")) == 1  # only the filter script
+    descriptions = doc.xpath("//table[@id='open-list']/tbody/tr/td[4]/text()")
+    for title in HOSTILE_TITLES:
+        assert title.strip() in [d.strip() for d in descriptions]
+    assert "<b>bar</b>" not in text and not doc.xpath("//td//b")
+
+
+def test_links_only_for_http_urls(page):
+    _, doc = page
+    hrefs = doc.xpath("//a/@href")
+    assert hrefs and all(h.startswith(("http://", "https://")) for h in hrefs)
+    row = doc.xpath("//tr[@id='f-mystery-1']")[0]
+    assert not row.xpath(".//a") and "javascript:alert(2)" in row.text_content()
+
+
+def test_masking(page):
+    text, doc = page
+    assert RAW_ID not in text
+    assert "1101**********4514" in doc.text_content()
+
+
+def test_rows_carry_filter_attributes(page):
+    _, doc = page
+    rows = doc.xpath("//table[@id='open-list']/tbody/tr")
+    assert len(rows) == len(HOSTILE_TITLES) + 3
+    assert {r.get("data-severity") for r in rows} == {"critical", "major", "minor"}
+    assert {r.get("data-check") for r in rows} == {
+        "broken_link",
+        "wrong_word",
+        "stale_column",
+        "mystery_check",
+    }
+    options = doc.xpath("//select[@data-filter='check']/option/@value")
+    assert set(options) == {"", "broken_link", "wrong_word", "stale_column", "mystery_check"}
+    assert doc.xpath("//select[@data-filter='severity']/option/@value") == [
+        "",
+        "critical",
+        "major",
+        "minor",
+    ]
+
+
+def test_scorecard_on_top_and_charts(page):
+    _, doc = page
+    sections = [s.get("id") for s in doc.xpath("//main/section")]
+    assert sections[0] == "scorecard" and {"charts", "list", "fixed", "suppressed"} <= set(sections)
+    rows = doc.xpath("//section[@id='scorecard']//tbody/tr")
+    cells = {r.xpath("td[1]")[0].text_content(): r.xpath("td")[1:4] for r in rows}
+    home = cells["首页信息不更新"]
+    assert home[0].text_content() == "10 天" and home[2].text_content() == "预警"
+    assert cells["严重表述错误（严重错别字、敏感表述）"][2].text_content() == "否决"
+    assert doc.xpath("//p[@class='overall']/span")[0].text_content() == "否决"
+    bars = doc.xpath("//section[@id='charts']//span[contains(@class,'bar ')]")
+    assert bars and all("width:" in b.get("style") for b in bars)
+    labels = doc.xpath("//section[@id='charts']//span[@class='bar-label']/text()")
+    assert "链接不可用" in labels and "工作动态" in labels

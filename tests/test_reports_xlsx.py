@@ -1,0 +1,149 @@
+"""整改清单.xlsx opened with openpyxl: structure, links, safety of untrusted cells, masking."""
+
+from datetime import date
+
+import pytest
+from openpyxl import load_workbook
+from reports_store import HOSTILE_TITLES, RAW_ID, SITE, broken, make_audit, new_store, stale, word
+
+from govaudit.core.model import Finding
+from reports import report_settings, write_reports
+from reports.xlsx import LIST_COLUMNS, safe_cell
+
+HEADERS = [name for name, _ in LIST_COLUMNS]
+
+
+@pytest.fixture
+def workbook(tmp_path):
+    store = new_store(tmp_path)
+    findings = [broken(f"{SITE}/x{i}.pdf", title=t) for i, t in enumerate(HOSTILE_TITLES)]
+    findings += [
+        word("杜家豪", context=f"联系人身份证 {RAW_ID} 杜家豪"),
+        stale("工作动态", 40),
+        Finding(
+            id="mystery-1",
+            check="mystery_check",
+            severity="minor",
+            page_url=f"{SITE}/m.html",
+            title="未知检查",
+            details={"foo": "=1+1", "items": [1, 2]},
+        ),
+    ]
+    settings = report_settings(
+        {
+            "default_department": "信息中心",
+            "departments": [
+                {"prefix": f"{SITE}/zwgk/", "department": "办公室"},
+                {"column": "工作动态", "department": "宣传科"},
+            ],
+        }
+    )
+    audit = make_audit(store, findings, as_of=date(2024, 3, 1))
+    paths, _ = write_reports(store, audit, tmp_path / "out", settings)
+    xlsx = next(p for p in paths if p.suffix == ".xlsx")
+    assert xlsx.name == "整改清单.xlsx"
+    return load_workbook(xlsx)
+
+
+def rows_by_id(ws):
+    header = [c.value for c in ws[1]]
+    out = {}
+    for row in ws.iter_rows(min_row=2):
+        values = dict(zip(header, row, strict=True))
+        if values["问题编号"].value:
+            out[values["问题编号"].value] = values
+    return out
+
+
+def test_sheets_and_list_columns(workbook):
+    assert workbook.sheetnames == ["汇总", "问题清单", "已整改", "已标记误报"]
+    ws = workbook["问题清单"]
+    assert [c.value for c in ws[1]] == HEADERS
+    assert ws.freeze_panes == "B2"
+    assert ws.auto_filter.ref == f"A1:N{ws.max_row}"
+    assert ws.print_title_rows == "$1:$1"
+    assert ws.page_setup.orientation == "landscape"
+    assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.column_dimensions["N"].width < 8  # 问题编号: narrow, there for the round trip
+    assert ws.column_dimensions["G"].width > 30  # 问题详情: wide and wrapped
+    assert ws["G2"].alignment.wrap_text
+    assert ws.max_row == 1 + len(HOSTILE_TITLES) + 3
+    assert [c.value for c in ws["A"][1:4]] == [1, 2, 3]
+
+
+def test_status_column_offers_the_three_review_choices(workbook):
+    ws = workbook["问题清单"]
+    (validation,) = ws.data_validations.dataValidation
+    assert validation.type == "list"
+    assert validation.formula1 == '"已整改,误报,暂不整改"'
+    assert "L2" in str(validation.sqref)
+
+
+def test_page_url_is_a_clickable_link(workbook):
+    ws = workbook["问题清单"]
+    cell = ws["F2"]
+    assert cell.value.startswith(SITE)
+    assert cell.hyperlink is not None and cell.hyperlink.target == cell.value
+
+
+def test_hostile_titles_stay_plain_strings(workbook):
+    ws = workbook["问题清单"]
+    descriptions = {c.value for c in ws["D"][1:]}
+    for cell in ws["D"][1:]:
+        assert cell.data_type == "s", cell.value
+        assert not str(cell.value).startswith(("=", "+", "-", "@", "\t", "\r"))
+    assert '\'=HYPERLINK("http://evil","x")' in descriptions
+    assert "'+cmd" in descriptions and "'@SUM(1)" in descriptions and "'-2+3" in descriptions
+    assert "<script>alert(1)</script>" in descriptions  # harmless in a cell: text, not markup
+    for sheet in workbook:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", f"{sheet.title}!{cell.coordinate} is a formula"
+
+
+def test_safe_cell_rules():
+    assert safe_cell("=1+1") == "'=1+1"
+    assert safe_cell("\r=1") == "'\r=1"
+    assert safe_cell("普通文字=1") == "普通文字=1"
+    assert safe_cell("bad\x00\x07chars") == "badchars"
+    assert safe_cell(3) == 3
+
+
+def test_personal_numbers_are_masked_everywhere(workbook):
+    for sheet in workbook:
+        for row in sheet.iter_rows(values_only=True):
+            for value in row:
+                assert RAW_ID not in str(value)
+    details = [c.value for c in workbook["问题清单"]["G"][1:]]
+    assert any("1101" in d and "4514" in d and "*" in d for d in details)
+
+
+def test_details_department_deadline_and_status(workbook):
+    rows = rows_by_id(workbook["问题清单"])
+    link = next(r for fid, r in rows.items() if fid.startswith("broken_link"))
+    assert link["问题类型"].value == "链接不可用"
+    assert "HTTP 404" in link["问题详情"].value and "引用页面：2 个" in link["问题详情"].value
+    assert link["责任科室"].value == "信息中心"  # default: page_url is the homepage
+    assert link["状态"].value == "新发现" and link["首次发现"].value == "2024-03-01"
+    assert link["整改时限"].value == "2024-03-08"  # major: 5 working days after Friday 1 March
+    words = rows["wrong_word-杜家豪"]
+    assert words["责任科室"].value == "宣传科"  # the column rule beats the /zwgk/ prefix
+    assert words["严重程度"].value == "严重" and words["整改时限"].value == "2024-03-06"
+    assert "问题用语：杜家豪 → 建议：杜家毫" in words["问题详情"].value
+    mystery = rows["mystery-1"]
+    assert mystery["问题类型"].value == "mystery_check"
+    assert "foo：=1+1" in mystery["问题详情"].value and mystery["问题详情"].data_type == "s"
+    assert mystery["整改时限"].value == "2024-03-15"  # minor: 10 working days
+
+
+def test_summary_sheet(workbook):
+    ws = workbook["汇总"]
+    facts = {r[0]: r[1] for r in ws.iter_rows(min_col=1, max_col=2, values_only=True) if r[0]}
+    assert facts["站点"] == "示例局"
+    assert facts["审计编号"] == 1 and facts["审计日期"] == "2024-03-01"
+    assert facts["抓取页面"] == 12 and facts["待整改问题"] == len(HOSTILE_TITLES) + 3
+    assert facts["新发现"] == len(HOSTILE_TITLES) + 3 and facts["上次审计"] == "无（首次审计）"
+    text = [str(v) for row in ws.iter_rows(values_only=True) for v in row if v is not None]
+    assert "严重表述错误（严重错别字、敏感表述）" in text and "否决" in text
+    assert any(t.startswith("检查指标单项否决项自查：否决") for t in text)
+    assert "链接不可用" in text and "未检查" in text
