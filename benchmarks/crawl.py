@@ -550,11 +550,14 @@ def profile_govaudit(cmd: list[str], work: Path, args: argparse.Namespace) -> di
     return summarise_collapsed(raw) | {"flamegraph": str(svg.relative_to(REPO))}
 
 
-def summarise_collapsed(path: Path, top: int = 25) -> dict:
-    """Self time by function and inclusive time by top-level package, from py-spy's raw output."""
+def summarise_collapsed(path: Path, top: int = 20) -> dict:
+    """Where govaudit's time goes, from py-spy's raw (collapsed) stacks: by phase and by function.
+
+    A phase is named by the first matching frame in a stack (checks, reports, extract ...); what is
+    left under `crawl (crawler/run.py)` is the framework's per-request machinery."""
     if not path.exists():
         return {"error": "no profile written"}
-    self_time, inclusive, total = Counter(), Counter(), 0
+    phases, checks, self_time, total = Counter(), Counter(), Counter(), 0
     for line in path.read_text("utf-8", "replace").splitlines():
         stack, _, count = line.rpartition(" ")
         if not count.isdigit():
@@ -562,36 +565,42 @@ def summarise_collapsed(path: Path, top: int = 25) -> dict:
         n = int(count)
         total += n
         frames = stack.split(";")
-        self_time[_frame_name(frames[-1])] += n
-        for pkg in {_package(f) for f in frames}:
-            inclusive[pkg] += n
+        self_time[re.sub(r":\d+\)$", ")", frames[-1])] += n
+        phases[_phase(stack, frames[-1])] += n
+        for frame in frames:
+            m = re.match(r"run \((checks/\w+)\.py", frame)
+            if m:
+                checks[m.group(1)] += n
+                break
     pct = lambda n: round(100 * n / total, 1) if total else 0  # noqa: E731
     return {
         "samples": total,
+        "phases": [(p, pct(n)) for p, n in phases.most_common()],
+        "checks": [(c, pct(n)) for c, n in checks.most_common()],
         "self_top": [(f, pct(n)) for f, n in self_time.most_common(top)],
-        "inclusive_by_package": [(p, pct(n)) for p, n in inclusive.most_common(top)],
     }
 
 
-def _frame_name(frame: str) -> str:
-    # py-spy raw frames look like "function (path/to/file.py:123)"
-    m = re.match(r"(.*) \((.*?)(?::\d+)?\)$", frame)
-    if not m:
-        return frame
-    func, file = m.groups()
-    return f"{func} ({_short(file)})"
+_PHASES = (
+    ("idle thread", lambda s, leaf: "Condition.wait" in leaf),
+    ("checks", lambda s, leaf: "run_checks (" in s),
+    ("reports", lambda s, leaf: "(reports/" in s),
+    ("extract (crawler/extract.py)", lambda s, leaf: "(crawler/extract.py" in s),
+    ("scope (crawler/scope.py)", lambda s, leaf: "(crawler/scope.py" in s),
+    ("store writes", lambda s, leaf: "add_pages (" in s),
+    (
+        "Scrapy callback-source check (WARN_ON_GENERATOR_RETURN_VALUE)",
+        lambda s, leaf: "warn_on_generator_with_return_value" in s,
+    ),
+    ("crawl: scrapy/twisted/asyncio per request", lambda s, leaf: "crawl (crawler/run.py" in s),
+)
 
 
-def _package(frame: str) -> str:
-    m = re.match(r".* \((.*?)(?::\d+)?\)$", frame)
-    return _short(m.group(1)).split("/")[0] if m else frame
-
-
-def _short(file: str) -> str:
-    for marker in ("site-packages/", "lib/python3.11/", "/work/main/"):
-        if marker in file:
-            return file.split(marker, 1)[1]
-    return file
+def _phase(stack: str, leaf: str) -> str:
+    for name, test in _PHASES:
+        if test(stack, leaf):
+            return name
+    return "startup, imports, other"
 
 
 # -- the report ----------------------------------------------------------------------------------
