@@ -1,0 +1,102 @@
+"""`govaudit report`, `audits` and `review import` through `govaudit.cli.main`: outputs, exit codes."""
+
+import json
+from datetime import date
+
+from openpyxl import load_workbook
+from reports_store import SITE, broken, make_audit, new_store, word
+
+from govaudit.cli import main
+
+
+def store_with_two_audits(tmp_path):
+    store = new_store(tmp_path)
+    a, b = broken(f"{SITE}/a.pdf"), word("杜家豪")
+    first = make_audit(store, [a, b], as_of=date(2024, 3, 1))
+    second = make_audit(
+        store,
+        [b],
+        as_of=date(2024, 4, 1),
+        report={"default_department": "办公室", "deadline_days": {"critical": 2}},
+    )
+    store.close()
+    return tmp_path / "audits.db", first, second, (a, b)
+
+
+def test_report_regenerates_every_output_of_the_latest_audit(tmp_path, capsys):
+    db, _, second, (a, b) = store_with_two_audits(tmp_path)
+    out = tmp_path / "out"
+    assert main(["report", "--db", str(db), "--out", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        "findings.json",
+        "report.html",
+        "整改清单.xlsx",
+    ]
+    assert [f["id"] for f in json.loads((out / "findings.json").read_text("utf-8"))] == [b.id]
+    ws = load_workbook(out / "整改清单.xlsx")["问题清单"]
+    header = [c.value for c in ws[1]]
+    row = [c.value for c in ws[2]]
+    assert row[header.index("责任科室")] == "办公室"  # the stored audit's [report] settings
+    assert row[header.index("整改时限")] == "2024-04-03"  # critical: 2 working days
+    assert row[header.index("状态")] == "持续存在（自2024-03-01）"
+    shown = capsys.readouterr().out
+    assert "检查指标单项否决项：否决" in shown and "整改清单.xlsx" in shown
+
+
+def test_report_of_an_older_audit(tmp_path):
+    db, first, _, (a, b) = store_with_two_audits(tmp_path)
+    out = tmp_path / "old"
+    assert main(["report", "--db", str(db), "--audit", str(first), "--out", str(out)]) == 0
+    ids = {f["id"] for f in json.loads((out / "findings.json").read_text("utf-8"))}
+    assert ids == {a.id, b.id}
+
+
+def test_audits_lists_the_store(tmp_path, capsys):
+    db, *_ = store_with_two_audits(tmp_path)
+    assert main(["audits", "--db", str(db)]) == 0
+    shown = capsys.readouterr().out
+    assert "示例局" in shown and "2024-03-01" in shown and "2024-04-01" in shown
+    assert "finished" in shown
+
+
+def test_review_import_round_trip(tmp_path, capsys):
+    db, _, second, (a, b) = store_with_two_audits(tmp_path)
+    out = tmp_path / "out"
+    assert main(["report", "--db", str(db), "--out", str(out)]) == 0
+    xlsx = out / "整改清单.xlsx"
+    wb = load_workbook(xlsx)
+    wb["问题清单"]["L2"] = "误报"
+    wb.save(xlsx)
+    assert main(["review", "import", str(xlsx), "--db", str(db)]) == 0
+    assert "记录整改情况 1 条" in capsys.readouterr().out
+    assert main(["report", "--db", str(db), "--out", str(out)]) == 0
+    assert load_workbook(xlsx)["已标记误报"]["N2"].value == b.id
+
+
+def test_user_errors_are_one_line_and_exit_2(tmp_path, capsys):
+    db, *_ = store_with_two_audits(tmp_path)
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(b"not a zip")
+    cases = [
+        (["report", "--db", str(tmp_path / "none.db"), "--out", str(tmp_path)], "no such file"),
+        (["report", "--db", str(db), "--audit", "99", "--out", str(tmp_path)], "--audit 99"),
+        (["report", "--db", str(db)], "--out"),
+        (["audits"], "--db"),
+        (["review"], "review import"),
+        (["review", "import", str(bad), "--db", str(db)], "not an xlsx workbook"),
+    ]
+    for argv, fragment in cases:
+        capsys.readouterr()
+        assert main(argv) == 2, argv
+        err = capsys.readouterr().err.strip()
+        assert err.startswith("govaudit: ") and fragment in err and "\n" not in err, err
+    assert not (tmp_path / "none.db").exists()  # a wrong --db never creates a store
+
+
+def test_every_command_has_help(capsys):
+    for argv in (["report"], ["audits"], ["review"], ["review", "import"]):
+        try:
+            main([*argv, "--help"])
+        except SystemExit as e:
+            assert e.code == 0
+        assert "usage: govaudit" in capsys.readouterr().out
