@@ -203,3 +203,13 @@ def test_directory_and_its_index_page_are_one_column(tmp_path):
     (tmp_path / "b").mkdir()
     (renamed,) = columns_of(tmp_path / "b", *records[:1], overrides=overrides)
     assert renamed.name == "公告"
+
+
+def test_item_listed_by_two_columns_belongs_to_the_one_holding_it(tmp_path):
+    shared = (item("/zwgk/tzgg/a.html"),)
+    records = [
+        page("/zwgk/tzgg/index.html", breadcrumb=("通知公告",), list_items=shared),
+        page("/a-latest/index.html", breadcrumb=("最新公开",), list_items=shared),
+    ]
+    lookup = column_for_url(columns_of(tmp_path, *records))
+    assert lookup(f"{SITE}/zwgk/tzgg/a.html").name == "通知公告"

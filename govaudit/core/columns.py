@@ -158,28 +158,36 @@ def detect_columns(
 
 
 def column_for_url(columns: Sequence[Column]) -> Callable[[str], Column | None]:
-    """A lookup from a page or item URL to its column: list membership first, else the column
-    whose directory is the longest prefix of the URL (never the site root)."""
-    member: dict[str, Column] = {}
+    """A lookup from a page or item URL to its column: its own list pages first, then the columns
+    that list it (the one whose directory holds it when several do, e.g. a "最新公开" block),
+    else the column whose directory is the longest prefix of the URL (never the site root)."""
+    pages: dict[str, Column] = {}
+    listing: dict[str, list[Column]] = {}
     for column in columns:
         for url in column.pages:
-            member.setdefault(url, column)
-    for column in columns:
+            pages.setdefault(url, column)
         for item in column.items:
-            member.setdefault(item.url, column)
+            if column not in listing.setdefault(item.url, []):
+                listing[item.url].append(column)
     prefixes = sorted(
         ((d, c) for c in columns if (d := _directory(c.url))),
         key=lambda pair: len(pair[0]),
         reverse=True,
     )
 
-    def lookup(url: str) -> Column | None:
-        if url in member:
-            return member[url]
+    def by_directory(url: str, among: Sequence[Column] | None = None) -> Column | None:
         for directory, column in prefixes:
-            if url.startswith(directory):
+            if url.startswith(directory) and (among is None or any(column is c for c in among)):
                 return column
         return None
+
+    def lookup(url: str) -> Column | None:
+        if url in pages:
+            return pages[url]
+        listed = listing.get(url, [])
+        if listed:
+            return by_directory(url, listed) or listed[0]
+        return by_directory(url)
 
     return lookup
 
