@@ -240,9 +240,11 @@ class SiteSpider(scrapy.Spider):
         skipped: list[PageRecord] = []
         if follow:
             linked = {link.target for link in record.links}
+            # Script-written pagination (createPageHTML) has no <a>: its edge is added here.
             extra = [Link(u, "script", "pagination") for u in record.pagination if u not in linked]
             for link in (*record.links, *extra):
-                target_url = self._route(link, depth + 1, requests, skipped)
+                as_page = link.attr == "pagination" or link.target in record.pagination
+                target_url = self._route(link, as_page, depth + 1, requests, skipped)
                 links.append(
                     replace(link, target=target_url) if target_url != link.target else link
                 )
@@ -267,7 +269,12 @@ class SiteSpider(scrapy.Spider):
         yield from requests
 
     def _route(
-        self, link: Link, depth: int, requests: list[Request], skipped: list[PageRecord]
+        self,
+        link: Link,
+        as_page: bool,
+        depth: int,
+        requests: list[Request],
+        skipped: list[PageRecord],
     ) -> str:
         """Decide once per target what to do with it; returns the URL recorded for it."""
         url = self.scope.canonical(link.target)
@@ -276,7 +283,7 @@ class SiteSpider(scrapy.Spider):
             return self.known[key]
         self.known[key] = url
         internal = self.scope.is_internal(url)
-        resource = link.tag in RESOURCE_TAGS or is_resource_url(url)
+        resource = not as_page and (link.tag in RESOURCE_TAGS or is_resource_url(url))
         if urlsplit(url).scheme not in ("http", "https"):
             skipped.append(self._count(self._skipped(url, depth, "unsupported_scheme", internal)))
         elif self.scope.is_excluded(url):

@@ -1,0 +1,502 @@
+"""The crawler end to end: real crawls of a site served on 127.0.0.1, asserted on the store.
+
+Scrapy's reactor cannot restart in one process, so each crawl runs the real CLI in a subprocess.
+One crawl of a rich site (module fixture) serves most tests; a few more prove bounds and exit
+statuses. The rules that need no server (scope, trap guards, Retry-After, error kinds) are tested
+offline at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+from site_server import Reply, SiteServer, redirect
+
+from crawler.retry import retry_after_seconds
+from crawler.scope import CALENDAR_VARIANTS, Scope, strip_session
+from crawler.spider import error_kind
+from govaudit.core.store import Store
+
+AS_OF = "2024-06-01"
+CHECK_FINDINGS = Path(__file__).resolve().parents[2] / "shared" / "tools" / "check_findings.py"
+PROFILE = """
+[site]
+name = "测试市人民政府"
+[crawl]
+max_depth = 3
+concurrency = 8
+download_delay = 0.0
+timeout = 2.0
+retries = 1
+obey_robots = true
+exclude = ["/private/"]
+"""
+
+
+def _html(title: str, body: str) -> str:
+    return f"<html><head><title>{title}</title></head><body>{body}</body></html>"
+
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rich_site(closed: int) -> dict[str, Reply]:
+    home = _html(
+        "测试市人民政府",
+        """<div class="nav"><a href="/">首页</a><a href="/news/index.html">新闻动态</a></div>
+        <a href="/gbk.html">政务公开</a>
+        <a href="/files/report.pdf">年度报告</a><a href="/files/empty.doc">空附件</a>
+        <img src="/logo.png" alt="标志">
+        <a href="/busy.html">繁忙</a><a href="/toolong.html">限流</a>
+        <a href="/err500.html">出错</a><a href="/missing.html">不存在</a>
+        <a href="/chain1">跳转</a><a href="/old.html">旧页面</a><a href="/slow.html">慢</a>
+        <a href="http://127.0.0.1:CLOSED/x.html">关闭端口</a>
+        <a href="http://nonexistent.invalid/page.html">无此域名</a>
+        <a href="/cal?month=2024-05">日历</a>
+        <a href="/list.jsp?id=7&amp;PHPSESSID=0123456789abcdef0123">会话一</a>
+        <a href="/list.jsp;jsessionid=ABCDEF0123456789ABCD?id=7">会话二</a>
+        <a href="/private/secret.html">内部</a><a href="/norobots/a.html">禁止抓取</a>
+        <a href="/deep/1.html">深层</a><a href="mailto:office@example.gov.cn">邮箱</a>""".replace(
+            "CLOSED", str(closed)
+        ),
+    )
+    news = _html(
+        "新闻动态",
+        """<ul class="list">
+        <li><a href="/news/t20240520_1.html">市政府召开常务会议</a><span>2024-05-20</span></li>
+        <li><a href="/news/t20240510_2.html">关于开展安全检查的通知</a><span>2024-05-10</span></li>
+        </ul><script>createPageHTML(3, 0, "index", "html");</script>""",
+    )
+    gbk = (
+        '<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312">'
+        "<title>朱镕基与王喆的来信</title></head><body><p>朱镕基与王喆的来信，发布日期：2024-05-01。"
+        "</p></body></html>"
+    ).encode("gbk")
+
+    def calendar(month: str) -> Reply:
+        y, m = (int(x) for x in month.split("-"))
+        nxt = f"{y + (m == 12)}-{m % 12 + 1:02d}"
+        return Reply(
+            _html(
+                f"日历 {month}",
+                f'<a href="/cal?month={nxt}">下月</a><a href="/cal?month={y + 1}-{m:02d}">明年</a>',
+            )
+        )
+
+    routes = {
+        "/": Reply(home),
+        "/robots.txt": Reply("User-agent: *\nDisallow: /norobots/\n", content_type="text/plain"),
+        "/news/index.html": Reply(news),
+        "/news/index_1.html": Reply(_html("新闻动态", "<ul><li>第二页</li></ul>")),
+        "/news/index_2.html": Reply(_html("新闻动态", "<ul><li>第三页</li></ul>")),
+        "/news/t20240520_1.html": Reply(_html("会议", "发布时间：2024-05-20")),
+        "/news/t20240510_2.html": Reply(_html("通知", "发布时间：2024-05-10")),
+        "/gbk.html": Reply(gbk, content_type="text/html; charset=gb2312"),
+        "/files/report.pdf": Reply(
+            b"%PDF-1.4 report", content_type="application/pdf", head_status=405
+        ),
+        "/files/empty.doc": Reply(b"", content_type="application/msword"),
+        "/logo.png": Reply(b"\x89PNG....", content_type="image/png"),
+        "/busy.html": Reply(_html("繁忙", "终于好了"), fail_first=1),
+        "/toolong.html": Reply("busy", status=429, headers={"Retry-After": "120"}),
+        "/err500.html": Reply(_html("错误", "服务器错误"), status=500),
+        "/chain1": redirect("/chain2", 302),
+        "/chain2": redirect("/final.html"),
+        "/final.html": Reply(_html("终点", "到了")),
+        "/old.html": redirect("/"),
+        "/slow.html": Reply(_html("慢", "慢"), delay=5),
+        "/list.jsp?id=7": Reply(_html("列表", "会话页")),
+        "/private/secret.html": Reply(_html("内部", "不应抓取")),
+        "/norobots/a.html": Reply(_html("禁止", "不应抓取")),
+        "/deep/1.html": Reply(_html("1", '<a href="/deep/2.html">2</a>')),
+        "/deep/2.html": Reply(_html("2", '<a href="/deep/3.html">3</a>')),
+        "/deep/3.html": Reply(_html("3", '<a href="/deep/4.html">4</a>')),
+        "/deep/4.html": Reply(_html("4", "too deep")),
+    }
+    for year in (2024, 2025, 2026):
+        for month in range(1, 13):
+            routes[f"/cal?month={year}-{month:02d}"] = calendar(f"{year}-{month:02d}")
+    return routes
+
+
+def run_cli(*args: str, timeout: float = 90) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "govaudit.cli", "audit", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+
+
+class Crawled:
+    """A finished crawl: the server (for hit counts), the store view and the CLI's result."""
+
+    def __init__(self, site: SiteServer, out: Path, result, seconds: float) -> None:
+        self.site, self.out, self.result, self.seconds = site, out, result, seconds
+        self.store = Store(out / "govaudit.db")
+        (self.audit,) = self.store.audits()
+        self.view = self.store.view(self.audit["id"])
+
+    def url(self, path: str) -> str:
+        return self.site.url + path
+
+    def page(self, path: str):
+        record = self.view.page(path if path.startswith("http") else self.url(path))
+        assert record is not None, f"no pages row for {path}"
+        return record
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("rich")
+    profile = tmp / "site.toml"
+    profile.write_text(PROFILE, encoding="utf-8")
+    closed = closed_port()
+    with SiteServer(rich_site(closed)) as site:
+        started = time.monotonic()
+        result = run_cli(
+            site.url + "/",
+            "--out",
+            str(tmp / "out"),
+            "--config",
+            str(profile),
+            "--as-of",
+            AS_OF,
+            "--quiet",
+        )
+        crawl = Crawled(site, tmp / "out", result, time.monotonic() - started)
+        crawl.closed = closed
+        yield crawl
+        crawl.store.close()
+
+
+def test_cli_exits_0_and_writes_findings(crawled):
+    assert crawled.result.returncode == 0, crawled.result.stderr
+    assert crawled.result.stderr == "" and crawled.result.stdout == ""  # --quiet, logs to file
+    findings = json.loads((crawled.out / "findings.json").read_text(encoding="utf-8"))
+    assert isinstance(findings, list)
+    if CHECK_FINDINGS.exists():
+        check = subprocess.run(
+            [sys.executable, str(CHECK_FINDINGS), str(crawled.out / "findings.json")],
+            capture_output=True,
+            text=True,
+        )
+        assert check.returncode == 0, check.stdout
+    assert crawled.audit["status"] == "finished"
+    assert (crawled.out / "crawl.log").exists()
+
+
+def test_counters_explain_the_run(crawled):
+    c = crawled.audit["counters"]
+    assert c["finish_reason"] == "finished" and c["spider_exceptions"] == 0
+    assert c["start_urls_ok"] == 1
+    assert c["head_fallbacks"] >= 1 and c["retries"] >= 3  # 429, 500, timeout, refused
+    assert c["errors_by_kind"]["dns"] == 1 and c["errors_by_kind"]["timeout"] == 1
+    assert c["errors_by_kind"]["http_404"] == 1 and c["errors_by_kind"]["http_500"] == 1
+    assert c["skipped_by_reason"]["excluded"] == 1 and c["skipped_by_reason"]["robots"] == 1
+    assert c["targets"] == len(list(crawled.view.pages()))
+    assert (
+        c["pages"]
+        == len(
+            [
+                p
+                for p in crawled.view.pages()
+                if p.method == "GET" and p.kind != "resource" and p.status and not p.error
+            ]
+        )
+        - 1
+    )  # old.html is a dropped redirect
+    assert crawled.seconds < 30
+
+
+def test_every_edge_of_the_home_page_is_recorded(crawled):
+    home = crawled.url("/")
+    edges = {(link.target, link.tag) for source, link in crawled.view.links() if source == home}
+    u = crawled.url
+    expected = {
+        (u("/"), "a"),
+        (u("/news/index.html"), "a"),
+        (u("/gbk.html"), "a"),
+        (u("/files/report.pdf"), "a"),
+        (u("/files/empty.doc"), "a"),
+        (u("/logo.png"), "img"),
+        (u("/busy.html"), "a"),
+        (u("/toolong.html"), "a"),
+        (u("/err500.html"), "a"),
+        (u("/missing.html"), "a"),
+        (u("/chain1"), "a"),
+        (u("/old.html"), "a"),
+        (u("/slow.html"), "a"),
+        (f"http://127.0.0.1:{crawled.closed}/x.html", "a"),
+        ("http://nonexistent.invalid/page.html", "a"),
+        (u("/cal?month=2024-05"), "a"),
+        (u("/list.jsp?id=7"), "a"),
+        (u("/private/secret.html"), "a"),
+        (u("/norobots/a.html"), "a"),
+        (u("/deep/1.html"), "a"),
+    }
+    assert edges == expected
+    # both session-id spellings are kept as edges, onto one target
+    targets = [link.target for s, link in crawled.view.links() if s == home]
+    assert targets.count(u("/list.jsp?id=7")) == 2
+    # every target of every edge has its pages row: nothing is lost silently
+    recorded = {p.url for p in crawled.view.pages()}
+    assert {link.target for _, link in crawled.view.links()} <= recorded
+
+
+def test_each_target_is_checked_once(crawled):
+    site = crawled.site
+    assert site.count("GET", "/") == 1  # linked back from every page, fetched once
+    assert site.count("GET", "/list.jsp?id=7") == 1  # two session ids, one page
+    assert site.count("HEAD", "/logo.png") == 1 and site.count("GET", "/logo.png") == 0
+
+
+def test_head_refused_falls_back_to_get_headers_only(crawled):
+    pdf = crawled.page("/files/report.pdf")
+    assert (pdf.status, pdf.method, pdf.kind) == (200, "HEAD>GET", "resource")
+    assert pdf.size == len(b"%PDF-1.4 report") and pdf.content_type == "application/pdf"
+    assert crawled.site.count("HEAD", "/files/report.pdf") == 1
+    assert crawled.site.count("GET", "/files/report.pdf") == 1
+    empty = crawled.page("/files/empty.doc")
+    assert (empty.status, empty.method, empty.size) == (200, "HEAD", 0)  # an empty attachment
+
+
+def test_429_is_retried_after_retry_after(crawled):
+    busy = crawled.page("/busy.html")
+    assert busy.status == 200 and busy.error is None and "终于好了" in busy.text
+    assert crawled.site.count("GET", "/busy.html") == 2
+    # a Retry-After beyond the bound is not waited for: the 429 is the answer
+    assert crawled.page("/toolong.html").status == 429
+    assert crawled.site.count("GET", "/toolong.html") == 1
+
+
+def test_soft_failures_are_recorded_with_their_kind(crawled):
+    assert crawled.page("http://nonexistent.invalid/page.html").error == "dns"
+    refused = crawled.page(f"http://127.0.0.1:{crawled.closed}/x.html")
+    assert refused.error == "refused" and refused.status is None
+    slow = crawled.page("/slow.html")
+    assert slow.error == "timeout" and "DownloadTimeoutError" in slow.error_detail
+    assert crawled.page("/missing.html").status == 404
+    assert crawled.page("/err500.html").status == 500
+    assert crawled.site.count("GET", "/err500.html") == 2  # retried once (retries = 1)
+
+
+def test_gbk_page_declared_gb2312_is_decoded(crawled):
+    page = crawled.page("/gbk.html")
+    assert "朱镕基与王喆" in page.title and "朱镕基与王喆" in page.text
+    assert "\ufffd" not in page.text and page.published == date(2024, 5, 1)
+
+
+def test_script_pagination_is_followed(crawled):
+    news = crawled.page("/news/index.html")
+    assert news.kind == "list"
+    assert set(news.pagination) >= {
+        crawled.url("/news/index_1.html"),
+        crawled.url("/news/index_2.html"),
+    }
+    for path in ("/news/index_1.html", "/news/index_2.html"):
+        assert crawled.page(path).status == 200
+    items = [item for page, item in crawled.view.list_items() if page == news.url]
+    assert [i.date for i in items] == [date(2024, 5, 20), date(2024, 5, 10)]
+
+
+def test_redirects_are_recorded_with_their_end(crawled):
+    chain = crawled.page("/chain1")
+    assert chain.final_url == crawled.url("/final.html") and chain.status == 200
+    assert chain.redirects == (crawled.url("/chain1"), crawled.url("/chain2"))
+    # a redirect onto the already-crawled home page is dropped by Scrapy's dupefilter
+    old = crawled.page("/old.html")
+    assert old.final_url == crawled.url("/") and old.status == 200 and old.error is None
+
+
+def test_bounds_are_respected_and_recorded(crawled):
+    for path in ("/deep/1.html", "/deep/2.html", "/deep/3.html"):
+        assert crawled.page(path).status == 200
+    deep = crawled.page("/deep/4.html")
+    assert (deep.error, deep.error_detail, deep.depth) == ("skipped", "max_depth", 4)
+    assert crawled.page("/private/secret.html").error_detail == "excluded"
+    assert crawled.page("/norobots/a.html").error_detail == "robots"
+    for path in ("/deep/4.html", "/private/secret.html", "/norobots/a.html"):
+        assert crawled.site.count("GET", path) == 0
+
+
+def test_calendar_trap_stops(crawled):
+    calendar = [p for p in crawled.view.pages() if "/cal?" in p.url]
+    fetched = [p for p in calendar if p.status == 200]
+    refused = [p for p in calendar if p.error_detail == "calendar"]
+    assert refused and all("month=2026" in p.url for p in refused)  # beyond next year
+    assert len(fetched) <= 1 + 2 + 4  # depth 3 bounds the rest
+
+
+def test_max_pages_bound_and_unreachable_site(tmp_path):
+    routes = {f"/p{i}.html": Reply(_html(str(i), "页面")) for i in range(10)}
+    routes["/"] = Reply(_html("首页", "".join(f'<a href="/p{i}.html">{i}</a>' for i in range(10))))
+    with SiteServer(routes) as site:
+        result = run_cli(
+            site.url + "/",
+            "--out",
+            str(tmp_path / "a"),
+            "--max-pages",
+            "4",
+            "--concurrency",
+            "8",
+            "--as-of",
+            AS_OF,
+        )
+    assert result.returncode == 0, result.stderr
+    assert "页/秒" in result.stderr and "页面 4，" in result.stderr  # progress and summary
+    store = Store(tmp_path / "a" / "govaudit.db")
+    (audit,) = store.audits()
+    pages = list(store.view(audit["id"]).pages())
+    assert len([p for p in pages if p.status == 200]) == 4 == audit["counters"]["pages"]
+    assert len([p for p in pages if p.error_detail == "max_pages"]) == 7  # home + 3 of its 10 links
+    assert sum(site.count("GET", f"/p{i}.html") for i in range(10)) == 3
+
+    profile = tmp_path / "fast.toml"
+    profile.write_text("[crawl]\nretries = 0\nobey_robots = false\n", encoding="utf-8")
+    nowhere = f"http://127.0.0.1:{closed_port()}/"
+    unreachable = run_cli(
+        nowhere,
+        "--out",
+        str(tmp_path / "b"),
+        "--quiet",
+        "--config",
+        str(profile),
+        "--as-of",
+        AS_OF,
+    )
+    assert unreachable.returncode == 3
+    assert unreachable.stderr.strip().count("\n") == 0 and "could not reach" in unreachable.stderr
+    store = Store(tmp_path / "b" / "govaudit.db")
+    (audit,) = store.audits()
+    assert audit["status"] == "failed"
+    assert store.view(audit["id"]).page(nowhere).error == "refused"
+
+
+def test_bad_url_or_config_exits_2_with_one_line(tmp_path):
+    bad_url = run_cli("ftp://example.gov.cn/", "--out", str(tmp_path), "--quiet")
+    assert bad_url.returncode == 2 and bad_url.stderr.count("\n") == 1
+    assert "start_urls" in bad_url.stderr
+    profile = tmp_path / "bad.toml"
+    profile.write_text("[crawl]\nmax_pages = -1\n", encoding="utf-8")
+    bad_config = run_cli("http://127.0.0.1:9/", "--out", str(tmp_path), "--config", str(profile))
+    assert bad_config.returncode == 2 and bad_config.stderr.count("\n") == 1
+    assert "crawl.max_pages" in bad_config.stderr
+
+
+def test_interrupted_crawl_keeps_what_it_recorded(tmp_path):
+    slow = {f"/p{i}.html": Reply(_html(str(i), "慢页面"), delay=0.2) for i in range(200)}
+    slow["/"] = Reply(_html("首页", "".join(f'<a href="/p{i}.html">{i}</a>' for i in range(200))))
+    with SiteServer(slow) as site:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "govaudit.cli",
+                "audit",
+                site.url + "/",
+                "--out",
+                str(tmp_path),
+                "--quiet",
+                "--concurrency",
+                "2",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=Path(__file__).resolve().parents[1],
+        )
+        time.sleep(2.5)
+        os.kill(proc.pid, signal.SIGINT)
+        _, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == 130, stderr
+    store = Store(tmp_path / "govaudit.db")
+    (audit,) = store.audits()
+    assert audit["status"] == "interrupted"
+    recorded = list(store.view(audit["id"]).pages())
+    assert 1 <= len(recorded) < 201  # the buffer was flushed on the graceful stop
+
+
+# -- offline: rules that need no server --------------------------------------------------------
+
+
+def _scope(**kw) -> Scope:
+    base = {
+        "allowed_hosts": frozenset({"www.example.gov.cn"}),
+        "max_depth": 5,
+        "as_of": date(2024, 6, 1),
+    }
+    return Scope(**{**base, **kw})
+
+
+def test_session_ids_are_stripped_and_site_ids_kept():
+    assert strip_session("http://a.cn/x.jsp;jsessionid=ABC123?id=1#top") == "http://a.cn/x.jsp?id=1"
+    assert strip_session("http://A.cn:80/x?PHPSESSID=abc&id=2") == "http://a.cn/x?id=2"
+    assert strip_session("http://a.cn/x?sid=3&id=2") == "http://a.cn/x?sid=3&id=2"  # a site id
+    assert strip_session("http://a.cn/x?sid=0123456789abcdef0123&id=2") == "http://a.cn/x?id=2"
+
+
+def test_trap_guards():
+    scope = _scope()
+    base = "http://www.example.gov.cn"
+    assert scope.page_refusal(f"{base}/a/b/a/b/a/b/c.html", 1) == "repeated_segments"
+    assert (
+        scope.page_refusal(f"{base}/x?" + "&".join(f"p{i}=1" for i in range(20)), 1)
+        == "too_many_params"
+    )
+    assert scope.page_refusal(f"{base}/" + "a" * 2000, 1) == "url_too_long"
+    assert scope.page_refusal(f"{base}/a.html", 6) == "max_depth"
+    months = [f"{base}/cal.jsp?ym={2000 + i // 12}-{i % 12 + 1:02d}" for i in range(40)]
+    verdicts = [scope.page_refusal(u, 1) for u in months]
+    assert verdicts[:CALENDAR_VARIANTS] == [None] * CALENDAR_VARIANTS
+    assert set(verdicts[CALENDAR_VARIANTS:]) == {"calendar"}
+    assert scope.page_refusal(months[0], 1) is None  # the same URL again is not a new variant
+    # article ids are not calendars: many pass
+    assert all(scope.page_refusal(f"{base}/detail.jsp?id={i}", 1) is None for i in range(500))
+
+
+def test_retry_after_forms():
+    assert retry_after_seconds(b"1") == 1.0
+    assert retry_after_seconds(None) is None and retry_after_seconds("soon") is None
+    from datetime import UTC, datetime
+
+    now = datetime(2024, 6, 1, 12, 0, 0, tzinfo=UTC)
+    assert retry_after_seconds("Sat, 01 Jun 2024 12:00:20 GMT", now) == 20.0
+
+
+def test_error_kinds_of_scrapy_exceptions():
+    from scrapy.exceptions import (
+        CannotResolveHostError,
+        DownloadConnectionRefusedError,
+        DownloadFailedError,
+        DownloadTimeoutError,
+        IgnoreRequest,
+    )
+
+    assert error_kind(CannotResolveHostError("x")) == "dns"
+    assert error_kind(DownloadConnectionRefusedError("x")) == "refused"
+    assert error_kind(DownloadTimeoutError("x")) == "timeout"
+    assert error_kind(IgnoreRequest("max redirections reached")) == "too_many_redirects"
+    assert error_kind(IgnoreRequest("Forbidden by robots.txt")) == "skipped"
+    assert (
+        error_kind(
+            DownloadFailedError(
+                "[<twisted.python.failure.Failure OpenSSL.SSL.Error: [('SSL routines', '', 'certificate verify failed')]>]"
+            )
+        )
+        == "tls"
+    )
+    assert error_kind(DownloadFailedError("connection lost")) == "connection"
