@@ -212,6 +212,23 @@ def test_finding_key_maps_urls_back_to_answer_key_shape():
     assert CLOSED_PORT in CLOSED_PORT_URL
 
 
+def test_readme_profile_example_is_valid(tmp_path):
+    """The README's site profile must stay loadable as the config keys evolve."""
+    from govaudit.audit import validated_rules
+    from govaudit.core.config import load_config
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    example = re.search(r"```toml\n(.*?)```", readme, re.S).group(1)
+    (tmp_path / "wordlists").mkdir()
+    (tmp_path / "wordlists" / "local.tsv").write_text(
+        "截止2023\ttypo\t截至2023\n", encoding="utf-8"
+    )
+    (tmp_path / "rsj.toml").write_text(example, encoding="utf-8")
+    config = load_config(tmp_path / "rsj.toml")
+    assert config.start_urls == ("https://rsj.example.gov.cn/",)
+    validated_rules(config)
+
+
 # -- server ---------------------------------------------------------------------------------------
 def fetch(url: str, method: str = "GET", timeout: float = 5.0):
     request = urllib.request.Request(url, method=method)
