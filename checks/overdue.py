@@ -36,6 +36,8 @@ from govaudit.core.workdays import add_workdays, workdays_between
 
 SECTION = "overdue_publication"
 CHECK = "overdue_publication"
+# Every check name this module emits (the data-quality and completeness findings are their own).
+CHECKS = (CHECK, "annual_report_incomplete", "publication_date_missing", "publication_date_invalid")
 
 DEFAULTS: dict[str, Any] = {
     # The bureau's own rule: 规范性文件 published within 7 days of 印发 (calendar days).

@@ -153,6 +153,14 @@ def test_the_documents_own_flag_wins_and_interpretation_columns_hold_no_normativ
     assert only(audit(tmp_path, [said_no, reading_column])) == []
 
 
+def test_a_column_of_documents_and_their_interpretations_holds_documents(tmp_path: Path) -> None:
+    mixed = document(
+        "/gfxwj/1.html", "甲办法", "2024-03-01", "2024-03-11", ("首页", "规范性文件及解读")
+    )
+    [late] = only(audit(tmp_path, [mixed]))
+    assert late.details["rule_key"] == "normative"
+
+
 # -- 主动公开: 20 working days (条例第二十六条) ------------------------------------------------
 
 
