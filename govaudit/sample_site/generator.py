@@ -416,7 +416,7 @@ def _gzdt(b: _Builder) -> list[_Item]:
     d = b.ago(130)
     spam = (
         '<div style="position:absolute;left:-9999px;top:-9999px">'
-        "<p>网络赌博平台 最新博彩导航 注册即送88元 信誉第一 24小时在线</p></div>"
+        "<p>网络赌博平台 最新博彩网站导航 注册即送88元 信誉第一 24小时在线</p></div>"
     )
     title = b.w.title("news", d.year)
     items.append(_Item(title, b.article(col, title, d, extra=spam), d, d))
@@ -427,7 +427,7 @@ def _gzdt(b: _Builder) -> list[_Item]:
         term="网络赌博平台",
     )
     b.plant(
-        "sensitive_word", "gambling spam injected into a page", page=items[-1].path, term="博彩导航"
+        "sensitive_word", "gambling spam injected into a page", page=items[-1].path, term="博彩网站"
     )
     # A broken image inside an article, and the internal 404 linked from several pages.
     d = b.ago(55)
