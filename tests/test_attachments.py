@@ -1,0 +1,401 @@
+"""crawler.attachments: real files of each kind → text, locations (sheet!cell, page) and reasons.
+
+docx, xlsx and pdf are written here with the same libraries (the pdf by hand: a standard font for
+ASCII and a CID font with a ToUnicode map for Chinese, as Word/WPS exports embed them). The .doc and
+.xls fixtures were converted once by LibreOffice (tests/fixtures/attachments/make_fixtures.py):
+no maintained Python library writes the 97 binaries.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+import shutil
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import docx
+import olefile
+import openpyxl
+import pytest
+from pypdf import PdfReader, PdfWriter
+
+from crawler.attachments import (
+    REASONS,
+    AttachmentText,
+    Limits,
+    extract_attachment,
+    location_at,
+    sniff_format,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures" / "attachments"
+ID_NUMBER = "11010519491231002X"  # made up; valid GB 11643 check character
+MOBILE = "13912345678"
+
+
+def where(result: AttachmentText, needle: str) -> str | None:
+    """The location label of the first occurrence of `needle`, as a check would name it."""
+    offset = result.text.index(needle)
+    return location_at(result.locations, offset)
+
+
+# ---------------------------------------------------------------------------------------------
+# Builders
+# ---------------------------------------------------------------------------------------------
+
+
+def make_docx() -> bytes:
+    document = docx.Document()
+    document.add_paragraph("关于2024年度城乡居民最低生活保障对象的公示")
+    document.add_paragraph("请各单位认真贯切落实。")
+    table = document.add_table(rows=2, cols=3)
+    for r, row in enumerate([("姓名", "身份证号", "金额"), ("李四", ID_NUMBER, "500")]):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    document.add_paragraph("特此公示。")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def make_xlsx() -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "名单"
+    sheet.append(["序号", "姓名", "身份证号", "手机", "日期"])
+    sheet.append([1, "王五", ID_NUMBER, int(MOBILE), date(2024, 3, 1)])
+    sheet["D3"] = 2.5
+    hidden = book.create_sheet("底稿")
+    hidden.sheet_state = "hidden"
+    hidden["C7"] = "贯切落实"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def make_pdf(pages: list[list[tuple[str, str]]]) -> bytes:
+    """A minimal real PDF. Each page is lines of (font, text): `ascii` in Helvetica, `cjk` in an
+    Identity-H CID font whose ToUnicode CMap maps the glyph ids back to the characters."""
+    chars = sorted({ch for page in pages for font, text in page if font == "cjk" for ch in text})
+    cid = {ch: i + 1 for i, ch in enumerate(chars)}
+    bfchar = "\n".join(f"<{cid[ch]:04X}> <{ord(ch):04X}>" for ch in chars)
+    cmap = (
+        "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n"
+        "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+        "/CMapName /Adobe-Identity-UCS def /CMapType 2 def\n"
+        "1 begincodespacerange <0000> <FFFF> endcodespacerange\n"
+        f"{len(chars)} beginbfchar\n{bfchar}\nendbfchar\n"
+        "endcmap CMapName currentdict /CMap defineresource pop end end"
+    )
+    objs = {
+        3: "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        4: "<< /Type /Font /Subtype /Type0 /BaseFont /SimSun /Encoding /Identity-H "
+        "/DescendantFonts [5 0 R] /ToUnicode 6 0 R >>",
+        5: "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /SimSun /CIDSystemInfo "
+        "<< /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor 7 0 R "
+        "/DW 1000 >>",
+        6: f"<< /Length {len(cmap.encode())} >>\nstream\n{cmap}\nendstream",
+        7: "<< /Type /FontDescriptor /FontName /SimSun /Flags 4 /FontBBox [0 -141 1000 859] "
+        "/ItalicAngle 0 /Ascent 859 /Descent -141 /CapHeight 683 /StemV 80 >>",
+    }
+    kids = []
+    n = 8
+    for page in pages:
+        ops = ["BT"]
+        for line, (font, text) in enumerate(page):
+            y = 780 - 20 * line
+            if font == "ascii":
+                escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+                ops.append(f"/F1 12 Tf 1 0 0 1 50 {y} Tm ({escaped}) Tj")
+            else:
+                glyphs = "".join(f"{cid[ch]:04X}" for ch in text)
+                ops.append(f"/F2 12 Tf 1 0 0 1 50 {y} Tm <{glyphs}> Tj")
+        ops.append("ET")
+        content = "\n".join(ops)
+        objs[n] = f"<< /Length {len(content.encode())} >>\nstream\n{content}\nendstream"
+        objs[n + 1] = (
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents {n} 0 R "
+            "/Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> >>"
+        )
+        kids.append(f"{n + 1} 0 R")
+        n += 2
+    objs[1] = "<< /Type /Catalog /Pages 2 0 R >>"
+    objs[2] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {len(kids)} >>"
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = {}
+    for i in sorted(objs):
+        offsets[i] = len(out)
+        out += f"{i} 0 obj\n{objs[i]}\nendobj\n".encode()
+    xref = len(out)
+    out += f"xref\n0 {n}\n0000000000 65535 f \n".encode()
+    out += "".join(f"{offsets[i]:010d} 00000 n \n" for i in range(1, n)).encode()
+    out += f"trailer\n<< /Size {n} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+TWO_PAGES = [
+    [("ascii", f"ID {ID_NUMBER} mobile {MOBILE}")],
+    [("cjk", "关于做好法轮功防范工作的通知"), ("ascii", "page two")],
+]
+
+
+def encrypt_pdf(body: bytes, user_password: str) -> bytes:
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(body)))
+    writer.encrypt(user_password=user_password, owner_password="owner", algorithm="AES-128")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+# ---------------------------------------------------------------------------------------------
+# Formats that are read
+# ---------------------------------------------------------------------------------------------
+
+
+def test_docx_paragraphs_and_table_cells_with_locations() -> None:
+    result = extract_attachment("http://gov.cn/P020240301.docx", make_docx(), None)
+    assert result.reason is None and result.format == "docx"
+    assert "请各单位认真贯切落实。" in result.text
+    assert where(result, "贯切") == "第2段"
+    assert where(result, ID_NUMBER) == "表1第2行第2列"
+    assert where(result, "特此公示") == "第3段"
+    assert f"李四\t{ID_NUMBER}\t500" in result.text  # a table row stays one line
+
+
+def test_xlsx_cells_are_named_by_sheet_and_coordinate() -> None:
+    result = extract_attachment("http://gov.cn/名单.xlsx", make_xlsx(), "application/octet-stream")
+    assert result.reason is None and result.format == "xlsx"
+    assert where(result, ID_NUMBER) == "名单!C2"
+    assert where(result, MOBILE) == "名单!D2"  # a number cell reads as a person sees it
+    assert where(result, "2024-03-01") == "名单!E2"
+    assert where(result, "2.5") == "名单!D3"
+    assert where(result, "贯切落实") == "底稿!C7"
+    assert ("底稿（隐藏工作表）" in dict(result.locations).values()) is True
+
+
+def test_xls_fixture_read_with_xlrd() -> None:
+    body = (FIXTURES / "legacy.xls").read_bytes()
+    result = extract_attachment("http://gov.cn/a/名单.xls", body, "application/vnd.ms-excel")
+    assert result.reason is None and result.format == "xls"
+    assert where(result, ID_NUMBER) == "公示名单!C2"
+    assert where(result, MOBILE) == "公示名单!D2"
+    assert where(result, "2024-03-01") == "公示名单!E2"
+    assert where(result, "贯切落实") == "底稿!B2"
+    assert "底稿（隐藏工作表）" in dict(result.locations).values()
+
+
+def test_wps_spreadsheet_et_in_excel97_format_reads_like_xls() -> None:
+    body = (FIXTURES / "legacy.xls").read_bytes()
+    result = extract_attachment("http://gov.cn/a/名单.et", body, None)
+    assert result.format == "et" and result.reason is None
+    assert where(result, ID_NUMBER) == "公示名单!C2"
+
+
+def test_doc_fixture_read_from_the_word97_piece_table() -> None:
+    body = (FIXTURES / "legacy.doc").read_bytes()
+    result = extract_attachment("http://gov.cn/a/通知.doc", body, "application/msword")
+    assert result.reason is None and result.format == "doc"
+    assert result.text.splitlines()[0] == "关于2024年度城乡居民最低生活保障对象的公示"
+    assert where(result, "贯切落实") == "第2段"
+    assert f"李四\t{ID_NUMBER}\t500" in result.text.splitlines()
+    assert "联系电话：0551-1234567。" in result.text
+
+
+def test_wps_writer_file_in_word97_format_reads_like_doc() -> None:
+    body = (FIXTURES / "legacy.doc").read_bytes()
+    result = extract_attachment("http://gov.cn/a/通知.wps", body, None)
+    assert result.format == "wps" and result.reason is None
+    assert "贯切落实" in result.text
+
+
+def test_pdf_ascii_and_cjk_text_per_page() -> None:
+    result = extract_attachment("http://gov.cn/a/P020240301.pdf", make_pdf(TWO_PAGES), None)
+    assert result.reason is None and result.format == "pdf"
+    assert where(result, ID_NUMBER) == "第1页"
+    assert where(result, MOBILE) == "第1页"
+    assert "关于做好法轮功防范工作的通知" in result.text  # ToUnicode → real characters
+    assert where(result, "法轮功") == "第2页"
+
+
+def test_format_is_sniffed_from_bytes_before_name_and_type() -> None:
+    pdf = b"\r\n" + make_pdf(TWO_PAGES)  # junk before %PDF still opens in readers
+    # A download script with no extension, served as octet-stream.
+    assert sniff_format(pdf, "http://gov.cn/download.jsp?id=7", "application/octet-stream") == "pdf"
+    result = extract_attachment("http://gov.cn/download.jsp?id=7", pdf, "application/octet-stream")
+    assert result.format == "pdf" and ID_NUMBER in result.text
+    # An xlsx published under a .xls name is still read as what it is.
+    assert extract_attachment("http://gov.cn/a.xls", make_xlsx(), None).format == "xlsx"
+    assert sniff_format(make_docx(), "http://gov.cn/a.doc") == "docx"
+
+
+def test_office_html_saved_as_doc_is_read() -> None:
+    body = (
+        '<html xmlns:w="urn:schemas-microsoft-com:office:word"><head>'
+        '<meta http-equiv=Content-Type content="text/html; charset=gb2312"></head>'
+        "<body><p>请认真贯切落实</p><style>p{}</style></body></html>"
+    ).encode("gb18030")
+    result = extract_attachment("http://gov.cn/a.doc", body, "application/msword")
+    assert result.format == "html" and result.reason is None
+    assert result.text == "请认真贯切落实"
+
+
+def test_owner_password_only_pdf_is_read() -> None:
+    """Bureaus lock printing/copying with an owner password; the empty user password opens it."""
+    body = encrypt_pdf(make_pdf(TWO_PAGES), user_password="")
+    result = extract_attachment("http://gov.cn/a.pdf", body, None)
+    assert result.reason is None
+    assert "法轮功" in result.text
+
+
+# ---------------------------------------------------------------------------------------------
+# Reasons: encrypted, corrupt, scanned, unsupported, too_large — never an exception
+# ---------------------------------------------------------------------------------------------
+
+
+def test_pdf_with_a_user_password_is_encrypted() -> None:
+    body = encrypt_pdf(make_pdf(TWO_PAGES), user_password="secret")
+    result = extract_attachment("http://gov.cn/a.pdf", body, None)
+    assert (result.reason, result.format, result.text) == ("encrypted", "pdf", "")
+
+
+def test_password_protected_xlsx_is_encrypted() -> None:
+    msoffcrypto = pytest.importorskip("msoffcrypto.format.ooxml")
+    out = io.BytesIO()
+    msoffcrypto.OOXMLFile(io.BytesIO(make_xlsx())).encrypt("secret", out)
+    result = extract_attachment("http://gov.cn/名单.xlsx", out.getvalue(), None)
+    assert result.reason == "encrypted"
+    assert result.text == ""
+
+
+def _patched_doc(tmp_path: Path, offset: int, value: int) -> bytes:
+    """The .doc fixture with one 16-bit FIB field of its WordDocument stream overwritten."""
+    path = tmp_path / "patched.doc"
+    shutil.copy(FIXTURES / "legacy.doc", path)
+    with olefile.OleFileIO(str(path), write_mode=True) as ole:
+        stream = bytearray(ole.openstream("WordDocument").read())
+        stream[offset : offset + 2] = value.to_bytes(2, "little")
+        ole.write_stream("WordDocument", bytes(stream))
+    return path.read_bytes()
+
+
+def test_password_protected_doc_is_encrypted(tmp_path: Path) -> None:
+    body = (FIXTURES / "legacy.doc").read_bytes()
+    with olefile.OleFileIO(io.BytesIO(body)) as ole:
+        flags = int.from_bytes(ole.openstream("WordDocument").read()[0x0A:0x0C], "little")
+    result = extract_attachment(
+        "http://gov.cn/a.doc", _patched_doc(tmp_path, 0x0A, flags | 0x0100), None
+    )
+    assert result.reason == "encrypted"
+
+
+def test_word95_binary_is_unsupported(tmp_path: Path) -> None:
+    result = extract_attachment("http://gov.cn/a.doc", _patched_doc(tmp_path, 0x02, 0x0065), None)
+    assert result.reason == "unsupported" and "Word 6/95" in (result.detail or "")
+
+
+def test_pdf_without_text_layer_is_scanned() -> None:
+    result = extract_attachment("http://gov.cn/扫描件.pdf", make_pdf([[], []]), None)
+    assert result.reason == "scanned"
+    assert "2 page" in (result.detail or "")
+
+
+@pytest.mark.parametrize(
+    ("url", "body"),
+    [
+        ("http://gov.cn/a.xls", b"\x00\x01garbage" * 50),
+        ("http://gov.cn/a.pdf", b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF"),
+        ("http://gov.cn/a.docx", make_docx()[:3000]),  # cut short mid-download
+        ("http://gov.cn/a.xlsx", make_xlsx()[:-200]),
+        ("http://gov.cn/a.doc", (FIXTURES / "legacy.doc").read_bytes()[:1536]),
+        ("http://gov.cn/a.xls", (FIXTURES / "legacy.xls").read_bytes()[:2048]),
+        ("http://gov.cn/a.pdf", b""),
+    ],
+)
+def test_corrupt_files_give_a_reason(url: str, body: bytes) -> None:
+    result = extract_attachment(url, body, None)
+    assert result.reason == "corrupt", result
+    assert result.detail
+
+
+def test_error_page_served_for_an_attachment_is_corrupt() -> None:
+    body = "<!DOCTYPE html><html><body>404 页面不存在</body></html>".encode()
+    result = extract_attachment("http://gov.cn/a.pdf", body, "text/html")
+    assert (result.reason, result.format) == ("corrupt", "html-page")
+
+
+@pytest.mark.parametrize(
+    ("url", "body", "fmt"),
+    [
+        ("http://gov.cn/a.wps", b"\xffWPS old kingsoft" * 10, "wps"),  # pre-2005 Kingsoft format
+        ("http://gov.cn/a.rar", b"Rar!\x1a\x07\x00" + b"\x00" * 40, "rar"),
+        ("http://gov.cn/a.rtf", rb"{\rtf1\ansi hello}", "rtf"),
+    ],
+)
+def test_formats_without_a_reader_are_unsupported(url: str, body: bytes, fmt: str) -> None:
+    result = extract_attachment(url, body, None)
+    assert (result.reason, result.format) == ("unsupported", fmt)
+
+
+def test_zip_archive_is_unsupported() -> None:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("名单.xls", b"x")
+    result = extract_attachment("http://gov.cn/附件.zip", out.getvalue(), None)
+    assert (result.reason, result.format) == ("unsupported", "zip")
+
+
+# ---------------------------------------------------------------------------------------------
+# Bounds
+# ---------------------------------------------------------------------------------------------
+
+
+def test_zip_that_unpacks_too_far_is_too_large() -> None:
+    result = extract_attachment(
+        "http://gov.cn/a.docx", make_docx(), None, Limits(max_unzipped=1000)
+    )
+    assert result.reason == "too_large"
+
+
+def test_page_and_char_bounds_truncate_the_text() -> None:
+    pdf = make_pdf(TWO_PAGES)
+    by_pages = extract_attachment("http://gov.cn/a.pdf", pdf, None, Limits(max_pages=1))
+    assert by_pages.truncated == "pages" and "法轮功" not in by_pages.text
+    assert ID_NUMBER in by_pages.text
+    by_chars = extract_attachment("http://gov.cn/a.xlsx", make_xlsx(), None, Limits(max_chars=20))
+    assert by_chars.truncated == "chars" and len(by_chars.text) == 20
+
+
+def test_row_bound_truncates_a_spreadsheet() -> None:
+    result = extract_attachment("http://gov.cn/a.xlsx", make_xlsx(), None, Limits(max_rows=1))
+    assert result.truncated == "rows"
+    assert ID_NUMBER not in result.text
+
+
+def test_damaged_bytes_never_raise() -> None:
+    """Flipped bytes anywhere in each kind of file: a text or a reason, never an exception."""
+    rng = random.Random(10)
+    samples = [
+        ("a.pdf", make_pdf(TWO_PAGES)),
+        ("a.docx", make_docx()),
+        ("a.xlsx", make_xlsx()),
+        ("a.doc", (FIXTURES / "legacy.doc").read_bytes()),
+        ("a.xls", (FIXTURES / "legacy.xls").read_bytes()),
+    ]
+    for name, body in samples:
+        for _ in range(15):
+            damaged = bytearray(body)
+            for _ in range(8):
+                damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+            result = extract_attachment(f"http://gov.cn/{name}", bytes(damaged), None)
+            assert result.reason in (None, *REASONS)
+            assert result.reason is not None or isinstance(result.text, str)
+
+
+def test_location_at() -> None:
+    locations = ((0, "Sheet1"), (7, "Sheet1!A1"), (12, "Sheet1!B1"))
+    assert location_at(locations, 0) == "Sheet1"
+    assert location_at(locations, 11) == "Sheet1!A1"
+    assert location_at(locations, 500) == "Sheet1!B1"
+    assert location_at((), 3) is None
