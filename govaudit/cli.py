@@ -19,6 +19,7 @@ from govaudit import __version__
 from govaudit.audit import EXIT_OK, EXIT_UNREACHABLE, EXIT_USAGE, AuditResult, run_audit
 from govaudit.core.config import ConfigError, load_config
 from govaudit.core.model import SEVERITIES
+from reports.labels import check_name
 
 SEVERITY_ZH = {"critical": "严重（单项否决）", "major": "一般", "minor": "提示"}
 
@@ -188,7 +189,7 @@ def print_summary(result: AuditResult, console: Console) -> None:
     for severity in SEVERITIES:
         table.add_column(SEVERITY_ZH[severity], justify="right")
     for check in sorted({c for c, _ in counts}):
-        table.add_row(check, *(str(counts[(check, s)]) for s in SEVERITIES))
+        table.add_row(check_name(check), *(str(counts[(check, s)]) for s in SEVERITIES))
     c = result.counters
     console.print(table)
     console.print(

@@ -38,9 +38,11 @@ _ERRORS = {
     "cancelled": "文件超过大小上限",
     "connection": "连接中断",
     "other": "其他错误",
+    "empty": "空文件",
+    "soft_404": "错误页面（软 404）",
 }
 
-_GENERIC_SKIP = {"id", "check", "severity", "page_url", "title", "column"}
+_GENERIC_SKIP = {"id", "check", "severity", "page_url", "title", "column", "internal", "rule_key"}
 
 
 def check_name(check: str) -> str:
@@ -60,13 +62,16 @@ def detail_text(finding: Finding) -> str:
 
 def _broken_link(d: dict[str, Any]) -> list[str]:
     status = d.get("status")
-    error = d.get("error")
-    why = f"HTTP {status}" if status else _ERRORS.get(error or "", error or "无响应")
+    kind = d.get("error") or d.get("error_kind") or ""
+    why = "，".join(
+        part for part in (f"HTTP {status}" if status else "", _ERRORS.get(kind, kind)) if part
+    )
     sources = d.get("source_pages") or []
     anchors = [a for a in d.get("anchors") or [] if a]
     return [
         f"链接地址：{d.get('target_url', '')}",
-        f"访问结果：{why}",
+        f"访问结果：{why or '无响应'}",
+        f"跳转至：{d['final_url']}" if d.get("final_url") else "",
         f"引用页面：{len(sources)} 个"
         + ("（含页头/页脚公共链接）" if d.get("boilerplate") else ""),
         f"链接文字：{'、'.join(anchors[:3])}" if anchors else "",
@@ -80,6 +85,13 @@ def _column(d: dict[str, Any]) -> list[str]:
         f"最近更新：{last}",
         f"更新要求：{d.get('threshold_days', '')} 天内",
         f"已 {d['days']} 天未更新" if d.get("days") is not None else "",
+    ]
+
+
+def _empty(d: dict[str, Any]) -> list[str]:
+    return [
+        f"栏目类别：{d['category']}" if d.get("category") else "",
+        "栏目内没有任何信息（空白栏目）",
     ]
 
 
@@ -101,14 +113,31 @@ def _privacy(d: dict[str, Any]) -> list[str]:
     ]
 
 
-def _overdue(d: dict[str, Any]) -> list[str]:
-    late = d.get("days_late")
+def _document(d: dict[str, Any]) -> list[str]:
     return [
+        f"文件：{d['document_title']}" if d.get("document_title") else "",
+        f"文号：{d['document_number']}" if d.get("document_number") else "",
+    ]
+
+
+def _overdue(d: dict[str, Any]) -> list[str]:
+    late, workdays = d.get("days_late"), d.get("workdays_late")
+    return [
+        *_document(d),
+        f"所解读政策：{d['policy_title']}" if d.get("policy_title") else "",
         f"成文/印发日期：{d.get('issued') or '未注明'}",
         f"发布日期：{d.get('published') or '未注明'}",
         f"公开时限：{d.get('deadline', '')}" + ("（约）" if d.get("approximate") else ""),
         f"依据：{d.get('rule', '')}" if d.get("rule") else "",
-        f"逾期 {late} 天" if late else "",
+        f"逾期 {late} 天" + (f"（{workdays} 个工作日）" if workdays else "") if late else "",
+    ]
+
+
+def _publication_date(d: dict[str, Any]) -> list[str]:
+    return [
+        *_document(d),
+        f"成文日期：{d.get('issued') or '未注明'}",
+        f"发布日期：{d.get('published') or '未注明'}",
     ]
 
 
@@ -141,6 +170,9 @@ _FIELD_NAMES = {
     "count": "数量",
     "context": "上下文",
     "reason": "原因",
+    "document_title": "文件",
+    "document_number": "文号",
+    "final_url": "跳转至",
 }
 
 
@@ -161,11 +193,13 @@ def _plain(value: Any) -> str:
 _RENDERERS = {
     "broken_link": _broken_link,
     "stale_column": _column,
-    "empty_column": _column,
+    "empty_column": _empty,
     "wrong_word": _word,
     "sensitive_word": _word,
     "privacy_leak": _privacy,
     "overdue_publication": _overdue,
     "date_mismatch": _date_mismatch,
     "annual_report_incomplete": _annual_report,
+    "publication_date_missing": _publication_date,
+    "publication_date_invalid": _publication_date,
 }

@@ -1,0 +1,56 @@
+"""问题详情 texts: what staff need to fix a finding, for known and unknown checks."""
+
+from govaudit.core.model import Finding
+from reports.labels import check_name, detail_text
+
+
+def finding(check, **details):
+    return Finding(f"{check}-1", check, "major", "http://127.0.0.1/", "t", details)
+
+
+def test_broken_link_says_why():
+    soft = finding(
+        "broken_link",
+        target_url="http://127.0.0.1/a",
+        status=200,
+        error=None,
+        error_kind="soft_404",
+        source_pages=["x"],
+        final_url="http://127.0.0.1/b",
+    )
+    text = detail_text(soft)
+    assert "访问结果：HTTP 200，错误页面（软 404）" in text and "跳转至：http://127.0.0.1/b" in text
+    dns = finding(
+        "broken_link",
+        target_url="http://x.invalid/",
+        status=None,
+        error="dns",
+        source_pages=["a", "b", "c"],
+    )
+    assert "访问结果：域名无法解析" in detail_text(dns) and "引用页面：3 个" in detail_text(dns)
+
+
+def test_overdue_and_dates():
+    overdue = finding(
+        "overdue_publication",
+        issued="2023-08-01",
+        published="2023-09-15",
+        deadline="2023-08-29",
+        rule="条例第二十六条",
+        days_late=17,
+        workdays_late=13,
+        document_number="临人社函〔2023〕18号",
+        approximate=True,
+    )
+    text = detail_text(overdue)
+    assert "文号：临人社函〔2023〕18号" in text and "公开时限：2023-08-29（约）" in text
+    assert "逾期 17 天（13 个工作日）" in text
+    missing = finding("publication_date_missing", issued="2023-04-18", published=None)
+    assert "发布日期：未注明" in detail_text(missing)
+    assert check_name("publication_date_missing") == "缺少发布日期"
+
+
+def test_unknown_check_shows_its_fields():
+    text = detail_text(finding("new_check", item_url="http://127.0.0.1/x", extra=[1, 2], none=None))
+    assert text.splitlines() == ["信息地址：http://127.0.0.1/x", "extra：1、2"]
+    assert check_name("new_check") == "new_check"
