@@ -877,13 +877,20 @@ def _list_items(root: etree._Element, resolve: _Resolver, bp: _Boilerplate) -> l
         if not title:
             continue
         found = find_dates(_other_text(row, [x for x, _ in anchors]))
-        when = found[0] if found else url_date(target)
-        groups.setdefault((row.getparent(), row.tag), []).append((row, target, title, when))
+        shown = found[0] if found else None
+        groups.setdefault((row.getparent(), row.tag), []).append(
+            (row, target, title, shown, url_date(target))
+        )
     items: list[tuple[etree._Element, str, str, date | None]] = []
     for members in groups.values():
-        dated = sum(1 for m in members if m[3] is not None)
+        # A row's date is the one it shows: inspectors count an undated entry as not updated,
+        # even when its URL carries a date. Only a list that shows no date at all (a dateless
+        # design) takes its items' dates from their URLs.
+        shows_dates = any(m[3] is not None for m in members)
+        dated_members = [(r, t, ti, s if shows_dates else u) for r, t, ti, s, u in members]
+        dated = sum(1 for m in members if (m[3] or m[4]) is not None)
         if dated and (dated >= 2 or len(members) <= 2 or dated * 2 >= len(members)):
-            items.extend(members)
+            items.extend(dated_members)
     order = {el: i for i, el in enumerate(root.iter())}
     items.sort(key=lambda m: order.get(m[0], 0))
     return [ListItem(url=t, title=ti, date=d, position=i) for i, (_, t, ti, d) in enumerate(items)]

@@ -523,3 +523,23 @@ def test_broken_html_still_gives_links_and_text() -> None:
     rec = parse_page("http://x.gov.cn/", b"<html><body><div><p>\xcd\xa8\xd6\xaa<a href='x.html'>go")
     assert rec.links[0].target == "http://x.gov.cn/x.html"
     assert "通知" in rec.text and rec.charset == "gb18030"
+
+
+def test_an_undated_row_in_a_dated_list_stays_undated_even_with_a_dated_url():
+    html = """<ul class="list">
+    <li><a href="/tzgg/202401/t20240105_1.html">关于开展2024年度社保缴费基数申报的通知</a><span>2024-01-05</span></li>
+    <li><a href="/tzgg/202401/t20240110_2.html">关于做好春节期间劳动保障监察工作的通知</a></li>
+    <li><a href="/tzgg/202312/t20231220_3.html">关于公布第二批技能人才评价机构名单的公告</a><span>2023-12-20</span></li>
+    </ul>""".encode()
+    items = parse_page("http://127.0.0.1/tzgg/", html).list_items
+    assert [i.date for i in items] == [date(2024, 1, 5), None, date(2023, 12, 20)]
+
+
+def test_a_list_that_shows_no_dates_takes_them_from_item_urls():
+    html = """<ul class="list">
+    <li><a href="/gzdt/202401/t20240105_1.html">市人社局召开2024年全市人社工作会议</a></li>
+    <li><a href="/gzdt/202401/t20240110_2.html">市人社局开展根治欠薪冬季专项行动</a></li>
+    <li><a href="/gzdt/202312/t20231220_3.html">全市技能人才队伍建设推进会召开</a></li>
+    </ul>""".encode()
+    items = parse_page("http://127.0.0.1/gzdt/", html).list_items
+    assert [i.date for i in items] == [date(2024, 1, 5), date(2024, 1, 10), date(2023, 12, 20)]
