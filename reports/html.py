@@ -2,7 +2,18 @@
 
 Autoescaping is on for every value, so a hostile page title stays text. A Content-Security-Policy
 allows only the one inline script whose hash is computed here, so even markup that slipped
-through could not run; links are emitted for http(s) URLs only.
+through could not run; links are emitted for http(s) URLs only. Opening the file with
+`#severity=critical&check=broken_link` preselects the filters.
+
+Render check (manual, not part of `make test`; Debian: `apt-get install chromium fonts-wqy-microhei`,
+without a CJK font the page shows boxes):
+
+    chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
+        --window-size=1400,2600 --screenshot=shot.png file://$PWD/govaudit-demo/report.html
+    chromium --headless --no-sandbox --disable-gpu --dump-dom \
+        "file://$PWD/govaudit-demo/report.html#severity=critical"   # <body data-filters="ready">
+
+The second proves the filter script ran under the page's CSP (it marks <body> and hides rows).
 """
 
 from __future__ import annotations

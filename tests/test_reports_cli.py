@@ -100,3 +100,16 @@ def test_every_command_has_help(capsys):
         except SystemExit as e:
             assert e.code == 0
         assert "usage: govaudit" in capsys.readouterr().out
+
+
+def test_a_bad_report_section_stops_the_audit_before_any_request(tmp_path, capsys):
+    profile = tmp_path / "site.toml"
+    profile.write_text(
+        '[site]\nstart_urls = ["http://127.0.0.1:9/"]\n[report]\ndeadline_days = {major = 0}\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    assert main(["audit", "--config", str(profile), "--out", str(out), "--quiet"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == "govaudit: report.deadline_days.major must be a positive integer"
+    assert not out.exists()
