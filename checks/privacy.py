@@ -1,0 +1,227 @@
+"""Personal data published by mistake (privacy_leak): 身份证号, 手机号, 银行卡号 in page text.
+
+《政府信息公开条例》 art. 15 bars disclosure that harms personal privacy; inspectors flag 公示 lists
+that were not de-identified (去标识化). Number rules and masks are in govaudit/core/masking.py;
+this module decides what counts as a leak (research text-checks.md §5):
+
+- ID numbers: check digit, region, birth date (1900-01-01 … as_of). An 18-character string that is
+  also a valid 统一社会信用代码 (GB 32100-2015, mod-31 check) is taken as the code unless an ID label
+  (身份证, 证件号码 …) stands just before it.
+- Mobiles: 1[3-9] + 9 digits with no digit, letter or * next to them. A number labelled as the
+  office's contact (联系电话：, 咨询电话：…) is published on purpose and not reported, unless an ID
+  number stands on the same line or close by: then it is an applicant's row in a 公示 table.
+- Bank cards: 16–19 digits passing Luhn, with the UnionPay prefix 62 or a card word before them
+  (Luhn alone passes 1 in 10 random numbers). A 单位 account (户名 of a bureau + 开户行) is not a
+  personal card. Spans claimed as ID numbers are never cards.
+- Never: masked numbers (3415**********1234), numbers inside URLs or file names, fixed lines
+  (0571-87654321), hotlines (12345, 12333), 文号.
+
+One finding per (page, kind), so a 公示 list of 200 people is one rectification item: `count` is the
+number of distinct numbers, `masked` the first one masked, `examples` up to five masked values.
+The raw number never leaves this module: not in a finding, a log line or an exception.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from govaudit.core.config import ConfigError
+from govaudit.core.masking import (
+    CARD_CANDIDATE,
+    ID_CANDIDATE,
+    MOBILE_CANDIDATE,
+    is_id_number,
+    luhn_ok,
+    mask_card,
+    mask_id,
+    mask_mobile,
+    masked_window,
+    only_digits,
+)
+from govaudit.core.model import Finding, fingerprint
+from govaudit.core.store import AuditView
+
+SECTION = "privacy_leak"
+DEFAULTS: dict[str, Any] = {
+    "whitelist_pages": [],
+    # Labels of an office's published contact line (research §5.2).
+    "contact_labels": "咨询|联系|服务|举报|投诉|监督|值班|办公|热线|传真|受理|报名",
+    "report_contact_mobiles": False,
+}
+PAGE_KINDS = ("home", "list", "document", "article", "other")
+SEVERITY = {"id_card": "critical", "bank_card": "critical", "mobile": "major"}
+_TITLE = {"id_card": "公民身份号码", "mobile": "个人手机号码", "bank_card": "银行卡号"}
+EXAMPLES = 5
+
+_URLISH = re.compile(
+    r"(?:https?://|www\.)[^\s\u4e00-\u9fff，。；、）)】》\"'<>]+"
+    r"|[\w./-]*\d[\w./-]*\.(?:s?html?|jsp|php|aspx?|pdf|docx?|xlsx?|wps|zip|rar|jpe?g|png|gif)\b",
+    re.IGNORECASE,
+)
+_ID_LABEL = re.compile(r"(?:身份证|证件号|公民身份号码|身份号码|证号)[^\d\n]{0,12}$")
+_CARD_LABEL = re.compile(r"(?:卡号|账号|帐号|银行卡|开户|账户|帐户|银行)[^\d\n]{0,12}$")
+# 户名：XX市财政局 … 开户行: an account of a public body, published for payments.
+_BODY_ACCOUNT = re.compile(
+    r"户名[：:\s]*[^，。；\n]{0,30}?(?:局|委员会|政府|中心|公司|财政|学校|医院|办公室|院|所|站|队|专户|协会)"
+)
+
+# 统一社会信用代码 (GB 32100-2015): 31 characters without I, O, S, V, Z; weights 3^i mod 31.
+_CREDIT_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def is_credit_code(code: str) -> bool:
+    code = code.upper()
+    if len(code) != 18 or any(c not in _CREDIT_CHARS for c in code):
+        return False
+    total = sum(_CREDIT_CHARS.index(c) * w for c, w in zip(code, _CREDIT_WEIGHTS, strict=False))
+    return _CREDIT_CHARS[(31 - total % 31) % 31] == code[17]
+
+
+@dataclass(frozen=True)
+class Leak:
+    kind: str  # id_card, mobile, bank_card
+    masked: str
+    key: int  # hash of the raw value: distinct numbers are counted without keeping them
+    start: int
+    end: int
+
+
+def run(view: AuditView, rules: dict[str, Any], as_of: date) -> Iterator[Finding]:
+    skip_pages = _regexes("whitelist_pages", rules["whitelist_pages"])
+    labels = _regexes("contact_labels", [rules["contact_labels"]])[0]
+    contact = re.compile(rf"(?:{labels.pattern})(?:电话|热线|方式|人|号码)?[：:]?[^\d\n]{{0,8}}$")
+    report_contacts = bool(rules["report_contact_mobiles"])
+    for page in view.pages(internal=True):
+        if page.kind not in PAGE_KINDS or page.error or (page.status or 200) >= 400:
+            continue
+        url = page.final_url or page.url
+        if any(p.search(url) for p in skip_pages):
+            continue
+        text = f"{page.title}\n{page.text}" if page.title else page.text
+        leaks = find_leaks(text, as_of, None if report_contacts else contact)
+        yield from _findings(url, text, leaks)
+
+
+def find_leaks(text: str, as_of: date, contact: re.Pattern[str] | None = None) -> list[Leak]:
+    """Personal numbers in `text`, in text order; `contact` labels official contact lines."""
+    if not any(ch.isdigit() for ch in text):
+        return []
+    blocked = [m.span() for m in _URLISH.finditer(text)]
+    ids = _id_leaks(text, as_of, blocked)
+    claimed = blocked + [(x.start, x.end) for x in ids]
+    cards = _card_leaks(text, claimed)
+    claimed += [(x.start, x.end) for x in cards]
+    mobiles = _mobile_leaks(text, claimed, ids, contact)
+    return sorted(ids + cards + mobiles, key=lambda x: x.start)
+
+
+def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a < end and start < b for a, b in spans)
+
+
+def _id_leaks(text: str, as_of: date, blocked: list[tuple[int, int]]) -> list[Leak]:
+    out = []
+    for m in ID_CANDIDATE.finditer(text):
+        number = m.group(0)
+        if _overlaps(m.start(), m.end(), blocked) or not is_id_number(number, as_of):
+            continue
+        before = text[max(0, m.start() - 20) : m.start()]
+        if is_credit_code(number) and not _ID_LABEL.search(before):
+            continue
+        out.append(Leak("id_card", mask_id(number), hash(number.upper()), m.start(), m.end()))
+    return out
+
+
+def _card_leaks(text: str, claimed: list[tuple[int, int]]) -> list[Leak]:
+    out = []
+    for m in CARD_CANDIDATE.finditer(text):
+        if _overlaps(m.start(), m.end(), claimed):
+            continue
+        digits = only_digits(m.group(0))
+        if not luhn_ok(digits):
+            continue
+        before = text[max(0, m.start() - 20) : m.start()]
+        if not (digits.startswith("62") or _CARD_LABEL.search(before)):
+            continue
+        if len(digits) == 18 and is_credit_code(digits):
+            continue
+        if _BODY_ACCOUNT.search(text[max(0, m.start() - 80) : m.start()]):
+            continue
+        out.append(Leak("bank_card", mask_card(digits), hash(digits), m.start(), m.end()))
+    return out
+
+
+def _mobile_leaks(
+    text: str,
+    claimed: list[tuple[int, int]],
+    ids: list[Leak],
+    contact: re.Pattern[str] | None,
+) -> list[Leak]:
+    out = []
+    for m in MOBILE_CANDIDATE.finditer(text):
+        if _overlaps(m.start(), m.end(), claimed):
+            continue
+        if contact is not None:
+            line_start = text.rfind("\n", 0, m.start()) + 1
+            before = text[max(line_start, m.start() - 16) : m.start()]
+            if contact.search(before) and not _id_nearby(text, m.start(), m.end(), ids):
+                continue
+        digits = only_digits(m.group(1))
+        out.append(Leak("mobile", mask_mobile(digits), hash(digits), m.start(), m.end()))
+    return out
+
+
+def _id_nearby(text: str, start: int, end: int, ids: list[Leak]) -> bool:
+    """An ID number on the same line or within 80 characters: an applicant's row, not an office."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    return any(
+        (line_start <= x.start < line_end) or abs(x.start - start) <= 80 or abs(x.end - end) <= 80
+        for x in ids
+    )
+
+
+def _findings(url: str, text: str, leaks: list[Leak]) -> Iterator[Finding]:
+    by_kind: dict[str, list[Leak]] = {}
+    for leak in leaks:
+        by_kind.setdefault(leak.kind, []).append(leak)
+    for kind in ("id_card", "bank_card", "mobile"):
+        found = by_kind.get(kind)
+        if not found:
+            continue
+        distinct: dict[int, Leak] = {}
+        for leak in found:
+            distinct.setdefault(leak.key, leak)
+        first = found[0]
+        yield Finding(
+            id=fingerprint("privacy_leak", url, kind),
+            check="privacy_leak",
+            severity=SEVERITY[kind],
+            page_url=url,
+            title=f"疑似泄露{_TITLE[kind]}（{len(distinct)}个）",
+            details={
+                "kind": kind,
+                "masked": first.masked,
+                "count": len(distinct),
+                "examples": [x.masked for x in list(distinct.values())[:EXAMPLES]],
+                "context": masked_window(text, first.start, first.end),
+            },
+        )
+
+
+def _regexes(key: str, patterns: list[str]) -> list[re.Pattern[str]]:
+    out = []
+    for p in patterns:
+        try:
+            out.append(re.compile(p))
+        except (re.error, TypeError) as e:
+            raise ConfigError(
+                f"checks.privacy_leak.{key}: {p!r} is not a valid regular expression ({e})"
+            ) from None
+    return out

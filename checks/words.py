@@ -1,0 +1,210 @@
+"""Wrong and sensitive words (错敏字) in the titles and body text of the site's own pages.
+
+Yields `wrong_word` (typo, outdated, political) and `sensitive_word` (sensitive) findings, one per
+(page, term) with the number of occurrences and the first occurrence's sentence (personal numbers
+masked). Matching is in checks/wordmatch.py; the lists and their format in wordlists/.
+
+Settings, `[checks.words]`:
+    wordlists          user TSV files (the roof fills in --wordlist and the profile's list)
+    builtin_lists      use the lists shipped in wordlists/ (default true)
+    whitelist_terms    terms never reported; a hit inside a whitelisted string (美国农业部) is not
+                       reported either
+    whitelist_pages    regexes: pages whose URL matches one are not checked (a page that quotes
+                       an old agency name on purpose)
+    flag_undated_pages an outdated name on a page without a publication date is reported (the
+                       page may be current); false reports only dated pages
+    historical_context regex: a sentence that speaks of the reform itself (不再保留, 更名为 …) may
+                       name the old body
+    sensitive_exempt   regex: a sentence that speaks of fighting the thing (打击网络赌博, 揭批邪教)
+                       does not make a sensitive word an error
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+from checks.wordmatch import Hit, WordMatcher
+from govaudit.core.config import ConfigError
+from govaudit.core.masking import mask_personal_numbers, masked_window
+from govaudit.core.model import Finding, PageRecord, fingerprint
+from govaudit.core.store import AuditView
+from wordlists import load_wordlists
+
+SECTION = "words"
+DEFAULTS: dict[str, Any] = {
+    "wordlists": [],
+    "builtin_lists": True,
+    "whitelist_terms": [],
+    "whitelist_pages": [],
+    "flag_undated_pages": True,
+    "historical_context": (
+        "不再保留|不再设立|更名|改名|撤销|撤并|整合组建|重新组建|划入|划转|并入|合并|机构改革"
+    ),
+    "sensitive_exempt": (
+        "打击|整治|严打|扫黄|打非|严禁|禁止|查处|取缔|举报|防范|警惕|谨防|抵制|揭批|揭露|反对|"
+        "涉嫌|犯罪|违法|非法|邪教|诈骗|依法|远离|危害|拒绝|恐怖|分裂|专项行动|案件|破获"
+    ),
+}
+# Pages with the site's own content (home, list, document, article, other); resources are
+# attachments and images, whose text the attachment check reads.
+PAGE_KINDS = ("home", "list", "document", "article", "other")
+CHECK_OF = {
+    "sensitive": "sensitive_word",
+    "typo": "wrong_word",
+    "outdated": "wrong_word",
+    "political": "wrong_word",
+}
+_LABEL = {
+    "sensitive": "敏感词",
+    "typo": "错别字",
+    "outdated": "过时表述",
+    "political": "政治性表述错误",
+}
+
+# An old name preceded by 原 (原国家卫生计生委, 原湖南省卫生计生委, 原市环保局) is a historical reference.
+_FORMER = re.compile(r"原(?:[\u4e00-\u9fa5]{0,10}?[省市县区州盟旗])?\s*$")
+# Outdated Chinese ministry names are also the names of foreign ministries (美国农业部, 日本文化部).
+_FOREIGN = re.compile(
+    r"(?:美国|英国|法国|德国|日本|韩国|朝鲜|俄罗斯|俄|加拿大|澳大利亚|新西兰|意大利|西班牙|葡萄牙|荷兰|"
+    r"比利时|瑞士|瑞典|挪威|丹麦|芬兰|冰岛|爱尔兰|奥地利|波兰|捷克|匈牙利|希腊|乌克兰|土耳其|以色列|"
+    r"伊朗|伊拉克|沙特|阿联酋|卡塔尔|埃及|南非|尼日利亚|肯尼亚|印度|巴基斯坦|孟加拉国|斯里兰卡|尼泊尔|"
+    r"泰国|越南|老挝|柬埔寨|缅甸|马来西亚|新加坡|印度尼西亚|印尼|菲律宾|蒙古|哈萨克斯坦|巴西|阿根廷|"
+    r"智利|秘鲁|哥伦比亚|墨西哥|古巴|欧盟|外国|该国|各国|联邦)(?:政府|联邦)?\s*$"
+)
+_SENTENCE_END = "。！？；!?;\n"
+CONTEXT_CHARS = 20  # ±20 characters when the sentence is long (issue 5)
+MAX_SENTENCE = 80
+
+
+def run(view: AuditView, rules: dict[str, Any], as_of: date) -> Iterator[Finding]:
+    """Findings for every internal HTML page; `as_of` is unused (dates come from the pages)."""
+    matcher = matcher_for(
+        tuple(rules["wordlists"]), bool(rules["builtin_lists"]), tuple(rules["whitelist_terms"])
+    )
+    skip_pages = _regexes("whitelist_pages", rules["whitelist_pages"])
+    historical = _regexes("historical_context", [rules["historical_context"]])[0]
+    exempt = _regexes("sensitive_exempt", [rules["sensitive_exempt"]])[0]
+    for page in view.pages(internal=True):
+        if page.kind not in PAGE_KINDS or page.error or (page.status or 200) >= 400:
+            continue
+        url = page.final_url or page.url
+        if any(p.search(url) for p in skip_pages):
+            continue
+        yield from page_findings(
+            page, url, matcher, historical, exempt, bool(rules["flag_undated_pages"])
+        )
+
+
+@lru_cache(maxsize=4)
+def matcher_for(paths: tuple[str, ...], builtins: bool, allow: tuple[str, ...]) -> WordMatcher:
+    """One matcher per wordlist set and process: the tokenizer behind it costs about a second."""
+    return WordMatcher(load_wordlists(paths, builtins=builtins), allow)
+
+
+def page_findings(
+    page: PageRecord,
+    url: str,
+    matcher: WordMatcher,
+    historical: re.Pattern[str],
+    exempt: re.Pattern[str],
+    flag_undated: bool = True,
+) -> Iterator[Finding]:
+    text = f"{page.title}\n{page.text}" if page.title else page.text
+    by_term: dict[str, list[Hit]] = {}
+    for hit in matcher.find(text):
+        if _applies(hit, text, page.published, historical, exempt, flag_undated):
+            by_term.setdefault(hit.term, []).append(hit)
+    for term, hits in by_term.items():
+        yield _finding(url, term, hits, text)
+
+
+def _applies(
+    hit: Hit,
+    text: str,
+    published: date | None,
+    historical: re.Pattern[str],
+    exempt: re.Pattern[str],
+    flag_undated: bool,
+) -> bool:
+    entry = hit.entry
+    if entry.since is not None:
+        if published is None and not flag_undated:
+            return False
+        if published is not None and published < entry.since:
+            return False
+    before = text[max(0, hit.start - 16) : hit.start]
+    if entry.category == "outdated":
+        if _FORMER.search(before) or _FOREIGN.search(before):
+            return False
+        if historical.search(_sentence(text, hit.start, hit.end)):
+            return False
+    if entry.category == "sensitive" and exempt.search(_sentence(text, hit.start, hit.end)):
+        return False
+    return True
+
+
+def _finding(url: str, term: str, hits: list[Hit], text: str) -> Finding:
+    entry = hits[0].entry
+    check = CHECK_OF[entry.category]
+    label = _LABEL[entry.category]
+    if entry.suggestion:
+        title = f"{label}：“{term}”应为“{entry.suggestion}”"
+    else:
+        title = f"{label}：页面出现“{term}”"
+    details: dict[str, Any] = {
+        "term": term,
+        "suggestion": entry.suggestion,
+        "context": snippet(text, hits[0].start, hits[0].end),
+        "category": entry.category,
+        "count": len(hits),
+    }
+    if entry.note:
+        details["note"] = entry.note
+    if entry.since:
+        details["since"] = entry.since.isoformat()
+    return Finding(
+        id=fingerprint(check, url, term),
+        check=check,
+        severity=entry.severity,
+        page_url=url,
+        title=title,
+        details=details,
+    )
+
+
+def _sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
+    left = max(text.rfind(ch, max(0, start - MAX_SENTENCE), start) for ch in _SENTENCE_END)
+    lo = left + 1 if left >= 0 else max(0, start - MAX_SENTENCE)
+    ends = [text.find(ch, end, end + MAX_SENTENCE) for ch in _SENTENCE_END]
+    found = [i for i in ends if i >= 0]
+    hi = min(found) + 1 if found else min(len(text), end + MAX_SENTENCE)
+    return lo, hi
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    lo, hi = _sentence_span(text, start, end)
+    return text[lo:hi]
+
+
+def snippet(text: str, start: int, end: int) -> str:
+    """The sentence around [start, end), or ±20 characters when it is long; numbers masked."""
+    lo, hi = _sentence_span(text, start, end)
+    if hi - lo > MAX_SENTENCE:
+        return masked_window(text, start, end, CONTEXT_CHARS)
+    return mask_personal_numbers(" ".join(text[lo:hi].split()))
+
+
+def _regexes(key: str, patterns: list[str]) -> list[re.Pattern[str]]:
+    out = []
+    for p in patterns:
+        try:
+            out.append(re.compile(p))
+        except (re.error, TypeError) as e:
+            raise ConfigError(
+                f"checks.words.{key}: {p!r} is not a valid regular expression ({e})"
+            ) from None
+    return out

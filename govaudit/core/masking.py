@@ -1,0 +1,137 @@
+"""Personal numbers (身份证号, 手机号, 银行卡号): their check rules and their masked forms.
+
+Lives on the floor because two rooms need it: the privacy check validates numbers with it, and
+every check or report that quotes page text masks that text with `mask_personal_numbers` first,
+so that a raw number never reaches a finding, a log line or a report.
+
+Rules (see /work/shared/research/text-checks.md §5):
+- 公民身份号码, GB 11643-1999: 6-digit region, 8-digit birth date, 3-digit sequence, a check
+  character by ISO 7064:1983 MOD 11-2. Since 2023-12-01 the 外国人永久居留身份证 has the same
+  length and check and starts with 9.
+- Bank card numbers pass the Luhn check (ISO/IEC 7812).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+# ISO 7064 MOD 11-2 weights and check characters (GB 11643-1999 §7).
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+
+# First two digits of GB/T 2260 region codes: provinces, plus 71 台湾, 81 香港, 82 澳门, 83 (港澳台居民
+# 居住证, GB 11643 extension of 2018).
+PROVINCE_CODES = frozenset(
+    [11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46]
+    + [50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83]
+)
+
+# No digit, letter or * next to a number: it is then part of a longer code or already masked.
+_EDGE_L = r"(?<![0-9A-Za-z*])"
+_EDGE_R = r"(?![0-9A-Za-z*])"
+ID_CANDIDATE = re.compile(_EDGE_L + r"\d{17}[\dXx]" + _EDGE_R)
+MOBILE_CANDIDATE = re.compile(
+    _EDGE_L + r"(?:(?:\+|00)?86[- ]?)?(1[3-9]\d(?:-?\d{4}){2}|1[3-9]\d(?: \d{4}){2})" + _EDGE_R
+)
+# The 15-digit ID numbers issued before 1999 have no check digit: masked, never reported alone.
+OLD_ID_CANDIDATE = re.compile(_EDGE_L + r"\d{15}" + _EDGE_R)
+# 16–19 digits, contiguous or in groups of four (6222 0212 3456 7890 123).
+CARD_CANDIDATE = re.compile(
+    _EDGE_L + r"(\d{16,19}|\d{4}([ -])\d{4}\2\d{4}\2\d{4}(?:\2\d{1,3})?)" + _EDGE_R
+)
+
+
+def id_check_char(first17: str) -> str:
+    total = sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True))
+    return _ID_CHECK[total % 11]
+
+
+def birth_date(number: str) -> date | None:
+    """The birth date written in positions 7–14 of an 18-character ID number, if it is a date."""
+    try:
+        return date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return None
+
+
+def is_id_number(number: str, as_of: date) -> bool:
+    """A plausible 18-character resident or foreign-permanent-resident ID number.
+
+    Checksum alone passes 1 in 11 random numbers, so the region and a birth date between
+    1900-01-01 and `as_of` are required too (research §5.1)."""
+    if len(number) != 18 or not number[:17].isdigit():
+        return False
+    # 外国人永久居留身份证 (2023 edition): 9, then the province code of the issuing office.
+    region = number[1:3] if number[0] == "9" else number[:2]
+    if int(region) not in PROVINCE_CODES:
+        return False
+    born = birth_date(number)
+    if born is None or not date(1900, 1, 1) <= born <= as_of:
+        return False
+    return id_check_char(number[:17]) == number[17].upper()
+
+
+def luhn_ok(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def mask_id(number: str) -> str:
+    """3415**********1234: region's first four and the last four stay, enough to find the row."""
+    return f"{number[:4]}{'*' * (len(number) - 8)}{number[-4:]}"
+
+
+def mask_mobile(digits: str) -> str:
+    return f"{digits[:3]}****{digits[-4:]}"
+
+
+def mask_card(digits: str) -> str:
+    return f"{digits[:4]} **** **** {digits[-4:]}"
+
+
+def only_digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
+def mask_personal_numbers(text: str) -> str:
+    """`text` with anything that may be an ID, mobile or bank card number masked.
+
+    Deliberately broader than the privacy check: masking an order number in a quoted snippet
+    costs nothing, printing a real ID number is the one thing that must never happen."""
+    text = ID_CANDIDATE.sub(lambda m: mask_id(m.group(0)), text)
+    text = OLD_ID_CANDIDATE.sub(lambda m: mask_id(m.group(0)), text)
+    text = CARD_CANDIDATE.sub(lambda m: mask_card(only_digits(m.group(0))), text)
+    return MOBILE_CANDIDATE.sub(
+        lambda m: m.group(0).replace(m.group(1), mask_mobile(only_digits(m.group(1)))), text
+    )
+
+
+def masked_window(text: str, start: int, end: int, chars: int = 20) -> str:
+    """`text[start:end]` with `chars` characters either side, personal numbers masked.
+
+    The cut points move off any number first: a number cut in half would escape the mask."""
+    lo, hi = max(0, start - chars), min(len(text), end + chars)
+    while lo > 0 and (
+        _numberish(text[lo - 1]) or (text[lo - 1] in " -" and _digit_at(text, lo - 2))
+    ):
+        lo -= 1
+    while hi < len(text) and (
+        _numberish(text[hi]) or (text[hi] in " -" and _digit_at(text, hi + 1))
+    ):
+        hi += 1
+    out = ("…" if lo > 0 else "") + text[lo:hi] + ("…" if hi < len(text) else "")
+    return mask_personal_numbers(" ".join(out.split()))
+
+
+def _numberish(ch: str) -> bool:
+    return ch.isdigit() or ch in "Xx*"
+
+
+def _digit_at(text: str, i: int) -> bool:
+    return 0 <= i < len(text) and text[i].isdigit()

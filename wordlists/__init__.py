@@ -1,0 +1,162 @@
+"""Wordlists of wrong and sensitive wording (错敏字), and their loader.
+
+File format (the output contract of DESIGN.md, shared with user files given by --wordlist):
+
+    term<TAB>category<TAB>suggestion[<TAB>severity<TAB>note<TAB>since]
+
+UTF-8, `#` starts a comment line, blank lines are ignored. `category` is one of sensitive, typo,
+outdated, political. `suggestion` may be empty (sensitive words: delete them). `severity`
+(critical, major, minor) overrides the category's default; `since` (YYYY-MM-DD) is the date from
+which the term is wrong (an agency renamed in a reform is right on pages published before it).
+
+A term written `re:<regex>` is a context rule: the error needs its neighbours (截止 followed by a
+date, 登陆 with 网站, a plenum that was never held). The reported term is the regex's `term` group
+if it has one, else the whole match. Plain terms are matched as words (see checks/words.py);
+context rules are matched as written.
+
+The built-in lists are the `*.tsv` files next to this module, one per category plus
+`context.tsv`; later files override earlier ones term by term, so a user file can change the
+severity of a built-in entry or switch it off (give it severity `off`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+from pathlib import Path
+
+from govaudit.core.config import ConfigError
+from govaudit.core.model import SEVERITIES
+
+CATEGORIES = ("sensitive", "typo", "outdated", "political")
+# Severity by category when an entry gives none (issue 5): a sensitive word or a wrong political
+# formulation is a 严重表述错误, a 单项否决 item of 国办秘函〔2019〕19号.
+DEFAULT_SEVERITY = {
+    "sensitive": "critical",
+    "political": "critical",
+    "outdated": "major",
+    "typo": "major",
+}
+OFF = "off"  # severity that removes an entry (a user file switching a built-in one off)
+RULE_PREFIX = "re:"
+BUILTIN_FILES = ("typo.tsv", "outdated.tsv", "political.tsv", "sensitive.tsv", "context.tsv")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of a wordlist: a plain term, or a context rule when `pattern` is set."""
+
+    term: str  # the literal term, or the rule's text as written (re:...)
+    category: str
+    suggestion: str | None
+    severity: str
+    note: str = ""
+    since: date | None = None
+    pattern: re.Pattern[str] | None = None
+    origin: str = ""  # file:line, for messages
+
+    @property
+    def is_rule(self) -> bool:
+        return self.pattern is not None
+
+
+@dataclass(frozen=True)
+class Wordlist:
+    """The merged lists: plain terms (by term) and context rules (in file order)."""
+
+    terms: dict[str, Entry]
+    rules: tuple[Entry, ...]
+
+    def __len__(self) -> int:
+        return len(self.terms) + len(self.rules)
+
+
+def builtin_paths() -> list[Path]:
+    base = resources.files(__name__)
+    return [Path(str(base / name)) for name in BUILTIN_FILES]
+
+
+def load_wordlists(paths: Iterable[str | Path] = (), *, builtins: bool = True) -> Wordlist:
+    """The built-in lists (unless `builtins=False`) followed by the user's files, merged.
+
+    Raises ConfigError naming file and line for any malformed entry."""
+    files = [*(builtin_paths() if builtins else []), *(Path(p) for p in paths)]
+    terms: dict[str, Entry] = {}
+    rules: dict[str, Entry] = {}
+    for path in files:
+        for entry in read_wordlist(path):
+            table = rules if entry.is_rule else terms
+            table.pop(entry.term, None)  # a later file overrides; keep its position
+            if entry.severity != OFF:
+                table[entry.term] = entry
+    return Wordlist(terms=terms, rules=tuple(rules.values()))
+
+
+def read_wordlist(path: str | Path) -> list[Entry]:
+    """Entries of one file, in order; severity `off` entries are kept for `load_wordlists`."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise ConfigError(f"{path}: cannot read wordlist ({e.strerror})") from None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    entries = []
+    for number, line_bytes in enumerate(raw.split(b"\n"), start=1):
+        where = f"{path}:{number}"
+        try:
+            line = line_bytes.decode("utf-8").rstrip("\r")
+        except UnicodeDecodeError:
+            raise ConfigError(f"{where}: not UTF-8 (save the wordlist as UTF-8)") from None
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        entries.append(_parse_line(line, where))
+    return entries
+
+
+def _parse_line(line: str, where: str) -> Entry:
+    cols = [c.strip() for c in line.split("\t")]
+    if len(cols) < 3 or len(cols) > 6:
+        raise ConfigError(
+            f"{where}: expected term<TAB>category<TAB>suggestion"
+            f"[<TAB>severity<TAB>note<TAB>since], got {len(cols)} column(s)"
+        )
+    cols += [""] * (6 - len(cols))
+    term, category, suggestion, severity, note, since = cols
+    if not term:
+        raise ConfigError(f"{where}: empty term")
+    if category not in CATEGORIES:
+        raise ConfigError(
+            f"{where}: unknown category {category!r} (one of {', '.join(CATEGORIES)})"
+        )
+    if severity and severity not in (*SEVERITIES, OFF):
+        raise ConfigError(
+            f"{where}: unknown severity {severity!r} (one of {', '.join(SEVERITIES)}, {OFF})"
+        )
+    try:
+        since_date = date.fromisoformat(since) if since else None
+    except ValueError:
+        raise ConfigError(f"{where}: since {since!r} is not a date (YYYY-MM-DD)") from None
+    if since and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", since):
+        raise ConfigError(f"{where}: since {since!r} is not a date (YYYY-MM-DD)")
+    pattern = None
+    if term.startswith(RULE_PREFIX):
+        try:
+            pattern = re.compile(term[len(RULE_PREFIX) :])
+        except re.error as e:
+            raise ConfigError(f"{where}: bad regular expression ({e})") from None
+        if not pattern.pattern:
+            raise ConfigError(f"{where}: empty regular expression")
+    return Entry(
+        term=term,
+        category=category,
+        suggestion=suggestion or None,
+        severity=severity or DEFAULT_SEVERITY[category],
+        note=note,
+        since=since_date,
+        pattern=pattern,
+        origin=where,
+    )
