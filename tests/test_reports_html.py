@@ -15,7 +15,7 @@ def page(tmp_path):
     store = new_store(tmp_path)
     findings = [broken(f"{SITE}/x{i}.pdf", title=t) for i, t in enumerate(HOSTILE_TITLES)]
     findings += [
-        word("杜家豪", context=f"身份证 {RAW_ID}"),
+        word("杜家豪", title="错别字（联系电话 13812345678）", context=f"身份证 {RAW_ID}"),
         stale("工作动态", 40),
         Finding(
             id="mystery-1",
@@ -64,8 +64,8 @@ def test_links_only_for_http_urls(page):
 
 def test_masking(page):
     text, doc = page
-    assert RAW_ID not in text
-    assert "1101**********4514" in doc.text_content()
+    assert RAW_ID not in text and "13812345678" not in text
+    assert "1101**********4514" in doc.text_content() and "138****5678" in doc.text_content()
 
 
 def test_rows_carry_filter_attributes(page):
