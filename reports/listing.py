@@ -113,31 +113,42 @@ def _column(finding: Finding) -> str:
 
 def _row(finding: Finding, history: History, as_of: date, settings: ReportSettings) -> Row:
     state = history.states[finding.id]
-    review = state.review or {}
-    column = _column(finding)
-    return Row(
-        finding_id=finding.id,
-        check=finding.check,
-        check_name=check_name(finding.check),
-        severity=finding.severity,
-        severity_name=severity_name(finding.severity),
-        description=mask(finding.title),
-        column=mask(column),
-        page_url=mask(finding.page_url),
-        details=mask(detail_text(finding)),
+    return _present(
+        finding,
+        settings,
         first_seen=state.first_seen,
         state=state.state,
         state_label=state.label(),
-        department=department_for(finding.page_url, column, settings),
         deadline=deadline_for(finding.severity, as_of, settings).label(),
-        review_status=review.get("status") or "",
-        review_note=mask(review.get("note") or ""),
+        review=state.review,
     )
 
 
 def _fixed_row(
     finding: Finding, review: dict[str, Any] | None, first_seen: str, settings: ReportSettings
 ) -> Row:
+    return _present(
+        finding,
+        settings,
+        first_seen=first_seen,
+        state="fixed",
+        state_label="已整改",
+        deadline="",
+        review=review,
+    )
+
+
+def _present(
+    finding: Finding,
+    settings: ReportSettings,
+    *,
+    first_seen: str,
+    state: str,
+    state_label: str,
+    deadline: str,
+    review: dict[str, Any] | None,
+) -> Row:
+    """The row of a finding: every page-derived string masked here, once."""
     column = _column(finding)
     return Row(
         finding_id=finding.id,
@@ -150,10 +161,10 @@ def _fixed_row(
         page_url=mask(finding.page_url),
         details=mask(detail_text(finding)),
         first_seen=first_seen,
-        state="fixed",
-        state_label="已整改",
+        state=state,
+        state_label=state_label,
         department=department_for(finding.page_url, column, settings),
-        deadline="",
+        deadline=deadline,
         review_status=(review or {}).get("status") or "",
         review_note=mask((review or {}).get("note") or ""),
     )
