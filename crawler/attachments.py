@@ -287,13 +287,19 @@ def _read_pdf(body: bytes, fmt: str, limits: Limits) -> AttachmentText:
         if out.full():
             break
         text = pages[number].extract_text() or ""
-        out.add(_clean(text), f"第{number + 1}页")
+        out.add(_SOFT_WRAP.sub("", _clean(text)), f"第{number + 1}页")
     if count > limits.max_pages and out.truncated is None:
         out.truncated = "pages"
     result = out.result(fmt)
     if count and not result.text.strip():
         raise _Unreadable("scanned", f"{count} page(s) without a text layer (scanned images?)")
     return result
+
+
+# A pdf breaks a Chinese paragraph at every visual line end; a term split over two lines must still
+# be found, so a line break between two ideographs (or after a comma) is dropped. Sentence ends
+# (。！？：；) keep theirs: those are real paragraph or heading ends.
+_SOFT_WRAP = re.compile(r"(?<=[\u3400-\u9fff，、（《“‘])\n(?=[\u3400-\u9fff，、。）》”’])")
 
 
 def _check_zip(body: bytes, limits: Limits) -> None:

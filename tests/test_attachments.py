@@ -219,6 +219,13 @@ def test_pdf_ascii_and_cjk_text_per_page() -> None:
     assert where(result, "法轮功") == "第2页"
 
 
+def test_pdf_line_wraps_inside_a_chinese_paragraph_are_joined() -> None:
+    """A term that the layout broke over two lines is still one word for the checks."""
+    page = [("cjk", "请各单位认真贯"), ("cjk", "切落实。"), ("cjk", "特此通知")]
+    result = extract_attachment("http://gov.cn/a.pdf", make_pdf([page]), None)
+    assert result.text == "请各单位认真贯切落实。\n特此通知"
+
+
 def test_format_is_sniffed_from_bytes_before_name_and_type() -> None:
     pdf = b"\r\n" + make_pdf(TWO_PAGES)  # junk before %PDF still opens in readers
     # A download script with no extension, served as octet-stream.
