@@ -29,6 +29,17 @@ obey_robots = true
 """
 
 
+# A fixed port when free, so that repeated demos keep the same URLs (and finding ids) in the store.
+DEMO_PORT = 18573
+
+
+def _serve(site):
+    try:
+        return serve(site, port=DEMO_PORT, closed_port=DEMO_PORT + 1)
+    except OSError:  # taken: any free port will do
+        return serve(site, closed_port=DEMO_PORT + 1)
+
+
 def write_profile(path: Path, url: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(PROFILE.format(url=url), encoding="utf-8")
@@ -45,7 +56,7 @@ def run_demo(out: Path, console: Console, quiet: bool = False) -> int:
     key_path.write_text(
         json.dumps(site.answer_key(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
     )
-    with serve(site) as server:
+    with _serve(site) as server:
         profile = write_profile(out / "sample-site.toml", server.url)
         if not quiet:
             console.print(

@@ -23,11 +23,17 @@ NOT_FOUND = (
 HOST = "127.0.0.1"
 
 
-def free_port() -> int:
-    """A port nothing listens on right now (the OS picks it; we close it again at once)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
+def free_port(preferred: int = 0) -> int:
+    """A port nothing listens on right now (`preferred` if free, else one the OS picks); it is
+    closed again at once, so connecting to it is refused."""
+    for port in (preferred, 0) if preferred else (0,):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            try:
+                s.bind((HOST, port))
+            except OSError:
+                continue
+            return s.getsockname()[1]
+    raise OSError("no free port on 127.0.0.1")
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -114,8 +120,10 @@ class _SiteHTTPServer(ThreadingHTTPServer):
 class SampleServer:
     """The running sample site: `.url` (ends with /), `.closed_port`, `.stop()`; a context manager."""
 
-    def __init__(self, site: Site, port: int = 0, slow_seconds: float = 4.0) -> None:
-        self.closed_port = free_port()
+    def __init__(
+        self, site: Site, port: int = 0, slow_seconds: float = 4.0, closed_port: int = 0
+    ) -> None:
+        self.closed_port = free_port(closed_port)
         self._httpd = _SiteHTTPServer(site, self.closed_port, slow_seconds, port)
         self.port = self._httpd.server_address[1]
         self.url = f"http://{HOST}:{self.port}/"
@@ -136,8 +144,16 @@ class SampleServer:
         self.stop()
 
 
-def serve(site: Site, host: str = HOST, port: int = 0, slow_seconds: float = 4.0) -> SampleServer:
-    """Serve `site` on 127.0.0.1 (the only address allowed: `host` exists for the signature)."""
+def serve(
+    site: Site,
+    host: str = HOST,
+    port: int = 0,
+    slow_seconds: float = 4.0,
+    closed_port: int = 0,
+) -> SampleServer:
+    """Serve `site` on 127.0.0.1 (the only address allowed: `host` exists for the signature).
+
+    `closed_port` is the port to leave closed when it is free (default: any free port)."""
     if host != HOST:
         raise ValueError("the sample site is served on 127.0.0.1 only")
-    return SampleServer(site, port=port, slow_seconds=slow_seconds)
+    return SampleServer(site, port=port, slow_seconds=slow_seconds, closed_port=closed_port)
