@@ -35,6 +35,7 @@ from datetime import time as dtime
 from urllib.parse import unquote, urlsplit
 
 __all__ = [
+    "ATTACHMENT_EXTENSIONS",
     "AttachmentText",
     "Limits",
     "REASONS",
