@@ -126,8 +126,12 @@ class SiteSpider(scrapy.Spider):
         self.progress = progress
         self.scope = Scope.from_config(config)
         self.known: dict[str, str] = {}  # target key -> the URL recorded for it
+        self.routed: dict[str, str] = {}  # link target as written -> the URL recorded for it
         self.recorded: set[str] = set()
-        self.status_of: dict[str, int] = {}  # target key -> final status, for dropped redirects
+        # For redirects dropped by the dupefilter: the outcome of each recorded URL, and the
+        # dropped records still waiting for the outcome of the URL they end at.
+        self.outcome: dict[str, dict[str, Any]] = {}
+        self.awaiting: dict[str, list[PageRecord]] = {}
         self.pages_scheduled = 0
 
     @classmethod
@@ -135,6 +139,7 @@ class SiteSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.on_headers, signal=signals.headers_received)
         crawler.signals.connect(spider.on_dropped, signal=signals.request_dropped)
+        crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
         return spider
 
     # -- requests ------------------------------------------------------------------------------
@@ -199,26 +204,45 @@ class SiteSpider(scrapy.Spider):
                 raise StopDownload(fail=False)
 
     def on_dropped(self, request: Request) -> None:
-        """A request the dupefilter refused: in practice a redirect onto a URL already seen."""
+        """A request the dupefilter refused: in practice a redirect onto a URL already seen.
+
+        Its record takes the outcome of the URL it ends at, now or when that URL is recorded."""
         target = request.meta.get("target")
         if not target or target in self.recorded:
             return
-        chain = request.meta.get("redirect_urls")
-        if chain:
-            reasons = request.meta.get("redirect_reasons") or [None]
-            status = self.status_of.get(self.scope.key(request.url), reasons[-1])
-            record = PageRecord(
-                url=target,
-                final_url=request.url,
-                status=status if isinstance(status, int) else None,
-                redirects=tuple(chain),
-                depth=request.meta.get("audit_depth", 0),
-                method=request.method,
-                internal=self.scope.is_internal(target),
-                kind="other",
-            )
+        depth = request.meta.get("audit_depth", 0)
+        chain = tuple(request.meta.get("redirect_urls", ()))
+        if not chain:
+            self._emit(self._skipped(target, depth, "duplicate"))
+            return
+        reasons = request.meta.get("redirect_reasons") or [None]
+        record = PageRecord(
+            url=target,
+            final_url=request.url,
+            status=reasons[-1] if isinstance(reasons[-1], int) else None,
+            redirects=chain,
+            depth=depth,
+            method=request.method,
+            internal=self.scope.is_internal(target),
+            kind="other",
+        )
+        final = self.scope.key(request.url)
+        if request.url in chain:
+            self._emit(replace(record, error="too_many_redirects", error_detail="redirect loop"))
+        elif final in self.outcome:
+            self._emit(replace(record, **self.outcome[final]))
         else:
-            record = self._skipped(target, request.meta.get("audit_depth", 0), "duplicate")
+            self.awaiting.setdefault(final, []).append(record)
+
+    def on_idle(self) -> None:
+        """Nothing left to fetch: redirects whose end never got recorded keep their 3xx."""
+        waiting, self.awaiting = self.awaiting, {}
+        for records in waiting.values():
+            for record in records:
+                self._emit(record)
+
+    def _emit(self, record: PageRecord) -> None:
+        """A record made outside a callback goes straight to the pipeline."""
         self.crawler.signals.send_catch_log(record_ready, record=self._count(record))
 
     # -- callbacks -----------------------------------------------------------------------------
@@ -277,6 +301,20 @@ class SiteSpider(scrapy.Spider):
         skipped: list[PageRecord],
     ) -> str:
         """Decide once per target what to do with it; returns the URL recorded for it."""
+        known = self.routed.get(link.target)
+        if known is not None:  # menus repeat on every page: skip canonicalising them again
+            return known
+        url = self.routed[link.target] = self._decide(link, as_page, depth, requests, skipped)
+        return url
+
+    def _decide(
+        self,
+        link: Link,
+        as_page: bool,
+        depth: int,
+        requests: list[Request],
+        skipped: list[PageRecord],
+    ) -> str:
         url = self.scope.canonical(link.target)
         key = self.scope.key(url)
         if key in self.known:
@@ -375,10 +413,17 @@ class SiteSpider(scrapy.Spider):
         stats = self.crawler.stats
         self.recorded.add(record.url)
         stats.inc_value("govaudit/records")
-        if record.status is not None:
-            self.status_of[self.scope.key(record.url)] = record.status
-            if record.final_url:
-                self.status_of[self.scope.key(record.final_url)] = record.status
+        if record.error != "skipped":
+            outcome = {
+                "status": record.status,
+                "error": record.error,
+                "error_detail": record.error_detail,
+            }
+            for url in {record.url, record.final_url or record.url}:
+                key = self.scope.key(url)
+                self.outcome[key] = outcome
+                for waiting in self.awaiting.pop(key, ()):
+                    self._emit(replace(waiting, **outcome))
         if record.error == "skipped":
             stats.inc_value("govaudit/skipped")
             stats.inc_value(f"govaudit/skipped/{record.error_detail}")

@@ -61,7 +61,8 @@ def rich_site(closed: int) -> dict[str, Reply]:
         <img src="/logo.png" alt="标志">
         <a href="/busy.html">繁忙</a><a href="/toolong.html">限流</a>
         <a href="/err500.html">出错</a><a href="/missing.html">不存在</a>
-        <a href="/chain1">跳转</a><a href="/old.html">旧页面</a><a href="/slow.html">慢</a>
+        <a href="/chain1">跳转</a><a href="/old.html">旧页面</a>
+        <a href="/loop1">循环</a><a href="/moved-missing">搬走</a><a href="/slow.html">慢</a>
         <a href="http://127.0.0.1:CLOSED/x.html">关闭端口</a>
         <a href="http://nonexistent.invalid/page.html">无此域名</a>
         <a href="/cal?month=2024-05">日历</a>
@@ -116,6 +117,9 @@ def rich_site(closed: int) -> dict[str, Reply]:
         "/chain2": redirect("/final.html"),
         "/final.html": Reply(_html("终点", "到了")),
         "/old.html": redirect("/"),
+        "/loop1": redirect("/loop2", 302),
+        "/loop2": redirect("/loop1", 302),
+        "/moved-missing": redirect("/missing.html"),
         "/slow.html": Reply(_html("慢", "慢"), delay=5),
         "/list.jsp?id=7": Reply(_html("列表", "会话页")),
         "/private/secret.html": Reply(_html("内部", "不应抓取")),
@@ -205,20 +209,14 @@ def test_counters_explain_the_run(crawled):
     assert c["start_urls_ok"] == 1
     assert c["head_fallbacks"] >= 1 and c["retries"] >= 3  # 429, 500, timeout, refused
     assert c["errors_by_kind"]["dns"] == 1 and c["errors_by_kind"]["timeout"] == 1
-    assert c["errors_by_kind"]["http_404"] == 1 and c["errors_by_kind"]["http_500"] == 1
+    kinds = c["errors_by_kind"]
+    assert (kinds["http_404"], kinds["http_500"], kinds["too_many_redirects"]) == (2, 1, 1)
     assert c["skipped_by_reason"]["excluded"] == 1 and c["skipped_by_reason"]["robots"] == 1
-    assert c["targets"] == len(list(crawled.view.pages()))
-    assert (
-        c["pages"]
-        == len(
-            [
-                p
-                for p in crawled.view.pages()
-                if p.method == "GET" and p.kind != "resource" and p.status and not p.error
-            ]
-        )
-        - 1
-    )  # old.html is a dropped redirect
+    pages = list(crawled.view.pages())
+    assert c["targets"] == len(pages)
+    # HTML pages fetched and parsed (dropped redirects have no size: they were not fetched)
+    parsed = [p for p in pages if p.method == "GET" and p.kind != "resource" and p.size is not None]
+    assert c["pages"] == len(parsed)
     assert crawled.seconds < 30
 
 
@@ -239,6 +237,8 @@ def test_every_edge_of_the_home_page_is_recorded(crawled):
         (u("/missing.html"), "a"),
         (u("/chain1"), "a"),
         (u("/old.html"), "a"),
+        (u("/loop1"), "a"),
+        (u("/moved-missing"), "a"),
         (u("/slow.html"), "a"),
         (f"http://127.0.0.1:{crawled.closed}/x.html", "a"),
         ("http://nonexistent.invalid/page.html", "a"),
@@ -320,6 +320,11 @@ def test_redirects_are_recorded_with_their_end(crawled):
     # a redirect onto the already-crawled home page is dropped by Scrapy's dupefilter
     old = crawled.page("/old.html")
     assert old.final_url == crawled.url("/") and old.status == 200 and old.error is None
+    # ... and takes the outcome of the page it ends at, even one fetched after the drop
+    moved = crawled.page("/moved-missing")
+    assert (moved.final_url, moved.status) == (crawled.url("/missing.html"), 404)
+    loop = crawled.page("/loop1")
+    assert loop.error == "too_many_redirects" and loop.error_detail == "redirect loop"
 
 
 def test_bounds_are_respected_and_recorded(crawled):
