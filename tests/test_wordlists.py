@@ -1,0 +1,133 @@
+"""The wordlist loader: format, merge order, and errors that name file and line."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import jieba
+import pytest
+
+from govaudit.core.config import ConfigError
+from wordlists import BUILTIN_FILES, CATEGORIES, builtin_paths, load_wordlists, read_wordlist
+
+
+def write(tmp_path: Path, text: str, name: str = "mine.tsv") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_builtin_lists_load_with_hundreds_of_entries_in_every_category():
+    wl = load_wordlists()
+    counts = {c: sum(e.category == c for e in wl.terms.values()) for c in CATEGORIES}
+    assert sum(counts.values()) >= 400
+    assert all(n >= 20 for n in counts.values()), counts
+    assert len(wl.rules) >= 8
+    assert [p.name for p in builtin_paths()] == list(BUILTIN_FILES)
+
+
+def test_builtin_entries_are_well_formed():
+    wl = load_wordlists()
+    for entry in wl.terms.values():
+        assert entry.term and entry.term == entry.term.strip()
+        assert entry.suggestion != entry.term
+        if entry.category != "sensitive":
+            assert entry.suggestion, entry.origin
+        if entry.category == "outdated":
+            assert entry.since is not None, f"{entry.origin}: outdated names carry a date"
+    assert wl.terms["国家卫生和计划生育委员会"].since == date(2018, 3, 21)
+    assert wl.terms["国家卫生和计划生育委员会"].suggestion == "国家卫生健康委员会"
+    # Kept as name plates or still current: must never be listed.
+    for current in ("国家海洋局", "社保局", "人社局", "国家乡村振兴局", "国家广电总局", "政府"):
+        assert current not in wl.terms
+
+
+def test_no_wrong_form_is_a_common_word():
+    """A 'wrong' term that jieba's dictionary knows as a frequent word is suspect (issue 5)."""
+    tok = jieba.Tokenizer()
+    tok.initialize()
+    frequent = {
+        t: tok.FREQ.get(t, 0)
+        for t, e in load_wordlists().terms.items()
+        if e.category == "typo" and tok.FREQ.get(t, 0) > 500
+    }
+    assert frequent == {}
+
+
+def test_full_format_with_severity_note_and_since(tmp_path):
+    path = write(
+        tmp_path,
+        "# comment\n\n人社\ttypo\t人社局\tminor\tsynthetic\t2020-01-01\n赌场\tsensitive\t\r\n",
+    )
+    entries = read_wordlist(path)
+    assert [e.term for e in entries] == ["人社", "赌场"]
+    first, second = entries
+    assert (first.severity, first.note, first.since) == ("minor", "synthetic", date(2020, 1, 1))
+    assert first.origin == f"{path}:3"
+    assert second.suggestion is None and second.severity == "critical"
+
+
+def test_default_severities_per_category(tmp_path):
+    path = write(tmp_path, "甲\tsensitive\t\n乙\tpolitical\t丙\n丁\toutdated\t戊\n己\ttypo\t庚\n")
+    wl = load_wordlists([path], builtins=False)
+    assert {t: e.severity for t, e in wl.terms.items()} == {
+        "甲": "critical",
+        "乙": "critical",
+        "丁": "major",
+        "己": "major",
+    }
+
+
+def test_user_file_overrides_and_switches_off_builtin_entries(tmp_path):
+    path = write(tmp_path, "按装\ttypo\t安装\tminor\n震憾\ttypo\t震撼\toff\n")
+    wl = load_wordlists([path])
+    assert wl.terms["按装"].severity == "minor"
+    assert "震憾" not in wl.terms
+    assert "松驰" in wl.terms
+
+
+def test_context_rule_is_compiled(tmp_path):
+    path = write(tmp_path, "re:(?P<term>截止)(?=\\d{4}年)\ttypo\t截至\n")
+    (rule,) = load_wordlists([path], builtins=False).rules
+    assert rule.is_rule and rule.pattern.search("截止2024年").group("term") == "截止"
+
+
+def test_utf8_bom_is_accepted(tmp_path):
+    path = tmp_path / "bom.tsv"
+    path.write_bytes("\ufeff按装\ttypo\t安装\n".encode())
+    assert list(load_wordlists([path], builtins=False).terms) == ["按装"]
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("只有一列", "got 1 column(s)"),
+        ("按装\ttypo", "got 2 column(s)"),
+        ("a\ttypo\tb\tmajor\tnote\t2020-01-01\textra", "got 7 column(s)"),
+        ("按装\tspelling\t安装", "unknown category 'spelling'"),
+        ("按装\ttypo\t安装\tfatal", "unknown severity 'fatal'"),
+        ("农业部\toutdated\t农业农村部\t\t\t2018-13-01", "since '2018-13-01' is not a date"),
+        ("农业部\toutdated\t农业农村部\t\t\t20180321", "since '20180321' is not a date"),
+        ("\ttypo\t安装", "empty term"),
+        ("re:(截止\ttypo\t截至", "bad regular expression"),
+    ],
+)
+def test_errors_name_file_and_line(tmp_path, line, message):
+    path = write(tmp_path, f"# header comment\n按装\ttypo\t安装\n{line}\n")
+    with pytest.raises(ConfigError) as err:
+        load_wordlists([path])
+    assert str(err.value).startswith(f"{path}:3: ")
+    assert message in str(err.value)
+
+
+def test_non_utf8_file_names_the_line(tmp_path):
+    path = tmp_path / "gbk.tsv"
+    path.write_bytes("按装\ttypo\t安装\n".encode() + "松驰\ttypo\t松弛\n".encode("gbk"))
+    with pytest.raises(ConfigError, match=r"gbk\.tsv:2: not UTF-8"):
+        load_wordlists([path])
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(ConfigError, match="cannot read wordlist"):
+        load_wordlists([tmp_path / "nope.tsv"])
