@@ -300,8 +300,8 @@ EMITS = {
     "words": ("wrong_word", "sensitive_word"),
     "wrong_word": ("wrong_word", "sensitive_word"),
 }
-# Wordlists grow; the sample plants some terms a list may not carry yet.
-MIN_RECALL = {"wrong_word": 0.75, "sensitive_word": 0.66}
+# Every registered check must find every planted problem of its kind unless listed here.
+MIN_RECALL: dict[str, float] = {}  # a check may be allowed to miss some: check -> minimum
 
 
 def registered_checks() -> set[str]:
