@@ -147,3 +147,12 @@ def test_summary_sheet(workbook):
     assert "严重表述错误（严重错别字、敏感表述）" in text and "否决" in text
     assert any(t.startswith("检查指标单项否决项自查：否决") for t in text)
     assert "链接不可用" in text and "未检查" in text
+
+
+def test_an_audit_without_findings_still_gives_both_reports(tmp_path):
+    store = new_store(tmp_path)
+    audit = make_audit(store, [], status="failed")
+    paths, data = write_reports(store, audit, tmp_path / "out", report_settings({}))
+    wb = load_workbook(paths[0])
+    assert wb.active.title == "汇总" and wb["问题清单"].max_row == 1
+    assert data.verdict == "合格" and "没有待整改问题" in paths[1].read_text("utf-8")
