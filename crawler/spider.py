@@ -212,9 +212,7 @@ class SiteSpider(scrapy.Spider):
             return
         depth = request.meta.get("audit_depth", 0)
         chain = tuple(request.meta.get("redirect_urls", ()))
-        if not chain:
-            self._emit(self._skipped(target, depth, "duplicate"))
-            return
+        # Without a chain: a URL first reached as the end of another URL's redirect.
         reasons = request.meta.get("redirect_reasons") or [None]
         record = PageRecord(
             url=target,
@@ -239,7 +237,10 @@ class SiteSpider(scrapy.Spider):
         waiting, self.awaiting = self.awaiting, {}
         for records in waiting.values():
             for record in records:
-                self._emit(record)
+                if record.redirects:
+                    self._emit(record)
+                else:
+                    self._emit(self._skipped(record.url, record.depth, "duplicate"))
 
     def _emit(self, record: PageRecord) -> None:
         """A record made outside a callback goes straight to the pipeline."""

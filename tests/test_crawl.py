@@ -125,7 +125,9 @@ def rich_site(closed: int) -> dict[str, Reply]:
         "/private/secret.html": Reply(_html("内部", "不应抓取")),
         "/norobots/a.html": Reply(_html("禁止", "不应抓取")),
         "/deep/1.html": Reply(_html("1", '<a href="/deep/2.html">2</a>')),
-        "/deep/2.html": Reply(_html("2", '<a href="/deep/3.html">3</a>')),
+        "/deep/2.html": Reply(
+            _html("2", '<a href="/deep/3.html">3</a><a href="/final.html">终</a>')
+        ),
         "/deep/3.html": Reply(_html("3", '<a href="/deep/4.html">4</a>')),
         "/deep/4.html": Reply(_html("4", "too deep")),
     }
@@ -317,6 +319,10 @@ def test_redirects_are_recorded_with_their_end(crawled):
     chain = crawled.page("/chain1")
     assert chain.final_url == crawled.url("/final.html") and chain.status == 200
     assert chain.redirects == (crawled.url("/chain1"), crawled.url("/chain2"))
+    # /final.html, linked deeper, was already fetched as the chain's end: recorded, not re-fetched
+    final = crawled.page("/final.html")
+    assert (final.status, final.error, final.size) == (200, None, None) and final.depth == 3
+    assert crawled.site.count("GET", "/final.html") == 1
     # a redirect onto the already-crawled home page is dropped by Scrapy's dupefilter
     old = crawled.page("/old.html")
     assert old.final_url == crawled.url("/") and old.status == 200 and old.error is None
