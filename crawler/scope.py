@@ -26,6 +26,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
 
+from govaudit.core.config import AuditConfig
+
 # Bounds of the trap guards. Real government CMS URLs stay far below them: TRS/Hanweb/Ucap
 # pages are static paths, and their dynamic pages carry 1–5 query parameters.
 MAX_URL_LENGTH = 1024
@@ -95,7 +97,7 @@ class Scope:
     _variants: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
 
     @classmethod
-    def from_config(cls, config) -> Scope:  # config: govaudit.core.config.AuditConfig
+    def from_config(cls, config: AuditConfig) -> Scope:
         return cls(
             allowed_hosts=frozenset(h.lower() for h in config.allowed_hosts),
             max_depth=config.max_depth,

@@ -19,7 +19,7 @@ start_urls_ok.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import PurePosixPath
 from typing import Any
@@ -43,7 +43,9 @@ from twisted.internet.error import TimeoutError as TxTimeoutError
 from crawler.extract import parse_page
 from crawler.pipeline import record_ready
 from crawler.scope import Scope
+from govaudit.core.config import AuditConfig
 from govaudit.core.model import Link, PageRecord
+from govaudit.core.store import Store
 
 # Non-HTML targets are checked, not parsed: by the extension of their path ...
 RESOURCE_EXTENSIONS = frozenset(
@@ -118,7 +120,14 @@ def is_resource_url(url: str) -> bool:
 class SiteSpider(scrapy.Spider):
     name = "govaudit"
 
-    def __init__(self, config, store, audit_id: int, progress=None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        config: AuditConfig,
+        store: Store,
+        audit_id: int,
+        progress: Callable[[dict[str, Any]], None] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.config = config
         self.store = store
@@ -397,7 +406,12 @@ class SiteSpider(scrapy.Spider):
         )
 
     def _skipped(
-        self, url: str, depth: int, reason: str, internal: bool | None = None, resource=False
+        self,
+        url: str,
+        depth: int,
+        reason: str,
+        internal: bool | None = None,
+        resource: bool = False,
     ) -> PageRecord:
         return PageRecord(
             url=url,
