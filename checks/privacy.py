@@ -57,9 +57,14 @@ SEVERITY = {"id_card": "critical", "bank_card": "critical", "mobile": "major"}
 _TITLE = {"id_card": "公民身份号码", "mobile": "个人手机号码", "bank_card": "银行卡号"}
 EXAMPLES = 5
 
+# Every personal number holds 4 digits, maybe a separator, and 4 more: pages without are skipped.
+_MAYBE_NUMBER = re.compile(r"\d{4}[ -]?\d{4}")
+# The run of URL characters around a candidate number, and what makes that run a URL or file name.
+_URL_CHARS = re.compile(r"[A-Za-z0-9_.~:/?#\[\]@!$&'()*+,;=%-]*")
+# (13812345678/13912345678 is two phone numbers; /art/2024/t20241030_123.html is a path.)
 _URLISH = re.compile(
-    r"(?:https?://|www\.)[^\s\u4e00-\u9fff，。；、）)】》\"'<>]+"
-    r"|[\w./-]*\d[\w./-]*\.(?:s?html?|jsp|php|aspx?|pdf|docx?|xlsx?|wps|zip|rar|jpe?g|png|gif)\b",
+    r"://|^www\.|/.*[A-Za-z]|[A-Za-z].*/"
+    r"|\.(?:s?html?|jsp|php|aspx?|pdf|docx?|xlsx?|et|wps|zip|rar|jpe?g|png|gif)\b",
     re.IGNORECASE,
 )
 _ID_LABEL = re.compile(r"(?:身份证|证件号|公民身份号码|身份号码|证号)[^\d\n]{0,12}$")
@@ -109,11 +114,10 @@ def run(view: AuditView, rules: dict[str, Any], as_of: date) -> Iterator[Finding
 
 def find_leaks(text: str, as_of: date, contact: re.Pattern[str] | None = None) -> list[Leak]:
     """Personal numbers in `text`, in text order; `contact` labels official contact lines."""
-    if not any(ch.isdigit() for ch in text):
+    if not _MAYBE_NUMBER.search(text):
         return []
-    blocked = [m.span() for m in _URLISH.finditer(text)]
-    ids = _id_leaks(text, as_of, blocked)
-    claimed = blocked + [(x.start, x.end) for x in ids]
+    ids = _id_leaks(text, as_of)
+    claimed = [(x.start, x.end) for x in ids]
     cards = _card_leaks(text, claimed)
     claimed += [(x.start, x.end) for x in cards]
     mobiles = _mobile_leaks(text, claimed, ids, contact)
@@ -124,11 +128,22 @@ def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return any(a < end and start < b for a, b in spans)
 
 
-def _id_leaks(text: str, as_of: date, blocked: list[tuple[int, int]]) -> list[Leak]:
+def _in_url(text: str, start: int, end: int) -> bool:
+    """Whether the number sits in a URL or a file name (t20241030_4917654.html, 附件123.pdf)."""
+    lo = start
+    while lo > 0 and _URL_CHARS.fullmatch(text[lo - 1]):
+        lo -= 1
+    hi = _URL_CHARS.match(text, end).end()
+    if lo == start and hi == end:
+        return False
+    return bool(_URLISH.search(text[lo:hi]))
+
+
+def _id_leaks(text: str, as_of: date) -> list[Leak]:
     out = []
     for m in ID_CANDIDATE.finditer(text):
         number = m.group(0)
-        if _overlaps(m.start(), m.end(), blocked) or not is_id_number(number, as_of):
+        if not is_id_number(number, as_of) or _in_url(text, m.start(), m.end()):
             continue
         before = text[max(0, m.start() - 20) : m.start()]
         if is_credit_code(number) and not _ID_LABEL.search(before):
@@ -143,7 +158,7 @@ def _card_leaks(text: str, claimed: list[tuple[int, int]]) -> list[Leak]:
         if _overlaps(m.start(), m.end(), claimed):
             continue
         digits = only_digits(m.group(0))
-        if not luhn_ok(digits):
+        if not luhn_ok(digits) or _in_url(text, m.start(), m.end()):
             continue
         before = text[max(0, m.start() - 20) : m.start()]
         if not (digits.startswith("62") or _CARD_LABEL.search(before)):
@@ -164,7 +179,7 @@ def _mobile_leaks(
 ) -> list[Leak]:
     out = []
     for m in MOBILE_CANDIDATE.finditer(text):
-        if _overlaps(m.start(), m.end(), claimed):
+        if _overlaps(m.start(), m.end(), claimed) or _in_url(text, m.start(), m.end()):
             continue
         if contact is not None:
             line_start = text.rfind("\n", 0, m.start()) + 1

@@ -36,18 +36,77 @@ log = logging.getLogger(__name__)
 # jieba's block characters (jieba.re_han_default); everything else is a token of its own.
 _BLOCK = re.compile("[\u4e00-\u9fd5a-zA-Z0-9+#&._%-]")
 
-# Full-width ASCII and the ideographic space to their half-width forms, ASCII letters to lower
-# case: a 1:1 map, so offsets in the normalised text are offsets in the page text (research
-# §2.6; NFKC would change lengths).
-_NORMALISE = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+# Full-width letters and digits and the ideographic space to their half-width forms: a 1:1 map,
+# so offsets in the normalised text are offsets in the page text (research §2.6; NFKC would
+# change lengths). Full-width punctuation (，：；) stays: it separates blocks either way. Most pages
+# hold none of these characters, and a regex search is far cheaper than a translate.
+_NORMALISE = {cp: cp - 0xFEE0 for cp in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B))}
+_NORMALISE.update({cp: cp - 0xFEE0 for cp in range(0xFF41, 0xFF5B)})
 _NORMALISE[0x3000] = 0x20
-_NORMALISE.update({cp: cp + 32 for cp in range(ord("A"), ord("Z") + 1)})
-for _cp in range(0xFF21, 0xFF3B):  # full-width capitals to lower-case ASCII directly
-    _NORMALISE[_cp] = _cp - 0xFEE0 + 32
+_NEEDS_NORMALISING = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u3000]")
 
 
 def normalise(text: str) -> str:
-    return text.translate(_NORMALISE)
+    return text.translate(_NORMALISE) if _NEEDS_NORMALISING.search(text) else text
+
+
+def _spellings(term: str) -> set[str]:
+    """The forms of a term the automaton looks for: as written, lower and upper case (PK10)."""
+    return {term, term.lower(), term.upper()}
+
+
+def required_literals(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+    """Strings one of which every match of `pattern` contains, or None when none is known.
+
+    A context rule runs only on texts holding one of them: a regex that starts with a
+    lookbehind or an alternation is tried at every position, a `str in` test is not."""
+    if pattern.flags & re.IGNORECASE:
+        return None
+    try:
+        from re import _parser  # the stdlib parser; any surprise just disables the shortcut
+
+        return _required(_parser.parse(pattern.pattern).data)
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def _required(seq) -> tuple[str, ...] | None:  # type: ignore[no-untyped-def]
+    from re._constants import BRANCH, LITERAL, SUBPATTERN
+
+    best: tuple[str, ...] | None = None
+    run: list[str] = []
+
+    def score(anchors: tuple[str, ...] | None) -> int:
+        return min((len(a) for a in anchors), default=0) if anchors else 0
+
+    def close_run() -> None:
+        nonlocal best, run
+        if run and score(("".join(run),)) > score(best):
+            best = ("".join(run),)
+        run = []
+
+    for op, av in _flat(seq, SUBPATTERN):
+        if op is LITERAL:
+            run.append(chr(av))
+            continue
+        close_run()
+        if op is BRANCH:
+            alternatives = [_required(alt) for alt in av[1]]
+            if all(alternatives):
+                anchors = tuple(a for alt in alternatives for a in alt)  # type: ignore[union-attr]
+                if score(anchors) > score(best):
+                    best = anchors
+    close_run()
+    return best
+
+
+def _flat(seq, subpattern):  # type: ignore[no-untyped-def]
+    """The items of a parsed sequence with its mandatory groups opened up."""
+    for op, av in seq:
+        if op is subpattern:
+            yield from _flat(av[3], subpattern)
+        else:
+            yield op, av
 
 
 @dataclass(frozen=True)
@@ -57,6 +116,8 @@ class Hit:
     term: str  # the list's term, or the text a context rule matched
     entry: Entry
 
+
+BLOCK_CACHE_SIZE = 50_000  # blocks are short; this bounds the cache near 10 MB
 
 _base_lock = threading.Lock()
 _base: tuple[dict[str, int], int] | None = None
@@ -74,6 +135,23 @@ def _base_dictionary() -> tuple[dict[str, int], int]:
         return _base
 
 
+# How far a context rule's match may reach from its anchor: before it (a lookbehind or a prefix
+# such as 十九大) and after it (a lookahead to the end of the sentence, as in 既使…又).
+RULE_BEFORE, RULE_AFTER = 40, 160
+
+
+def _windows(spots: list[int], size: int) -> list[tuple[int, int]]:
+    """Merged windows of the text around the anchor positions `spots` (in text order)."""
+    merged: list[tuple[int, int]] = []
+    for spot in sorted(spots):
+        lo, hi = max(0, spot - RULE_BEFORE), min(size, spot + RULE_AFTER)
+        if merged and lo <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(hi, merged[-1][1]))
+        else:
+            merged.append((lo, hi))
+    return merged
+
+
 class WordMatcher:
     """The compiled form of a wordlist plus the terms that must never be reported.
 
@@ -82,20 +160,42 @@ class WordMatcher:
 
     def __init__(self, wordlist: Wordlist, allow: Iterable[str] = ()) -> None:
         self.allow = {normalise(a) for a in allow if a}
+        allowed = {s for a in self.allow for s in _spellings(a)}
         self.terms: dict[str, Entry] = {}
         for term, entry in wordlist.terms.items():
             key = normalise(term)
-            if key not in self.allow:
+            if key not in allowed:
                 self.terms[key] = entry
-        self.rules = tuple(e for e in wordlist.rules)
+        self.rules = tuple(e for e in wordlist.rules if e.pattern)
+        # One automaton finds terms, whitelisted strings and the anchors of context rules: each
+        # key maps to (term or None, is whitelisted, indices of the rules it anchors).
+        keys: dict[str, tuple[str | None, bool, tuple[int, ...]]] = {}
+        for key in self.terms:
+            for spelling in _spellings(key):
+                keys[spelling] = (key, False, ())
+        for key in self.allow:
+            for spelling in _spellings(key):
+                keys[spelling] = (None, True, ())
+        self._unanchored: list[int] = []
+        for i, entry in enumerate(self.rules):
+            anchors = required_literals(entry.pattern)  # type: ignore[arg-type]
+            if anchors is None:
+                self._unanchored.append(i)
+                continue
+            for anchor in anchors:
+                term, allowed_, rules = keys.get(anchor, (None, False, ()))
+                keys[anchor] = (term, allowed_, (*rules, i))
         self._automaton = ahocorasick.Automaton()
-        for key in (*self.terms, *self.allow):
-            self._automaton.add_word(key, key)
+        for spelling, payload in keys.items():
+            self._automaton.add_word(spelling, (len(spelling), *payload))
         if len(self._automaton):
             self._automaton.make_automaton()
         self._tok: jieba.Tokenizer | None = None
         self._tok_lock = threading.Lock()
         self.exposed: tuple[str, ...] = ()  # dictionary words removed because they hid a term
+        # Token ends of each block already cut: sentences recur across a site's pages.
+        self._blocks: dict[str, tuple[int, ...]] = {}
+        self._counts = {"candidates": 0, "blocks_cut": 0, "chars_cut": 0}
 
     # -- the tokenizer ------------------------------------------------------------------------
 
@@ -140,35 +240,62 @@ class WordMatcher:
                         break
         return hiding
 
+    def clear_block_cache(self) -> None:
+        self._blocks.clear()
+        self._counts = dict.fromkeys(self._counts, 0)
+
+    def stats(self) -> dict[str, int]:
+        """Candidates seen and blocks segmented since the last `clear_block_cache`."""
+        return dict(self._counts)
+
     # -- matching -----------------------------------------------------------------------------
 
     def find(self, text: str) -> list[Hit]:
         """Every reportable hit in `text`, in text order (overlapping terms: the longest wins)."""
         norm = normalise(text)
-        hits: list[Hit] = []
+        candidates: list[tuple[int, int, str]] = []
+        allowed: list[tuple[int, int]] = []
+        anchored: dict[int, list[int]] = {}  # rule index -> anchor positions
         if len(self._automaton):
-            hits = self._term_hits(norm)
-        for entry in self.rules:
-            assert entry.pattern is not None
-            named = "term" in entry.pattern.groupindex
-            for m in entry.pattern.finditer(norm):
-                start, end = m.span("term") if named else m.span()
-                if end > start and normalise(text[start:end]) not in self.allow:
-                    hits.append(Hit(start, end, text[start:end], entry))
+            for last, (length, term, is_allowed, rules) in self._automaton.iter(norm):
+                start = last - length + 1
+                if term is not None:
+                    candidates.append((start, last + 1, term))
+                if is_allowed:
+                    allowed.append((start, last + 1))
+                for i in rules:
+                    anchored.setdefault(i, []).append(start)
+        hits = self._term_hits(norm, candidates, allowed) if candidates else []
+        for i in self._unanchored:
+            hits.extend(self._rule_hits(self.rules[i], [(0, len(norm))], text, norm))
+        for i, spots in anchored.items():
+            hits.extend(self._rule_hits(self.rules[i], _windows(spots, len(norm)), text, norm))
         hits.sort(key=lambda h: (h.start, -h.end))
         return hits
 
-    def _term_hits(self, norm: str) -> list[Hit]:
-        candidates, allowed = [], []
-        for last, key in self._automaton.iter(norm):
-            span = (last - len(key) + 1, last + 1)
-            (allowed if key in self.allow else candidates).append((span, key))
-        if not candidates:
-            return []
+    def _rule_hits(
+        self, entry: Entry, windows: list[tuple[int, int]], text: str, norm: str
+    ) -> list[Hit]:
+        """Matches of a context rule inside the windows where its anchors occur."""
+        assert entry.pattern is not None
+        pattern = entry.pattern
+        spans = {}
+        named = "term" in pattern.groupindex
+        for lo, hi in windows:
+            for m in pattern.finditer(norm, lo, hi):
+                start, end = m.span("term") if named else m.span()
+                if end > start and norm[start:end] not in self.allow:
+                    spans[(start, end)] = Hit(start, end, text[start:end], entry)
+        return list(spans.values())
+
+    def _term_hits(
+        self, norm: str, candidates: list[tuple[int, int, str]], allowed: list[tuple[int, int]]
+    ) -> list[Hit]:
+        self._counts["candidates"] += len(candidates)
         cache: dict[tuple[int, int], set[int]] = {}
         kept = []
-        for (start, end), key in candidates:
-            if any(a <= start and end <= b for (a, b), _ in allowed):
+        for start, end, key in candidates:
+            if allowed and any(a <= start and end <= b for a, b in allowed):
                 continue
             if self._on_boundaries(norm, start, end, cache):
                 kept.append((start, end, key))
@@ -192,9 +319,22 @@ class WordMatcher:
             b += 1
         bounds = cache.get((a, b))
         if bounds is None:
-            bounds, pos = {a}, a
-            for token in self.tokenizer().cut(norm[a:b], HMM=False):
-                pos += len(token)
-                bounds.add(pos)
+            block = norm[a:b]
+            ends = self._blocks.get(block)
+            if ends is None:
+                ends = self._cut(block)
+            bounds = {a, *(a + e for e in ends)}
             cache[(a, b)] = bounds
         return start in bounds and end in bounds
+
+    def _cut(self, block: str) -> tuple[int, ...]:
+        pos, ends = 0, []
+        for token in self.tokenizer().cut(block, HMM=False):
+            pos += len(token)
+            ends.append(pos)
+        if len(self._blocks) >= BLOCK_CACHE_SIZE:
+            self._blocks.clear()
+        self._blocks[block] = out = tuple(ends)
+        self._counts["blocks_cut"] += 1
+        self._counts["chars_cut"] += len(block)
+        return out

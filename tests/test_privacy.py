@@ -224,3 +224,8 @@ def test_context_is_masked(tmp_path):
     (f,) = audit(tmp_path, [f"经审核，申请人身份证号{ID_A}符合条件。"])
     assert "**********" in f.details["context"]
     assert ID_A not in f.details["context"]
+
+
+def test_phone_numbers_separated_by_a_slash_are_not_a_url(tmp_path):
+    (f,) = audit(tmp_path, [f"张三 {MOBILE}/13912345678"])
+    assert f.details["count"] == 2
