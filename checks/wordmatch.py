@@ -159,7 +159,7 @@ class WordMatcher:
     inside an occurrence of an allowed string (美国农业部 around 农业部) is not reported either."""
 
     def __init__(self, wordlist: Wordlist, allow: Iterable[str] = ()) -> None:
-        self.allow = {normalise(a) for a in allow if a}
+        self.allow = {normalise(a) for a in (*wordlist.allow, *allow) if a}
         allowed = {s for a in self.allow for s in _spellings(a)}
         self.terms: dict[str, Entry] = {}
         for term, entry in wordlist.terms.items():
@@ -338,3 +338,29 @@ class WordMatcher:
         self._counts["blocks_cut"] += 1
         self._counts["chars_cut"] += len(block)
         return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print the dictionary words the tokenizer removes, for the wordlist curator to review.
+
+        python -m checks.wordmatch [--wordlist FILE ...]
+
+    A removed word that is correct in its own right (a person's name such as 王惟一) can turn into
+    false reports; whitelist it (`whitelist_terms`) or drop the term that it hides."""
+    import argparse
+
+    from wordlists import load_wordlists
+
+    parser = argparse.ArgumentParser(prog="python -m checks.wordmatch")
+    parser.add_argument("--wordlist", action="append", default=[])
+    args = parser.parse_args(argv)
+    matcher = WordMatcher(load_wordlists(args.wordlist))
+    matcher.tokenizer()
+    for word in matcher.exposed:
+        hidden = sorted(t for t in matcher.terms if t in word)
+        print(f"{word}\t{' '.join(hidden)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -93,6 +93,13 @@ def test_context_rule_is_compiled(tmp_path):
     assert rule.is_rule and rule.pattern.search("截止2024年").group("term") == "截止"
 
 
+def test_allow_entries_protect_correct_words(tmp_path):
+    path = write(tmp_path, "人社\ttypo\t人社局\n华人社区\tallow\t\n")
+    wl = load_wordlists([path], builtins=False)
+    assert list(wl.terms) == ["人社"] and wl.allow == ("华人社区",)
+    assert "成份股" in load_wordlists().allow
+
+
 def test_utf8_bom_is_accepted(tmp_path):
     path = tmp_path / "bom.tsv"
     path.write_bytes("\ufeff按装\ttypo\t安装\n".encode())
@@ -111,6 +118,7 @@ def test_utf8_bom_is_accepted(tmp_path):
         ("农业部\toutdated\t农业农村部\t\t\t20180321", "since '20180321' is not a date"),
         ("\ttypo\t安装", "empty term"),
         ("re:(截止\ttypo\t截至", "bad regular expression"),
+        ("re:截止\tallow\t", "an allow entry is a plain word"),
     ],
 )
 def test_errors_name_file_and_line(tmp_path, line, message):

@@ -80,6 +80,10 @@ def found(matcher: WordMatcher, text: str) -> list[str]:
         ("严厉打击破坏境内生态的行为", []),  # 破坏|境内
         ("学校座落在山脚下", ["座落"]),  # the dictionary word 座落在 would hide it
         ("银保监会发布通知", ["银保监会"]),  # not also 保监会 / 银监会
+        ("纪检监察部门和监察部门", []),  # 监察|部门
+        ("筚路蓝缕，以启山林", []),  # the classical idiom keeps 蓝缕
+        ("沪深300指数成份股调整", []),  # allow entry 成份股
+        ("检测化学成份含量", ["成份"]),
     ],
 )
 def test_builtin_terms_only_where_they_stand_as_words(builtin, text, expected):

@@ -9,6 +9,10 @@ outdated, political. `suggestion` may be empty (sensitive words: delete them). `
 (critical, major, minor) overrides the category's default; `since` (YYYY-MM-DD) is the date from
 which the term is wrong (an agency renamed in a reform is right on pages published before it).
 
+Category `allow` (an extension of the contract's four) names a correct word that contains a listed
+term, e.g. 筚路蓝缕 (the classical idiom) around 蓝缕: it is never reported and the tokenizer keeps it
+whole. It works like the check's `whitelist_terms`, but lives beside the entries it protects.
+
 A term written `re:<regex>` is a context rule: the error needs its neighbours (截止 followed by a
 date, 登陆 with 网站, a plenum that was never held). The reported term is the regex's `term` group
 if it has one, else the whole match. Plain terms are matched as words (see checks/words.py);
@@ -32,6 +36,7 @@ from govaudit.core.config import ConfigError
 from govaudit.core.model import SEVERITIES
 
 CATEGORIES = ("sensitive", "typo", "outdated", "political")
+ALLOW = "allow"
 # Severity by category when an entry gives none (issue 5): a sensitive word or a wrong political
 # formulation is a 严重表述错误, a 单项否决 item of 国办秘函〔2019〕19号.
 DEFAULT_SEVERITY = {
@@ -39,6 +44,7 @@ DEFAULT_SEVERITY = {
     "political": "critical",
     "outdated": "major",
     "typo": "major",
+    ALLOW: "minor",  # never reported
 }
 OFF = "off"  # severity that removes an entry (a user file switching a built-in one off)
 RULE_PREFIX = "re:"
@@ -69,6 +75,7 @@ class Wordlist:
 
     terms: dict[str, Entry]
     rules: tuple[Entry, ...]
+    allow: tuple[str, ...] = ()  # correct words that contain a term (category `allow`)
 
     def __len__(self) -> int:
         return len(self.terms) + len(self.rules)
@@ -86,13 +93,14 @@ def load_wordlists(paths: Iterable[str | Path] = (), *, builtins: bool = True) -
     files = [*(builtin_paths() if builtins else []), *(Path(p) for p in paths)]
     terms: dict[str, Entry] = {}
     rules: dict[str, Entry] = {}
+    allow: dict[str, Entry] = {}
     for path in files:
         for entry in read_wordlist(path):
-            table = rules if entry.is_rule else terms
+            table = allow if entry.category == ALLOW else rules if entry.is_rule else terms
             table.pop(entry.term, None)  # a later file overrides; keep its position
             if entry.severity != OFF:
                 table[entry.term] = entry
-    return Wordlist(terms=terms, rules=tuple(rules.values()))
+    return Wordlist(terms=terms, rules=tuple(rules.values()), allow=tuple(allow))
 
 
 def read_wordlist(path: str | Path) -> list[Entry]:
@@ -128,10 +136,12 @@ def _parse_line(line: str, where: str) -> Entry:
     term, category, suggestion, severity, note, since = cols
     if not term:
         raise ConfigError(f"{where}: empty term")
-    if category not in CATEGORIES:
+    if category not in (*CATEGORIES, ALLOW):
         raise ConfigError(
-            f"{where}: unknown category {category!r} (one of {', '.join(CATEGORIES)})"
+            f"{where}: unknown category {category!r} (one of {', '.join(CATEGORIES)}, {ALLOW})"
         )
+    if category == ALLOW and term.startswith(RULE_PREFIX):
+        raise ConfigError(f"{where}: an allow entry is a plain word, not a rule")
     if severity and severity not in (*SEVERITIES, OFF):
         raise ConfigError(
             f"{where}: unknown severity {severity!r} (one of {', '.join(SEVERITIES)}, {OFF})"
