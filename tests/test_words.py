@@ -256,6 +256,8 @@ def test_sensitive_spam_is_reported_but_enforcement_news_is_not(tmp_path):
     news = "我局开展专项行动，严厉打击网络赌博、六合彩等违法犯罪活动。"
     assert terms_in(tmp_path, spam) == sorted(["注册送彩金", "澳门新葡京", "真人百家乐", "百家乐"])
     assert terms_in(tmp_path, news) == []
+    campaign = page("/b.html", "法轮功人员帮教转化工作。", title="我县开展反邪教警示教育活动")
+    assert audit(tmp_path, [campaign]) == []
 
 
 # -- whitelists and page selection -------------------------------------------------------------
