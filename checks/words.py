@@ -99,6 +99,16 @@ def run(view: AuditView, rules: dict[str, Any], as_of: date) -> Iterator[Finding
         )
 
 
+def validate_rules(rules: dict[str, Any]) -> dict[str, Any]:
+    """Read the wordlists and compile the patterns now, so a bad line stops the audit before
+    the crawl (one line naming file and line number) instead of after it."""
+    load_wordlists(tuple(rules["wordlists"]), builtins=bool(rules["builtin_lists"]))
+    _regexes("whitelist_pages", rules["whitelist_pages"])
+    _regexes("historical_context", [rules["historical_context"]])
+    _regexes("sensitive_exempt", [rules["sensitive_exempt"]])
+    return rules
+
+
 @lru_cache(maxsize=4)
 def matcher_for(paths: tuple[str, ...], builtins: bool, allow: tuple[str, ...]) -> WordMatcher:
     """One matcher per wordlist set and process: the tokenizer behind it costs about a second."""

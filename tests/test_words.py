@@ -317,3 +317,26 @@ def test_user_wordlist_adds_terms(tmp_path):
     assert terms_in(tmp_path, "某某开发区管委会发布。", wordlists=[str(mine)]) == [
         "某某开发区管委会"
     ]
+
+
+def test_a_malformed_user_wordlist_stops_the_audit_before_the_crawl(tmp_path, capsys):
+    from govaudit.cli import main
+
+    bad = tmp_path / "mine.tsv"
+    bad.write_text("好词\ttypo\t\n坏行没有分类\n", encoding="utf-8")
+    # Port 9 on loopback: were the crawl to start, it would fail with exit 3, not 2.
+    code = main(
+        [
+            "audit",
+            "http://127.0.0.1:9/",
+            "--out",
+            str(tmp_path / "out"),
+            "--wordlist",
+            str(bad),
+            "--quiet",
+        ]
+    )
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2
+    assert len(err) == 1 and f"{bad}:2" in err[0]
+    assert not (tmp_path / "out" / "findings.json").exists()
