@@ -223,17 +223,22 @@ def run_measured(cmd: list[str], out_path: Path, cwd: Path, env: dict | None = N
     with out_path.open("wb") as out, err_path.open("wb") as err:
         start = time.perf_counter()
         proc = subprocess.Popen(full, cwd=cwd, stdout=out, stderr=err, env=env)
-        peak_kb = 0
+        peak_kb, timeline, next_mark = 0, [], 0.0
         while proc.poll() is None:
             # Below /usr/bin/time, the tool's own tree is what we measure.
             kb = _tree_rss_kb(proc.pid) - (_own_rss_kb(proc.pid) if time_bin.exists() else 0)
             peak_kb = max(peak_kb, kb)
+            elapsed = time.perf_counter() - start
+            if elapsed >= next_mark:  # a coarse memory timeline: when does the peak happen?
+                timeline.append((round(elapsed, 1), round(kb / 1024)))
+                next_mark = elapsed + max(0.5, elapsed / 40)
             time.sleep(0.05)
         wall = time.perf_counter() - start
     result = {
         "exit": proc.returncode,
         "wall_s": round(wall, 2),
         "peak_rss_mb": round(peak_kb / 1024, 1),
+        "rss_timeline_s_mb": timeline,
         "stderr_tail": err_path.read_text("utf-8", "replace")[-600:],
     }
     if time_file.exists():
@@ -541,13 +546,17 @@ def profile_govaudit(cmd: list[str], work: Path, args: argparse.Namespace) -> di
     raw = RESULTS / f"govaudit-{args.stamp}.collapsed"
     svg = RESULTS / f"govaudit-{args.stamp}.svg"
     shutil.rmtree(work / "govaudit-out", ignore_errors=True)
-    for fmt, path in (("raw", raw), ("flamegraph", svg)):
+    formats = [("raw", raw)] + ([("flamegraph", svg)] if args.profile_svg else [])
+    for fmt, path in formats:
         shutil.rmtree(work / "govaudit-out", ignore_errors=True)
         subprocess.run(
             [str(py_spy), "record", "--format", fmt, "-o", str(path), "-r", "200", "--", *cmd],
             cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
-    return summarise_collapsed(raw) | {"flamegraph": str(svg.relative_to(REPO))}
+    summary = summarise_collapsed(raw) | {"collapsed": str(raw.relative_to(REPO))}
+    if args.profile_svg:
+        summary["flamegraph"] = str(svg.relative_to(REPO))
+    return summary
 
 
 def summarise_collapsed(path: Path, top: int = 20) -> dict:
@@ -691,6 +700,9 @@ def main(argv: list[str] | None = None) -> int:
         "--govaudit", default="auto", help="'auto', 'none' (placeholder) or a command"
     )
     parser.add_argument("--profile", action="store_true", help="also profile govaudit (py-spy)")
+    parser.add_argument(
+        "--profile-svg", action="store_true", help="with --profile: one more run for a flamegraph"
+    )
     parser.add_argument("--workdir", help="where the temporary site goes (default: $TMPDIR)")
     parser.add_argument("--keep", action="store_true", help="keep the site and tool outputs")
     parser.add_argument("--install-tools", action="store_true", help="install the peers and exit")

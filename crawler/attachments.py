@@ -21,18 +21,19 @@ rows, characters, unpacked zip size) so a zip bomb or a 10,000-page pdf cannot s
 
 from __future__ import annotations
 
-import bisect
 import io
 import logging
 import re
 import struct
 import time
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from datetime import time as dtime
 from urllib.parse import unquote, urlsplit
+
+from govaudit.core.locations import location_at
 
 __all__ = [
     "ATTACHMENT_EXTENSIONS",
@@ -44,7 +45,8 @@ __all__ = [
     "sniff_format",
 ]
 
-REASONS = ("encrypted", "corrupt", "scanned", "unsupported", "too_large")
+# `timeout`: the crawler gave up on the reader (see crawler/attachment_reader.py).
+REASONS = ("encrypted", "corrupt", "scanned", "unsupported", "too_large", "timeout")
 
 # Extensions that name an attachment (the spider's "is this a document to read" test).
 ATTACHMENT_EXTENSIONS = frozenset(
@@ -74,13 +76,6 @@ class AttachmentText:
     format: str = "unknown"  # pdf, docx, xlsx, xls, et, doc, wps, html, rtf, zip, ...
     detail: str | None = None  # one line for a human: why, or what was cut
     truncated: str | None = None  # chars, pages, rows, time: a bound cut the text short
-
-
-def location_at(locations: Iterable[tuple[int, str]], offset: int) -> str | None:
-    """Label of the part of the text that holds `offset` (e.g. where a privacy check matched)."""
-    locs = list(locations)
-    i = bisect.bisect_right([o for o, _ in locs], offset) - 1
-    return locs[i][1] if i >= 0 else None
 
 
 def extract_attachment(

@@ -6,6 +6,11 @@
   images, css, js) is checked once with HEAD. Servers refuse HEAD in many ways (403, 405, 501,
   even 404/500; research §2), so any status >= 400 or a download error other than DNS/refused
   falls back to a GET that stops after the headers (`method` = `HEAD>GET`).
+- Internal attachments (pdf, doc/docx, xls/xlsx, wps, et) are fetched with GET up to
+  `max_resource_bytes` (larger: recorded with their size and `meta["unreadable"] = "too_large"`)
+  and their text is read off the reactor by `crawler.attachment_reader` into `text`, `title`
+  (link text or file name) and `meta` (`format`, `locations`, `unreadable`, `unreadable_detail`).
+  Stats: `govaudit/attachments/read`, `.../unreadable[/<reason>]`, `.../extract_seconds`.
 - A target not fetched on purpose (scope, bounds, traps, robots) gets a `skipped` record with
   the reason, so nothing is lost silently.
 - A redirect onto an already-seen URL is dropped by Scrapy's dupefilter; `request_dropped`
@@ -40,6 +45,14 @@ from twisted.internet.error import ConnectionRefusedError as TxConnectionRefused
 from twisted.internet.error import DNSLookupError, TCPTimedOutError
 from twisted.internet.error import TimeoutError as TxTimeoutError
 
+from crawler.attachment_reader import (
+    EXTRACT_TIMEOUT,
+    AttachmentReader,
+    attachment_meta,
+    attachment_title,
+    is_readable_attachment,
+    too_large_meta,
+)
 from crawler.extract import parse_page
 from crawler.pipeline import record_ready
 from crawler.scope import Scope
@@ -141,6 +154,7 @@ class SiteSpider(scrapy.Spider):
         # dropped records still waiting for the outcome of the URL they end at.
         self.outcome: dict[str, dict[str, Any]] = {}
         self.awaiting: dict[str, list[PageRecord]] = {}
+        self.reader: AttachmentReader | None = None  # started with the first attachment
         self.pages_scheduled = 0
 
     @classmethod
@@ -200,12 +214,28 @@ class SiteSpider(scrapy.Spider):
             },
         )
 
+    def _attachment_request(self, url: str, depth: int, anchor: str) -> Request:
+        """An internal attachment is read, not only checked: GET up to the size bound."""
+        meta = {
+            "target": url,
+            "role": "attachment",
+            "audit_depth": depth,
+            "anchor": anchor,
+            "download_maxsize": self.config.max_resource_bytes,
+        }
+        return Request(url, callback=self.on_attachment, errback=self.on_error, meta=meta)
+
     # -- signals -------------------------------------------------------------------------------
 
     def on_headers(self, headers, body_length: int, request: Request) -> None:
         """Stop downloads whose body we do not need: fallback checks and non-HTML 'pages'."""
         if request.meta.get("headers_only"):
             raise StopDownload(fail=False)
+        if request.meta.get("role") == "attachment":
+            raw_length = headers.get(b"Content-Length")
+            length = int(raw_length) if raw_length and raw_length.isdigit() else None
+            if length is not None and length > request.meta["download_maxsize"]:
+                raise StopDownload(fail=False)  # recorded with its size, not read
         if request.meta.get("role") == "page":
             raw = headers.get(b"Content-Type")
             mime = raw.decode("latin-1").split(";")[0].strip().lower() if raw else ""
@@ -344,6 +374,8 @@ class SiteSpider(scrapy.Spider):
                 skipped.append(self._count(self._skipped(url, depth, reason)))
             else:
                 requests.append(self._page_request(url, depth))
+        elif internal and is_readable_attachment(url):
+            requests.append(self._attachment_request(url, depth, link.text))
         else:
             requests.append(self._check_request(url, depth, internal))
         return url
@@ -379,7 +411,45 @@ class SiteSpider(scrapy.Spider):
                 internal=self.scope.is_internal(target),
                 kind="home" if meta.get("home") else "other",
             )
+        if meta.get("role") == "attachment" and kind == "cancelled":
+            # Over the size bound without a Content-Length: the file is there, only not read.
+            bound = self.config.max_resource_bytes
+            record = replace(record, kind="resource", meta=too_large_meta(target, None, bound))
+            self._count_attachment(record.meta)
         yield self._count(record)
+
+    async def on_attachment(self, response: Response):
+        """An internal attachment: its text, read in a worker process (crawler.attachment_reader)."""
+        record = self._resource_record(response, "GET")
+        if "download_stopped" in response.flags:
+            meta = too_large_meta(record.url, record.size, self.config.max_resource_bytes)
+        elif response.status >= 400 or not response.body:
+            yield self._count(record)  # broken or empty: the broken-link check's business
+            return
+        else:
+            if self.reader is None:
+                timeout = self.settings.getfloat("GOVAUDIT_EXTRACT_TIMEOUT", EXTRACT_TIMEOUT)
+                self.reader = AttachmentReader(timeout)
+            result, seconds = await self.reader.read(record.url, response.body, record.content_type)
+            self.crawler.stats.inc_value("govaudit/attachments/extract_seconds", seconds)
+            meta = attachment_meta(result)
+            record = replace(record, text=result.text)
+        self._count_attachment(meta)
+        title = attachment_title(response.meta.get("anchor", ""), record.url)
+        yield self._count(replace(record, title=title, meta=meta))
+
+    def _count_attachment(self, meta: dict[str, str]) -> None:
+        stats = self.crawler.stats
+        reason = meta.get("unreadable")
+        if reason is None:
+            stats.inc_value("govaudit/attachments/read")
+        else:
+            stats.inc_value("govaudit/attachments/unreadable")
+            stats.inc_value(f"govaudit/attachments/unreadable/{reason}")
+
+    def closed(self, reason: str) -> None:
+        if self.reader is not None:
+            self.reader.close()
 
     # -- records -------------------------------------------------------------------------------
 

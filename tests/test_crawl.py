@@ -57,7 +57,7 @@ def rich_site(closed: int) -> dict[str, Reply]:
         "测试市人民政府",
         """<div class="nav"><a href="/">首页</a><a href="/news/index.html">新闻动态</a></div>
         <a href="/gbk.html">政务公开</a>
-        <a href="/files/report.pdf">年度报告</a><a href="/files/empty.doc">空附件</a>
+        <a href="/files/report.zip">年度报告</a><a href="/files/empty.doc">空附件</a>
         <img src="/logo.png" alt="标志">
         <a href="/busy.html">繁忙</a><a href="/toolong.html">限流</a>
         <a href="/err500.html">出错</a><a href="/missing.html">不存在</a>
@@ -105,8 +105,8 @@ def rich_site(closed: int) -> dict[str, Reply]:
         "/news/t20240520_1.html": Reply(_html("会议", "发布时间：2024-05-20")),
         "/news/t20240510_2.html": Reply(_html("通知", "发布时间：2024-05-10")),
         "/gbk.html": Reply(gbk, content_type="text/html; charset=gb2312"),
-        "/files/report.pdf": Reply(
-            b"%PDF-1.4 report", content_type="application/pdf", head_status=405
+        "/files/report.zip": Reply(
+            b"PK\x03\x04 report", content_type="application/zip", head_status=405
         ),
         "/files/empty.doc": Reply(b"", content_type="application/msword"),
         "/logo.png": Reply(b"\x89PNG....", content_type="image/png"),
@@ -230,7 +230,7 @@ def test_every_edge_of_the_home_page_is_recorded(crawled):
         (u("/"), "a"),
         (u("/news/index.html"), "a"),
         (u("/gbk.html"), "a"),
-        (u("/files/report.pdf"), "a"),
+        (u("/files/report.zip"), "a"),
         (u("/files/empty.doc"), "a"),
         (u("/logo.png"), "img"),
         (u("/busy.html"), "a"),
@@ -267,13 +267,14 @@ def test_each_target_is_checked_once(crawled):
 
 
 def test_head_refused_falls_back_to_get_headers_only(crawled):
-    pdf = crawled.page("/files/report.pdf")
-    assert (pdf.status, pdf.method, pdf.kind) == (200, "HEAD>GET", "resource")
-    assert pdf.size == len(b"%PDF-1.4 report") and pdf.content_type == "application/pdf"
-    assert crawled.site.count("HEAD", "/files/report.pdf") == 1
-    assert crawled.site.count("GET", "/files/report.pdf") == 1
+    # (a zip: internal documents the audit reads are fetched with GET, tests/test_attachments_e2e)
+    zipped = crawled.page("/files/report.zip")
+    assert (zipped.status, zipped.method, zipped.kind) == (200, "HEAD>GET", "resource")
+    assert zipped.size == len(b"PK\x03\x04 report") and zipped.content_type == "application/zip"
+    assert crawled.site.count("HEAD", "/files/report.zip") == 1
+    assert crawled.site.count("GET", "/files/report.zip") == 1
     empty = crawled.page("/files/empty.doc")
-    assert (empty.status, empty.method, empty.size) == (200, "HEAD", 0)  # an empty attachment
+    assert (empty.status, empty.method, empty.size) == (200, "GET", 0)  # an empty attachment
 
 
 def test_429_is_retried_after_retry_after(crawled):

@@ -1,0 +1,175 @@
+"""Reading the site's own attachments during the crawl, off the reactor's thread.
+
+The spider fetches internal attachments (`READ_EXTENSIONS`) with GET and hands the bytes to an
+`AttachmentReader`, which runs `crawler.attachments.extract_attachment` in one worker process:
+
+- a process, not a thread: the readers (pypdf, openpyxl, python-docx, xlrd) are pure Python and
+  hold the GIL, so a thread would still slow the crawl, and a thread stuck on a pathological pdf
+  can be neither interrupted nor killed. A process is killed on timeout and a fresh one started.
+- one worker, one file at a time (an asyncio lock), so the timeout measures the file's own
+  extraction and not its wait in the queue; the crawl itself stays concurrent.
+- a plain subprocess (crawler/attachment_worker.py) rather than a ProcessPoolExecutor: spawn and
+  forkserver re-import the caller's main script in the worker (a script without a `__main__`
+  guard would start a second crawl there), forking Scrapy's multi-threaded process is unsafe,
+  and a pool cannot kill a stuck worker before Python 3.14. The worker starts once (~0.3 s) and
+  then costs a pipe round trip per file; a thread waits on the pipe, so the reactor never blocks.
+
+The result becomes the record's `text`, `title` and `meta` (`attachment_meta`); the word and
+privacy checks read those (checks/attachment_text.py).
+
+Settings: GOVAUDIT_EXTRACT_TIMEOUT (seconds per file, default 60); the readers' own time bound is
+half of it, so a long file is cut short (meta `truncated`) before the process has to be killed.
+Stats: `govaudit/attachments/read`, `govaudit/attachments/unreadable[/<reason>]`,
+`govaudit/attachments/extract_seconds`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from crawler.attachment_worker import read_message, write_message
+from crawler.attachments import AttachmentText, Limits, sniff_format
+from govaudit.core.locations import dump_locations
+
+# Formats whose text the audit reads (issue 10); other resources are only checked with HEAD.
+READ_EXTENSIONS = frozenset({"pdf", "doc", "docx", "xls", "xlsx", "wps", "et"})
+EXTRACT_TIMEOUT = 60.0
+
+
+def is_readable_attachment(url: str) -> bool:
+    """Whether the URL names a document the audit reads (by the extension of its path)."""
+    suffix = PurePosixPath(unquote(urlsplit(url).path)).suffix.lower().lstrip(".")
+    return suffix in READ_EXTENSIONS
+
+
+def attachment_title(anchor: str, url: str) -> str:
+    """The name staff know the file by: the link's text, else the file name in the URL."""
+    anchor = " ".join(anchor.split())
+    if anchor:
+        return anchor[:200]
+    return PurePosixPath(unquote(urlsplit(url).path)).name or url
+
+
+def attachment_meta(result: AttachmentText) -> dict[str, str]:
+    """The record's `meta` for an extracted attachment (meta values are strings)."""
+    meta = {"format": result.format}
+    if result.reason is None:
+        meta["locations"] = dump_locations(result.locations)
+    else:
+        meta["unreadable"] = result.reason
+    if result.detail:
+        meta["unreadable_detail" if result.reason else "extract_detail"] = result.detail
+    if result.truncated:
+        meta["truncated"] = result.truncated
+    return meta
+
+
+def too_large_meta(url: str, size: int | None, bound: int) -> dict[str, str]:
+    """The record's `meta` for an attachment over the download bound: not read, and why."""
+    shown = f"{size} bytes" if size is not None else "no Content-Length, cut off"
+    return {
+        "format": sniff_format(b"", url),
+        "unreadable": "too_large",
+        "unreadable_detail": f"{shown}; bound max_resource_bytes = {bound}",
+    }
+
+
+class _Worker:
+    """The worker process and its pipes; `call` blocks, so it runs in a thread."""
+
+    def __init__(self) -> None:
+        root = str(Path(__file__).resolve().parents[1])  # the checkout holding `crawler`
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])),
+        }
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "crawler.attachment_worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=env,
+        )
+
+    def call(self, module: str, function: str, args: tuple[Any, ...]) -> Any:
+        assert self.process.stdin is not None and self.process.stdout is not None
+        write_message(self.process.stdin, (module, function, args))
+        answer = read_message(self.process.stdout)
+        if answer is None:
+            raise EOFError(f"worker exited ({self.process.poll()})")
+        return answer
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.wait()
+        for pipe in (self.process.stdin, self.process.stdout):
+            if pipe is not None:
+                pipe.close()
+
+
+class AttachmentReader:
+    """One worker process extracting one attachment at a time, with a hard timeout per file.
+
+    `extractor` ("module:function", called with (url, body, content_type, limits)) is for tests."""
+
+    def __init__(
+        self,
+        timeout: float = EXTRACT_TIMEOUT,
+        extractor: str = "crawler.attachments:extract_attachment",
+        limits: Limits | None = None,
+    ) -> None:
+        self.timeout = timeout
+        self.extractor = extractor
+        self.limits = limits or Limits(max_seconds=timeout / 2)
+        self._worker: _Worker | None = None
+        self._lock: asyncio.Lock | None = None  # made in the running loop
+
+    async def read(
+        self, url: str, body: bytes, content_type: str | None
+    ) -> tuple[AttachmentText, float]:
+        """(the extraction's result, its seconds); never raises for a bad or slow file."""
+        if self._lock is None:
+            self._lock = asyncio.Lock()
+        async with self._lock:
+            started = time.monotonic()
+            try:
+                result = await asyncio.wait_for(
+                    asyncio.get_running_loop().run_in_executor(
+                        None, self._call, (url, body, content_type, self.limits)
+                    ),
+                    self.timeout,
+                )
+            except TimeoutError:
+                self.close()  # the worker may be stuck in one page: kill it, start afresh
+                result = AttachmentText(
+                    reason="timeout",
+                    format=sniff_format(body, url, content_type),
+                    detail=f"text extraction took over {self.timeout:g} s",
+                )
+            except (EOFError, OSError) as exc:  # the reader died (memory?): the file is the cause
+                self.close()
+                result = AttachmentText(
+                    reason="corrupt",
+                    format=sniff_format(body, url, content_type),
+                    detail=f"the reader process died ({exc})"[:200],
+                )
+            return result, time.monotonic() - started
+
+    def _call(self, args: tuple[Any, ...]) -> AttachmentText:
+        if self._worker is None:
+            self._worker = _Worker()
+        module, function = self.extractor.split(":")
+        return self._worker.call(module, function, args)
+
+    def close(self) -> None:
+        """Stop the worker (at the end of the crawl, or when it is stuck)."""
+        worker, self._worker = self._worker, None
+        if worker is not None:
+            worker.kill()
