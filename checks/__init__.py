@@ -9,6 +9,6 @@ and is listed once in REGISTRY. `as_of` is the only clock a check sees.
 
 from types import ModuleType
 
-from checks import broken_links, overdue, privacy, stale_columns, words
+from checks import attachments, broken_links, overdue, privacy, stale_columns, words
 
-REGISTRY: list[ModuleType] = [broken_links, stale_columns, overdue, words, privacy]
+REGISTRY: list[ModuleType] = [broken_links, stale_columns, overdue, words, privacy, attachments]

@@ -1,4 +1,6 @@
-"""Personal data published by mistake (privacy_leak): 身份证号, 手机号, 银行卡号 in page text.
+"""Personal data published by mistake (privacy_leak): 身份证号, 手机号, 银行卡号 in page text
+and in the text of the site's attachments (公示 lists as xls, policy texts as pdf: the leak
+inspectors find most; checks/attachment_text.py).
 
 《政府信息公开条例》 art. 15 bars disclosure that harms personal privacy; inspectors flag 公示 lists
 that were not de-identified (去标识化). Number rules and masks are in govaudit/core/masking.py;
@@ -18,6 +20,9 @@ this module decides what counts as a leak (research text-checks.md §5):
 
 One finding per (page, kind), so a 公示 list of 200 people is one rectification item: `count` is the
 number of distinct numbers, `masked` the first one masked, `examples` up to five masked values.
+An attachment's finding is one per (file, kind) whichever pages link to it, with
+`attachment_url`, `attachment_name`, `source_pages` and `locations` (one per example: the sheet
+and cell, page or paragraph, e.g. 公示名单!C3).
 The raw number never leaves this module: not in a finding, a log line or an exception.
 """
 
@@ -29,6 +34,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from checks.attachment_text import Attachment, attachments
 from govaudit.core.config import ConfigError
 from govaudit.core.masking import (
     CARD_CANDIDATE,
@@ -110,6 +116,12 @@ def run(view: AuditView, rules: dict[str, Any], as_of: date) -> Iterator[Finding
         text = f"{page.title}\n{page.text}" if page.title else page.text
         leaks = find_leaks(text, as_of, None if report_contacts else contact)
         yield from _findings(url, text, leaks)
+    for attachment in attachments(view, readable=True):
+        if any(p.search(attachment.url) for p in skip_pages):
+            continue
+        text = attachment.record.text
+        leaks = find_leaks(text, as_of, None if report_contacts else contact)
+        yield from _findings(attachment.url, text, leaks, attachment)
 
 
 def find_leaks(text: str, as_of: date, contact: re.Pattern[str] | None = None) -> list[Leak]:
@@ -202,7 +214,9 @@ def _id_nearby(text: str, start: int, end: int, ids: list[Leak]) -> bool:
     )
 
 
-def _findings(url: str, text: str, leaks: list[Leak]) -> Iterator[Finding]:
+def _findings(
+    url: str, text: str, leaks: list[Leak], attachment: Attachment | None = None
+) -> Iterator[Finding]:
     by_kind: dict[str, list[Leak]] = {}
     for leak in leaks:
         by_kind.setdefault(leak.kind, []).append(leak)
@@ -214,19 +228,27 @@ def _findings(url: str, text: str, leaks: list[Leak]) -> Iterator[Finding]:
         for leak in found:
             distinct.setdefault(leak.key, leak)
         first = found[0]
+        examples = list(distinct.values())[:EXAMPLES]
+        details: dict[str, Any] = {
+            "kind": kind,
+            "masked": first.masked,
+            "count": len(distinct),
+            "examples": [x.masked for x in examples],
+            "context": masked_window(text, first.start, first.end),
+        }
+        title = f"疑似泄露{_TITLE[kind]}（{len(distinct)}个）"
+        if attachment is not None:
+            title = f"{attachment.heading()}{title}"
+            details.update(
+                attachment.details(), locations=[attachment.location(x.start) for x in examples]
+            )
         yield Finding(
-            id=fingerprint("privacy_leak", url, kind),
+            id=fingerprint("privacy_leak", url, kind),  # an attachment's URL: one per file
             check="privacy_leak",
             severity=SEVERITY[kind],
-            page_url=url,
-            title=f"疑似泄露{_TITLE[kind]}（{len(distinct)}个）",
-            details={
-                "kind": kind,
-                "masked": first.masked,
-                "count": len(distinct),
-                "examples": [x.masked for x in list(distinct.values())[:EXAMPLES]],
-                "context": masked_window(text, first.start, first.end),
-            },
+            page_url=attachment.page_url if attachment else url,
+            title=title,
+            details=details,
         )
 
 

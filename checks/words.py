@@ -1,8 +1,12 @@
-"""Wrong and sensitive words (错敏字) in the titles and body text of the site's own pages.
+"""Wrong and sensitive words (错敏字) in the titles and body text of the site's own pages and
+in the text of its attachments (pdf, doc/docx, xls/xlsx, wps, et; checks/attachment_text.py).
 
 Yields `wrong_word` (typo, outdated, political) and `sensitive_word` (sensitive) findings, one per
 (page, term) with the number of occurrences and the first occurrence's sentence (personal numbers
 masked). Matching is in checks/wordmatch.py; the lists and their format in wordlists/.
+An attachment's finding is one per (file, term), whichever pages link to it: `page_url` is the
+first linking page, `attachment_url`, `attachment_name`, `location` (名单!C2, 第3页) and
+`source_pages` say where; dated rules use the linking page's 发布日期.
 
 Settings, `[checks.words]`:
     wordlists          user TSV files (the roof fills in --wordlist and the profile's list)
@@ -27,6 +31,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
+from checks.attachment_text import Attachment, attachments
 from checks.wordmatch import Hit, WordMatcher
 from govaudit.core.config import ConfigError
 from govaudit.core.masking import mask_personal_numbers, masked_window
@@ -97,6 +102,12 @@ def run(view: AuditView, rules: dict[str, Any], as_of: date) -> Iterator[Finding
         yield from page_findings(
             page, url, matcher, historical, exempt, bool(rules["flag_undated_pages"])
         )
+    for attachment in attachments(view, readable=True):
+        if any(p.search(attachment.url) for p in skip_pages):
+            continue
+        yield from attachment_findings(
+            attachment, matcher, historical, exempt, bool(rules["flag_undated_pages"])
+        )
 
 
 def validate_rules(rules: dict[str, Any]) -> dict[str, Any]:
@@ -124,16 +135,47 @@ def page_findings(
     flag_undated: bool = True,
 ) -> Iterator[Finding]:
     text = f"{page.title}\n{page.text}" if page.title else page.text
+    by_term = _hits_by_term(
+        text, (page.title,), page.published, matcher, historical, exempt, flag_undated
+    )
+    for term, hits in by_term.items():
+        yield _finding(url, term, hits, text)
+
+
+def attachment_findings(
+    attachment: Attachment,
+    matcher: WordMatcher,
+    historical: re.Pattern[str],
+    exempt: re.Pattern[str],
+    flag_undated: bool = True,
+) -> Iterator[Finding]:
+    """Findings in an attachment's text (its name is checked on the page that links to it)."""
+    text = attachment.record.text
+    titles = (attachment.name, attachment.source_title)
+    published = attachment.source_published
+    by_term = _hits_by_term(text, titles, published, matcher, historical, exempt, flag_undated)
+    for term, hits in by_term.items():
+        yield _finding(attachment.url, term, hits, text, attachment)
+
+
+def _hits_by_term(
+    text: str,
+    titles: tuple[str, ...],
+    published: date | None,
+    matcher: WordMatcher,
+    historical: re.Pattern[str],
+    exempt: re.Pattern[str],
+    flag_undated: bool,
+) -> dict[str, list[Hit]]:
     # A page titled for the fight (开展反邪教宣传, 扫黄打非专项行动) may name what it fights anywhere.
-    exempt_page = bool(page.title and exempt.search(page.title))
+    exempt_page = any(t and exempt.search(t) for t in titles)
     by_term: dict[str, list[Hit]] = {}
     for hit in matcher.find(text):
         if exempt_page and hit.entry.category == "sensitive":
             continue
-        if _applies(hit, text, page.published, historical, exempt, flag_undated):
+        if _applies(hit, text, published, historical, exempt, flag_undated):
             by_term.setdefault(hit.term, []).append(hit)
-    for term, hits in by_term.items():
-        yield _finding(url, term, hits, text)
+    return by_term
 
 
 def _applies(
@@ -161,14 +203,16 @@ def _applies(
     return True
 
 
-def _finding(url: str, term: str, hits: list[Hit], text: str) -> Finding:
+def _finding(
+    url: str, term: str, hits: list[Hit], text: str, attachment: Attachment | None = None
+) -> Finding:
     entry = hits[0].entry
     check = CHECK_OF[entry.category]
     label = _LABEL[entry.category]
     if entry.suggestion:
         title = f"{label}：“{term}”应为“{entry.suggestion}”"
     else:
-        title = f"{label}：页面出现“{term}”"
+        title = f"{label}：{'文件' if attachment else '页面'}出现“{term}”"
     details: dict[str, Any] = {
         "term": term,
         "suggestion": entry.suggestion,
@@ -180,11 +224,14 @@ def _finding(url: str, term: str, hits: list[Hit], text: str) -> Finding:
         details["note"] = entry.note
     if entry.since:
         details["since"] = entry.since.isoformat()
+    if attachment is not None:
+        title = f"{attachment.heading()}{title}"
+        details.update(attachment.details(), location=attachment.location(hits[0].start))
     return Finding(
-        id=fingerprint(check, url, term),
+        id=fingerprint(check, url, term),  # an attachment's URL: one finding per file and term
         check=check,
         severity=entry.severity,
-        page_url=url,
+        page_url=attachment.page_url if attachment else url,
         title=title,
         details=details,
     )

@@ -1,0 +1,102 @@
+"""The site's own attachments as the text checks see them: text, locations, and linking pages.
+
+The crawler stores an internal attachment (pdf, doc/docx, xls/xlsx, wps, et) as a record whose
+`meta` holds its `format` and either `locations` (JSON, see govaudit/core/locations.py) or
+`unreadable` with `unreadable_detail`. A finding about an attachment names the file and the page
+that links to it ("附件《XX名单.xls》（链接自 某页面）"), because staff fix the file but find it
+through the page. Used by checks/words.py, checks/privacy.py and checks/attachments.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import urlsplit
+
+from govaudit.core.locations import Locations, load_locations, location_at
+from govaudit.core.model import PageRecord
+from govaudit.core.store import AuditView
+
+SOURCE_LABEL_CHARS = 40
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """One internal attachment and the pages that link to it."""
+
+    record: PageRecord
+    url: str  # the URL the crawl recorded: what the finding's id fingerprints
+    name: str  # the link text or file name
+    sources: tuple[str, ...]  # pages linking to it, content links before menu links
+    source_title: str  # title of the first linking page ("" when unknown)
+    source_published: date | None  # its 发布日期: the attachment's date for dated word rules
+
+    @property
+    def page_url(self) -> str:
+        """Where a person finds the file: the first page linking to it (else the file itself)."""
+        return self.sources[0] if self.sources else self.url
+
+    @property
+    def locations(self) -> Locations:
+        return load_locations(self.record.meta.get("locations"))
+
+    @property
+    def unreadable(self) -> str | None:
+        return self.record.meta.get("unreadable")
+
+    def location(self, offset: int) -> str | None:
+        return location_at(self.locations, offset)
+
+    def heading(self) -> str:
+        """附件《name》（链接自 page）: the start of every finding title about this file."""
+        where = self.source_title or (urlsplit(self.page_url).path or self.page_url)
+        if len(where) > SOURCE_LABEL_CHARS:
+            where = where[: SOURCE_LABEL_CHARS - 1] + "…"
+        return f"附件《{self.name}》（链接自 {where}）" if self.sources else f"附件《{self.name}》"
+
+    def details(self) -> dict[str, object]:
+        return {
+            "attachment_url": self.url,
+            "attachment_name": self.name,
+            "source_pages": list(self.sources),
+        }
+
+
+def is_attachment(page: PageRecord) -> bool:
+    """A record the crawler read as an attachment (its meta names the format)."""
+    return page.internal and "format" in page.meta and not page.error
+
+
+def attachments(view: AuditView, readable: bool) -> Iterator[Attachment]:
+    """The audit's internal attachments: with text (`readable`) or marked unreadable."""
+    chosen = []
+    for page in view.pages(internal=True):
+        if not is_attachment(page) or (page.status or 200) >= 400:
+            continue
+        if readable and not page.meta.get("unreadable") and page.text.strip():
+            chosen.append(page)
+        elif not readable and page.meta.get("unreadable"):
+            chosen.append(page)
+    if not chosen:
+        return
+    wanted = {p.url for p in chosen}
+    content: dict[str, list[str]] = {}
+    menus: dict[str, list[str]] = {}
+    for source, link in view.links():
+        if link.target in wanted:
+            bucket = (menus if link.in_boilerplate else content).setdefault(link.target, [])
+            if source not in bucket:
+                bucket.append(source)
+    for page in chosen:
+        sources = content.get(page.url, [])
+        sources += [s for s in menus.get(page.url, []) if s not in sources]
+        first = view.page(sources[0]) if sources else None
+        yield Attachment(
+            record=page,
+            url=page.url,
+            name=page.title or urlsplit(page.url).path.rsplit("/", 1)[-1] or page.url,
+            sources=tuple(sources),
+            source_title=(first.title if first else "") or "",
+            source_published=first.published if first else None,
+        )
