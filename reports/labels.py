@@ -23,6 +23,7 @@ CHECK_NAMES = {
     "annual_report_incomplete": "年度报告不完整",
     "publication_date_missing": "缺少发布日期",
     "publication_date_invalid": "发布日期错误",
+    "unreadable_attachment": "附件无法读取",
 }
 
 SEVERITY_NAMES = {"critical": "严重", "major": "一般", "minor": "提示"}
@@ -40,6 +41,15 @@ _ERRORS = {
     "other": "其他错误",
     "empty": "空文件",
     "soft_404": "错误页面（软 404）",
+}
+
+_ATTACHMENT_REASONS = {
+    "encrypted": "文件已加密",
+    "corrupt": "文件已损坏或格式不符",
+    "scanned": "扫描件（无文字层）",
+    "unsupported": "格式暂不支持",
+    "too_large": "超过大小上限，未下载",
+    "timeout": "读取超时",
 }
 
 _GENERIC_SKIP = {"id", "check", "severity", "page_url", "title", "column", "internal", "rule_key"}
@@ -95,9 +105,23 @@ def _empty(d: dict[str, Any]) -> list[str]:
     ]
 
 
+def _attachment(d: dict[str, Any]) -> list[str]:
+    """Which file (for findings inside an attachment) and the pages that link to it."""
+    if not d.get("attachment_url"):
+        return []
+    sources = d.get("source_pages") or []
+    return [
+        f"附件：{d.get('attachment_name') or ''}",
+        f"附件地址：{d['attachment_url']}",
+        f"链接页面：{_plain(sources)}" if sources else "链接页面：无",
+    ]
+
+
 def _word(d: dict[str, Any]) -> list[str]:
     suggestion = d.get("suggestion")
     return [
+        *_attachment(d),
+        f"位置：{d['location']}" if d.get("location") else "",
         f"问题用语：{d.get('term', '')}" + (f" → 建议：{suggestion}" if suggestion else ""),
         f"出现次数：{d['count']}" if d.get("count") else "",
         f"上下文：{d.get('context', '')}" if d.get("context") else "",
@@ -105,11 +129,25 @@ def _word(d: dict[str, Any]) -> list[str]:
 
 
 def _privacy(d: dict[str, Any]) -> list[str]:
+    places = [p for p in d.get("locations") or [] if p]
     return [
+        *_attachment(d),
         f"信息类型：{PRIVACY_KINDS.get(d.get('kind', ''), d.get('kind', ''))}",
         f"脱敏显示：{d.get('masked', '')}",
         f"出现次数：{d['count']}" if d.get("count") else "",
+        f"位置：{_plain(places)}" if places else "",
         f"上下文：{d.get('context', '')}" if d.get("context") else "",
+    ]
+
+
+def _unreadable(d: dict[str, Any]) -> list[str]:
+    reason = d.get("reason") or ""
+    return [
+        *_attachment(d),
+        f"原因：{_ATTACHMENT_REASONS.get(reason, reason)}",
+        f"说明：{d['detail']}" if d.get("detail") else "",
+        f"文件大小：{d['size']} 字节" if d.get("size") else "",
+        "内容未经错敏字和个人信息检查，请人工核查",
     ]
 
 
@@ -173,6 +211,14 @@ _FIELD_NAMES = {
     "document_title": "文件",
     "document_number": "文号",
     "final_url": "跳转至",
+    "attachment_url": "附件地址",
+    "attachment_name": "附件",
+    "location": "位置",
+    "locations": "位置",
+    "source_pages": "链接页面",
+    "detail": "说明",
+    "format": "文件格式",
+    "size": "文件大小（字节）",
 }
 
 
@@ -202,4 +248,5 @@ _RENDERERS = {
     "annual_report_incomplete": _annual_report,
     "publication_date_missing": _publication_date,
     "publication_date_invalid": _publication_date,
+    "unreadable_attachment": _unreadable,
 }
