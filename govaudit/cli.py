@@ -196,6 +196,12 @@ def print_summary(result: AuditResult, console: Console) -> None:
         f"页面 {c.get('pages', 0)}，链接目标 {c.get('targets', 0)}，抓取错误 {c.get('errors', 0)}，"
         f"用时 {c.get('elapsed', 0):.1f} 秒；问题 {len(result.findings)} 条"
     )
+    if c.get("attachments_read") or c.get("attachments_unreadable"):
+        console.print(
+            f"附件 读取 {c.get('attachments_read', 0)} 个，"
+            f"无法读取 {c.get('attachments_unreadable', 0)} 个，"
+            f"提取用时 {c.get('extract_seconds', 0):.1f} 秒"
+        )
     for path in result.outputs:
         console.print(f"  → {path}")
     if result.scorecard:
