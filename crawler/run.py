@@ -18,10 +18,12 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings.default_settings import RETRY_EXCEPTIONS
 
+from crawler.dupefilter import SeededDupeFilter
 from crawler.pipeline import StorePipeline
 from crawler.progress import ProgressReporter
 from crawler.retry import BackoffRetryMiddleware
 from crawler.spider import SiteSpider
+from crawler.throttle import RevalidatingAutoThrottle
 from govaudit.core.config import AuditConfig
 from govaudit.core.store import Store
 
@@ -68,7 +70,13 @@ def crawl_settings(config: AuditConfig, log_file: str | None = None) -> dict[str
             BackoffRetryMiddleware: 550,
         },
         "ITEM_PIPELINES": {StorePipeline: 300},
-        "EXTENSIONS": {ProgressReporter: 500},
+        # A resumed crawl never asks again for what the interrupted run recorded.
+        "DUPEFILTER_CLASS": SeededDupeFilter,
+        "EXTENSIONS": {
+            ProgressReporter: 500,
+            "scrapy.extensions.throttle.AutoThrottle": None,
+            RevalidatingAutoThrottle: 0,
+        },
         "LOG_LEVEL": "WARNING",
         "LOG_FILE": log_file,
         "LOG_ENABLED": log_file is not None,
@@ -80,8 +88,13 @@ def crawl(
     store: Store,
     audit_id: int,
     progress: Callable[[dict[str, Any]], None] | None = None,
+    resume: bool = False,
+    previous: int | None = None,
 ) -> dict[str, Any]:
     """Crawl the site into the store (blocking) and return the crawl's counters.
+
+    `resume`: continue `audit_id`, fetching nothing it recorded. `previous`: a finished audit of
+    the same site whose validators make page requests conditional (incremental re-crawl).
 
     Raises KeyboardInterrupt when the crawl was stopped by a signal (what was recorded stays),
     RuntimeError when it never ran."""
@@ -89,7 +102,15 @@ def crawl(
     process = CrawlerProcess(crawl_settings(config, log_file))
     crawler = process.create_crawler(SiteSpider)
     started = time.monotonic()
-    process.crawl(crawler, config=config, store=store, audit_id=audit_id, progress=progress)
+    process.crawl(
+        crawler,
+        config=config,
+        store=store,
+        audit_id=audit_id,
+        progress=progress,
+        resume=resume,
+        previous=previous,
+    )
     process.start()
     stats = crawler.stats.get_stats()
     reason = stats.get("finish_reason")
@@ -120,6 +141,10 @@ def counters(stats: dict[str, Any], spider: SiteSpider | None, elapsed: float) -
         "extract_seconds": round(stats.get("govaudit/attachments/extract_seconds", 0.0), 3),
         "retries": stats.get("retry/count", 0),
         "requests": stats.get("downloader/request_count", 0),
+        "response_bytes": stats.get("downloader/response_bytes", 0),
+        "conditional": stats.get("govaudit/conditional", 0),
+        "not_modified": stats.get("govaudit/not_modified", 0),
+        "resumed": stats.get("govaudit/resumed", 0),
         "spider_exceptions": stats.get("spider_exceptions/count", 0),
         "start_urls_ok": stats.get("govaudit/start_urls_ok", 0),
         "elapsed": round(elapsed, 3),

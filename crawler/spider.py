@@ -16,15 +16,26 @@
 - A redirect onto an already-seen URL is dropped by Scrapy's dupefilter; `request_dropped`
   still records the original URL with its `final_url`.
 
-Inputs are per-run spider arguments: `config` (AuditConfig), `store`, `audit_id`, `progress`.
+- Resume (`resume=True`): the audit's recorded pages are never fetched again. The crawl state is
+  rebuilt from the store, not from Scrapy's JOBDIR (whose queue files do not survive kill -9
+  consistently): every recorded URL is claimed and seeded into the dupefilter, and the links of
+  recorded pages that have no record yet are the frontier.
+- Incremental re-crawl (`previous` = the site's last finished audit): page requests carry that
+  audit's `If-None-Match` / `If-Modified-Since` for the same URL (never another URL's: static
+  CMSs publish thousands of files with equal validators). A 304 carries the previous record over
+  (`CarriedPage`, written by the pipeline with `Store.carry_over`) and its stored links are
+  followed, so the checks still see the whole site; a changed page answers 200 and is parsed.
+
+Inputs are per-run spider arguments: `config` (AuditConfig), `store`, `audit_id`, `progress`,
+`resume`, `previous`.
 Stats (`govaudit/...`): records, pages, skipped[/reason], errors[/kind], head_fallback,
-start_urls_ok.
+start_urls_ok, resumed, conditional, not_modified.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import PurePosixPath
 from typing import Any
@@ -54,7 +65,7 @@ from crawler.attachment_reader import (
     too_large_meta,
 )
 from crawler.extract import parse_page
-from crawler.pipeline import record_ready
+from crawler.pipeline import CarriedPage, record_ready
 from crawler.scope import Scope
 from govaudit.core.config import AuditConfig
 from govaudit.core.model import Link, PageRecord
@@ -139,6 +150,8 @@ class SiteSpider(scrapy.Spider):
         store: Store,
         audit_id: int,
         progress: Callable[[dict[str, Any]], None] | None = None,
+        resume: bool = False,
+        previous: int | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -146,6 +159,9 @@ class SiteSpider(scrapy.Spider):
         self.store = store
         self.audit_id = audit_id
         self.progress = progress
+        self.previous = previous
+        self.validators = store.validators(previous) if previous is not None else {}
+        self.previous_view = store.view(previous) if previous is not None else None
         self.scope = Scope.from_config(config)
         self.known: dict[str, str] = {}  # target key -> the URL recorded for it
         self.routed: dict[str, str] = {}  # link target as written -> the URL recorded for it
@@ -156,6 +172,15 @@ class SiteSpider(scrapy.Spider):
         self.awaiting: dict[str, list[PageRecord]] = {}
         self.reader: AttachmentReader | None = None  # started with the first attachment
         self.pages_scheduled = 0
+        # Resume: what the interrupted run recorded, and the URLs the dupefilter must know
+        # (read by crawler.dupefilter.SeededDupeFilter when the scheduler opens).
+        self.resumed: list[PageRecord] = list(store.view(audit_id).pages()) if resume else []
+        self.seen_before: set[str] = set()
+        for record in self.resumed:
+            self.known.setdefault(self.scope.key(record.url), record.url)
+            self.seen_before.update(u for u in (record.url, record.final_url) if u)
+            if record.internal and record.method == "GET":
+                self.pages_scheduled += 1
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> SiteSpider:
@@ -168,12 +193,47 @@ class SiteSpider(scrapy.Spider):
     # -- requests ------------------------------------------------------------------------------
 
     async def start(self):
+        for record in self.resumed:
+            self._count(record)
         for raw in self.config.start_urls:
             url = self.scope.canonical(raw)
-            if self._claim(url) != url:
+            if self._claim(url) != url or url in self.recorded:
                 continue
             # Not dont_filter (Scrapy's default start): pages linking home would fetch it twice.
             yield self._page_request(url, depth=0, home=True)
+        for item in self._resume_frontier():
+            yield item
+
+    def _resume_frontier(self) -> Iterator[PageRecord | Request]:
+        """Route again the links of every followed page the interrupted run recorded: targets
+        already recorded are known, the others are the frontier (breadth-first, as before)."""
+        stats = self.crawler.stats
+        stats.set_value("govaudit/resumed", len(self.resumed))
+        view = self.store.view(self.audit_id)
+        followed = [r for r in self.resumed if self._was_followed(r)]
+        stats.inc_value("govaudit/pages", len(followed))
+        stats.inc_value(
+            "govaudit/start_urls_ok",
+            sum(1 for r in self.resumed if r.kind == "home" and r.status is not None),
+        )
+        for record in sorted(followed, key=lambda r: r.depth):
+            _, requests, skipped = self._follow(
+                view.links_of(record.url), record.pagination, record.depth + 1
+            )
+            yield from skipped
+            yield from requests
+        self.resumed = []
+
+    def _was_followed(self, record: PageRecord) -> bool:
+        """A recorded page whose links the crawl followed (see `parse_page`)."""
+        return (
+            record.method == "GET"
+            and record.internal
+            and record.kind != "resource"
+            and record.status is not None
+            and record.status < 400
+            and self.scope.is_internal(record.final_url or record.url)
+        )
 
     def _claim(self, url: str) -> str:
         """The URL recorded for this target: the first spelling seen of the same key."""
@@ -181,11 +241,18 @@ class SiteSpider(scrapy.Spider):
 
     def _page_request(self, url: str, depth: int, home: bool = False) -> Request:
         self.pages_scheduled += 1
+        meta = {"target": url, "role": "page", "home": home, "audit_depth": depth}
+        headers = {}
+        etag, last_modified = self.validators.get(url, (None, None))
+        if etag or last_modified:
+            self.crawler.stats.inc_value("govaudit/conditional")
+            meta["conditional"] = True
+            if etag:
+                headers["If-None-Match"] = etag
+            if last_modified:
+                headers["If-Modified-Since"] = last_modified
         return Request(
-            url,
-            callback=self.parse_page,
-            errback=self.on_error,
-            meta={"target": url, "role": "page", "home": home, "audit_depth": depth},
+            url, callback=self.parse_page, errback=self.on_error, meta=meta, headers=headers
         )
 
     def _check_request(self, url: str, depth: int, internal: bool) -> Request:
@@ -287,9 +354,12 @@ class SiteSpider(scrapy.Spider):
 
     # -- callbacks -----------------------------------------------------------------------------
 
-    def parse_page(self, response: Response) -> Iterator[PageRecord | Request]:
+    def parse_page(self, response: Response) -> Iterator[PageRecord | CarriedPage | Request]:
         meta = response.meta
         target, depth = meta["target"], meta["audit_depth"]
+        if response.status == 304 and meta.get("conditional"):
+            yield from self._not_modified(response)
+            return
         if meta.get("home"):
             self.crawler.stats.inc_value("govaudit/start_urls_ok")
         mime = mime_type(response)
@@ -306,13 +376,15 @@ class SiteSpider(scrapy.Spider):
             linked = {link.target for link in record.links}
             # Script-written pagination (createPageHTML) has no <a>: its edge is added here.
             extra = [Link(u, "script", "pagination") for u in record.pagination if u not in linked]
-            for link in (*record.links, *extra):
-                as_page = link.attr == "pagination" or link.target in record.pagination
-                target_url = self._route(link, as_page, depth + 1, requests, skipped)
-                links.append(
-                    replace(link, target=target_url) if target_url != link.target else link
-                )
+            links, requests, skipped = self._follow(
+                (*record.links, *extra), record.pagination, depth + 1
+            )
         kind = "home" if meta.get("home") else record.kind
+        validators = {}
+        if response.status == 200:
+            for field, header in (("etag", b"ETag"), ("last_modified", b"Last-Modified")):
+                raw = response.headers.get(header)
+                validators[field] = raw.decode("latin-1") if raw else None
         self.crawler.stats.inc_value("govaudit/pages")
         yield self._count(
             replace(
@@ -327,10 +399,59 @@ class SiteSpider(scrapy.Spider):
                 internal=True,
                 kind=kind,
                 links=tuple(links),
+                **validators,
             )
         )
         yield from skipped
         yield from requests
+
+    def _follow(
+        self, links: Iterable[Link], pagination: Iterable[str], depth: int
+    ) -> tuple[list[Link], list[Request], list[PageRecord]]:
+        """Route every link of a followed page: (edges as recorded, new requests, skipped)."""
+        pages = set(pagination)
+        pages |= {self.scope.canonical(u) for u in pages}
+        edges: list[Link] = []
+        requests: list[Request] = []
+        skipped: list[PageRecord] = []
+        for link in links:
+            as_page = link.attr == "pagination" or link.target in pages
+            target_url = self._route(link, as_page, depth, requests, skipped)
+            edges.append(replace(link, target=target_url) if target_url != link.target else link)
+        return edges, requests, skipped
+
+    def _not_modified(self, response: Response) -> Iterator[PageRecord | CarriedPage | Request]:
+        """304: the previous audit's record of this URL still holds; follow its stored links.
+
+        Only when the 304 answers for the very page recorded then: after a redirect that now
+        ends elsewhere, validators of one URL would vouch for another, so fetch it in full."""
+        meta = response.meta
+        target, depth = meta["target"], meta["audit_depth"]
+        previous = self.previous_view.page(target) if self.previous_view else None
+        if previous is None or (previous.final_url or previous.url) != response.url:
+            self.crawler.stats.inc_value("govaudit/conditional_refetch")
+            again = {k: meta[k] for k in ("target", "role", "home", "audit_depth")}
+            yield Request(
+                target,
+                callback=self.parse_page,
+                errback=self.on_error,
+                meta=again,
+                dont_filter=True,
+            )
+            return
+        stats = self.crawler.stats
+        stats.inc_value("govaudit/not_modified")
+        stats.inc_value("govaudit/pages")
+        if meta.get("home"):
+            stats.inc_value("govaudit/start_urls_ok")
+        self._count(previous)
+        yield CarriedPage(target)
+        if self._was_followed(previous):
+            _, requests, skipped = self._follow(
+                self.previous_view.links_of(target), previous.pagination, depth + 1
+            )
+            yield from skipped
+            yield from requests
 
     def _route(
         self,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -94,27 +95,57 @@ def run_audit(
     out_dir: Path,
     db_path: Path,
     progress: Callable[[dict[str, Any]], None] | None = None,
+    resume: bool = False,
+    incremental: bool = True,
+    log: Callable[[str], None] | None = None,
 ) -> AuditResult:
-    """Crawl, check and report one site; raises ConfigError before any work on a bad profile."""
+    """Crawl, check and report one site; raises ConfigError before any work on a bad profile.
+
+    `resume`: continue the site's unfinished audit in this store, if there is one (its id, its
+    recorded pages, its as_of). `incremental`: make page requests
+    conditional on the validators of the site's previous finished audit. `log` receives one line
+    per phase (the `--quiet` log file)."""
     from crawler.run import crawl  # imported late: Scrapy is heavy and the roof may only validate
 
+    say = log or (lambda line: None)
     rules = validated_rules(config)
     report = report_settings(config.report)
     out_dir.mkdir(parents=True, exist_ok=True)
     store = Store(db_path)
-    audit_id = store.start_audit(
-        config.site_name, config.start_urls[0], config.as_of, config.as_dict()
+    audit_id = store.unfinished_audit(config.site_name) if resume else None
+    if audit_id is not None:
+        store.reopen_audit(audit_id)
+        # One audit, one "today": the resumed part judges by the date the audit started with.
+        config = replace(config, as_of=date.fromisoformat(store.audit(audit_id)["as_of"]))
+        say(f"resuming audit #{audit_id} of {config.site_name} (as of {config.as_of})")
+    else:
+        audit_id = store.start_audit(
+            config.site_name, config.start_urls[0], config.as_of, config.as_dict()
+        )
+    previous = store.previous_audit(audit_id) if incremental else None
+    say(
+        f"crawl: audit #{audit_id} of {config.site_name} from {config.start_urls[0]}"
+        + (f" (conditional on audit #{previous})" if previous is not None else "")
     )
     try:
-        counters = crawl(config, store, audit_id, progress=progress)
+        counters = crawl(
+            config, store, audit_id, progress=progress, resume=resume, previous=previous
+        )
     except BaseException:
         store.finish_audit(audit_id, "interrupted", {})
+        say(f"interrupted: audit #{audit_id} kept what it recorded (resume with --resume)")
         raise
+    say(
+        "crawl done: {pages} pages, {targets} targets, {errors} errors, {requests} requests,"
+        " {not_modified} not modified, {resumed} resumed, {elapsed:.1f} s".format_map(counters)
+    )
     findings = run_checks(store, audit_id, rules, config.as_of)
     store.save_findings(audit_id, findings)
     counters["findings"] = len(findings)
+    say(f"checks done: {len(findings)} findings")
     reachable = counters.get("start_urls_ok", 1) > 0
     store.finish_audit(audit_id, "finished" if reachable else "failed", counters)
     outputs, score = write_outputs(store, audit_id, out_dir, report)
+    say("reports written: " + ", ".join(str(p) for p in outputs))
     store.close()
     return AuditResult(audit_id, findings, counters, outputs, reachable, score)

@@ -9,16 +9,24 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import Counter
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
 from govaudit import __version__
-from govaudit.audit import EXIT_OK, EXIT_UNREACHABLE, EXIT_USAGE, AuditResult, run_audit
-from govaudit.core.config import ConfigError, load_config
+from govaudit.audit import (
+    EXIT_OK,
+    EXIT_UNREACHABLE,
+    EXIT_USAGE,
+    AuditResult,
+    run_audit,
+    validated_rules,
+)
+from govaudit.core.config import ConfigError, is_multi_site, load_config, load_sites
 from govaudit.core.model import SEVERITIES
+from govaudit.multisite import write_summary
 from reports.labels import check_name
 
 SEVERITY_ZH = {"critical": "严重（单项否决）", "major": "一般", "minor": "提示"}
@@ -78,7 +86,33 @@ def build_parser() -> argparse.ArgumentParser:
         "--concurrency", type=_positive, help="parallel requests per host (default 2)"
     )
     audit.add_argument("--db", type=Path, help="SQLite store (default: OUT/govaudit.db)")
-    audit.add_argument("--quiet", action="store_true", help="no progress display; for cron")
+    audit.add_argument(
+        "--quiet",
+        action="store_true",
+        help="no progress display; one line per phase to the log file (for cron and systemd)",
+    )
+    audit.add_argument(
+        "--log", type=Path, help="log file of the phases (default with --quiet: OUT/govaudit.log)"
+    )
+    audit.add_argument(
+        "--site", help="multi-site profile: audit only this site (output in OUT/SITE/)"
+    )
+    audit.add_argument(
+        "--jobs",
+        type=_positive,
+        default=1,
+        help="multi-site profile: sites audited at a time, one process each (default 1)",
+    )
+    audit.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue the site's interrupted audit in the store (same --out/--db), if any",
+    )
+    audit.add_argument(
+        "--full",
+        action="store_true",
+        help="fetch every page in full (no conditional requests against the previous audit)",
+    )
 
     demo = sub.add_parser("demo", help="audit the bundled sample bureau site on 127.0.0.1")
     demo.add_argument("--out", type=Path, default=Path("govaudit-demo"), help="output directory")
@@ -132,28 +166,157 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def cmd_audit(args: argparse.Namespace, console: Console) -> int:
-    config = load_config(
-        args.config,
-        start_url=args.start_url,
-        as_of=args.as_of,
-        wordlists=tuple(args.wordlist),
-        max_pages=args.max_pages,
-        concurrency=args.concurrency,
-    )
+    flags = {
+        "as_of": args.as_of,
+        "wordlists": tuple(args.wordlist),
+        "max_pages": args.max_pages,
+        "concurrency": args.concurrency,
+    }
+    out, db, key = args.out, args.db or args.out / "govaudit.db", None
+    if args.config and is_multi_site(args.config):
+        if args.start_url:
+            raise UsageError("a START_URL cannot be combined with a multi-site profile")
+        profiles = load_sites(args.config)
+        if args.site is None:
+            return cmd_audit_sites(args, profiles, flags, console)
+        if args.site not in profiles:
+            known = ", ".join(profiles)
+            raise ConfigError(f"no site {args.site!r} in {args.config} (sites: {known})")
+        key, out = args.site, args.out / args.site
+        profile = profiles[key]
+        config = profile.config(**flags)
+        try:
+            validated_rules(config)
+        except ConfigError as e:
+            raise profile.error(str(e)) from None
+    elif args.site:
+        raise UsageError("--site needs a multi-site profile ([sites.<key>] tables in --config)")
+    else:
+        config = load_config(args.config, start_url=args.start_url, **flags)
+    log_path = args.log or (out / "govaudit.log" if args.quiet else None)
+    log = phase_log(log_path, key or config.site_name) if log_path else None
     result = audit_with_progress(
-        config, args.out, args.db or args.out / "govaudit.db", console, args.quiet
+        config, out, db, console, args.quiet, resume=args.resume, full=args.full, log=log
     )
     if not args.quiet:
         print_summary(result, console)
+    status = EXIT_OK
     if not result.reachable:
-        print(f"govaudit: could not reach {config.start_urls[0]}", file=sys.stderr)
-        return EXIT_UNREACHABLE
-    return EXIT_OK
+        why = unreachable_reason(db, result.audit_id, config.start_urls[0])
+        print(f"govaudit: {why}", file=sys.stderr)
+        if log:
+            log(why)
+        status = EXIT_UNREACHABLE
+    write_summary(result, key or config.site_name, config.site_name, status, out)
+    if log:
+        c, by = result.counters, Counter(f.severity for f in result.findings)
+        log(
+            f"summary: exit {status}, {c.get('pages', 0)} pages, {len(result.findings)} findings"
+            f" ({', '.join(f'{s} {by[s]}' for s in SEVERITIES)}), {c.get('requests', 0)}"
+            f" requests, {c.get('not_modified', 0)} not modified, audit #{result.audit_id}"
+        )
+    return status
 
 
-def audit_with_progress(config, out: Path, db: Path, console: Console, quiet: bool) -> AuditResult:
+def cmd_audit_sites(args: argparse.Namespace, profiles, flags: dict, console: Console) -> int:
+    """Every site of the profile, one child process each, `--jobs` at a time; one table."""
+    from govaudit.multisite import (
+        SUMMARY_HEADERS,
+        overall_exit,
+        run_sites,
+        summary_rows,
+        validate_sites,
+    )
+
+    validate_sites(profiles, **flags)
+    child: list[str] = []
+    if args.as_of:
+        child += ["--as-of", args.as_of.isoformat()]
+    for path in args.wordlist:
+        child += ["--wordlist", path]
+    for flag, value in (("--max-pages", args.max_pages), ("--concurrency", args.concurrency)):
+        if value:
+            child += [flag, str(value)]
+    child += [f for f, on in (("--resume", args.resume), ("--full", args.full)) if on]
+    log_path = args.log or (args.out / "govaudit.log" if args.quiet else None)
+    log = phase_log(log_path, "sites") if log_path else None
+
+    def announce(line: str) -> None:
+        if log:
+            log(line)
+        if not args.quiet:
+            console.print(line)
+
+    runs = run_sites(
+        args.config,
+        list(profiles),
+        args.out,
+        args.db or args.out / "govaudit.db",
+        args.jobs,
+        child,
+        announce,
+    )
+    rows = summary_rows(runs)
+    for run in runs:
+        if run.stderr:
+            print(f"govaudit: [{run.key}] {run.stderr.splitlines()[-1]}", file=sys.stderr)
+    if log:
+        log(" | ".join(SUMMARY_HEADERS))
+        for row in rows:
+            log(" | ".join(row))
+    if not args.quiet:
+        table = Table(title=f"{len(runs)} 个站点审计汇总")
+        for i, header in enumerate(SUMMARY_HEADERS):
+            table.add_column(header, justify="left" if i in (0, 5) else "right")
+        for row in rows:
+            table.add_row(*row)
+        Console().print(table)
+    return overall_exit(runs)
+
+
+def phase_log(path: Path, name: str):
+    """A function appending one timestamped line to `path` (the log cron and systemd keep)."""
+
+    def log(line: str) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)  # not before the first line: a bad
+        # profile stops the run without leaving an empty OUT behind
+        stamp = datetime.now().astimezone().isoformat(timespec="seconds")
+        with path.open("a", encoding="utf-8") as fh:
+            fh.write(f"{stamp} govaudit[{name}]: {line}\n")
+
+    return log
+
+
+def unreachable_reason(db: Path, audit_id: int, start_url: str) -> str:
+    """Why not one start URL could be fetched: robots.txt, or the network's own error."""
+    from govaudit.core.store import Store
+
+    store = Store(db)
+    try:
+        record = store.view(audit_id).page(start_url)
+    finally:
+        store.close()
+    if record is not None and record.error == "skipped" and record.error_detail == "robots":
+        return (
+            f"robots.txt forbids {start_url}: nothing was audited"
+            " (for your own site, set crawl.obey_robots = false)"
+        )
+    detail = f" ({record.error})" if record is not None and record.error else ""
+    return f"could not reach {start_url}{detail}"
+
+
+def audit_with_progress(
+    config,
+    out: Path,
+    db: Path,
+    console: Console,
+    quiet: bool,
+    resume: bool = False,
+    full: bool = False,
+    log=None,
+) -> AuditResult:
     if quiet:
-        return run_audit(config, out, db)
+        return run_audit(config, out, db, resume=resume, incremental=not full, log=log)
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     columns = (
@@ -179,7 +342,9 @@ def audit_with_progress(config, out: Path, db: Path, console: Console, quiet: bo
                 rate=p.get("rate", 0.0),
             )
 
-        return run_audit(config, out, db, progress=show)
+        return run_audit(
+            config, out, db, progress=show, resume=resume, incremental=not full, log=log
+        )
 
 
 def print_summary(result: AuditResult, console: Console) -> None:

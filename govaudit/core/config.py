@@ -9,6 +9,15 @@ check owns its settings and adding one needs no edit here (see `check_rules`).
               obey_robots, include, exclude, max_resource_bytes
     [checks.<name>]   per check, e.g. [checks.stale_column] thresholds, columns
     [report]  departments, deadline_days
+
+A multi-site profile keeps several sites in one file (`load_sites`): shared settings under
+`[defaults.crawl]`, `[defaults.checks.<name>]`, `[defaults.report]`, and each site's own sections
+under `[sites.<key>.site]`, `[sites.<key>.crawl]`, `[sites.<key>.checks.<name>]`,
+`[sites.<key>.report]`. A site's tables are merged over the defaults key by key (a table merges
+recursively, so one threshold can change alone; a list or a value replaces the default's). The
+key names the site for `--site`, the output folder `OUT/<key>/` and systemd's `%i`, so it is
+letters, digits, `_`, `-` and `.` only; `site.name` (the display name) defaults to it. A mistake
+names where it is: `sites.portal.crawl.max_pages must be ...` or `defaults.crawl.timeout ...`.
 """
 
 from __future__ import annotations
@@ -78,6 +87,8 @@ _CRAWL_KEYS = {
     "max_resource_bytes": int,
 }
 _SECTIONS = {"site", "crawl", "checks", "report"}
+_DEFAULT_SECTIONS = {"crawl", "checks", "report"}  # [site] is never shared
+_SITE_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
 def load_config(
@@ -89,6 +100,22 @@ def load_config(
 ) -> AuditConfig:
     """Read the profile (if any), apply CLI flags on top, and validate the result."""
     raw = _read_toml(Path(path)) if path else {}
+    if path and "sites" in raw:
+        names = ", ".join(raw["sites"]) if isinstance(raw["sites"], dict) else ""
+        raise ConfigError(f"{path} is a multi-site profile: choose a site with --site ({names})")
+    base_dir = Path(path).parent if path else Path.cwd()
+    return _config_from_raw(raw, base_dir, start_url, as_of, wordlists, None, crawl_overrides)
+
+
+def _config_from_raw(
+    raw: dict[str, Any],
+    base_dir: Path,
+    start_url: str | None,
+    as_of: date | None,
+    wordlists: tuple[str, ...],
+    default_name: str | None,
+    crawl_overrides: dict[str, Any],
+) -> AuditConfig:
     unknown = set(raw) - _SECTIONS
     if unknown:
         raise ConfigError(
@@ -118,9 +145,9 @@ def load_config(
         urlsplit(u).hostname or "" for u in start_urls if isinstance(u, str)
     ]
     profile_wordlists = checks.get("words", {}).get("wordlists", [])
-    base_dir = Path(path).parent if path else Path.cwd()
+    fallback_name = default_name or urlsplit(str(start_urls[0])).hostname or "site"
     config = AuditConfig(
-        site_name=str(site.get("name") or urlsplit(str(start_urls[0])).hostname or "site"),
+        site_name=str(site.get("name") or fallback_name),
         start_urls=tuple(_str_list("site.start_urls", start_urls)),
         allowed_hosts=tuple(h.lower() for h in _str_list("site.allowed_hosts", hosts)),
         as_of=as_of or today_in_china(),
@@ -133,6 +160,118 @@ def load_config(
         **values,
     )
     return config.with_overrides(**crawl_overrides)
+
+
+@dataclass(frozen=True)
+class SiteProfile:
+    """One site of a multi-site profile: its sections merged over `[defaults]`.
+
+    Plain data (picklable), so a job queue can carry it; `config()` builds the site's
+    AuditConfig with the CLI's flags on top, and `error()` says where a bad key was written."""
+
+    key: str
+    raw: dict[str, Any]  # the merged sections: site, crawl, checks, report
+    own: dict[str, Any]  # [sites.<key>] as written
+    defaults: dict[str, Any]  # [defaults] as written
+    path: str  # the profile file: relative wordlists are relative to it
+
+    def config(
+        self,
+        start_url: str | None = None,
+        as_of: date | None = None,
+        wordlists: tuple[str, ...] = (),
+        **crawl_overrides: Any,
+    ) -> AuditConfig:
+        try:
+            return _config_from_raw(
+                self.raw,
+                Path(self.path).parent,
+                start_url,
+                as_of,
+                wordlists,
+                self.key,
+                crawl_overrides,
+            )
+        except ConfigError as e:
+            raise self.error(str(e)) from None
+
+    def error(self, message: str) -> ConfigError:
+        """`message` (about a key like `crawl.max_pages`) with the table it was written in."""
+        match = re.match(r"(\[?)([A-Za-z_]+(?:\.[\w.-]+)?)", message)
+        if not match or match.group(2).split(".")[0] not in _SECTIONS:
+            return ConfigError(f"sites.{self.key}: {message}")
+        keys = match.group(2).rstrip(".").split(".")
+        in_defaults = _has_path(self.defaults, keys) and not _has_path(self.own, keys)
+        where = "defaults" if in_defaults else f"sites.{self.key}"
+        return ConfigError(f"{match.group(1)}{where}.{message[len(match.group(1)) :]}")
+
+
+def is_multi_site(path: str | Path) -> bool:
+    """Whether the profile holds several sites (`[sites.<key>]` tables)."""
+    return "sites" in _read_toml(Path(path))
+
+
+def load_sites(path: str | Path) -> dict[str, SiteProfile]:
+    """Every site of a multi-site profile, in file order, each validated once (as of today).
+
+    Raises ConfigError naming the key (`sites.portal.crawl.max_pages must be ...`). Check
+    sections are validated by the roof against each check's defaults (`SiteProfile.error`
+    places those messages too)."""
+    raw = _read_toml(Path(path))
+    for name in raw:
+        if name not in ("defaults", "sites"):
+            raise ConfigError(
+                f"[{name}] cannot stand beside [sites] in a multi-site profile: put shared "
+                f"settings under [defaults.{name}] and a site's own under [sites.<key>.{name}]"
+            )
+    defaults = _table(raw, "defaults")
+    for name, value in defaults.items():
+        if name not in _DEFAULT_SECTIONS:
+            known = ", ".join(sorted(_DEFAULT_SECTIONS))
+            raise ConfigError(f"defaults.{name} is not a shared section (known: {known})")
+        if not isinstance(value, dict):
+            raise ConfigError(f"[defaults.{name}] must be a table")
+    sites = _table(raw, "sites")
+    if not sites:
+        raise ConfigError(f"{path}: [sites] has no site: add [sites.<key>.site] tables")
+    profiles: dict[str, SiteProfile] = {}
+    for key, own in sites.items():
+        if not _SITE_KEY.match(key):
+            raise ConfigError(
+                f"sites.{key}: a site key is letters, digits, _, - and . only "
+                "(it names the output folder and the systemd instance)"
+            )
+        if not isinstance(own, dict):
+            raise ConfigError(f"[sites.{key}] must be a table of sections")
+        for name, value in own.items():
+            if name not in _SECTIONS:
+                known = ", ".join(sorted(_SECTIONS))
+                raise ConfigError(f"sites.{key}.{name} is not a section (known: {known})")
+            if not isinstance(value, dict):
+                raise ConfigError(f"[sites.{key}.{name}] must be a table")
+        profile = SiteProfile(key, _merged(defaults, own), own, defaults, str(path))
+        profile.config()  # validate now: one bad site stops the run before any crawl
+        profiles[key] = profile
+    return profiles
+
+
+def _merged(defaults: dict[str, Any], own: dict[str, Any]) -> dict[str, Any]:
+    """`own` over `defaults`: tables merge key by key, anything else replaces."""
+    out = dict(defaults)
+    for key, value in own.items():
+        base = out.get(key)
+        out[key] = (
+            _merged(base, value) if isinstance(base, dict) and isinstance(value, dict) else value
+        )
+    return out
+
+
+def _has_path(table: Any, keys: list[str]) -> bool:
+    for key in keys:
+        if not isinstance(table, dict) or key not in table:
+            return False
+        table = table[key]
+    return True
 
 
 def validate(config: AuditConfig) -> AuditConfig:

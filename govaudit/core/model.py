@@ -64,6 +64,9 @@ class PageRecord:
     redirects: tuple[str, ...] = ()  # the chain of URLs before final_url
     links: tuple[Link, ...] = ()
     list_items: tuple[ListItem, ...] = ()
+    # The response's validators, sent back as If-None-Match / If-Modified-Since by the next audit.
+    etag: str | None = None
+    last_modified: str | None = None
 
 
 def fingerprint(check: str, *parts: object) -> str:

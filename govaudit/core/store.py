@@ -85,10 +85,16 @@ class Store:
                 "breadcrumb": str,
                 "pagination": str,
                 "redirects": str,
+                "etag": str,
+                "last_modified": str,
             },
             pk=("audit", "url"),
             if_not_exists=True,
         )
+        # Stores made before the validators existed get the columns (additive migration).
+        for column in ("etag", "last_modified"):
+            if column not in db["pages"].columns_dict:
+                db["pages"].add_column(column, str)
         db["links"].create(
             {
                 "audit": int,
@@ -214,14 +220,73 @@ class Store:
                     f"(SELECT value FROM json_each(?))",
                     [audit_id, json.dumps(urls)],
                 )
-            self.db["pages"].insert_all(pages, replace=True, batch_size=500)
-            self.db["links"].insert_all(links, batch_size=500)
-            self.db["list_items"].insert_all(items, batch_size=500)
+            # Plain executemany, not insert_all: sqlite-utils commits each chunk itself, and a
+            # kill between two commits left pages without their links (a resumed crawl then
+            # never followed them). One transaction: a page is written with its edges or not.
+            self._insert_rows("pages", pages, replace=True)
+            self._insert_rows("links", links)
+            self._insert_rows("list_items", items)
+
+    def _insert_rows(self, table: str, rows: list[dict[str, Any]], replace: bool = False) -> None:
+        """Rows of one shape, inside the caller's transaction (never commits by itself)."""
+        if not rows:
+            return
+        columns = list(rows[0])
+        verb = "INSERT OR REPLACE" if replace else "INSERT"
+        sql = (
+            f"{verb} INTO {table} ({', '.join(f'[{c}]' for c in columns)}) "
+            f"VALUES ({', '.join('?' for _ in columns)})"
+        )
+        self.db.conn.executemany(sql, [[row[c] for c in columns] for row in rows])
 
     def recorded_urls(self, audit_id: int) -> set[str]:
         """URLs already recorded for this audit: a resumed crawl does not fetch them again."""
         rows = self.db.execute("SELECT url FROM pages WHERE audit = ?", [audit_id])
         return {r[0] for r in rows}
+
+    def unfinished_audit(self, site: str) -> int | None:
+        """The site's latest audit when it never finished (killed, interrupted): `--resume` target."""
+        rows = self.db.execute(
+            "SELECT id, status FROM audits WHERE site = ? ORDER BY id DESC LIMIT 1", [site]
+        ).fetchall()
+        return rows[0][0] if rows and rows[0][1] in ("running", "interrupted") else None
+
+    def reopen_audit(self, audit_id: int) -> None:
+        """Mark an unfinished audit running again; its recorded pages stay."""
+        with self.db.conn:
+            self.db["audits"].update(audit_id, {"status": "running", "finished": None})
+
+    def validators(self, audit_id: int) -> dict[str, tuple[str | None, str | None]]:
+        """url -> (ETag, Last-Modified) of the audit's pages that had either: the next audit's
+        conditional requests. Keyed by URL only: two URLs never share a record (DESIGN traps)."""
+        sql = (
+            "SELECT url, etag, last_modified FROM pages WHERE audit = ? AND error IS NULL "
+            "AND (etag IS NOT NULL OR last_modified IS NOT NULL)"
+        )
+        return {url: (etag, lm) for url, etag, lm in self.db.execute(sql, [audit_id])}
+
+    def carry_over(self, prev_audit: int, new_audit: int, urls: Iterable[str]) -> int:
+        """Copy pages (with their links and list items) unchanged since `prev_audit` (HTTP 304)
+        into `new_audit`, in one transaction; returns how many pages were copied.
+
+        A page already recorded in `new_audit` is replaced, as `add_pages` does."""
+        urls_json = json.dumps(list(urls))
+        args = [new_audit, prev_audit, urls_json]
+        pick = "WHERE audit = ? AND {key} IN (SELECT value FROM json_each(?))"
+        page_cols = [c for c in self.db["pages"].columns_dict if c != "audit"]
+        link_cols = ["source", "target", "tag", "attr", "anchor", "boilerplate"]
+        item_cols = ["page", "url", "title", "date", "position"]
+        with self.db.conn:
+            for table, key in (("links", "source"), ("list_items", "page")):
+                self.db.execute(
+                    f"DELETE FROM {table} " + pick.format(key=key), [new_audit, urls_json]
+                )
+            copied = self.db.execute(
+                _copy_sql("pages", page_cols, pick.format(key="url"), replace=True), args
+            ).rowcount
+            self.db.execute(_copy_sql("links", link_cols, pick.format(key="source")), args)
+            self.db.execute(_copy_sql("list_items", item_cols, pick.format(key="page")), args)
+        return copied
 
     def newest_item_date(self, audit_id: int, page_kind: str) -> date | None:
         """The newest dated list item on pages of a kind (`home`: how fresh the homepage is)."""
@@ -322,16 +387,12 @@ class AuditView:
         """Every (source_url, Link) edge of the audit."""
         sql = "SELECT * FROM links WHERE audit = ? ORDER BY rowid"
         for row in self._rows(sql, [self.audit_id]):
-            yield (
-                row["source"],
-                Link(
-                    target=row["target"],
-                    tag=row["tag"],
-                    attr=row["attr"],
-                    text=row["anchor"] or "",
-                    in_boilerplate=bool(row["boilerplate"]),
-                ),
-            )
+            yield row["source"], _link(row)
+
+    def links_of(self, source: str) -> list[Link]:
+        """The edges of one page, in page order (a re-crawl follows an unchanged page's links)."""
+        sql = "SELECT * FROM links WHERE audit = ? AND source = ? ORDER BY rowid"
+        return [_link(row) for row in self._rows(sql, [self.audit_id, source])]
 
     def list_items(self) -> Iterator[tuple[str, ListItem]]:
         """Every (list_page_url, ListItem) of the audit, in page order."""
@@ -352,6 +413,12 @@ class AuditView:
         cols = [c[0] for c in cursor.description]
         for values in cursor:
             yield dict(zip(cols, values, strict=True))
+
+
+def _copy_sql(table: str, columns: list[str], where: str, replace: bool = False) -> str:
+    cols = ", ".join(f'"{c}"' for c in columns)
+    verb = "INSERT OR REPLACE" if replace else "INSERT"
+    return f"{verb} INTO {table} (audit, {cols}) SELECT ?, {cols} FROM {table} {where}"
 
 
 def _audit_row(row: dict[str, Any]) -> dict[str, Any]:
@@ -385,6 +452,8 @@ def _page_row(audit_id: int, r: PageRecord) -> dict[str, Any]:
         "breadcrumb": json.dumps(list(r.breadcrumb), ensure_ascii=False),
         "pagination": json.dumps(list(r.pagination)),
         "redirects": json.dumps(list(r.redirects)),
+        "etag": r.etag,
+        "last_modified": r.last_modified,
     }
 
 
@@ -398,6 +467,16 @@ def _link_row(audit_id: int, source: str, link: Link) -> dict[str, Any]:
         "anchor": link.text,
         "boilerplate": int(link.in_boilerplate),
     }
+
+
+def _link(row: dict[str, Any]) -> Link:
+    return Link(
+        target=row["target"],
+        tag=row["tag"],
+        attr=row["attr"],
+        text=row["anchor"] or "",
+        in_boilerplate=bool(row["boilerplate"]),
+    )
 
 
 def _item_row(audit_id: int, page: str, item: ListItem) -> dict[str, Any]:
@@ -433,4 +512,6 @@ def _page_record(row: dict[str, Any]) -> PageRecord:
         breadcrumb=tuple(json.loads(row["breadcrumb"] or "[]")),
         pagination=tuple(json.loads(row["pagination"] or "[]")),
         redirects=tuple(json.loads(row["redirects"] or "[]")),
+        etag=row.get("etag"),
+        last_modified=row.get("last_modified"),
     )

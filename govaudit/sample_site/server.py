@@ -3,13 +3,21 @@
 Always bound to 127.0.0.1. Per-path behaviours come from the site's `Resource`s: HEAD refused
 (405), 429 once then 200, 500, redirect chains, a slow answer, GBK bodies; unknown paths get a
 custom 404 page. It also picks a free port and leaves it closed (for the "connection refused" link).
+
+Like nginx on static files, every 200 answer carries `ETag` and `Last-Modified`, and a request
+whose `If-None-Match` (or, without one, `If-Modified-Since`) still holds gets 304 with no body
+(RFC 9110 §13.1). `edit(path, body)` changes a page the way a CMS republishes it (new ETag, newer
+Last-Modified); `hits` counts requests per (method, path), `conditional` those with validators.
 """
 
 from __future__ import annotations
 
+import hashlib
 import socket
 import threading
 import time
+from collections import Counter
+from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
@@ -48,6 +56,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self, head: bool) -> None:
         path = urlsplit(self.path).path or "/"
+        conditional = self.headers.get("If-None-Match") or self.headers.get("If-Modified-Since")
+        self.server.count("HEAD" if head else "GET", self.path, bool(conditional))
         res = self.server.resource(path)
         if res is None:
             return self._send(404, "text/html; charset=utf-8", NOT_FOUND, (), head)
@@ -59,7 +69,38 @@ class _Handler(BaseHTTPRequestHandler):
             )
         if res.behaviour == "slow":
             time.sleep(self.server.slow_seconds)
-        self._send(res.status, res.content_type, res.body, res.headers, head)
+        if self.server.delay:
+            time.sleep(self.server.delay)
+        headers = tuple(res.headers)
+        if res.status == 200:
+            etag, modified = self.server.validators(path, res)
+            headers += (("ETag", etag), ("Last-Modified", formatdate(modified, usegmt=True)))
+            if self._still_valid(etag, modified):
+                self.server.count("304", self.path, False)
+                return self._send_304(headers)
+        self._send(res.status, res.content_type, res.body, headers, head)
+
+    def _still_valid(self, etag: str, modified: float) -> bool:
+        # RFC 9110 §13.2.2: If-None-Match wins; If-Modified-Since only counts without it.
+        none_match = self.headers.get("If-None-Match")
+        if none_match is not None:
+            return etag in [t.strip() for t in none_match.split(",")] or none_match.strip() == "*"
+        since = self.headers.get("If-Modified-Since")
+        if since is None:
+            return False
+        try:
+            return int(modified) <= parsedate_to_datetime(since).timestamp()
+        except (TypeError, ValueError):
+            return False
+
+    def _send_304(self, headers) -> None:
+        try:
+            self.send_response(304)
+            for name, value in headers:
+                self.send_header(name, value)
+            self.end_headers()
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
 
     def _send(self, status, content_type, body: bytes, headers, head: bool) -> None:
         try:
@@ -82,9 +123,17 @@ class _SiteHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False  # stop() must not wait for the slow handler
 
-    def __init__(self, site: Site, closed_port: int, slow_seconds: float, port: int) -> None:
+    def __init__(
+        self, site: Site, closed_port: int, slow_seconds: float, port: int, delay: float = 0.0
+    ) -> None:
         super().__init__((HOST, port), _Handler)
         self.slow_seconds = slow_seconds
+        self.delay = delay
+        self.hits: Counter[tuple[str, str]] = Counter()
+        self.conditional: Counter[str] = Counter()
+        # Every file "published" an hour before the server started, as a CMS's last run.
+        self._published = float(int(time.time()) - 3600)
+        self._modified: dict[str, float] = {}
         token = CLOSED_PORT.encode()
         self.resources: dict[str, Resource] = {}
         for path, res in site.resources.items():
@@ -106,6 +155,27 @@ class _SiteHTTPServer(ThreadingHTTPServer):
             found = self.resources.get(path + "index.html")
         return found
 
+    def validators(self, path: str, res: Resource) -> tuple[str, float]:
+        """A strong ETag of the body (like a CMS's content hash) and its Last-Modified time."""
+        etag = '"' + hashlib.sha1(res.body).hexdigest()[:16] + '"'
+        with self._lock:
+            return etag, self._modified.get(path, self._published)
+
+    def edit(self, path: str, body: bytes) -> None:
+        old = self.resources[path]
+        with self._lock:
+            self.resources[path] = Resource(
+                body, old.content_type, old.status, old.headers, old.behaviour
+            )
+            # Last-Modified has one-second resolution: an edit is always a later second.
+            self._modified[path] = max(float(int(time.time())), self._published) + 1
+
+    def count(self, method: str, path: str, conditional: bool) -> None:
+        with self._lock:
+            self.hits[(method, path)] += 1
+            if conditional:
+                self.conditional[method] += 1
+
     def first_visit(self, path: str) -> bool:
         with self._lock:
             if path in self._seen:
@@ -121,16 +191,40 @@ class SampleServer:
     """The running sample site: `.url` (ends with /), `.closed_port`, `.stop()`; a context manager."""
 
     def __init__(
-        self, site: Site, port: int = 0, slow_seconds: float = 4.0, closed_port: int = 0
+        self,
+        site: Site,
+        port: int = 0,
+        slow_seconds: float = 4.0,
+        closed_port: int = 0,
+        delay: float = 0.0,
     ) -> None:
         self.closed_port = free_port(closed_port)
-        self._httpd = _SiteHTTPServer(site, self.closed_port, slow_seconds, port)
+        self._httpd = _SiteHTTPServer(site, self.closed_port, slow_seconds, port, delay)
         self.port = self._httpd.server_address[1]
         self.url = f"http://{HOST}:{self.port}/"
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, name="sample-site", daemon=True
         )
         self._thread.start()
+
+    @property
+    def hits(self) -> Counter[tuple[str, str]]:
+        """Requests so far per (method, path-with-query); method `304` counts Not Modified."""
+        with self._httpd._lock:
+            return Counter(self._httpd.hits)
+
+    @property
+    def conditional(self) -> Counter[str]:
+        """Requests so far that carried If-None-Match or If-Modified-Since, per method."""
+        with self._httpd._lock:
+            return Counter(self._httpd.conditional)
+
+    def edit(self, path: str, body: bytes) -> None:
+        """Republish a page with a new body (new ETag, later Last-Modified)."""
+        self._httpd.edit(path, body)
+
+    def body(self, path: str) -> bytes:
+        return self._httpd.resources[path].body
 
     def stop(self) -> None:
         self._httpd.shutdown()
@@ -150,10 +244,14 @@ def serve(
     port: int = 0,
     slow_seconds: float = 4.0,
     closed_port: int = 0,
+    delay: float = 0.0,
 ) -> SampleServer:
     """Serve `site` on 127.0.0.1 (the only address allowed: `host` exists for the signature).
 
-    `closed_port` is the port to leave closed when it is free (default: any free port)."""
+    `closed_port` is the port to leave closed when it is free (default: any free port); `delay`
+    slows every answer (seconds), e.g. to stop a crawl half-way in a test."""
     if host != HOST:
         raise ValueError("the sample site is served on 127.0.0.1 only")
-    return SampleServer(site, port=port, slow_seconds=slow_seconds, closed_port=closed_port)
+    return SampleServer(
+        site, port=port, slow_seconds=slow_seconds, closed_port=closed_port, delay=delay
+    )
