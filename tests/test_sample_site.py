@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 import checks
+from crawler.attachments import extract_attachment
 from govaudit.demo import write_profile
 from govaudit.sample_site import DEMO_AS_OF, build_site, entry_keys, finding_key, serve
 from govaudit.sample_site.answer_key import same_problem
@@ -40,13 +41,6 @@ def site():
 def server(site):
     with serve(site, slow_seconds=1.5) as running:
         yield running
-
-
-def text_of(site, path: str) -> str:
-    res = site.resources[path]
-    return res.body.decode(
-        "gb18030" if "gb" in res.content_type or b"gbk" in res.body[:300] else "utf-8"
-    )
 
 
 def valid_id(number: str) -> bool:
@@ -104,6 +98,27 @@ def test_answer_key_pages_exist_and_planted_terms_are_on_them(site):
                 assert site.resources[entry[key]].status == 200, entry
         if entry["check"] in ("wrong_word", "sensitive_word"):
             assert entry["term"] in text_of(site, entry["page"]), entry
+
+
+def text_of(site, path: str) -> str:
+    """A page's text, or an attachment's text as the crawler reads it."""
+    res = site.resources[path]
+    if not path.endswith((".html", "/")):
+        return extract_attachment(path, res.body, res.content_type).text
+    return res.body.decode(
+        "gb18030" if "gb" in res.content_type or b"gbk" in res.body[:300] else "utf-8"
+    )
+
+
+def test_sample_attachments_are_real_files(site):
+    """Every attachment of the site is read, except the ones planted as unreadable."""
+    unreadable = {e["page"] for e in site.planted if e["check"] == "unreadable_attachment"}
+    assert len(unreadable) == 2
+    for path, res in site.resources.items():
+        if not path.endswith((".pdf", ".doc", ".docx", ".xls", ".xlsx")) or not res.body:
+            continue
+        result = extract_attachment(path, res.body, res.content_type)
+        assert (result.reason is not None) == (path in unreadable), (path, result)
 
 
 def _final(site, path: str):
@@ -173,7 +188,9 @@ def test_privacy_plants_are_valid_and_traps_are_near_misses(site):
     card_page = next(e["page"] for e in site.planted if e.get("kind") == "bank_card")
     cards = re.findall(r"(?<!\d)62\d{17}(?!\d)", text_of(site, card_page))
     assert len(cards) == 1 and luhn_ok(cards[0])
-    trap = next(e["page"] for e in site.traps if e.get("kind") == "id_card")
+    trap = next(
+        e["page"] for e in site.traps if e.get("kind") == "id_card" and e["page"].endswith(".html")
+    )
     text = text_of(site, trap)
     near = re.findall(r"(?<![\dA-Z])\d{17}[\dX](?![\dA-Z])", text)
     assert near and not any(valid_id(n) for n in near)
@@ -298,6 +315,7 @@ EMITS = {
     ),
     "privacy_leak": ("privacy_leak",),
     "words": ("wrong_word", "sensitive_word"),
+    "attachments": ("unreadable_attachment",),
     "wrong_word": ("wrong_word", "sensitive_word"),
 }
 # Every registered check must find every planted problem of its kind unless listed here.
@@ -356,7 +374,7 @@ def test_sample_site_audit(tmp_path):
         wrong = [f for f in mine if f not in true]
         if recall < MIN_RECALL.get(check, 1.0):
             failures.append(f"{check}: missed {missed}")
-        if precision < 0.9:
+        if precision < 1.0:
             failures.append(f"{check}: unexpected {wrong}")
         if trap_hits:
             failures.append(f"{check}: flagged traps {[e['why'] for e in trap_hits]}")

@@ -7,6 +7,8 @@ A key is a tuple that names a problem independently of the server's port:
     privacy_leak                        (check, page path, kind)
     overdue_publication, date_mismatch,
     undated_item and other page checks  (check, page path)
+A finding about an attachment (`attachment_url`: words, privacy, unreadable_attachment) is keyed
+by the attachment's path, whichever page links to it: its `page` in the answer key.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ def finding_key(finding: dict[str, Any], base_url: str) -> tuple:
         return (check, local(finding["target_url"], base_url))
     if check in COLUMN_CHECKS:
         return (check, finding.get("column"))
-    page = local(finding["page_url"], base_url)
+    page = local(finding.get("attachment_url") or finding["page_url"], base_url)
     if check in WORD_CHECKS:
         return (check, page, finding.get("term"))
     if check == "privacy_leak":

@@ -18,6 +18,13 @@ from typing import Any
 
 from govaudit.sample_site import markup as mk
 from govaudit.sample_site.corpus import BUREAU, BUREAU_SHORT, DOC_PREFIX, UNITS, Writer
+from govaudit.sample_site.documents import (
+    corrupt_docx,
+    docx_file,
+    office_html,
+    pdf_file,
+    xlsx_file,
+)
 from govaudit.sample_site.numbers import (
     credit_code,
     id_number,
@@ -319,19 +326,6 @@ GIF = (
 )
 
 
-def _pdf(title: str) -> bytes:
-    return (
-        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-        b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
-        b"% " + title.encode("utf-8") + b"\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-    )
-
-
-def _ole(title: str) -> bytes:
-    """The compound-file signature of .doc/.xls, padded: enough to look like an Office file."""
-    return b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + title.encode("utf-16-le") + b"\x00" * 512
-
-
 def _static(b: _Builder) -> None:
     b.put("/robots.txt", b"User-agent: *\nAllow: /\n", "text/plain; charset=utf-8")
     b.put("/css/style.css", mk.CSS.encode("utf-8"), "text/css; charset=utf-8")
@@ -611,7 +605,12 @@ def _gfxwj(b: _Builder) -> dict[str, _Item]:
     )
     b.plant("broken_link", "an empty (0-byte) attachment", target=empty)
     doc_file = "/gfxwj/202312/P020231208517736.doc"
-    b.put(doc_file, _ole("失业保险稳岗返还申请表"), "application/msword", behaviour="head_refused")
+    form = office_html(
+        "失业保险稳岗返还申请表",
+        [["单位名称", "", "统一社会信用代码", ""], ["参保人数", "", "申请金额（元）", ""]],
+        app="Word",
+    )
+    b.put(doc_file, form, "application/msword", behaviour="head_refused")
     path = doc(
         "on_time",
         date(2023, 12, 1),
@@ -622,7 +621,21 @@ def _gfxwj(b: _Builder) -> dict[str, _Item]:
     b.trap("overdue_publication", "规范性文件 published exactly 7 days after 成文", page=path)
     b.trap("broken_link", "attachment refuses HEAD (405) but serves GET", target=doc_file)
     pdf = "/gfxwj/202401/P020240105662103.pdf"
-    b.put(pdf, _pdf("临江市灵活就业人员社会保险补贴办法"), "application/pdf")
+    full_text = [
+        ["临江市灵活就业人员社会保险补贴办法", "第一条　为促进灵活就业，制定本办法。"],
+        [
+            "第十条　严厉打击网络赌博等违法活动中骗取补贴的行为。",
+            "第十一条　本办法自发布之日起施行。",
+        ],
+    ]
+    b.put(pdf, pdf_file(full_text), "application/pdf")
+    b.trap(
+        "sensitive_word",
+        "a policy pdf that speaks of fighting 网络赌博 (打击: exempt sentence)",
+        page=pdf,
+        term="网络赌博",
+        linked_from="/gfxwj/",
+    )
     doc(
         "policy_e",
         date(2024, 1, 2),
@@ -718,11 +731,16 @@ def _czyjs(b: _Builder) -> None:
     for n, d in enumerate(b.dates(b.ago(40), 7, gap=(30, 90))):
         title = b.w.title("budget", d.year)
         xls = f"/czyjs/{d:%Y%m}/P0{d:%Y%m%d}{b.new_id()}.xls"
+        # Excel "saved as web page" and served as .xls: what many CMSs hold.
+        sheet = office_html(
+            title,
+            [["项目", "预算数（万元）"], ["基本支出", f"{b.rng.randint(200, 900)}.5"]],
+        )
         if n == 1:
-            b.put(xls, _ole(title), "application/vnd.ms-excel", behaviour="rate_limited_once")
+            b.put(xls, sheet, "application/vnd.ms-excel", behaviour="rate_limited_once")
             b.trap("broken_link", "answers 429 once (Retry-After: 1), then 200", target=xls)
         else:
-            b.put(xls, _ole(title), "application/vnd.ms-excel")
+            b.put(xls, sheet, "application/vnd.ms-excel")
         extra = f'<p>附件：<a href="{xls}">{escape(title)}.xls</a></p>'
         items.append(_Item(title, b.article(col, title, d, extra=extra), d, d))
     d = b.ago(75)
@@ -826,7 +844,12 @@ def _gsgg(b: _Builder) -> list[_Item]:
         "原文链接：http://rsj.linjiang.example.cn/gsgg/202401/t20240105_13912345678.html",
     ]
     title = "2024年度就业见习补贴拟发放人员名单公示"
-    path = b.article(col, title, d, paras, extra=f'<table border="1">{rows}</table>')
+    leaky, masked = _gsgg_spreadsheets(b, d)
+    links = (
+        f'<p>附件：<a href="{leaky}">就业见习补贴人员名单.xlsx</a>　'
+        f'<a href="{masked}">见习基地汇总表.xlsx</a></p>'
+    )
+    path = b.article(col, title, d, paras, extra=f'<table border="1">{rows}</table>{links}')
     items.append(_Item(title, path, d, d))
     for kind, why in (
         (
@@ -839,6 +862,93 @@ def _gsgg(b: _Builder) -> list[_Item]:
         b.trap("privacy_leak", why, page=path, kind=kind)
     b.list_pages(col, items)
     return items
+
+
+def _gsgg_spreadsheets(b: _Builder, d: date) -> tuple[str, str]:
+    """The 公示 page is de-identified, but its attached list is not: one row kept a full ID."""
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    header = ["序号", "姓名", "身份证号", "联系电话", "见习单位"]
+    rows: list[list[object]] = [header]
+    for i in range(6):
+        number = id_number("331004", date(1996 + i % 4, 2 + i, 11 + i), 207 + i * 10)
+        shown = number if i == 2 else masked_id(number)  # row 4 (C4) was never masked
+        phone = f"{b.rng.choice(('137', '158'))}****{b.rng.randint(1000, 9999)}"
+        rows.append([i + 1, b.w.name(), shown, phone, "临江市江滨机械有限公司"])
+    leaky = f"/gsgg/{d:%Y%m}/P0{d:%Y%m%d}{b.new_id()}.xlsx"
+    b.put(leaky, xlsx_file({"公示名单": rows}), xlsx)
+    b.plant(
+        "privacy_leak",
+        "attached xlsx: one unmasked ID number (公示名单!C4) among masked ones",
+        page=leaky,
+        kind="id_card",
+        location="公示名单!C4",
+    )
+    bad = id_with_wrong_check("331004", date(1992, 8, 1), 555)
+    uscc = credit_code("91331000MA2J5N8P4")
+    summary = [
+        ["见习基地", "统一社会信用代码", "联系人身份证号", "联系电话"],
+        [
+            "临江市江滨机械有限公司",
+            uscc,
+            masked_id(id_number("331002", date(1980, 1, 9), 3)),
+            "0571-87061234",
+        ],
+        ["临江市滨江养老服务中心", "—", bad, "139****5678"],
+    ]
+    masked = f"/gsgg/{d:%Y%m}/P0{d:%Y%m%d}{b.new_id()}.xlsx"
+    b.put(masked, xlsx_file({"汇总表": summary}), xlsx)
+    for kind in ("id_card", "mobile"):
+        b.trap(
+            "privacy_leak",
+            "attached xlsx with masked IDs and mobiles, a 统一社会信用代码, a wrong check digit",
+            page=masked,
+            kind=kind,
+        )
+    return leaky, masked
+
+
+def _service_attachments(b: _Builder) -> list[str]:
+    """表格下载 on the 办事服务 page: a docx with a typo, a pdf with spam, two unreadable files."""
+    guide = "/bsfw/files/P020240110338201.docx"
+    paragraphs = [
+        "就业困难人员认定办事指南",
+        "一、办理依据：原劳动和社会保障部《就业服务与就业管理规定》。",
+        "二、请各街道（乡镇）认真贯切落实，做好认定工作。",
+    ]
+    b.put(guide, docx_file(paragraphs), "application/octet-stream")
+    b.plant("wrong_word", "typo in an attached docx (第3段)", page=guide, term="贯切落实")
+    b.trap(
+        "wrong_word",
+        "原劳动和社会保障部 in a docx: a historical name",
+        page=guide,
+        term="劳动和社会保障部",
+    )
+    leaflet = "/bsfw/files/P020240112556702.pdf"
+    pages = [
+        ["临江人社政策宣传手册"],
+        ["社保卡申领流程：携带身份证到网点办理。", "点击进入在线赌场注册即送彩金"],
+    ]
+    b.put(leaflet, pdf_file(pages), "application/pdf")
+    b.plant(
+        "sensitive_word",
+        "spam text injected in an attached pdf (第2页)",
+        page=leaflet,
+        term="在线赌场",
+    )
+    locked = "/bsfw/files/P020240115778903.pdf"
+    b.put(locked, pdf_file([["内部资料"]], encrypted=True), "application/pdf")
+    b.plant(
+        "unreadable_attachment", "a password-protected pdf: its text cannot be checked", page=locked
+    )
+    broken = "/bsfw/files/P020240116201904.docx"
+    b.put(broken, corrupt_docx(docx_file(["参保登记表"])), "application/octet-stream")
+    b.plant("unreadable_attachment", "a docx cut off in upload (corrupt zip)", page=broken)
+    return [
+        f'<a href="{guide}">就业困难人员认定办事指南.docx</a>',
+        f'<a href="{leaflet}">政策宣传手册.pdf</a>',
+        f'<a href="{locked}">经办内部资料.pdf</a>',
+        f'<a href="{broken}">参保登记表.docx</a>',
+    ]
 
 
 def _empty_columns(b: _Builder) -> None:
@@ -1034,6 +1144,7 @@ def _services(b: _Builder) -> None:
         [
             '<a href="/sbcx/query.html">社保参保信息查询</a>',
             '<a href="/gfxwj/202312/P020231208517736.doc">稳岗返还申请表下载</a>',
+            *_service_attachments(b),
             '<a href="tel:12333">拨打12333咨询</a>　<a href="#top">返回顶部</a>',
             "个人可登录临江人社网上办事大厅办理社保查询、就业登记、职业资格证书查询等业务。",
         ],
