@@ -245,7 +245,7 @@ def cmd_audit_sites(args: argparse.Namespace, profiles, flags: dict, console: Co
         if log:
             log(line)
         if not args.quiet:
-            console.print(line)
+            console.print(line, markup=False, highlight=False)
 
     runs = run_sites(
         args.config,
@@ -259,7 +259,8 @@ def cmd_audit_sites(args: argparse.Namespace, profiles, flags: dict, console: Co
     rows = summary_rows(runs)
     for run in runs:
         if run.stderr:
-            print(f"govaudit: [{run.key}] {run.stderr.splitlines()[-1]}", file=sys.stderr)
+            last = run.stderr.splitlines()[-1].removeprefix("govaudit: ")
+            print(f"govaudit: [{run.key}] {last}", file=sys.stderr)
     if log:
         log(" | ".join(SUMMARY_HEADERS))
         for row in rows:
