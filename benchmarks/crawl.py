@@ -38,7 +38,9 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 TOOLS = HERE / ".tools"
 RESULTS = HERE / "results"
-TOOL_NAMES = ("govaudit", "linkchecker", "linkinator")
+# govaudit-reaudit: a second audit of the unchanged site into the same store (incremental mode:
+# conditional requests against the first audit's validators); it must follow govaudit.
+TOOL_NAMES = ("govaudit", "govaudit-reaudit", "linkchecker", "linkinator")
 # LinkChecker waits uniform(1/r, 6/r) seconds between two requests to one host, r being
 # maxrequestspersecond, and honours r > 10 only for hosts that send a `LinkChecker` response header
 # (linkcheck/director/aggregator.py, checker/httpurl.py; linkcheckerrc(5)). The server sends it and
@@ -117,13 +119,14 @@ class Server:
             statuses[m.group(4)[0] + "xx"] += 1
             agents[m.group(6)[:40]] += 1
             urls[m.group(3)] += 1
-            if m.group(4).startswith("2") and m.group(3).endswith((".html", "/")):
+            answered = m.group(4).startswith("2") or m.group(4) == "304"
+            if answered and m.group(3).endswith((".html", "/")):
                 pages_ok.add(m.group(3))
         return {
             "total": sum(methods.values()),
             "distinct_urls": len(urls),
             "repeated": sum(n - 1 for n in urls.values() if n > 1),
-            "pages_fetched": len(pages_ok),  # distinct HTML URLs answered 2xx (/ext/ included)
+            "pages_fetched": len(pages_ok),  # distinct HTML URLs answered 2xx/304 (/ext/ included)
             "methods": dict(methods),
             "statuses": dict(statuses),
             "agents": dict(agents.most_common(3)),
@@ -285,9 +288,13 @@ def govaudit_cmd(spec: str) -> list[str] | None:
     return spec.split()
 
 
-def run_govaudit(base: list[str], url: str, work: Path, concurrency: int, pages: int) -> tuple:
+def run_govaudit(
+    base: list[str], url: str, work: Path, concurrency: int, pages: int, fresh: bool = True
+) -> tuple:
+    """The audit command; `fresh=False` keeps the store, so the audit is an incremental one."""
     out = work / "govaudit-out"
-    shutil.rmtree(out, ignore_errors=True)
+    if fresh:
+        shutil.rmtree(out, ignore_errors=True)
     profile = work / "govaudit-profile.toml"
     profile.write_text(govaudit_profile(url, concurrency, pages), encoding="utf-8")
     cmd = [*base, "audit", url, "--out", str(out), "--config", str(profile)]
@@ -487,12 +494,13 @@ def run_tool(
 ) -> dict:
     stdout = work / f"{name}-{rep}.out"
     extra: dict = {}
-    if name == "govaudit":
+    if name.startswith("govaudit"):
         base = govaudit_cmd(args.govaudit)
         if base is None:
-            print("   govaudit: placeholder (--govaudit none), nothing run", flush=True)
+            print(f"   {name}: placeholder (--govaudit none), nothing run", flush=True)
             return {"tool": name, "placeholder": True}
-        cmd, out = run_govaudit(base, url, work, args.concurrency, pages)
+        fresh = name == "govaudit"
+        cmd, out = run_govaudit(base, url, work, args.concurrency, pages, fresh)
     elif name == "linkchecker":
         cmd = linkchecker_cmd(url, work, args.concurrency)
     else:
@@ -501,7 +509,7 @@ def run_tool(
     offset = server.log_offset()
     measured = run_measured(cmd, stdout, REPO)
     requests = server.requests_since(offset)
-    if name == "govaudit":
+    if name.startswith("govaudit"):
         found, extra = govaudit_broken(out)
     elif name == "linkchecker":
         found = linkchecker_broken(stdout)
@@ -509,7 +517,7 @@ def run_tool(
         found = linkinator_broken(stdout)
     run = {
         "tool": name,
-        "version": tool_version(name),
+        "version": tool_version(name.split("-")[0]),
         "rep": rep,
         "command": " ".join(cmd),
         "load_before": round(load, 2),
@@ -525,7 +533,7 @@ def run_tool(
     }
     b = run["broken"]
     print(
-        f"   {name:<11} {measured['wall_s']:7.1f} s  {run['pages_per_s']:7.1f} pages/s  "
+        f"   {name:<16} {measured['wall_s']:7.1f} s  {run['pages_per_s']:7.1f} pages/s  "
         f"{run['peak_rss_mb']:7.1f} MB  {requests['total']:6d} requests  "
         f"coverage {run['coverage']:.0%}  "
         f"broken {b['true']}/{b['planted']} (+{b['n_extra']} extra)  exit {measured['exit']}  "
@@ -617,19 +625,19 @@ def _phase(stack: str, leaf: str) -> str:
 
 def print_table(results: list[dict]) -> None:
     head = (
-        f"{'pages':>6} {'tool':<11} {'wall s':>7} {'pages/s':>8} {'RSS MB':>7} {'CPU s':>6} "
+        f"{'pages':>6} {'tool':<16} {'wall s':>7} {'pages/s':>8} {'RSS MB':>7} {'CPU s':>6} "
         f"{'requests':>8} {'cover':>5} {'broken found/planted':>21} {'extra':>5} {'load':>5}"
     )
     print("\n" + head + "\n" + "-" * len(head))
     for res in results:
         for r in res["runs"]:
             if r.get("placeholder"):
-                print(f"{res['pages']:>6} {r['tool']:<11} {'(placeholder: not run)':>30}")
+                print(f"{res['pages']:>6} {r['tool']:<16} {'(placeholder: not run)':>30}")
                 continue
             cpu = r.get("cpu_user_s", 0) + r.get("cpu_sys_s", 0)
             b = r["broken"]
             print(
-                f"{res['pages']:>6} {r['tool']:<11} {r['wall_s']:>7.1f} {r['pages_per_s']:>8.1f} "
+                f"{res['pages']:>6} {r['tool']:<16} {r['wall_s']:>7.1f} {r['pages_per_s']:>8.1f} "
                 f"{r['peak_rss_mb']:>7.1f} {cpu:>6.1f} {r['requests']['total']:>8} "
                 f"{r['coverage']:>5.0%} "
                 f"{str(b['true']) + '/' + str(b['planted']):>21} {b['n_extra']:>5} "
@@ -637,10 +645,8 @@ def print_table(results: list[dict]) -> None:
             )
         ratios = ratios_for(res)
         for peer, rat in ratios.items():
-            print(
-                f"{'':>6} govaudit/{peer}: pages/s x{rat['pages_per_s']}, "
-                f"RSS x{rat['peak_rss_mb']}, requests x{rat['requests']}"
-            )
+            label = peer if "/" in peer else f"govaudit/{peer}"
+            print(f"{'':>6} {label}: " + ", ".join(f"{k} x{v}" for k, v in rat.items()))
         res["ratios"] = ratios
 
 
@@ -658,8 +664,13 @@ def ratios_for(res: dict) -> dict:
         return statistics.median(vals)
 
     out = {}
+    if "govaudit-reaudit" in by_tool:  # the incremental re-audit against the first audit
+        out["reaudit/first audit"] = {
+            k: round(med("govaudit-reaudit", k) / med("govaudit", k), 2)
+            for k in ("wall_s", "peak_rss_mb", "requests")
+        }
     for peer in by_tool:
-        if peer == "govaudit":
+        if peer.startswith("govaudit"):
             continue
         out[peer] = {
             k: round(med("govaudit", k) / med(peer, k), 2) if med(peer, k) else None

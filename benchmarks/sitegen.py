@@ -86,7 +86,7 @@ _SENTENCES = (
 )
 _DEPARTMENTS = ("办公室", "就业促进科", "社会保险科", "人才开发科", "劳动关系科", "政策法规科")
 
-# A 1x1 PNG and a minimal PDF: real files with the right magic bytes, small enough to be cheap.
+# A 1x1 PNG: a real file with the right magic bytes, small enough to be cheap.
 _PNG = (
     b"\x89PNG\r\n\x1a\n"
     + struct.pack(">I", 13)
@@ -101,7 +101,6 @@ _PNG = (
     + b"IEND"
     + struct.pack(">I", zlib.crc32(b"IEND"))
 )
-_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 _CSS = "body{font-family:'Microsoft YaHei',SimSun,sans-serif}.list li{line-height:2}\n"
 _JS = """function createPageHTML(total, current, prefix, suffix) {
@@ -114,6 +113,31 @@ _JS = """function createPageHTML(total, current, prefix, suffix) {
   document.write(html);
 }
 """
+
+
+def _pdf(text: str) -> bytes:
+    """A valid one-page PDF with an ASCII text line (correct xref), so attachment readers parse it."""
+    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode("ascii")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for i, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
 
 
 @dataclass
@@ -280,7 +304,7 @@ def generate_site(
                 extras.append(f'<p>附件：<a href="./{pdf.rsplit("/", 1)[1]}">{a.title}.pdf</a></p>')
             elif kind == "document" and rng.random() < 0.3:
                 pdf = a.path.rsplit("/", 1)[0] + f"/P0{a.when:%Y%m%d}{i:06d}.pdf"
-                w.resource(pdf.lstrip("/"), _PDF, a.when)
+                w.resource(pdf.lstrip("/"), _pdf(f"Attachment {a.when:%Y-%m-%d} No. {i}"), a.when)
                 extras.append(f'<p>附件：<a href="./{pdf.rsplit("/", 1)[1]}">{a.title}.pdf</a></p>')
             related = [items[j] for j in (i - 1, i + 1) if 0 <= j < len(items)]
             rel = "".join(f'<li><a href="{r.path}">{r.title}</a></li>' for r in related)
