@@ -211,7 +211,20 @@ class SiteSpider(scrapy.Spider):
         stats.set_value("govaudit/resumed", len(self.resumed))
         view = self.store.view(self.audit_id)
         followed = [r for r in self.resumed if self._was_followed(r)]
-        stats.inc_value("govaudit/pages", len(followed))
+        # Pages parsed before the interruption (error pages included), as `parse_page` counts.
+        # Not: redirects recorded without a fetch of their own (`on_dropped`: a 3xx, or the
+        # outcome of the page they end at, without its content).
+        parsed = [
+            r
+            for r in self.resumed
+            if r.method == "GET"
+            and r.internal
+            and r.kind != "resource"
+            and r.status is not None
+            and not 300 <= r.status < 400
+            and (r.title or r.text or r.final_url in (None, r.url))
+        ]
+        stats.inc_value("govaudit/pages", len(parsed))
         stats.inc_value(
             "govaudit/start_urls_ok",
             sum(1 for r in self.resumed if r.kind == "home" and r.status is not None),

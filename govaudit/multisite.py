@@ -49,7 +49,8 @@ def write_summary(
         "not_modified": result.counters.get("not_modified", 0),
         "elapsed": result.counters.get("elapsed", 0),
         "findings": {s: severities.get(s, 0) for s in SEVERITIES},
-        "veto": overall(list(result.scorecard)) if result.scorecard else None,
+        # An unreachable site was not inspected: no verdict rather than a hollow 合格.
+        "veto": overall(list(result.scorecard)) if result.scorecard and result.reachable else None,
         "scorecard": [
             {
                 "name": item.name,

@@ -120,7 +120,13 @@ def test_sigkilled_audit_resumes_without_refetching(sample):
 
     audits = rows(db, "SELECT id, status, counters FROM audits")
     assert [(a, s) for a, s, _ in audits] == [(1, "finished")]  # the same audit, finished
-    assert json.loads(audits[0][2])["resumed"] == len(recorded)
+    counters = json.loads(audits[0][2])
+    base_counters = json.loads(rows(sample["base_db"], "SELECT counters FROM audits")[0][0])
+    assert counters["resumed"] == len(recorded)
+    assert (counters["pages"], counters["targets"]) == (
+        base_counters["pages"],
+        base_counters["targets"],
+    )
     # No second request for a page recorded before the kill (nor for its redirect's end).
     hits = server.hits
     local = {path_of(u) for pair in recorded for u in pair if u and u.startswith(server.url)}
