@@ -248,3 +248,24 @@ def test_every_site_in_its_own_process_folder_and_table(tmp_path):
         "summary:",
     ]
     assert "conditional on audit" in phases[0]  # the second audit of rsj is incremental
+
+
+def test_readme_multi_site_example_is_valid(tmp_path):
+    """The README's multi-site profile must stay loadable as the config keys evolve."""
+    from govaudit.multisite import validate_sites
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    blocks = [b for b in readme.split("```toml\n")[1:] if "[sites." in b.split("```")[0]]
+    (tmp_path / "wordlists").mkdir()
+    (tmp_path / "wordlists" / "xxgk.tsv").write_text("一愁莫展\ttypo\t一筹莫展\n", encoding="utf-8")
+    path = write(tmp_path / "sites.toml", blocks[0].split("```")[0])
+    sites = load_sites(path)
+    validate_sites(sites)
+    assert list(sites) == ["rsj", "rsj-xxgk"]
+    xxgk = sites["rsj-xxgk"].config()
+    assert xxgk.checks["stale_column"]["thresholds"] == {
+        "动态要闻": 14,
+        "通知公告政策文件": 180,
+        "其他": 180,
+    }
+    assert xxgk.concurrency == 2 and xxgk.include == ("/xxgk/",)
