@@ -19,7 +19,7 @@ from datetime import date
 from typing import Any
 
 from govaudit.core.columns import Column, column_for_url, detect_columns
-from govaudit.core.config import ConfigError
+from govaudit.core.config import ConfigError, compile_pattern
 from govaudit.core.model import SEVERITIES, Finding, PageRecord, fingerprint
 from govaudit.core.store import AuditView
 
@@ -99,12 +99,7 @@ def validate_rules(rules: dict[str, Any]) -> dict[str, Any]:
             raise ConfigError(f"{where}.severity.{key} must be one of {', '.join(SEVERITIES)}")
     for key in ("soft404_strong", "soft404_weak"):
         for pattern in rules[key]:
-            try:
-                re.compile(pattern)
-            except (re.error, TypeError) as e:
-                raise ConfigError(
-                    f"{where}.{key}: {pattern!r} is not a valid pattern ({e})"
-                ) from None
+            compile_pattern(f"{where}.{key}", pattern)
     return rules
 
 

@@ -29,7 +29,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from govaudit.core.columns import HOMEPAGE, Column, column_for_url, detect_columns
-from govaudit.core.config import ConfigError
+from govaudit.core.config import ConfigError, compile_pattern
 from govaudit.core.model import SEVERITIES, Finding, Link, ListItem, PageRecord, fingerprint
 from govaudit.core.store import AuditView
 from govaudit.core.workdays import add_workdays, workdays_between
@@ -182,12 +182,12 @@ class _Settings:
             annual_report=rules["annual_report"],
             annual_deadline=(month, day),
             sections={
-                name: _compile(f"{where}.annual_report_sections.{name}", pattern)
+                name: compile_pattern(f"{where}.annual_report_sections.{name}", pattern)
                 for name, pattern in rules["annual_report_sections"].items()
             },
             annual_exclude=tuple(rules["annual_report_exclude_words"]),
             normative_numbers=tuple(
-                _compile(f"{where}.normative_number_patterns", p)
+                compile_pattern(f"{where}.normative_number_patterns", p)
                 for p in rules["normative_number_patterns"]
             ),
             normative_columns=tuple(rules["normative_column_words"]),
@@ -214,13 +214,6 @@ def _iso_day(where: str, value: str) -> date | None:
         return date.fromisoformat(value) if value else None
     except ValueError:
         raise ConfigError(f"{where} must be a date as YYYY-MM-DD, got {value!r}") from None
-
-
-def _compile(where: str, pattern: str) -> re.Pattern[str]:
-    try:
-        return re.compile(pattern)
-    except re.error as e:
-        raise ConfigError(f"{where}: {pattern!r} is not a valid regular expression ({e})") from None
 
 
 # -- what the crawl recorded, indexed for this check -------------------------------------------

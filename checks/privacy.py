@@ -35,7 +35,7 @@ from datetime import date
 from typing import Any
 
 from checks.attachment_text import Attachment, attachments
-from govaudit.core.config import ConfigError
+from govaudit.core.config import compile_pattern
 from govaudit.core.masking import (
     CARD_CANDIDATE,
     ID_CANDIDATE,
@@ -253,12 +253,4 @@ def _findings(
 
 
 def _regexes(key: str, patterns: list[str]) -> list[re.Pattern[str]]:
-    out = []
-    for p in patterns:
-        try:
-            out.append(re.compile(p))
-        except (re.error, TypeError) as e:
-            raise ConfigError(
-                f"checks.privacy_leak.{key}: {p!r} is not a valid regular expression ({e})"
-            ) from None
-    return out
+    return [compile_pattern(f"checks.privacy_leak.{key}", p) for p in patterns]

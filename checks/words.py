@@ -33,7 +33,7 @@ from typing import Any
 
 from checks.attachment_text import Attachment, attachments
 from checks.wordmatch import Hit, WordMatcher
-from govaudit.core.config import ConfigError
+from govaudit.core.config import compile_pattern
 from govaudit.core.masking import mask_personal_numbers, masked_window
 from govaudit.core.model import Finding, PageRecord, fingerprint
 from govaudit.core.store import AuditView
@@ -260,12 +260,4 @@ def snippet(text: str, start: int, end: int) -> str:
 
 
 def _regexes(key: str, patterns: list[str]) -> list[re.Pattern[str]]:
-    out = []
-    for p in patterns:
-        try:
-            out.append(re.compile(p))
-        except (re.error, TypeError) as e:
-            raise ConfigError(
-                f"checks.words.{key}: {p!r} is not a valid regular expression ({e})"
-            ) from None
-    return out
+    return [compile_pattern(f"checks.words.{key}", p) for p in patterns]

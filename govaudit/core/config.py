@@ -290,16 +290,19 @@ def validate(config: AuditConfig) -> AuditConfig:
         raise ConfigError("crawl.retries must be 0 or more")
     for key in ("include", "exclude"):
         for pattern in getattr(config, key):
-            try:
-                re.compile(pattern)
-            except re.error as e:
-                raise ConfigError(
-                    f"crawl.{key}: {pattern!r} is not a valid regular expression ({e})"
-                ) from None
+            compile_pattern(f"crawl.{key}", pattern)
     for path in config.wordlists:
         if not Path(path).is_file():
             raise ConfigError(f"wordlist {path} does not exist")
     return config
+
+
+def compile_pattern(where: str, pattern: str) -> re.Pattern[str]:
+    """A regular expression from the profile, or one line naming its key."""
+    try:
+        return re.compile(pattern)
+    except (re.error, TypeError) as e:
+        raise ConfigError(f"{where}: {pattern!r} is not a valid regular expression ({e})") from None
 
 
 def check_rules(config: AuditConfig, section: str, defaults: dict[str, Any]) -> dict[str, Any]:
