@@ -39,19 +39,19 @@ AUDIT_LABEL = "审计编号"
 
 # (header, width) of the 问题清单 sheet; review_import finds columns by these headers.
 LIST_COLUMNS = (
-    ("序号", 6),
-    ("问题类型", 14),
-    ("严重程度", 8),
-    ("问题描述", 36),
-    ("所在栏目", 14),
-    ("页面地址", 36),
-    ("问题详情", 48),
-    ("首次发现", 12),
-    ("状态", 14),
-    ("责任科室", 10),
-    ("整改时限", 12),
-    (STATUS_HEADER, 11),
-    (NOTE_HEADER, 28),
+    ("序号", 5),
+    ("问题类型", 11),
+    ("严重程度", 6),
+    ("问题描述", 30),
+    ("所在栏目", 11),
+    ("页面地址", 26),
+    ("问题详情", 42),
+    ("首次发现", 11),
+    ("状态", 11),
+    ("责任科室", 9),
+    ("整改时限", 11),
+    (STATUS_HEADER, 9),
+    (NOTE_HEADER, 22),
     (ID_HEADER, 5),
 )
 FIXED_COLUMNS = tuple(c for c in LIST_COLUMNS if c[0] not in ("整改时限",))
@@ -68,6 +68,24 @@ _VERDICT_FILL = {
 _THIN = Side(style="thin", color="B0B0B0")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _WRAP = Alignment(wrap_text=True, vertical="top")
+_LINE_POINTS = 14.5  # one wrapped line of 11-pt text
+_MAX_LINES = 20  # a very long detail stays readable in the cell without a page-high row
+
+
+def _row_height(values: list[object], widths: list[float]) -> float:
+    """Points for a row as high as its longest wrapped cell. openpyxl cannot fit rows to their
+    content, and Excel and LibreOffice print unfitted wrapped rows one line high."""
+
+    def lines(value: object, width: float) -> int:
+        per_line = max(int(width) - 1, 1)
+        # A CJK character takes two of Excel's width units, an ASCII one.
+        units = (
+            sum(2 if ord(ch) > 0x2E7F else 1 for ch in line) for line in str(value).split("\n")
+        )
+        return sum(max(1, -(-n // per_line)) for n in units)
+
+    filled = [lines(v, w) for v, w in zip(values, widths, strict=True) if v not in (None, "")]
+    return _LINE_POINTS * min(max(filled, default=1), _MAX_LINES) + 4
 
 
 def safe_cell(value: object) -> object:
@@ -189,6 +207,7 @@ def _row_values(index: int, r: Row) -> dict[str, object]:
 
 def _list_sheet(ws: Worksheet, rows: list[Row], columns: tuple, with_review: bool) -> None:
     headers = [name for name, _ in columns]
+    widths = [width for _, width in columns]
     for col, (name, width) in enumerate(columns, 1):
         _put(
             ws,
@@ -204,12 +223,15 @@ def _list_sheet(ws: Worksheet, rows: list[Row], columns: tuple, with_review: boo
     url_col = headers.index("页面地址") + 1
     for i, r in enumerate(rows, 1):
         values = _row_values(i, r)
+        shown = [values[n] if n != ID_HEADER else "" for n in headers]  # the id never wraps
+        ws.row_dimensions[i + 1].height = _row_height(shown, widths)
         for col, name in enumerate(headers, 1):
             cell = _put(ws, i + 1, col, values[name], border=_BORDER, alignment=_WRAP)
             if name == "严重程度" and r.severity == "critical":
                 cell.font = Font(bold=True, color="C00000")
             if name == ID_HEADER:
                 cell.font = Font(size=8, color="808080")
+                cell.alignment = Alignment(vertical="top", shrink_to_fit=True)
         if r.page_url.startswith(("http://", "https://")) and len(r.page_url) <= _MAX_LINK:
             link = ws.cell(row=i + 1, column=url_col)
             link.hyperlink = r.page_url

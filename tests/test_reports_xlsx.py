@@ -156,3 +156,14 @@ def test_an_audit_without_findings_still_gives_both_reports(tmp_path):
     wb = load_workbook(paths[0])
     assert wb.active.title == "汇总" and wb["问题清单"].max_row == 1
     assert data.verdict == "合格" and "没有待整改问题" in paths[1].read_text("utf-8")
+
+
+def test_rows_are_as_high_as_their_longest_wrapped_cell():
+    """Printed lists need explicit heights: unfitted wrapped rows print one line high."""
+    from reports.xlsx import _row_height
+
+    one_line = _row_height(["链接不可用", "404"], [11, 10])
+    detail = "链接地址：http://127.0.0.1/a.html\n访问结果：HTTP 404\n引用页面：3 个"
+    three_lines = _row_height(["链接不可用", detail], [11, 42])
+    wrapped = _row_height(["很长的问题描述" * 10, ""], [30, 10])  # 140 width units in 29
+    assert one_line < three_lines < wrapped
