@@ -118,6 +118,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", type=Path, default=Path("govaudit-demo"), help="output directory")
     demo.add_argument("--quiet", action="store_true", help="no progress display")
     _add_report_commands(sub)
+    from govaudit.distributed.commands import add_commands  # rq is imported only when run
+
+    add_commands(sub, _as_of, _positive)
     return parser
 
 
@@ -155,6 +158,10 @@ def main(argv: list[str] | None = None) -> int:
             from govaudit.report_commands import run_report_command
 
             return run_report_command(args, Console())
+        if args.command in ("worker", "enqueue", "summary"):
+            from govaudit.distributed.commands import run_command
+
+            return run_command(args, print_sites_table)
         build_parser().print_help()
         return EXIT_USAGE
     except (UsageError, ConfigError) as e:
@@ -266,13 +273,20 @@ def cmd_audit_sites(args: argparse.Namespace, profiles, flags: dict, console: Co
         for row in rows:
             log(" | ".join(row))
     if not args.quiet:
-        table = Table(title=f"{len(runs)} 个站点审计汇总")
-        for i, header in enumerate(SUMMARY_HEADERS):
-            table.add_column(header, justify="left" if i in (0, 5) else "right")
-        for row in rows:
-            table.add_row(*row)
-        Console().print(table)
+        print_sites_table(rows, f"{len(runs)} 个站点审计汇总")
     return overall_exit(runs)
+
+
+def print_sites_table(rows: list[list[str]], title: str) -> None:
+    """The cross-site table (multi-site audits and `govaudit summary`), on stdout."""
+    from govaudit.multisite import SUMMARY_HEADERS
+
+    table = Table(title=title)
+    for i, header in enumerate(SUMMARY_HEADERS):
+        table.add_column(header, justify="left" if i in (0, 5) else "right")
+    for row in rows:
+        table.add_row(*row)
+    Console().print(table)
 
 
 def phase_log(path: Path, name: str):
