@@ -335,3 +335,35 @@ def test_single_machine_commands_do_not_import_rq_or_redis():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.stdout.strip() == "[]", done.stderr
+
+
+def test_redis_going_away_mid_audit_keeps_what_was_recorded(sites, queue, tmp_path):
+    """The worker stops the audit once its lease cannot be renewed: resumable, one line."""
+    key, server = "jyj", sites["servers"]["jyj"]
+    results = tmp_path / "results"
+    for reply in sites["routes"][key].values():
+        reply.delay = 0.15
+    try:
+        assert run(
+            "enqueue", "--config", str(sites["profile"]), "--queue", queue.url,
+            "--as-of", AS_OF, "--site", key,
+        ).returncode == 0  # fmt: skip
+        hits_before = sum(server.hits.values())
+        worker = subprocess.Popen(
+            govaudit("worker", "--queue", queue.url, "--out", str(results), "--lease", LEASE),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        wait_for(lambda: sum(server.hits.values()) - hits_before >= 8, 30, "the crawl")
+        queue.stop()
+        out, err = worker.communicate(timeout=30)
+    finally:
+        for reply in sites["routes"][key].values():
+            reply.delay = 0
+    assert worker.returncode == 4
+    assert err.count("\n") == 1 and err.startswith("govaudit: lost the queue at"), err
+    assert f"[{key}] lease lost: stopping the audit (resumable)" in out
+    assert audits(results / key / "govaudit.db") == [(1, "interrupted")]
+    with sqlite3.connect(results / key / "govaudit.db") as conn:
+        assert conn.execute("SELECT count(*) FROM pages").fetchone()[0] >= 5
