@@ -558,7 +558,7 @@ def profile_govaudit(cmd: list[str], work: Path, args: argparse.Namespace) -> di
     for fmt, path in formats:
         shutil.rmtree(work / "govaudit-out", ignore_errors=True)
         subprocess.run(
-            [str(py_spy), "record", "--format", fmt, "-o", str(path), "-r", "200", "--", *cmd],
+            [str(py_spy), "record", "--subprocesses", "--format", fmt, "-o", str(path), "-r", "200", "--", *cmd],
             cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
     summary = summarise_collapsed(raw) | {"collapsed": str(raw.relative_to(REPO))}
