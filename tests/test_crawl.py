@@ -512,3 +512,13 @@ def test_error_kinds_of_scrapy_exceptions():
         == "tls"
     )
     assert error_kind(DownloadFailedError("connection lost")) == "connection"
+
+
+def test_callbacks_return_no_value_from_generators():
+    """crawl_settings turns Scrapy's per-call source check off: this is the check, once."""
+    from scrapy.utils.misc import is_generator_with_return_value
+
+    from crawler.spider import SiteSpider
+
+    for name in ("parse_page", "on_check", "on_error", "on_attachment", "_not_modified"):
+        assert not is_generator_with_return_value(getattr(SiteSpider, name)), name
