@@ -11,11 +11,10 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from govaudit.distributed.jobs import EXIT_QUEUE_LOST
 from govaudit.multisite import SUMMARY_FILE, SiteRun
 
 EXIT_SOME_REFUSED = 1
-EXIT_QUEUE_LOST = 4  # == jobs.EXIT_QUEUE_LOST (not imported: that module needs no rq, this one
-# must not even import the lease code before the user asks for the distributed mode)
 
 
 def add_commands(sub: argparse._SubParsersAction, as_of, positive) -> None:
