@@ -83,15 +83,20 @@ def attachments(view: AuditView, readable: bool) -> Iterator[Attachment]:
     wanted = {p.url for p in chosen}
     content: dict[str, list[str]] = {}
     menus: dict[str, list[str]] = {}
-    for source, link in view.links():
-        if link.target in wanted:
-            bucket = (menus if link.in_boilerplate else content).setdefault(link.target, [])
-            if source not in bucket:
-                bucket.append(source)
+    for source, link in view.links(targets=wanted):
+        bucket = (menus if link.in_boilerplate else content).setdefault(link.target, [])
+        if source not in bucket:
+            bucket.append(source)
+    linked: dict[str, list[str]] = {}
     for page in chosen:
         sources = content.get(page.url, [])
         sources += [s for s in menus.get(page.url, []) if s not in sources]
-        first = view.page(sources[0]) if sources else None
+        linked[page.url] = sources
+    firsts = {s[0] for s in linked.values() if s}
+    first_pages = {p.url: p for p in view.pages(urls=firsts, with_text=False)}
+    for page in chosen:
+        sources = linked[page.url]
+        first = first_pages.get(sources[0]) if sources else None
         yield Attachment(
             record=page,
             url=page.url,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -105,9 +105,21 @@ def validate_rules(rules: dict[str, Any]) -> dict[str, Any]:
 
 def run(view: AuditView, rules: dict[str, Any], as_of: date) -> Iterator[Finding]:
     rules = validate_rules(rules)
-    pages = {p.url: p for p in view.pages()}
+    soft404 = _Soft404(rules)
+    # Judge the recorded targets first, one page at a time; only then read the edges that
+    # point at the few broken ones (a large site has hundreds of thousands of edges).
+    broken: dict[str, tuple[PageRecord, str]] = {}
+    homes: set[str] = set()
+    for page in view.pages():
+        if page.kind == "home":
+            homes.add(page.url)
+        kind = _broken_kind(page, rules, soft404)
+        if kind is not None:
+            broken[page.url] = (replace(page, text=""), kind)
+    if not broken:
+        return
     referrers: dict[str, _Referrers] = {}
-    for source, link in view.links():
+    for source, link in view.links(targets=broken):
         ref = referrers.setdefault(link.target, _Referrers())
         ref.sources.add(source)
         ref.tags.add(link.tag)
@@ -115,16 +127,9 @@ def run(view: AuditView, rules: dict[str, Any], as_of: date) -> Iterator[Finding
         text = link.text.strip()
         if text and text not in ref.anchors:
             ref.anchors.append(text)
-    soft404 = _Soft404(rules)
-    homes = {url for url, p in pages.items() if p.kind == "home"}
     columns = None
-    for target in sorted(referrers):
-        page = pages.get(target)
-        if page is None:
-            continue  # never checked: nothing to judge
-        kind = _broken_kind(page, rules, soft404)
-        if kind is None:
-            continue
+    for target in sorted(referrers):  # a target nothing links to is not a broken link
+        page, kind = broken[target]
         if columns is None:
             columns = column_for_url(detect_columns(view))
         yield _finding(page, kind, referrers[target], homes, rules, columns)

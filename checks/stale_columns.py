@@ -117,14 +117,17 @@ def run(view: AuditView, rules: dict[str, Any], as_of: date) -> Iterator[Finding
 
 
 def _homepage(view: AuditView, rules: dict[str, Any], as_of: date) -> Iterator[Finding]:
-    homes = [p for p in view.pages(kind="home") if p.status and 200 <= p.status < 300]
+    homes = [
+        p for p in view.pages(kind="home", with_text=False) if p.status and 200 <= p.status < 300
+    ]
     if not homes:
         return
+    home_urls = [h.url for h in homes]
     items: dict[str, list[ListItem]] = {}
-    for page_url, item in view.list_items():
+    for page_url, item in view.list_items(pages=home_urls):
         items.setdefault(page_url, []).append(item)
     links: dict[str, list[str]] = {}
-    for source, link in view.links():
+    for source, link in view.links(sources=home_urls):
         links.setdefault(source, []).append(link.target)
     threshold = rules["thresholds"][HOMEPAGE]
     for home in homes:
@@ -298,12 +301,14 @@ def _date_mismatches(
     sources: list[tuple[str, str | None, ListItem]] = []
     for column in columns:
         sources.extend((_shown_on(column, i.url, item_pages), column.name, i) for i in column.items)
-    homes = {p.url for p in view.pages(kind="home")}
-    sources.extend((url, HOMEPAGE, i) for url, i in view.list_items() if url in homes)
+    homes = [p.url for p in view.pages(kind="home", with_text=False)]
+    sources.extend((url, HOMEPAGE, i) for url, i in view.list_items(pages=homes))
+    dated = {i.url for _, _, i in sources if i.date is not None}
+    recorded = {p.url: p for p in view.pages(urls=dated, with_text=False)}
     for list_page, column_name, item in sources:
         if item.date is None or item.url in seen:
             continue
-        page = view.page(item.url)
+        page = recorded.get(item.url)
         if page is None or page.published is None:
             continue
         seen.add(item.url)

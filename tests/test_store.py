@@ -73,3 +73,35 @@ def test_findings_and_first_seen(tmp_path):
     assert store.findings(a2) == [finding]
     assert store.first_seen("site", [finding.id]) == {finding.id: "2024-05-01"}
     assert fingerprint("broken_link", "http://127.0.0.1/x") == finding.id
+
+
+def test_filtered_reads_return_what_the_full_reads_hold(tmp_path):
+    store = Store(tmp_path / "a.db")
+    audit = store.start_audit("site", "http://127.0.0.1/", date(2024, 5, 1), {})
+    base = "http://127.0.0.1"
+    report = Link(f"{base}/nb.html", "a", "href", "2023年政府信息 公开工作年报")
+    pages = [
+        _page(
+            f"{base}/{i}.html",
+            text=f"正文{i}",
+            links=(Link(f"{base}/{(i + 1) % 4}.html", "a", "href", f"链接{i}"), report),
+            list_items=(ListItem(f"{base}/{i}.html", "条目", None, 0),),
+        )
+        for i in range(4)
+    ]
+    store.add_pages(audit, pages)
+    view = store.view(audit)
+    every = list(view.links())
+    assert list(view.links(sources=[f"{base}/1.html"])) == [e for e in every if "/1." in e[0]]
+    assert list(view.links(targets=[f"{base}/nb.html"])) == [e for e in every if e[1] == report]
+    assert list(view.links(anchor_like=["%公%开%", "%年%报%"])) == list(
+        view.links(targets=[f"{base}/nb.html"])
+    )
+    assert list(view.links(sources=[])) == []
+    (two,) = view.pages(urls=[f"{base}/2.html", f"{base}/none.html"], with_text=False)
+    assert two.url == f"{base}/2.html" and two.text == "" and two.title == "通知公告"
+    assert view.texts([f"{base}/2.html", f"{base}/none.html"]) == {f"{base}/2.html": "正文2"}
+    assert [p for p, _ in view.list_items(pages=[f"{base}/3.html"])] == [f"{base}/3.html"]
+    calls = []
+    assert view.memo("k", lambda: calls.append(1) or 5) == view.memo("k", lambda: 6) == 5
+    assert calls == [1]

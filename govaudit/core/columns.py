@@ -12,6 +12,7 @@ Reads only an `AuditView`, so any check or report can call it.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -133,28 +134,84 @@ def detect_columns(
     overrides: Sequence[Mapping[str, Any]] = (),
     keywords: Mapping[str, Sequence[str]] = CATEGORY_KEYWORDS,
 ) -> list[Column]:
-    """Every column of the audit, sorted by first-page URL, with the profile's overrides applied."""
-    pages = {p.url: p for p in view.pages(internal=True)}
+    """Every column of the audit, sorted by first-page URL, with the profile's overrides applied.
+
+    Several checks and the roof ask for the same columns: they are detected once per view and
+    settings (`AuditView.memo`); each caller gets its own list."""
+    key = ("columns", json.dumps([overrides, keywords], sort_keys=True, default=str))
+    return list(view.memo(key, lambda: _detect(view, overrides, keywords)))
+
+
+def _detect(
+    view: AuditView,
+    overrides: Sequence[Mapping[str, Any]],
+    keywords: Mapping[str, Sequence[str]],
+) -> tuple[Column, ...]:
+    # Pages without their text, edges only where a decision needs them: a large site has
+    # hundreds of thousands of edges and megabytes of text (see `_SiteData`).
+    pages = {p.url: p for p in view.pages(internal=True, with_text=False)}
     items: dict[str, list[ListItem]] = {}
     for page_url, item in view.list_items():
         items.setdefault(page_url, []).append(item)
-    incoming: dict[str, list[tuple[str, str]]] = {}
+    data = _SiteData(view, pages, items)
+    maybe_blank = [
+        url
+        for url, p in pages.items()
+        if _usable(p) and p.kind == "other" and not items.get(url) and not p.published
+    ]
+    data.prefetch_texts(maybe_blank)
     content_links: dict[str, list[str]] = {}
-    for source, link in view.links():
-        incoming.setdefault(link.target, []).append((source, link.text))
+    for source, link in view.links(sources=maybe_blank):
         if not link.in_boilerplate and link.tag not in _CHROME_TAGS:
             content_links.setdefault(source, []).append(link.text.strip())
     candidates = {
         url
         for url, p in pages.items()
-        if _usable(p) and _is_list_like(p, items.get(url, []), content_links.get(url, []))
+        if _usable(p)
+        and _is_list_like(p, items.get(url, []), content_links.get(url, []), data.text)
     }
     groups = _group_by_pagination(candidates, pages)
     hubs = _hub_groups(groups, items)
-    columns = [
-        _build(group, pages, items, incoming, keywords) for group in groups if not group <= hubs
-    ]
-    return _apply_overrides(columns, overrides, pages, items, incoming, keywords)
+    kept = [group for group in groups if not group <= hubs]
+    data.prefetch_incoming(set().union(*kept) if kept else set())
+    columns = [_build(group, data, keywords) for group in kept]
+    return tuple(_apply_overrides(columns, overrides, data, keywords))
+
+
+class _SiteData:
+    """What detection reads of the audit: pages (no text), list items, and on demand the text
+    of a page and the edges pointing at a page, fetched in bulk where the pages are known."""
+
+    def __init__(
+        self, view: AuditView, pages: dict[str, PageRecord], items: dict[str, list[ListItem]]
+    ) -> None:
+        self.view, self.pages, self.items = view, pages, items
+        self._texts: dict[str, str] = {}
+        self._incoming: dict[str, list[tuple[str, str]]] = {}
+
+    def prefetch_texts(self, urls: Iterable[str]) -> None:
+        wanted = [u for u in urls if u not in self._texts]
+        found = self.view.texts(wanted)
+        for url in wanted:
+            self._texts[url] = found.get(url, "")
+
+    def text(self, url: str) -> str:
+        if url not in self._texts:
+            self.prefetch_texts([url])
+        return self._texts[url]
+
+    def prefetch_incoming(self, urls: Iterable[str]) -> None:
+        wanted = [u for u in urls if u not in self._incoming]
+        for url in wanted:
+            self._incoming[url] = []
+        for source, link in self.view.links(targets=wanted):
+            self._incoming[link.target].append((source, link.text))
+
+    def incoming(self, url: str) -> list[tuple[str, str]]:
+        """(source, anchor text) of every edge to `url`, in crawl order."""
+        if url not in self._incoming:
+            self.prefetch_incoming([url])
+        return self._incoming[url]
 
 
 def column_for_url(columns: Sequence[Column]) -> Callable[[str], Column | None]:
@@ -200,14 +257,20 @@ def _usable(page: PageRecord) -> bool:
     return ok and page.error is None and page.kind != "resource"
 
 
-def _is_list_like(page: PageRecord, items: list[ListItem], content_links: list[str]) -> bool:
+def _is_list_like(
+    page: PageRecord,
+    items: list[ListItem],
+    content_links: list[str],
+    text_of: Callable[[str], str],
+) -> bool:
     if page.kind == "list":
         return True
     if page.kind != "other" or items or page.published:
         return False
     # An empty column's page often carries no list at all: only "暂无信息", or nothing but its
     # own name (a column template rendering an empty list container).
-    return is_placeholder_text(page.text) or _is_blank(page, content_links)
+    text = text_of(page.url)
+    return is_placeholder_text(text) or _is_blank(page, content_links, text)
 
 
 def is_placeholder_text(text: str) -> bool:
@@ -216,7 +279,7 @@ def is_placeholder_text(text: str) -> bool:
     return len(text) <= _PLACEHOLDER_MAX_TEXT and any(p in text for p in PLACEHOLDER_PHRASES)
 
 
-def _is_blank(page: PageRecord, content_links: list[str]) -> bool:
+def _is_blank(page: PageRecord, content_links: list[str], text: str) -> bool:
     """A page that shows nothing but its name and breadcrumb: no text, no link of its own."""
     names = {c.strip() for c in page.breadcrumb if c.strip()}
     title = _TITLE_SEPARATORS.split(page.title.strip())[0].strip() if page.title else ""
@@ -225,7 +288,7 @@ def _is_blank(page: PageRecord, content_links: list[str]) -> bool:
         return False  # nothing names it: not a column a person can point at
     if any(text not in names and text != title for text in content_links):
         return False  # links of its own (images, a frame, a redirect): not blank
-    rest = page.text
+    rest = text
     for word in sorted(names | {title} - {""}, key=len, reverse=True):
         rest = rest.replace(word, "")
     rest = _CRUMB_WORDS.sub("", rest)
@@ -287,22 +350,18 @@ def _page_number(url: str) -> int:
     return 0
 
 
-def _first_page(group: frozenset, incoming: dict[str, list[tuple[str, str]]]) -> str:
+def _first_page(group: frozenset, data: _SiteData) -> str:
     """The page the others paginate from: no page number, linked from outside the list, short."""
 
     def key(url: str) -> tuple:
-        from_outside = any(src not in group for src, _ in incoming.get(url, []))
+        from_outside = any(src not in group for src, _ in data.incoming(url))
         return (_page_number(url), not from_outside, len(url), url)
 
     return min(group, key=key)
 
 
-def _name(
-    first: str,
-    group: Iterable[str],
-    pages: dict[str, PageRecord],
-    incoming: dict[str, list[tuple[str, str]]],
-) -> str:
+def _name(first: str, group: Iterable[str], data: _SiteData) -> str:
+    pages = data.pages
     for url in [first, *sorted(set(group) - {first})]:
         page = pages.get(url)
         if page is None:
@@ -315,7 +374,7 @@ def _name(
     members = set(group)
     anchors = Counter(
         text.strip()
-        for source, text in incoming.get(first, [])
+        for source, text in data.incoming(first)
         if source not in members and text.strip() and not _GENERIC_ANCHORS.match(text.strip())
     )
     if anchors:
@@ -328,18 +387,16 @@ def _name(
 
 def _build(
     group: frozenset,
-    pages: dict[str, PageRecord],
-    items: dict[str, list[ListItem]],
-    incoming: dict[str, list[tuple[str, str]]],
+    data: _SiteData,
     keywords: Mapping[str, Sequence[str]],
     name: str | None = None,
 ) -> Column:
-    first = _first_page(group, incoming)
+    first = _first_page(group, data)
     ordered = (first, *sorted(group - {first}, key=lambda u: (_page_number(u), u)))
-    all_items = tuple(i for url in ordered for i in items.get(url, []))
-    name = name or _name(first, group, pages, incoming)
+    all_items = tuple(i for url in ordered for i in data.items.get(url, []))
+    name = name or _name(first, group, data)
     placeholder = not all_items and any(
-        is_placeholder_text(pages[u].text) for u in ordered if u in pages
+        is_placeholder_text(data.text(u)) for u in ordered if u in data.pages
     )
     return Column(
         name=name,
@@ -365,11 +422,10 @@ def _directory(url: str) -> str | None:
 def _apply_overrides(
     columns: list[Column],
     overrides: Sequence[Mapping[str, Any]],
-    pages: dict[str, PageRecord],
-    items: dict[str, list[ListItem]],
-    incoming: dict[str, list[tuple[str, str]]],
+    data: _SiteData,
     keywords: Mapping[str, Sequence[str]],
 ) -> list[Column]:
+    pages = data.pages
     used: set[int] = set()
     result: list[Column] = []
     for column in columns:
@@ -390,7 +446,7 @@ def _apply_overrides(
         if url is None or url in covered:
             continue  # not crawled: nothing to judge
         group = frozenset({url, *(u for u in pages[url].pagination if u in pages)})
-        column = _build(group, pages, items, incoming, keywords, name=override.get("name"))
+        column = _build(group, data, keywords, name=override.get("name"))
         result.append(_overridden(column, override, keywords))
         covered |= set(column.pages)
     return sorted(result, key=lambda c: c.url)

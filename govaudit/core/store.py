@@ -9,17 +9,22 @@ and an interrupted crawl leaves every committed batch in place with its audit ma
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlite_utils
 
 from govaudit.core.model import Finding, Link, ListItem, PageRecord
 
 AUDIT_STATUSES = ("running", "finished", "interrupted", "failed")
+T = TypeVar("T")
+_PAGE_COLUMNS = (
+    "url final_url status error error_detail content_type charset size elapsed depth method "
+    "internal kind title text published meta breadcrumb pagination redirects etag last_modified"
+).split()
 
 
 def _now() -> str:
@@ -362,18 +367,37 @@ class Store:
 
 @dataclass(frozen=True)
 class AuditView:
-    """Read-only access to one audit's crawl results: what every check receives."""
+    """Read-only access to one audit's crawl results: what every check receives.
+
+    The filters (`urls`, `sources`, `targets`, `with_text`) exist because a 20,000-page audit has
+    ~600k edges: a check that needs a few of them must not load them all into Python."""
 
     db: sqlite_utils.Database
     audit_id: int
+    # Derived data several checks share (the site's columns), computed once per view.
+    _memo: dict[Any, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
-    def pages(self, kind: str | None = None, internal: bool | None = None) -> Iterator[PageRecord]:
-        """Pages without their links and list items (see `links()`, `list_items()`)."""
-        sql, args = "SELECT * FROM pages WHERE audit = ?", [self.audit_id]
+    def pages(
+        self,
+        kind: str | None = None,
+        internal: bool | None = None,
+        *,
+        urls: Iterable[str] | None = None,
+        with_text: bool = True,
+    ) -> Iterator[PageRecord]:
+        """Pages without their links and list items (see `links()`, `list_items()`).
+
+        `urls`: only these (requested) URLs. `with_text=False`: `text` is "" (a page's text is
+        most of its row; read it with `texts()` for the few pages that need it)."""
+        columns = "*" if with_text else ", ".join(c for c in _PAGE_COLUMNS if c != "text")
+        sql, args = f"SELECT {columns} FROM pages WHERE audit = ?", [self.audit_id]
         if kind is not None:
             sql, args = sql + " AND kind = ?", [*args, kind]
         if internal is not None:
             sql, args = sql + " AND internal = ?", [*args, int(internal)]
+        if urls is not None:
+            sql += " AND url IN (SELECT value FROM json_each(?))"
+            args.append(json.dumps(list(urls)))
         for row in self._rows(sql + " ORDER BY rowid", args):
             yield _page_record(row)
 
@@ -383,10 +407,34 @@ class AuditView:
         )
         return _page_record(rows[0]) if rows else None
 
-    def links(self) -> Iterator[tuple[str, Link]]:
-        """Every (source_url, Link) edge of the audit."""
-        sql = "SELECT * FROM links WHERE audit = ? ORDER BY rowid"
-        for row in self._rows(sql, [self.audit_id]):
+    def texts(self, urls: Iterable[str]) -> dict[str, str]:
+        """url -> text of the given pages (those recorded)."""
+        sql = (
+            "SELECT url, text FROM pages WHERE audit = ? "
+            "AND url IN (SELECT value FROM json_each(?))"
+        )
+        rows = self.db.execute(sql, [self.audit_id, json.dumps(list(urls))])
+        return {url: text or "" for url, text in rows}
+
+    def links(
+        self,
+        *,
+        sources: Iterable[str] | None = None,
+        targets: Iterable[str] | None = None,
+        anchor_like: Iterable[str] = (),
+    ) -> Iterator[tuple[str, Link]]:
+        """Every (source_url, Link) edge of the audit, in crawl order; or only the edges from
+        `sources`, to `targets`, or whose anchor text matches every SQL LIKE pattern of
+        `anchor_like` (a cheap pre-filter: the caller still applies its own rule)."""
+        sql, args = "SELECT * FROM links WHERE audit = ?", [self.audit_id]
+        for column, values in (("source", sources), ("target", targets)):
+            if values is not None:
+                sql += f" AND {column} IN (SELECT value FROM json_each(?))"
+                args.append(json.dumps(list(values)))
+        for pattern in anchor_like:
+            sql += " AND anchor LIKE ?"
+            args.append(pattern)
+        for row in self._rows(sql + " ORDER BY rowid", args):
             yield row["source"], _link(row)
 
     def links_of(self, source: str) -> list[Link]:
@@ -394,10 +442,14 @@ class AuditView:
         sql = "SELECT * FROM links WHERE audit = ? AND source = ? ORDER BY rowid"
         return [_link(row) for row in self._rows(sql, [self.audit_id, source])]
 
-    def list_items(self) -> Iterator[tuple[str, ListItem]]:
-        """Every (list_page_url, ListItem) of the audit, in page order."""
-        sql = "SELECT * FROM list_items WHERE audit = ? ORDER BY page, position"
-        for row in self._rows(sql, [self.audit_id]):
+    def list_items(self, pages: Iterable[str] | None = None) -> Iterator[tuple[str, ListItem]]:
+        """Every (list_page_url, ListItem) of the audit (or of the given list `pages`), in page
+        order."""
+        sql, args = "SELECT * FROM list_items WHERE audit = ?", [self.audit_id]
+        if pages is not None:
+            sql += " AND page IN (SELECT value FROM json_each(?))"
+            args.append(json.dumps(list(pages)))
+        for row in self._rows(sql + " ORDER BY page, position", args):
             yield (
                 row["page"],
                 ListItem(
@@ -407,6 +459,12 @@ class AuditView:
                     position=row["position"],
                 ),
             )
+
+    def memo(self, key: Any, compute: Callable[[], T]) -> T:
+        """`compute()` once per view and key: the audit is finished when checks read it."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     def _rows(self, sql: str, args: list[Any]) -> Iterator[dict[str, Any]]:
         cursor = self.db.execute(sql, args)
@@ -506,7 +564,7 @@ def _page_record(row: dict[str, Any]) -> PageRecord:
         internal=bool(row["internal"]),
         kind=row["kind"] or "other",
         title=row["title"] or "",
-        text=row["text"] or "",
+        text=row.get("text") or "",
         published=_date(row["published"]),
         meta=json.loads(row["meta"] or "{}"),
         breadcrumb=tuple(json.loads(row["breadcrumb"] or "[]")),

@@ -43,6 +43,7 @@ def _year_known(year: int) -> bool:
     return True
 
 
+@cache  # overdue asks about the same few thousand days for every document
 def is_workday(day: date) -> tuple[bool, bool]:
     """(is a working day, approximate): make-up Saturdays count, statutory holidays don't."""
     if _year_known(day.year):
