@@ -81,22 +81,28 @@ def too_large_meta(url: str, size: int | None, bound: int) -> dict[str, str]:
     }
 
 
+def start_worker() -> subprocess.Popen:
+    """A `crawler.attachment_worker` process with its stdin and stdout piped to us (also the
+    page parser's worker, crawler/page_parser.py)."""
+    root = str(Path(__file__).resolve().parents[1])  # the checkout holding `crawler`
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])),
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "crawler.attachment_worker"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
+
+
 class _Worker:
     """The worker process and its pipes; `call` blocks, so it runs in a thread."""
 
     def __init__(self) -> None:
-        root = str(Path(__file__).resolve().parents[1])  # the checkout holding `crawler`
-        env = {
-            **os.environ,
-            "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])),
-        }
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "crawler.attachment_worker"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            env=env,
-        )
+        self.process = start_worker()
 
     def call(self, module: str, function: str, args: tuple[Any, ...]) -> Any:
         assert self.process.stdin is not None and self.process.stdout is not None

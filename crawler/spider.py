@@ -64,7 +64,7 @@ from crawler.attachment_reader import (
     is_readable_attachment,
     too_large_meta,
 )
-from crawler.extract import parse_page
+from crawler.page_parser import PageParser
 from crawler.pipeline import CarriedPage, record_ready
 from crawler.scope import Scope
 from govaudit.core.config import AuditConfig
@@ -171,6 +171,7 @@ class SiteSpider(scrapy.Spider):
         self.outcome: dict[str, dict[str, Any]] = {}
         self.awaiting: dict[str, list[PageRecord]] = {}
         self.reader: AttachmentReader | None = None  # started with the first attachment
+        self.parser = PageParser(config.parse_workers)
         self.pages_scheduled = 0
         # Resume: what the interrupted run recorded, and the URLs the dupefilter must know
         # (read by crawler.dupefilter.SeededDupeFilter when the scheduler opens).
@@ -367,11 +368,13 @@ class SiteSpider(scrapy.Spider):
 
     # -- callbacks -----------------------------------------------------------------------------
 
-    def parse_page(self, response: Response) -> Iterator[PageRecord | CarriedPage | Request]:
+    async def parse_page(self, response: Response):
+        """A page: parsed (in the parse worker when there is one), recorded, its links routed."""
         meta = response.meta
         target, depth = meta["target"], meta["audit_depth"]
         if response.status == 304 and meta.get("conditional"):
-            yield from self._not_modified(response)
+            for item in self._not_modified(response):
+                yield item
             return
         if meta.get("home"):
             self.crawler.stats.inc_value("govaudit/start_urls_ok")
@@ -379,7 +382,9 @@ class SiteSpider(scrapy.Spider):
         if "download_stopped" in response.flags or (mime and mime not in HTML_TYPES):
             yield self._count(self._resource_record(response, "GET"))
             return
-        record = parse_page(response.url, response.body, mime, header_charset(response))
+        record = await self.parser.parse(
+            response.url, response.body, mime, header_charset(response)
+        )
         # A redirect off-site ends the crawl here; an error page's links are the template's.
         follow = self.scope.is_internal(response.url) and response.status < 400
         links: list[Link] = []
@@ -415,8 +420,8 @@ class SiteSpider(scrapy.Spider):
                 **validators,
             )
         )
-        yield from skipped
-        yield from requests
+        for item in (*skipped, *requests):
+            yield item
 
     def _follow(
         self, links: Iterable[Link], pagination: Iterable[str], depth: int
@@ -582,6 +587,7 @@ class SiteSpider(scrapy.Spider):
             stats.inc_value(f"govaudit/attachments/unreadable/{reason}")
 
     def closed(self, reason: str) -> None:
+        self.parser.close()
         if self.reader is not None:
             self.reader.close()
 

@@ -6,7 +6,7 @@ check owns its settings and adding one needs no edit here (see `check_rules`).
 
     [site]    name, start_urls, allowed_hosts
     [crawl]   max_pages, max_depth, concurrency, download_delay, timeout, retries, user_agent,
-              obey_robots, include, exclude, max_resource_bytes
+              obey_robots, include, exclude, max_resource_bytes, parse_workers
     [checks.<name>]   per check, e.g. [checks.stale_column] thresholds, columns
     [report]  departments, deadline_days
 
@@ -65,6 +65,8 @@ class AuditConfig:
     wordlists: tuple[str, ...] = ()
     checks: dict[str, dict[str, Any]] = field(default_factory=dict)
     report: dict[str, Any] = field(default_factory=dict)
+    # Processes that parse pages beside the crawl's own (crawler/page_parser.py); 0: parse inline.
+    parse_workers: int = 1
 
     def with_overrides(self, **changes: Any) -> AuditConfig:
         return validate(replace(self, **{k: v for k, v in changes.items() if v is not None}))
@@ -85,6 +87,7 @@ _CRAWL_KEYS = {
     "include": list,
     "exclude": list,
     "max_resource_bytes": int,
+    "parse_workers": int,
 }
 _SECTIONS = {"site", "crawl", "checks", "report"}
 _DEFAULT_SECTIONS = {"crawl", "checks", "report"}  # [site] is never shared
@@ -288,6 +291,8 @@ def validate(config: AuditConfig) -> AuditConfig:
             raise ConfigError(f"crawl.{key} must be a positive number of seconds")
     if config.retries < 0:
         raise ConfigError("crawl.retries must be 0 or more")
+    if config.parse_workers not in (0, 1):
+        raise ConfigError("crawl.parse_workers must be 0 (parse in the crawl's process) or 1")
     for key in ("include", "exclude"):
         for pattern in getattr(config, key):
             compile_pattern(f"crawl.{key}", pattern)

@@ -1,0 +1,69 @@
+"""The page parser's worker process gives the records inline parsing gives, and fails safe."""
+
+from __future__ import annotations
+
+import asyncio
+
+from crawler.extract import parse_page
+from crawler.page_parser import PageParser
+
+BASE = "http://127.0.0.1:8000"
+
+
+def _html(i: int) -> bytes:
+    rows = "".join(
+        f'<li><a href="/tzgg/{i}_{n}.html">关于第{n}项工作的通知</a><span>2024-05-{n + 1:02d}</span></li>'
+        for n in range(12)
+    )
+    return (
+        '<html><head><meta charset="gb2312"><title>通知公告 - 临江市人社局</title></head><body>'
+        f'<div class="nav"><a href="/">首页</a></div><ul>{rows}</ul>'
+        f'<a href="/tzgg/index_{i + 1}.html">下一页</a></body></html>'
+    ).encode("gbk")
+
+
+def _pages(n: int) -> list[tuple[str, bytes, str, None]]:
+    return [(f"{BASE}/tzgg/index_{i}.html", _html(i), "text/html", None) for i in range(n)]
+
+
+def test_worker_records_equal_inline_records():
+    pages = _pages(30)
+
+    async def run() -> tuple[list, int]:
+        parser = PageParser(workers=1, in_process_pages=5)
+        try:
+            records = await asyncio.gather(*(parser.parse(*p) for p in pages))
+        finally:
+            parser.close()
+        return records, parser.offloaded
+
+    records, offloaded = asyncio.run(run())
+    assert offloaded == 25  # the first five inline, the rest pipelined to the worker
+    assert records == [parse_page(*p) for p in pages]
+    assert records[3].list_items and records[3].links
+
+
+def test_dead_worker_falls_back_to_inline_parsing():
+    pages = _pages(6)
+
+    async def run() -> tuple[list, int]:
+        parser = PageParser(workers=1, in_process_pages=0)
+        first = await parser.parse(*pages[0])
+        parser._process.kill()
+        rest = await asyncio.gather(*(parser.parse(*p) for p in pages[1:]))
+        parser.close()
+        return [first, *rest], parser.offloaded
+
+    records, offloaded = asyncio.run(run())
+    assert offloaded == 1
+    assert records == [parse_page(*p) for p in pages]
+
+
+def test_no_workers_parses_inline():
+    async def run() -> PageParser:
+        parser = PageParser(workers=0, in_process_pages=0)
+        await parser.parse(*_pages(1)[0])
+        return parser
+
+    parser = asyncio.run(run())
+    assert parser.offloaded == 0 and parser._process is None
