@@ -105,3 +105,28 @@ def test_filtered_reads_return_what_the_full_reads_hold(tmp_path):
     calls = []
     assert view.memo("k", lambda: calls.append(1) or 5) == view.memo("k", lambda: 6) == 5
     assert calls == [1]
+
+
+def _open_and_write(path: str, site: str, barrier) -> None:
+    barrier.wait()  # every process opens the fresh file at the same moment
+    store = Store(path)
+    audit = store.start_audit(site, "http://127.0.0.1/", date(2024, 5, 1), {})
+    for i in range(20):
+        store.add_pages(audit, [_page(f"http://127.0.0.1/{site}/{i}")])
+    store.finish_audit(audit, "finished", {})
+
+
+def test_several_processes_can_open_and_write_one_new_store(tmp_path):
+    """`--jobs N` and workers start audits together on one store: none may fail on the schema."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    barrier = ctx.Barrier(4)
+    path = str(tmp_path / "shared.db")
+    procs = [ctx.Process(target=_open_and_write, args=(path, f"s{k}", barrier)) for k in range(4)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(60)
+    assert [p.exitcode for p in procs] == [0, 0, 0, 0]
+    assert sorted(a["site"] for a in Store(path).audits()) == ["s0", "s1", "s2", "s3"]

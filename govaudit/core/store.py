@@ -8,6 +8,7 @@ and an interrupted crawl leaves every committed batch in place with its audit ma
 
 from __future__ import annotations
 
+import fcntl
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -46,9 +47,14 @@ class Store:
         self.path = str(path)
         self.db = sqlite_utils.Database(self.path)
         self.db.execute("PRAGMA busy_timeout = 30000")
-        self.db.enable_wal()
+        # Switching to WAL and creating tables fail at once ("database is locked") instead of
+        # waiting when another process does the same: audits of several sites start together
+        # on one store (`--jobs`, workers). A lock file beside the store takes turns.
+        with open(self.path + ".lock", "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            self.db.enable_wal()
+            self._create_schema()
         self.db.execute("PRAGMA synchronous = NORMAL")
-        self._create_schema()
 
     def _create_schema(self) -> None:
         db = self.db
