@@ -5,8 +5,11 @@ This is the roof: it wires crawler → store → checks → reports and knows no
 
 from __future__ import annotations
 
+import fcntl
 import json
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -14,7 +17,7 @@ from typing import Any
 
 import checks
 from govaudit.core.columns import Column, column_for_url, detect_columns
-from govaudit.core.config import AuditConfig, check_rules
+from govaudit.core.config import AuditConfig, ConfigError, check_rules
 from govaudit.core.model import SEVERITIES, Finding
 from govaudit.core.store import Store
 from reports import ReportSettings, report_settings, write_reports
@@ -38,6 +41,10 @@ class AuditResult:
 
 def validated_rules(config: AuditConfig) -> dict[str, dict[str, Any]]:
     """Every registered check's settings, validated before the crawl starts (fail early)."""
+    known = sorted(module.SECTION for module in checks.REGISTRY)
+    for name in config.checks:
+        if name not in known:  # a typo would otherwise silently keep the defaults
+            raise ConfigError(f"[checks.{name}] is not a check (known: {', '.join(known)})")
     rules = {}
     for module in checks.REGISTRY:
         section = check_rules(config, module.SECTION, module.DEFAULTS)
@@ -80,11 +87,46 @@ def write_findings_json(findings: list[Finding], path: Path) -> Path:
     return path
 
 
+def writable_dir(out_dir: Path) -> Path:
+    """`--out` made and writable, or ConfigError in one line before any work is done."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ConfigError(f"--out {out_dir} is a file, not a directory")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise ConfigError(f"--out {out_dir}: cannot create it ({e.strerror})") from None
+    if not os.access(out_dir, os.W_OK | os.X_OK):
+        raise ConfigError(f"--out {out_dir}: not writable")
+    return out_dir
+
+
+@contextmanager
+def output_dir(out_dir: Path) -> Iterator[Path]:
+    """`--out`, held by this audit alone: two audits writing one directory at once would mix
+    their findings.json and reports (and share a --resume). The lock dies with the process."""
+    writable_dir(out_dir)
+    with open(out_dir / ".govaudit.lock", "a+") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.seek(0)
+            pid = lock.read().strip()
+            raise ConfigError(
+                f"--out {out_dir} is in use by another audit"
+                + (f" (pid {pid})" if pid.isdigit() else "")
+                + ": wait for it to finish or choose another --out"
+            ) from None
+        lock.truncate(0)
+        lock.write(str(os.getpid()))
+        lock.flush()
+        yield out_dir
+
+
 def write_outputs(
     store: Store, audit_id: int, out_dir: Path, settings: ReportSettings
 ) -> tuple[list[Path], tuple[ScoreItem, ...]]:
     """findings.json, 整改清单.xlsx and report.html of a stored audit (also `govaudit report`)."""
-    out_dir.mkdir(parents=True, exist_ok=True)
+    writable_dir(out_dir)
     outputs = [write_findings_json(store.findings(audit_id), out_dir / "findings.json")]
     paths, listing = write_reports(store, audit_id, out_dir, settings)
     return outputs + paths, tuple(listing.score)
@@ -105,12 +147,28 @@ def run_audit(
     recorded pages, its as_of). `incremental`: make page requests
     conditional on the validators of the site's previous finished audit. `log` receives one line
     per phase (the `--quiet` log file)."""
+    rules = validated_rules(config)
+    report = report_settings(config.report)
+    with output_dir(out_dir):
+        return _run_audit(
+            config, rules, report, out_dir, db_path, progress, resume, incremental, log
+        )
+
+
+def _run_audit(
+    config: AuditConfig,
+    rules: dict[str, dict[str, Any]],
+    report: ReportSettings,
+    out_dir: Path,
+    db_path: Path,
+    progress: Callable[[dict[str, Any]], None] | None,
+    resume: bool,
+    incremental: bool,
+    log: Callable[[str], None] | None,
+) -> AuditResult:
     from crawler.run import crawl  # imported late: Scrapy is heavy and the roof may only validate
 
     say = log or (lambda line: None)
-    rules = validated_rules(config)
-    report = report_settings(config.report)
-    out_dir.mkdir(parents=True, exist_ok=True)
     store = Store(db_path)
     audit_id = store.unfinished_audit(config.site_name) if resume else None
     if audit_id is not None:

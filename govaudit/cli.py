@@ -26,6 +26,7 @@ from govaudit.audit import (
 )
 from govaudit.core.config import ConfigError, is_multi_site, load_config, load_sites
 from govaudit.core.model import SEVERITIES
+from govaudit.core.store import StoreError
 from govaudit.multisite import write_summary
 from reports.labels import check_name
 
@@ -164,8 +165,14 @@ def main(argv: list[str] | None = None) -> int:
             return run_command(args, print_sites_table)
         build_parser().print_help()
         return EXIT_USAGE
-    except (UsageError, ConfigError) as e:
+    except (UsageError, ConfigError, StoreError) as e:
         print(f"govaudit: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as e:
+        if e.filename is None:  # not about a file the user named: a bug, keep the traceback
+            raise
+        # --out a file, an unwritable directory, a full disk: what was stored is kept.
+        print(f"govaudit: {e.filename}: {e.strerror}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("govaudit: interrupted; what was recorded is kept in the store", file=sys.stderr)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -40,21 +41,72 @@ def _date(s: str | None) -> date | None:
     return date.fromisoformat(s) if s else None
 
 
+# The schema's version, kept in SQLite's `user_version`: a store written by a newer govaudit
+# (version above this) is refused rather than half-read. 0: a store made before versions.
+SCHEMA_VERSION = 1
+# Columns every store has had: a table of ours without them belongs to another program.
+_REQUIRED_COLUMNS = {
+    "audits": {"id", "site", "as_of", "status", "counters", "config"},
+    "pages": {"audit", "url", "status", "error", "kind"},
+    "links": {"audit", "source", "target"},
+    "findings": {"audit", "id", "details"},
+}
+
+
+class StoreError(Exception):
+    """The store file cannot be used (not SQLite, another program's database, a newer schema,
+    unreadable); the message is the one line the user sees."""
+
+
 class Store:
-    """sqlite-utils database with the audit schema; safe to open on an existing file."""
+    """sqlite-utils database with the audit schema; safe to open on an existing file.
+
+    Raises StoreError when the file is not a usable govaudit store (nothing is written to it)."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
-        self.db = sqlite_utils.Database(self.path)
-        self.db.execute("PRAGMA busy_timeout = 30000")
-        # Switching to WAL and creating tables fail at once ("database is locked") instead of
-        # waiting when another process does the same: audits of several sites start together
-        # on one store (`--jobs`, workers). A lock file beside the store takes turns.
-        with open(self.path + ".lock", "a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            self.db.enable_wal()
-            self._create_schema()
-        self.db.execute("PRAGMA synchronous = NORMAL")
+        if Path(self.path).is_dir():
+            raise StoreError(f"{self.path} is a directory, not a store file")
+        if not Path(self.path).parent.is_dir():
+            raise StoreError(f"{self.path}: no such directory {Path(self.path).parent}")
+        try:
+            self.db = sqlite_utils.Database(self.path)
+            self.db.execute("PRAGMA busy_timeout = 30000")
+            self._check_foreign()
+            # Switching to WAL and creating tables fail at once ("database is locked") instead
+            # of waiting when another process does the same: audits of several sites start
+            # together on one store (`--jobs`, workers). A lock file beside the store takes turns.
+            with open(self.path + ".lock", "a") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                self.db.enable_wal()
+                self._create_schema()
+            self.db.execute("PRAGMA synchronous = NORMAL")
+        except sqlite3.DatabaseError as e:  # not SQLite, corrupt, unreadable, disk full
+            raise StoreError(f"{self.path}: not a usable govaudit store ({e})") from None
+        except OSError as e:  # the lock file beside the store cannot be made
+            raise StoreError(f"{self.path}: cannot open the store ({e.strerror})") from None
+
+    def _check_foreign(self) -> None:
+        """Refuse, before writing anything, a database of another program or of a newer govaudit."""
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: store written by a newer govaudit (schema {version}, this one "
+                f"reads up to {SCHEMA_VERSION}); upgrade govaudit or choose another --db"
+            )
+        tables = set(self.db.table_names())
+        if tables and "audits" not in tables:
+            raise StoreError(
+                f"{self.path}: not a govaudit store (an SQLite database with tables "
+                f"{', '.join(sorted(tables)[:5])}); choose another --db"
+            )
+        for table, required in _REQUIRED_COLUMNS.items():
+            missing = required - set(self.db[table].columns_dict) if table in tables else set()
+            if missing:
+                raise StoreError(
+                    f"{self.path}: not a govaudit store (table {table} has no column "
+                    f"{sorted(missing)[0]}); choose another --db"
+                )
 
     def _create_schema(self) -> None:
         db = self.db
@@ -157,6 +209,8 @@ class Store:
         db["links"].create_index(["audit", "source"], if_not_exists=True)
         db["list_items"].create_index(["audit", "page"], if_not_exists=True)
         db["reviews"].create_index(["finding_id"], if_not_exists=True)
+        if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     # -- audits --------------------------------------------------------------------------------
 
