@@ -22,6 +22,7 @@ names where it is: `sites.portal.crawl.max_pages must be ...` or `defaults.crawl
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
@@ -144,11 +145,9 @@ def _config_from_raw(
     for key in ("include", "exclude"):
         if key in values:
             values[key] = tuple(_str_list(f"crawl.{key}", values[key]))
-    hosts = site.get("allowed_hosts") or [
-        urlsplit(u).hostname or "" for u in start_urls if isinstance(u, str)
-    ]
+    hosts = site.get("allowed_hosts") or [_host(u) for u in start_urls if isinstance(u, str)]
     profile_wordlists = checks.get("words", {}).get("wordlists", [])
-    fallback_name = default_name or urlsplit(str(start_urls[0])).hostname or "site"
+    fallback_name = default_name or _host(str(start_urls[0])) or "site"
     config = AuditConfig(
         site_name=str(site.get("name") or fallback_name),
         start_urls=tuple(_str_list("site.start_urls", start_urls)),
@@ -280,14 +279,21 @@ def _has_path(table: Any, keys: list[str]) -> bool:
 def validate(config: AuditConfig) -> AuditConfig:
     """Checks that hold whatever the source of a value (profile or flag)."""
     for url in config.start_urls:
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+            parts.port  # noqa: B018 (raises ValueError on a port that is not 0-65535)
+        except ValueError as e:
+            raise ConfigError(f"site.start_urls: {url!r} is not a valid URL ({e})") from None
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ConfigError(f"site.start_urls must be http(s) URLs, got {url!r}")
+        if any(c.isspace() for c in parts.netloc):
+            raise ConfigError(f"site.start_urls: {url!r} has a space in its host")
     for key in ("max_pages", "max_depth", "concurrency", "max_resource_bytes"):
         if getattr(config, key) < (0 if key == "max_depth" else 1):
             raise ConfigError(f"crawl.{key} must be a positive integer")
     for key in ("download_delay", "timeout"):
-        if getattr(config, key) < 0 or (key == "timeout" and config.timeout == 0):
+        value = getattr(config, key)
+        if not math.isfinite(value) or value < 0 or (key == "timeout" and value == 0):
             raise ConfigError(f"crawl.{key} must be a positive number of seconds")
     if config.retries < 0:
         raise ConfigError("crawl.retries must be 0 or more")
@@ -297,6 +303,8 @@ def validate(config: AuditConfig) -> AuditConfig:
         for pattern in getattr(config, key):
             compile_pattern(f"crawl.{key}", pattern)
     for path in config.wordlists:
+        if Path(path).is_dir():
+            raise ConfigError(f"wordlist {path} is a directory, not a TSV file")
         if not Path(path).is_file():
             raise ConfigError(f"wordlist {path} does not exist")
     return config
@@ -351,6 +359,18 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: cannot read ({e.strerror})") from None
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{path}: not valid TOML ({e})") from None
+    except UnicodeDecodeError as e:  # TOML is UTF-8 by definition; GBK profiles are common
+        raise ConfigError(
+            f"{path}: not UTF-8 (byte {e.start}); save the profile as UTF-8"
+        ) from None
+
+
+def _host(url: str) -> str:
+    """The URL's host, or "" when it has none or is malformed (`validate` says which)."""
+    try:
+        return urlsplit(url).hostname or ""
+    except ValueError:  # "http://[::1:80/": an unclosed IPv6 bracket
+        return ""
 
 
 def _table(raw: dict[str, Any], name: str) -> dict[str, Any]:
