@@ -455,6 +455,35 @@ def _parse_tree(text: str) -> etree._Element | None:
     return root
 
 
+# Hanweb (大汉) list pages ship their rows as `<record><![CDATA[<li>…</li>]]></record>` inside a
+# `<script type="text/xml"><datastore><recordset>`; jpage.js renders them in the browser.
+_DATASTORE_RECORD = re.compile(
+    r"<record\b[^>]*>\s*(?:<!\[CDATA\[(.*?)\]\]>|(.*?))\s*</record>", re.S | re.I
+)
+
+
+def _expand_datastores(root: etree._Element) -> None:
+    """Graft the rows of script-held datastores into the tree where the script stands, so that
+    links, list items and text see what a visitor sees (the rows are data, not code)."""
+    for script in list(root.iter("script")):
+        text = script.text or ""
+        if "<record" not in text or "<recordset" not in text.lower():
+            continue
+        rows = "".join(a or b for a, b in _DATASTORE_RECORD.findall(text)).strip()
+        parent = script.getparent()
+        if not rows or parent is None:
+            continue
+        wrap = (
+            "table" if rows[:3].lower() == "<tr" else "ul" if rows[:3].lower() == "<li" else "div"
+        )
+        try:
+            holder = lxml.html.fragment_fromstring(f'<{wrap} class="datastore">{rows}</{wrap}>')
+        except (etree.ParserError, ValueError):
+            continue
+        holder.tail = script.tail
+        parent.replace(script, holder)
+
+
 def _base_url(root: etree._Element, url: str) -> str:
     for base in root.iter("base"):
         href = (base.get("href") or "").strip()
@@ -490,6 +519,7 @@ def parse_page(
 def _build(
     url: str, body: bytes, content_type: str | None, encoding: str, root: etree._Element
 ) -> PageRecord:
+    _expand_datastores(root)
     bp = _Boilerplate()
     base = _base_url(root, url)
     page_url = safe_url_string(url, encoding=encoding)
@@ -859,6 +889,44 @@ def _item_title(a: etree._Element) -> str:
     return text or title_attr
 
 
+# A date without its year (`05-20`, `[05/20]`, `5月20日`): blocks that list this year's items.
+# Two-digit month and day only, so counts and versions (1.5, 3/10) are not dates.
+_MONTH_DAY = re.compile(
+    r"(?<![\d\-/.年])(?:(?P<m>[01]\d)[-/.](?P<d>[0-3]\d)|(?P<m2>\d{1,2})月(?P<d2>\d{1,2})日)(?![\d\-/.])"
+)
+_YEAR_HEADING = re.compile(r"^\W*((?:19|20)\d{2})\s*年?度?\W*$")
+
+
+def _month_day(text: str, row: etree._Element, target: str) -> tuple[date | None, bool]:
+    """(date, the row writes a date) for a yearless month-day: the year of a heading over the
+    list (`<h3>2024年</h3>`), else of the item's URL date; (None, True) when neither says it."""
+    found = _MONTH_DAY.search(text)
+    if not found:
+        return None, False
+    month, day = found["m"] or found["m2"], found["d"] or found["d2"]
+    from_url = url_date(target)
+    year = _heading_year(row) or (from_url.year if from_url else None)
+    if year is None:
+        return None, True
+    return _valid_date(str(year), month, day), True
+
+
+def _heading_year(row: etree._Element) -> int | None:
+    node = row.getparent()
+    for _ in range(3):
+        if node is None or node.tag in ("body", "html"):
+            return None
+        for i, sib in enumerate(node.itersiblings(preceding=True)):
+            if i >= 3:
+                break
+            text = _collapse(sib.text_content()) if isinstance(sib.tag, str) else ""
+            year = _YEAR_HEADING.match(text) if len(text) <= 12 else None
+            if year:
+                return int(year.group(1))
+        node = node.getparent()
+    return None
+
+
 def _list_items(root: etree._Element, resolve: _Resolver, bp: _Boilerplate) -> list[ListItem]:
     """Dated entries of the page's lists; undated rows only inside a list whose rows are dated."""
     rows: dict[etree._Element, list[tuple[etree._Element, str]]] = {}
@@ -876,10 +944,14 @@ def _list_items(root: etree._Element, resolve: _Resolver, bp: _Boilerplate) -> l
         title = _item_title(a)
         if not title:
             continue
-        found = find_dates(_other_text(row, [x for x, _ in anchors]))
+        other = _other_text(row, [x for x, _ in anchors])
+        found = find_dates(other)
         shown = found[0] if found else None
+        writes = shown is not None
+        if shown is None:
+            shown, writes = _month_day(other, row, target)
         groups.setdefault((row.getparent(), row.tag), []).append(
-            (row, target, title, shown, url_date(target))
+            (row, target, title, shown, url_date(target), writes)
         )
     items: list[tuple[etree._Element, str, str, date | None]] = []
     for members in groups.values():
@@ -887,8 +959,8 @@ def _list_items(root: etree._Element, resolve: _Resolver, bp: _Boilerplate) -> l
         # even when its URL carries a date. Only a list that shows no date at all (a dateless
         # design) takes its items' dates from their URLs.
         shows_dates = any(m[3] is not None for m in members)
-        dated_members = [(r, t, ti, s if shows_dates else u) for r, t, ti, s, u in members]
-        dated = sum(1 for m in members if (m[3] or m[4]) is not None)
+        dated_members = [(r, t, ti, s if shows_dates else u) for r, t, ti, s, u, _ in members]
+        dated = sum(1 for m in members if m[5] or m[4] is not None)
         if dated and (dated >= 2 or len(members) <= 2 or dated * 2 >= len(members)):
             items.extend(dated_members)
     order = {el: i for i, el in enumerate(root.iter())}
