@@ -170,6 +170,10 @@ def _detect(
         if _usable(p)
         and _is_list_like(p, items.get(url, []), content_links.get(url, []), data.text)
     }
+    # The homepage reached again as `/index.html` (the menu's 首页 link) is the homepage, which
+    # the homepage rule judges: not a column too, or one stale homepage is reported twice.
+    homes = {_index_twin(url) for url, p in pages.items() if p.kind == "home"}
+    candidates = {url for url in candidates if _index_twin(url) not in homes}
     groups = _group_by_pagination(candidates, pages)
     hubs = _hub_groups(groups, items)
     kept = [group for group in groups if not group <= hubs]
