@@ -612,6 +612,13 @@ _META_LABELS = {
     "发布机关": "发布机构",
     "成文日期": "成文日期",
     "成文时间": "成文日期",
+    "生成日期": "成文日期",  # 浙江 政府信息公开 platforms
+    "形成日期": "成文日期",
+    "发文日期": "印发日期",
+    "公布日期": "发布日期",
+    "文件编号": "文号",
+    "发文机构": "发布机构",
+    "发布部门": "发布机构",
     "印发日期": "印发日期",
     "发布日期": "发布日期",
     "发布时间": "发布日期",
@@ -927,6 +934,38 @@ def _heading_year(row: etree._Element) -> int | None:
     return None
 
 
+def _row_entry(
+    row: etree._Element, target: str, title: str, other: str
+) -> tuple[etree._Element, str, str, date | None, date | None, bool]:
+    """(row, target, title, date shown, URL date, the row writes a date)."""
+    found = find_dates(other)
+    shown = found[0] if found else None
+    writes = shown is not None
+    if shown is None:
+        shown, writes = _month_day(other, row, target)
+    return row, target, title, shown, url_date(target), writes
+
+
+_CLICKABLE_ROWS = ("tr", "li", "dd", "div")
+
+
+def _clickable_rows(
+    root: etree._Element, resolve: _Resolver, bp: _Boilerplate, rows: dict
+) -> list[tuple[etree._Element, str]]:
+    """Rows that open their item by script (`<tr onclick="window.open('/art/…')">`), with no
+    anchor of their own: lists of 信息公开 platforms written this way have no `<a>` at all."""
+    out = []
+    for el in root.iter(*_CLICKABLE_ROWS):
+        onclick = el.get("onclick")
+        if not onclick or el in rows or next(el.iter("a"), None) is not None or bp(el):
+            continue
+        found = _SCRIPT_URL.search(onclick)
+        target = resolve(found.group(1)) if found else None
+        if target and target != resolve.page_url:
+            out.append((el, target))
+    return out
+
+
 def _list_items(root: etree._Element, resolve: _Resolver, bp: _Boilerplate) -> list[ListItem]:
     """Dated entries of the page's lists; undated rows only inside a list whose rows are dated."""
     rows: dict[etree._Element, list[tuple[etree._Element, str]]] = {}
@@ -945,14 +984,18 @@ def _list_items(root: etree._Element, resolve: _Resolver, bp: _Boilerplate) -> l
         if not title:
             continue
         other = _other_text(row, [x for x, _ in anchors])
-        found = find_dates(other)
-        shown = found[0] if found else None
-        writes = shown is not None
-        if shown is None:
-            shown, writes = _month_day(other, row, target)
         groups.setdefault((row.getparent(), row.tag), []).append(
-            (row, target, title, shown, url_date(target), writes)
+            _row_entry(row, target, title, other)
         )
+    for row, target in _clickable_rows(root, resolve, bp, rows):
+        cells = [c for c in row if isinstance(c.tag, str)] or [row]
+        # the title is the longest cell that is not a date
+        cell = max(cells, key=lambda c: (not find_dates(c.text_content()), len(c.text_content())))
+        title = _item_title(cell)
+        if title:
+            groups.setdefault((row.getparent(), row.tag), []).append(
+                _row_entry(row, target, title, _other_text(row, [cell]))
+            )
     items: list[tuple[etree._Element, str, str, date | None]] = []
     for members in groups.values():
         # A row's date is the one it shows: inspectors count an undated entry as not updated,
