@@ -102,6 +102,7 @@ _CRUMB_WORDS = re.compile(r"当前位置|您的位置|您现在的位置|你的�
 _BLANK_MAX_CHARS = 4
 # Link tags of the page template (style sheets, scripts), not content.
 _CHROME_TAGS = {"link", "script", "meta"}
+_FRAME_TAGS = {"iframe", "frame"}
 _DIRECTORY_INDEX = re.compile(r"/(?:index|default)\.(?:html?|shtml|jsp|aspx?|php)$", re.I)
 # Page-number parameters of list URLs (TRS index_2.html, Hanweb pageNum=2, ?page=2 ...).
 _PAGE_SUFFIX = re.compile(r"_(\d+)\.[a-z]+$", re.IGNORECASE)
@@ -178,6 +179,7 @@ def _detect(
     hubs = _hub_groups(groups, items)
     kept = [group for group in groups if not group <= hubs]
     data.prefetch_incoming(set().union(*kept) if kept else set())
+    kept = [_with_framing_page(group, data, candidates) for group in kept]
     columns = [_build(group, data, keywords) for group in kept]
     return tuple(_apply_overrides(columns, overrides, data, keywords))
 
@@ -192,6 +194,7 @@ class _SiteData:
         self.view, self.pages, self.items = view, pages, items
         self._texts: dict[str, str] = {}
         self._incoming: dict[str, list[tuple[str, str]]] = {}
+        self._framed_by: dict[str, set[str]] = {}
 
     def prefetch_texts(self, urls: Iterable[str]) -> None:
         wanted = [u for u in urls if u not in self._texts]
@@ -210,6 +213,13 @@ class _SiteData:
             self._incoming[url] = []
         for source, link in self.view.links(targets=wanted):
             self._incoming[link.target].append((source, link.text))
+            if link.tag in _FRAME_TAGS:
+                self._framed_by.setdefault(link.target, set()).add(source)
+
+    def framed_by(self, url: str) -> set[str]:
+        """Pages that show `url` in an `<iframe>`/`<frame>`."""
+        self.incoming(url)
+        return self._framed_by.get(url, set())
 
     def incoming(self, url: str) -> list[tuple[str, str]]:
         """(source, anchor text) of every edge to `url`, in crawl order."""
@@ -324,6 +334,20 @@ def _group_by_pagination(candidates: set[str], pages: dict[str, PageRecord]) -> 
     for url in candidates:
         groups.setdefault(find(url), set()).add(url)
     return [frozenset(g) for g in groups.values()]
+
+
+def _with_framing_page(group: frozenset, data: _SiteData, candidates: set[str]) -> frozenset:
+    """A list shown only inside one page's `<iframe>` is seen at that page: the framing page
+    joins the column, as its first page (where a person sees it, with its breadcrumb)."""
+    framers = {src for url in group for src in data.framed_by(url)} - group
+    if len(framers) != 1:
+        return group
+    framer = next(iter(framers))
+    page = data.pages.get(framer)
+    if framer in candidates or page is None or not _usable(page) or page.kind == "home":
+        return group
+    outside = {src for url in group for src, _ in data.incoming(url)} - group
+    return group | {framer} if outside <= framers else group
 
 
 def _hub_groups(groups: list[frozenset], items: dict[str, list[ListItem]]) -> set[str]:
