@@ -1,0 +1,311 @@
+"""CMS patterns the bundled sample does not use (Hanweb, UCAP, 信息公开平台): parsing and one audit.
+
+The site is `tests/cms_sites.py`; the unit tests parse its pages with `crawler.extract.parse_page`
+(no server), the end-to-end test crawls it on 127.0.0.1 with `govaudit audit` and compares the
+findings with its PLANTED problems and TRAPS.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from cms_sites import (
+    AS_OF,
+    DEPT_DOC,
+    PLANTED,
+    POLICY_LATE,
+    READING_ON_TIME,
+    SOFT_404,
+    TRAPS,
+    build_routes,
+)
+from site_server import SiteServer
+
+from crawler.extract import parse_page
+
+REPO = Path(__file__).resolve().parents[1]
+VALIDATOR = REPO.parent / "shared" / "tools" / "check_findings.py"
+BASE = "http://qh.example.gov.cn"
+
+
+@pytest.fixture(scope="module")
+def routes():
+    return build_routes()
+
+
+def parsed(routes, path: str):
+    reply = routes[path]
+    ctype = reply.content_type or ""
+    charset = ctype.split("charset=", 1)[1] if "charset=" in ctype else None
+    return parse_page(BASE + path, reply.payload(), ctype.split(";")[0], charset)
+
+
+def items_of(record) -> list[tuple[str, date | None]]:
+    return [(i.url.removeprefix(BASE), i.date) for i in record.list_items]
+
+
+# -- lists ---------------------------------------------------------------------------------------
+
+
+def test_hanweb_datastore_records_are_list_items_and_links(routes):
+    """Hanweb ships list rows as CDATA records inside <script type="text/xml">."""
+    page = parsed(routes, "/col/col1001/index.html")
+    assert page.kind == "list"
+    assert items_of(page) == [
+        ("/art/2024/5/28/art_1001_101.html", date(2024, 5, 28)),
+        ("/art/2024/5/20/art_1001_102.html", date(2024, 5, 20)),
+        ("/art/2024/5/6/art_1001_103.html", date(2024, 5, 6)),
+    ]
+    assert page.list_items[0].title == "县委常委会召开扩大会议研究部署防汛工作"
+    targets = {link.target.removeprefix(BASE) for link in page.links}
+    assert "/art/2024/5/6/art_1001_103.html" in targets
+    assert "县政府召开第十二次常务会议" in page.text
+    assert page.pagination == (BASE + "/col/col1001/index.html?uid=5&pageIndex=2",)
+    assert page.breadcrumb == ("首页", "新闻中心", "要闻动态")
+
+
+def test_empty_hanweb_datastore_is_a_blank_page(routes):
+    page = parsed(routes, "/col/col1009/index.html")
+    assert page.list_items == () and page.breadcrumb[-1] == "专项资金"
+    assert "jpage" not in page.text
+
+
+def test_ucap_table_with_dotted_dates_and_page_query(routes):
+    page = parsed(routes, "/col/col1002/index.html")
+    assert page.kind == "list"
+    assert items_of(page) == [
+        ("/art/2023/10/8/art_1002_201.html", date(2023, 10, 8)),
+        ("/art/2023/9/12/art_1002_202.html", date(2023, 9, 12)),
+    ]
+    assert page.pagination == (BASE + "/col/col1002/index.html?page=2",)
+    second = parsed(routes, "/col/col1002/index.html?page=2")
+    assert (SOFT_404, date(2023, 7, 1)) in items_of(second)
+
+
+def test_bracketed_dates_and_window_open_items(routes):
+    page = parsed(routes, "/col/col1003/index.html")
+    assert [d for _, d in items_of(page)] == [
+        date(2024, 3, 1),
+        date(2024, 2, 20),
+        date(2024, 1, 10),
+    ]
+    assert items_of(page)[2][0] == "/art/2024/1/10/art_1003_399.html"
+
+
+def test_dl_list_with_chinese_datetime_and_parent_relative_links(routes):
+    page = parsed(routes, "/col/col1004/index.html")
+    assert items_of(page) == [
+        ("/art/2024/3/1/art_1004_401.html", date(2024, 3, 1)),
+        ("/art/2023/12/15/art_1004_402.html", date(2023, 12, 15)),
+    ]
+
+
+def test_month_day_dates_take_the_year_of_the_heading(routes):
+    page = parsed(routes, "/col/col1007/index.html")
+    assert items_of(page) == [
+        ("/col/col1007/art_7001.html", date(2024, 5, 20)),
+        ("/col/col1007/art_7002.html", date(2024, 5, 16)),
+    ]
+    assert page.pagination == (BASE + "/col/col1007/col1007_2.html",)
+
+
+def test_month_day_dates_take_the_year_of_the_item_url(routes):
+    home = parsed(routes, "/")
+    assert [d for _, d in items_of(home)] == [
+        date(2024, 5, 28),
+        date(2024, 5, 20),
+        date(2024, 5, 6),
+    ]
+
+
+def test_month_day_never_reads_counts_or_times():
+    body = (
+        '<html><body><ul class="list"><li><a href="/a/1.html">甲通知甲通知</a><span>浏览 1.5 万</span>'
+        '</li><li><a href="/a/2.html">乙通知乙通知</a><span>09:30</span></li></ul></body></html>'
+    ).encode()
+    page = parse_page(BASE + "/col/x/index.html", body, "text/html", "utf-8")
+    assert all(i.date is None for i in page.list_items)
+
+
+def test_rows_opened_by_script_are_items(routes):
+    page = parsed(routes, "/xxgk/col/col2002/index.html")
+    assert items_of(page) == [(DEPT_DOC, date(2024, 5, 13))]
+    assert page.list_items[0].title == "清河县财政局关于下达2024年农业保险保费补贴资金的通知"
+
+
+def test_gbk_page_without_any_charset(routes):
+    page = parsed(routes, "/col/col1008/index.html")
+    assert page.charset == "gb18030"
+    assert page.title == "公示公告_清河县人民政府"
+    assert [d for _, d in items_of(page)] == [date(2024, 5, 10), date(2024, 4, 26)]
+    assert page.list_items[0].title == "清河县2024年第一批拟认定家庭农场名单公示"
+
+
+def test_placeholder_column(routes):
+    page = parsed(routes, "/col/col1005/index.html")
+    assert page.list_items == ()
+    assert "暂无数据" in page.text
+
+
+# -- articles and documents ----------------------------------------------------------------------
+
+
+def test_hanweb_article_metas_base_href_and_chrome(routes):
+    page = parsed(routes, "/art/2024/5/28/art_1001_101.html")
+    assert page.kind == "article"  # the related-news sidebar does not make it a list
+    assert page.title == "县委常委会召开扩大会议研究部署防汛工作"
+    assert page.published == date(2024, 5, 28)
+    assert page.breadcrumb == ("首页", "要闻动态", "正文")
+    by_target = {link.target.removeprefix(BASE): link for link in page.links}
+    assert "/cdn/hanweb/images/share.png" in by_target  # resolved against <base href>
+    assert "/picture/0/2405281010123.pdf" in by_target  # root-relative: the base keeps the host
+    assert by_target["/col/col1002/index.html"].in_boilerplate  # div.menu
+    assert by_target["/col/col9999/index.html"].in_boilerplate  # div.foot
+    assert "版权所有" not in page.text and "通知公告" not in page.text
+
+
+def test_utf8_bom_beats_a_stale_gbk_meta(routes):
+    page = parsed(routes, READING_ON_TIME)
+    assert page.charset == "utf-8"
+    assert page.title == "图解：清河县2024年春季农业生产补贴实施方案"
+    assert page.published == date(2024, 2, 6)
+
+
+def test_xxgk_table_with_th_labels_and_spanning_values(routes):
+    page = parsed(routes, POLICY_LATE)
+    assert page.kind == "document"
+    assert page.meta["索引号"] == "11330100002489123X/2024-00031"
+    assert page.meta["成文日期"] == "2024-01-02"
+    assert page.meta["发布日期"] == "2024-03-20"
+    assert page.meta["文号"] == "清政发〔2024〕1号"
+    assert page.meta["发布机构"] == "清河县人民政府办公室"
+    assert page.meta["有效性"] == "有效"
+    assert page.published == date(2024, 3, 20)
+
+
+def test_xxgk_label_cells_with_regional_names(routes):
+    page = parsed(routes, DEPT_DOC)
+    assert page.kind == "document"
+    assert page.meta["成文日期"] == "2024-04-30"  # 生成日期
+    assert page.meta["文号"] == "清财农〔2024〕8号"  # 文件编号
+    assert page.meta["发布日期"] == "2024-05-13"  # 公开日期
+
+
+def test_soft_404_page(routes):
+    page = parsed(routes, "/404.html")
+    assert page.title == "页面不存在" and page.kind == "other"
+
+
+# -- the audit -----------------------------------------------------------------------------------
+
+PROFILE = """
+[site]
+name = "临江市清河县人民政府（测试站点）"
+start_urls = ["{url}/"]
+
+[crawl]
+concurrency = 8
+download_delay = 0
+timeout = 3
+retries = 0
+
+[checks.overdue_publication]
+annual_report = false
+"""
+
+
+@pytest.fixture(scope="module")
+def audit(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("cms")
+    with SiteServer(build_routes()) as site:
+        profile = tmp / "site.toml"
+        profile.write_text(PROFILE.format(url=site.url), encoding="utf-8")
+        out = tmp / "out"
+        cmd = [sys.executable, "-m", "govaudit.cli", "audit", site.url + "/", "--out", str(out)]
+        cmd += ["--as-of", AS_OF.isoformat(), "--config", str(profile), "--quiet"]
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=120, cwd=REPO)
+        assert done.returncode == 0, done.stderr[-2000:]
+        findings = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+        if VALIDATOR.is_file():
+            checked = subprocess.run(
+                [sys.executable, str(VALIDATOR), str(out / "findings.json")],
+                capture_output=True,
+                text=True,
+            )
+            assert checked.returncode == 0, checked.stdout
+        return site.url, findings, out
+
+
+def where(finding: dict, base: str) -> str:
+    """The path a finding is about: the broken target, else its page."""
+    url = finding.get("target_url") or finding["page_url"]
+    return url.removeprefix(base) or "/"
+
+
+def test_audit_finds_every_planted_problem(audit):
+    base, findings, _ = audit
+    missed = []
+    for check, path, detail in PLANTED:
+        mine = [f for f in findings if f["check"] == check and where(f, base) == path]
+        if not mine:
+            missed.append((check, path))
+        elif check in ("stale_column", "empty_column"):
+            assert mine[0]["column"] == detail, mine[0]
+        elif check == "broken_link" and detail == "soft_404":
+            assert mine[0]["status"] == 200, mine[0]
+        elif check == "broken_link":
+            assert mine[0]["status"] == detail, mine[0]
+    assert not missed, f"missed {missed}; found {[(f['check'], where(f, base)) for f in findings]}"
+
+
+def test_audit_flags_no_trap(audit):
+    base, findings, _ = audit
+    hit = [
+        (f["check"], where(f, base), f["title"])
+        for f in findings
+        for check, path in TRAPS
+        if f["check"] == check and (path is None or where(f, base) == path)
+    ]
+    assert not hit
+
+
+def test_audit_reports_nothing_beyond_the_planted(audit):
+    base, findings, _ = audit
+    expected = {(check, path) for check, path, _ in PLANTED}
+    extra = [(f["check"], where(f, base), f["title"]) for f in findings]
+    extra = [e for e in extra if e[:2] not in expected]
+    assert not extra
+    assert len(findings) == len(PLANTED)  # one finding per problem (a footer link once)
+
+
+def test_audit_names_every_column(audit):
+    """Columns in every markup are detected and named from their breadcrumb; the iframe list
+    belongs to the page that frames it; the homepage's /index.html twin is not a column."""
+    from govaudit.core.columns import detect_columns
+    from govaudit.core.store import Store
+
+    base, _, out = audit
+    store = Store(out / "govaudit.db")
+    try:
+        view = store.view(store.audits()[-1]["id"])
+        columns = {c.url.removeprefix(base): (c.name, len(c.items)) for c in detect_columns(view)}
+    finally:
+        store.close()
+    assert columns == {
+        "/col/col1001/index.html": ("要闻动态", 7),  # pageIndex=1 is the first page again
+        "/col/col1002/index.html": ("通知公告", 6),
+        "/col/col1003/index.html": ("工作动态", 3),
+        "/col/col1004/index.html": ("人事信息", 2),
+        "/col/col1005/index.html": ("规划计划", 0),
+        "/col/col1006/index.html": ("政策解读", 2),
+        "/col/col1007/index.html": ("部门动态", 4),
+        "/col/col1008/index.html": ("公示公告", 2),
+        "/col/col1009/index.html": ("专项资金", 0),
+        "/xxgk/col/col2001/index.html": ("政策文件", 2),
+        "/xxgk/col/col2002/index.html": ("部门文件", 1),
+    }
