@@ -887,8 +887,8 @@ def _other_text(row: etree._Element, anchors: list[etree._Element]) -> str:
     return text
 
 
-def _item_title(a: etree._Element) -> str:
-    text = _collapse(a.text_content())
+def _item_title(a: etree._Element, text: str | None = None) -> str:
+    text = _collapse(a.text_content()) if text is None else text
     title_attr = _collapse(a.get("title"))
     # CMS lists truncate long titles (关于……的通知...) and keep the full one in @title.
     if title_attr and len(title_attr) >= len(text.rstrip(".…。 ")):
@@ -934,6 +934,25 @@ def _heading_year(row: etree._Element) -> int | None:
     return None
 
 
+# What may stand beside a date in its own element: a label, a time, brackets.
+_DATE_DECOR = re.compile(r"[\d\s:：\[\]()（）【】|/.\-]|发布|时间|日期|更新")
+
+
+def _inner_date(a: etree._Element) -> tuple[str, etree._Element | None]:
+    """(text, element) of a block inside an anchor that holds only a date (`<a><h4>标题</h4>
+    <span>2024-03-01</span></a>`), else ("", None)."""
+    for el in a.iterdescendants():
+        if not isinstance(el.tag, str):
+            continue
+        text = _collapse(el.text_content())
+        if not text or len(text) > 30:
+            continue
+        rest = _MONTH_DAY.sub("", _TEXT_DATE.sub("", text))
+        if rest != text and not _DATE_DECOR.sub("", rest):
+            return text, el
+    return "", None
+
+
 def _row_entry(
     row: etree._Element, target: str, title: str, other: str
 ) -> tuple[etree._Element, str, str, date | None, date | None, bool]:
@@ -971,6 +990,8 @@ def _list_items(root: etree._Element, resolve: _Resolver, bp: _Boilerplate) -> l
     rows: dict[etree._Element, list[tuple[etree._Element, str]]] = {}
     for a, target in _article_anchors(root, resolve, bp):
         row = _row_of(a)
+        if row is None and _inner_date(a)[1] is not None and _repeated_with_links(a, a.getparent()):
+            row = a  # card lists: each entry is one <a> holding title and date blocks
         if row is not None and not bp(row):
             rows.setdefault(row, []).append((a, target))
     groups: dict[
@@ -984,6 +1005,11 @@ def _list_items(root: etree._Element, resolve: _Resolver, bp: _Boilerplate) -> l
         if not title:
             continue
         other = _other_text(row, [x for x, _ in anchors])
+        if not find_dates(other) and not _MONTH_DAY.search(other):
+            inner, holder = _inner_date(a)
+            if holder is not None:  # <a><span>标题</span><span>2024-03-01</span></a>
+                other += " " + inner
+                title = _item_title(a, _collapse(_other_text(a, [holder])))
         groups.setdefault((row.getparent(), row.tag), []).append(
             _row_entry(row, target, title, other)
         )

@@ -309,3 +309,28 @@ def test_audit_names_every_column(audit):
         "/xxgk/col/col2001/index.html": ("政策文件", 2),
         "/xxgk/col/col2002/index.html": ("部门文件", 1),
     }
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        # <li><a><span>title</span><span>date</span></a></li>
+        '<ul class="list">{}</ul>',
+        # the anchors themselves are the rows (card lists)
+        '<div class="news">{}</div>',
+    ],
+)
+def test_dates_inside_the_anchor(rows):
+    cards = "".join(
+        f'<a href="/a/{i}.html"><h4>关于{n}的通知</h4><span class="d">发布时间：2024-0{i}-01</span></a>'
+        for i, n in ((3, "甲"), (2, "乙"), (1, "丙"))
+    )
+    if rows.startswith("<ul"):
+        cards = cards.replace("<a ", "<li><a ").replace("</a>", "</a></li>")
+    body = f"<html><body>{rows.format(cards)}</body></html>".encode()
+    page = parse_page(BASE + "/col/x/index.html", body, "text/html", "utf-8")
+    assert [(i.title, i.date) for i in page.list_items] == [
+        ("关于甲的通知", date(2024, 3, 1)),
+        ("关于乙的通知", date(2024, 2, 1)),
+        ("关于丙的通知", date(2024, 1, 1)),
+    ]
