@@ -445,11 +445,17 @@ class _Resolver:
 # ---------------------------------------------------------------------------------------------
 
 
+# libxml2 stops reading at 256 open elements by default, silently: a list of 300 items that
+# each leave a <font> unclosed (old CMS templates) lost its last rows and links. huge_tree lifts
+# the bound to 2048 (pages are already bounded in bytes by DOWNLOAD_MAXSIZE).
+_HTML_PARSER = lxml.html.HTMLParser(huge_tree=True)
+
+
 def _parse_tree(text: str) -> etree._Element | None:
     if not text.strip():
         return None
     try:
-        root = lxml.html.document_fromstring(text.replace("\x00", ""))
+        root = lxml.html.document_fromstring(text.replace("\x00", ""), parser=_HTML_PARSER)
     except (etree.ParserError, ValueError, TypeError):
         return None
     return root
