@@ -11,7 +11,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from govaudit.audit import EXIT_OK, EXIT_UNREACHABLE
+from govaudit.audit import EXIT_OK, EXIT_UNREACHABLE, writable_dir
 from govaudit.core.config import load_config
 from govaudit.sample_site import DEMO_AS_OF, build_site, serve
 
@@ -50,7 +50,7 @@ def run_demo(out: Path, console: Console, quiet: bool = False) -> int:
     """Build and serve the sample site, audit it as of DEMO_AS_OF into `out`, stop the server."""
     from govaudit.cli import audit_with_progress, print_summary  # the same display as `audit`
 
-    out.mkdir(parents=True, exist_ok=True)
+    writable_dir(out)  # --out a file: one line, before the server starts
     site = build_site(DEMO_AS_OF)
     key_path = out / "sample-site-answer-key.json"
     key_path.write_text(

@@ -39,7 +39,7 @@ def run_report_command(args: argparse.Namespace, console: Console) -> int:
 
 
 def _open_store(path: Path) -> Store:
-    if not path.is_file():
+    if not path.exists():
         raise ConfigError(f"--db {path}: no such file")
     return Store(path)  # StoreError (one line, exit 2) when it is not a usable store
 

@@ -1,0 +1,355 @@
+"""A careless or hostile user: every command given bad input says what is wrong in one line
+`govaudit: ...`, exits 2 (or its documented status), never prints a traceback and never damages
+what is stored.
+
+The commands run in this process (`govaudit.cli.main`): every error here stops before a crawl.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from reports_store import SITE, broken, make_audit, new_store, word
+
+from govaudit.audit import output_dir
+from govaudit.cli import main
+from govaudit.core.store import SCHEMA_VERSION, Store
+from reports import report_settings, write_reports
+
+URL = "http://127.0.0.1:9/"  # never fetched: every case fails before the crawl
+
+
+def fails(capsys, *argv: str, status: int = 2) -> str:
+    """Run the CLI; assert one line `govaudit: ...`, the exit status and no traceback."""
+    assert main([str(a) for a in argv]) == status
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("govaudit: "), err
+    return lines[0]
+
+
+def audit(capsys, tmp_path: Path, *extra: str, url: str | None = URL) -> str:
+    args = ["audit", *([url] if url is not None else []), "--as-of", "2024-03-01", "--quiet"]
+    if "--out" not in extra:
+        args += ["--out", tmp_path / "out"]
+    return fails(capsys, *args, *extra)
+
+
+def write(path: Path, data: str | bytes) -> Path:
+    path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+    return path
+
+
+# -- --out and --db ----------------------------------------------------------------------------
+
+
+def test_out_is_a_file(capsys, tmp_path):
+    file = write(tmp_path / "out.txt", "x")
+    assert "is a file, not a directory" in audit(capsys, tmp_path, "--out", file)
+    assert "cannot create it" in audit(capsys, tmp_path, "--out", file / "sub")
+    assert file.read_text() == "x"
+    assert "is a file" in fails(capsys, "demo", "--out", file)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes anywhere")
+def test_out_not_writable(capsys, tmp_path):
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o555)
+    assert "not writable" in audit(capsys, tmp_path, "--out", locked)
+
+
+def test_two_audits_on_one_out_directory(capsys, tmp_path):
+    """The second waits for nothing and mixes nothing: it is refused, naming the first."""
+    out = tmp_path / "out"
+    with output_dir(out):
+        line = audit(capsys, tmp_path, "--out", out)
+    assert "in use by another audit" in line and f"pid {os.getpid()}" in line
+    with output_dir(out):  # released when the first audit ends
+        pass
+
+
+@pytest.mark.parametrize(
+    "kind", ["text", "directory", "corrupt", "foreign", "foreign_pages", "newer", "no_dir"]
+)
+def test_db_that_is_not_a_usable_store_is_left_untouched(capsys, tmp_path, kind):
+    db = tmp_path / "store.db"
+    if kind == "text":
+        write(db, "id,name\n1,x\n")
+    elif kind == "directory":
+        db.mkdir()
+    elif kind == "corrupt":
+        write(db, b"SQLite format 3\x00" + bytes(range(256)) * 32)
+    elif kind == "newer":
+        Store(db).close()
+        conn = sqlite3.connect(db)
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+        conn.close()
+    elif kind in ("foreign", "foreign_pages"):
+        conn = sqlite3.connect(db)
+        conn.execute("CREATE TABLE pages (x)" if kind == "foreign_pages" else "CREATE TABLE t (x)")
+        conn.commit()
+        conn.close()
+    else:
+        db = tmp_path / "missing" / "store.db"
+    before = db.read_bytes() if db.is_file() else None
+    line = audit(capsys, tmp_path, "--db", db)
+    expected = {
+        "text": "not a usable govaudit store",
+        "directory": "is a directory",
+        "corrupt": "not a usable govaudit store",
+        "foreign": "not a govaudit store (an SQLite database with tables t)",
+        "foreign_pages": "not a govaudit store (an SQLite database with tables pages)",
+        "newer": "written by a newer govaudit",
+        "no_dir": "no such directory",
+    }[kind]
+    assert expected in line
+    if before is not None:
+        assert db.read_bytes() == before
+    if kind != "no_dir":
+        for command in (["audits"], ["report", "--out", tmp_path / "r"]):
+            assert expected in fails(capsys, *command, "--db", db)
+
+
+def test_a_govaudit_store_with_a_missing_column_is_refused(capsys, tmp_path):
+    db = tmp_path / "store.db"
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE audits (id INTEGER PRIMARY KEY, site TEXT)")
+    conn.close()
+    assert "table audits has no column" in audit(capsys, tmp_path, "--db", db)
+
+
+def test_an_old_store_is_opened_and_versioned(tmp_path):
+    db = tmp_path / "old.db"
+    Store(db).close()
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA user_version = 0")  # a store made before versions
+    conn.close()
+    store = Store(db)
+    assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    store.close()
+
+
+# -- --config ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("profile", "expected"),
+    [
+        (b'[site]\nname = "\xb9\xfa\xbc\xd2"\n', "not UTF-8 (byte 15); save the profile as UTF-8"),
+        (b"[site\n", "not valid TOML"),
+        (
+            b"[checks.typo_section]\nx = 1\n",
+            "[checks.typo_section] is not a check (known: attachments, broken_link,",
+        ),
+        (b"[checks]\nwords = 3\n", "checks.words must be a table"),
+        (
+            '[checks.stale_column.thresholds]\n"动态" = "abc"\n'.encode(),
+            "checks.stale_column.thresholds.动态 must be an integer",
+        ),
+        (b"[checks.stale_column]\nthresholds = 5\n", "checks.stale_column.thresholds must be"),
+        (b"[checks.broken_link]\nbogus = 1\n", "checks.broken_link.bogus is not a known setting"),
+        (b'[report]\ndeadline_days = "x"\n', "report.deadline_days must be a table"),
+        (b"[report]\ndepartments = 3\n", "report.departments must be a list of tables"),
+        (b"[crawl]\ntimeout = inf\n", "crawl.timeout must be a positive number"),
+        (b"[crawl]\ndownload_delay = nan\n", "crawl.download_delay must be a positive number"),
+        (b'[crawl]\nexclude = ["["]\n', "crawl.exclude: '[' is not a valid regular expression"),
+        (b"[crawl]\nmax_pages = 1.5\n", "crawl.max_pages must be an integer"),
+        (b'[site]\nstart_urls = "http://a.gov.cn/"\n', "site.start_urls"),
+        (b"[sites]\n", "[sites] has no site"),
+    ],
+)
+def test_bad_profile(capsys, tmp_path, profile, expected):
+    path = write(tmp_path / "site.toml", profile)
+    url = None if b"start_urls" in profile or b"[sites]" in profile else URL
+    assert expected in audit(capsys, tmp_path, "--config", path, url=url)
+    assert not (tmp_path / "out").exists()  # nothing made before the profile is valid
+
+
+def test_config_is_a_directory_or_missing(capsys, tmp_path):
+    assert "cannot read" in audit(capsys, tmp_path, "--config", tmp_path)
+    assert "no such file" in audit(capsys, tmp_path, "--config", tmp_path / "nope.toml")
+
+
+# -- START_URL, --as-of, --wordlist ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("ftp://example.gov.cn/", "must be http(s) URLs"),
+        ("example.gov.cn", "must be http(s) URLs"),
+        ("http:///index.html", "must be http(s) URLs"),
+        ("http://exa mple.gov.cn/", "has a space in its host"),
+        ("http://[::1:8080/", "not a valid URL (Invalid IPv6 URL)"),
+        ("http://127.0.0.1:99999/", "not a valid URL (Port out of range"),
+        ("http://127.0.0.1:abc/", "not a valid URL"),
+    ],
+)
+def test_bad_start_url(capsys, tmp_path, url, expected):
+    assert expected in audit(capsys, tmp_path, url=url)
+
+
+def test_good_but_unusual_start_urls_are_accepted():
+    from govaudit.core.config import load_config
+
+    for url, host in (
+        ("http://[::1]:8080/", "::1"),
+        ("http://测试.政府.cn/", "测试.政府.cn"),
+        ("http://www.example.gov.cn/a b.html", "www.example.gov.cn"),
+    ):
+        assert load_config(None, start_url=url, as_of=date(2024, 3, 1)).allowed_hosts == (host,)
+
+
+def test_bad_as_of(capsys, tmp_path):
+    for value in ("2024-02-30", "yesterday", ""):
+        line = fails(capsys, "audit", URL, "--out", tmp_path / "out", "--as-of", value)
+        assert "--as-of must be a date YYYY-MM-DD" in line
+
+
+def test_bad_wordlist(capsys, tmp_path):
+    assert "is a directory" in audit(capsys, tmp_path, "--wordlist", tmp_path)
+    binary = write(tmp_path / "bin.tsv", bytes(range(255, 0, -1)))
+    assert "not UTF-8" in audit(capsys, tmp_path, "--wordlist", binary)
+    assert "does not exist" in audit(capsys, tmp_path, "--wordlist", tmp_path / "no.tsv")
+
+
+# -- report, audits, review import, summary ----------------------------------------------------
+
+
+@pytest.fixture
+def audited(tmp_path):
+    store = new_store(tmp_path)
+    findings = [word("杜家豪"), broken(f"{SITE}/a.pdf")]
+    audit_id = make_audit(store, findings, as_of=date(2024, 3, 1))
+    paths, _ = write_reports(store, audit_id, tmp_path / "lists", report_settings({}))
+    xlsx = next(p for p in paths if p.suffix == ".xlsx")
+    store.close()
+    return tmp_path / "audits.db", xlsx, [f.id for f in findings]
+
+
+def fill(path: Path, header_changes: dict[str, str | None], status: str = "已整改") -> Path:
+    """Mark every row of the list, then rename (or delete, None) header cells, as staff might."""
+    wb = load_workbook(path)
+    ws = wb["问题清单"]
+    header = [c.value for c in ws[1]]
+    status_col = header.index("整改状态") + 1
+    for row in range(2, ws.max_row + 1):
+        ws.cell(row, status_col).value = status
+    for old, new in header_changes.items():
+        col = header.index(old) + 1
+        if new is None:
+            ws.delete_cols(col)
+            header.pop(col - 1)
+        else:
+            ws.cell(1, col).value = new
+    out = path.with_name(f"filled-{len(header_changes)}-{status}.xlsx")
+    wb.save(out)
+    return out
+
+
+def reviews(db: Path) -> int:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute("SELECT COUNT(*) FROM reviews").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def test_report_of_a_missing_audit(capsys, tmp_path, audited):
+    db, _, _ = audited
+    assert "--audit 999: no such audit" in fails(
+        capsys, "report", "--db", db, "--audit", 999, "--out", tmp_path / "r"
+    )
+    file = write(tmp_path / "r.txt", "x")
+    assert "is a file" in fails(capsys, "report", "--db", db, "--out", file)
+    assert "no such file" in fails(capsys, "report", "--db", tmp_path / "no.db", "--out", file)
+    assert "must be a positive integer" in fails(
+        capsys, "report", "--db", db, "--audit", "-1", "--out", tmp_path / "r"
+    )
+
+
+def test_review_import_of_a_list_with_a_renamed_or_deleted_column(capsys, audited):
+    db, xlsx, _ = audited
+    for changes, missing in (
+        ({"整改状态": "状态"}, "missing column 整改状态"),
+        ({"问题编号": None}, "missing column 问题编号"),
+    ):
+        filled = fill(xlsx, changes)
+        assert missing in fails(capsys, "review", "import", filled, "--db", db)
+    assert reviews(db) == 0
+
+
+def test_review_import_into_another_store(capsys, tmp_path, audited):
+    _, xlsx, _ = audited
+    filled = fill(xlsx, {})
+    empty = tmp_path / "empty.db"
+    Store(empty).close()
+    assert "audit 1 is not in" in fails(capsys, "review", "import", filled, "--db", empty)
+    other_dir = tmp_path / "other"
+    other_dir.mkdir()
+    other = new_store(other_dir)  # audit 1 of another site: the list's ids are not its findings
+    make_audit(other, [broken(f"{SITE}/z.pdf")], site="另一局")
+    other.close()
+    line = fails(capsys, "review", "import", filled, "--db", other_dir / "audits.db")
+    assert "is not a finding of audit 1" in line and "row 2" in line
+    assert reviews(other_dir / "audits.db") == 0
+
+
+def test_review_import_of_a_bad_status_then_a_good_one(capsys, audited):
+    db, xlsx, ids = audited
+    bad = fill(xlsx, {}, status="搞定了")
+    assert "is not one of" in fails(capsys, "review", "import", bad, "--db", db)
+    assert reviews(db) == 0
+    assert main(["review", "import", str(fill(xlsx, {})), "--db", str(db)]) == 0
+    assert reviews(db) == len(ids)
+
+
+def test_review_import_of_files_that_are_not_lists(capsys, tmp_path, audited):
+    db, _, _ = audited
+    text = write(tmp_path / "list.xlsx", "not a workbook")
+    assert "not an xlsx workbook" in fails(capsys, "review", "import", text, "--db", db)
+    assert "not an xlsx workbook" in fails(capsys, "review", "import", tmp_path, "--db", db)
+    assert "no such file" in fails(capsys, "review", "import", tmp_path / "no.xlsx", "--db", db)
+    assert "say what to do" in fails(capsys, "review")
+
+
+def test_audits_and_summary(capsys, tmp_path):
+    assert "no such file" in fails(capsys, "audits", "--db", tmp_path / "no.db")
+    assert "no summary.json" in fails(capsys, "summary", "--results", tmp_path / "none")
+    assert "required" in fails(capsys, "audits")
+
+
+# -- the distributed commands without Redis ----------------------------------------------------
+
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_worker_and_enqueue_without_redis(capsys, tmp_path):
+    pytest.importorskip("rq")
+    from govaudit.distributed.jobs import EXIT_QUEUE_LOST
+
+    queue = f"redis://127.0.0.1:{closed_port()}/0"
+    line = fails(capsys, "worker", "--queue", queue, "--burst", status=EXIT_QUEUE_LOST)
+    assert f"cannot reach the queue at {queue}" in line
+    profile = write(
+        tmp_path / "sites.toml",
+        '[sites.a.site]\nstart_urls = ["http://127.0.0.1:9/"]\n',
+    )
+    line = fails(capsys, "enqueue", "--config", profile, "--queue", queue, status=EXIT_QUEUE_LOST)
+    assert "cannot reach the queue" in line
+    assert "--queue must be redis://" in fails(capsys, "worker", "--queue", "nonsense")
+    single = write(tmp_path / "one.toml", '[site]\nstart_urls = ["http://127.0.0.1:9/"]\n')
+    assert "needs a multi-site profile" in fails(
+        capsys, "enqueue", "--config", single, "--queue", queue
+    )
