@@ -297,7 +297,15 @@ def print_sites_table(rows: list[list[str]], title: str) -> None:
 
 
 def phase_log(path: Path, name: str):
-    """A function appending one timestamped line to `path` (the log cron and systemd keep)."""
+    """A function appending one timestamped line to `path` (the log cron and systemd keep).
+
+    A path that can never be a file fails now, before the audit starts (not at its first line,
+    which would leave the audit unfinished in the store)."""
+    if path.is_dir():
+        raise UsageError(f"--log {path} is a directory, not a file")
+    existing = next((p for p in path.parents if p.exists()), None)
+    if existing is not None and not existing.is_dir():
+        raise UsageError(f"--log {path}: {existing} is not a directory")
 
     def log(line: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)  # not before the first line: a bad

@@ -58,6 +58,14 @@ def test_out_is_a_file(capsys, tmp_path):
     assert "is a file" in fails(capsys, "demo", "--out", file)
 
 
+def test_log_that_cannot_be_a_file(capsys, tmp_path):
+    """Refused before the audit starts: no audit is left unfinished in the store."""
+    file = write(tmp_path / "f.txt", "x")
+    assert "is a directory, not a file" in audit(capsys, tmp_path, "--log", tmp_path)
+    assert "f.txt is not a directory" in audit(capsys, tmp_path, "--log", file / "x.log")
+    assert not (tmp_path / "out").exists()
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes anywhere")
 def test_out_not_writable(capsys, tmp_path):
     locked = tmp_path / "locked"
