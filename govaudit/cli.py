@@ -187,6 +187,7 @@ def cmd_audit(args: argparse.Namespace, console: Console) -> int:
         "concurrency": args.concurrency,
     }
     out, db, key = args.out, args.db or args.out / "govaudit.db", None
+    check_log_path(args.log)
     if args.config and is_multi_site(args.config):
         if args.start_url:
             raise UsageError("a START_URL cannot be combined with a multi-site profile")
@@ -296,16 +297,20 @@ def print_sites_table(rows: list[list[str]], title: str) -> None:
     Console().print(table)
 
 
-def phase_log(path: Path, name: str):
-    """A function appending one timestamped line to `path` (the log cron and systemd keep).
-
-    A path that can never be a file fails now, before the audit starts (not at its first line,
-    which would leave the audit unfinished in the store)."""
+def check_log_path(path: Path | None) -> None:
+    """A --log that can never be a file fails now, before the audit starts (not at its first
+    line, which would leave the audit unfinished in the store)."""
+    if path is None:
+        return
     if path.is_dir():
         raise UsageError(f"--log {path} is a directory, not a file")
     existing = next((p for p in path.parents if p.exists()), None)
     if existing is not None and not existing.is_dir():
         raise UsageError(f"--log {path}: {existing} is not a directory")
+
+
+def phase_log(path: Path, name: str):
+    """A function appending one timestamped line to `path` (the log cron and systemd keep)."""
 
     def log(line: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)  # not before the first line: a bad
