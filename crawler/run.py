@@ -55,6 +55,9 @@ def crawl_settings(config: AuditConfig, log_file: str | None = None) -> dict[str
             e for e in RETRY_EXCEPTIONS if e != "scrapy.exceptions.CannotResolveHostError"
         ],
         "RETRY_GIVE_UP_LOG_LEVEL": "INFO",
+        # Scrapy's default resolver is IPv4 only: an IPv6 host or literal (http://[::1]/) was
+        # recorded as a DNS failure. Government sites are required to serve IPv6 too.
+        "DNS_RESOLVER": "scrapy.resolver.CachingHostnameResolver",
         # Breadth-first, so that a max_pages bound keeps the site's upper levels.
         "DEPTH_PRIORITY": 1,
         "SCHEDULER_DISK_QUEUE": "scrapy.squeues.PickleFifoDiskQueue",

@@ -14,6 +14,7 @@ import html
 import importlib.util
 import json
 import re
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -252,3 +253,22 @@ def test_nesting_deeper_than_the_parser_bound_does_not_raise():
     body = ("<div>" * 50_000 + "正文" + "</div>" * 50_000).encode()
     record = parse_page("http://www.example.gov.cn/deep.html", body, "text/html", "utf-8")
     assert record.url == "http://www.example.gov.cn/deep.html"
+
+
+def test_an_ipv6_literal_start_url_is_connected_to_not_looked_up(tmp_path):
+    """Scrapy's default resolver is IPv4 only: [::1] was recorded as a DNS failure."""
+    if not socket.has_ipv6:
+        pytest.skip("no IPv6")
+    with socket.socket() as s:  # a port free on 127.0.0.1, closed again: nothing listens
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    result = subprocess.run(
+        [sys.executable, "-m", "govaudit.cli", "audit", f"http://[::1]:{port}/"]
+        + ["--out", str(tmp_path / "out"), "--as-of", AS_OF, "--quiet"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    assert result.returncode == 3
+    assert result.stderr.strip() == f"govaudit: could not reach http://[::1]:{port}/ (refused)"
