@@ -5,42 +5,59 @@ parsing take most of a core), so the reactor process keeps networking and schedu
 parses. The worker is the attachment reader's (`crawler.attachment_worker`, started as a plain
 subprocess for the reasons given in `crawler.attachment_reader`), but requests are pipelined:
 every page is written to the worker's stdin at once through the event loop's non-blocking pipes
-and the answers come back in order, so 16 concurrent downloads never wait on one another's
-round trip and no thread of ours competes for the GIL.
+and each answer carries the number of its request, so 16 concurrent downloads never wait on one
+another's round trip, no thread of ours competes for the GIL, and an answer can never be taken
+for another page's.
 
 A small site never pays for a worker: the first `in_process_pages` pages are parsed inline, and
 `workers = 0` (`crawl.parse_workers`) parses everything inline. A worker that dies (killed, out
-of memory) is not restarted: its pages and the rest are parsed inline.
+of memory) or does not answer within `PARSE_TIMEOUT` is stopped and not restarted: its pages
+and the rest are parsed inline (`fallbacks` counts them), so the crawl never waits on it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import pickle
-from collections import deque
 from typing import Any
 
-from crawler.attachment_reader import start_worker
 from crawler.attachment_worker import HEADER
 from crawler.extract import parse_page
 from govaudit.core.model import PageRecord
 
-# Pages parsed inline before the worker starts (it takes ~0.3 s to start; a small site is done
-# by then).
-IN_PROCESS_PAGES = 200
+# Pages parsed inline before the worker starts: a site this small is crawled before the worker
+# has imported lxml (~0.3 s); after it, every page parsed inline is CPU the reactor loses.
+IN_PROCESS_PAGES = 50
+# Seconds one page may take in the worker (queue included) before parsing falls back inline:
+# parse_page takes milliseconds, so this only fires when the worker is stuck or gone.
+PARSE_TIMEOUT = 30.0
+
+
+def parse_tagged(tag: int, *args: Any) -> tuple[int, PageRecord]:
+    """What the worker runs: `parse_page(*args)` with the number of the request it answers."""
+    return tag, parse_page(*args)
 
 
 class PageParser:
     """`await parse(...)`: a `PageRecord`, parsed in the worker when there is one."""
 
-    def __init__(self, workers: int = 1, in_process_pages: int = IN_PROCESS_PAGES) -> None:
+    def __init__(
+        self,
+        workers: int = 1,
+        in_process_pages: int = IN_PROCESS_PAGES,
+        timeout: float = PARSE_TIMEOUT,
+    ) -> None:
         self.enabled = workers > 0
         self.in_process_pages = in_process_pages
+        self.timeout = timeout
         self.parsed = 0
         self.offloaded = 0
+        self.fallbacks = 0  # pages sent to the worker but parsed inline after all
         self._process: Any = None
         self._transport: asyncio.WriteTransport | None = None
-        self._pending: deque[asyncio.Future] = deque()
+        self._pending: dict[int, asyncio.Future] = {}
+        self._tags = itertools.count()
         self._reader_task: asyncio.Task | None = None
         self._starting: asyncio.Future | None = None
 
@@ -51,26 +68,33 @@ class PageParser:
         args = (url, body, content_type, charset)
         if not self.enabled or self.parsed <= self.in_process_pages:
             return parse_page(*args)
+        tag = next(self._tags)
         try:
             if self._transport is None:
                 await self._start()
             future = asyncio.get_running_loop().create_future()
-            self._pending.append(future)
-            data = pickle.dumps(
-                ("crawler.extract", "parse_page", args), protocol=pickle.HIGHEST_PROTOCOL
-            )
+            self._pending[tag] = future
+            request = ("crawler.page_parser", "parse_tagged", (tag, *args))
+            data = pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL)
             self._transport.write(HEADER.pack(len(data)) + data)
-            record = await future
+            record = await asyncio.wait_for(future, self.timeout)
             self.offloaded += 1
             return record
-        except (OSError, EOFError, asyncio.IncompleteReadError, RuntimeError):
-            self.enabled = False  # the worker is gone: parse here from now on
+        except (OSError, EOFError, RuntimeError, TimeoutError):
+            # The worker is gone or stuck: stop it (its other pages fail over too), parse here.
+            self.fallbacks += 1
+            self.enabled = False
+            self._stop_worker()
             return parse_page(*args)
+        finally:
+            self._pending.pop(tag, None)
 
     async def _start(self) -> None:
         if self._starting is not None:  # another page started it: wait for the same start
             await self._starting
             return
+        from crawler.attachment_reader import start_worker  # not in the worker: it parses only
+
         loop = asyncio.get_running_loop()
         self._starting = loop.create_future()
         try:
@@ -89,24 +113,29 @@ class PageParser:
             raise RuntimeError(f"parse worker did not start: {exc}") from exc
 
     async def _read(self, reader: asyncio.StreamReader) -> None:
-        """Answers in request order: each one resolves the oldest pending page."""
+        """Answers as they come: each resolves the page whose number it carries."""
         try:
             while True:
                 header = await reader.readexactly(HEADER.size)
                 (size,) = HEADER.unpack(header)
-                record = pickle.loads(await reader.readexactly(size))
-                future = self._pending.popleft()
-                if not future.done():
+                tag, record = pickle.loads(await reader.readexactly(size))
+                future = self._pending.get(tag)
+                if future is not None and not future.done():
                     future.set_result(record)
-        except (asyncio.IncompleteReadError, OSError) as exc:
+        except Exception as exc:  # EOF, or anything unexpected: no page may wait on a dead reader
             self.enabled = False
-            while self._pending:
-                future = self._pending.popleft()
+            for future in list(self._pending.values()):
                 if not future.done():
                     future.set_exception(EOFError(f"parse worker exited: {exc}"))
 
     def close(self) -> None:
         """Stop the worker at the end of the crawl."""
+        self._stop_worker()
+
+    def _stop_worker(self) -> None:
+        for future in self._pending.values():
+            if not future.done():
+                future.set_exception(EOFError("parse worker stopped"))
         if self._reader_task is not None:
             self._reader_task.cancel()
         if self._transport is not None:

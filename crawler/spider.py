@@ -29,7 +29,7 @@
 Inputs are per-run spider arguments: `config` (AuditConfig), `store`, `audit_id`, `progress`,
 `resume`, `previous`.
 Stats (`govaudit/...`): records, pages, skipped[/reason], errors[/kind], head_fallback,
-start_urls_ok, resumed, conditional, not_modified.
+start_urls_ok, resumed, conditional, not_modified, parse_worker_pages, parse_fallbacks.
 """
 
 from __future__ import annotations
@@ -587,6 +587,9 @@ class SiteSpider(scrapy.Spider):
             stats.inc_value(f"govaudit/attachments/unreadable/{reason}")
 
     def closed(self, reason: str) -> None:
+        stats = self.crawler.stats
+        stats.set_value("govaudit/parse_worker_pages", self.parser.offloaded)
+        stats.set_value("govaudit/parse_fallbacks", self.parser.fallbacks)
         self.parser.close()
         if self.reader is not None:
             self.reader.close()

@@ -67,3 +67,22 @@ def test_no_workers_parses_inline():
 
     parser = asyncio.run(run())
     assert parser.offloaded == 0 and parser._process is None
+
+
+def test_stuck_worker_times_out_and_pages_are_parsed_inline():
+    import os
+    import signal
+
+    pages = _pages(5)
+
+    async def run() -> tuple[list, PageParser]:
+        parser = PageParser(workers=1, in_process_pages=0, timeout=0.5)
+        first = await parser.parse(*pages[0])
+        os.kill(parser._process.pid, signal.SIGSTOP)  # alive but never answers
+        rest = await asyncio.gather(*(parser.parse(*p) for p in pages[1:]))
+        parser.close()
+        return [first, *rest], parser
+
+    records, parser = asyncio.run(run())
+    assert records == [parse_page(*p) for p in pages]
+    assert parser.offloaded == 1 and parser.fallbacks == 4 and parser._process is None
