@@ -9,6 +9,14 @@ and is listed once in REGISTRY. `as_of` is the only clock a check sees.
 
 from types import ModuleType
 
-from checks import attachments, broken_links, overdue, privacy, stale_columns, words
+from checks import attachments, broken_links, messages, overdue, privacy, stale_columns, words
 
-REGISTRY: list[ModuleType] = [broken_links, stale_columns, overdue, words, privacy, attachments]
+REGISTRY: list[ModuleType] = [
+    broken_links,
+    stale_columns,
+    overdue,
+    words,
+    privacy,
+    attachments,
+    messages,
+]

@@ -24,6 +24,8 @@ CHECK_NAMES = {
     "publication_date_missing": "缺少发布日期",
     "publication_date_invalid": "发布日期错误",
     "unreadable_attachment": "附件无法读取",
+    "unanswered_message": "留言超期未答复",
+    "late_reply": "留言答复超期",
 }
 
 SEVERITY_NAMES = {"critical": "严重", "major": "一般", "minor": "提示"}
@@ -187,6 +189,20 @@ def _date_mismatch(d: dict[str, Any]) -> list[str]:
     ]
 
 
+def _message(d: dict[str, Any]) -> list[str]:
+    answered = d.get("answered")
+    waited = (
+        f"已 {d.get('days', '')} 天未答复" if not answered else f"答复用时 {d.get('days', '')} 天"
+    )
+    return [
+        f"留言标题：{d['item_title']}" if d.get("item_title") else "",
+        f"留言时间：{d.get('asked') or '未注明'}",
+        f"答复时间：{answered or '未答复'}",
+        f"办理状态：{d['status']}" if d.get("status") else "",
+        f"{waited}（要求 {d.get('threshold_days', '')} 天内答复）",
+    ]
+
+
 def _annual_report(d: dict[str, Any]) -> list[str]:
     missing = d.get("missing_sections") or []
     return [
@@ -249,4 +265,6 @@ _RENDERERS = {
     "publication_date_missing": _publication_date,
     "publication_date_invalid": _publication_date,
     "unreadable_attachment": _unreadable,
+    "unanswered_message": _message,
+    "late_reply": _message,
 }

@@ -19,7 +19,7 @@ from reports.departments import department_for
 from reports.history import History, audit_history
 from reports.labels import check_name, detail_text, severity_name
 from reports.masking import mask
-from reports.scorecard import ScoreItem, overall, scorecard
+from reports.scorecard import ScoreItem, message_coverage, overall, scorecard
 from reports.settings import ReportSettings
 
 
@@ -85,7 +85,13 @@ def build_listing(store: Store, audit_id: int, settings: ReportSettings) -> Repo
         for f in history.fixed
     ]
     active = [f for f in findings if history.states[f.id].state != "suppressed"]
-    score = scorecard(active, settings.scorecard, store.newest_item_date(audit_id, "home"), as_of)
+    profile_checks = audit["config"].get("checks") or {}
+    coverage = message_coverage(
+        store.view(audit_id), as_of, profile_checks.get("unanswered_message")
+    )
+    score = scorecard(
+        active, settings.scorecard, store.newest_item_date(audit_id, "home"), as_of, coverage
+    )
     return ReportData(
         audit_id=audit_id,
         site=mask(audit["site"] or ""),

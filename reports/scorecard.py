@@ -4,14 +4,23 @@ Each single-veto (单项否决) item of 《政府网站与政务新媒体检查�
 findings can measure, with its threshold (`[report] scorecard`, defaults in reports/settings.py)
 and a verdict: 合格, 预警 (from `warn_ratio` = 70 % of the threshold, as monitoring platforms
 warn at 10 of 14 days), 否决. Items no check measures yet say 未检查 rather than 合格.
+
+互动回应差 is measured from the `unanswered_message` findings and, below the threshold, from the
+messages the audit read (`MessageCoverage`, from govaudit.core.messages): the oldest unanswered
+valid message of the year vs 3 months. A site with no 政务咨询类 column, or none whose messages
+carry dates, stays 未检查: no evidence is not a pass.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
+from govaudit.core import messages as msg
 from govaudit.core.model import Finding
+from govaudit.core.store import AuditView
 
 PASS, WARN, VETO, UNCHECKED = "合格", "预警", "否决", "未检查"
 
@@ -40,13 +49,41 @@ class ScoreItem:
         return f"{'>' if self.over else '≥'} {self.threshold} {self.unit}"
 
 
+@dataclass(frozen=True)
+class MessageCoverage:
+    """What the audit read of the site's 政务咨询类 columns, for the 互动回应差 item."""
+
+    columns: bool  # the site has such a column
+    counted: int  # valid messages asked within the window, with their question date
+    unanswered_days: tuple[int, ...] = ()  # ages of the counted messages still unanswered
+
+
+def message_coverage(
+    view: AuditView, as_of: date, rules: Mapping[str, Any] | None = None
+) -> MessageCoverage:
+    """The coverage under the `unanswered_message` check's settings (`rules`: the profile's
+    `[checks.unanswered_message]` table, defaults where it says nothing)."""
+    rules = rules or {}
+    keywords = rules.get("column_keywords", msg.INTERACTION_KEYWORDS)
+    exclude = rules.get("exclude_keywords", msg.INTERACTION_EXCLUDE)
+    window = int(rules.get("window_days", msg.WINDOW_DAYS))
+    counted = [m for m in msg.messages(view, keywords, exclude) if m.counted(as_of, window)]
+    return MessageCoverage(
+        columns=msg.has_interaction_column(view, keywords, exclude),
+        counted=len(counted),
+        unanswered_days=tuple(m.age(as_of) for m in counted if m.unanswered()),
+    )
+
+
 def scorecard(
     findings: list[Finding],
     thresholds: dict[str, float],
     homepage_newest: date | None = None,
     as_of: date | None = None,
+    messages: MessageCoverage | None = None,
 ) -> list[ScoreItem]:
-    """The veto items, measured from the findings (and the homepage's newest item date)."""
+    """The veto items, measured from the findings (and the homepage's newest item date, and
+    the messages the audit read)."""
     ratio = float(thresholds["warn_ratio"])
     stale = [f for f in findings if f.check == "stale_column"]
     columns = [f for f in stale if _category(f) != HOMEPAGE]
@@ -74,18 +111,7 @@ def scorecard(
         items.append(
             ScoreItem(key, name, count, threshold, unit, _verdict(count, threshold, ratio, False))
         )
-    items.append(
-        ScoreItem(
-            "unanswered_messages",
-            "互动交流留言超过 3 个月未回应",
-            None,
-            90,
-            "天",
-            UNCHECKED,
-            "留言办理情况尚无检查项，请人工核查",
-            over=True,
-        )
-    )
+    items.append(_messages(findings, thresholds, ratio, messages))
     return items
 
 
@@ -120,6 +146,41 @@ def _homepage(
         )
     verdict = _verdict(measured, threshold, ratio, True)
     return ScoreItem("homepage", name, measured, threshold, "天", verdict, over=True)
+
+
+def _messages(
+    findings: Sequence[Finding],
+    thresholds: dict[str, float],
+    ratio: float,
+    coverage: MessageCoverage | None,
+) -> ScoreItem:
+    threshold = int(thresholds.get("unanswered_message_days", msg.MAX_DAYS))
+    key, name = "unanswered_messages", "互动交流留言超过 3 个月未回应"
+    reported = [
+        int(f.details["days"])
+        for f in findings
+        if f.check == "unanswered_message" and f.details.get("days") is not None
+    ]
+    late = sum(1 for f in findings if f.check == "late_reply")
+    note = f"另有 {late} 条留言答复超过 {threshold} 天" if late else ""
+    if not reported:
+        unchecked = None
+        if coverage is None:
+            unchecked = "留言办理情况未检查，请人工核查"
+        elif not coverage.columns:
+            unchecked = "未发现政务咨询类互动栏目，请人工核查"
+        elif not coverage.counted:
+            unchecked = "互动栏目中未读到近一年带日期的留言，请人工核查"
+        if unchecked:
+            return ScoreItem(key, name, None, threshold, "天", UNCHECKED, unchecked, over=True)
+    # Ages over the threshold without a finding were marked 误报 (or judged under another
+    # max_days): the findings speak for those, the coverage only for the ones below.
+    below = [d for d in (coverage.unanswered_days if coverage else ()) if d <= threshold]
+    measured = max([*reported, *below], default=0)
+    if coverage is not None and coverage.counted:
+        note = "；".join(p for p in (f"已核查 {coverage.counted} 条留言", note) if p)
+    verdict = _verdict(measured, threshold, ratio, True)
+    return ScoreItem(key, name, measured, threshold, "天", verdict, note, over=True)
 
 
 def _verdict(measured: int, threshold: int, ratio: float, strictly_over: bool) -> str:

@@ -29,6 +29,7 @@ DEFAULT_SCORECARD = {
     "columns_not_updated": 10,  # 应更新而长期未更新的栏目 ≥ 10 个
     "empty_columns": 5,  # 空白栏目 ≥ 5 个
     "serious_wrong_expressions": 1,  # 出现严重表述错误
+    "unanswered_message_days": 90,  # 政务咨询类留言超过 3 个月未回应 (监测时间点前 1 年内)
     "warn_ratio": 0.7,  # 预警 from 70 % of a threshold (monitoring platforms warn at 10 of 14 days)
 }
 
