@@ -10,6 +10,7 @@ progress display.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -106,7 +107,11 @@ def crawl(
     Raises KeyboardInterrupt when the crawl was stopped by a signal (what was recorded stays),
     RuntimeError when it never ran."""
     log_file = str(Path(store.path).resolve().parent / "crawl.log")
-    process = CrawlerProcess(crawl_settings(config, log_file))
+    settings = crawl_settings(config, log_file)
+    process = CrawlerProcess(settings)
+    # Scrapy filters at its handler, so every response and item still built a DEBUG log record
+    # (~1.5% of the reactor's CPU in the benchmark profile); the logger drops them at once.
+    logging.getLogger("scrapy").setLevel(settings["LOG_LEVEL"])
     crawler = process.create_crawler(SiteSpider)
     started = time.monotonic()
     process.crawl(
