@@ -35,6 +35,7 @@ from govaudit.core.model import SEVERITIES, Finding, fingerprint
 from govaudit.core.store import AuditView
 
 SECTION = "unanswered_message"
+CHECKS = ("unanswered_message", "late_reply")  # the finding kinds this module yields
 
 DEFAULTS: dict[str, Any] = {
     # "超过 3 个月未回应" (国办秘函〔2019〕19号): day 91 is over, day 90 is not.

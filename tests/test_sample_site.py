@@ -83,6 +83,8 @@ def test_every_kind_of_planted_problem_and_trap_is_in_the_key(site):
         "annual_report_incomplete",
         "publication_date_invalid",
         "publication_date_missing",
+        "unanswered_message",
+        "late_reply",
     } <= planted
     assert {"broken_link", "stale_column", "wrong_word", "privacy_leak", "overdue_publication"} <= {
         e["check"] for e in site.traps

@@ -758,7 +758,7 @@ def _czyjs(b: _Builder) -> None:
 
 def _hdjl(b: _Builder) -> list[_Item]:
     """互动交流: letters with question and answer dates; a 500 search behind it."""
-    col = _Column("hdjl", "互动交流", "table")
+    col = _Column("hdjl", "互动交流", "table", per_page=20)
     items = []
     for n, asked in enumerate(b.dates(b.ago(10), 12, gap=(3, 15))):
         answered = asked + timedelta(days=b.rng.randint(1, 6))
@@ -780,11 +780,64 @@ def _hdjl(b: _Builder) -> list[_Item]:
         items.append(_Item(title, path, asked, asked))
         if n == 4:
             b.plant("wrong_word", "既使 for 即使", page=path, term="既使")
-    intro = '<form action="/hdjl/cx.jsp" method="get"><a href="/hdjl/cx.jsp">留言查询</a></form>'
+    items += _message_delays(b, col)
+    intro = (
+        '<form action="/hdjl/cx.jsp" method="get"><a href="/hdjl/cx.jsp">留言查询</a></form>'
+        '<p><a href="/wsxf/index.html">网上信访</a></p>'
+    )
     b.put("/hdjl/cx.jsp", b"<h1>500 Internal Server Error</h1>", HTML, status=500)
     b.plant("broken_link", "留言查询 answers 500", target="/hdjl/cx.jsp")
     b.list_pages(col, items, intro=intro)
+    _wsxf(b)
     return items
+
+
+def _letter(
+    b: _Builder, col: _Column, asked: date, answered: date | None, labels=("留言", "答复")
+) -> _Item:
+    """One message page; unanswered ones show an empty reply and a 办理状态 of 未回复."""
+    title = b.w.title("question", asked.year)
+    ask_label, answer_label = labels
+    if answered is None:
+        info = f"{ask_label}时间：{asked.isoformat()}　办理状态：未回复"
+        reply = f"{answer_label}内容：暂未{answer_label}"
+    else:
+        info = (
+            f"{ask_label}时间：{asked.isoformat()}　{answer_label}时间：{answered.isoformat()}"
+            f"　{answer_label}单位：{b.rng.choice(UNITS)}"
+        )
+        reply = f"{answer_label}内容：" + b.w.answer()
+    paras = [f"{ask_label}内容：{title.removeprefix('关于')}，请问具体应该怎么办理？", reply]
+    return _Item(title, b.article(col, title, asked, paras, info=info), asked, asked)
+
+
+def _message_delays(b: _Builder, col: _Column) -> list[_Item]:
+    """互动回应差 (国办秘函〔2019〕19号): a message of the year unanswered for over 3 months is a
+    veto item; a reply after more than 90 days is late. Traps: a prompt reply, a recent
+    unanswered message, and one asked before the year the indicator looks at."""
+    items = [_letter(b, col, b.ago(120), None)]
+    b.plant("unanswered_message", "unanswered for 120 days", page=items[-1].path)
+    items.append(_letter(b, col, b.ago(150), b.ago(50), labels=("提问", "回复")))
+    b.plant("late_reply", "answered 100 days after it was asked", page=items[-1].path)
+    items.append(_letter(b, col, b.ago(200), b.ago(190)))
+    b.trap("late_reply", "answered after 10 days", page=items[-1].path)
+    items.append(_letter(b, col, b.ago(30), None))
+    b.trap("unanswered_message", "unanswered, asked 30 days ago", page=items[-1].path)
+    items.append(_letter(b, col, b.ago(400), None))
+    b.trap(
+        "unanswered_message",
+        "unanswered, asked 400 days ago: before the year the indicator covers",
+        page=items[-1].path,
+    )
+    return items
+
+
+def _wsxf(b: _Builder) -> None:
+    """网上信访 under 互动交流: 信访 is not a 政务咨询类 column, whatever its delays."""
+    col = _Column("wsxf", "网上信访", "table", parent=(("互动交流", "/hdjl/index.html"),))
+    item = _letter(b, col, b.ago(120), None, labels=("来信", "答复"))
+    b.trap("unanswered_message", "a 信访 letter unanswered for 120 days", page=item.path)
+    b.list_pages(col, [item])
 
 
 def _gsgg(b: _Builder) -> list[_Item]:
