@@ -73,6 +73,7 @@ _ERROR_WORDS = {
     "timeout": "访问超时",
     "tls": "证书/TLS 错误",
     "too_many_redirects": "重定向过多",
+    "malformed": "链接地址格式错误",
     "connection": "连接失败",
     "cancelled": "下载中断",
     "other": "访问失败",

@@ -358,6 +358,7 @@ def _absolute(base: str, raw: str | None, encoding: str, page_url: str) -> str |
     try:
         joined = urljoin(base, href)
         parts = urlsplit(joined)
+        parts.port  # noqa: B018 - raises on a port out of range, as browsers refuse it
         url = urlunsplit((parts.scheme, parts.netloc, parts.path or "/", parts.query, ""))
         safe = safe_url_string(url, encoding=encoding if encoding else "utf-8")
     except (ValueError, LookupError):
@@ -397,18 +398,18 @@ def _links(root: etree._Element, resolve: _Resolver, bp: _Boilerplate) -> list[L
             if raw and raw.strip().lower().startswith("javascript:"):
                 found = _SCRIPT_URL.search(raw)
                 raw = found.group(1) if found else None
-            target = resolve(raw)
+            target = resolve.edge(raw)
             if target:
                 out.append(Link(target, tag, attr, _link_text(el), bp(el)))
         onclick = el.get("onclick")
         if onclick:
             found = _SCRIPT_URL.search(onclick)
-            target = resolve(found.group(1)) if found else None
+            target = resolve.edge(found.group(1)) if found else None
             if target:
                 out.append(Link(target, "onclick", "onclick", _link_text(el), bp(el)))
         if tag == "meta" and (el.get("http-equiv") or "").lower() == "refresh":
             found = _REFRESH_URL.search(el.get("content") or "")
-            target = resolve(found.group(1)) if found else None
+            target = resolve.edge(found.group(1)) if found else None
             if target:
                 out.append(Link(target, "meta-refresh", "content", "", False))
     return out
@@ -427,6 +428,20 @@ class _Resolver:
         if raw not in self._memo:
             self._memo[raw] = _absolute(self.base, raw, self.encoding, self.page_url)
         return self._memo[raw]
+
+    def edge(self, raw: str | None) -> str | None:
+        """The target of a recorded edge: as `__call__`, but an address no browser can follow
+        (an open IPv6 bracket, a port out of range) is kept as written, so the crawler records
+        it as malformed and the broken-link check reports it instead of it vanishing."""
+        target = self(raw)
+        if target is None and raw is not None:
+            href = re.sub(r"[\t\n\r]", "", raw).strip()
+            if href and not href.startswith("#") and not href.lower().startswith(_SKIP_SCHEMES):
+                try:
+                    urlsplit(urljoin(self.base, href)).port  # noqa: B018 - raises when malformed
+                except ValueError:
+                    return href
+        return target
 
     def anchor(self, a: etree._Element) -> str | None:
         """Where clicking an anchor leads: its href, or the URL of its `window.open(...)`."""

@@ -106,6 +106,19 @@ class Scope:
             exclude=tuple(re.compile(p) for p in config.exclude),
         )
 
+    @staticmethod
+    def malformed(url: str) -> str | None:
+        """Why `url` is no usable http(s) address (an IPv6 bracket left open, a port out of
+        range, no host), or None. Checked before anything else parses the URL."""
+        try:
+            parts = urlsplit(url)
+            parts.port  # noqa: B018 - raises on a bad port
+        except ValueError as e:
+            return str(e)
+        if parts.scheme in ("http", "https") and not parts.hostname:
+            return "no host"
+        return None
+
     def canonical(self, url: str) -> str:
         """The form recorded in the store: fragment and session ids removed, nothing else."""
         return strip_session(url)
@@ -113,7 +126,10 @@ class Scope:
     @staticmethod
     def key(url: str) -> str:
         """Identity of a target: two URLs with the same key are fetched once (as the dupefilter)."""
-        return canonicalize_url(url)
+        try:
+            return canonicalize_url(url)
+        except ValueError:  # a malformed address (see `malformed`) is its own identity
+            return url
 
     def is_internal(self, url: str) -> bool:
         return (urlsplit(url).hostname or "").lower() in self.allowed_hosts

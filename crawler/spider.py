@@ -494,6 +494,12 @@ class SiteSpider(scrapy.Spider):
         requests: list[Request],
         skipped: list[PageRecord],
     ) -> str:
+        problem = self.scope.malformed(link.target)
+        if problem is not None:
+            if link.target not in self.known:
+                self.known[link.target] = link.target
+                skipped.append(self._count(self._malformed(link.target, depth, problem)))
+            return link.target
         url = self.scope.canonical(link.target)
         key = self.scope.key(url)
         if key in self.known:
@@ -518,6 +524,16 @@ class SiteSpider(scrapy.Spider):
         else:
             requests.append(self._check_request(url, depth, internal))
         return url
+
+    def _malformed(self, url: str, depth: int, problem: str) -> PageRecord:
+        return PageRecord(
+            url=url,
+            error="malformed",
+            error_detail=f"not a valid URL: {problem}"[:500],
+            depth=depth,
+            internal=not url.lower().startswith(("http:", "https:", "//")),
+            kind="other",
+        )
 
     def on_check(self, response: Response) -> Iterator[PageRecord | Request]:
         request = response.request

@@ -38,6 +38,7 @@ _ERRORS = {
     "timeout": "访问超时",
     "tls": "证书/TLS 错误",
     "too_many_redirects": "重定向过多",
+    "malformed": "链接地址格式错误",
     "cancelled": "文件超过大小上限",
     "connection": "连接中断",
     "other": "其他错误",

@@ -543,3 +543,9 @@ def test_a_list_that_shows_no_dates_takes_them_from_item_urls():
     </ul>""".encode()
     items = parse_page("http://127.0.0.1/gzdt/", html).list_items
     assert [i.date for i in items] == [date(2024, 1, 5), date(2024, 1, 10), date(2023, 12, 20)]
+
+
+def test_a_malformed_link_keeps_its_edge_as_written():
+    body = b"<a href='http://[::1/x'>bad ipv6</a><a href='http://x:99999/'>bad port</a><a href='ok.html'>ok</a>"
+    targets = [link.target for link in parse_page("http://x.gov.cn/p.html", body).links]
+    assert targets == ["http://[::1/x", "http://x:99999/", "http://x.gov.cn/ok.html"]

@@ -71,6 +71,7 @@ def hostile_routes() -> HostileRoutes:
         <a href="/deep.html">深嵌套</a><a href="/nul.html">空字节</a>
         <a href="/evil.html">恶意标题</a><a href="/loop1">循环</a>
         <a href="file:///etc/passwd">密码</a>
+        <a href="http://[::1/x">坏地址</a><a href="http://127.0.0.1:99999/">坏端口</a>
         <a href="data:text/html,&lt;script&gt;alert(1)&lt;/script&gt;">数据</a>
         <img src="data:image/png;base64,iVBORw0KGgo=" alt="内嵌图">
         <a href="/cal/2024/05/">日历</a>
@@ -213,6 +214,16 @@ def test_file_and_data_links_are_never_fetched(crawled):
     assert passwd.text == "" and passwd.size is None
     # data: URIs are content, not targets (DESIGN: like mailto:, not recorded as edges)
     assert not [u for u in crawled.pages if u.startswith("data:")]
+
+
+def test_a_malformed_link_is_a_broken_link_not_a_lost_one(crawled):
+    """A visitor cannot follow `http://[::1/x` either: it is recorded and reported, not dropped."""
+    for target in ("http://[::1/x", "http://127.0.0.1:99999/"):
+        record = crawled.pages[target]
+        assert record.error == "malformed" and record.error_detail.startswith("not a valid URL")
+    findings = json.loads((crawled.out / "findings.json").read_text(encoding="utf-8"))
+    broken = {f["target_url"] for f in findings if f["check"] == "broken_link"}
+    assert {"http://[::1/x", "http://127.0.0.1:99999/"} <= broken
 
 
 def test_the_infinite_calendar_is_bounded(crawled):
