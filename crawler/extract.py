@@ -521,10 +521,13 @@ def parse_page(
     body: bytes,
     content_type: str | None = None,
     header_charset: str | None = None,
+    today: date | None = None,
 ) -> PageRecord:
     """Everything the crawler records about an HTML page; `url` is the final URL after redirects.
 
     Never raises: a page that cannot be parsed gives a record with its url, charset and size.
+    `today` (the audit's date) places a list date written without its year (`05-28`) in the
+    last twelve months, when neither a year heading nor the item's URL says the year.
     """
     body = body or b""
     text, encoding = decode_html(body, header_charset)
@@ -532,13 +535,18 @@ def parse_page(
     if root is None:
         return PageRecord(url=url, content_type=content_type, charset=encoding, size=len(body))
     try:
-        return _build(url, body, content_type, encoding, root)
+        return _build(url, body, content_type, encoding, root, today)
     except Exception:  # noqa: BLE001 - last guard: a page must never stop the crawl
         return PageRecord(url=url, content_type=content_type, charset=encoding, size=len(body))
 
 
 def _build(
-    url: str, body: bytes, content_type: str | None, encoding: str, root: etree._Element
+    url: str,
+    body: bytes,
+    content_type: str | None,
+    encoding: str,
+    root: etree._Element,
+    today: date | None = None,
 ) -> PageRecord:
     _expand_datastores(root)
     bp = _Boilerplate()
@@ -550,7 +558,7 @@ def _build(
     visible = _visible_text(body_el if body_el is not None else root, bp)
     meta = _metadata(root, visible)
     published = _published(root, meta, visible, url)
-    items = _list_items(root, resolve, bp)
+    items = _list_items(root, resolve, bp, today)
     pagination = _pagination(root, resolve, bp)
     listish = _looks_like_list(root, bp, visible)
     kind = _kind(meta, items, pagination, listish, published, root)
@@ -947,15 +955,21 @@ _MONTH_DAY = re.compile(
 _YEAR_HEADING = re.compile(r"^\W*((?:19|20)\d{2})\s*年?度?\W*$")
 
 
-def _month_day(text: str, row: etree._Element, target: str) -> tuple[date | None, bool]:
+def _month_day(
+    text: str, row: etree._Element, target: str, today: date | None = None
+) -> tuple[date | None, bool]:
     """(date, the row writes a date) for a yearless month-day: the year of a heading over the
-    list (`<h3>2024年</h3>`), else of the item's URL date; (None, True) when neither says it."""
+    list (`<h3>2024年</h3>`), else of the item's URL date, else the year that puts it within the
+    twelve months up to `today` (news lists drop the current year); (None, True) otherwise."""
     found = _MONTH_DAY.search(text)
     if not found:
         return None, False
     month, day = found["m"] or found["m2"], found["d"] or found["d2"]
     from_url = url_date(target)
     year = _heading_year(row) or (from_url.year if from_url else None)
+    if year is None and today is not None:
+        this_year = _valid_date(str(today.year), month, day)
+        year = today.year if this_year is None or this_year <= today else today.year - 1
     if year is None:
         return None, True
     return _valid_date(str(year), month, day), True
@@ -997,14 +1011,14 @@ def _inner_date(a: etree._Element) -> tuple[str, etree._Element | None]:
 
 
 def _row_entry(
-    row: etree._Element, target: str, title: str, other: str
+    row: etree._Element, target: str, title: str, other: str, today: date | None = None
 ) -> tuple[etree._Element, str, str, date | None, date | None, bool]:
     """(row, target, title, date shown, URL date, the row writes a date)."""
     found = find_dates(other)
     shown = found[0] if found else None
     writes = shown is not None
     if shown is None:
-        shown, writes = _month_day(other, row, target)
+        shown, writes = _month_day(other, row, target, today)
     return row, target, title, shown, url_date(target), writes
 
 
@@ -1028,7 +1042,9 @@ def _clickable_rows(
     return out
 
 
-def _list_items(root: etree._Element, resolve: _Resolver, bp: _Boilerplate) -> list[ListItem]:
+def _list_items(
+    root: etree._Element, resolve: _Resolver, bp: _Boilerplate, today: date | None = None
+) -> list[ListItem]:
     """Dated entries of the page's lists; undated rows only inside a list whose rows are dated."""
     rows: dict[etree._Element, list[tuple[etree._Element, str]]] = {}
     for a, target in _article_anchors(root, resolve, bp):
@@ -1054,7 +1070,7 @@ def _list_items(root: etree._Element, resolve: _Resolver, bp: _Boilerplate) -> l
                 other += " " + inner
                 title = _item_title(a, _collapse(_other_text(a, [holder])))
         groups.setdefault((row.getparent(), row.tag), []).append(
-            _row_entry(row, target, title, other)
+            _row_entry(row, target, title, other, today)
         )
     for row, target in _clickable_rows(root, resolve, bp, rows):
         cells = [c for c in row if isinstance(c.tag, str)] or [row]
@@ -1063,7 +1079,7 @@ def _list_items(root: etree._Element, resolve: _Resolver, bp: _Boilerplate) -> l
         title = _item_title(cell)
         if title:
             groups.setdefault((row.getparent(), row.tag), []).append(
-                _row_entry(row, target, title, _other_text(row, [cell]))
+                _row_entry(row, target, title, _other_text(row, [cell]), today)
             )
     items: list[tuple[etree._Element, str, str, date | None]] = []
     for members in groups.values():

@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import pickle
+from datetime import date
 from typing import Any
 
 from crawler.attachment_worker import HEADER
@@ -62,10 +63,15 @@ class PageParser:
         self._starting: asyncio.Future | None = None
 
     async def parse(
-        self, url: str, body: bytes, content_type: str | None, charset: str | None
+        self,
+        url: str,
+        body: bytes,
+        content_type: str | None,
+        charset: str | None,
+        today: date | None = None,
     ) -> PageRecord:
         self.parsed += 1
-        args = (url, body, content_type, charset)
+        args = (url, body, content_type, charset, today)
         if not self.enabled or self.parsed <= self.in_process_pages:
             return parse_page(*args)
         tag = next(self._tags)

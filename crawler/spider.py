@@ -383,7 +383,7 @@ class SiteSpider(scrapy.Spider):
             yield self._count(self._resource_record(response, "GET"))
             return
         record = await self.parser.parse(
-            response.url, response.body, mime, header_charset(response)
+            response.url, response.body, mime, header_charset(response), self.config.as_of
         )
         # A redirect off-site ends the crawl here; an error page's links are the template's.
         follow = self.scope.is_internal(response.url) and response.status < 400

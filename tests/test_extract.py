@@ -549,3 +549,16 @@ def test_a_malformed_link_keeps_its_edge_as_written():
     body = b"<a href='http://[::1/x'>bad ipv6</a><a href='http://x:99999/'>bad port</a><a href='ok.html'>ok</a>"
     targets = [link.target for link in parse_page("http://x.gov.cn/p.html", body).links]
     assert targets == ["http://[::1/x", "http://x:99999/", "http://x.gov.cn/ok.html"]
+
+
+def test_a_yearless_list_date_falls_in_the_year_up_to_the_audit_date():
+    """News lists often write `05-28` alone: the year is the one that is not in the future."""
+    html = """<ul class="list">
+    <li><a href="/xwdt/content_101.html">市人社局召开全市就业工作推进会</a><span>[02-28]</span></li>
+    <li><a href="/xwdt/content_102.html">全市根治欠薪冬季专项行动总结会召开</a><span>[01-15]</span></li>
+    <li><a href="/xwdt/content_103.html">市人社局开展“送政策进企业”活动</a><span>[12-20]</span></li>
+    </ul>""".encode()
+    items = parse_page("http://127.0.0.1/xwdt/", html, today=date(2024, 3, 15)).list_items
+    assert [i.date for i in items] == [date(2024, 2, 28), date(2024, 1, 15), date(2023, 12, 20)]
+    # Without an audit date the year stays unknown, as before: no date is invented.
+    assert [i.date for i in parse_page("http://127.0.0.1/xwdt/", html).list_items] == [None] * 3
