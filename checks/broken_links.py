@@ -111,12 +111,21 @@ def run(view: AuditView, rules: dict[str, Any], as_of: date) -> Iterator[Finding
     # point at the few broken ones (a large site has hundreds of thousands of edges).
     broken: dict[str, tuple[PageRecord, str]] = {}
     homes: set[str] = set()
+    redirected: list[PageRecord] = []
     for page in view.pages():
         if page.kind == "home":
             homes.add(page.url)
         kind = _broken_kind(page, rules, soft404)
         if kind is not None:
             broken[page.url] = (replace(page, text=""), kind)
+        elif page.final_url and page.final_url != page.url:
+            redirected.append(replace(page, text=""))
+    # Many dead links of a CMS redirect to one error page (`/404.html`, 200 "页面不存在"); the
+    # crawler fetches that page once and records the others as ending there. Each is broken.
+    for page in redirected:
+        final = broken.get(page.final_url)
+        if final is not None and final[1] == "soft_404":
+            broken[page.url] = (page, "soft_404")
     if not broken:
         return
     referrers: dict[str, _Referrers] = {}

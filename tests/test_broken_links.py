@@ -240,3 +240,41 @@ def test_config_validation(section, message):
     with pytest.raises(ConfigError, match=re.escape(message)):
         rules = check_rules(_config(section), "broken_link", broken_links.DEFAULTS)
         broken_links.validate_rules(rules)
+
+
+def test_dead_links_redirected_to_one_error_page_are_each_broken(tmp_path):
+    """A CMS sends every missing page to /404.html (200 "页面不存在"); the crawler fetched that
+    page once and recorded the others as ending there: each dead link is a finding of its own."""
+    error_page = f"{SITE}/404.html"
+    findings = audit(
+        tmp_path,
+        source(
+            "/",
+            link("/old-a.html", "旧通知"),
+            link("/old-b.html", "旧公告"),
+            link("/moved.html"),
+            kind="home",
+        ),
+        target(
+            "/old-a.html", kind="other", final_url=error_page, redirects=(f"{SITE}/old-a.html",)
+        ),
+        target(
+            "/old-b.html", kind="other", final_url=error_page, redirects=(f"{SITE}/old-b.html",)
+        ),
+        target(
+            "/404.html",
+            kind="other",
+            title="页面不存在",
+            text="对不起，您访问的页面不存在或已被删除。",
+        ),
+        target(
+            "/moved.html",
+            kind="article",
+            final_url=f"{SITE}/new.html",
+            title="关于2024年社保缴费的通知",
+            text="正文" * 300,
+        ),
+        target("/new.html", kind="article", title="关于2024年社保缴费的通知", text="正文" * 300),
+    )
+    broken = {f.details["target_url"]: f.details["error_kind"] for f in findings}
+    assert broken == {f"{SITE}/old-a.html": "soft_404", f"{SITE}/old-b.html": "soft_404"}
