@@ -8,7 +8,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
@@ -63,21 +63,32 @@ def run_checks(
     for module in checks.REGISTRY:
         findings.extend(module.run(view, rules[module.SECTION], as_of))
     overrides = rules.get("stale_column", {}).get("columns", ())
-    findings = with_columns(findings, column_for_url(detect_columns(view, overrides)))
+    homes = {p.url for p in view.pages(kind="home", with_text=False)}
+    findings = with_columns(findings, column_for_url(detect_columns(view, overrides)), homes)
     order = {s: i for i, s in enumerate(SEVERITIES)}
     findings.sort(key=lambda f: (order[f.severity], f.check, f.page_url, f.id))
     return findings
 
 
+HOME_COLUMN = "首页"
+
+
 def with_columns(
-    findings: list[Finding], column_of: Callable[[str], Column | None]
+    findings: list[Finding],
+    column_of: Callable[[str], Column | None],
+    homes: Collection[str] = (),
 ) -> list[Finding]:
     """Name the 栏目 of every finding whose check did not: staff sort the list by column, and
-    a finding without one lands on nobody's desk."""
+    a finding without one lands on nobody's desk. The homepage is a 栏目 of its own to them."""
     named = []
     for f in findings:
-        column = None if f.column else column_of(f.page_url)
-        named.append(replace(f, column=column.name) if column else f)
+        if f.column:
+            named.append(f)
+        elif f.page_url in homes:
+            named.append(replace(f, column=HOME_COLUMN))
+        else:
+            column = column_of(f.page_url)
+            named.append(replace(f, column=column.name) if column else f)
     return named
 
 

@@ -47,3 +47,15 @@ def _default_rules():
     import checks
 
     return {m.SECTION: dict(m.DEFAULTS) for m in checks.REGISTRY}
+
+
+def test_findings_on_the_homepage_are_in_the_homepage_column(tmp_path):
+    store = Store(tmp_path / "a.db")
+    audit = store.start_audit("site", BASE + "/", date(2024, 3, 15), {})
+    home = PageRecord(
+        url=BASE + "/", status=200, kind="home", title="首页", text="请扫黑险恶，维护秩序。"
+    )
+    store.add_pages(audit, [home])
+    findings = run_checks(store, audit, _default_rules(), date(2024, 3, 15))
+    words = [f for f in findings if f.check == "wrong_word"]
+    assert words and all(f.column == "首页" for f in words)
