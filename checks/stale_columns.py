@@ -49,6 +49,9 @@ DEFAULTS: dict[str, Any] = {
         "人事规划计划": "major",
         OTHER: "major",
         "empty_column": "critical",
+        # An empty list that a page script fills (ajax, dataproxy, a Vue mount): the crawler runs
+        # no JavaScript, so it cannot confirm the column is empty. Not a veto item: staff look.
+        "empty_column_script": "major",
         "undated_item": "major",
         "date_mismatch": "major",
     },
@@ -181,21 +184,34 @@ def _severity(rules: dict[str, Any], key: str) -> str:
 def _column_findings(column: Column, rules: dict[str, Any], as_of: date) -> Iterator[Finding]:
     threshold = _threshold(column, rules)
     if not column.items or column.placeholder:
+        details: dict[str, Any] = {
+            "column": column.name,
+            "last_updated": None,
+            "threshold_days": threshold,
+            "category": column.category,
+            "days": None,
+            "newest_item_url": None,
+            "placeholder": column.placeholder,
+        }
+        if column.loaded_by_script and not column.items:
+            # A false 空白栏目 is a single veto: a list we could not see is for a person to open.
+            yield Finding(
+                id=fingerprint("empty_column", column.url),
+                check="empty_column",
+                severity=_severity(rules, "empty_column_script"),
+                page_url=column.url,
+                title=f"栏目内容由脚本加载，无法自动确认是否为空，请人工核实：{column.name}",
+                details={**details, "needs_review": True, "loaded_by_script": True},
+                column=column.name,
+            )
+            return
         yield Finding(
             id=fingerprint("empty_column", column.url),
             check="empty_column",
             severity=_severity(rules, "empty_column"),
             page_url=column.url,
             title=f"空白栏目：{column.name}（栏目下没有任何信息）",
-            details={
-                "column": column.name,
-                "last_updated": None,
-                "threshold_days": threshold,
-                "category": column.category,
-                "days": None,
-                "newest_item_url": None,
-                "placeholder": column.placeholder,
-            },
+            details=details,
             column=column.name,
         )
         return

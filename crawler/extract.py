@@ -14,6 +14,7 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
 
@@ -21,11 +22,12 @@ import lxml.html
 from lxml import etree
 from w3lib.url import safe_url_string
 
-from govaudit.core.model import Link, ListItem, PageRecord
+from govaudit.core.model import LOADED_BY_SCRIPT, Link, ListItem, PageRecord
 
 __all__ = [
     "decode_html",
     "find_dates",
+    "is_datastore_answer",
     "parse_date",
     "parse_page",
     "url_date",
@@ -483,26 +485,125 @@ _DATASTORE_RECORD = re.compile(
 )
 
 
-def _expand_datastores(root: etree._Element) -> None:
+def _expand_datastores(root: etree._Element) -> list[tuple[str, int, int | None]]:
     """Graft the rows of script-held datastores into the tree where the script stands, so that
-    links, list items and text see what a visitor sees (the rows are data, not code)."""
+    links, list items and text see what a visitor sees (the rows are data, not code).
+
+    Returns, per datastore that names a `<nextgroup>` (the rest of the list, fetched by jpage.js
+    from dataproxy.jsp): (its raw href, the number of rows inline, `<totalrecord>` if stated)."""
+    groups: list[tuple[str, int, int | None]] = []
     for script in list(root.iter("script")):
         text = script.text or ""
-        if "<record" not in text or "<recordset" not in text.lower():
+        if "<record" not in text.lower() and "<nextgroup" not in text.lower():
             continue
-        rows = "".join(a or b for a, b in _DATASTORE_RECORD.findall(text)).strip()
+        records = _DATASTORE_RECORD.findall(text)
+        nextgroup = _DATASTORE_NEXT.search(text)
+        if nextgroup:
+            total = _DATASTORE_TOTAL.search(text)
+            groups.append(
+                (nextgroup.group(1), len(records), int(total.group(1)) if total else None)
+            )
+        if "<recordset" not in text.lower():
+            continue
+        rows = "".join(a or b for a, b in records).strip()
         parent = script.getparent()
         if not rows or parent is None:
             continue
-        wrap = (
-            "table" if rows[:3].lower() == "<tr" else "ul" if rows[:3].lower() == "<li" else "div"
-        )
-        try:
-            holder = lxml.html.fragment_fromstring(f'<{wrap} class="datastore">{rows}</{wrap}>')
-        except (etree.ParserError, ValueError):
+        holder = _rows_holder(rows)
+        if holder is None:
             continue
         holder.tail = script.tail
         parent.replace(script, holder)
+    return groups
+
+
+def _rows_holder(rows: str) -> etree._Element | None:
+    """The element a visitor's browser puts the rows in (a table for <tr>, a list for <li>)."""
+    wrap = "table" if rows[:3].lower() == "<tr" else "ul" if rows[:3].lower() == "<li" else "div"
+    try:
+        return lxml.html.fragment_fromstring(f'<{wrap} class="datastore">{rows}</{wrap}>')
+    except (etree.ParserError, ValueError):
+        return None
+
+
+# jpage.js asks dataproxy.jsp for the rows after the inline ones: `startrecord`, `endrecord`,
+# `perpage` (POST in the browser; the JSP reads request parameters, so a GET query is answered
+# alike). One request per list page, bounded: the newest rows are the inline ones anyway.
+_DATASTORE_NEXT = re.compile(
+    r"<nextgroup\b[^>]*>(?:(?!</nextgroup>).)*?href\s*=\s*[\"']([^\"']+)[\"']", re.S | re.I
+)
+_DATASTORE_TOTAL = re.compile(r"<totalrecord\b[^>]*>\s*(\d+)\s*</totalrecord>", re.I)
+_JPAGE_TOTAL = re.compile(r"\btotalRecord\s*[:=]\s*['\"]?(\d+)", re.I)
+_JPAGE_PERPAGE = re.compile(r"\bperPage\s*[:=]\s*['\"]?(\d+)", re.I)
+_JPAGE_DEFAULT_PERPAGE = 15  # jpage.js's default page size on Hanweb list templates
+MAX_PROXY_RECORDS = 1000
+
+
+def _proxy_pages(
+    root: etree._Element, groups: list[tuple[str, int, int | None]], resolve: _Resolver
+) -> list[str]:
+    """dataproxy.jsp URLs for the rows of the page's datastores that are not inline."""
+    if not groups:
+        return []
+    scripts = "\n".join(s.text or "" for s in root.iter("script"))
+    stated_total = _JPAGE_TOTAL.search(scripts)
+    perpage = _JPAGE_PERPAGE.search(scripts)
+    out: list[str] = []
+    for href, inline, total in groups:
+        if total is None and stated_total and len(groups) == 1:
+            total = int(stated_total.group(1))
+        if total is not None and total <= inline:
+            continue  # every row is already on the page
+        end = (
+            inline + MAX_PROXY_RECORDS if total is None else min(total, inline + MAX_PROXY_RECORDS)
+        )
+        url = resolve(href.replace("&amp;", "&"))
+        if not url:
+            continue
+        parts = urlsplit(url)
+        query = parse_qsl(parts.query, keep_blank_values=True)
+        have = {k.lower() for k, _ in query}
+        wanted = (
+            ("startrecord", str(inline + 1)),
+            ("endrecord", str(end)),
+            ("perpage", perpage.group(1) if perpage else str(_JPAGE_DEFAULT_PERPAGE)),
+        )
+        extra = "&".join(f"{k}={v}" for k, v in wanted if k not in have)
+        if extra:
+            url = urlunsplit(
+                parts._replace(query=f"{parts.query}&{extra}" if parts.query else extra)
+            )
+        if url not in out:
+            out.append(url)
+    return out
+
+
+_XML_TYPES = {"text/xml", "application/xml"}
+_XML_START = re.compile(rb"^\s*(?:<\?xml[^>]*\?>\s*)?<datastore\b", re.I)
+
+
+def is_datastore_answer(body: bytes, content_type: str | None) -> bool:
+    """A dataproxy.jsp answer: an XML `<datastore>` of CDATA records (text/xml, or a body that
+    starts like one whatever the server calls it)."""
+    head = (body or b"")[:512].lstrip(b"\xef\xbb\xbf")
+    if _XML_START.match(head):
+        return True
+    return content_type in _XML_TYPES and b"<datastore" in (body or b"")[:4096].lower()
+
+
+def _parse_datastore(
+    url: str, body: bytes, content_type: str | None, header_charset: str | None, today: date | None
+) -> PageRecord:
+    """The answer's records as the list page a visitor sees them on: items, links and text."""
+    text, encoding = decode_html(body, header_charset)
+    rows = "".join(a or b for a, b in _DATASTORE_RECORD.findall(text)).strip()
+    holder = _rows_holder(rows) if rows else None
+    html = lxml.html.tostring(holder, encoding="unicode") if holder is not None else ""
+    root = _parse_tree(f"<html><head></head><body>{html}</body></html>")
+    if root is None:
+        return PageRecord(url=url, content_type=content_type, charset=encoding, size=len(body))
+    record = _build(url, body, content_type, encoding, root, today)
+    return replace(record, kind="list", published=None, meta={})
 
 
 def _base_url(root: etree._Element, url: str) -> str:
@@ -530,6 +631,11 @@ def parse_page(
     last twelve months, when neither a year heading nor the item's URL says the year.
     """
     body = body or b""
+    if is_datastore_answer(body, content_type):
+        try:
+            return _parse_datastore(url, body, content_type, header_charset, today)
+        except Exception:  # noqa: BLE001 - last guard: a page must never stop the crawl
+            return PageRecord(url=url, content_type=content_type, size=len(body))
     text, encoding = decode_html(body, header_charset)
     root = _parse_tree(text)
     if root is None:
@@ -548,7 +654,8 @@ def _build(
     root: etree._Element,
     today: date | None = None,
 ) -> PageRecord:
-    _expand_datastores(root)
+    has_datastore = any("<datastore" in (x.text or "").lower() for x in root.iter("script"))
+    groups = _expand_datastores(root)
     bp = _Boilerplate()
     base = _base_url(root, url)
     page_url = safe_url_string(url, encoding=encoding)
@@ -560,7 +667,12 @@ def _build(
     published = _published(root, meta, visible, url)
     items = _list_items(root, resolve, bp, today)
     pagination = _pagination(root, resolve, bp)
+    for proxy in _proxy_pages(root, groups, resolve):
+        if proxy not in pagination:
+            pagination.append(proxy)
     listish = _looks_like_list(root, bp, visible)
+    if not items and not has_datastore and _list_loaded_by_script(root, bp):
+        meta = {**meta, LOADED_BY_SCRIPT: "1"}
     kind = _kind(meta, items, pagination, listish, published, root)
     title = _title(root, kind, bp)
     return PageRecord(
@@ -1125,6 +1237,49 @@ def _looks_like_list(root: etree._Element, bp: _Boilerplate, visible: str) -> di
         if placeholder:
             break
     return {"script": script, "placeholder": placeholder}
+
+
+# Calls that fetch data into the page; `.load(` only with a URL (not `$(window).load(function`).
+_LOADER_CALL = re.compile(
+    r"\$\.(?:ajax|get|post|getJSON)\s*\(|jQuery\.(?:ajax|get|post|getJSON)\s*\("
+    r"|\bfetch\s*\(|XMLHttpRequest|\baxios\b|\.load\s*\(\s*['\"]"
+    r"|dataproxy|\bjpage\b|['\"][^'\"\s]*/api/[^'\"\s]*['\"]|['\"][^'\"\s]+\.json\b[^'\"\s]*['\"]",
+    re.I,
+)
+_LOADER_SRC = re.compile(r"jpage|dataproxy", re.I)
+_MOUNT_IDS = {"app", "root", "vue-app", "vueapp", "react-root"}
+_TEMPLATE_ATTRS = ("v-for", "v-if", "ng-repeat", ":key", "v-html")
+
+
+def _list_loaded_by_script(root: etree._Element, bp: _Boilerplate) -> bool:
+    """A page without list items whose list a script fetches: a loader call (`$.ajax`, `fetch(`,
+    dataproxy/jpage, an `/api/` or `.json` URL) and, in the body, an empty list container, an
+    empty Vue/React mount point or an unrendered template. Both must hold: a lone visit-counter
+    `$.ajax` on a truly empty column does not excuse it."""
+    loader = any(
+        _LOADER_CALL.search(s.text or "") or _LOADER_SRC.search(s.get("src") or "")
+        for s in root.iter("script")
+    )
+    if not loader:
+        return False
+    body = root.find("body")
+    for el in _iter_elements(body if body is not None else root):
+        if el.tag in ("script", "style", "body") or bp(el):
+            continue
+        if any(el.get(a) is not None for a in _TEMPLATE_ATTRS) or "{{" in (el.text or ""):
+            return True
+        empty = not _collapse(el.text_content()) and not any(
+            isinstance(c.tag, str) and c.tag not in ("script", "style") for c in el
+        )
+        if not empty:
+            continue
+        if (el.get("id") or "").lower() in _MOUNT_IDS:
+            return True
+        if el.tag in ("ul", "ol", "tbody", "table", "dl") or any(
+            _LIST_CONTAINER.search(t) for t in _tokens(el)
+        ):
+            return True
+    return False
 
 
 # ----- pagination -----

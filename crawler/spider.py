@@ -64,6 +64,7 @@ from crawler.attachment_reader import (
     is_readable_attachment,
     too_large_meta,
 )
+from crawler.extract import is_datastore_answer
 from crawler.page_parser import PageParser
 from crawler.pipeline import CarriedPage, record_ready
 from crawler.scope import Scope
@@ -79,6 +80,7 @@ RESOURCE_EXTENSIONS = frozenset(
 # ... or by the tag that links them.
 RESOURCE_TAGS = frozenset({"img", "script", "link", "embed", "object", "video", "audio", "source"})
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+XML_TYPES = frozenset({"text/xml", "application/xml"})
 # Twisted errors that still arrive unwrapped from some code paths.
 _ERROR_KINDS: tuple[tuple[tuple[type[BaseException], ...], str], ...] = (
     ((CannotResolveHostError, DNSLookupError), "dns"),
@@ -320,7 +322,8 @@ class SiteSpider(scrapy.Spider):
         if request.meta.get("role") == "page":
             raw = headers.get(b"Content-Type")
             mime = raw.decode("latin-1").split(";")[0].strip().lower() if raw else ""
-            if mime and mime not in HTML_TYPES:
+            # XML is read: it may be a Hanweb dataproxy.jsp datastore (see `parse_page`).
+            if mime and mime not in HTML_TYPES and mime not in XML_TYPES:
                 raise StopDownload(fail=False)
 
     def on_dropped(self, request: Request) -> None:
@@ -379,7 +382,10 @@ class SiteSpider(scrapy.Spider):
         if meta.get("home"):
             self.crawler.stats.inc_value("govaudit/start_urls_ok")
         mime = mime_type(response)
-        if "download_stopped" in response.flags or (mime and mime not in HTML_TYPES):
+        # A Hanweb dataproxy.jsp answer (XML datastore, followed as a list's next page) is a
+        # list page, whatever its content type says.
+        page_like = not mime or mime in HTML_TYPES or is_datastore_answer(response.body, mime)
+        if "download_stopped" in response.flags or not page_like:
             yield self._count(self._resource_record(response, "GET"))
             return
         record = await self.parser.parse(

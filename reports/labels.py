@@ -102,6 +102,11 @@ def _column(d: dict[str, Any]) -> list[str]:
 
 
 def _empty(d: dict[str, Any]) -> list[str]:
+    if d.get("needs_review"):
+        return [
+            f"栏目类别：{d['category']}" if d.get("category") else "",
+            "列表由页面脚本加载，监测程序未能读取，请打开页面人工核实是否为空",
+        ]
     return [
         f"栏目类别：{d['category']}" if d.get("category") else "",
         "栏目内没有任何信息（空白栏目）",

@@ -93,7 +93,12 @@ def scorecard(
         for f in findings
         if f.check in ("wrong_word", "sensitive_word") and f.severity == "critical"
     ]
-    empty = {_column_key(f) for f in findings if f.check == "empty_column"}
+    # A column whose list a script loads is unconfirmed (needs_review), not a 空白栏目 veto.
+    empty = {
+        _column_key(f)
+        for f in findings
+        if f.check == "empty_column" and not f.details.get("needs_review")
+    }
     counted = [
         (
             "stale_columns",

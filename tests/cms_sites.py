@@ -23,6 +23,7 @@ audit as of `AS_OF` must and must not report (paths, resolved against the server
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import parse_qsl, urlsplit
 
 from site_server import Reply, redirect
 
@@ -42,6 +43,8 @@ MENU = """<div class="menu"><ul>
 <li><a href="/xxgk/col/col2001/index.html">政策文件</a></li>
 <li><a href="/xxgk/col/col2002/index.html">部门文件</a></li>
 <li><a href="/col/col1009/index.html">专项资金</a></li>
+<li><a href="/col/col1010/index.html">乡镇动态</a></li>
+<li><a href="/col/col1011/index.html">便民服务</a></li>
 </ul></div>"""
 
 FOOT = """<div class="foot"><p>主办单位：临江市清河县人民政府办公室
@@ -84,6 +87,26 @@ ARTICLES: dict[str, tuple[str, str, str]] = {
     "/art/2024/5/10/art_1008_801.html": ("公示公告", "清河县2024年第一批拟认定家庭农场名单公示", "2024-05-10 10:00"),
     "/art/2024/4/26/art_1008_802.html": ("公示公告", "县级文明单位拟命名名单公示", "2024-04-26 17:30"),
 }  # fmt: skip
+# 乡镇动态 (jpage): 3 pinned (置顶) old rows inline, the 12 newest behind dataproxy.jsp.
+JPAGE_INLINE = [
+    ("/art/2023/3/1/art_1010_1.html", "清河县乡镇（街道）便民服务中心办事指南", "2023-03-01 09:00"),
+    ("/art/2023/2/10/art_1010_2.html", "清河县各乡镇联系电话一览", "2023-02-10 09:00"),
+    ("/art/2023/1/5/art_1010_3.html", "清河县乡镇行政区划简介", "2023-01-05 09:00"),
+]
+JPAGE_PROXY = [
+    (
+        f"/art/2024/5/{30 - 2 * i}/art_1010_{10 + i}.html",
+        f"乡镇工作简讯第{12 - i}期",
+        f"2024-05-{30 - 2 * i:02d} 10:00",
+    )
+    for i in range(12)
+]
+for _path, _title, _when in JPAGE_INLINE + JPAGE_PROXY:
+    ARTICLES[_path] = ("乡镇动态", _title, _when)
+JPAGE_NEWEST = date(2024, 5, 30)
+DATAPROXY = "/module/web/jpage/dataproxy.jsp"
+# 便民服务: the list is fetched by $.ajax from a JSON API into an empty <ul>.
+AJAX_COLUMN = "/col/col1011/index.html"
 # 部门动态: a CMS whose article URLs carry no date; the list shows `05-20` under a 2024 heading.
 DEPT_NEWS = {
     "/col/col1007/art_7001.html": ("县教育局召开校园安全工作会", "2024-05-20"),
@@ -146,12 +169,27 @@ def hanweb_column(column: str, col_id: int, paths: list[str], pager: str = "") -
     body = (
         f'{crumb("新闻中心", column)}<div class="bt-box"><div class="bt-title">{column}</div>'
         f'<div id="{col_id}"><script type="text/xml"><datastore>'
-        f'<nextgroup><![CDATA[<a href="/module/web/jpage/dataproxy.jsp?page=1&columnid={col_id}"></a>]]></nextgroup>'
+        f'<nextgroup><![CDATA[<a href="{DATAPROXY}?page=1&webid=1&path=/&columnid={col_id}'
+        f'&unitid=5678&webname=清河县人民政府&permissiontype=0"></a>]]></nextgroup>'
         f"<recordset>{records}</recordset></datastore></script>"
         '<script language="javascript" src="/module/web/jpage/jpage.js"></script></div>'
         f"{pager}</div>"
     )
     return page(column, body)
+
+
+def dataproxy(path: str) -> Reply:
+    """Hanweb's dataproxy.jsp: the column's records `startrecord`..`endrecord` (1-based) as XML."""
+    query = dict(parse_qsl(urlsplit(path).query))
+    rows = [p for p, _, _ in JPAGE_INLINE + JPAGE_PROXY] if query.get("columnid") == "1010" else []
+    start = int(query.get("startrecord", "1"))
+    end = int(query.get("endrecord", str(start + 14)))
+    records = "".join(hanweb_record(p) for p in rows[start - 1 : end])
+    body = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<datastore>\n'
+        f"<totalrecord>{len(rows)}</totalrecord>\n<recordset>\n{records}\n</recordset>\n</datastore>"
+    )
+    return Reply(body, content_type="text/xml;charset=UTF-8")
 
 
 def ucap_column(rows: list[str], page_no: int) -> str:
@@ -412,6 +450,40 @@ def build_routes() -> dict[str, Reply]:
         ),
     )
 
+    # 乡镇动态: a Hanweb jpage column, 3 pinned rows inline, the rest from dataproxy.jsp.
+    html(
+        "/col/col1010/index.html",
+        hanweb_column("乡镇动态", 1010, [p for p, _, _ in JPAGE_INLINE])
+        .replace("</datastore>", "<totalrecord>15</totalrecord></datastore>")
+        .replace(
+            "</body>",
+            "<script>$('#1010').jpage({dataStore: dataStore, perPage: 15, groupSize: 3, "
+            f"proxyUrl: '{DATAPROXY}', barPosition: 'bottom'}});</script></body>",
+        ),
+    )
+    routes[DATAPROXY + "?*"] = dataproxy
+
+    # 便民服务: the template's <ul> is filled by $.ajax from /api/list.json in the browser.
+    html(
+        AJAX_COLUMN,
+        page(
+            "便民服务",
+            f'{crumb("信息公开", "便民服务")}<div class="bt-box"><div class="bt-title">便民服务</div>'
+            '<ul id="newsList" class="list"></ul><div id="pager"></div></div>'
+            '<script src="/js/jquery.min.js"></script><script>'
+            '$(function(){$.ajax({url: "/api/list.json", data: {columnId: 1011, page: 1},'
+            ' dataType: "json", success: function(d){$.each(d.rows, function(i, r){'
+            '$("#newsList").append("<li><a href=\'" + r.url + "\'>" + r.title + "</a><span>"'
+            ' + r.date + "</span></li>");});}});});</script>',
+        ),
+    )
+    routes["/js/jquery.min.js"] = Reply(b"/* jquery */", content_type="application/javascript")
+    routes["/api/list.json"] = Reply(
+        '{"rows": [{"url": "/art/2024/5/29/art_1011_1.html", "title": "社保卡办理指南",'
+        ' "date": "2024-05-29"}]}',
+        content_type="application/json",
+    )
+
     # 部门文件: an 信息公开 list whose rows open by script (no anchors), UCAP-style labels.
     html(
         "/xxgk/col/col2002/index.html",
@@ -456,6 +528,7 @@ PLANTED = [
     ("stale_column", "/col/col1003/index.html", "工作动态"),
     ("empty_column", "/col/col1005/index.html", "规划计划"),
     ("empty_column", "/col/col1009/index.html", "专项资金"),
+    ("empty_column", AJAX_COLUMN, "便民服务"),  # major, needs_review: loaded by script
     ("broken_link", BROKEN_ONCLICK, 404),
     ("broken_link", SOFT_404, "soft_404"),
     ("broken_link", MISSING_PDF, 404),
@@ -479,4 +552,6 @@ TRAPS = [
     ("stale_column", "/xxgk/col/col2002/index.html"),
     ("overdue_publication", READING_ON_TIME),
     ("empty_column", "/col/col1006/index.html"),
+    ("stale_column", "/col/col1010/index.html"),  # fresh once the dataproxy rows are read
+    ("empty_column", "/col/col1010/index.html"),
 ]

@@ -78,6 +78,10 @@ class SiteServer:
                     server.hits[(method, self.path)] += 1
                     hits = server.hits[(method, self.path)]
                 reply = server.routes.get(self.path)
+                if reply is None and "?" in self.path:
+                    # `"/path?*"`: any query of the path, a Reply or a callable(path) -> Reply
+                    wildcard = server.routes.get(self.path.split("?", 1)[0] + "?*")
+                    reply = wildcard(self.path) if callable(wildcard) else wildcard
                 if reply is None:
                     reply = Reply("<html><body><h1>404 Not Found</h1></body></html>", status=404)
                 if reply.delay:

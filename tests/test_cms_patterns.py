@@ -12,21 +12,29 @@ import subprocess
 import sys
 from datetime import date
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from cms_sites import (
+    AJAX_COLUMN,
     AS_OF,
+    DATAPROXY,
     DEPT_DOC,
+    JPAGE_INLINE,
+    JPAGE_NEWEST,
+    JPAGE_PROXY,
     PLANTED,
     POLICY_LATE,
     READING_ON_TIME,
     SOFT_404,
     TRAPS,
     build_routes,
+    dataproxy,
 )
 from site_server import SiteServer
 
-from crawler.extract import parse_page
+from crawler.extract import MAX_PROXY_RECORDS, is_datastore_answer, parse_page
+from govaudit.core.model import LOADED_BY_SCRIPT
 
 REPO = Path(__file__).resolve().parents[1]
 VALIDATOR = REPO.parent / "shared" / "tools" / "check_findings.py"
@@ -65,7 +73,11 @@ def test_hanweb_datastore_records_are_list_items_and_links(routes):
     targets = {link.target.removeprefix(BASE) for link in page.links}
     assert "/art/2024/5/6/art_1001_103.html" in targets
     assert "县政府召开第十二次常务会议" in page.text
-    assert page.pagination == (BASE + "/col/col1001/index.html?uid=5&pageIndex=2",)
+    assert page.pagination[0] == BASE + "/col/col1001/index.html?uid=5&pageIndex=2"
+    # the rest of the datastore, from the <nextgroup> proxy (see the jpage tests below)
+    assert page.pagination[1].startswith(BASE + DATAPROXY + "?page=1&webid=1&path=/&columnid=1001")
+    assert page.pagination[1].endswith("&startrecord=4&endrecord=1003&perpage=15")
+    assert len(page.pagination) == 2
     assert page.breadcrumb == ("首页", "新闻中心", "要闻动态")
 
 
@@ -73,6 +85,118 @@ def test_empty_hanweb_datastore_is_a_blank_page(routes):
     page = parsed(routes, "/col/col1009/index.html")
     assert page.list_items == () and page.breadcrumb[-1] == "专项资金"
     assert "jpage" not in page.text
+
+
+def test_jpage_nextgroup_is_followed_for_the_rows_not_inline(routes):
+    """The first rows are inline; jpage.js fetches the rest from the <nextgroup> dataproxy.jsp
+    with startrecord/endrecord/perpage: the crawler asks for the same, once, bounded."""
+    page = parsed(routes, "/col/col1010/index.html")
+    assert [u for u, _ in items_of(page)] == [p for p, _, _ in JPAGE_INLINE]
+    proxy = [u for u in page.pagination if DATAPROXY in u]
+    assert len(proxy) == 1
+    query = dict(parse_qsl(urlsplit(proxy[0]).query))
+    assert query["columnid"] == "1010" and query["webname"] == "清河县人民政府"
+    # 3 rows inline, <totalrecord>15</totalrecord>: rows 4..15, the template's perPage
+    assert (query["startrecord"], query["endrecord"], query["perpage"]) == ("4", "15", "15")
+    assert LOADED_BY_SCRIPT not in page.meta
+
+
+def test_jpage_nextgroup_without_total_is_bounded():
+    body = (
+        b'<html><body><div id="7"><script type="text/xml"><datastore><nextgroup><![CDATA['
+        b'<a href="/module/web/jpage/dataproxy.jsp?page=1&startrecord=1&columnid=7"></a>]]>'
+        b"</nextgroup><recordset></recordset></datastore></script></div></body></html>"
+    )
+    page = parse_page(BASE + "/col/col7/index.html", body, "text/html", "utf-8")
+    query = parse_qsl(urlsplit(page.pagination[0]).query)
+    # a parameter the site wrote is kept as written; the end is bounded
+    assert query == [
+        ("page", "1"),
+        ("startrecord", "1"),
+        ("columnid", "7"),
+        ("endrecord", str(MAX_PROXY_RECORDS)),
+        ("perpage", "15"),
+    ]
+    # every row inline already (<totalrecord> says so): nothing to fetch
+    full = body.replace(b"<recordset>", b"<totalrecord>0</totalrecord><recordset>")
+    assert parse_page(BASE + "/col/col7/index.html", full, "text/html", "utf-8").pagination == ()
+
+
+@pytest.mark.parametrize("ctype", ["text/xml", "text/html", None])
+def test_dataproxy_xml_answer_is_a_list_page(ctype):
+    """dataproxy.jsp answers `<?xml ...?><datastore><recordset><record><![CDATA[<li>…`; servers
+    label it text/xml, text/html or nothing."""
+    reply = dataproxy(DATAPROXY + "?page=1&columnid=1010&startrecord=4&endrecord=15&perpage=15")
+    url = BASE + DATAPROXY + "?page=1&columnid=1010&startrecord=4&endrecord=15&perpage=15"
+    page = parse_page(url, reply.payload(), ctype, "utf-8")
+    assert page.kind == "list"
+    assert items_of(page) == [(p, date.fromisoformat(w[:10])) for p, _, w in JPAGE_PROXY]
+    assert page.list_items[0].title == JPAGE_PROXY[0][1]
+    assert {link.target.removeprefix(BASE) for link in page.links} >= {p for p, _, _ in JPAGE_PROXY}
+    assert page.pagination == () and page.size == len(reply.payload())
+
+
+def test_gbk_dataproxy_answer_without_declaration_charset():
+    body = (
+        '<?xml version="1.0" encoding="GBK"?><datastore><recordset><record><![CDATA[<li>'
+        '<a href="/art/2024/5/1/art_9_1.html">关于开展安全检查的通知</a><span>2024-05-01</span>'
+        "</li>]]></record></recordset></datastore>"
+    ).encode("gbk")
+    page = parse_page(BASE + DATAPROXY + "?columnid=9", body, "text/xml", None)
+    assert [(i.title, i.date) for i in page.list_items] == [
+        ("关于开展安全检查的通知", date(2024, 5, 1))
+    ]
+
+
+def test_ordinary_xml_is_not_a_datastore():
+    assert not is_datastore_answer(b'<?xml version="1.0"?><rss><channel/></rss>', "text/xml")
+    assert is_datastore_answer(b"\n <datastore><recordset></recordset></datastore>", None)
+
+
+def test_ajax_list_is_recorded_as_loaded_by_script(routes):
+    page = parsed(routes, AJAX_COLUMN)
+    assert page.list_items == ()
+    assert page.meta[LOADED_BY_SCRIPT] == "1"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # Vue mount point, rendered in the browser
+        '<div id="app"></div><script src="/js/app.js"></script>'
+        '<script>fetch("/api/news?col=3").then(r => r.json())</script>',
+        # unrendered template
+        '<ul class="list"><li v-for="n in news"><a :href="n.url">{{ n.title }}</a></li></ul>'
+        '<script>axios.get("/api/news")</script>',
+        # Hanweb list written entirely by the proxy (no datastore in the page)
+        '<div id="4393" class="lm_list"></div><script src="/module/web/jpage/jpage.js"></script>',
+        # XMLHttpRequest into an empty table body
+        '<table><tbody id="rows"></tbody></table>'
+        '<script>var x = new XMLHttpRequest(); x.open("GET", "data/list.json");</script>',
+    ],
+)
+def test_script_loaded_list_patterns(body):
+    html = f"<html><body><div class='wz'>当前位置：首页 &gt; 通知公告</div>{body}</body></html>"
+    page = parse_page(BASE + "/col/c/index.html", html.encode(), "text/html", "utf-8")
+    assert page.meta.get(LOADED_BY_SCRIPT) == "1"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a visit counter's ajax on a truly empty column: no empty list container
+        '<div class="nodata">暂无信息</div><script>$.ajax({url: "/count.jsp?id=1"})</script>',
+        # an empty Hanweb datastore: the data is in the page, and there is none
+        '<div id="9"><script type="text/xml"><datastore><recordset></recordset></datastore>'
+        '</script><script src="/module/web/jpage/jpage.js"></script></div>',
+        # an empty list without any loader script
+        '<ul class="list"></ul>',
+    ],
+)
+def test_empty_lists_not_loaded_by_script(body):
+    html = f"<html><body><div class='wz'>当前位置：首页 &gt; 通知公告</div>{body}</body></html>"
+    page = parse_page(BASE + "/col/c/index.html", html.encode(), "text/html", "utf-8")
+    assert LOADED_BY_SCRIPT not in page.meta
 
 
 def test_ucap_table_with_dotted_dates_and_page_query(routes):
@@ -306,6 +430,8 @@ def test_audit_names_every_column(audit):
         "/col/col1007/index.html": ("部门动态", 4),
         "/col/col1008/index.html": ("公示公告", 2),
         "/col/col1009/index.html": ("专项资金", 0),
+        "/col/col1010/index.html": ("乡镇动态", 15),  # 3 inline + 12 from dataproxy.jsp
+        "/col/col1011/index.html": ("便民服务", 0),
         "/xxgk/col/col2001/index.html": ("政策文件", 2),
         "/xxgk/col/col2002/index.html": ("部门文件", 1),
     }
@@ -334,3 +460,44 @@ def test_dates_inside_the_anchor(rows):
         ("关于乙的通知", date(2024, 2, 1)),
         ("关于丙的通知", date(2024, 1, 1)),
     ]
+
+
+def test_jpage_column_has_every_row_and_its_true_last_update(audit):
+    """The 3 inline rows are pinned 2023 items: without the dataproxy rows the column would be
+    a stale 动态 column (a veto). With them it has 15 items, newest 2024-05-30."""
+    from govaudit.core.columns import detect_columns
+    from govaudit.core.store import Store
+
+    base, findings, out = audit
+    store = Store(out / "govaudit.db")
+    try:
+        view = store.view(store.audits()[-1]["id"])
+        column = next(c for c in detect_columns(view) if c.url == base + "/col/col1010/index.html")
+    finally:
+        store.close()
+    assert sorted(i.url.removeprefix(base) for i in column.items) == sorted(
+        p for p, _, _ in JPAGE_INLINE + JPAGE_PROXY
+    )
+    assert max(i.date for i in column.items) == JPAGE_NEWEST
+    assert not column.loaded_by_script
+    assert not [f for f in findings if f.get("column") == "乡镇动态"]
+
+
+def test_script_loaded_column_is_a_review_item_not_a_veto(audit):
+    from govaudit.core.model import Finding
+    from reports.scorecard import scorecard
+    from reports.settings import DEFAULT_SCORECARD
+
+    base, findings, out = audit
+    mine = [f for f in findings if f["page_url"] == base + AJAX_COLUMN]
+    assert len(mine) == 1
+    finding = mine[0]
+    assert finding["check"] == "empty_column" and finding["severity"] == "major"
+    assert finding["needs_review"] is True
+    assert "栏目内容由脚本加载，无法自动确认是否为空，请人工核实" in finding["title"]
+    # the two true empty columns stay critical veto items
+    vetoes = [f for f in findings if f["check"] == "empty_column" and f["severity"] == "critical"]
+    assert {f["column"] for f in vetoes} == {"规划计划", "专项资金"}
+    # the scorecard's 空白栏目 item counts the two, not the one to review
+    items = scorecard([Finding.from_json(f) for f in findings], DEFAULT_SCORECARD, as_of=AS_OF)
+    assert next(i for i in items if i.key == "empty_columns").measured == 2

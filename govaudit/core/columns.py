@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from govaudit.core.model import ListItem, PageRecord
+from govaudit.core.model import LOADED_BY_SCRIPT, ListItem, PageRecord
 from govaudit.core.store import AuditView
 
 HOMEPAGE = "首页"
@@ -118,6 +118,9 @@ class Column:
     category: str  # 首页 | 动态要闻 | 通知公告政策文件 | 人事规划计划 | 其他
     placeholder: bool  # an empty-list page ("暂无信息", empty container)
     threshold_days: int | None = None  # from the profile, when it sets one for this column
+    # No item, and a list page says a script fills the list (the crawler's
+    # `meta["list_loaded_by_script"]`): empty to the crawler, maybe not to a visitor.
+    loaded_by_script: bool = False
 
 
 def categorize(name: str, keywords: Mapping[str, Sequence[str]] = CATEGORY_KEYWORDS) -> str:
@@ -426,6 +429,9 @@ def _build(
     placeholder = not all_items and any(
         is_placeholder_text(data.text(u)) for u in ordered if u in data.pages
     )
+    loaded_by_script = not all_items and any(
+        data.pages[u].meta.get(LOADED_BY_SCRIPT) for u in ordered if u in data.pages
+    )
     return Column(
         name=name,
         url=first,
@@ -433,6 +439,7 @@ def _build(
         items=all_items,
         category=categorize(name, keywords),
         placeholder=placeholder,
+        loaded_by_script=loaded_by_script,
     )
 
 

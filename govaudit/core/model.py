@@ -38,6 +38,11 @@ class ListItem:
     position: int  # 0-based order on the list page
 
 
+# `PageRecord.meta` key set (to "1") on a page whose list has no item while a script of the page
+# evidently fetches it (a crawler without JavaScript sees it empty; checks must not call it empty).
+LOADED_BY_SCRIPT = "list_loaded_by_script"
+
+
 @dataclass(frozen=True)
 class PageRecord:
     """Everything the crawler learnt about one URL; `error` is set when no response came."""
