@@ -9,7 +9,7 @@ import pytest
 
 from checks import stale_columns
 from govaudit.core.config import AuditConfig, ConfigError, check_rules
-from govaudit.core.model import Link, ListItem, PageRecord
+from govaudit.core.model import LOADED_BY_SCRIPT, Link, ListItem, PageRecord
 from govaudit.core.store import Store
 
 SITE = "http://127.0.0.1:8000"
@@ -180,6 +180,30 @@ def test_placeholder_page_is_an_empty_column(tmp_path):
 def test_list_without_items_is_an_empty_column(tmp_path):
     (f,) = audit(tmp_path, list_page("/zcjd/", "政策解读"))
     assert f.check == "empty_column" and f.details["threshold_days"] == 180
+
+
+def test_list_loaded_by_script_is_a_review_item_not_a_veto(tmp_path):
+    """The crawler saw no item, but a page script fills the list: not a 空白栏目 veto."""
+    page = list_page("/bmfw/", "便民服务", meta={LOADED_BY_SCRIPT: "1"})
+    (f,) = audit(tmp_path, page)
+    assert f.check == "empty_column" and f.severity == "major"
+    assert f.details["needs_review"] is True and f.column == "便民服务"
+    assert f.title.startswith("栏目内容由脚本加载，无法自动确认是否为空，请人工核实")
+    (g,) = audit(tmp_path, page, rules={"severity": {"empty_column_script": "minor"}})
+    assert g.severity == "minor"
+
+
+def test_script_flag_on_a_column_with_items_changes_nothing(tmp_path):
+    """Items on another page of the column: the flag of one page does not excuse or accuse."""
+    first = list_page(
+        "/gzdt/",
+        "工作动态",
+        [("/gzdt/a.html", ago(300))],
+        pagination=(f"{SITE}/gzdt/index_1.html",),
+    )
+    second = list_page("/gzdt/index_1.html", "工作动态", meta={LOADED_BY_SCRIPT: "1"})
+    (f,) = audit(tmp_path, first, second)
+    assert f.check == "stale_column" and f.severity == "critical"
 
 
 def test_other_page_that_is_not_a_placeholder_is_no_column(tmp_path):
