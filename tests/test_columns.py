@@ -213,3 +213,19 @@ def test_item_listed_by_two_columns_belongs_to_the_one_holding_it(tmp_path):
     ]
     lookup = column_for_url(columns_of(tmp_path, *records))
     assert lookup(f"{SITE}/zwgk/tzgg/a.html").name == "通知公告"
+
+
+def test_an_item_listed_on_several_pages_of_a_column_counts_once(tmp_path):
+    """A pinned item repeats on every page; a dated showing wins over an undated one."""
+    from govaudit.core.columns import _distinct
+
+    pinned = "http://127.0.0.1/tzgg/t1.html"
+    items = [
+        ListItem(pinned, "置顶：办事指南", None, 0),
+        ListItem("http://127.0.0.1/tzgg/t2.html", "通知二", date(2024, 3, 1), 1),
+        ListItem(pinned, "置顶：办事指南", date(2023, 1, 5), 0),
+    ]
+    assert [(i.url, i.date) for i in _distinct(items)] == [
+        (pinned, date(2023, 1, 5)),
+        ("http://127.0.0.1/tzgg/t2.html", date(2024, 3, 1)),
+    ]

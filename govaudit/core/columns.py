@@ -424,7 +424,7 @@ def _build(
 ) -> Column:
     first = _first_page(group, data)
     ordered = (first, *sorted(group - {first}, key=lambda u: (_page_number(u), u)))
-    all_items = tuple(i for url in ordered for i in data.items.get(url, []))
+    all_items = _distinct(i for url in ordered for i in data.items.get(url, []))
     name = name or _name(first, group, data)
     placeholder = not all_items and any(
         is_placeholder_text(data.text(u)) for u in ordered if u in data.pages
@@ -441,6 +441,18 @@ def _build(
         placeholder=placeholder,
         loaded_by_script=loaded_by_script,
     )
+
+
+def _distinct(items: Iterable[ListItem]) -> tuple[ListItem, ...]:
+    """One entry per item URL, in first-seen order: a pinned item shows on every page and
+    overlapping pages (a Hanweb proxy range beside `?pageIndex=N`) list some twice. A showing
+    with a date wins over one without."""
+    chosen: dict[str, ListItem] = {}
+    for item in items:
+        kept = chosen.get(item.url)
+        if kept is None or (kept.date is None and item.date is not None):
+            chosen[item.url] = item
+    return tuple(chosen.values())
 
 
 def _directory(url: str) -> str | None:
