@@ -29,6 +29,7 @@ from crawler.attachments import (
     location_at,
     sniff_format,
 )
+from govaudit.sample_site.documents import pdf_file
 
 FIXTURES = Path(__file__).parent / "fixtures" / "attachments"
 ID_NUMBER = "11010519491231002X"  # made up; valid GB 11643 check character
@@ -76,63 +77,10 @@ def make_xlsx() -> bytes:
 
 
 def make_pdf(pages: list[list[tuple[str, str]]]) -> bytes:
-    """A minimal real PDF. Each page is lines of (font, text): `ascii` in Helvetica, `cjk` in an
-    Identity-H CID font whose ToUnicode CMap maps the glyph ids back to the characters."""
-    chars = sorted({ch for page in pages for font, text in page if font == "cjk" for ch in text})
-    cid = {ch: i + 1 for i, ch in enumerate(chars)}
-    bfchar = "\n".join(f"<{cid[ch]:04X}> <{ord(ch):04X}>" for ch in chars)
-    cmap = (
-        "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n"
-        "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
-        "/CMapName /Adobe-Identity-UCS def /CMapType 2 def\n"
-        "1 begincodespacerange <0000> <FFFF> endcodespacerange\n"
-        f"{len(chars)} beginbfchar\n{bfchar}\nendbfchar\n"
-        "endcmap CMapName currentdict /CMap defineresource pop end end"
-    )
-    objs = {
-        3: "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-        4: "<< /Type /Font /Subtype /Type0 /BaseFont /SimSun /Encoding /Identity-H "
-        "/DescendantFonts [5 0 R] /ToUnicode 6 0 R >>",
-        5: "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /SimSun /CIDSystemInfo "
-        "<< /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor 7 0 R "
-        "/DW 1000 >>",
-        6: f"<< /Length {len(cmap.encode())} >>\nstream\n{cmap}\nendstream",
-        7: "<< /Type /FontDescriptor /FontName /SimSun /Flags 4 /FontBBox [0 -141 1000 859] "
-        "/ItalicAngle 0 /Ascent 859 /Descent -141 /CapHeight 683 /StemV 80 >>",
-    }
-    kids = []
-    n = 8
-    for page in pages:
-        ops = ["BT"]
-        for line, (font, text) in enumerate(page):
-            y = 780 - 20 * line
-            if font == "ascii":
-                escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-                ops.append(f"/F1 12 Tf 1 0 0 1 50 {y} Tm ({escaped}) Tj")
-            else:
-                glyphs = "".join(f"{cid[ch]:04X}" for ch in text)
-                ops.append(f"/F2 12 Tf 1 0 0 1 50 {y} Tm <{glyphs}> Tj")
-        ops.append("ET")
-        content = "\n".join(ops)
-        objs[n] = f"<< /Length {len(content.encode())} >>\nstream\n{content}\nendstream"
-        objs[n + 1] = (
-            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents {n} 0 R "
-            "/Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> >>"
-        )
-        kids.append(f"{n + 1} 0 R")
-        n += 2
-    objs[1] = "<< /Type /Catalog /Pages 2 0 R >>"
-    objs[2] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {len(kids)} >>"
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = {}
-    for i in sorted(objs):
-        offsets[i] = len(out)
-        out += f"{i} 0 obj\n{objs[i]}\nendobj\n".encode()
-    xref = len(out)
-    out += f"xref\n0 {n}\n0000000000 65535 f \n".encode()
-    out += "".join(f"{offsets[i]:010d} 00000 n \n" for i in range(1, n)).encode()
-    out += f"trailer\n<< /Size {n} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return bytes(out)
+    """A minimal real PDF of lines (font, text): the sample site's writer sets `ascii` lines in
+    Helvetica and `cjk` ones in a CID font with a ToUnicode map."""
+    assert all((font == "ascii") == text.isascii() for page in pages for font, text in page)
+    return pdf_file([[text for _, text in page] for page in pages])
 
 
 TWO_PAGES = [

@@ -72,9 +72,11 @@ def corrupt_docx(body: bytes) -> bytes:
 
 
 def pdf_file(pages: list[list[str]], encrypted: bool = False) -> bytes:
-    """A minimal real PDF, one line of Chinese text per item. `encrypted` adds a standard
-    security handler (RC4, 128 bit) whose user password is not empty: no reader opens it."""
-    chars = sorted({ch for page in pages for line in page for ch in line})
+    """A minimal real PDF, one line of text per item: an all-ASCII line in Helvetica, any other
+    in an Identity-H CID font whose ToUnicode CMap maps the glyphs back to the characters.
+    `encrypted` adds a standard security handler (RC4, 128 bit) whose user password is not
+    empty: no reader opens it."""
+    chars = sorted({ch for page in pages for line in page if not line.isascii() for ch in line})
     cid = {ch: i + 1 for i, ch in enumerate(chars)}
     bfchar = "\n".join(f"<{cid[ch]:04X}> <{ord(ch):04X}>" for ch in chars)
     cmap = (
@@ -94,20 +96,26 @@ def pdf_file(pages: list[list[str]], encrypted: bool = False) -> bytes:
         5: f"<< /Length {len(cmap.encode())} >>\nstream\n{cmap}\nendstream",
         6: "<< /Type /FontDescriptor /FontName /SimSun /Flags 4 /FontBBox [0 -141 1000 859] "
         "/ItalicAngle 0 /Ascent 859 /Descent -141 /CapHeight 683 /StemV 80 >>",
+        7: "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     }
     kids = []
-    n = 7
+    n = 8
     for page in pages:
         ops = ["BT"]
         for line, text in enumerate(page):
-            glyphs = "".join(f"{cid[ch]:04X}" for ch in text)
-            ops.append(f"/F1 12 Tf 1 0 0 1 50 {780 - 20 * line} Tm <{glyphs}> Tj")
+            y = 780 - 20 * line
+            if text.isascii():
+                escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+                ops.append(f"/F2 12 Tf 1 0 0 1 50 {y} Tm ({escaped}) Tj")
+            else:
+                glyphs = "".join(f"{cid[ch]:04X}" for ch in text)
+                ops.append(f"/F1 12 Tf 1 0 0 1 50 {y} Tm <{glyphs}> Tj")
         ops.append("ET")
         content = "\n".join(ops)
         objs[n] = f"<< /Length {len(content.encode())} >>\nstream\n{content}\nendstream"
         objs[n + 1] = (
             f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents {n} 0 R "
-            "/Resources << /Font << /F1 3 0 R >> >> >>"
+            "/Resources << /Font << /F1 3 0 R /F2 7 0 R >> >> >>"
         )
         kids.append(f"{n + 1} 0 R")
         n += 2
