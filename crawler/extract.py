@@ -348,6 +348,13 @@ _LINK_ATTRS = {
 _LINK_RELS = {"stylesheet", "icon", "shortcut", "apple-touch-icon"}
 
 
+def _ascii_compatible(encoding: str) -> bool:
+    try:
+        return "?a=1&b".encode(encoding) == b"?a=1&b"
+    except LookupError:
+        return False
+
+
 def _absolute(base: str, raw: str | None, encoding: str, page_url: str) -> str | None:
     """Absolute, fragment-free, safely encoded URL; None for non-edges (mailto:, #frag, ...)."""
     if raw is None:
@@ -417,19 +424,62 @@ def _links(root: etree._Element, resolve: _Resolver, bp: _Boilerplate) -> list[L
     return out
 
 
+# A link written as a plain path (`/col/gzdt/index.html`, `t20240807_1.html`, `./list.html?p=2`)
+# of unreserved characters, without `.`/`..`/empty segments: urljoin + safe_url_string make of it
+# the page's origin (rooted) or directory (relative) followed by the link as written.
+_PLAIN_ROOTED = re.compile(r"/(?:[\w~\-][\w~.\-/]*)?(?:\?[\w~.\-=&]+)?", re.A)
+_PLAIN_RELATIVE = re.compile(r"(?:\./)?([\w~\-][\w~.\-/]*(?:\?[\w~.\-=&]+)?)", re.A)
+_DOT_SEGMENT = re.compile(r"(?:^|/)\.\.?(?:/|$|\?)")
+
+
 class _Resolver:
-    """One page's URL resolution (base href, encoding), memoised: anchors are read three times."""
+    """One page's URL resolution (base href, encoding), memoised: anchors are read three times.
+
+    Most links of a page are plain paths; those are resolved by concatenation with the origin or
+    directory prefix that the full resolution gives for a sentinel link, which is the same string
+    the full resolution would give them, at a tenth of its cost."""
 
     def __init__(self, base: str, page_url: str, encoding: str) -> None:
         self.base, self.page_url, self.encoding = base, page_url, encoding
         self._memo: dict[str, str | None] = {}
+        self._rooted = self._prefix("/x")
+        self._relative = self._prefix("x")
+        # the query is encoded in the page's encoding: only an ASCII-compatible one keeps it as is
+        self._plain_query = _ascii_compatible(encoding or "utf-8")
+
+    def _prefix(self, sentinel: str) -> str | None:
+        if urlsplit(self.base).scheme not in ("http", "https"):
+            return None
+        try:
+            full = _absolute(self.base, sentinel, self.encoding, self.page_url)
+        except Exception:  # noqa: BLE001 - no shortcut then; the full path decides
+            return None
+        return full[:-1] if full and full.endswith(sentinel) else None
 
     def __call__(self, raw: str | None) -> str | None:
         if raw is None:
             return None
         if raw not in self._memo:
-            self._memo[raw] = _absolute(self.base, raw, self.encoding, self.page_url)
+            self._memo[raw] = self._plain(raw) or _absolute(
+                self.base, raw, self.encoding, self.page_url
+            )
         return self._memo[raw]
+
+    def _plain(self, raw: str) -> str | None:
+        """The resolution of a plain-path link by concatenation; None for any other link."""
+        if raw[:1] == "/":
+            prefix, found = self._rooted, _PLAIN_ROOTED.fullmatch(raw)
+            path = raw[1:] if found else ""
+        else:
+            prefix, found = self._relative, _PLAIN_RELATIVE.fullmatch(raw)
+            path = found.group(1) if found else ""
+        if prefix is None or found is None or path[:1] == "/" or "//" in path:
+            return None
+        if _DOT_SEGMENT.search(path):
+            return None
+        if "?" in path and not self._plain_query:
+            return None
+        return prefix + path
 
     def edge(self, raw: str | None) -> str | None:
         """The target of a recorded edge: as `__call__`, but an address no browser can follow
