@@ -58,7 +58,7 @@ def validated_rules(config: AuditConfig) -> dict[str, dict[str, Any]]:
 def run_checks(
     store: Store, audit_id: int, rules: dict[str, dict[str, Any]], as_of
 ) -> list[Finding]:
-    view = store.view(audit_id)
+    view = store.view(audit_id, snapshot=True)  # the crawl is over: read the pages once
     findings: list[Finding] = []
     for module in checks.REGISTRY:
         findings.extend(module.run(view, rules[module.SECTION], as_of))

@@ -87,7 +87,7 @@ def build_listing(store: Store, audit_id: int, settings: ReportSettings) -> Repo
     active = [f for f in findings if history.states[f.id].state != "suppressed"]
     profile_checks = audit["config"].get("checks") or {}
     coverage = message_coverage(
-        store.view(audit_id), as_of, profile_checks.get("unanswered_message")
+        store.view(audit_id, snapshot=True), as_of, profile_checks.get("unanswered_message")
     )
     score = scorecard(
         active, settings.scorecard, store.newest_item_date(audit_id, "home"), as_of, coverage

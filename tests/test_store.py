@@ -107,6 +107,45 @@ def test_filtered_reads_return_what_the_full_reads_hold(tmp_path):
     assert calls == [1]
 
 
+def test_snapshot_view_reads_as_the_live_view_and_a_write_drops_it(tmp_path):
+    store = Store(tmp_path / "a.db")
+    audit = store.start_audit("site", "http://127.0.0.1/", date(2024, 5, 1), {})
+    base = "http://127.0.0.1"
+    menu = Link(f"{base}/0.html", "a", "href", "首页", in_boilerplate=True)
+    pages = [
+        PageRecord(
+            url=f"{base}/{i}.html",
+            status=200,
+            kind=("list", "document", "resource")[i % 3],
+            internal=i != 4,
+            text=f"正文{i}",
+            links=(Link(f"{base}/{(i + 1) % 5}.html", "a", "href", f"链接{i}"), menu),
+            list_items=(ListItem(f"{base}/{i}.html", "条目", None, 0),),
+        )
+        for i in range(5)
+    ]
+    store.add_pages(audit, pages)
+    live, snap = store.view(audit), store.view(audit, snapshot=True)
+    assert store.view(audit, snapshot=True) is snap
+    for kwargs in (
+        {},
+        {"kind": "document"},
+        {"internal": False},
+        {"kind": "list", "internal": True, "with_text": False},
+        {"urls": [f"{base}/3.html", f"{base}/1.html", f"{base}/9.html"]},
+    ):
+        assert list(snap.pages(**kwargs)) == list(live.pages(**kwargs)), kwargs
+    assert list(snap.list_items()) == list(live.list_items())
+    assert list(snap.list_items(pages=[f"{base}/2.html"])) == list(
+        live.list_items(pages=[f"{base}/2.html"])
+    )
+    assert [s for s, _ in live.links(boilerplate=True)] == [p.url for p in pages]
+    assert [e.text for _, e in live.links(boilerplate=False)] == [f"链接{i}" for i in range(5)]
+    store.add_pages(audit, [PageRecord(url=f"{base}/new.html", status=200)])
+    fresh = store.view(audit, snapshot=True)
+    assert fresh is not snap and len(list(fresh.pages())) == 6
+
+
 def _open_and_write(path: str, site: str, barrier) -> None:
     barrier.wait()  # every process opens the fresh file at the same moment
     store = Store(path)

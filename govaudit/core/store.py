@@ -11,7 +11,7 @@ from __future__ import annotations
 import fcntl
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -23,6 +23,7 @@ from govaudit.core.model import Finding, Link, ListItem, PageRecord
 
 AUDIT_STATUSES = ("running", "finished", "interrupted", "failed")
 T = TypeVar("T")
+_LINK_COLUMNS = "target, tag, attr, anchor, boilerplate"
 _PAGE_COLUMNS = (
     "url final_url status error error_detail content_type charset size elapsed depth method "
     "internal kind title text published meta breadcrumb pagination redirects etag last_modified"
@@ -65,6 +66,7 @@ class Store:
 
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
+        self._snapshots: dict[int, AuditView] = {}
         if Path(self.path).is_dir():
             raise StoreError(f"{self.path} is a directory, not a store file")
         if not Path(self.path).parent.is_dir():
@@ -277,6 +279,7 @@ class Store:
             links.extend(_link_row(audit_id, r.url, link) for link in r.links)
             items.extend(_item_row(audit_id, r.url, item) for item in r.list_items)
         urls = [r.url for r in records]
+        self._snapshots.clear()
         with self.db.conn:
             for table in ("links", "list_items"):
                 key = "source" if table == "links" else "page"
@@ -318,6 +321,7 @@ class Store:
 
     def reopen_audit(self, audit_id: int) -> None:
         """Mark an unfinished audit running again; its recorded pages stay."""
+        self._snapshots.clear()
         with self.db.conn:
             self.db["audits"].update(audit_id, {"status": "running", "finished": None})
 
@@ -341,6 +345,7 @@ class Store:
         page_cols = [c for c in self.db["pages"].columns_dict if c != "audit"]
         link_cols = ["source", "target", "tag", "attr", "anchor", "boilerplate"]
         item_cols = ["page", "url", "title", "date", "position"]
+        self._snapshots.clear()
         with self.db.conn:
             for table, key in (("links", "source"), ("list_items", "page")):
                 self.db.execute(
@@ -361,9 +366,17 @@ class Store:
         )
         return _date(self.db.execute(sql, [audit_id, page_kind]).fetchone()[0])
 
-    def view(self, audit_id: int) -> AuditView:
+    def view(self, audit_id: int, *, snapshot: bool = False) -> AuditView:
+        """The audit's crawl results. `snapshot=True`: one shared view per audit and store that
+        keeps the pages and list items it read (the checks and the report read them a dozen
+        times); only for a finished audit: a write through this store drops it."""
+        if snapshot and audit_id in self._snapshots:
+            return self._snapshots[audit_id]
         self.audit(audit_id)  # raises KeyError for an unknown audit
-        return AuditView(self.db, audit_id)
+        view = AuditView(self.db, audit_id, snapshot=snapshot)
+        if snapshot:
+            self._snapshots[audit_id] = view
+        return view
 
     # -- findings and reviews ------------------------------------------------------------------
 
@@ -422,6 +435,7 @@ class Store:
         return {row[0]: dict(zip(cols, row, strict=True)) for row in self.db.execute(sql, args)}
 
     def close(self) -> None:
+        self._snapshots.clear()
         self.db.close()
 
 
@@ -430,12 +444,15 @@ class AuditView:
     """Read-only access to one audit's crawl results: what every check receives.
 
     The filters (`urls`, `sources`, `targets`, `with_text`) exist because a 20,000-page audit has
-    ~600k edges: a check that needs a few of them must not load them all into Python."""
+    ~600k edges: a check that needs a few of them must not load them all into Python. A
+    `snapshot` view (`Store.view(..., snapshot=True)`) reads the pages (with and without text)
+    and the list items once and filters them in Python; edges are always read on demand."""
 
     db: sqlite_utils.Database
     audit_id: int
     # Derived data several checks share (the site's columns), computed once per view.
     _memo: dict[Any, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
+    snapshot: bool = field(default=False, compare=False)
 
     def pages(
         self,
@@ -449,8 +466,10 @@ class AuditView:
 
         `urls`: only these (requested) URLs. `with_text=False`: `text` is "" (a page's text is
         most of its row; read it with `texts()` for the few pages that need it)."""
-        columns = "*" if with_text else ", ".join(c for c in _PAGE_COLUMNS if c != "text")
-        sql, args = f"SELECT {columns} FROM pages WHERE audit = ?", [self.audit_id]
+        if self.snapshot:
+            yield from self._snapshot_pages(kind, internal, urls, with_text)
+            return
+        sql, args = f"SELECT {_page_select(with_text)} FROM pages WHERE audit = ?", [self.audit_id]
         if kind is not None:
             sql, args = sql + " AND kind = ?", [*args, kind]
         if internal is not None:
@@ -458,14 +477,37 @@ class AuditView:
         if urls is not None:
             sql += " AND url IN (SELECT value FROM json_each(?))"
             args.append(json.dumps(list(urls)))
-        for row in self._rows(sql + " ORDER BY rowid", args):
+        for row in self.db.execute(sql + " ORDER BY rowid", args):
             yield _page_record(row)
 
+    def _snapshot_pages(
+        self, kind: str | None, internal: bool | None, urls: Iterable[str] | None, with_text: bool
+    ) -> Iterator[PageRecord]:
+        """The filters of `pages()` applied to the pages read once (same rows, same order)."""
+        wanted = set(urls) if urls is not None else None
+        flag = None if internal is None else int(internal)
+        every = self.memo(("pages", with_text), lambda: self._all_pages(with_text))
+        for row_kind, row_internal, record in every:
+            if kind is not None and row_kind != kind:
+                continue
+            if flag is not None and row_internal != flag:
+                continue
+            if wanted is not None and record.url not in wanted:
+                continue
+            yield record
+
+    def _all_pages(self, with_text: bool) -> list[tuple[str | None, int | None, PageRecord]]:
+        """(kind, internal) as stored, for the filters, with each page's record."""
+        sql = f"SELECT {_page_select(with_text)} FROM pages WHERE audit = ? ORDER BY rowid"
+        return [
+            (row[_KIND], row[_INTERNAL], _page_record(row))
+            for row in self.db.execute(sql, [self.audit_id])
+        ]
+
     def page(self, url: str) -> PageRecord | None:
-        rows = list(
-            self._rows("SELECT * FROM pages WHERE audit = ? AND url = ?", [self.audit_id, url])
-        )
-        return _page_record(rows[0]) if rows else None
+        sql = f"SELECT {_page_select(True)} FROM pages WHERE audit = ? AND url = ?"
+        row = self.db.execute(sql, [self.audit_id, url]).fetchone()
+        return _page_record(row) if row else None
 
     def texts(self, urls: Iterable[str]) -> dict[str, str]:
         """url -> text of the given pages (those recorded)."""
@@ -482,11 +524,13 @@ class AuditView:
         sources: Iterable[str] | None = None,
         targets: Iterable[str] | None = None,
         anchor_like: Iterable[str] = (),
+        boilerplate: bool | None = None,
     ) -> Iterator[tuple[str, Link]]:
         """Every (source_url, Link) edge of the audit, in crawl order; or only the edges from
         `sources`, to `targets`, or whose anchor text matches every SQL LIKE pattern of
-        `anchor_like` (a cheap pre-filter: the caller still applies its own rule)."""
-        sql, args = "SELECT * FROM links WHERE audit = ?", [self.audit_id]
+        `anchor_like` (a cheap pre-filter: the caller still applies its own rule), or only
+        content (`boilerplate=False`) or menu (`True`) edges."""
+        sql, args = f"SELECT source, {_LINK_COLUMNS} FROM links WHERE audit = ?", [self.audit_id]
         for column, values in (("source", sources), ("target", targets)):
             if values is not None:
                 sql += f" AND {column} IN (SELECT value FROM json_each(?))"
@@ -494,43 +538,44 @@ class AuditView:
         for pattern in anchor_like:
             sql += " AND anchor LIKE ?"
             args.append(pattern)
-        for row in self._rows(sql + " ORDER BY rowid", args):
-            yield row["source"], _link(row)
+        if boilerplate is not None:
+            sql += " AND (IFNULL(boilerplate, 0) != 0) = ?"  # as `Link.in_boilerplate` reads it
+            args.append(int(boilerplate))
+        for source, *row in self.db.execute(sql + " ORDER BY rowid", args):
+            yield source, _link(row)
 
     def links_of(self, source: str) -> list[Link]:
         """The edges of one page, in page order (a re-crawl follows an unchanged page's links)."""
-        sql = "SELECT * FROM links WHERE audit = ? AND source = ? ORDER BY rowid"
-        return [_link(row) for row in self._rows(sql, [self.audit_id, source])]
+        sql = f"SELECT {_LINK_COLUMNS} FROM links WHERE audit = ? AND source = ? ORDER BY rowid"
+        return [_link(row) for row in self.db.execute(sql, [self.audit_id, source])]
 
     def list_items(self, pages: Iterable[str] | None = None) -> Iterator[tuple[str, ListItem]]:
         """Every (list_page_url, ListItem) of the audit (or of the given list `pages`), in page
         order."""
-        sql, args = "SELECT * FROM list_items WHERE audit = ?", [self.audit_id]
+        if self.snapshot:
+            wanted = set(pages) if pages is not None else None
+            for page, item in self.memo(("list_items",), lambda: list(self._list_items(None))):
+                if wanted is None or page in wanted:
+                    yield page, item
+            return
+        yield from self._list_items(pages)
+
+    def _list_items(self, pages: Iterable[str] | None) -> Iterator[tuple[str, ListItem]]:
+        sql = "SELECT page, url, title, date, position FROM list_items WHERE audit = ?"
+        args: list[Any] = [self.audit_id]
         if pages is not None:
             sql += " AND page IN (SELECT value FROM json_each(?))"
             args.append(json.dumps(list(pages)))
-        for row in self._rows(sql + " ORDER BY page, position", args):
-            yield (
-                row["page"],
-                ListItem(
-                    url=row["url"],
-                    title=row["title"] or "",
-                    date=_date(row["date"]),
-                    position=row["position"],
-                ),
-            )
+        for page, url, title, day, position in self.db.execute(
+            sql + " ORDER BY page, position", args
+        ):
+            yield page, ListItem(url=url, title=title or "", date=_date(day), position=position)
 
     def memo(self, key: Any, compute: Callable[[], T]) -> T:
         """`compute()` once per view and key: the audit is finished when checks read it."""
         if key not in self._memo:
             self._memo[key] = compute()
         return self._memo[key]
-
-    def _rows(self, sql: str, args: list[Any]) -> Iterator[dict[str, Any]]:
-        cursor = self.db.execute(sql, args)
-        cols = [c[0] for c in cursor.description]
-        for values in cursor:
-            yield dict(zip(cols, values, strict=True))
 
 
 def _copy_sql(table: str, columns: list[str], where: str, replace: bool = False) -> str:
@@ -587,13 +632,11 @@ def _link_row(audit_id: int, source: str, link: Link) -> dict[str, Any]:
     }
 
 
-def _link(row: dict[str, Any]) -> Link:
+def _link(row: Sequence[Any]) -> Link:
+    """A Link from the `_LINK_COLUMNS` of a row."""
+    target, tag, attr, anchor, boilerplate = row
     return Link(
-        target=row["target"],
-        tag=row["tag"],
-        attr=row["attr"],
-        text=row["anchor"] or "",
-        in_boilerplate=bool(row["boilerplate"]),
+        target=target, tag=tag, attr=attr, text=anchor or "", in_boilerplate=bool(boilerplate)
     )
 
 
@@ -608,28 +651,47 @@ def _item_row(audit_id: int, page: str, item: ListItem) -> dict[str, Any]:
     }
 
 
-def _page_record(row: dict[str, Any]) -> PageRecord:
+def _page_select(with_text: bool) -> str:
+    """The columns `_page_record` reads, in `_PAGE_COLUMNS` order (text as NULL without it)."""
+    return ", ".join(c if with_text or c != "text" else "NULL" for c in _PAGE_COLUMNS)
+
+
+_KIND, _INTERNAL = _PAGE_COLUMNS.index("kind"), _PAGE_COLUMNS.index("internal")
+
+
+def _json_tuple(raw: str | None) -> tuple[Any, ...]:
+    return tuple(json.loads(raw)) if raw and raw != "[]" else ()
+
+
+def _page_record(row: Sequence[Any]) -> PageRecord:
+    """A PageRecord from a row of `_page_select` columns (most pages have no redirects and no
+    pagination: their empty JSON is not parsed)."""
+    (
+        url, final_url, status, error, error_detail, content_type, charset, size, elapsed,
+        depth, method, internal, kind, title, text, published, meta, breadcrumb, pagination,
+        redirects, etag, last_modified,
+    ) = row  # fmt: skip
     return PageRecord(
-        url=row["url"],
-        final_url=row["final_url"],
-        status=row["status"],
-        error=row["error"],
-        error_detail=row["error_detail"],
-        content_type=row["content_type"],
-        charset=row["charset"],
-        size=row["size"],
-        elapsed=row["elapsed"],
-        depth=row["depth"] or 0,
-        method=row["method"] or "GET",
-        internal=bool(row["internal"]),
-        kind=row["kind"] or "other",
-        title=row["title"] or "",
-        text=row.get("text") or "",
-        published=_date(row["published"]),
-        meta=json.loads(row["meta"] or "{}"),
-        breadcrumb=tuple(json.loads(row["breadcrumb"] or "[]")),
-        pagination=tuple(json.loads(row["pagination"] or "[]")),
-        redirects=tuple(json.loads(row["redirects"] or "[]")),
-        etag=row.get("etag"),
-        last_modified=row.get("last_modified"),
+        url=url,
+        final_url=final_url,
+        status=status,
+        error=error,
+        error_detail=error_detail,
+        content_type=content_type,
+        charset=charset,
+        size=size,
+        elapsed=elapsed,
+        depth=depth or 0,
+        method=method or "GET",
+        internal=bool(internal),
+        kind=kind or "other",
+        title=title or "",
+        text=text or "",
+        published=_date(published),
+        meta=json.loads(meta) if meta and meta != "{}" else {},
+        breadcrumb=_json_tuple(breadcrumb),
+        pagination=_json_tuple(pagination),
+        redirects=_json_tuple(redirects),
+        etag=etag,
+        last_modified=last_modified,
     )
