@@ -146,6 +146,32 @@ def test_snapshot_view_reads_as_the_live_view_and_a_write_drops_it(tmp_path):
     assert fresh is not snap and len(list(fresh.pages())) == 6
 
 
+def test_link_sources_and_anchor_counts_answer_without_every_edge(tmp_path):
+    store = Store(tmp_path / "a.db")
+    audit = store.start_audit("site", "http://127.0.0.1/", date(2024, 5, 1), {})
+    base = "http://127.0.0.1"
+    texts = ["通知公告", " 更多 ", "通知公告 ", "", "公告"]
+    store.add_pages(
+        audit,
+        [
+            _page(f"{base}/{i}.html", links=(Link(f"{base}/tzgg/", "a", "href", text),))
+            for i, text in enumerate(texts)
+        ]
+        + [_page(f"{base}/f.html", links=(Link(f"{base}/tzgg/", "iframe", "src"),))],
+    )
+    view = store.view(audit)
+    every = [s for s, _ in view.links(targets=[f"{base}/tzgg/"])]
+    assert view.link_sources([f"{base}/tzgg/"]) == every
+    assert view.link_sources([f"{base}/tzgg/"], not_from=every[:2], limit=1) == every[2:3]
+    assert view.anchor_counts(f"{base}/tzgg/", not_from=[f"{base}/4.html"]) == [
+        ("通知公告", 1),
+        (" 更多 ", 1),
+        ("通知公告 ", 1),
+        ("", 2),
+    ]
+    assert [s for s, _ in view.links(tags=["iframe"])] == [f"{base}/f.html"]
+
+
 def _open_and_write(path: str, site: str, barrier) -> None:
     barrier.wait()  # every process opens the fresh file at the same moment
     store = Store(path)

@@ -181,7 +181,7 @@ def _detect(
     groups = _group_by_pagination(candidates, pages)
     hubs = _hub_groups(groups, items)
     kept = [group for group in groups if not group <= hubs]
-    data.prefetch_incoming(set().union(*kept) if kept else set())
+    data.prefetch_frames(set().union(*kept) if kept else set())
     kept = [_with_framing_page(group, data, candidates) for group in kept]
     columns = [_build(group, data, keywords) for group in kept]
     return tuple(_apply_overrides(columns, overrides, data, keywords))
@@ -196,7 +196,6 @@ class _SiteData:
     ) -> None:
         self.view, self.pages, self.items = view, pages, items
         self._texts: dict[str, str] = {}
-        self._incoming: dict[str, list[tuple[str, str]]] = {}
         self._framed_by: dict[str, set[str]] = {}
 
     def prefetch_texts(self, urls: Iterable[str]) -> None:
@@ -210,25 +209,33 @@ class _SiteData:
             self.prefetch_texts([url])
         return self._texts[url]
 
-    def prefetch_incoming(self, urls: Iterable[str]) -> None:
-        wanted = [u for u in urls if u not in self._incoming]
+    def prefetch_frames(self, urls: Iterable[str]) -> None:
+        """Which of `urls` other pages show in a frame: few edges, read for every column page."""
+        wanted = [u for u in urls if u not in self._framed_by]
         for url in wanted:
-            self._incoming[url] = []
-        for source, link in self.view.links(targets=wanted):
-            self._incoming[link.target].append((source, link.text))
-            if link.tag in _FRAME_TAGS:
-                self._framed_by.setdefault(link.target, set()).add(source)
+            self._framed_by[url] = set()
+        for source, link in self.view.links(targets=wanted, tags=sorted(_FRAME_TAGS)):
+            self._framed_by[link.target].add(source)
 
     def framed_by(self, url: str) -> set[str]:
         """Pages that show `url` in an `<iframe>`/`<frame>`."""
-        self.incoming(url)
-        return self._framed_by.get(url, set())
+        if url not in self._framed_by:
+            self.prefetch_frames([url])
+        return self._framed_by[url]
 
-    def incoming(self, url: str) -> list[tuple[str, str]]:
-        """(source, anchor text) of every edge to `url`, in crawl order."""
-        if url not in self._incoming:
-            self.prefetch_incoming([url])
-        return self._incoming[url]
+    def linked_from_outside(self, urls: Iterable[str], inside: Iterable[str]) -> bool:
+        """Whether a page not in `inside` links to one of `urls`."""
+        return bool(self.view.link_sources(urls, not_from=inside, limit=1))
+
+    def outside_anchor(self, url: str, group: frozenset) -> str | None:
+        """The most common anchor text of the links to `url` from outside its column, ignoring
+        pagination and "more" links; the first seen on ties."""
+        counts: dict[str, int] = {}  # in order of first sight, as a Counter keeps it
+        for anchor, count in self.view.anchor_counts(url, not_from=group):
+            text = anchor.strip()
+            if text and not _GENERIC_ANCHORS.match(text):
+                counts[text] = counts.get(text, 0) + count
+        return Counter(counts).most_common(1)[0][0] if counts else None
 
 
 def column_for_url(columns: Sequence[Column]) -> Callable[[str], Column | None]:
@@ -243,25 +250,32 @@ def column_for_url(columns: Sequence[Column]) -> Callable[[str], Column | None]:
         for item in column.items:
             if column not in listing.setdefault(item.url, []):
                 listing[item.url].append(column)
-    prefixes = sorted(
-        ((d, c) for c in columns if (d := _directory(c.url))),
-        key=lambda pair: len(pair[0]),
-        reverse=True,
-    )
+    # Directories end with "/": the ones that prefix a URL are its cuts after a "/", so the
+    # longest-prefix search is a few dict lookups, not a scan of every column (33k lookups).
+    by_dir: dict[str, list[Column]] = {}
+    for column in columns:
+        directory = _directory(column.url)
+        if directory:
+            by_dir.setdefault(directory, []).append(column)
 
     def by_directory(url: str, among: Sequence[Column] | None = None) -> Column | None:
-        for directory, column in prefixes:
-            if url.startswith(directory) and (among is None or any(column is c for c in among)):
-                return column
+        end = url.rfind("/")
+        while end >= 0:
+            for column in by_dir.get(url[: end + 1], ()):
+                if among is None or any(column is c for c in among):
+                    return column
+            end = url.rfind("/", 0, end)
         return None
+
+    found: dict[str, Column | None] = {}
 
     def lookup(url: str) -> Column | None:
         if url in pages:
             return pages[url]
-        listed = listing.get(url, [])
-        if listed:
-            return by_directory(url, listed) or listed[0]
-        return by_directory(url)
+        if url not in found:
+            listed = listing.get(url, [])
+            found[url] = (by_directory(url, listed) or listed[0]) if listed else by_directory(url)
+        return found[url]
 
     return lookup
 
@@ -349,8 +363,8 @@ def _with_framing_page(group: frozenset, data: _SiteData, candidates: set[str]) 
     page = data.pages.get(framer)
     if framer in candidates or page is None or not _usable(page) or page.kind == "home":
         return group
-    outside = {src for url in group for src, _ in data.incoming(url)} - group
-    return group | {framer} if outside <= framers else group
+    outside = data.linked_from_outside(group, group | framers)
+    return group if outside else group | {framer}
 
 
 def _hub_groups(groups: list[frozenset], items: dict[str, list[ListItem]]) -> set[str]:
@@ -384,11 +398,17 @@ def _page_number(url: str) -> int:
 def _first_page(group: frozenset, data: _SiteData) -> str:
     """The page the others paginate from: no page number, linked from outside the list, short."""
 
-    def key(url: str) -> tuple:
-        from_outside = any(src not in group for src, _ in data.incoming(url))
-        return (_page_number(url), not from_outside, len(url), url)
+    numbers = {url: _page_number(url) for url in group}
+    lowest = min(numbers.values())
+    tied = [url for url in group if numbers[url] == lowest]
+    if len(tied) == 1:
+        return tied[0]  # the usual case: only the first page has no page number
 
-    return min(group, key=key)
+    def key(url: str) -> tuple:
+        from_outside = data.linked_from_outside([url], group)
+        return (numbers[url], not from_outside, len(url), url)
+
+    return min(tied, key=key)
 
 
 def _name(first: str, group: Iterable[str], data: _SiteData) -> str:
@@ -402,15 +422,9 @@ def _name(first: str, group: Iterable[str], data: _SiteData) -> str:
             crumbs.pop()
         if crumbs:
             return crumbs[-1]
-    members = set(group)
-    anchors = Counter(
-        text.strip()
-        for source, text in data.incoming(first)
-        if source not in members and text.strip() and not _GENERIC_ANCHORS.match(text.strip())
-    )
-    if anchors:
-        # most common, then the first seen on ties (Counter keeps insertion order)
-        return anchors.most_common(1)[0][0]
+    anchor = data.outside_anchor(first, frozenset(group))
+    if anchor:
+        return anchor
     title = pages[first].title.strip() if first in pages else ""
     cleaned = _TITLE_SEPARATORS.split(title)[0].strip() if title else ""
     return cleaned or title or first

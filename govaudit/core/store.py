@@ -525,13 +525,14 @@ class AuditView:
         targets: Iterable[str] | None = None,
         anchor_like: Iterable[str] = (),
         boilerplate: bool | None = None,
+        tags: Iterable[str] | None = None,
     ) -> Iterator[tuple[str, Link]]:
         """Every (source_url, Link) edge of the audit, in crawl order; or only the edges from
         `sources`, to `targets`, or whose anchor text matches every SQL LIKE pattern of
         `anchor_like` (a cheap pre-filter: the caller still applies its own rule), or only
-        content (`boilerplate=False`) or menu (`True`) edges."""
+        content (`boilerplate=False`) or menu (`True`) edges, or only edges of these `tags`."""
         sql, args = f"SELECT source, {_LINK_COLUMNS} FROM links WHERE audit = ?", [self.audit_id]
-        for column, values in (("source", sources), ("target", targets)):
+        for column, values in (("source", sources), ("target", targets), ("tag", tags)):
             if values is not None:
                 sql += f" AND {column} IN (SELECT value FROM json_each(?))"
                 args.append(json.dumps(list(values)))
@@ -543,6 +544,31 @@ class AuditView:
             args.append(int(boilerplate))
         for source, *row in self.db.execute(sql + " ORDER BY rowid", args):
             yield source, _link(row)
+
+    def link_sources(
+        self, targets: Iterable[str], *, not_from: Iterable[str] = (), limit: int | None = None
+    ) -> list[str]:
+        """The distinct pages linking to any of `targets`, other than `not_from`, in crawl order
+        of their first such edge (at most `limit`: `limit=1` asks whether there is one). A menu
+        entry has an edge from every page: the answer must not need them all in Python."""
+        sql = (
+            "SELECT source FROM links WHERE audit = ? AND target IN (SELECT value FROM json_each(?))"
+            " AND source NOT IN (SELECT value FROM json_each(?)) GROUP BY source ORDER BY MIN(rowid)"
+        )
+        args: list[Any] = [self.audit_id, json.dumps(list(targets)), json.dumps(list(not_from))]
+        if limit is not None:
+            sql, args = sql + " LIMIT ?", [*args, limit]
+        return [source for (source,) in self.db.execute(sql, args)]
+
+    def anchor_counts(self, target: str, *, not_from: Iterable[str] = ()) -> list[tuple[str, int]]:
+        """(anchor text as written, number of edges) of the edges to `target` from pages other
+        than `not_from`, in crawl order of each text's first edge: what a column is called."""
+        sql = (
+            "SELECT IFNULL(anchor, ''), COUNT(*) FROM links WHERE audit = ? AND target = ?"
+            " AND source NOT IN (SELECT value FROM json_each(?))"
+            " GROUP BY IFNULL(anchor, '') ORDER BY MIN(rowid)"
+        )
+        return list(self.db.execute(sql, [self.audit_id, target, json.dumps(list(not_from))]))
 
     def links_of(self, source: str) -> list[Link]:
         """The edges of one page, in page order (a re-crawl follows an unchanged page's links)."""
