@@ -128,6 +128,8 @@ def decode_html(body: bytes, header_charset: str | None) -> tuple[str, str]:
         key = (_damage(text), bonus if strict_utf8 else rank, name, text)
         if best is None or key[:2] < best[:2]:
             best = key
+        if key[0] == 0 and (bonus == 0 or not strict_utf8):
+            break  # no later candidate can beat an undamaged text of the lowest rank or bonus
     if best is None:  # only reachable if every codec failed; utf-8 with replace cannot
         return body.decode("utf-8", errors="replace"), "utf-8"
     return best[3], best[2]
@@ -251,7 +253,17 @@ def _is_bp_element(el: etree._Element) -> bool:
     if tag in _BP_TAGS:
         # An HTML5 <article>'s own <header>/<footer> hold its heading and date, not site chrome.
         return not any(a.tag in ("article", "main") for a in el.iterancestors())
-    return any(_STRONG_RE.search(t) or _WEAK_RE.match(t) for t in _tokens(el))
+    classes, ident = el.get("class"), el.get("id")
+    if classes is None and ident is None:
+        return False
+    return _bp_names(f"{classes or ''} {ident or ''}")
+
+
+@functools.lru_cache(maxsize=4096)
+def _bp_names(names: str) -> bool:
+    """Whether a class/id attribute pair names boilerplate; memoised across pages, a pure
+    function: a site's templates repeat the same few class names on every page."""
+    return any(_STRONG_RE.search(t) or _WEAK_RE.match(t) for t in names.lower().split())
 
 
 class _Boilerplate:
@@ -290,6 +302,11 @@ _BLOCK_TAGS = {
 }  # fmt: skip
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u3000\u2002\u2003\u2009\u200b]+")
 _WS = re.compile(r"\s+")
+
+
+def _text_content(el: etree._Element) -> str:
+    """`el.text_content()`, without its XPath call for a childless element (most of a page)."""
+    return el.text_content() if len(el) else (el.text or "")
 
 
 def _collapse(text: str | None) -> str:
@@ -942,7 +959,9 @@ def _metadata(root: etree._Element, visible: str) -> dict[str, str]:
     for el in _iter_elements(root):
         if len(el) > 2 or el.tag in ("html", "body", "script", "style"):
             continue
-        text = el.text_content()
+        if el.text and len(el.text) > 30:
+            continue  # its text content is longer still
+        text = _text_content(el)
         if len(text) > 30:
             continue
         key = _label_key(text)
@@ -956,6 +975,8 @@ def _metadata(root: etree._Element, visible: str) -> dict[str, str]:
         elif nxt is not None and not _label_key(nxt.text_content()):
             add(key, nxt.text_content())
     for line in visible.split("\n"):
+        if ":" not in line and "：" not in line:
+            continue  # every label run ends with a colon
         runs = list(_LABEL_RUN.finditer(line))
         for i, run in enumerate(runs):
             if run.start() and _CJK.match(line[run.start() - 1]):
