@@ -270,6 +270,16 @@ class _Site:
         for source, link in self.view.links(sources=wanted):
             self.links_from[source].append(link)
 
+    def content_links(self, sources: set[str], targets: set[str]) -> dict[str, list[str]]:
+        """source → targets of the content (not menu) links between the two sets, in page
+        order: every document repeats the site's menu, so only the few wanted edges are read."""
+        found: dict[str, list[str]] = defaultdict(list)
+        if self.view is None or not sources or not targets:
+            return found
+        for source, link in self.view.links(sources=sources, targets=targets, boilerplate=False):
+            found[source].append(link.target)
+        return found
+
     def load_texts(self, pages: Iterable[PageRecord]) -> None:
         """The text of the given pages, read in one query (pages are loaded without it)."""
         wanted = {p.url for p in pages} - set(self.texts)
@@ -594,18 +604,17 @@ def _interpretation_findings(
         for name in _names(doc.page.title, policy=True):
             by_name[name].append(doc)
     reading_urls = {r.url for r in readings} | {r.final_url or r.url for r in readings}
-    site.load_links({d.page.url for d in policies} | reading_urls)
     site.load_texts(readings)
     linked: dict[str, list[_Document]] = defaultdict(list)
+    to_policies = site.content_links({r.url for r in readings}, set(policy_at))
     for reading in readings:
-        for link in site.links_from.get(reading.url, ()):
-            if not link.in_boilerplate and link.target in policy_at:
-                linked[reading.url].append(policy_at[link.target])
+        for target in to_policies.get(reading.url, ()):
+            linked[reading.url].append(policy_at[target])
+    aliases = {u for u, page in site.by_url.items() if page.url in reading_urls}
+    to_readings = site.content_links({d.page.url for d in policies}, aliases)
     for doc in policies:  # a policy page's 相关解读 link
-        for link in site.links_from.get(doc.page.url, ()):
-            target = site.by_url.get(link.target)
-            if not link.in_boilerplate and target is not None and target.url in reading_urls:
-                linked[target.url].append(doc)
+        for target in to_readings.get(doc.page.url, ()):
+            linked[site.by_url[target].url].append(doc)
     for reading in readings:
         named = _named_policies(reading, site.text(reading), by_number, by_name)
         candidates = [d for d in named or linked.get(reading.url, []) if d.url != reading.url]

@@ -126,14 +126,36 @@ def run(view: AuditView, rules: dict[str, Any], as_of: date) -> Iterator[Finding
 
 def find_leaks(text: str, as_of: date, contact: re.Pattern[str] | None = None) -> list[Leak]:
     """Personal numbers in `text`, in text order; `contact` labels official contact lines."""
-    if not _MAYBE_NUMBER.search(text):
+    lines = _number_lines(text)
+    if not lines:
         return []
-    ids = _id_leaks(text, as_of)
+    ids = _id_leaks(text, as_of, lines)
     claimed = [(x.start, x.end) for x in ids]
-    cards = _card_leaks(text, claimed)
+    cards = _card_leaks(text, claimed, lines)
     claimed += [(x.start, x.end) for x in cards]
-    mobiles = _mobile_leaks(text, claimed, ids, contact)
+    mobiles = _mobile_leaks(text, claimed, ids, contact, lines)
     return sorted(ids + cards + mobiles, key=lambda x: x.start)
+
+
+def _number_lines(text: str) -> list[tuple[int, int]]:
+    """The (start, end) of the lines holding a `_MAYBE_NUMBER`: the only places a number can
+    be. The candidate patterns open with a look-behind, so the regex engine tries them at every
+    position of a text; on these lines alone they find the same matches (no number spans a
+    line break, and a line's ends look to them like the newline they stand for)."""
+    lines: list[tuple[int, int]] = []
+    for m in _MAYBE_NUMBER.finditer(text):
+        if lines and m.start() < lines[-1][1]:
+            continue
+        end = text.find("\n", m.end())
+        lines.append((text.rfind("\n", 0, m.start()) + 1, len(text) if end < 0 else end))
+    return lines
+
+
+def _candidates(
+    pattern: re.Pattern[str], text: str, lines: list[tuple[int, int]]
+) -> Iterator[re.Match[str]]:
+    for start, end in lines:
+        yield from pattern.finditer(text, start, end)
 
 
 def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
@@ -151,9 +173,9 @@ def _in_url(text: str, start: int, end: int) -> bool:
     return bool(_URLISH.search(text[lo:hi]))
 
 
-def _id_leaks(text: str, as_of: date) -> list[Leak]:
+def _id_leaks(text: str, as_of: date, lines: list[tuple[int, int]]) -> list[Leak]:
     out = []
-    for m in ID_CANDIDATE.finditer(text):
+    for m in _candidates(ID_CANDIDATE, text, lines):
         number = m.group(0)
         if not is_id_number(number, as_of) or _in_url(text, m.start(), m.end()):
             continue
@@ -164,9 +186,11 @@ def _id_leaks(text: str, as_of: date) -> list[Leak]:
     return out
 
 
-def _card_leaks(text: str, claimed: list[tuple[int, int]]) -> list[Leak]:
+def _card_leaks(
+    text: str, claimed: list[tuple[int, int]], lines: list[tuple[int, int]]
+) -> list[Leak]:
     out = []
-    for m in CARD_CANDIDATE.finditer(text):
+    for m in _candidates(CARD_CANDIDATE, text, lines):
         if _overlaps(m.start(), m.end(), claimed):
             continue
         digits = only_digits(m.group(0))
@@ -188,9 +212,10 @@ def _mobile_leaks(
     claimed: list[tuple[int, int]],
     ids: list[Leak],
     contact: re.Pattern[str] | None,
+    lines: list[tuple[int, int]],
 ) -> list[Leak]:
     out = []
-    for m in MOBILE_CANDIDATE.finditer(text):
+    for m in _candidates(MOBILE_CANDIDATE, text, lines):
         if _overlaps(m.start(), m.end(), claimed) or _in_url(text, m.start(), m.end()):
             continue
         if contact is not None:
