@@ -12,8 +12,9 @@ import fcntl
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -38,7 +39,9 @@ def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
 
 
+@lru_cache(maxsize=8192)
 def _date(s: str | None) -> date | None:
+    """Cached: a site's 50,000 list items carry a few thousand distinct dates."""
     return date.fromisoformat(s) if s else None
 
 
@@ -497,7 +500,14 @@ class AuditView:
             yield record
 
     def _all_pages(self, with_text: bool) -> list[tuple[str | None, int | None, PageRecord]]:
-        """(kind, internal) as stored, for the filters, with each page's record."""
+        """(kind, internal) as stored, for the filters, with each page's record; made from the
+        records read the other way when there are (cheaper than decoding the rows again)."""
+        other = self._memo.get(("pages", not with_text))
+        if other is not None and not with_text:
+            return [(kind, internal, replace(r, text="")) for kind, internal, r in other]
+        if other is not None:
+            texts = self._texts_of_all()
+            return [(k, i, replace(r, text=texts.get(r.url, ""))) for k, i, r in other]
         sql = f"SELECT {_page_select(with_text)} FROM pages WHERE audit = ? ORDER BY rowid"
         return [
             (row[_KIND], row[_INTERNAL], _page_record(row))
@@ -517,6 +527,11 @@ class AuditView:
         )
         rows = self.db.execute(sql, [self.audit_id, json.dumps(list(urls))])
         return {url: text or "" for url, text in rows}
+
+    def _texts_of_all(self) -> dict[str, str]:
+        """url -> text of every page of the audit."""
+        sql = "SELECT url, text FROM pages WHERE audit = ?"
+        return {url: text or "" for url, text in self.db.execute(sql, [self.audit_id])}
 
     def links(
         self,
