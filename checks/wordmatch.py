@@ -118,6 +118,7 @@ class Hit:
 
 
 BLOCK_CACHE_SIZE = 50_000  # blocks are short; this bounds the cache near 10 MB
+LINE_CACHE_CHARS = 8_000_000  # automaton hits by line: bounds the cache near 20 MB of Chinese
 
 _base_lock = threading.Lock()
 _base: tuple[dict[str, int], int] | None = None
@@ -185,6 +186,9 @@ class WordMatcher:
             for anchor in anchors:
                 term, allowed_, rules = keys.get(anchor, (None, False, ()))
                 keys[anchor] = (term, allowed_, (*rules, i))
+        self._by_line = not any("\n" in key for key in keys)
+        self._lines: dict[str, tuple[tuple[int, tuple], ...]] = {}
+        self._line_chars = 0
         self._automaton = ahocorasick.Automaton()
         for spelling, payload in keys.items():
             self._automaton.add_word(spelling, (len(spelling), *payload))
@@ -257,7 +261,7 @@ class WordMatcher:
         allowed: list[tuple[int, int]] = []
         anchored: dict[int, list[int]] = {}  # rule index -> anchor positions
         if len(self._automaton):
-            for last, (length, term, is_allowed, rules) in self._automaton.iter(norm):
+            for last, (length, term, is_allowed, rules) in self._automaton_hits(norm):
                 start = last - length + 1
                 if term is not None:
                     candidates.append((start, last + 1, term))
@@ -272,6 +276,30 @@ class WordMatcher:
             hits.extend(self._rule_hits(self.rules[i], _windows(spots, len(norm)), text, norm))
         hits.sort(key=lambda h: (h.start, -h.end))
         return hits
+
+    def _automaton_hits(self, norm: str) -> list[tuple[int, tuple]]:
+        """The automaton's (last index, payload) over `norm`, line by line from a cache: a
+        site's pages repeat whole lines (a 来源 line, a list of 相关信息, a closing paragraph)
+        and the automaton is slow over text with many first characters (it scans a node's
+        children one by one). No key holds a line break, so a line starts at the root state
+        and its hits are the whole text's, shifted."""
+        if not self._by_line:
+            return list(self._automaton.iter(norm))
+        found: list[tuple[int, tuple]] = []
+        pos, cache = 0, self._lines
+        for line in norm.split("\n"):
+            hits = cache.get(line)
+            if hits is None:
+                hits = tuple(self._automaton.iter(line)) if line else ()
+                self._line_chars += len(line)
+                if self._line_chars > LINE_CACHE_CHARS:
+                    cache.clear()
+                    self._line_chars = len(line)
+                cache[line] = hits
+            if hits:
+                found.extend((pos + last, payload) for last, payload in hits)
+            pos += len(line) + 1
+        return found
 
     def _rule_hits(
         self, entry: Entry, windows: list[tuple[int, int]], text: str, norm: str
