@@ -301,7 +301,6 @@ _BLOCK_TAGS = {
     "body", "center",
 }  # fmt: skip
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u3000\u2002\u2003\u2009\u200b]+")
-_WS = re.compile(r"\s+")
 
 
 def _text_content(el: etree._Element) -> str:
@@ -310,7 +309,8 @@ def _text_content(el: etree._Element) -> str:
 
 
 def _collapse(text: str | None) -> str:
-    return _WS.sub(" ", (text or "").replace("\u200b", "")).strip()
+    # str.split() splits on exactly what `\s` matches (both use Py_UNICODE_ISSPACE), faster
+    return " ".join((text or "").replace("\u200b", "").split())
 
 
 def _visible_text(root: etree._Element, bp: _Boilerplate, keep_boilerplate: bool = False) -> str:
@@ -400,7 +400,7 @@ def _link_text(el: etree._Element) -> str:
     if tag in ("img", "area"):
         return _collapse(el.get("alt") or el.get("title"))
     if tag == "a":
-        text = _collapse(el.text_content())
+        text = _collapse(_text_content(el))
         if not text:
             for img in el.iter("img"):
                 text = _collapse(img.get("alt") or img.get("title"))
@@ -412,10 +412,8 @@ def _link_text(el: etree._Element) -> str:
 
 def _links(root: etree._Element, resolve: _Resolver, bp: _Boilerplate) -> list[Link]:
     out: list[Link] = []
-    for el in root.iter():
+    for el in root.iter(etree.Element):
         tag = el.tag
-        if not isinstance(tag, str):
-            continue
         attr = _LINK_ATTRS.get(tag)
         if tag == "link":
             rels = set((el.get("rel") or "").lower().split())
@@ -819,14 +817,14 @@ def _has_article_meta(root: etree._Element) -> bool:
 def _title(root: etree._Element, kind: str, bp: _Boilerplate) -> str:
     page_title = ""
     for t in root.iter("title"):
-        page_title = _collapse(t.text_content())
+        page_title = _collapse(_text_content(t))
         break
     if kind in ("document", "article"):
         for m in root.iter("meta"):
             if (m.get("name") or "").lower() == "articletitle" and _collapse(m.get("content")):
                 return _collapse(m.get("content"))
         for h in root.iter("h1"):
-            heading = _collapse(h.text_content())
+            heading = _collapse(_text_content(h))
             if heading and not bp(h):
                 return heading
     return page_title
@@ -944,7 +942,17 @@ def _clean_value(key: str, raw: str) -> str | None:
 
 
 def _label_key(text: str) -> str | None:
-    return _META_LABELS.get(_LABEL_STRIP.sub("", text or ""))
+    """The normalised metadata key a label text names, if it is one."""
+    if len(text) > 30:
+        return _META_LABELS.get(_LABEL_STRIP.sub("", text))
+    return _short_label_key(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _short_label_key(text: str) -> str | None:
+    # memoised across pages (a pure function): every short text of a page is asked, and menus
+    # repeat on every page
+    return _META_LABELS.get(_LABEL_STRIP.sub("", text))
 
 
 def _metadata(root: etree._Element, visible: str) -> dict[str, str]:
@@ -972,8 +980,8 @@ def _metadata(root: etree._Element, visible: str) -> dict[str, str]:
         nxt = el.getnext()
         if tail:
             add(key, tail)
-        elif nxt is not None and not _label_key(nxt.text_content()):
-            add(key, nxt.text_content())
+        elif nxt is not None and not _label_key(_text_content(nxt)):
+            add(key, _text_content(nxt))
     for line in visible.split("\n"):
         if ":" not in line and "：" not in line:
             continue  # every label run ends with a colon
@@ -1061,7 +1069,7 @@ _OTHER_DATE_LABEL = re.compile(r"成\s*文|印\s*发|签\s*发|截\s*止|有\s*�
 
 def _date_under_heading(root: etree._Element, visible: str) -> date | None:
     """A bare date on a short line right under the h1 (`标题` / `2021-08-12 来源：…`)."""
-    heading = next((_collapse(h.text_content()) for h in root.iter("h1")), "")
+    heading = next((_collapse(_text_content(h)) for h in root.iter("h1")), "")
     if not heading:
         return None
     lines = visible.split("\n")
@@ -1142,12 +1150,12 @@ def _other_text(row: etree._Element, anchors: list[etree._Element]) -> str:
     if row.tag == "dt":  # <dl><dt><a/></dt><dd>2021-08-12</dd> ...
         nxt = row.getnext()
         if nxt is not None and nxt.tag == "dd" and not list(nxt.iter("a")):
-            text += " " + nxt.text_content()
+            text += " " + _text_content(nxt)
     return text
 
 
 def _item_title(a: etree._Element, text: str | None = None) -> str:
-    text = _collapse(a.text_content()) if text is None else text
+    text = _collapse(_text_content(a)) if text is None else text
     title_attr = _collapse(a.get("title"))
     # CMS lists truncate long titles (关于……的通知...) and keep the full one in @title.
     if title_attr and len(title_attr) >= len(text.rstrip(".…。 ")):
@@ -1191,7 +1199,7 @@ def _heading_year(row: etree._Element) -> int | None:
         for i, sib in enumerate(node.itersiblings(preceding=True)):
             if i >= 3:
                 break
-            text = _collapse(sib.text_content()) if isinstance(sib.tag, str) else ""
+            text = _collapse(_text_content(sib)) if isinstance(sib.tag, str) else ""
             year = _YEAR_HEADING.match(text) if len(text) <= 12 else None
             if year:
                 return int(year.group(1))
@@ -1209,7 +1217,7 @@ def _inner_date(a: etree._Element) -> tuple[str, etree._Element | None]:
     for el in a.iterdescendants():
         if not isinstance(el.tag, str):
             continue
-        text = _collapse(el.text_content())
+        text = _collapse(_text_content(el))
         if not text or len(text) > 30:
             continue
         rest = _MONTH_DAY.sub("", _TEXT_DATE.sub("", text))
@@ -1267,7 +1275,7 @@ def _list_items(
     for row, anchors in rows.items():
         if len({t for _, t in anchors}) > 3:
             continue  # a container, not one entry
-        a, target = max(anchors, key=lambda pair: len(_collapse(pair[0].text_content())))
+        a, target = max(anchors, key=lambda pair: len(_collapse(_text_content(pair[0]))))
         title = _item_title(a)
         if not title:
             continue
@@ -1283,7 +1291,7 @@ def _list_items(
     for row, target in _clickable_rows(root, resolve, bp, rows):
         cells = [c for c in row if isinstance(c.tag, str)] or [row]
         # the title is the longest cell that is not a date
-        cell = max(cells, key=lambda c: (not find_dates(c.text_content()), len(c.text_content())))
+        cell = max(cells, key=lambda c: (not find_dates(_text_content(c)), len(_text_content(c))))
         title = _item_title(cell)
         if title:
             groups.setdefault((row.getparent(), row.tag), []).append(
@@ -1321,7 +1329,7 @@ def _looks_like_list(root: etree._Element, bp: _Boilerplate, visible: str) -> di
     for el in _iter_elements(root):
         if el.tag in ("script", "style", "html", "body"):
             continue
-        text = _collapse(el.text_content())
+        text = _collapse(_text_content(el))
         if len(text) > 30 or not any(p in text for p in _PLACEHOLDERS) or bp(el):
             continue
         for anc in [el, *el.iterancestors()][:5]:
@@ -1364,7 +1372,7 @@ def _list_loaded_by_script(root: etree._Element, bp: _Boilerplate) -> bool:
             continue
         if any(el.get(a) is not None for a in _TEMPLATE_ATTRS) or "{{" in (el.text or ""):
             return True
-        empty = not _collapse(el.text_content()) and not any(
+        empty = not _collapse(_text_content(el)) and not any(
             isinstance(c.tag, str) and c.tag not in ("script", "style") for c in el
         )
         if not empty:
@@ -1424,20 +1432,29 @@ def _script_pages(root: etree._Element, page_url: str) -> list[str]:
     return out
 
 
-def _same_list(url: str, page_url: str) -> bool:
-    """`?page=N` of the same path, or `<stem>_N.html` in the same directory."""
-    a, b = urlsplit(url), urlsplit(page_url)
-    if a.netloc != b.netloc:
-        return False
-    if a.path == b.path and a.query != b.query:
-        return any(k.lower() in _PAGE_PARAMS for k, _ in parse_qsl(a.query))
-    dir_a, _, file_a = a.path.rpartition("/")
-    dir_b, _, file_b = b.path.rpartition("/")
-    if dir_a != dir_b:
-        return False
-    stem_b = re.sub(r"(_\d+)?\.\w+$", "", file_b) or "index"
-    found = re.fullmatch(rf"{re.escape(stem_b)}(_\d+)?\.\w+", file_a)
-    return bool(found)
+_PAGE_SUFFIX = re.compile(r"(_\d+)?\.\w+")
+
+
+class _SameList:
+    """Whether a URL is another page of this page's list: `?page=N` of the same path, or
+    `<stem>_N.html` in the same directory. The page's side is split once, not per anchor."""
+
+    def __init__(self, page_url: str) -> None:
+        page = urlsplit(page_url)
+        self.netloc, self.path, self.query = page.netloc, page.path, page.query
+        self.directory, _, name = page.path.rpartition("/")
+        self.stem = re.sub(r"(_\d+)?\.\w+$", "", name) or "index"
+
+    def __call__(self, url: str) -> bool:
+        a = urlsplit(url)
+        if a.netloc != self.netloc:
+            return False
+        if a.path == self.path and a.query != self.query:
+            return any(k.lower() in _PAGE_PARAMS for k, _ in parse_qsl(a.query))
+        directory, _, name = a.path.rpartition("/")
+        if directory != self.directory or not name.startswith(self.stem):
+            return False
+        return bool(_PAGE_SUFFIX.fullmatch(name, len(self.stem)))
 
 
 def _in_pager(el: etree._Element) -> bool:
@@ -1450,15 +1467,16 @@ def _in_pager(el: etree._Element) -> bool:
 def _pagination(root: etree._Element, resolve: _Resolver, bp: _Boilerplate) -> list[str]:
     """URLs of the other pages of this list (script-written, pager anchors, ?page=N links)."""
     found = [resolve(u) or u for u in _script_pages(root, resolve.page_url)]
+    same_list = _SameList(resolve.page_url)
     for a in root.iter("a"):
         target = resolve.anchor(a)
         if not target:
             continue
-        text = _collapse(a.text_content()).strip("[]【】<>《》 ")
+        text = _collapse(_text_content(a)).strip("[]【】<>《》 ")
         if (
             text in _PAGER_WORDS
             or ((text in _PAGER_HOME or text.isdigit()) and _in_pager(a))
-            or _same_list(target, resolve.page_url)
+            or same_list(target)
         ):
             found.append(target)
     selves = _self_urls(resolve.page_url)
@@ -1493,19 +1511,27 @@ _CRUMB_LEAD = re.compile(
 _CRUMB_SPLIT = re.compile(r"\s*(?:>>|>|»|→|/|＞|›|〉|>)\s*")
 
 
+@functools.lru_cache(maxsize=4096)
+def _crumb_names(names: str) -> bool:
+    """Whether a class/id attribute pair names a breadcrumb; memoised like `_bp_names`."""
+    return any(_CRUMB_CLASS.search(t) for t in names.lower().split())
+
+
 def _breadcrumb(root: etree._Element) -> tuple[str, ...]:
     """Column path of the page, outermost first (当前位置：首页 > 政务公开 > 通知公告)."""
     holder = None
     for el in _iter_elements(root):
         if el.tag in ("html", "body", "script", "style"):
             continue
-        if any(_CRUMB_CLASS.search(t) for t in _tokens(el)) and len(el.text_content()) < 300:
+        if _crumb_names(f"{el.get('class') or ''} {el.get('id') or ''}") and (
+            len(_text_content(el)) < 300
+        ):
             holder = el
             break
     if holder is None:
         for node in root.xpath("//text()[contains(., '位置')]"):
             parent = node.getparent()
-            if parent is not None and _CRUMB_LEAD.match(_collapse(parent.text_content())):
+            if parent is not None and _CRUMB_LEAD.match(_collapse(_text_content(parent))):
                 holder = parent
                 break
             if parent is not None and _CRUMB_LEAD.match(_collapse(node)):
@@ -1513,10 +1539,10 @@ def _breadcrumb(root: etree._Element) -> tuple[str, ...]:
                 break
     if holder is None:
         return ()
-    text = _CRUMB_LEAD.sub("", _collapse(holder.text_content()))
+    text = _CRUMB_LEAD.sub("", _collapse(_text_content(holder)))
     names = [n for n in (_collapse(x) for x in _CRUMB_SPLIT.split(text)) if n]
     if len(names) <= 1:  # separators drawn as images or spaces: take the anchors
-        anchors = [_collapse(a.text_content()) for a in holder.iter("a")]
+        anchors = [_collapse(_text_content(a)) for a in holder.iter("a")]
         anchors = [n for n in anchors if n]
         if len(anchors) > len(names):
             names = [_CRUMB_LEAD.sub("", n) for n in anchors]
@@ -1524,6 +1550,5 @@ def _breadcrumb(root: etree._Element) -> tuple[str, ...]:
 
 
 def _iter_elements(root: etree._Element) -> Iterator[etree._Element]:
-    for el in root.iter():
-        if isinstance(el.tag, str):
-            yield el
+    """Elements only (no comments or processing instructions), filtered in C."""
+    return root.iter(etree.Element)
