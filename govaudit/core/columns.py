@@ -181,7 +181,6 @@ def _detect(
     groups = _group_by_pagination(candidates, pages)
     hubs = _hub_groups(groups, items)
     kept = [group for group in groups if not group <= hubs]
-    data.prefetch_frames(set().union(*kept) if kept else set())
     kept = [_with_framing_page(group, data, candidates) for group in kept]
     columns = [_build(group, data, keywords) for group in kept]
     return tuple(_apply_overrides(columns, overrides, data, keywords))
@@ -196,7 +195,7 @@ class _SiteData:
     ) -> None:
         self.view, self.pages, self.items = view, pages, items
         self._texts: dict[str, str] = {}
-        self._framed_by: dict[str, set[str]] = {}
+        self._frames: dict[str, set[str]] | None = None
 
     def prefetch_texts(self, urls: Iterable[str]) -> None:
         wanted = [u for u in urls if u not in self._texts]
@@ -209,19 +208,15 @@ class _SiteData:
             self.prefetch_texts([url])
         return self._texts[url]
 
-    def prefetch_frames(self, urls: Iterable[str]) -> None:
-        """Which of `urls` other pages show in a frame: few edges, read for every column page."""
-        wanted = [u for u in urls if u not in self._framed_by]
-        for url in wanted:
-            self._framed_by[url] = set()
-        for source, link in self.view.links(targets=wanted, tags=sorted(_FRAME_TAGS)):
-            self._framed_by[link.target].add(source)
-
     def framed_by(self, url: str) -> set[str]:
-        """Pages that show `url` in an `<iframe>`/`<frame>`."""
-        if url not in self._framed_by:
-            self.prefetch_frames([url])
-        return self._framed_by[url]
+        """Pages that show `url` in an `<iframe>`/`<frame>`. Every frame edge of the audit is
+        read at once: they are few, and asking by target would walk every menu edge to every
+        column page (the table has no index on the tag)."""
+        if self._frames is None:
+            self._frames = {}
+            for source, link in self.view.links(tags=sorted(_FRAME_TAGS)):
+                self._frames.setdefault(link.target, set()).add(source)
+        return self._frames.get(url, set())
 
     def linked_from_outside(self, urls: Iterable[str], inside: Iterable[str]) -> bool:
         """Whether a page not in `inside` links to one of `urls`."""

@@ -594,10 +594,12 @@ class AuditView:
         """Every (list_page_url, ListItem) of the audit (or of the given list `pages`), in page
         order."""
         if self.snapshot:
-            wanted = set(pages) if pages is not None else None
-            for page, item in self.memo(("list_items",), lambda: list(self._list_items(None))):
-                if wanted is None or page in wanted:
-                    yield page, item
+            every = self.memo(("list_items",), lambda: list(self._list_items(None)))
+            if pages is None:
+                yield from every
+                return
+            wanted = set(pages)
+            yield from (pair for pair in every if pair[0] in wanted)
             return
         yield from self._list_items(pages)
 
