@@ -230,6 +230,7 @@ class _Site:
     links_from: dict[str, list[Link]] = field(default_factory=dict)  # filled by load_links
     view: AuditView | None = None
     texts: dict[str, str] = field(default_factory=dict)  # filled by load_texts
+    _names: dict[Any, list[str]] = field(default_factory=dict)  # column_names, by page
 
     @classmethod
     def load(cls, view: AuditView) -> _Site:
@@ -311,14 +312,22 @@ class _Site:
     def column_names(self, page: PageRecord) -> list[str]:
         """Every column name a page is filed under: its breadcrumb and its list pages'.
 
-        Only list pages count: a 解读 page's 相关文件 box must not file its policy under 解读."""
-        names = [*_crumb_names(page), self.detected_column(page) or ""]
-        for list_url in self.listed_on.get(page.url, ()):
-            list_page = self.by_url.get(list_url)
-            if list_page is not None and list_page.kind == "list":
-                names += _crumb_names(list_page)
-                names.append(_title_column(list_page) or "")
-        return [n for n in names if n]
+        Only list pages count: a 解读 page's 相关文件 box must not file its policy under 解读.
+        Kept per page: documents are asked twice, and a list page's names serve its every item."""
+        if page.url not in self._names:
+            names = [*_crumb_names(page), self.detected_column(page) or ""]
+            for list_url in self.listed_on.get(page.url, ()):
+                list_page = self.by_url.get(list_url)
+                if list_page is not None and list_page.kind == "list":
+                    names += self._list_names(list_page)
+            self._names[page.url] = [n for n in names if n]
+        return list(self._names[page.url])
+
+    def _list_names(self, list_page: PageRecord) -> list[str]:
+        key = ("list", list_page.url)
+        if key not in self._names:
+            self._names[key] = [*_crumb_names(list_page), _title_column(list_page) or ""]
+        return self._names[key]
 
 
 def _crumb_names(page: PageRecord) -> list[str]:
@@ -790,6 +799,8 @@ def _linked_reports(site: _Site, year: int, settings: _Settings) -> list[tuple[s
 
 def _report_year(title: str, settings: _Settings) -> int | None:
     """The year a 政府信息公开工作年度报告 title reports on (2023年, 2023年度, 二〇二三年), else None."""
+    if "开" not in title or "报" not in title:
+        return None  # cheap: 84k list items and pages are asked; every report title has both
     text = re.sub(r"\s+", "", title)
     report = _ANNUAL_TITLE.search(text)
     if report is None or any(w in text for w in settings.annual_exclude):
