@@ -25,11 +25,14 @@ import re
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import ahocorasick
-import jieba
 
 from wordlists import Entry, Wordlist
+
+if TYPE_CHECKING:
+    import jieba
 
 log = logging.getLogger(__name__)
 
@@ -129,6 +132,8 @@ def _base_dictionary() -> tuple[dict[str, int], int]:
     global _base
     with _base_lock:
         if _base is None:
+            import jieba  # late: ~50 ms of imports (pkg_resources) that most audits never need
+
             jieba.setLogLevel(logging.WARNING)
             tok = jieba.Tokenizer()
             tok.initialize()
@@ -211,6 +216,8 @@ class WordMatcher:
             return self._tok
 
     def _build_tokenizer(self) -> jieba.Tokenizer:
+        import jieba
+
         freq, total = _base_dictionary()
         tok = jieba.Tokenizer()
         tok.FREQ, tok.total, tok.initialized = dict(freq), total, True
