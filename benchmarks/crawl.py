@@ -571,7 +571,7 @@ def summarise_collapsed(path: Path, top: int = 20) -> dict:
     """Where govaudit's time goes, from py-spy's raw (collapsed) stacks: by phase and by function.
 
     A phase is named by the first matching frame in a stack (checks, reports, extract ...); what is
-    left under `crawl (crawler/run.py)` is the framework's per-request machinery."""
+    left under `crawl (crawler/run.py)` is the engine's and the event loop's own work."""
     if not path.exists():
         return {"error": "no profile written"}
     phases, checks, self_time, total = Counter(), Counter(), Counter(), 0
@@ -605,11 +605,9 @@ _PHASES = (
     ("extract (crawler/extract.py)", lambda s, leaf: "(crawler/extract.py" in s),
     ("scope (crawler/scope.py)", lambda s, leaf: "(crawler/scope.py" in s),
     ("store writes", lambda s, leaf: "add_pages (" in s),
-    (
-        "Scrapy callback-source check (WARN_ON_GENERATOR_RETURN_VALUE)",
-        lambda s, leaf: "warn_on_generator_with_return_value" in s,
-    ),
-    ("crawl: scrapy/twisted/asyncio per request", lambda s, leaf: "crawl (crawler/run.py" in s),
+    ("crawl: HTTP (aiohttp)", lambda s, leaf: "/aiohttp/" in s),
+    ("crawl: spider (crawler/spider.py)", lambda s, leaf: "(crawler/spider.py" in s),
+    ("crawl: engine and event loop", lambda s, leaf: "crawl (crawler/run.py" in s),
 )
 
 

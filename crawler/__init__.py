@@ -1,1 +1,1 @@
-"""The crawler room: Scrapy components that observe a site and record it in the store."""
+"""The crawler room: the engine, the spider and the parsers that observe a site and record it in the store."""

@@ -1,4 +1,4 @@
-"""Reading the site's own attachments during the crawl, off the reactor's thread.
+"""Reading the site's own attachments during the crawl, off the event loop's thread.
 
 The spider fetches internal attachments (`READ_EXTENSIONS`) with GET and hands the bytes to an
 `AttachmentReader`, which runs `crawler.attachments.extract_attachment` in one worker process:
@@ -10,15 +10,15 @@ The spider fetches internal attachments (`READ_EXTENSIONS`) with GET and hands t
   extraction and not its wait in the queue; the crawl itself stays concurrent.
 - a plain subprocess (crawler/attachment_worker.py) rather than a ProcessPoolExecutor: spawn and
   forkserver re-import the caller's main script in the worker (a script without a `__main__`
-  guard would start a second crawl there), forking Scrapy's multi-threaded process is unsafe,
+  guard would start a second crawl there), forking the crawl's multi-threaded process is unsafe,
   and a pool cannot kill a stuck worker before Python 3.14. The worker starts once (~0.3 s) and
-  then costs a pipe round trip per file; a thread waits on the pipe, so the reactor never blocks.
+  then costs a pipe round trip per file; a thread waits on the pipe, so the event loop never blocks.
 
 The result becomes the record's `text`, `title` and `meta` (`attachment_meta`); the word and
 privacy checks read those (checks/attachment_text.py).
 
-Settings: GOVAUDIT_EXTRACT_TIMEOUT (seconds per file, default 60); the readers' own time bound is
-half of it, so a long file is cut short (meta `truncated`) before the process has to be killed.
+Timeout: EXTRACT_TIMEOUT seconds per file (60); the readers' own time bound is half of it, so a
+long file is cut short (meta `truncated`) before the process has to be killed.
 Stats: `govaudit/attachments/read`, `govaudit/attachments/unreadable[/<reason>]`,
 `govaudit/attachments/extract_seconds`.
 """

@@ -1,8 +1,7 @@
 """Parsing pages on the machine's second core: `crawler.extract.parse_page` in a worker process.
 
-The crawl is CPU-bound in one process (the benchmark's profile: Scrapy's per-request work and
-parsing take most of a core), so the reactor process keeps networking and scheduling and a worker
-parses. The worker is the attachment reader's (`crawler.attachment_worker`, started as a plain
+The crawl is CPU-bound (the benchmark's profile: parsing is most of a page's cost), so the crawl
+process keeps networking and scheduling and a worker parses. The worker is the attachment reader's (`crawler.attachment_worker`, started as a plain
 subprocess for the reasons given in `crawler.attachment_reader`), but requests are pipelined:
 every page is written to the worker's stdin at once through the event loop's non-blocking pipes
 and each answer carries the number of its request, so 16 concurrent downloads never wait on one
@@ -10,7 +9,10 @@ another's round trip, no thread of ours competes for the GIL, and an answer can 
 for another page's.
 
 A small site never pays for a worker: the first `in_process_pages` pages are parsed inline, and
-`workers = 0` (`crawl.parse_workers`) parses everything inline. A worker that dies (killed, out
+`workers = 0` (`crawl.parse_workers`) parses everything inline. Both cores parse: a page is also
+parsed inline when `backlog` pages already wait for the worker (the event loop has CPU to spare
+while the worker is the bottleneck; the benchmark's crawl process was idle two thirds of the time
+with every page sent to the worker). A worker that dies (killed, out
 of memory) or does not answer within `PARSE_TIMEOUT` is stopped and not restarted: its pages
 and the rest are parsed inline (`fallbacks` counts them), so the crawl never waits on it.
 """
@@ -28,11 +30,14 @@ from crawler.extract import parse_page
 from govaudit.core.model import PageRecord
 
 # Pages parsed inline before the worker starts: a site this small is crawled before the worker
-# has imported lxml (~0.3 s); after it, every page parsed inline is CPU the reactor loses.
+# has imported lxml (~0.3 s); after it, a page parsed inline waits for no pipe.
 IN_PROCESS_PAGES = 50
 # Seconds one page may take in the worker (queue included) before parsing falls back inline:
 # parse_page takes milliseconds, so this only fires when the worker is stuck or gone.
 PARSE_TIMEOUT = 30.0
+# Pages waiting in the worker beyond which the next one is parsed inline: enough to keep the
+# worker busy between two answers, few enough that the event loop takes its share.
+BACKLOG = 4
 
 
 def parse_tagged(tag: int, *args: Any) -> tuple[int, PageRecord]:
@@ -48,10 +53,12 @@ class PageParser:
         workers: int = 1,
         in_process_pages: int = IN_PROCESS_PAGES,
         timeout: float = PARSE_TIMEOUT,
+        backlog: int = BACKLOG,
     ) -> None:
         self.enabled = workers > 0
         self.in_process_pages = in_process_pages
         self.timeout = timeout
+        self.backlog = backlog
         self.parsed = 0
         self.offloaded = 0
         self.fallbacks = 0  # pages sent to the worker but parsed inline after all
@@ -72,14 +79,18 @@ class PageParser:
     ) -> PageRecord:
         self.parsed += 1
         args = (url, body, content_type, charset, today)
-        if not self.enabled or self.parsed <= self.in_process_pages:
+        if (
+            not self.enabled
+            or self.parsed <= self.in_process_pages
+            or len(self._pending) >= self.backlog
+        ):
             return parse_page(*args)
         tag = next(self._tags)
         try:
+            future = asyncio.get_running_loop().create_future()
+            self._pending[tag] = future  # counted in the backlog from now on
             if self._transport is None:
                 await self._start()
-            future = asyncio.get_running_loop().create_future()
-            self._pending[tag] = future
             request = ("crawler.page_parser", "parse_tagged", (tag, *args))
             data = pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL)
             self._transport.write(HEADER.pack(len(data)) + data)

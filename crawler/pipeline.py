@@ -1,21 +1,17 @@
-"""Item pipeline: buffer the spider's `PageRecord`s and write them to the store in batches.
+"""Buffer the spider's `PageRecord`s and write them to the store in batches.
 
 One transaction per batch keeps the crawl fast (one insert per row is ~4x slower, see the Scrapy
 research notes §7) and keeps the database consistent when the process dies: every committed batch
 stays, and the audit row stays `running` until the roof marks it. The buffer is flushed when the
-spider closes, which Scrapy also does on the first SIGINT/SIGTERM (graceful shutdown).
+crawl ends, a stop by SIGINT/SIGTERM included.
 
-Records that do not come out of a callback (a redirect dropped by the dupefilter) arrive through
-the `record_ready` signal. A `CarriedPage` (HTTP 304 on a re-crawl) is copied from the previous
-audit with `Store.carry_over`, batched the same way.
+A `CarriedPage` (HTTP 304 on a re-crawl) is copied from the previous audit with
+`Store.carry_over`, batched the same way.
 
-A batch is also written when GOVAUDIT_FLUSH_SECONDS have passed since the last one, so that a
-slow crawl killed with SIGKILL loses at most a few seconds of work (`--resume` refetches only
-what was not written).
+The first record is written at once and then a batch at least every `flush_seconds` (the engine
+ticks), so that a slow crawl killed with SIGKILL loses at most a few seconds of work (`--resume`
+refetches only what was not written).
 
-Settings: GOVAUDIT_BATCH_SIZE (default 200), GOVAUDIT_FLUSH_SECONDS (default 2). The store and audit id come from the spider
-(`spider.store`, `spider.audit_id`): they are per-run inputs, not settings (Scrapy deep-copies
-settings, and a database connection cannot be copied).
 Stats: `govaudit/written`, `govaudit/carried`, `govaudit/batches`.
 """
 
@@ -26,9 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from govaudit.core.model import PageRecord
-
-# Custom signal: send_catch_log(record_ready, record=PageRecord) from anywhere in the crawl.
-record_ready = object()
+from govaudit.core.store import Store
 
 
 @dataclass(frozen=True)
@@ -39,58 +33,54 @@ class CarriedPage:
 
 
 class StorePipeline:
-    def __init__(self, crawler, batch_size: int, flush_seconds: float = 2.0) -> None:
-        self.crawler = crawler
+    def __init__(
+        self,
+        store: Store,
+        audit_id: int,
+        previous: int | None,
+        stats: Any,
+        batch_size: int = 200,
+        flush_seconds: float = 2.0,
+    ) -> None:
+        self.store = store
+        self.audit_id = audit_id
+        self.previous = previous
+        self.stats = stats
         self.batch_size = batch_size
         self.flush_seconds = flush_seconds
         self.buffer: list[PageRecord] = []
         self.carried: list[str] = []
-        self.last_flush = time.monotonic()
-        crawler.signals.connect(self._on_record, signal=record_ready)
+        self.last_flush = float("-inf")  # the first record is written at once
 
-    @classmethod
-    def from_crawler(cls, crawler) -> StorePipeline:
-        settings = crawler.settings
-        return cls(
-            crawler,
-            settings.getint("GOVAUDIT_BATCH_SIZE", 200),
-            settings.getfloat("GOVAUDIT_FLUSH_SECONDS", 2.0),
-        )
-
-    def process_item(self, item: Any) -> Any:
+    def process_item(self, item: Any) -> None:
         if isinstance(item, PageRecord):
-            self._add(item)
+            self.buffer.append(item)
         elif isinstance(item, CarriedPage):
             self.carried.append(item.url)
-            self._flush_when_due()
-        return item
-
-    def close_spider(self) -> None:
-        self.flush()
-
-    def _on_record(self, record: PageRecord) -> None:
-        self._add(record)
-
-    def _add(self, record: PageRecord) -> None:
-        self.buffer.append(record)
-        self._flush_when_due()
-
-    def _flush_when_due(self) -> None:
-        due = time.monotonic() - self.last_flush >= self.flush_seconds
-        if due or len(self.buffer) + len(self.carried) >= self.batch_size:
+        else:
+            raise TypeError(f"not a record: {item!r}")
+        if len(self.buffer) + len(self.carried) >= self.batch_size:
             self.flush()
+        else:
+            self.tick()
+
+    def tick(self) -> None:
+        """Write what waits once `flush_seconds` have passed (also called between records)."""
+        if time.monotonic() - self.last_flush >= self.flush_seconds:
+            self.flush()
+
+    def close(self) -> None:
+        self.flush()
 
     def flush(self) -> None:
         self.last_flush = time.monotonic()
-        spider = self.crawler.spider
-        stats = self.crawler.stats
         if self.buffer:
             batch, self.buffer = self.buffer, []
-            spider.store.add_pages(spider.audit_id, batch)
-            stats.inc_value("govaudit/written", len(batch))
-            stats.inc_value("govaudit/batches")
+            self.store.add_pages(self.audit_id, batch)
+            self.stats.inc_value("govaudit/written", len(batch))
+            self.stats.inc_value("govaudit/batches")
         if self.carried:
             urls, self.carried = self.carried, []
-            spider.store.carry_over(spider.previous, spider.audit_id, urls)
-            stats.inc_value("govaudit/carried", len(urls))
-            stats.inc_value("govaudit/batches")
+            self.store.carry_over(self.previous, self.audit_id, urls)
+            self.stats.inc_value("govaudit/carried", len(urls))
+            self.stats.inc_value("govaudit/batches")

@@ -1,8 +1,4 @@
-"""Run one crawl in this process: settings from the profile, Scrapy components wired as classes.
-
-No Scrapy project is needed. The Twisted reactor cannot restart, so `crawl` runs once per process
-(research §1); tests run it in a subprocess. `process.start()` does not raise when a crawl fails,
-so the outcome is read from the stats' `finish_reason`.
+"""Run one crawl in this process: the profile's settings, the spider, the engine, the store.
 
 Logging goes to `crawl.log` beside the store at WARNING level: the terminal belongs to the
 progress display.
@@ -10,85 +6,42 @@ progress display.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from scrapy.crawler import CrawlerProcess
-from scrapy.settings.default_settings import RETRY_EXCEPTIONS
-
-from crawler.dupefilter import SeededDupeFilter
+from crawler.engine import Engine, EngineSettings, Stats
 from crawler.pipeline import StorePipeline
-from crawler.progress import ProgressReporter
-from crawler.retry import BackoffRetryMiddleware
 from crawler.spider import SiteSpider
-from crawler.throttle import RevalidatingAutoThrottle
 from govaudit.core.config import AuditConfig
 from govaudit.core.store import Store
 
 
-def crawl_settings(config: AuditConfig, log_file: str | None = None) -> dict[str, Any]:
-    """Scrapy settings for one audit: polite by default, safe always."""
-    return {
-        "USER_AGENT": config.user_agent,
-        "ROBOTSTXT_OBEY": config.obey_robots,
-        "DEFAULT_REQUEST_HEADERS": {
+def engine_settings(config: AuditConfig) -> EngineSettings:
+    """The engine's settings for one audit: polite by default, safe always."""
+    return EngineSettings(
+        user_agent=config.user_agent,
+        headers={
+            "User-Agent": config.user_agent,
             "Accept": "text/html,application/xhtml+xml,*/*;q=0.8",
             "Accept-Language": "zh-CN,zh;q=0.9",
         },
         # Politeness: per-host concurrency and AutoThrottle (research §2, "Per-site politeness").
-        "CONCURRENT_REQUESTS": max(16, 2 * config.concurrency),
-        "CONCURRENT_REQUESTS_PER_DOMAIN": config.concurrency,
-        "DOWNLOAD_DELAY": config.download_delay,
-        "AUTOTHROTTLE_ENABLED": True,
-        "AUTOTHROTTLE_TARGET_CONCURRENCY": float(config.concurrency),
-        # Scrapy's 5 s start delay would serialise the first dozen pages for a minute.
-        "AUTOTHROTTLE_START_DELAY": max(config.download_delay, 0.25),
-        "AUTOTHROTTLE_MAX_DELAY": 30.0,
-        "DOWNLOAD_TIMEOUT": config.timeout,
-        "DOWNLOAD_MAXSIZE": config.max_resource_bytes,
-        "DOWNLOAD_WARNSIZE": 0,
-        "RETRY_TIMES": config.retries,
-        # A host that does not resolve will not resolve a second later: record it at once.
-        "RETRY_EXCEPTIONS": [
-            e for e in RETRY_EXCEPTIONS if e != "scrapy.exceptions.CannotResolveHostError"
-        ],
-        "RETRY_GIVE_UP_LOG_LEVEL": "INFO",
-        # Scrapy's default resolver is IPv4 only: an IPv6 host or literal (http://[::1]/) was
-        # recorded as a DNS failure. Government sites are required to serve IPv6 too.
-        "DNS_RESOLVER": "scrapy.resolver.CachingHostnameResolver",
-        # Breadth-first, so that a max_pages bound keeps the site's upper levels.
-        "DEPTH_PRIORITY": 1,
-        "SCHEDULER_DISK_QUEUE": "scrapy.squeues.PickleFifoDiskQueue",
-        "SCHEDULER_MEMORY_QUEUE": "scrapy.squeues.FifoMemoryQueue",
-        # 4xx/5xx reach the callbacks and redirects are still followed (research §2).
-        "HTTPERROR_ALLOW_ALL": True,
-        # Safety (research §1): no remote-control server, no telnet, no local-file schemes.
-        "REMOTE_CONTROL_ENABLED": False,
-        "TELNETCONSOLE_ENABLED": False,
-        "DOWNLOAD_HANDLERS": {"file": None, "data": None, "ftp": None, "s3": None},
-        "DOWNLOADER_MIDDLEWARES": {
-            "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-            BackoffRetryMiddleware: 550,
-        },
-        "ITEM_PIPELINES": {StorePipeline: 300},
-        # A resumed crawl never asks again for what the interrupted run recorded.
-        "DUPEFILTER_CLASS": SeededDupeFilter,
-        "EXTENSIONS": {
-            ProgressReporter: 500,
-            "scrapy.extensions.throttle.AutoThrottle": None,
-            RevalidatingAutoThrottle: 0,
-        },
-        # Scrapy re-reads and parses every callback's source on each call to warn about
-        # `return value` in generators (7% of a crawl's CPU in the benchmark profile); the
-        # spider's callbacks return nothing (tests/test_crawl.py checks them once instead).
-        "WARN_ON_GENERATOR_RETURN_VALUE": False,
-        "LOG_LEVEL": "WARNING",
-        "LOG_FILE": log_file,
-        "LOG_ENABLED": log_file is not None,
-    }
+        concurrency=config.concurrency,
+        total_concurrency=max(16, 2 * config.concurrency),
+        download_delay=config.download_delay,
+        autothrottle=True,
+        throttle_target=float(config.concurrency),
+        # AutoThrottle's usual 5 s start delay would serialise the first dozen pages for a minute.
+        throttle_start_delay=max(config.download_delay, 0.25),
+        timeout=config.timeout,
+        max_size=config.max_resource_bytes,
+        retries=config.retries,
+        obey_robots=config.obey_robots,
+    )
 
 
 def crawl(
@@ -105,32 +58,30 @@ def crawl(
     the same site whose validators make page requests conditional (incremental re-crawl).
 
     Raises KeyboardInterrupt when the crawl was stopped by a signal (what was recorded stays),
-    RuntimeError when it never ran."""
-    log_file = str(Path(store.path).resolve().parent / "crawl.log")
-    settings = crawl_settings(config, log_file)
-    process = CrawlerProcess(settings)
-    # Scrapy filters at its handler, so every response and item still built a DEBUG log record
-    # (~1.5% of the reactor's CPU in the benchmark profile); the logger drops them at once.
-    logging.getLogger("scrapy").setLevel(settings["LOG_LEVEL"])
-    crawler = process.create_crawler(SiteSpider)
+    RuntimeError when it failed."""
+    log_file = Path(store.path).resolve().parent / "crawl.log"
+    handler = logging.FileHandler(log_file, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s [%(name)s] %(levelname)s: %(message)s"))
+    logger = logging.getLogger("crawler")
+    logger.addHandler(handler)
+    logger.setLevel(logging.WARNING)
+    stats = Stats()
+    spider = SiteSpider(config, store, audit_id, stats, progress, resume, previous)
+    pipeline = StorePipeline(store, audit_id, previous, stats)
+    engine = Engine(spider, engine_settings(config), pipeline, stats, key=spider.scope.key)
+    engine.seed(spider.seen_before)
     started = time.monotonic()
-    process.crawl(
-        crawler,
-        config=config,
-        store=store,
-        audit_id=audit_id,
-        progress=progress,
-        resume=resume,
-        previous=previous,
-    )
-    process.start()
-    stats = crawler.stats.get_stats()
-    reason = stats.get("finish_reason")
+    try:
+        reason = asyncio.run(engine.run())
+    except Exception as exc:
+        logger.exception("the crawl failed")
+        raise RuntimeError(f"the crawl failed ({exc}); see {log_file}") from exc
+    finally:
+        logger.removeHandler(handler)
+        handler.close()
     if reason == "shutdown":
         raise KeyboardInterrupt
-    if reason is None:
-        raise RuntimeError(f"the crawl did not run; see {log_file}")
-    return counters(stats, crawler.spider, time.monotonic() - started)
+    return counters(stats.get_stats(), spider, time.monotonic() - started)
 
 
 def counters(stats: dict[str, Any], spider: SiteSpider | None, elapsed: float) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """What the crawl may fetch: canonical URLs, the site's scope, and guards against URL traps.
 
-Pure Python (no Scrapy), so every rule is testable on strings. The spider asks
+Pure Python (no network), so every rule is testable on strings. The spider asks
 `Scope.page_refusal(url, depth)` before following a page and records the returned reason as a
 `skipped` page, so that nothing is dropped silently.
 

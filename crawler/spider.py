@@ -8,17 +8,17 @@
   falls back to a GET that stops after the headers (`method` = `HEAD>GET`).
 - Internal attachments (pdf, doc/docx, xls/xlsx, wps, et) are fetched with GET up to
   `max_resource_bytes` (larger: recorded with their size and `meta["unreadable"] = "too_large"`)
-  and their text is read off the reactor by `crawler.attachment_reader` into `text`, `title`
+  and their text is read off the event loop by `crawler.attachment_reader` into `text`, `title`
   (link text or file name) and `meta` (`format`, `locations`, `unreadable`, `unreadable_detail`).
   Stats: `govaudit/attachments/read`, `.../unreadable[/<reason>]`, `.../extract_seconds`.
 - A target not fetched on purpose (scope, bounds, traps, robots) gets a `skipped` record with
   the reason, so nothing is lost silently.
-- A redirect onto an already-seen URL is dropped by Scrapy's dupefilter; `request_dropped`
-  still records the original URL with its `final_url`.
+- A redirect onto an already-seen URL is dropped by the engine (`crawler.engine`);
+  `on_dropped` still records the original URL with its `final_url`.
 
 - Resume (`resume=True`): the audit's recorded pages are never fetched again. The crawl state is
-  rebuilt from the store, not from Scrapy's JOBDIR (whose queue files do not survive kill -9
-  consistently): every recorded URL is claimed and seeded into the dupefilter, and the links of
+  rebuilt from the store (a queue file would not survive kill -9 consistently): every
+  recorded URL is claimed and seeded into the engine's seen set, and the links of
   recorded pages that have no record yet are the frontier.
 - Incremental re-crawl (`previous` = the site's last finished audit): page requests carry that
   audit's `If-None-Match` / `If-Modified-Since` for the same URL (never another URL's: static
@@ -41,32 +41,17 @@ from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
-import scrapy
-from scrapy import signals
-from scrapy.exceptions import (
-    CannotResolveHostError,
-    DownloadCancelledError,
-    DownloadConnectionRefusedError,
-    DownloadTimeoutError,
-    IgnoreRequest,
-    StopDownload,
-)
-from scrapy.http import Request, Response
-from twisted.internet.error import ConnectionRefusedError as TxConnectionRefusedError
-from twisted.internet.error import DNSLookupError, TCPTimedOutError
-from twisted.internet.error import TimeoutError as TxTimeoutError
-
 from crawler.attachment_reader import (
-    EXTRACT_TIMEOUT,
     AttachmentReader,
     attachment_meta,
     attachment_title,
     is_readable_attachment,
     too_large_meta,
 )
+from crawler.engine import Request, Response, Stats, error_kind
 from crawler.extract import is_datastore_answer
 from crawler.page_parser import PageParser
-from crawler.pipeline import CarriedPage, record_ready
+from crawler.pipeline import CarriedPage
 from crawler.scope import Scope
 from govaudit.core.config import AuditConfig
 from govaudit.core.model import Link, PageRecord
@@ -81,57 +66,25 @@ RESOURCE_EXTENSIONS = frozenset(
 RESOURCE_TAGS = frozenset({"img", "script", "link", "embed", "object", "video", "audio", "source"})
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 XML_TYPES = frozenset({"text/xml", "application/xml"})
-# Twisted errors that still arrive unwrapped from some code paths.
-_ERROR_KINDS: tuple[tuple[tuple[type[BaseException], ...], str], ...] = (
-    ((CannotResolveHostError, DNSLookupError), "dns"),
-    ((DownloadConnectionRefusedError, TxConnectionRefusedError), "refused"),
-    ((DownloadTimeoutError, TxTimeoutError, TCPTimedOutError), "timeout"),
-    ((DownloadCancelledError,), "cancelled"),
-)
-_TLS_WORDS = re.compile(r"\b(ssl|tls|certificate|handshake)", re.IGNORECASE)
-
-
-def error_kind(exc: BaseException) -> str:
-    """The store's error kind for a download failure (DESIGN: dns, refused, timeout, tls ...)."""
-    for classes, kind in _ERROR_KINDS:
-        if isinstance(exc, classes):
-            return kind
-    if isinstance(exc, IgnoreRequest):
-        text = str(exc)
-        if "robots.txt" in text:
-            return "skipped"
-        if "redirections" in text:
-            return "too_many_redirects"
-        return "other"
-    chain, seen = [], exc
-    while seen is not None and len(chain) < 5:
-        chain.append(f"{type(seen).__name__} {seen}")
-        seen = seen.__cause__ or seen.__context__
-    if _TLS_WORDS.search(" ".join(chain)):
-        return "tls"
-    name = type(exc).__name__
-    if name in ("DownloadFailedError", "ResponseDataLossError", "ConnectionLost", "ConnectError"):
-        return "connection"
-    return "other"
 
 
 def mime_type(response: Response) -> str | None:
-    raw = response.headers.get(b"Content-Type")
+    raw = response.headers.get("Content-Type")
     if not raw:
         return None
-    return raw.decode("latin-1").split(";")[0].strip().lower() or None
+    return raw.split(";")[0].strip().lower() or None
 
 
 def header_charset(response: Response) -> str | None:
-    raw = response.headers.get(b"Content-Type")
+    raw = response.headers.get("Content-Type")
     if not raw:
         return None
-    match = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", raw.decode("latin-1"), re.IGNORECASE)
+    match = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", raw, re.IGNORECASE)
     return match.group(1) if match else None
 
 
 def content_length(response: Response) -> int | None:
-    raw = response.headers.get(b"Content-Length")
+    raw = response.headers.get("Content-Length")
     try:
         return int(raw) if raw is not None else None
     except ValueError:
@@ -143,21 +96,20 @@ def is_resource_url(url: str) -> bool:
     return suffix in RESOURCE_EXTENSIONS
 
 
-class SiteSpider(scrapy.Spider):
-    name = "govaudit"
-
+class SiteSpider:
     def __init__(
         self,
         config: AuditConfig,
         store: Store,
         audit_id: int,
+        stats: Stats,
         progress: Callable[[dict[str, Any]], None] | None = None,
         resume: bool = False,
         previous: int | None = None,
-        **kwargs: Any,
     ) -> None:
-        super().__init__(**kwargs)
         self.config = config
+        self.stats = stats
+        self.sink: Callable[[Any], None] = lambda item: None  # set by the engine
         self.store = store
         self.audit_id = audit_id
         self.progress = progress
@@ -168,15 +120,15 @@ class SiteSpider(scrapy.Spider):
         self.known: dict[str, str] = {}  # target key -> the URL recorded for it
         self.routed: dict[str, str] = {}  # link target as written -> the URL recorded for it
         self.recorded: set[str] = set()
-        # For redirects dropped by the dupefilter: the outcome of each recorded URL, and the
+        # For redirects dropped as duplicates: the outcome of each recorded URL, and the
         # dropped records still waiting for the outcome of the URL they end at.
         self.outcome: dict[str, dict[str, Any]] = {}
         self.awaiting: dict[str, list[PageRecord]] = {}
         self.reader: AttachmentReader | None = None  # started with the first attachment
         self.parser = PageParser(config.parse_workers)
         self.pages_scheduled = 0
-        # Resume: what the interrupted run recorded, and the URLs the dupefilter must know
-        # (read by crawler.dupefilter.SeededDupeFilter when the scheduler opens).
+        # Resume: what the interrupted run recorded, and the URLs the engine must not fetch
+        # again (`Engine.seed`).
         self.resumed: list[PageRecord] = list(store.view(audit_id).pages()) if resume else []
         self.seen_before: set[str] = set()
         for record in self.resumed:
@@ -184,14 +136,6 @@ class SiteSpider(scrapy.Spider):
             self.seen_before.update(u for u in (record.url, record.final_url) if u)
             if record.internal and record.method == "GET":
                 self.pages_scheduled += 1
-
-    @classmethod
-    def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> SiteSpider:
-        spider = super().from_crawler(crawler, *args, **kwargs)
-        crawler.signals.connect(spider.on_headers, signal=signals.headers_received)
-        crawler.signals.connect(spider.on_dropped, signal=signals.request_dropped)
-        crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
-        return spider
 
     # -- requests ------------------------------------------------------------------------------
 
@@ -202,7 +146,7 @@ class SiteSpider(scrapy.Spider):
             url = self.scope.canonical(raw)
             if self._claim(url) != url or url in self.recorded:
                 continue
-            # Not dont_filter (Scrapy's default start): pages linking home would fetch it twice.
+            # Not dont_filter: pages linking home would fetch it twice.
             yield self._page_request(url, depth=0, home=True)
         for item in self._resume_frontier():
             yield item
@@ -210,7 +154,7 @@ class SiteSpider(scrapy.Spider):
     def _resume_frontier(self) -> Iterator[PageRecord | Request]:
         """Route again the links of every followed page the interrupted run recorded: targets
         already recorded are known, the others are the frontier (breadth-first, as before)."""
-        stats = self.crawler.stats
+        stats = self.stats
         stats.set_value("govaudit/resumed", len(self.resumed))
         view = self.store.view(self.audit_id)
         followed = [r for r in self.resumed if self._was_followed(r)]
@@ -261,7 +205,7 @@ class SiteSpider(scrapy.Spider):
         headers = {}
         etag, last_modified = self.validators.get(url, (None, None))
         if etag or last_modified:
-            self.crawler.stats.inc_value("govaudit/conditional")
+            self.stats.inc_value("govaudit/conditional")
             meta["conditional"] = True
             if etag:
                 headers["If-None-Match"] = etag
@@ -279,7 +223,7 @@ class SiteSpider(scrapy.Spider):
         return Request(url, method="HEAD", callback=self.on_check, errback=self.on_error, meta=meta)
 
     def _fallback_request(self, request: Request, head_result: str) -> Request:
-        self.crawler.stats.inc_value("govaudit/head_fallback")
+        self.stats.inc_value("govaudit/head_fallback")
         meta = request.meta
         return Request(
             meta["target"],
@@ -308,26 +252,27 @@ class SiteSpider(scrapy.Spider):
         }
         return Request(url, callback=self.on_attachment, errback=self.on_error, meta=meta)
 
-    # -- signals -------------------------------------------------------------------------------
+    # -- engine hooks --------------------------------------------------------------------------
 
-    def on_headers(self, headers, body_length: int, request: Request) -> None:
-        """Stop downloads whose body we do not need: fallback checks and non-HTML 'pages'."""
+    def on_headers(self, headers, request: Request) -> bool:
+        """True to stop after the headers: fallback checks, non-HTML 'pages', attachments over
+        the size bound (recorded with their size, not read)."""
         if request.meta.get("headers_only"):
-            raise StopDownload(fail=False)
+            return True
         if request.meta.get("role") == "attachment":
-            raw_length = headers.get(b"Content-Length")
+            raw_length = headers.get("Content-Length")
             length = int(raw_length) if raw_length and raw_length.isdigit() else None
-            if length is not None and length > request.meta["download_maxsize"]:
-                raise StopDownload(fail=False)  # recorded with its size, not read
+            return length is not None and length > request.meta["download_maxsize"]
         if request.meta.get("role") == "page":
-            raw = headers.get(b"Content-Type")
-            mime = raw.decode("latin-1").split(";")[0].strip().lower() if raw else ""
+            raw = headers.get("Content-Type")
+            mime = raw.split(";")[0].strip().lower() if raw else ""
             # XML is read: it may be a Hanweb dataproxy.jsp datastore (see `parse_page`).
-            if mime and mime not in HTML_TYPES and mime not in XML_TYPES:
-                raise StopDownload(fail=False)
+            return bool(mime) and mime not in HTML_TYPES and mime not in XML_TYPES
+        return False
 
     def on_dropped(self, request: Request) -> None:
-        """A request the dupefilter refused: in practice a redirect onto a URL already seen.
+        """A request the engine refused as a duplicate: in practice a redirect onto a URL
+        already seen.
 
         Its record takes the outcome of the URL it ends at, now or when that URL is recorded."""
         target = request.meta.get("target")
@@ -367,7 +312,7 @@ class SiteSpider(scrapy.Spider):
 
     def _emit(self, record: PageRecord) -> None:
         """A record made outside a callback goes straight to the pipeline."""
-        self.crawler.signals.send_catch_log(record_ready, record=self._count(record))
+        self.sink(self._count(record))
 
     # -- callbacks -----------------------------------------------------------------------------
 
@@ -380,7 +325,7 @@ class SiteSpider(scrapy.Spider):
                 yield item
             return
         if meta.get("home"):
-            self.crawler.stats.inc_value("govaudit/start_urls_ok")
+            self.stats.inc_value("govaudit/start_urls_ok")
         mime = mime_type(response)
         # A Hanweb dataproxy.jsp answer (XML datastore, followed as a list's next page) is a
         # list page, whatever its content type says.
@@ -406,10 +351,9 @@ class SiteSpider(scrapy.Spider):
         kind = "home" if meta.get("home") else record.kind
         validators = {}
         if response.status == 200:
-            for field, header in (("etag", b"ETag"), ("last_modified", b"Last-Modified")):
-                raw = response.headers.get(header)
-                validators[field] = raw.decode("latin-1") if raw else None
-        self.crawler.stats.inc_value("govaudit/pages")
+            for field, header in (("etag", "ETag"), ("last_modified", "Last-Modified")):
+                validators[field] = response.headers.get(header) or None
+        self.stats.inc_value("govaudit/pages")
         yield self._count(
             replace(
                 record,
@@ -453,7 +397,7 @@ class SiteSpider(scrapy.Spider):
         target, depth = meta["target"], meta["audit_depth"]
         previous = self.previous_view.page(target) if self.previous_view else None
         if previous is None or (previous.final_url or previous.url) != response.url:
-            self.crawler.stats.inc_value("govaudit/conditional_refetch")
+            self.stats.inc_value("govaudit/conditional_refetch")
             again = {k: meta[k] for k in ("target", "role", "home", "audit_depth")}
             yield Request(
                 target,
@@ -463,7 +407,7 @@ class SiteSpider(scrapy.Spider):
                 dont_filter=True,
             )
             return
-        stats = self.crawler.stats
+        stats = self.stats
         stats.inc_value("govaudit/not_modified")
         stats.inc_value("govaudit/pages")
         if meta.get("home"):
@@ -549,10 +493,9 @@ class SiteSpider(scrapy.Spider):
         method = "HEAD>GET" if request.meta.get("head_result") else request.method
         yield self._count(self._resource_record(response, method))
 
-    def on_error(self, failure) -> Iterator[PageRecord | Request]:
-        request = failure.request
+    def on_error(self, request: Request, exc: BaseException) -> Iterator[PageRecord | Request]:
         meta = request.meta
-        kind = error_kind(failure.value)
+        kind = error_kind(exc)
         if request.method == "HEAD" and kind not in ("dns", "refused", "skipped"):
             yield self._fallback_request(request, kind)
             return
@@ -565,7 +508,7 @@ class SiteSpider(scrapy.Spider):
                 url=target,
                 final_url=request.url if chain else None,
                 error=kind,
-                error_detail=f"{type(failure.value).__name__}: {failure.value}"[:500],
+                error_detail=f"{type(exc).__name__}: {exc}"[:500],
                 redirects=chain,
                 depth=meta["audit_depth"],
                 method="HEAD>GET" if meta.get("head_result") else request.method,
@@ -589,10 +532,9 @@ class SiteSpider(scrapy.Spider):
             return
         else:
             if self.reader is None:
-                timeout = self.settings.getfloat("GOVAUDIT_EXTRACT_TIMEOUT", EXTRACT_TIMEOUT)
-                self.reader = AttachmentReader(timeout)
+                self.reader = AttachmentReader()
             result, seconds = await self.reader.read(record.url, response.body, record.content_type)
-            self.crawler.stats.inc_value("govaudit/attachments/extract_seconds", seconds)
+            self.stats.inc_value("govaudit/attachments/extract_seconds", seconds)
             meta = attachment_meta(result)
             record = replace(record, text=result.text)
         self._count_attachment(meta)
@@ -600,7 +542,7 @@ class SiteSpider(scrapy.Spider):
         yield self._count(replace(record, title=title, meta=meta))
 
     def _count_attachment(self, meta: dict[str, str]) -> None:
-        stats = self.crawler.stats
+        stats = self.stats
         reason = meta.get("unreadable")
         if reason is None:
             stats.inc_value("govaudit/attachments/read")
@@ -609,7 +551,7 @@ class SiteSpider(scrapy.Spider):
             stats.inc_value(f"govaudit/attachments/unreadable/{reason}")
 
     def closed(self, reason: str) -> None:
-        stats = self.crawler.stats
+        stats = self.stats
         stats.set_value("govaudit/parse_worker_pages", self.parser.offloaded)
         stats.set_value("govaudit/parse_fallbacks", self.parser.fallbacks)
         self.parser.close()
@@ -660,7 +602,7 @@ class SiteSpider(scrapy.Spider):
 
     def _count(self, record: PageRecord) -> PageRecord:
         """Every record passes here once: the stats are the audit's counters."""
-        stats = self.crawler.stats
+        stats = self.stats
         self.recorded.add(record.url)
         stats.inc_value("govaudit/records")
         if record.error != "skipped":

@@ -1,7 +1,7 @@
 """Audits of every site of a multi-site profile: one process per site, N at a time, one table.
 
-Scrapy's reactor cannot restart (one crawl per process), so each site is audited by its own
-`govaudit audit --config FILE --site KEY` child process, which writes `OUT/<key>/` (findings.json,
+One crawl per process (a crash, a runaway page or its memory stays with its site): each site is
+audited by its own `govaudit audit --config FILE --site KEY` child process, which writes `OUT/<key>/` (findings.json,
 reports, `summary.json`, `govaudit.log`) into the shared store. The parent validates every site
 before the first crawl (a bad key stops everything with exit 2), runs `jobs` children at a time,
 and prints the cross-site summary from the children's `summary.json`.

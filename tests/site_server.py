@@ -1,7 +1,7 @@
 """A small threaded HTTP server for crawl tests: a dict of paths → `Reply`, on 127.0.0.1 only.
 
 Behaviours real government servers show, one field each: refusing HEAD, rate-limiting once with
-429 + Retry-After, answering slowly, redirecting. `hits` counts requests per (method, path) so
+429 + Retry-After, answering slowly, redirecting, refusing requests without a header. `hits` counts requests per (method, path) so
 tests can prove that a target was fetched once.
 """
 
@@ -23,6 +23,8 @@ class Reply:
     head_status: int | None = None  # answer HEAD with this status (e.g. 405) and no headers
     delay: float = 0.0  # seconds before answering (beyond the crawler's timeout: a timeout)
     fail_first: int = 0  # answer the first N GETs with 429 + Retry-After: 1
+    # request header -> text it must contain, else 403 (hot-link protection, a WAF's cookie)
+    requires: dict[str, str] = field(default_factory=dict)
 
     def payload(self) -> bytes:
         return self.body.encode("utf-8") if isinstance(self.body, str) else self.body
@@ -86,6 +88,8 @@ class SiteServer:
                     reply = Reply("<html><body><h1>404 Not Found</h1></body></html>", status=404)
                 if reply.delay:
                     time.sleep(reply.delay)
+                if any(text not in self.headers.get(h, "") for h, text in reply.requires.items()):
+                    reply = Reply("<html><body>403 Forbidden</body></html>", status=403)
                 if head and reply.head_status:
                     self._send(reply.head_status, {"Content-Length": "0"}, b"", head)
                     return

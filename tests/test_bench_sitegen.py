@@ -127,6 +127,6 @@ def test_profile_summary_by_phase(tmp_path: Path) -> None:
     summary = summarise_collapsed(raw)
     phases = dict(summary["phases"])
     assert summary["samples"] == 10
-    assert phases["crawl: scrapy/twisted/asyncio per request"] == 60.0
+    assert phases["crawl: engine and event loop"] == 60.0
     assert phases["extract (crawler/extract.py)"] == 30.0
     assert dict(summary["checks"]) == {"checks/overdue": 10.0}

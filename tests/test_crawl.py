@@ -21,9 +21,8 @@ from pathlib import Path
 import pytest
 from site_server import Reply, SiteServer, redirect
 
-from crawler.retry import retry_after_seconds
+from crawler.engine import Ignored, TooLarge, error_kind, retry_after_seconds
 from crawler.scope import CALENDAR_VARIANTS, Scope, strip_session
-from crawler.spider import error_kind
 from govaudit.core.store import Store
 
 AS_OF = "2024-06-01"
@@ -291,7 +290,7 @@ def test_soft_failures_are_recorded_with_their_kind(crawled):
     refused = crawled.page(f"http://127.0.0.1:{crawled.closed}/x.html")
     assert refused.error == "refused" and refused.status is None
     slow = crawled.page("/slow.html")
-    assert slow.error == "timeout" and "DownloadTimeoutError" in slow.error_detail
+    assert slow.error == "timeout" and "no answer within 2 s" in slow.error_detail
     assert crawled.page("/missing.html").status == 404
     assert crawled.page("/err500.html").status == 500
     assert crawled.site.count("GET", "/err500.html") == 2  # retried once (retries = 1)
@@ -398,6 +397,24 @@ def test_max_pages_bound_and_unreachable_site(tmp_path):
     assert store.view(audit["id"]).page(nowhere).error == "refused"
 
 
+def test_referer_and_cookies_are_sent_like_a_browser(tmp_path):
+    """Hot-link protection answers 403 to a request without the page's Referer, and a WAF
+    blocks requests without the cookie the homepage set: neither is a broken link."""
+    home = _html("首页", '<img src="/img/logo.png"><a href="/a.html">文章</a>')
+    routes = {
+        "/": Reply(home, headers={"Set-Cookie": "waf_token=ok; Path=/"}),
+        "/img/logo.png": Reply(b"PNG", content_type="image/png", requires={"Referer": "/"}),
+        "/a.html": Reply(_html("文章", "正文"), requires={"Cookie": "waf_token=ok"}),
+    }
+    with SiteServer(routes) as site:
+        result = run_cli(site.url + "/", "--out", str(tmp_path), "--quiet", "--as-of", AS_OF)
+    assert result.returncode == 0, result.stderr
+    store = Store(tmp_path / "govaudit.db")
+    view = store.view(store.audits()[0]["id"])
+    assert view.page(site.url + "/img/logo.png").status == 200
+    assert view.page(site.url + "/a.html").status == 200
+
+
 def test_bad_url_or_config_exits_2_with_one_line(tmp_path):
     bad_url = run_cli("ftp://example.gov.cn/", "--out", str(tmp_path), "--quiet")
     assert bad_url.returncode == 2 and bad_url.stderr.count("\n") == 1
@@ -481,7 +498,7 @@ def test_trap_guards():
 
 
 def test_retry_after_forms():
-    assert retry_after_seconds(b"1") == 1.0
+    assert retry_after_seconds("1") == 1.0
     assert retry_after_seconds(None) is None and retry_after_seconds("soon") is None
     from datetime import UTC, datetime
 
@@ -489,36 +506,27 @@ def test_retry_after_forms():
     assert retry_after_seconds("Sat, 01 Jun 2024 12:00:20 GMT", now) == 20.0
 
 
-def test_error_kinds_of_scrapy_exceptions():
-    from scrapy.exceptions import (
-        CannotResolveHostError,
-        DownloadConnectionRefusedError,
-        DownloadFailedError,
-        DownloadTimeoutError,
-        IgnoreRequest,
-    )
+def test_error_kinds_of_download_failures():
+    import socket
+    import ssl
 
-    assert error_kind(CannotResolveHostError("x")) == "dns"
-    assert error_kind(DownloadConnectionRefusedError("x")) == "refused"
-    assert error_kind(DownloadTimeoutError("x")) == "timeout"
-    assert error_kind(IgnoreRequest("max redirections reached")) == "too_many_redirects"
-    assert error_kind(IgnoreRequest("Forbidden by robots.txt")) == "skipped"
+    import aiohttp
+    from aiohttp.client_reqrep import ConnectionKey
+
+    key = ConnectionKey("www.example.gov.cn", 80, False, True, None, None, None)
+    dns = socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+    assert error_kind(aiohttp.ClientConnectorDNSError(key, dns)) == "dns"
+    refused = ConnectionRefusedError(111, "Connection refused")
+    assert error_kind(aiohttp.ClientConnectorError(key, refused)) == "refused"
+    assert error_kind(aiohttp.ConnectionTimeoutError("x")) == "timeout"
+    assert error_kind(TimeoutError()) == "timeout"
+    assert error_kind(Ignored("max redirections reached")) == "too_many_redirects"
+    assert error_kind(Ignored("Forbidden by robots.txt")) == "skipped"
+    assert error_kind(TooLarge("body over the bound")) == "cancelled"
+    bad_cert = ssl.SSLCertVerificationError(1, "certificate verify failed")
+    assert error_kind(aiohttp.ClientConnectorCertificateError(key, bad_cert)) == "tls"
+    assert error_kind(aiohttp.ServerDisconnectedError()) == "connection"
     assert (
-        error_kind(
-            DownloadFailedError(
-                "[<twisted.python.failure.Failure OpenSSL.SSL.Error: [('SSL routines', '', 'certificate verify failed')]>]"
-            )
-        )
-        == "tls"
+        error_kind(aiohttp.ClientPayloadError("Response payload is not completed")) == "connection"
     )
-    assert error_kind(DownloadFailedError("connection lost")) == "connection"
-
-
-def test_callbacks_return_no_value_from_generators():
-    """crawl_settings turns Scrapy's per-call source check off: this is the check, once."""
-    from scrapy.utils.misc import is_generator_with_return_value
-
-    from crawler.spider import SiteSpider
-
-    for name in ("parse_page", "on_check", "on_error", "on_attachment", "_not_modified"):
-        assert not is_generator_with_return_value(getattr(SiteSpider, name)), name
+    assert error_kind(ValueError("odd")) == "other"

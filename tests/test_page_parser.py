@@ -30,7 +30,7 @@ def test_worker_records_equal_inline_records():
     pages = _pages(30)
 
     async def run() -> tuple[list, int]:
-        parser = PageParser(workers=1, in_process_pages=5)
+        parser = PageParser(workers=1, in_process_pages=5, backlog=100)
         try:
             records = await asyncio.gather(*(parser.parse(*p) for p in pages))
         finally:
@@ -41,6 +41,22 @@ def test_worker_records_equal_inline_records():
     assert offloaded == 25  # the first five inline, the rest pipelined to the worker
     assert records == [parse_page(*p) for p in pages]
     assert records[3].list_items and records[3].links
+
+
+def test_a_busy_worker_shares_the_pages_with_the_event_loop():
+    pages = _pages(30)
+
+    async def run() -> tuple[list, int]:
+        parser = PageParser(workers=1, in_process_pages=0, backlog=3)
+        try:
+            records = await asyncio.gather(*(parser.parse(*p) for p in pages))
+        finally:
+            parser.close()
+        return records, parser.offloaded
+
+    records, offloaded = asyncio.run(run())
+    assert offloaded == 3  # 30 pages at once: three wait in the worker, the rest parsed inline
+    assert records == [parse_page(*p) for p in pages]
 
 
 def test_dead_worker_falls_back_to_inline_parsing():

@@ -1,6 +1,6 @@
 """`python -m govaudit.distributed.child PPID ARGS...`: `govaudit ARGS` that dies with its job.
 
-The audit of a queued job runs in its own interpreter (Scrapy's reactor runs once per process).
+The audit of a queued job runs in its own interpreter (its crash or memory stays with it).
 If the job's process is killed (SIGKILL, OOM, a machine losing power takes all), an orphaned
 audit would go on writing the site's store while the retried job resumes it elsewhere. So the
 child asks Linux to SIGKILL it when its parent dies (prctl PR_SET_PDEATHSIG), checks that the

@@ -2,7 +2,7 @@
 
 A job is one site's audit as of one date, id `govaudit-<key>-<date>`. It runs in the work horse
 RQ forks for it, which starts `govaudit audit --config P --site KEY --resume` as a child process
-(a fresh interpreter: Scrapy's reactor cannot run twice in one process, and nothing of the
+(a fresh interpreter: one audit's crash or memory stays with it, and nothing of the
 worker's Redis connections or signal handlers leaks into the crawl). The horse holds the site
 lease while the child runs, so no two workers ever audit one site at once, and stops the child
 (resumable) when it loses that lease.
@@ -225,7 +225,7 @@ def _run_audit(
 
 
 def _stop(proc: subprocess.Popen) -> int:
-    """SIGTERM: Scrapy stops gracefully and the audit is marked interrupted (resumable)."""
+    """SIGTERM: the crawl stops gracefully and the audit is marked interrupted (resumable)."""
     proc.send_signal(signal.SIGTERM)
     try:
         return proc.wait(timeout=60)
