@@ -73,7 +73,8 @@ class StorePipeline:
         self.flush()
 
     def flush(self) -> None:
-        self.last_flush = time.monotonic()
+        if self.buffer or self.carried:  # an idle spell does not delay the next record
+            self.last_flush = time.monotonic()
         if self.buffer:
             batch, self.buffer = self.buffer, []
             self.store.add_pages(self.audit_id, batch)
