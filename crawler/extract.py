@@ -58,10 +58,10 @@ _BOMS = (
 )
 _META_CHARSET = re.compile(rb"<meta[^>]*?charset\s*=\s*[\"']?\s*([a-z0-9_.:\-]+)", re.I | re.S)
 _LOOSE_CHARSET = re.compile(rb"charset\s*=\s*[\"']?\s*([a-z0-9_.:\-]+)", re.I)
-_MOJIBAKE = re.compile("[\u00c0-\u00ff]")
-# Scripts a Chinese government page practically never holds, but which GBK bytes read as UTF-8
-# (combining marks, Hebrew, Arabic ...) or UTF-8 bytes read as gb18030 (private use area) produce.
-_IMPLAUSIBLE = re.compile("[\u0080-\u009f\u0250-\u036f\u0500-\u07ff\ue000-\uf8ff]")
+# Latin-1 letters (silent GBK-as-Latin mojibake), and scripts a Chinese government page
+# practically never holds, but which GBK bytes read as UTF-8 (combining marks, Hebrew, Arabic ...)
+# or UTF-8 bytes read as gb18030 (private use area) produce: one class, counted in one scan.
+_SUSPECT = re.compile("[\u00c0-\u00ff\u0080-\u009f\u0250-\u036f\u0500-\u07ff\ue000-\uf8ff]")
 
 
 def _normalise_encoding(label: str | None) -> str | None:
@@ -88,9 +88,7 @@ def _meta_charset(body: bytes) -> str | None:
 def _damage(text: str) -> int:
     # research §3: 10 × U+FFFD (undecodable bytes) + Latin-1 range chars (silent GBK-as-Latin mojibake)
     # plus one per implausible character, which breaks ties on short pages
-    return (
-        10 * text.count("\ufffd") + len(_MOJIBAKE.findall(text)) + len(_IMPLAUSIBLE.findall(text))
-    )
+    return 10 * text.count("\ufffd") + len(_SUSPECT.findall(text))
 
 
 def decode_html(body: bytes, header_charset: str | None) -> tuple[str, str]:
@@ -115,13 +113,14 @@ def decode_html(body: bytes, header_charset: str | None) -> tuple[str, str]:
     candidates += ["utf-8", "gb18030"]
     best: tuple[int, int, str, str] | None = None
     seen: set[str] = set()
-    strict_utf8 = _is_multibyte_utf8(body)
+    utf8_text = _multibyte_utf8(body)
+    strict_utf8 = utf8_text is not None
     for rank, name in enumerate(candidates):
         if name in seen:
             continue
         seen.add(name)
         try:
-            text = body.decode(name, errors="replace")
+            text = utf8_text if name == "utf-8" and utf8_text else body.decode(name, "replace")
         except (LookupError, ValueError):
             continue
         bonus = 0 if (name == "utf-8" and strict_utf8) else 1
@@ -135,14 +134,14 @@ def decode_html(body: bytes, header_charset: str | None) -> tuple[str, str]:
     return best[3], best[2]
 
 
-def _is_multibyte_utf8(body: bytes) -> bool:
+def _multibyte_utf8(body: bytes) -> str | None:
+    """The body decoded, when it is strictly valid UTF-8 with multibyte sequences; else None."""
     if body.isascii():
-        return False
+        return None
     try:
-        body.decode("utf-8")
+        return body.decode("utf-8")
     except UnicodeDecodeError:
-        return False
-    return True
+        return None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -203,6 +202,13 @@ def url_date(url: str) -> date | None:
         path = urlsplit(url).path
     except ValueError:
         return None
+    return _path_date(path)
+
+
+@functools.lru_cache(maxsize=4096)
+def _path_date(path: str) -> date | None:
+    # memoised across pages (a pure function): a list's item URLs are asked for on every page
+    # that lists them
     for pattern in _URL_DATES:
         for found in pattern.finditer(path):
             parsed = _valid_date(found["y"], found["m"], found["d"])
@@ -476,11 +482,12 @@ class _Resolver:
     def __call__(self, raw: str | None) -> str | None:
         if raw is None:
             return None
-        if raw not in self._memo:
-            self._memo[raw] = self._plain(raw) or _absolute(
-                self.base, raw, self.encoding, self.page_url
-            )
-        return self._memo[raw]
+        try:
+            return self._memo[raw]
+        except KeyError:
+            url = self._plain(raw) or _absolute(self.base, raw, self.encoding, self.page_url)
+            self._memo[raw] = url
+            return url
 
     @functools.cached_property
     def _directory(self) -> str | None:
@@ -1307,8 +1314,9 @@ def _list_items(
         dated = sum(1 for m in members if m[5] or m[4] is not None)
         if dated and (dated >= 2 or len(members) <= 2 or dated * 2 >= len(members)):
             items.extend(dated_members)
-    order = {el: i for i, el in enumerate(root.iter())}
-    items.sort(key=lambda m: order.get(m[0], 0))
+    if len(items) > 1:
+        order = {el: i for i, el in enumerate(root.iter())}
+        items.sort(key=lambda m: order.get(m[0], 0))
     return [ListItem(url=t, title=ti, date=d, position=i) for i, (_, t, ti, d) in enumerate(items)]
 
 
