@@ -333,6 +333,8 @@ class Engine:
             log.warning("stopping the crawl: %s", reason)
             self.reason = reason
             self.wakeup.set()
+        elif reason == "shutdown":  # a second Ctrl-C: do not wait for anything
+            raise KeyboardInterrupt
 
     def _idle(self) -> bool:
         return not self.frontier and self.busy == 0
@@ -377,9 +379,8 @@ class Engine:
             slot.waiting.append(request)
             self.busy += 1
             touched.add(host)
-        for host, slot in self.slots.items():
-            if slot.waiting and (host in touched or slot.active < self.settings.concurrency):
-                self._start(slot)
+        for host in touched:  # the others start again when a request of theirs ends
+            self._start(self.slots[host])
 
     def _start(self, slot: _Slot) -> None:
         loop = asyncio.get_running_loop()
@@ -539,6 +540,8 @@ class Engine:
             return None
         if urlsplit(target).scheme not in ("http", "https"):
             return None
+        if reason == "meta refresh" and self.key(target) == self.key(request.url):
+            return None  # a page reloading itself every few seconds, not a move
         hops = request.meta.get("redirect_times", 0) + 1
         if hops > MAX_REDIRECTS:
             raise Ignored("max redirections reached")

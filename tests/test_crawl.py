@@ -415,6 +415,28 @@ def test_referer_and_cookies_are_sent_like_a_browser(tmp_path):
     assert view.page(site.url + "/a.html").status == 200
 
 
+def test_meta_refresh_moves_a_page_unless_it_reloads_itself(tmp_path):
+    home = _html("首页", '<a href="/live.html">直播</a><a href="/old/index.html">旧栏目</a>')
+    live = '<html><head><meta http-equiv="refresh" content="30; url=/live.html"></head>'
+    old = '<html><head><meta http-equiv="refresh" content="0;URL=/new/index.html"></head></html>'
+    routes = {
+        "/": Reply(home),
+        "/live.html": Reply(live + "<body><h1>现场直播</h1></body></html>"),
+        "/old/index.html": Reply(old),
+        "/new/index.html": Reply(_html("新栏目", "内容")),
+    }
+    with SiteServer(routes) as site:
+        result = run_cli(site.url + "/", "--out", str(tmp_path), "--quiet", "--as-of", AS_OF)
+    assert result.returncode == 0, result.stderr
+    store = Store(tmp_path / "govaudit.db")
+    view = store.view(store.audits()[0]["id"])
+    live_page = view.page(site.url + "/live.html")
+    assert live_page.status == 200 and live_page.error is None and not live_page.redirects
+    moved = view.page(site.url + "/old/index.html")
+    assert moved.final_url == site.url + "/new/index.html" and moved.title == "新栏目"
+    assert moved.redirects == (site.url + "/old/index.html",)
+
+
 def test_bad_url_or_config_exits_2_with_one_line(tmp_path):
     bad_url = run_cli("ftp://example.gov.cn/", "--out", str(tmp_path), "--quiet")
     assert bad_url.returncode == 2 and bad_url.stderr.count("\n") == 1
