@@ -119,6 +119,7 @@ class SiteSpider:
         self.scope = Scope.from_config(config)
         self.known: dict[str, str] = {}  # target key -> the URL recorded for it
         self.routed: dict[str, str] = {}  # link target as written -> the URL recorded for it
+        self.canonicals: dict[str, str] = {}  # pagination URL -> its canonical form
         self.recorded: set[str] = set()
         # For redirects dropped as duplicates: the outcome of each recorded URL, and the
         # dropped records still waiting for the outcome of the URL they end at.
@@ -378,7 +379,7 @@ class SiteSpider:
     ) -> tuple[list[Link], list[Request], list[PageRecord]]:
         """Route every link of a followed page: (edges as recorded, new requests, skipped)."""
         pages = set(pagination)
-        pages |= {self.scope.canonical(u) for u in pages}
+        pages |= {self._canonical(u) for u in pages}
         edges: list[Link] = []
         requests: list[Request] = []
         skipped: list[PageRecord] = []
@@ -387,6 +388,13 @@ class SiteSpider:
             target_url = self._route(link, as_page, depth, requests, skipped)
             edges.append(replace(link, target=target_url) if target_url != link.target else link)
         return edges, requests, skipped
+
+    def _canonical(self, url: str) -> str:
+        """`Scope.canonical`, once per URL: a TRS list page lists every page of its column."""
+        canonical = self.canonicals.get(url)
+        if canonical is None:
+            canonical = self.canonicals[url] = self.scope.canonical(url)
+        return canonical
 
     def _not_modified(self, response: Response) -> Iterator[PageRecord | CarriedPage | Request]:
         """304: the previous audit's record of this URL still holds; follow its stored links.
