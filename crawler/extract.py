@@ -196,19 +196,16 @@ def parse_date(text: str) -> date | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)
 def url_date(url: str) -> date | None:
-    """The publication day a CMS wrote into the URL path (TRS `t20210812_`, Hanweb `/art/2021/8/12/`)."""
+    """The publication day a CMS wrote into the URL path (TRS `t20210812_`, Hanweb `/art/2021/8/12/`).
+
+    Memoised across pages (a pure function): a list's item URLs are asked for on every page
+    that lists them."""
     try:
         path = urlsplit(url).path
     except ValueError:
         return None
-    return _path_date(path)
-
-
-@functools.lru_cache(maxsize=4096)
-def _path_date(path: str) -> date | None:
-    # memoised across pages (a pure function): a list's item URLs are asked for on every page
-    # that lists them
     for pattern in _URL_DATES:
         for found in pattern.finditer(path):
             parsed = _valid_date(found["y"], found["m"], found["d"])
@@ -322,27 +319,36 @@ def _collapse(text: str | None) -> str:
 def _visible_text(root: etree._Element, bp: _Boilerplate, keep_boilerplate: bool = False) -> str:
     """Body text with block elements on their own lines, without scripts and boilerplate."""
     parts: list[str] = []
-    stack: list[tuple[etree._Element, bool]] = [(root, False)]
+    append = parts.append
+    # an element is pushed to be opened; the 1-tuple (element,) closes it after its children
+    stack: list[etree._Element | tuple[etree._Element]] = [root]
     while stack:
-        el, closing = stack.pop()
-        tag = el.tag if isinstance(el.tag, str) else None
-        if closing:
-            if tag in _BLOCK_TAGS:
-                parts.append("\n")
+        el = stack.pop()
+        if el.__class__ is tuple:
+            el = el[0]
+            if el.tag in _BLOCK_TAGS:
+                append("\n")
             if el.tail and el is not root:
-                parts.append(el.tail)
+                append(el.tail)
             continue
-        if tag is None or tag in _SKIP_TAGS or (not keep_boilerplate and _is_bp_element(el)):
+        tag = el.tag
+        if (
+            tag.__class__ is not str  # a comment or processing instruction: its tail only
+            or tag in _SKIP_TAGS
+            or (not keep_boilerplate and _is_bp_element(el))
+        ):
             if el.tail and el is not root:
-                parts.append(el.tail)
+                append(el.tail)
             continue
         if tag in _BLOCK_TAGS:
-            parts.append("\n")
+            append("\n")
         if el.text:
-            parts.append(el.text)
-        stack.append((el, True))
-        stack.extend((child, False) for child in reversed(el))
-    lines = (_SPACES.sub(" ", line).strip() for line in "".join(parts).split("\n"))
+            append(el.text)
+        stack.append((el,))
+        if len(el):
+            stack.extend(reversed(el))
+    # _SPACES holds no newline, so collapsing the whole text is collapsing each line
+    lines = (line.strip() for line in _SPACES.sub(" ", "".join(parts)).split("\n"))
     return "\n".join(line for line in lines if line)
 
 
@@ -447,13 +453,15 @@ def _links(root: etree._Element, resolve: _Resolver, bp: _Boilerplate) -> list[L
 
 
 # A link written as a plain path (`/col/gzdt/index.html`, `t20240807_1.html`, `./list.html?p=2`,
-# `http://www.gov.cn/index.htm`) of unreserved characters, without `.`/`..`/empty segments:
-# urljoin + safe_url_string make of it an origin (rooted, absolute) or the base's directory
-# (relative) followed by the link as written. Checked against the full resolution on fuzzed links.
+# `http://www.gov.cn/index.htm`) of unreserved characters, its segments neither empty nor dot
+# segments (none starts with a dot): urljoin + safe_url_string make of it an origin (rooted,
+# absolute) or the base's directory (relative) followed by the link as written. Checked against
+# the full resolution on fuzzed links.
 _ORIGIN = re.compile(r"https?://[^/?#\\\x00-\x20\x7f]+")
-_PLAIN_ROOTED = re.compile(r"/(?:[\w~\-][\w~.\-/]*)?(?:\?[\w~.\-=&]+)?", re.A)
-_PLAIN_RELATIVE = re.compile(r"(?:\./)?([\w~\-][\w~.\-/]*(?:\?[\w~.\-=&]+)?)", re.A)
-_DOT_SEGMENT = re.compile(r"(?:^|/)\.\.?(?:/|$|\?)")
+_SEGMENTS = r"[\w~\-][\w~.\-]*(?:/[\w~\-][\w~.\-]*)*/?"
+_QUERY = r"(?:\?[\w~.\-=&]+)?"
+_PLAIN_ROOTED = re.compile(rf"/(?:{_SEGMENTS})?{_QUERY}", re.A)
+_PLAIN_RELATIVE = re.compile(rf"(?:\./)?({_SEGMENTS}{_QUERY})", re.A)
 
 
 @functools.lru_cache(maxsize=256)
@@ -474,6 +482,7 @@ class _Resolver:
     def __init__(self, base: str, page_url: str, encoding: str) -> None:
         self.base, self.page_url, self.encoding = base, page_url, encoding
         self._memo: dict[str, str | None] = {}
+        self._anchors: dict[etree._Element, str | None] = {}
         found = _ORIGIN.match(base)
         self._base_origin = found.group() if found else None
         # the query is encoded in the page's encoding: only an ASCII-compatible one keeps it as is
@@ -490,6 +499,11 @@ class _Resolver:
             return url
 
     @functools.cached_property
+    def _root(self) -> str | None:
+        """What a rooted link (`/col/...`) is appended to: the base's origin, fully resolved."""
+        return _origin_prefix(self._base_origin, self.encoding) if self._base_origin else None
+
+    @functools.cached_property
     def _directory(self) -> str | None:
         """What a relative link is appended to: the base's directory, fully resolved."""
         if self._base_origin is None:
@@ -499,23 +513,18 @@ class _Resolver:
 
     def _plain(self, raw: str) -> str | None:
         """The resolution of a plain-path link by concatenation; None for any other link."""
+        if "?" in raw and not self._plain_query:
+            return None
         if raw[:1] == "/":
-            origin, path = self._base_origin, raw
-        elif raw[:4] == "http" and (found := _ORIGIN.match(raw)):
-            origin, path = found.group(), raw[found.end() :]
-        else:
-            found = _PLAIN_RELATIVE.fullmatch(raw)
-            return self._join(self._directory, found.group(1)) if found else None
-        if origin is None or not _PLAIN_ROOTED.fullmatch(path):
-            return None
-        return self._join(_origin_prefix(origin, self.encoding), path[1:])
-
-    def _join(self, prefix: str | None, path: str) -> str | None:
-        if prefix is None or path[:1] == "/" or "//" in path or _DOT_SEGMENT.search(path):
-            return None
-        if "?" in path and not self._plain_query:
-            return None
-        return prefix + path
+            prefix = self._root if _PLAIN_ROOTED.fullmatch(raw) else None
+            return prefix + raw[1:] if prefix else None
+        if raw[:4] == "http" and (found := _ORIGIN.match(raw)):
+            path = raw[found.end() :]
+            prefix = _origin_prefix(found.group(), self.encoding)
+            return prefix + path[1:] if prefix and _PLAIN_ROOTED.fullmatch(path) else None
+        found = _PLAIN_RELATIVE.fullmatch(raw)
+        prefix = self._directory if found else None
+        return prefix + found.group(1) if prefix and found else None
 
     def edge(self, raw: str | None) -> str | None:
         """The target of a recorded edge: as `__call__`, but an address no browser can follow
@@ -533,6 +542,13 @@ class _Resolver:
 
     def anchor(self, a: etree._Element) -> str | None:
         """Where clicking an anchor leads: its href, or the URL of its `window.open(...)`."""
+        try:
+            return self._anchors[a]
+        except KeyError:
+            self._anchors[a] = target = self._anchor(a)
+            return target
+
+    def _anchor(self, a: etree._Element) -> str | None:
         raw = a.get("href")
         if raw and raw.strip().lower().startswith("javascript:"):
             found = _SCRIPT_URL.search(raw)
