@@ -311,6 +311,21 @@ def _text_content(el: etree._Element) -> str:
     return el.text_content() if len(el) else (el.text or "")
 
 
+class _Texts:
+    """Collapsed text content per element, memoised: an anchor's text is read for its link,
+    its list item and the pager."""
+
+    def __init__(self) -> None:
+        self._memo: dict[etree._Element, str] = {}
+
+    def __call__(self, el: etree._Element) -> str:
+        try:
+            return self._memo[el]
+        except KeyError:
+            self._memo[el] = text = _collapse(_text_content(el))
+            return text
+
+
 def _collapse(text: str | None) -> str:
     # str.split() splits on exactly what `\s` matches (both use Py_UNICODE_ISSPACE), faster
     return " ".join((text or "").replace("\u200b", "").split())
@@ -407,12 +422,12 @@ def _absolute(base: str, raw: str | None, encoding: str, page_url: str) -> str |
     return safe
 
 
-def _link_text(el: etree._Element) -> str:
+def _link_text(el: etree._Element, texts: _Texts) -> str:
     tag = el.tag
     if tag in ("img", "area"):
         return _collapse(el.get("alt") or el.get("title"))
     if tag == "a":
-        text = _collapse(_text_content(el))
+        text = texts(el)
         if not text:
             for img in el.iter("img"):
                 text = _collapse(img.get("alt") or img.get("title"))
@@ -422,7 +437,7 @@ def _link_text(el: etree._Element) -> str:
     return _collapse(el.get("title"))
 
 
-def _links(root: etree._Element, resolve: _Resolver, bp: _Boilerplate) -> list[Link]:
+def _links(root: etree._Element, resolve: _Resolver, bp: _Boilerplate, texts: _Texts) -> list[Link]:
     out: list[Link] = []
     for el in root.iter(etree.Element):
         tag = el.tag
@@ -437,13 +452,13 @@ def _links(root: etree._Element, resolve: _Resolver, bp: _Boilerplate) -> list[L
                 raw = found.group(1) if found else None
             target = resolve.edge(raw)
             if target:
-                out.append(Link(target, tag, attr, _link_text(el), bp(el)))
+                out.append(Link(target, tag, attr, _link_text(el, texts), bp(el)))
         onclick = el.get("onclick")
         if onclick:
             found = _SCRIPT_URL.search(onclick)
             target = resolve.edge(found.group(1)) if found else None
             if target:
-                out.append(Link(target, "onclick", "onclick", _link_text(el), bp(el)))
+                out.append(Link(target, "onclick", "onclick", _link_text(el, texts), bp(el)))
         if tag == "meta" and (el.get("http-equiv") or "").lower() == "refresh":
             found = _REFRESH_URL.search(el.get("content") or "")
             target = resolve.edge(found.group(1)) if found else None
@@ -773,13 +788,14 @@ def _build(
     base = _base_url(root, url)
     page_url = safe_url_string(url, encoding=encoding)
     resolve = _Resolver(base, page_url, encoding)
-    links = _links(root, resolve, bp)
+    texts = _Texts()
+    links = _links(root, resolve, bp, texts)
     body_el = root.find("body")
     visible = _visible_text(body_el if body_el is not None else root, bp)
     meta = _metadata(root, visible)
     published = _published(root, meta, visible, url)
-    items = _list_items(root, resolve, bp, today)
-    pagination = _pagination(root, resolve, bp)
+    items = _list_items(root, resolve, bp, texts, today)
+    pagination = _pagination(root, resolve, bp, texts)
     for proxy in _proxy_pages(root, groups, resolve):
         if proxy not in pagination:
             pagination.append(proxy)
@@ -988,13 +1004,16 @@ def _metadata(root: etree._Element, visible: str) -> dict[str, str]:
             values.setdefault(key, []).append(value)
 
     for el in _iter_elements(root):
-        if len(el) > 2 or el.tag in ("html", "body", "script", "style"):
+        children = len(el)
+        if children > 2 or el.tag in ("html", "body", "script", "style"):
             continue
-        if el.text and len(el.text) > 30:
-            continue  # its text content is longer still
-        text = _text_content(el)
+        text = el.text or ""
         if len(text) > 30:
-            continue
+            continue  # its text content is longer still
+        if children:
+            text = el.text_content()
+            if len(text) > 30:
+                continue
         key = _label_key(text)
         if not key:
             continue
@@ -1282,7 +1301,11 @@ def _clickable_rows(
 
 
 def _list_items(
-    root: etree._Element, resolve: _Resolver, bp: _Boilerplate, today: date | None = None
+    root: etree._Element,
+    resolve: _Resolver,
+    bp: _Boilerplate,
+    texts: _Texts,
+    today: date | None = None,
 ) -> list[ListItem]:
     """Dated entries of the page's lists; undated rows only inside a list whose rows are dated."""
     rows: dict[etree._Element, list[tuple[etree._Element, str]]] = {}
@@ -1298,8 +1321,8 @@ def _list_items(
     for row, anchors in rows.items():
         if len({t for _, t in anchors}) > 3:
             continue  # a container, not one entry
-        a, target = max(anchors, key=lambda pair: len(_collapse(_text_content(pair[0]))))
-        title = _item_title(a)
+        a, target = max(anchors, key=lambda pair: len(texts(pair[0])))
+        title = _item_title(a, texts(a))
         if not title:
             continue
         other = _other_text(row, [x for x, _ in anchors])
@@ -1488,7 +1511,9 @@ def _in_pager(el: etree._Element) -> bool:
     return False
 
 
-def _pagination(root: etree._Element, resolve: _Resolver, bp: _Boilerplate) -> list[str]:
+def _pagination(
+    root: etree._Element, resolve: _Resolver, bp: _Boilerplate, texts: _Texts
+) -> list[str]:
     """URLs of the other pages of this list (script-written, pager anchors, ?page=N links)."""
     found = [resolve(u) or u for u in _script_pages(root, resolve.page_url)]
     same_list = _SameList(resolve.page_url)
@@ -1496,7 +1521,7 @@ def _pagination(root: etree._Element, resolve: _Resolver, bp: _Boilerplate) -> l
         target = resolve.anchor(a)
         if not target:
             continue
-        text = _collapse(_text_content(a)).strip("[]【】<>《》 ")
+        text = texts(a).strip("[]【】<>《》 ")
         if (
             text in _PAGER_WORDS
             or ((text in _PAGER_HOME or text.isdigit()) and _in_pager(a))
