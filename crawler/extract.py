@@ -394,9 +394,10 @@ _LINK_RELS = {"stylesheet", "icon", "shortcut", "apple-touch-icon"}
 
 
 def _ascii_compatible(encoding: str) -> bool:
+    """Whether the encoding writes a query's ASCII as ASCII (not utf-16, utf-7, ...)."""
     try:
         return "?a=1&b".encode(encoding) == b"?a=1&b"
-    except LookupError:
+    except (LookupError, ValueError):
         return False
 
 

@@ -192,6 +192,42 @@ def test_link_text_and_boilerplate_flags() -> None:
     assert by_text["外站"].target == "http://other.cn/x"  # img alt as anchor text
 
 
+# Bases and links around the edges of the plain-path shortcut (crawler.extract._Resolver): odd
+# hosts and ports, dot and empty segments, queries in encodings that do not keep ASCII, IDNs.
+SHORTCUT_BASES = [
+    "http://x.gov.cn/zwgk/index.html",
+    "http://x.gov.cn",
+    "https://X.Gov.CN:8443/a//b/./c/../d.html?x=1#f",
+    "http://x.gov.cn/a;p=1/b;q=2",
+    "http://x.gov.cn/a/b/..",
+    "http://用户.中国/路径/页.html",
+    "http://[::1]:8080/a/b",
+    "http://x.gov.cn:99999/a/",
+    "http://u:p@x.gov.cn:080/a/b",
+    "ftp://x.gov.cn/a/b",
+    "HTTP://x.gov.cn/a/b",
+]
+SHORTCUT_LINKS = [
+    "/", "/col/gzdt/index.html", "/col/gzdt/", "/a//b", "/a/./b", "/a/../b", "/.well-known/x",
+    "/a?page=2&x=1", "/a?", "/?a=1", "//x.gov.cn/a", "t20240807_1.html", "./list.html?p=2",
+    "./", "../up.html", "a/./b", "a/.", "x/", "a b.html", "中文.html", "a%20b.html", "a;p.html",
+    "http://www.gov.cn/index.htm", "http://WWW.gov.cn/a", "http://www.gov.cn", "http:///a",
+    "http://www.gov.cn:080/a", "http://www.gov.cn:99999/a", "http://用户.中国/a",
+    "http://a..b/c", "https://x.gov.cn/a/b/?q=1", "http://[::1/x", "http://x.gov.cn/a#f",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("base", SHORTCUT_BASES)
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030", "utf-16-le", ""])
+def test_plain_links_resolve_as_the_full_resolution_does(base: str, encoding: str) -> None:
+    from crawler.extract import _absolute, _Resolver
+
+    for page_url in (base, "http://x.gov.cn/zwgk/index.html"):
+        for href in SHORTCUT_LINKS:
+            want = _absolute(base, href, encoding, page_url)
+            assert _Resolver(base, page_url, encoding)(href) == want, (base, href)
+
+
 def test_gbk_query_is_encoded_in_the_page_encoding() -> None:
     html = "<html><head><meta charset=gbk></head><body><a href='s.jsp?q=通知'>搜</a></body></html>"
     rec = parse_page("http://x.gov.cn/", html.encode("gbk"))
