@@ -61,6 +61,9 @@ log = logging.getLogger(__name__)
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 RETRY_STATUSES = frozenset({500, 502, 503, 504, 522, 524, 408, 429})
 MAX_REDIRECTS = 20
+# Responses in their callbacks per download slot of the engine, at most: enough to keep the
+# parser busy, few enough that a slow parser holds the downloads back (memory stays bounded).
+PROCESSING_PER_DOWNLOAD = 4
 META_REFRESH_MAX_DELAY = 100  # seconds; a longer refresh is a page reloading itself, not a move
 _META_REFRESH = re.compile(rb"http-equiv\s*=\s*[\"']?\s*refresh", re.IGNORECASE)
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -262,7 +265,11 @@ class Engine:
         self.robots: dict[str, asyncio.Future] = {}
         self.env_proxies = getproxies_environment()
         self.proxies: dict[tuple[str, str], str | None] = {}
-        self.busy = 0  # requests taken from the frontier and not yet done with
+        # Requests taken from the frontier and not yet downloaded (the download concurrency),
+        # and responses (or failures) whose callbacks still run, parsing included: a bound of
+        # its own, so that downloads go on while pages wait for the parser.
+        self.downloading = 0
+        self.processing = 0
         self.tasks: set[asyncio.Task] = set()
         self.reason: str | None = None
         self.wakeup: asyncio.Event | None = None
@@ -337,7 +344,7 @@ class Engine:
             raise KeyboardInterrupt
 
     def _idle(self) -> bool:
-        return not self.frontier and self.busy == 0
+        return not self.frontier and self.downloading == 0 and self.processing == 0
 
     def _wake(self) -> None:
         self.wakeup.set()
@@ -369,7 +376,11 @@ class Engine:
         then start what each slot allows."""
         limit = self.settings.total_concurrency
         touched = set()
-        while self.frontier and self.busy < limit:
+        while (
+            self.frontier
+            and self.downloading < limit
+            and self.processing < PROCESSING_PER_DOWNLOAD * limit
+        ):
             _, _, request = heapq.heappop(self.frontier)
             host = urlsplit(request.url).hostname or ""
             slot = self.slots.get(host)
@@ -377,7 +388,7 @@ class Engine:
                 start = self.settings.throttle_start_delay if self.settings.autothrottle else 0
                 slot = self.slots[host] = _Slot(max(self.settings.download_delay, start))
             slot.waiting.append(request)
-            self.busy += 1
+            self.downloading += 1
             touched.add(host)
         for host in touched:  # the others start again when a request of theirs ends
             self._start(self.slots[host])
@@ -413,6 +424,8 @@ class Engine:
             if not released:
                 released = True
                 slot.active -= 1
+                self.downloading -= 1
+                self.processing += 1
                 self._start(slot)
 
         try:
@@ -445,7 +458,7 @@ class Engine:
             pass
         finally:
             release()
-            self.busy -= 1
+            self.processing -= 1
             self.wakeup.set()
 
     async def _download(self, request: Request) -> Response:
@@ -670,7 +683,7 @@ class Engine:
         callback(
             {
                 "done": done,
-                "queued": len(self.frontier) + self.busy,
+                "queued": len(self.frontier) + self.downloading + self.processing,
                 "errors": self.stats.get_value("govaudit/errors", 0),
                 "rate": done / elapsed,
             }
