@@ -489,6 +489,16 @@ def _origin_prefix(origin: str, encoding: str) -> str | None:
     return full[:-1] if full and full.endswith("/x") else None
 
 
+def _safe_page_url(url: str, encoding: str) -> str:
+    """`safe_url_string(url)`, by the memoised origin prefix when the URL is a plain path."""
+    found = _ORIGIN.match(url)
+    if found and _PLAIN_ROOTED.fullmatch(url, found.end()) and _ascii_compatible(encoding):
+        prefix = _origin_prefix(found.group(), encoding)
+        if prefix:
+            return prefix + url[found.end() + 1 :]
+    return safe_url_string(url, encoding=encoding)
+
+
 class _Resolver:
     """One page's URL resolution (base href, encoding), memoised: anchors are read three times.
 
@@ -787,7 +797,7 @@ def _build(
     groups = _expand_datastores(root)
     bp = _Boilerplate()
     base = _base_url(root, url)
-    page_url = safe_url_string(url, encoding=encoding)
+    page_url = _safe_page_url(url, encoding)
     resolve = _Resolver(base, page_url, encoding)
     texts = _Texts()
     links = _links(root, resolve, bp, texts)
@@ -1573,9 +1583,10 @@ def _breadcrumb(root: etree._Element) -> tuple[str, ...]:
     for el in _iter_elements(root):
         if el.tag in ("html", "body", "script", "style"):
             continue
-        if _crumb_names(f"{el.get('class') or ''} {el.get('id') or ''}") and (
-            len(_text_content(el)) < 300
-        ):
+        classes, ident = el.get("class"), el.get("id")
+        if not (classes or ident):
+            continue
+        if _crumb_names(f"{classes or ''} {ident or ''}") and len(_text_content(el)) < 300:
             holder = el
             break
     if holder is None:
