@@ -303,8 +303,9 @@ def run_govaudit(
 
 
 def govaudit_profile(url: str, concurrency: int, pages: int) -> str:
-    # Benchmark settings, written down: no politeness delay, robots.txt not fetched (the site has
-    # none), bounds far above the site so they never cut the crawl, the default 2 retries.
+    # Benchmark settings, written down: no politeness delay nor AutoThrottle (the peers have
+    # none), robots.txt not fetched (the site has none), bounds far above the site so they never
+    # cut the crawl, the default 2 retries.
     return f"""[site]
 name = "benchmark"
 start_urls = ["{url}"]
@@ -313,6 +314,7 @@ allowed_hosts = ["127.0.0.1"]
 [crawl]
 concurrency = {concurrency}
 download_delay = 0.0
+autothrottle = false
 obey_robots = false
 max_pages = {pages * 10 + 1000}
 max_depth = 100000

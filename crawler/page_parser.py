@@ -1,20 +1,22 @@
 """Parsing pages on the machine's second core: `crawler.extract.parse_page` in a worker process.
 
 The crawl is CPU-bound (the benchmark's profile: parsing is most of a page's cost), so the crawl
-process keeps networking and scheduling and a worker parses. The worker is the attachment reader's (`crawler.attachment_worker`, started as a plain
-subprocess for the reasons given in `crawler.attachment_reader`), but requests are pipelined:
+process keeps networking and scheduling and a worker parses. The worker is the attachment
+reader's (`crawler.attachment_worker`, started as a plain subprocess for the reasons given in
+`crawler.attachment_reader`), but requests are pipelined:
 every page is written to the worker's stdin at once through the event loop's non-blocking pipes
 and each answer carries the number of its request, so 16 concurrent downloads never wait on one
 another's round trip, no thread of ours competes for the GIL, and an answer can never be taken
 for another page's.
 
 A small site never pays for a worker: the first `in_process_pages` pages are parsed inline, and
-`workers = 0` (`crawl.parse_workers`) parses everything inline. Both cores parse: a page is also
-parsed inline when `backlog` pages already wait for the worker (the event loop has CPU to spare
-while the worker is the bottleneck; the benchmark's crawl process was idle two thirds of the time
-with every page sent to the worker). A worker that dies (killed, out
-of memory) or does not answer within `PARSE_TIMEOUT` is stopped and not restarted: its pages
-and the rest are parsed inline (`fallbacks` counts them), so the crawl never waits on it.
+`workers = 0` (`crawl.parse_workers`) parses everything inline. The worker starts in the
+background after a fifth of those pages (`warm_up`); until it is ready, pages are parsed inline
+rather than waiting for it. Both cores parse: a page is also parsed inline when `backlog` pages
+already wait for the worker (the event loop has CPU to spare while the worker is the bottleneck).
+A worker that dies (killed, out of memory) or does not answer within `PARSE_TIMEOUT` is stopped
+and not restarted: its pages and the rest are parsed inline (`fallbacks` counts them), so the
+crawl never waits on it.
 """
 
 from __future__ import annotations
@@ -68,7 +70,7 @@ class PageParser:
         self._pending: dict[int, asyncio.Future] = {}
         self._tags = itertools.count()
         self._reader_task: asyncio.Task | None = None
-        self._starting: asyncio.Future | None = None
+        self._starting: asyncio.Task | None = None
 
     async def parse(
         self,
@@ -80,10 +82,13 @@ class PageParser:
     ) -> PageRecord:
         self.parsed += 1
         args = (url, body, content_type, charset, today)
+        if self.parsed == self.in_process_pages // 5:
+            self.warm_up()  # ready by the time the inline pages are done, without waiting
         if (
             not self.enabled
             or self.parsed <= self.in_process_pages
             or len(self._pending) >= self.backlog
+            or self._warming()
         ):
             return parse_page(*args)
         tag = next(self._tags)
@@ -107,14 +112,35 @@ class PageParser:
         finally:
             self._pending.pop(tag, None)
 
+    def warm_up(self) -> None:
+        """Start the worker now, in the background: pages parsed meanwhile are parsed inline
+        rather than waiting ~0.3 s for its interpreter."""
+        if self.enabled and self._starting is None:
+            self._starting = asyncio.get_running_loop().create_task(self._launch())
+            self._starting.add_done_callback(self._launched)
+
+    async def ready(self) -> bool:
+        """Wait until a worker that is starting has started; True when there is one."""
+        if self._starting is not None:
+            await asyncio.gather(self._starting, return_exceptions=True)
+        return self.enabled and self._transport is not None
+
+    def _warming(self) -> bool:
+        return self._starting is not None and not self._starting.done()
+
     async def _start(self) -> None:
-        if self._starting is not None:  # another page started it: wait for the same start
-            await self._starting
-            return
+        """The worker started (once, whoever asks first); RuntimeError when it cannot start."""
+        self.warm_up()
+        await asyncio.shield(self._starting)
+
+    def _launched(self, task: asyncio.Task) -> None:
+        if task.cancelled() or task.exception() is not None:
+            self.enabled = False  # no worker: every page is parsed inline
+
+    async def _launch(self) -> None:
         from crawler.attachment_reader import start_worker  # not in the worker: it parses only
 
         loop = asyncio.get_running_loop()
-        self._starting = loop.create_future()
         try:
             self._process = start_worker()
             reader = asyncio.StreamReader(limit=2**31)
@@ -124,10 +150,7 @@ class PageParser:
             transport, _ = await loop.connect_write_pipe(asyncio.Protocol, self._process.stdin)
             self._transport = transport
             self._reader_task = loop.create_task(self._read(reader))
-            self._starting.set_result(None)
         except BaseException as exc:
-            self._starting.set_exception(RuntimeError(f"parse worker did not start: {exc}"))
-            self._starting.exception()  # retrieved: no "never retrieved" warning
             raise RuntimeError(f"parse worker did not start: {exc}") from exc
 
     async def _read(self, reader: asyncio.StreamReader) -> None:
@@ -154,6 +177,8 @@ class PageParser:
         for future in self._pending.values():
             if not future.done():
                 future.set_exception(EOFError("parse worker stopped"))
+        if self._starting is not None and not self._starting.done():
+            self._starting.cancel()
         if self._reader_task is not None:
             self._reader_task.cancel()
         if self._transport is not None:

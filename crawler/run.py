@@ -33,7 +33,7 @@ def engine_settings(config: AuditConfig) -> EngineSettings:
         concurrency=config.concurrency,
         total_concurrency=max(16, 2 * config.concurrency),
         download_delay=config.download_delay,
-        autothrottle=True,
+        autothrottle=config.autothrottle,
         throttle_target=float(config.concurrency),
         # AutoThrottle's usual 5 s start delay would serialise the first dozen pages for a minute.
         throttle_start_delay=max(config.download_delay, 0.25),

@@ -29,6 +29,7 @@ def test_profile_values_and_cli_overrides(tmp_path):
         ("[crawl]\nmax_pages = 0\n", "crawl.max_pages must be a positive integer"),
         ('[crawl]\nmax_pages = "many"\n', "crawl.max_pages must be an integer"),
         ("[crawl]\nobey_robots = 1\n", "crawl.obey_robots must be true or false"),
+        ('[crawl]\nautothrottle = "off"\n', "crawl.autothrottle must be true or false"),
         ("[crawl]\nspeed = 1\n", "crawl.speed is not a known setting"),
         ('[crawl]\nexclude = ["("]\n', "crawl.exclude: '(' is not a valid regular expression"),
         ("[oops]\n", "unknown section [oops]"),
@@ -59,3 +60,12 @@ def test_check_rules_merge_tables_and_check_types(tmp_path):
     )
     with pytest.raises(ConfigError, match="checks.stale_column.homepage_days must be an integer"):
         check_rules(bad, "stale_column", defaults)
+
+
+def test_autothrottle_is_on_unless_the_profile_turns_it_off(tmp_path):
+    from crawler.run import engine_settings
+
+    polite = load_config(None, start_url="http://127.0.0.1/")
+    assert engine_settings(polite).autothrottle and polite.autothrottle
+    bench = load_config(_profile(tmp_path, "[crawl]\nautothrottle = false\n"), "http://127.0.0.1/")
+    assert not engine_settings(bench).autothrottle

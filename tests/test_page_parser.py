@@ -32,10 +32,12 @@ def test_worker_records_equal_inline_records():
     async def run() -> tuple[list, int]:
         parser = PageParser(workers=1, in_process_pages=5, backlog=100)
         try:
-            records = await asyncio.gather(*(parser.parse(*p) for p in pages))
+            first = [await parser.parse(*p) for p in pages[:5]]  # the worker starts meanwhile
+            assert parser.offloaded == 0 and await parser.ready()
+            rest = await asyncio.gather(*(parser.parse(*p) for p in pages[5:]))
         finally:
             parser.close()
-        return records, parser.offloaded
+        return [*first, *rest], parser.offloaded
 
     records, offloaded = asyncio.run(run())
     assert offloaded == 25  # the first five inline, the rest pipelined to the worker
@@ -48,7 +50,9 @@ def test_a_busy_worker_shares_the_pages_with_the_event_loop():
 
     async def run() -> tuple[list, int]:
         parser = PageParser(workers=1, in_process_pages=0, backlog=3)
+        parser.warm_up()
         try:
+            assert await parser.ready()
             records = await asyncio.gather(*(parser.parse(*p) for p in pages))
         finally:
             parser.close()
@@ -56,6 +60,22 @@ def test_a_busy_worker_shares_the_pages_with_the_event_loop():
 
     records, offloaded = asyncio.run(run())
     assert offloaded == 3  # 30 pages at once: three wait in the worker, the rest parsed inline
+    assert records == [parse_page(*p) for p in pages]
+
+
+def test_pages_are_parsed_inline_while_the_worker_starts():
+    pages = _pages(8)
+
+    async def run() -> tuple[list, PageParser]:
+        parser = PageParser(workers=1, in_process_pages=0)
+        parser.warm_up()
+        records = [await parser.parse(*p) for p in pages]  # none waits ~0.3 s for the worker
+        started = await parser.ready()
+        parser.close()
+        return records, parser, started
+
+    records, parser, started = asyncio.run(run())
+    assert started and parser.offloaded == 0
     assert records == [parse_page(*p) for p in pages]
 
 

@@ -5,8 +5,8 @@ Check sections (`[checks.<name>]`) are validated against the defaults each check
 check owns its settings and adding one needs no edit here (see `check_rules`).
 
     [site]    name, start_urls, allowed_hosts
-    [crawl]   max_pages, max_depth, concurrency, download_delay, timeout, retries, user_agent,
-              obey_robots, include, exclude, max_resource_bytes, parse_workers
+    [crawl]   max_pages, max_depth, concurrency, download_delay, autothrottle, timeout, retries,
+              user_agent, obey_robots, include, exclude, max_resource_bytes, parse_workers
     [checks.<name>]   per check, e.g. [checks.stale_column] thresholds, columns
     [report]  departments, deadline_days
 
@@ -56,6 +56,9 @@ class AuditConfig:
     max_depth: int = 20
     concurrency: int = 2  # parallel requests per host
     download_delay: float = 0.25
+    # AutoThrottle: the delay follows the server's latency (starting at 0.25 s at least);
+    # off, requests start as fast as `concurrency` and `download_delay` allow (benchmarks).
+    autothrottle: bool = True
     timeout: float = 20.0
     retries: int = 2
     user_agent: str = DEFAULT_USER_AGENT
@@ -81,6 +84,7 @@ _CRAWL_KEYS = {
     "max_depth": int,
     "concurrency": int,
     "download_delay": float,
+    "autothrottle": bool,
     "timeout": float,
     "retries": int,
     "user_agent": str,
