@@ -1,7 +1,7 @@
 """Pure parsing of one fetched page: (url, body bytes, headers) → `PageRecord`.
 
 The spider only schedules requests; everything the crawler learns from a body is decided here, so it
-can be tested on hand-written HTML without Scrapy or a server. Nothing in this module raises on bad
+can be tested on hand-written HTML without a server. Nothing in this module raises on bad
 input: broken markup, empty bodies and binary junk give a record with what could be read.
 
 Sources of the rules: ../shared/research/scrapy.md §3 (encodings: pick the least-damaged of header,

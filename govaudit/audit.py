@@ -177,7 +177,7 @@ def _run_audit(
     incremental: bool,
     log: Callable[[str], None] | None,
 ) -> AuditResult:
-    from crawler.run import crawl  # imported late: Scrapy is heavy and the roof may only validate
+    from crawler.run import crawl  # imported late: the roof may only validate
 
     say = log or (lambda line: None)
     store = Store(db_path)
