@@ -109,6 +109,7 @@ def counters(stats: dict[str, Any], spider: SiteSpider | None, elapsed: float) -
         "not_modified": stats.get("govaudit/not_modified", 0),
         "resumed": stats.get("govaudit/resumed", 0),
         "spider_exceptions": stats.get("spider_exceptions/count", 0),
+        "parse_worker_pages": stats.get("govaudit/parse_worker_pages", 0),
         "parse_fallbacks": stats.get("govaudit/parse_fallbacks", 0),
         "start_urls_ok": stats.get("govaudit/start_urls_ok", 0),
         "elapsed": round(elapsed, 3),
