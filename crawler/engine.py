@@ -238,7 +238,8 @@ class _Slot:
 
 
 def _tls_context() -> ssl.SSLContext:
-    context = ssl.create_default_context()
+    """TLS without certificate verification (no CA bundle to load either)."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     context.check_hostname = False
     context.verify_mode = ssl.CERT_NONE
     return context

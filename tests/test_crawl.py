@@ -136,13 +136,16 @@ def rich_site(closed: int) -> dict[str, Reply]:
     return routes
 
 
-def run_cli(*args: str, timeout: float = 90) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, timeout: float = 90, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "govaudit.cli", "audit", *args],
         capture_output=True,
         text=True,
         timeout=timeout,
         cwd=Path(__file__).resolve().parents[1],
+        env=env,
     )
 
 
@@ -413,6 +416,96 @@ def test_referer_and_cookies_are_sent_like_a_browser(tmp_path):
     view = store.view(store.audits()[0]["id"])
     assert view.page(site.url + "/img/logo.png").status == 200
     assert view.page(site.url + "/a.html").status == 200
+
+
+def _expired_certificate(tmp_path: Path) -> tuple[Path, Path]:
+    """A self-signed certificate that expired a month ago, as many a bureau's server has."""
+    from datetime import UTC, datetime, timedelta
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "www.example.gov.cn")])
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(1)
+        .not_valid_before(now - timedelta(days=400))
+        .not_valid_after(now - timedelta(days=30))
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_file, key_file
+
+
+def test_a_site_with_an_expired_certificate_is_still_audited(tmp_path):
+    """Certificates are not verified (as Scrapy did not): a lapsed certificate must not turn
+    every page of the site into a broken link."""
+    import ssl
+
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(*_expired_certificate(tmp_path))
+    routes = {"/": Reply(_html("首页", '<a href="/a.html">文章</a>')), "/a.html": Reply("正文")}
+    with SiteServer(routes) as site:
+        site.httpd.socket = context.wrap_socket(site.httpd.socket, server_side=True)
+        home = f"https://127.0.0.1:{site.port}/"
+        result = run_cli(home, "--out", str(tmp_path / "out"), "--quiet", "--as-of", AS_OF)
+    assert result.returncode == 0, result.stderr
+    store = Store(tmp_path / "out" / "govaudit.db")
+    view = store.view(store.audits()[0]["id"])
+    assert view.page(home).status == 200 and view.page(home + "a.html").status == 200
+
+
+def test_proxies_come_from_the_environment(tmp_path):
+    """An office behind a proxy sets http_proxy; no_proxy still reaches hosts directly."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from threading import Thread
+
+    asked: list[str] = []
+
+    class Proxy(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            asked.append(self.path)
+            body = _html("经代理", "代理转发的首页").encode("utf-8")
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    proxy = ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
+    Thread(target=proxy.serve_forever, daemon=True).start()
+    site = f"http://127.0.0.1:{closed_port()}/"  # only the proxy can reach it
+    env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
+    env["http_proxy"] = f"http://127.0.0.1:{proxy.server_address[1]}"
+    try:
+        via_proxy = run_cli(
+            site, "--out", str(tmp_path / "a"), "--quiet", "--as-of", AS_OF, env=env
+        )
+        env["no_proxy"] = "127.0.0.1"
+        direct = run_cli(site, "--out", str(tmp_path / "b"), "--quiet", "--as-of", AS_OF, env=env)
+    finally:
+        proxy.shutdown()
+    assert via_proxy.returncode == 0, via_proxy.stderr
+    assert asked == [site]  # the absolute URL, as a proxy is asked
+    assert direct.returncode == 3  # the site itself is not there
 
 
 def test_meta_refresh_moves_a_page_unless_it_reloads_itself(tmp_path):
