@@ -227,13 +227,13 @@ class EngineSettings:
 class _Slot:
     """One host's share of the crawl: requests waiting, in flight, and when the next may start."""
 
-    __slots__ = ("waiting", "active", "delay", "last_start", "timer")
+    __slots__ = ("waiting", "active", "delay", "next_start", "timer")
 
     def __init__(self, delay: float) -> None:
         self.waiting: deque[Request] = deque()
         self.active = 0
         self.delay = delay
-        self.last_start = -1e9
+        self.next_start = 0.0  # event-loop time before which no request of the host starts
         self.timer: asyncio.TimerHandle | None = None
 
 
@@ -246,6 +246,8 @@ def _tls_context() -> ssl.SSLContext:
 
 
 class Engine:
+    """One crawl: `await Engine(spider, settings, pipeline).run()`; see the module's docstring."""
+
     def __init__(
         self,
         spider: Any,
@@ -347,9 +349,6 @@ class Engine:
     def _idle(self) -> bool:
         return not self.frontier and self.downloading == 0 and self.processing == 0
 
-    def _wake(self) -> None:
-        self.wakeup.set()
-
     # -- the frontier and the slots --------------------------------------------------------------
 
     def schedule(self, request: Request) -> None:
@@ -399,12 +398,11 @@ class Engine:
         while slot.waiting and slot.active < self.settings.concurrency:
             if slot.delay > 0:
                 now = loop.time()
-                due = slot.last_start + slot.delay * random.uniform(0.5, 1.5)
-                if now < due:
+                if now < slot.next_start:
                     if slot.timer is None:
-                        slot.timer = loop.call_at(due, self._timer_fired, slot)
+                        slot.timer = loop.call_at(slot.next_start, self._timer_fired, slot)
                     return
-                slot.last_start = now
+                slot.next_start = now + slot.delay * random.uniform(0.5, 1.5)
             slot.active += 1
             task = loop.create_task(self._process(slot.waiting.popleft(), slot))
             self.tasks.add(task)
