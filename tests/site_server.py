@@ -40,6 +40,8 @@ class SiteServer:
     def __init__(self, routes: dict[str, Reply]) -> None:
         self.routes = routes
         self.hits: Counter[tuple[str, str]] = Counter()
+        self.arrivals: list[float] = []  # monotonic time of every request, in order
+        self.in_flight = self.max_in_flight = 0  # requests being answered, now and at most
         self._lock = threading.Lock()
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.httpd.daemon_threads = True
@@ -79,6 +81,16 @@ class SiteServer:
                 with server._lock:
                     server.hits[(method, self.path)] += 1
                     hits = server.hits[(method, self.path)]
+                    server.arrivals.append(time.monotonic())
+                    server.in_flight += 1
+                    server.max_in_flight = max(server.max_in_flight, server.in_flight)
+                try:
+                    self._reply(head, method, hits)
+                finally:
+                    with server._lock:
+                        server.in_flight -= 1
+
+            def _reply(self, head: bool, method: str, hits: int) -> None:
                 reply = server.routes.get(self.path)
                 if reply is None and "?" in self.path:
                     # `"/path?*"`: any query of the path, a Reply or a callable(path) -> Reply

@@ -530,6 +530,39 @@ def test_meta_refresh_moves_a_page_unless_it_reloads_itself(tmp_path):
     assert moved.redirects == (site.url + "/old/index.html",)
 
 
+def test_polite_by_default_two_at_a_time_and_a_delay_between_starts(tmp_path):
+    """The defaults a bureau audits its production site with: at most `concurrency` requests at
+    once, and `download_delay` (jittered ×0.5–1.5, then AutoThrottle's) between two starts."""
+    pages = {f"/p{i}.html": Reply(_html(str(i), "页面"), delay=0.05) for i in range(8)}
+    pages["/"] = Reply(_html("首页", "".join(f'<a href="/p{i}.html">{i}</a>' for i in range(8))))
+    profile = tmp_path / "polite.toml"
+    profile.write_text("[crawl]\nobey_robots = false\n", encoding="utf-8")  # the defaults
+    with SiteServer(pages) as site:
+        result = run_cli(
+            site.url + "/", "--out", str(tmp_path), "--config", str(profile), "--quiet",
+            "--as-of", AS_OF,
+        )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert len(site.arrivals) == 9 and site.max_in_flight <= 2
+    gaps = [b - a for a, b in zip(site.arrivals, site.arrivals[1:], strict=False)]
+    assert min(gaps) >= 0.5 * 0.25 - 0.01  # the default download_delay, at its lowest jitter
+    # Without a delay, `concurrency` alone bounds what the server sees at once.
+    for reply in pages.values():
+        reply.delay = 0.3
+    profile.write_text(
+        "[crawl]\nobey_robots = false\nconcurrency = 2\ndownload_delay = 0.0\n"
+        "autothrottle = false\n",
+        encoding="utf-8",
+    )
+    with SiteServer(pages) as site:
+        result = run_cli(
+            site.url + "/", "--out", str(tmp_path / "fast"), "--config", str(profile), "--quiet",
+            "--as-of", AS_OF,
+        )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert site.max_in_flight == 2
+
+
 def test_bad_url_or_config_exits_2_with_one_line(tmp_path):
     bad_url = run_cli("ftp://example.gov.cn/", "--out", str(tmp_path), "--quiet")
     assert bad_url.returncode == 2 and bad_url.stderr.count("\n") == 1
