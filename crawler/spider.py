@@ -35,7 +35,7 @@ start_urls_ok, resumed, conditional, not_modified, parse_worker_pages, parse_fal
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
 from pathlib import PurePosixPath
 from typing import Any
@@ -68,15 +68,22 @@ HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 XML_TYPES = frozenset({"text/xml", "application/xml"})
 
 
+def header(headers: Mapping[str, str], name: str) -> str | None:
+    """A response header as Latin-1 text of the bytes sent. aiohttp decodes headers as UTF-8 with
+    surrogate escapes, which SQLite cannot store: one stray byte in an ETag lost the page."""
+    value = headers.get(name)
+    return None if value is None else value.encode("utf-8", "surrogateescape").decode("latin-1")
+
+
 def mime_type(response: Response) -> str | None:
-    raw = response.headers.get("Content-Type")
+    raw = header(response.headers, "Content-Type")
     if not raw:
         return None
     return raw.split(";")[0].strip().lower() or None
 
 
 def header_charset(response: Response) -> str | None:
-    raw = response.headers.get("Content-Type")
+    raw = header(response.headers, "Content-Type")
     if not raw:
         return None
     match = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", raw, re.IGNORECASE)
@@ -84,7 +91,7 @@ def header_charset(response: Response) -> str | None:
 
 
 def content_length(response: Response) -> int | None:
-    raw = response.headers.get("Content-Length")
+    raw = header(response.headers, "Content-Length")
     try:
         return int(raw) if raw is not None else None
     except ValueError:
@@ -261,11 +268,11 @@ class SiteSpider:
         if request.meta.get("headers_only"):
             return True
         if request.meta.get("role") == "attachment":
-            raw_length = headers.get("Content-Length")
+            raw_length = header(headers, "Content-Length")
             length = int(raw_length) if raw_length and raw_length.isdigit() else None
             return length is not None and length > request.meta["download_maxsize"]
         if request.meta.get("role") == "page":
-            raw = headers.get("Content-Type")
+            raw = header(headers, "Content-Type")
             mime = raw.split(";")[0].strip().lower() if raw else ""
             # XML is read: it may be a Hanweb dataproxy.jsp datastore (see `parse_page`).
             return bool(mime) and mime not in HTML_TYPES and mime not in XML_TYPES
@@ -352,8 +359,10 @@ class SiteSpider:
         kind = "home" if meta.get("home") else record.kind
         validators = {}
         if response.status == 200:
-            for field, header in (("etag", "ETag"), ("last_modified", "Last-Modified")):
-                validators[field] = response.headers.get(header) or None
+            for field, name in (("etag", "ETag"), ("last_modified", "Last-Modified")):
+                value = header(response.headers, name)
+                # Sent back as they came only when plain ASCII (RFC 9110's usual form).
+                validators[field] = value if value and value.isascii() else None
         self.stats.inc_value("govaudit/pages")
         yield self._count(
             replace(

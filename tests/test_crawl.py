@@ -508,6 +508,23 @@ def test_proxies_come_from_the_environment(tmp_path):
     assert direct.returncode == 3  # the site itself is not there
 
 
+def test_stray_bytes_in_response_headers_lose_nothing(tmp_path):
+    """A byte that is not UTF-8 in an ETag or a Content-Type (GBK servers send them): the page is
+    recorded and its links followed; a validator that is not plain ASCII is not kept."""
+    home = Reply(_html("首页", '<a href="/a.html">文章</a>'), headers={"ETag": '"caf\xe9"'})
+    routes = {"/": home, "/a.html": Reply(_html("文章", "正文"), content_type="text/html; x=\xe9")}
+    with SiteServer(routes) as site:  # http.server sends header values as Latin-1 bytes
+        result = run_cli(site.url + "/", "--out", str(tmp_path), "--quiet", "--as-of", AS_OF)
+    assert result.returncode == 0, result.stderr
+    store = Store(tmp_path / "govaudit.db")
+    (audit,) = store.audits()
+    assert audit["counters"]["spider_exceptions"] == 0
+    view = store.view(audit["id"])
+    assert view.page(site.url + "/").status == 200 and view.page(site.url + "/").etag is None
+    article = view.page(site.url + "/a.html")
+    assert article.status == 200 and article.content_type == "text/html"
+
+
 def test_meta_refresh_moves_a_page_unless_it_reloads_itself(tmp_path):
     home = _html("首页", '<a href="/live.html">直播</a><a href="/old/index.html">旧栏目</a>')
     live = '<html><head><meta http-equiv="refresh" content="30; url=/live.html"></head>'

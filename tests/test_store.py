@@ -28,6 +28,25 @@ def test_pages_links_and_items_round_trip(tmp_path):
     assert list(view.list_items()) == [("http://127.0.0.1/tzgg/", record.list_items[0])]
 
 
+def test_a_batch_with_undecodable_text_is_stored_not_lost(tmp_path):
+    """A lone surrogate (bytes kept undecoded) cannot be UTF-8: it becomes U+FFFD, and the rest
+    of the batch, written in the same transaction, is kept."""
+    store = Store(tmp_path / "a.db")
+    audit = store.start_audit("site", "http://127.0.0.1/", date(2024, 5, 1), {})
+    odd = _page(
+        "http://127.0.0.1/odd.html",
+        etag='"caf\udce9"',
+        meta={"发布机构": "人社局\udcff"},
+        links=(Link("http://127.0.0.1/a.html", "a", "href", "通知\udc80"),),
+    )
+    store.add_pages(audit, [_page("http://127.0.0.1/"), odd])
+    view = store.view(audit)
+    assert store.recorded_urls(audit) == {"http://127.0.0.1/", "http://127.0.0.1/odd.html"}
+    page = view.page("http://127.0.0.1/odd.html")
+    assert page.etag == '"caf\ufffd"' and page.meta == {"发布机构": "人社局\ufffd"}
+    assert [link.text for _, link in view.links()] == ["通知\ufffd"]
+
+
 def test_rewriting_a_page_replaces_its_edges(tmp_path):
     store = Store(tmp_path / "a.db")
     audit = store.start_audit("site", "http://127.0.0.1/", date(2024, 5, 1), {})

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -289,6 +290,18 @@ class Store:
             )
         urls = [r.url for r in records]
         self._snapshots.clear()
+        try:
+            self._write_pages(audit_id, urls, pages, links, items)
+        except UnicodeEncodeError:
+            # A lone surrogate (bytes a decoder kept undecoded) cannot be stored as UTF-8. The
+            # transaction was rolled back: write the batch again with U+FFFD in its place
+            # rather than lose it.
+            clean = [[tuple(map(_storable, row)) for row in rows] for rows in (pages, links, items)]
+            self._write_pages(audit_id, [_storable(u) for u in urls], *clean)
+
+    def _write_pages(
+        self, audit_id: int, urls: list[str], pages: list, links: list, items: list
+    ) -> None:
         with self.db.conn:
             for table in ("links", "list_items"):
                 key = "source" if table == "links" else "page"
@@ -650,6 +663,14 @@ _PAGE_ROW = (
 )  # fmt: skip
 _LINK_ROW = ("audit", "source", "target", "tag", "attr", "anchor", "boilerplate")
 _ITEM_ROW = ("audit", "page", "url", "title", "date", "position")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _storable(value: Any) -> Any:
+    """`value` with lone surrogates replaced by U+FFFD (strings only)."""
+    return _SURROGATE.sub("\ufffd", value) if isinstance(value, str) else value
 
 
 def _page_row(audit_id: int, r: PageRecord) -> tuple:
