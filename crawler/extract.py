@@ -1264,6 +1264,25 @@ def _heading_year(row: etree._Element) -> int | None:
 _DATE_DECOR = re.compile(r"[\d\s:：\[\]()（）【】|/.\-]|发布|时间|日期|更新")
 
 
+# A date in two blocks, the day set large beside the year and month (`<span>28</span>
+# <span>2024-03</span>`, either order), as news-list templates of TRS and Hanweb sites write it.
+# Only when the text holds nothing else, so that a count or a version is never read as a day.
+_SPLIT_DATE = re.compile(
+    r"^\W*(?:(?P<d>\d{1,2})\W*(?P<y>(?:19|20)\d{2})\s*[-./年]\s*(?P<m>\d{1,2})月?"
+    r"|(?P<y2>(?:19|20)\d{2})\s*[-./年]\s*(?P<m2>\d{1,2})月?\W*(?P<d2>\d{1,2})日?)\W*$"
+)
+
+
+def _split_date(text: str) -> date | None:
+    text = " ".join(text.split())
+    found = _SPLIT_DATE.match(text) if len(text) <= 24 else None
+    if found is None:
+        return None
+    if found["y"]:
+        return _valid_date(found["y"], found["m"], found["d"])
+    return _valid_date(found["y2"], found["m2"], found["d2"])
+
+
 def _inner_date(a: etree._Element) -> tuple[str, etree._Element | None]:
     """(text, element) of a block inside an anchor that holds only a date (`<a><h4>标题</h4>
     <span>2024-03-01</span></a>`), else ("", None)."""
@@ -1274,7 +1293,7 @@ def _inner_date(a: etree._Element) -> tuple[str, etree._Element | None]:
         if not text or len(text) > 30:
             continue
         rest = _MONTH_DAY.sub("", _TEXT_DATE.sub("", text))
-        if rest != text and not _DATE_DECOR.sub("", rest):
+        if rest != text and not _DATE_DECOR.sub("", rest) or _split_date(text):
             return text, el
     return "", None
 
@@ -1284,7 +1303,8 @@ def _row_entry(
 ) -> tuple[etree._Element, str, str, date | None, date | None, bool]:
     """(row, target, title, date shown, URL date, the row writes a date)."""
     found = find_dates(other)
-    shown = found[0] if found else None
+    # Not in a table, whose cells may hold a row number beside a year-month (统计月份).
+    shown = found[0] if found else (_split_date(other) if row.tag != "tr" else None)
     writes = shown is not None
     if shown is None:
         shown, writes = _month_day(other, row, target, today)

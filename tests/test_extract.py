@@ -598,3 +598,40 @@ def test_a_yearless_list_date_falls_in_the_year_up_to_the_audit_date():
     assert [i.date for i in items] == [date(2024, 2, 28), date(2024, 1, 15), date(2023, 12, 20)]
     # Without an audit date the year stays unknown, as before: no date is invented.
     assert [i.date for i in parse_page("http://127.0.0.1/xwdt/", html).list_items] == [None] * 3
+
+
+def test_a_date_split_into_day_and_year_month_blocks_is_read():
+    """News-list templates set the day large beside the year and month, in either order, in
+    rows or in card anchors; the blocks alone make the date."""
+    html = """<ul class="list">
+    <li><a href="/tzgg/a1.html">关于开展社会保险缴费基数申报工作的通知</a>
+        <span class="date"><i>28</i><em>2024-03</em></span></li>
+    <li><a href="/tzgg/a2.html">关于公布人力资源服务机构名单的公告</a>
+        <div class="time"><p class="day">05</p><p class="ym">2024.02</p></div></li>
+    <li><a href="/tzgg/a3.html">市人社局召开年度工作会议</a>
+        <div class="date"><span>2024-01</span><span>16</span></div></li>
+    </ul>
+    <div class="cards">
+    <a href="/xwdt/b1.html"><div class="d"><b>12</b><i>2023/11</i></div><h3>全市就业形势分析会召开</h3></a>
+    <a href="/xwdt/b2.html"><div class="d"><b>30</b><i>2023/10</i></div><h3>人才引进政策解读</h3></a>
+    </div>""".encode()
+    items = parse_page("http://127.0.0.1/tzgg/", html, today=date(2024, 6, 1)).list_items
+    assert [(i.title, i.date) for i in items] == [
+        ("关于开展社会保险缴费基数申报工作的通知", date(2024, 3, 28)),
+        ("关于公布人力资源服务机构名单的公告", date(2024, 2, 5)),
+        ("市人社局召开年度工作会议", date(2024, 1, 16)),
+        ("全市就业形势分析会召开", date(2023, 11, 12)),
+        ("人才引进政策解读", date(2023, 10, 30)),
+    ]
+
+
+def test_a_row_number_or_a_count_beside_a_year_month_is_not_a_day():
+    html = """<table>
+    <tr><td>12</td><td><a href="/czyjs/1.html">2024年3月部门预算执行情况</a></td><td>2024-03</td></tr>
+    <tr><td>13</td><td><a href="/czyjs/2.html">2024年2月部门预算执行情况</a></td><td>2024-02</td></tr>
+    </table>
+    <ul><li><a href="/xwdt/9.html">市人社局举办招聘会</a><span>浏览 28 次</span><span>2024-03</span></li>
+    <li><a href="/xwdt/8.html">市人社局开展普法宣传</a><span>浏览 16 次</span><span>2024-02</span></li></ul>
+    """.encode()
+    items = parse_page("http://127.0.0.1/czyjs/", html, today=date(2024, 6, 1)).list_items
+    assert all(i.date is None for i in items)
