@@ -27,12 +27,13 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import subprocess
 import sys
 import time
 from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
 from crawler.attachment_worker import read_message, write_message
 from crawler.attachments import AttachmentText, Limits, sniff_format
@@ -47,6 +48,51 @@ def is_readable_attachment(url: str) -> bool:
     """Whether the URL names a document the audit reads (by the extension of its path)."""
     suffix = PurePosixPath(unquote(urlsplit(url).path)).suffix.lower().lstrip(".")
     return suffix in READ_EXTENSIONS
+
+
+_FILENAME_STAR = re.compile(r"filename\*\s*=\s*([\w-]*)'[^']*'([^;]+)", re.IGNORECASE)
+_FILENAME = re.compile(r'filename\s*=\s*(?:"([^"]*)"|([^;]+))', re.IGNORECASE)
+_CJK = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def download_name(disposition: str | None) -> str | None:
+    """The file name of a `Content-Disposition` header (given as the Latin-1 text of its bytes):
+    `filename*` (RFC 6266), else `filename`, percent-decoded, as UTF-8 or else GB18030 (Chinese
+    servers send raw GBK bytes); None without one."""
+    if not disposition:
+        return None
+    star = _FILENAME_STAR.search(disposition)
+    if star:
+        raw = unquote_to_bytes(star.group(2).strip())
+        charset = star.group(1) or "utf-8"
+    else:
+        plain = _FILENAME.search(disposition)
+        if not plain:
+            return None
+        value = (plain.group(1) if plain.group(1) is not None else plain.group(2)).strip()
+        raw = unquote_to_bytes(value.encode("latin-1", "replace"))
+        charset = "utf-8"
+    name = None
+    for encoding in (charset, "gb18030"):
+        try:
+            text = raw.decode(encoding)
+        except (LookupError, UnicodeDecodeError):
+            continue
+        # Short GBK names can be valid UTF-8 too (通知 → U+0368 U+05AA): a name is taken as
+        # UTF-8 when it is ASCII or holds Chinese, else GB18030 is tried.
+        if text.isascii() or _CJK.search(text) or encoding == "gb18030":
+            name = text
+            break
+    name = name or raw.decode("latin-1")
+    return PurePosixPath(name.replace("\\", "/")).name or None
+
+
+def is_readable_download(content_type: str | None, name: str | None) -> bool:
+    """Whether a response from a script URL (`downfile.jsp?id=…`) is a document the audit reads:
+    by the name it is downloaded as, else by its content type."""
+    if name and PurePosixPath(name).suffix.lower().lstrip(".") in READ_EXTENSIONS:
+        return True
+    return sniff_format(b"", "", content_type) in READ_EXTENSIONS
 
 
 def attachment_title(anchor: str, url: str) -> str:

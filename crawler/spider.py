@@ -42,12 +42,16 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from crawler.attachment_reader import (
+    READ_EXTENSIONS,
     AttachmentReader,
     attachment_meta,
     attachment_title,
+    download_name,
     is_readable_attachment,
+    is_readable_download,
     too_large_meta,
 )
+from crawler.attachments import sniff_format
 from crawler.engine import Request, Response, Stats, error_kind
 from crawler.extract import is_datastore_answer
 from crawler.page_parser import PageParser
@@ -275,7 +279,14 @@ class SiteSpider:
             raw = header(headers, "Content-Type")
             mime = raw.split(";")[0].strip().lower() if raw else ""
             # XML is read: it may be a Hanweb dataproxy.jsp datastore (see `parse_page`).
-            return bool(mime) and mime not in HTML_TYPES and mime not in XML_TYPES
+            if not mime or mime in HTML_TYPES or mime in XML_TYPES:
+                return False
+            # A document behind a script URL (downfile.jsp?id=…) is read, within the size bound.
+            if is_readable_download(mime, download_name(header(headers, "Content-Disposition"))):
+                raw_length = header(headers, "Content-Length")
+                length = int(raw_length) if raw_length and raw_length.isdigit() else None
+                return length is not None and length > self.config.max_resource_bytes
+            return True
         return False
 
     def on_dropped(self, request: Request) -> None:
@@ -335,6 +346,10 @@ class SiteSpider:
         if meta.get("home"):
             self.stats.inc_value("govaudit/start_urls_ok")
         mime = mime_type(response)
+        if self._is_download(response, mime):
+            async for item in self.on_attachment(response):
+                yield item
+            return
         # A Hanweb dataproxy.jsp answer (XML datastore, followed as a list's next page) is a
         # list page, whatever its content type says.
         page_like = not mime or mime in HTML_TYPES or is_datastore_answer(response.body, mime)
@@ -382,6 +397,18 @@ class SiteSpider:
         )
         for item in (*skipped, *requests):
             yield item
+
+    def _is_download(self, response: Response, mime: str | None) -> bool:
+        """A document where a page was expected (a `downfile.jsp?id=…` link): read like an
+        attachment, by its Content-Disposition name, its content type or its first bytes."""
+        if mime in HTML_TYPES or mime in XML_TYPES or "download_stopped" in response.flags:
+            return False
+        if response.status >= 400 or not response.body:
+            return False
+        name = download_name(header(response.headers, "Content-Disposition"))
+        if is_readable_download(mime, name):
+            return True
+        return sniff_format(response.body[:1024], "", mime) in READ_EXTENSIONS
 
     def _follow(
         self, links: Iterable[Link], pagination: Iterable[str], depth: int
@@ -555,7 +582,10 @@ class SiteSpider:
             meta = attachment_meta(result)
             record = replace(record, text=result.text)
         self._count_attachment(meta)
-        title = attachment_title(response.meta.get("anchor", ""), record.url)
+        name = response.meta.get("anchor") or download_name(
+            header(response.headers, "Content-Disposition")
+        )
+        title = attachment_title(name or "", record.url)
         yield self._count(replace(record, title=title, meta=meta))
 
     def _count_attachment(self, meta: dict[str, str]) -> None:

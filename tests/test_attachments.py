@@ -21,6 +21,7 @@ import openpyxl
 import pytest
 from pypdf import PdfReader, PdfWriter
 
+from crawler.attachment_reader import download_name, is_readable_download
 from crawler.attachments import (
     REASONS,
     AttachmentText,
@@ -354,3 +355,34 @@ def test_location_at() -> None:
     assert location_at(locations, 11) == "Sheet1!A1"
     assert location_at(locations, 500) == "Sheet1!B1"
     assert location_at((), 3) is None
+
+
+@pytest.mark.parametrize(
+    "disposition, name",
+    [
+        ('attachment; filename="report.pdf"', "report.pdf"),
+        ("attachment; filename*=UTF-8''%E9%80%9A%E7%9F%A5.pdf", "通知.pdf"),
+        ("attachment; filename=%E9%80%9A%E7%9F%A5.xlsx", "通知.xlsx"),
+        # Raw GBK bytes (as the Latin-1 text of the header), short enough to be valid UTF-8 too.
+        ('attachment; filename="' + "通知.doc".encode("gbk").decode("latin-1") + '"', "通知.doc"),
+        (
+            'attachment; filename="' + "年度报告.wps".encode().decode("latin-1") + '"',
+            "年度报告.wps",
+        ),
+        (
+            'attachment; filename="..\\..\\etc\\' + "名单.xls".encode().decode("latin-1") + '"',
+            "名单.xls",
+        ),
+        ("inline", None),
+        (None, None),
+    ],
+)
+def test_download_names_of_content_disposition(disposition, name):
+    assert download_name(disposition) == name
+
+
+def test_a_download_is_readable_by_its_name_or_its_type():
+    assert is_readable_download("application/octet-stream", "名单.xls")
+    assert is_readable_download("application/pdf", None)
+    assert not is_readable_download("application/zip", "材料.zip")
+    assert not is_readable_download("image/png", None)

@@ -256,3 +256,37 @@ def test_reader_times_out_kills_the_worker_and_recovers(tmp_path, monkeypatch):
         asyncio.run(scenario())
     finally:
         reader.close()
+
+
+def test_a_document_behind_a_script_url_is_read_by_its_download_name(tmp_path):
+    """信息公开 platforms link `downfile.jsp?id=…`: no extension, `application/octet-stream`, the
+    name in Content-Disposition (raw GBK bytes, as such servers send it). It is read all the
+    same, and its findings name it."""
+    name = "实施细则（征求意见稿）.pdf"
+    disposition = 'attachment; filename="' + name.encode("gbk").decode("latin-1") + '"'
+    routes = {
+        "/": Reply(_html("首页", '<a href="/gs/1.html">公示</a>')),
+        "/gs/1.html": Reply(
+            _html("公示", '发布日期：2024-03-01<a href="/downfile.jsp?id=7">附件下载</a>')
+        ),
+        "/downfile.jsp?id=7": Reply(
+            SPAM_PDF,
+            content_type="application/octet-stream",
+            headers={"Content-Disposition": disposition},
+        ),
+    }
+    (tmp_path / "site.toml").write_text(PROFILE, encoding="utf-8")
+    with SiteServer(routes) as site:
+        cmd = [sys.executable, "-m", "govaudit.cli", "audit", site.url + "/", "--quiet"]
+        cmd += ["--out", str(tmp_path / "out"), "--config", str(tmp_path / "site.toml")]
+        done = subprocess.run(cmd + ["--as-of", AS_OF], capture_output=True, text=True, cwd=REPO)
+    assert done.returncode == 0, done.stderr[-2000:]
+    store = Store(tmp_path / "out" / "govaudit.db")
+    (row,) = store.audits()
+    document = store.view(row["id"]).page(site.url + "/downfile.jsp?id=7")
+    assert document.kind == "resource" and document.meta["format"] == "pdf"
+    assert document.title == name  # the name it downloads as (the link only says 附件下载)
+    assert row["counters"]["attachments_read"] == 1
+    findings = json.loads((tmp_path / "out" / "findings.json").read_text(encoding="utf-8"))
+    (hit,) = [f for f in findings if f["check"] == "sensitive_word"]
+    assert hit["attachment_url"] == site.url + "/downfile.jsp?id=7" and hit["term"] == "在线赌场"
