@@ -22,6 +22,7 @@ them is a few lines here:
 - cookies (a WAF's challenge cookie), proxies from the environment, gzip/deflate, a `Referer`
   from the page that linked the target (hot-link protection answers 403 without one), no
   certificate verification (an expired certificate must not hide a site's pages; as before);
+- a response aiohttp's parser refuses but browsers show, read again by `crawler.lenient`;
 - a graceful stop on SIGINT/SIGTERM: nothing new starts, what was recorded is written.
 
 The spider's side: `start()` (async generator), callbacks and errbacks (generators, async or not,
@@ -46,15 +47,19 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from http.client import HTTPException
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 from urllib.request import getproxies_environment, proxy_bypass_environment
 
 import aiohttp
+from aiohttp.http_exceptions import HttpProcessingError
 from protego import Protego
 from w3lib.html import get_meta_refresh
 from w3lib.url import canonicalize_url, safe_url_string
 from yarl import URL
+
+from crawler import lenient
 
 log = logging.getLogger(__name__)
 
@@ -154,6 +159,10 @@ def error_kind(exc: BaseException) -> str:
         return "tls"
     if isinstance(exc, aiohttp.ClientConnectionError | aiohttp.ClientPayloadError | OSError):
         return "connection"
+    if isinstance(exc, aiohttp.ClientResponseError) and isinstance(
+        exc.__cause__, HttpProcessingError
+    ):
+        return "connection"  # an answer that is not HTTP
     return "other"
 
 
@@ -267,6 +276,7 @@ class Engine:
         self.slots: dict[str, _Slot] = {}
         self.robots: dict[str, asyncio.Future] = {}
         self.env_proxies = getproxies_environment()
+        self.tls = _tls_context()
         self.proxies: dict[tuple[str, str], str | None] = {}
         # Requests taken from the frontier and not yet downloaded (the download concurrency),
         # and responses (or failures) whose callbacks still run, parsing included: a bound of
@@ -288,7 +298,7 @@ class Engine:
         self.wakeup = asyncio.Event()
         signals = self._on_signals(loop)
         connector = aiohttp.TCPConnector(
-            limit=self.settings.total_concurrency, ssl=_tls_context(), ttl_dns_cache=300
+            limit=self.settings.total_concurrency, ssl=self.tls, ttl_dns_cache=300
         )
         progress = loop.create_task(self._report_progress())
         self.session = aiohttp.ClientSession(
@@ -479,8 +489,38 @@ class Engine:
                 body, flags = await self._body(answer, request)
         except TimeoutError as exc:
             raise TimeoutError(f"no answer within {self.settings.timeout:g} s") from exc
+        except aiohttp.ClientResponseError as exc:
+            if not isinstance(exc.__cause__, HttpProcessingError) or self._proxy(request.url):
+                raise
+            return await self._lenient_download(request, headers, exc)
         self.stats.inc_value("downloader/response_bytes", len(body))
         return Response(request.url, answer.status, answer.headers, body, request, flags)
+
+    async def _lenient_download(
+        self, request: Request, headers: dict[str, str], refused: Exception
+    ) -> Response:
+        """The response aiohttp's parser refused, read by `crawler.lenient` (as browsers read it);
+        the first error stands when that fails too."""
+        self.stats.inc_value("govaudit/lenient_fetches")
+        log.warning("%s: %s; read again leniently", request.url, str(refused).splitlines()[0])
+        cookies = self.session.cookie_jar.filter_cookies(URL(request.url, encoded=True))
+        if cookies:
+            headers = {**headers, "Cookie": "; ".join(f"{k}={m.value}" for k, m in cookies.items())}
+        bound = request.meta.get("download_maxsize", self.settings.max_size)
+        args = (request.method, request.url, headers, self.settings.timeout, bound, self.tls)
+        try:
+            status, received, body = await asyncio.wait_for(
+                asyncio.to_thread(lenient.fetch, *args), self.settings.timeout + 1
+            )
+        except lenient.TooLargeBody as exc:
+            raise TooLarge(str(exc)) from refused
+        except (OSError, HTTPException, TimeoutError, ValueError):  # broken for browsers too
+            raise refused  # noqa: B904 - the first error, with the parser's cause kept
+        flags: tuple[str, ...] = ()
+        if request.method != "HEAD" and self.spider.on_headers(received, request):
+            body, flags = b"", ("download_stopped",)
+        self.stats.inc_value("downloader/response_bytes", len(body))
+        return Response(request.url, status, received, body, request, flags)
 
     def _proxy(self, url: str) -> str | None:
         """The proxy of the environment (http_proxy, https_proxy, no_proxy) for this host."""

@@ -283,3 +283,77 @@ def test_an_ipv6_literal_start_url_is_connected_to_not_looked_up(tmp_path):
     )
     assert result.returncode == 3
     assert result.stderr.strip() == f"govaudit: could not reach http://[::1]:{port}/ (refused)"
+
+
+def _raw_server(answers: dict[str, bytes]):
+    """A server on 127.0.0.1 that answers each path with the exact bytes given (one request
+    per connection): responses no well-behaved server library would write."""
+    import socket
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+
+    def serve() -> None:
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            with conn:
+                data = b""
+                while b"\r\n\r\n" not in data:
+                    chunk = conn.recv(4096)
+                    if not chunk:
+                        break
+                    data += chunk
+                path = data.split(b" ")[1].decode() if data.count(b" ") >= 2 else "/"
+                conn.sendall(
+                    answers.get(path, b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
+                )
+
+    threading.Thread(target=serve, daemon=True).start()
+    return listener
+
+
+def test_responses_browsers_show_are_not_broken_links(tmp_path):
+    """Content-Length beside chunked, a Content-Length sent twice: aiohttp refuses them, browsers
+    show them; the page is read again leniently. A broken chunk stays a broken link."""
+    page = "<html><head><title>{}</title></head><body>正文</body></html>"
+    body = page.format("分块传输").encode()
+    chunked = b"%x\r\n%s\r\n0\r\n\r\n" % (len(body), body)
+    twice = page.format("重复长度").encode()
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nConnection: close\r\n"
+    home = (
+        '<html><head><title>首页</title></head><body><a href="/both.html">a</a>'
+        '<a href="/twice.html">b</a><a href="/badchunk.html">c</a></body></html>'
+    ).encode()
+    answers = {
+        "/": head + b"Content-Length: %d\r\n\r\n" % len(home) + home,
+        "/both.html": head
+        + b"Content-Length: 9999\r\nTransfer-Encoding: chunked\r\n\r\n"
+        + chunked,
+        "/twice.html": head + (b"Content-Length: %d\r\n" % len(twice)) * 2 + b"\r\n" + twice,
+        "/badchunk.html": head + b"Transfer-Encoding: chunked\r\n\r\nZZ\r\nhello\r\n0\r\n\r\n",
+    }
+    listener = _raw_server(answers)
+    base = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    profile = tmp_path / "p.toml"
+    profile.write_text("[crawl]\nobey_robots = false\nretries = 0\n", encoding="utf-8")
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "govaudit.cli", "audit", base + "/", "--out", str(tmp_path),
+             "--config", str(profile), "--quiet", "--as-of", "2024-06-01"],
+            capture_output=True, text=True, timeout=60, cwd=Path(__file__).resolve().parents[1],
+        )  # fmt: skip
+    finally:
+        listener.close()
+    assert done.returncode == 0, done.stderr
+    store = Store(tmp_path / "govaudit.db")
+    (audit,) = store.audits()
+    view = store.view(audit["id"])
+    assert view.page(base + "/both.html").title == "分块传输"
+    assert view.page(base + "/twice.html").title == "重复长度"
+    bad = view.page(base + "/badchunk.html")
+    assert bad.error == "connection", bad.error_detail
