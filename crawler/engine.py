@@ -44,7 +44,7 @@ import ssl
 import time
 from collections import deque
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from http.client import HTTPException
@@ -90,17 +90,7 @@ class Request:
 
     def follow(self, url: str, **changes: Any) -> Request:
         """A new request for this one's target (redirect, retry): own copies of meta, headers."""
-        values = {
-            "url": url,
-            "method": self.method,
-            "headers": dict(self.headers),
-            "meta": dict(self.meta),
-            "callback": self.callback,
-            "errback": self.errback,
-            "dont_filter": self.dont_filter,
-        }
-        values.update(changes)
-        return Request(**values)
+        return replace(self, url=url, headers=dict(self.headers), meta=dict(self.meta), **changes)
 
 
 @dataclass(eq=False)
