@@ -108,7 +108,11 @@ class Response:
 
 
 class Ignored(Exception):
-    """A request dropped on purpose (robots.txt, too many redirects); the message says which."""
+    """A request dropped on purpose; `kind` is its error kind (skipped, too_many_redirects)."""
+
+    def __init__(self, message: str, kind: str) -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 class TooLarge(Exception):
@@ -133,12 +137,7 @@ def error_kind(exc: BaseException) -> str:
     if isinstance(exc, TooLarge):
         return "cancelled"
     if isinstance(exc, Ignored):
-        text = str(exc)
-        if "robots.txt" in text:
-            return "skipped"
-        if "redirections" in text:
-            return "too_many_redirects"
-        return "other"
+        return exc.kind
     if isinstance(exc, aiohttp.ClientSSLError | ssl.SSLError):
         return "tls"
     chain, seen = [], exc
@@ -547,7 +546,7 @@ class Engine:
         parser = await asyncio.shield(rules)
         if parser is not None and not parser.can_fetch(url, self.settings.user_agent):
             self.stats.inc_value("robotstxt/forbidden")
-            raise Ignored("Forbidden by robots.txt")
+            raise Ignored("Forbidden by robots.txt", "skipped")
 
     async def _fetch_robots(self, origin: str) -> Protego | None:
         """The host's rules; none (everything allowed) when it has no readable robots.txt."""
@@ -586,7 +585,7 @@ class Engine:
             return None  # a page reloading itself every few seconds, not a move
         hops = request.meta.get("redirect_times", 0) + 1
         if hops > MAX_REDIRECTS:
-            raise Ignored("max redirections reached")
+            raise Ignored("max redirections reached", "too_many_redirects")
         method = request.method
         if reason in (301, 302, 303) and method not in ("GET", "HEAD") or reason == "meta refresh":
             method = "GET"

@@ -685,8 +685,8 @@ def test_error_kinds_of_download_failures():
     assert error_kind(aiohttp.ClientConnectorError(key, refused)) == "refused"
     assert error_kind(aiohttp.ConnectionTimeoutError("x")) == "timeout"
     assert error_kind(TimeoutError()) == "timeout"
-    assert error_kind(Ignored("max redirections reached")) == "too_many_redirects"
-    assert error_kind(Ignored("Forbidden by robots.txt")) == "skipped"
+    assert error_kind(Ignored("21 redirects", "too_many_redirects")) == "too_many_redirects"
+    assert error_kind(Ignored("Forbidden by robots.txt", "skipped")) == "skipped"
     assert error_kind(TooLarge("body over the bound")) == "cancelled"
     bad_cert = ssl.SSLCertVerificationError(1, "certificate verify failed")
     assert error_kind(aiohttp.ClientConnectorCertificateError(key, bad_cert)) == "tls"
