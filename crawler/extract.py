@@ -721,6 +721,33 @@ _XML_TYPES = {"text/xml", "application/xml"}
 _XML_START = re.compile(rb"^\s*(?:<\?xml[^>]*\?>\s*)?<datastore\b", re.I)
 
 
+# Bot checks that answer in place of the site until a script has run: 瑞数 (Ruishu, HTTP 412,
+# `$_ts`), 知道创宇/加速乐 (HTTP 521, `__jsl_clearance`), Cloudflare (`cf-chl`, challenge-platform).
+_CHALLENGE_MARKERS = (
+    (b"$_ts", "瑞数"),
+    (b"__jsl_clearance", "加速乐"),
+    (b"challenge-platform", "Cloudflare"),
+    (b"cf-chl", "Cloudflare"),
+)
+_COOKIE_SCRIPT = re.compile(rb"document\.cookie\s*=|location\.reload\s*\(", re.IGNORECASE)
+_TAGS_AND_SCRIPTS = re.compile(
+    rb"<script\b.*?</script\s*>|<style\b.*?</style\s*>|<[^>]*>", re.S | re.I
+)
+
+
+def script_challenge(body: bytes) -> str | None:
+    """The bot check a page is instead of the site (a WAF's script challenge: it sets a cookie
+    or reloads once a browser has run it), named when known; None for a page of the site."""
+    head = (body or b"")[:65536]
+    for marker, name in _CHALLENGE_MARKERS:
+        if marker in head:
+            return name
+    visible = _TAGS_AND_SCRIPTS.sub(b"", head).strip()
+    if len(visible) < 40 and _COOKIE_SCRIPT.search(head):
+        return "脚本验证"
+    return None
+
+
 def is_datastore_answer(body: bytes, content_type: str | None) -> bool:
     """A dataproxy.jsp answer: an XML `<datastore>` of CDATA records (text/xml, or a body that
     starts like one whatever the server calls it)."""

@@ -112,6 +112,7 @@ def counters(stats: dict[str, Any], spider: SiteSpider | None, elapsed: float) -
         "parse_worker_pages": stats.get("govaudit/parse_worker_pages", 0),
         "parse_fallbacks": stats.get("govaudit/parse_fallbacks", 0),
         "start_urls_ok": stats.get("govaudit/start_urls_ok", 0),
+        "start_urls_blocked": stats.get("govaudit/start_urls_blocked", 0),
         "elapsed": round(elapsed, 3),
         "finish_reason": stats.get("finish_reason"),
     }

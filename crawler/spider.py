@@ -53,12 +53,12 @@ from crawler.attachment_reader import (
 )
 from crawler.attachments import sniff_format
 from crawler.engine import Request, Response, Stats, error_kind
-from crawler.extract import is_datastore_answer
+from crawler.extract import is_datastore_answer, script_challenge
 from crawler.page_parser import PageParser
 from crawler.pipeline import CarriedPage
 from crawler.scope import Scope
 from govaudit.core.config import AuditConfig
-from govaudit.core.model import Link, PageRecord
+from govaudit.core.model import SCRIPT_CHALLENGE, Link, PageRecord
 from govaudit.core.store import Store
 
 # Non-HTML targets are checked, not parsed: by the extension of their path ...
@@ -186,7 +186,11 @@ class SiteSpider:
         stats.inc_value("govaudit/pages", len(parsed))
         stats.inc_value(
             "govaudit/start_urls_ok",
-            sum(1 for r in self.resumed if r.kind == "home" and r.status is not None),
+            sum(
+                1
+                for r in self.resumed
+                if r.kind == "home" and r.status is not None and SCRIPT_CHALLENGE not in r.meta
+            ),
         )
         for record in sorted(followed, key=lambda r: r.depth):
             _, requests, skipped = self._follow(
@@ -342,6 +346,12 @@ class SiteSpider:
         if response.status == 304 and meta.get("conditional"):
             for item in self._not_modified(response):
                 yield item
+            return
+        blocked = script_challenge(response.body) if meta.get("home") else None
+        if blocked:  # not the site: a WAF's bot check answered (the CLI says what to do)
+            self.stats.inc_value("govaudit/start_urls_blocked")
+            record = self._resource_record(response, "GET")
+            yield self._count(replace(record, kind="home", meta={SCRIPT_CHALLENGE: blocked}))
             return
         if meta.get("home"):
             self.stats.inc_value("govaudit/start_urls_ok")

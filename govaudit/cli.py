@@ -25,7 +25,7 @@ from govaudit.audit import (
     validated_rules,
 )
 from govaudit.core.config import ConfigError, is_multi_site, load_config, load_sites
-from govaudit.core.model import SEVERITIES
+from govaudit.core.model import SCRIPT_CHALLENGE, SEVERITIES
 from govaudit.core.store import StoreError
 from govaudit.multisite import write_summary
 from reports.labels import check_name
@@ -323,7 +323,8 @@ def phase_log(path: Path, name: str):
 
 
 def unreachable_reason(db: Path, audit_id: int, start_url: str) -> str:
-    """Why not one start URL could be fetched: robots.txt, or the network's own error."""
+    """Why not one start URL could be fetched: robots.txt, a WAF's bot check, or the network's
+    own error."""
     from govaudit.core.store import Store
 
     store = Store(db)
@@ -335,6 +336,12 @@ def unreachable_reason(db: Path, audit_id: int, start_url: str) -> str:
         return (
             f"robots.txt forbids {start_url}: nothing was audited"
             " (for your own site, set crawl.obey_robots = false)"
+        )
+    if record is not None and SCRIPT_CHALLENGE in record.meta:
+        return (
+            f"{start_url} answered HTTP {record.status} with a bot check"
+            f" ({record.meta[SCRIPT_CHALLENGE]}) instead of the site: nothing was audited"
+            " (allow this machine's IP address on the site's WAF, then audit again)"
         )
     detail = f" ({record.error})" if record is not None and record.error else ""
     return f"could not reach {start_url}{detail}"

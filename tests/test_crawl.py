@@ -580,6 +580,23 @@ def test_polite_by_default_two_at_a_time_and_a_delay_between_starts(tmp_path):
     assert site.max_in_flight == 2
 
 
+def test_a_waf_bot_check_instead_of_the_site_is_said_in_one_line(tmp_path):
+    """瑞数-style WAFs answer HTTP 412 and a script until a browser has run it: the audit saw
+    nothing of the site, so it says so (exit 3) instead of listing one broken homepage."""
+    challenge = (
+        '<html><head><meta id="9DhefwqGPrzGxEp9hPaoag" content="tJ3c"><script type="text/'
+        "javascript\">$_ts=window['$_ts'];if(!$_ts)$_ts={};$_ts.nsd=5;</script></head></html>"
+    )
+    with SiteServer({"/": Reply(challenge, status=412)}) as site:
+        result = run_cli(site.url + "/", "--out", str(tmp_path), "--quiet", "--as-of", AS_OF)
+    assert result.returncode == 3
+    assert result.stderr.count("\n") == 1 and "bot check (瑞数)" in result.stderr
+    assert "WAF" in result.stderr and "HTTP 412" in result.stderr
+    store = Store(tmp_path / "govaudit.db")
+    (audit,) = store.audits()
+    assert audit["status"] == "failed" and audit["counters"]["start_urls_blocked"] == 1
+
+
 def test_bad_url_or_config_exits_2_with_one_line(tmp_path):
     bad_url = run_cli("ftp://example.gov.cn/", "--out", str(tmp_path), "--quiet")
     assert bad_url.returncode == 2 and bad_url.stderr.count("\n") == 1

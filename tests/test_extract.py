@@ -635,3 +635,36 @@ def test_a_row_number_or_a_count_beside_a_year_month_is_not_a_day():
     """.encode()
     items = parse_page("http://127.0.0.1/czyjs/", html, today=date(2024, 6, 1)).list_items
     assert all(i.date is None for i in items)
+
+
+@pytest.mark.parametrize(
+    "body, name",
+    [
+        (b'<html><head><meta id="9DhefwqGPrzGxEp9hPaoag" content="x"><script>$_ts=window'
+         b"['$_ts'];if(!$_ts)$_ts={};</script></head><body></body></html>", "瑞数"),
+        (b"<script>document.cookie=('_')+('_jsl_clearance_s=1');location.href=location.pathname"
+         b"</script>", "脚本验证"),
+        (b"<html><body><script>var x={};document.cookie='__jsl_clearance=1';</script></body>"
+         b"</html>", "加速乐"),
+        (b'<html><head><title>Just a moment...</title></head><body><script src="/cdn-cgi/'
+         b'challenge-platform/h/b/orchestrate/chl_page/v1"></script></body></html>', "Cloudflare"),
+    ],
+)  # fmt: skip
+def test_a_bot_check_in_place_of_the_site_is_named(body, name):
+    from crawler.extract import script_challenge
+
+    assert script_challenge(body) == name
+
+
+def test_pages_with_text_or_without_cookie_scripts_are_not_bot_checks():
+    from crawler.extract import script_challenge
+
+    nginx_403 = b"<html><head><title>403 Forbidden</title></head><body><center><h1>403 Forbidden"
+    nginx_403 += b"</h1></center><hr><center>nginx</center></body></html>"
+    page = "<html><body><p>本站使用 cookie 记录访问偏好。</p><script>document.cookie='lang=zh';"
+    page += (
+        "</script><p>市人社局关于做好2024年度社会保险缴费基数申报工作的通知全文如下。</p></body>"
+    )
+    assert script_challenge(nginx_403) is None
+    assert script_challenge(page.encode()) is None
+    assert script_challenge(b"") is None
