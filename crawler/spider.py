@@ -347,11 +347,18 @@ class SiteSpider:
             for item in self._not_modified(response):
                 yield item
             return
-        blocked = script_challenge(response.body) if meta.get("home") else None
-        if blocked:  # not the site: a WAF's bot check answered (the CLI says what to do)
+        # Not the site: a WAF's bot check answered. The start URL's says nothing was audited
+        # (the CLI tells what to do); a page's, once the WAF turns on mid-crawl, was not checked
+        # (skipped `bot_check`), and is no broken link of the site.
+        challenged = meta.get("home") or response.status >= 400 or response.status == 202
+        blocked = script_challenge(response.body) if challenged else None
+        if blocked and meta.get("home"):
             self.stats.inc_value("govaudit/start_urls_blocked")
             record = self._resource_record(response, "GET")
             yield self._count(replace(record, kind="home", meta={SCRIPT_CHALLENGE: blocked}))
+            return
+        if blocked:
+            yield self._count(self._skipped(target, depth, "bot_check", internal=True))
             return
         if meta.get("home"):
             self.stats.inc_value("govaudit/start_urls_ok")

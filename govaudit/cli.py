@@ -223,6 +223,9 @@ def cmd_audit(args: argparse.Namespace, console: Console) -> int:
             log(why)
         status = EXIT_UNREACHABLE
     write_summary(result, key or config.site_name, config.site_name, status, out)
+    checked_by_waf = result.counters.get("skipped_by_reason", {}).get("bot_check", 0)
+    if log and checked_by_waf:
+        log(f"warning: {checked_by_waf} pages answered with a WAF's bot check were not checked")
     if log:
         c, by = result.counters, Counter(f.severity for f in result.findings)
         log(
@@ -408,6 +411,12 @@ def print_summary(result: AuditResult, console: Console) -> None:
             f"附件 读取 {c.get('attachments_read', 0)} 个，"
             f"无法读取 {c.get('attachments_unreadable', 0)} 个，"
             f"提取用时 {c.get('extract_seconds', 0):.1f} 秒"
+        )
+    checked_by_waf = c.get("skipped_by_reason", {}).get("bot_check", 0)
+    if checked_by_waf:
+        console.print(
+            f"[bold yellow]{checked_by_waf} 个页面被网站防火墙的人机验证拦截，未能检查"
+            "（请将本机 IP 加入白名单后重新审计）[/]"
         )
     for path in result.outputs:
         console.print(f"  → {path}")

@@ -597,6 +597,28 @@ def test_a_waf_bot_check_instead_of_the_site_is_said_in_one_line(tmp_path):
     assert audit["status"] == "failed" and audit["counters"]["start_urls_blocked"] == 1
 
 
+def test_pages_a_waf_turns_away_mid_crawl_are_not_broken_links(tmp_path):
+    challenge = (
+        "<html><script>document.cookie='waf_pass=1;path=/';location.reload()</script></html>"
+    )
+    home = _html("首页", '<a href="/a.html">文章</a><a href="/b.html">公告</a>')
+    routes = {
+        "/": Reply(home),
+        "/a.html": Reply(_html("文章", "正文")),
+        "/b.html": Reply(challenge, status=412),
+    }
+    with SiteServer(routes) as site:
+        result = run_cli(site.url + "/", "--out", str(tmp_path), "--as-of", AS_OF)
+    assert result.returncode == 0, result.stderr
+    assert "1 个页面被网站防火墙的人机验证拦截" in result.stderr  # the console writes there
+    store = Store(tmp_path / "govaudit.db")
+    (audit,) = store.audits()
+    blocked = store.view(audit["id"]).page(site.url + "/b.html")
+    assert blocked.error == "skipped" and blocked.error_detail == "bot_check"
+    findings = store.findings(audit["id"])
+    assert not [f for f in findings if f.check == "broken_link" and "b.html" in str(f.details)]
+
+
 def test_bad_url_or_config_exits_2_with_one_line(tmp_path):
     bad_url = run_cli("ftp://example.gov.cn/", "--out", str(tmp_path), "--quiet")
     assert bad_url.returncode == 2 and bad_url.stderr.count("\n") == 1
