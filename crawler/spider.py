@@ -79,27 +79,24 @@ def header(headers: Mapping[str, str], name: str) -> str | None:
     return None if value is None else value.encode("utf-8", "surrogateescape").decode("latin-1")
 
 
-def mime_type(response: Response) -> str | None:
-    raw = header(response.headers, "Content-Type")
+def mime_type(headers: Mapping[str, str]) -> str | None:
+    raw = header(headers, "Content-Type")
     if not raw:
         return None
     return raw.split(";")[0].strip().lower() or None
 
 
-def header_charset(response: Response) -> str | None:
-    raw = header(response.headers, "Content-Type")
+def header_charset(headers: Mapping[str, str]) -> str | None:
+    raw = header(headers, "Content-Type")
     if not raw:
         return None
     match = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", raw, re.IGNORECASE)
     return match.group(1) if match else None
 
 
-def content_length(response: Response) -> int | None:
-    raw = header(response.headers, "Content-Length")
-    try:
-        return int(raw) if raw is not None else None
-    except ValueError:
-        return None
+def content_length(headers: Mapping[str, str]) -> int | None:
+    raw = (header(headers, "Content-Length") or "").strip()
+    return int(raw) if raw.isdigit() else None
 
 
 def is_resource_url(url: str) -> bool:
@@ -275,21 +272,20 @@ class SiteSpider:
         the size bound (recorded with their size, not read)."""
         if request.meta.get("headers_only"):
             return True
-        if request.meta.get("role") == "attachment":
-            raw_length = header(headers, "Content-Length")
-            length = int(raw_length) if raw_length and raw_length.isdigit() else None
-            return length is not None and length > request.meta["download_maxsize"]
-        if request.meta.get("role") == "page":
-            raw = header(headers, "Content-Type")
-            mime = raw.split(";")[0].strip().lower() if raw else ""
+        length = content_length(headers)
+        bound = request.meta.get("download_maxsize", self.config.max_resource_bytes)
+        too_large = length is not None and length > bound
+        role = request.meta.get("role")
+        if role == "attachment":
+            return too_large
+        if role == "page":
+            mime = mime_type(headers)
             # XML is read: it may be a Hanweb dataproxy.jsp datastore (see `parse_page`).
             if not mime or mime in HTML_TYPES or mime in XML_TYPES:
                 return False
             # A document behind a script URL (downfile.jsp?id=…) is read, within the size bound.
             if is_readable_download(mime, download_name(header(headers, "Content-Disposition"))):
-                raw_length = header(headers, "Content-Length")
-                length = int(raw_length) if raw_length and raw_length.isdigit() else None
-                return length is not None and length > self.config.max_resource_bytes
+                return too_large
             return True
         return False
 
@@ -362,7 +358,7 @@ class SiteSpider:
             return
         if meta.get("home"):
             self.stats.inc_value("govaudit/start_urls_ok")
-        mime = mime_type(response)
+        mime = mime_type(response.headers)
         if self._is_download(response, mime):
             async for item in self.on_attachment(response):
                 yield item
@@ -374,7 +370,7 @@ class SiteSpider:
             yield self._count(self._resource_record(response, "GET"))
             return
         record = await self.parser.parse(
-            response.url, response.body, mime, header_charset(response), self.config.as_of
+            response.url, response.body, mime, header_charset(response.headers), self.config.as_of
         )
         # A redirect off-site ends the crawl here; an error page's links are the template's.
         follow = self.scope.is_internal(response.url) and response.status < 400
@@ -627,16 +623,16 @@ class SiteSpider:
     def _resource_record(self, response: Response, method: str) -> PageRecord:
         meta = response.meta
         target = meta["target"]
-        mime = mime_type(response)
+        mime = mime_type(response.headers)
         body_read = method == "GET" and "download_stopped" not in response.flags
-        size = len(response.body) if body_read else content_length(response)
+        size = len(response.body) if body_read else content_length(response.headers)
         html = mime in HTML_TYPES
         return PageRecord(
             url=target,
             final_url=response.url,
             status=response.status,
             content_type=mime,
-            charset=header_charset(response),
+            charset=header_charset(response.headers),
             size=size,
             elapsed=meta.get("download_latency"),
             depth=meta["audit_depth"],
