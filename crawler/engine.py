@@ -203,8 +203,7 @@ class Stats:
 
 @dataclass(frozen=True)
 class EngineSettings:
-    user_agent: str
-    headers: dict[str, str]
+    headers: dict[str, str]  # sent with every request, User-Agent included
     concurrency: int = 2  # per host
     total_concurrency: int = 16
     download_delay: float = 0.25  # the least delay between two starts on one host
@@ -544,7 +543,9 @@ class Engine:
                 self._fetch_robots(origin)
             )
         parser = await asyncio.shield(rules)
-        if parser is not None and not parser.can_fetch(url, self.settings.user_agent):
+        if parser is not None and not parser.can_fetch(
+            url, self.settings.headers.get("User-Agent", "*")
+        ):
             self.stats.inc_value("robotstxt/forbidden")
             raise Ignored("Forbidden by robots.txt", "skipped")
 

@@ -23,7 +23,6 @@ from govaudit.core.store import Store
 def engine_settings(config: AuditConfig) -> EngineSettings:
     """The engine's settings for one audit: polite by default, safe always."""
     return EngineSettings(
-        user_agent=config.user_agent,
         headers={
             "User-Agent": config.user_agent,
             "Accept": "text/html,application/xhtml+xml,*/*;q=0.8",
