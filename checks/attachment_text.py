@@ -1,4 +1,5 @@
-"""The site's own attachments as the text checks see them: text, locations, and linking pages.
+"""The site's pages and own attachments as the text checks see them: text, locations, and
+linking pages.
 
 The crawler stores an internal attachment (pdf, doc/docx, xls/xlsx, wps, et) as a record whose
 `meta` holds its `format` and either `locations` (JSON, see govaudit/core/locations.py) or
@@ -9,6 +10,7 @@ through the page. Used by checks/words.py, checks/privacy.py and checks/attachme
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -61,6 +63,21 @@ class Attachment:
             "attachment_name": self.name,
             "source_pages": list(self.sources),
         }
+
+
+# Records whose text is the site's (a resource's is an attachment's, read below).
+TEXT_PAGE_KINDS = ("home", "list", "document", "article", "other")
+
+
+def text_pages(view: AuditView, skip: list[re.Pattern[str]]) -> Iterator[tuple[PageRecord, str]]:
+    """The site's pages a text check reads, with the URL its findings name: fetched, not an
+    error page, not matched by a `whitelist_pages` pattern."""
+    for page in view.pages(internal=True):
+        if page.kind not in TEXT_PAGE_KINDS or page.error or (page.status or 200) >= 400:
+            continue
+        url = page.final_url or page.url
+        if not any(p.search(url) for p in skip):
+            yield page, url
 
 
 def is_attachment(page: PageRecord) -> bool:

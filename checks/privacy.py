@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from checks.attachment_text import Attachment, attachments
+from checks.attachment_text import Attachment, attachments, text_pages
 from govaudit.core.config import compile_pattern
 from govaudit.core.masking import (
     CARD_CANDIDATE,
@@ -58,7 +58,6 @@ DEFAULTS: dict[str, Any] = {
     "contact_labels": "咨询|联系|服务|举报|投诉|监督|值班|办公|热线|传真|受理|报名",
     "report_contact_mobiles": False,
 }
-PAGE_KINDS = ("home", "list", "document", "article", "other")
 SEVERITY = {"id_card": "critical", "bank_card": "critical", "mobile": "major"}
 _TITLE = {"id_card": "公民身份号码", "mobile": "个人手机号码", "bank_card": "银行卡号"}
 EXAMPLES = 5
@@ -107,12 +106,7 @@ def run(view: AuditView, rules: dict[str, Any], as_of: date) -> Iterator[Finding
     labels = _regexes("contact_labels", [rules["contact_labels"]])[0]
     contact = re.compile(rf"(?:{labels.pattern})(?:电话|热线|方式|人|号码)?[：:]?[^\d\n]{{0,8}}$")
     report_contacts = bool(rules["report_contact_mobiles"])
-    for page in view.pages(internal=True):
-        if page.kind not in PAGE_KINDS or page.error or (page.status or 200) >= 400:
-            continue
-        url = page.final_url or page.url
-        if any(p.search(url) for p in skip_pages):
-            continue
+    for page, url in text_pages(view, skip_pages):
         text = f"{page.title}\n{page.text}" if page.title else page.text
         leaks = find_leaks(text, as_of, None if report_contacts else contact)
         yield from _findings(url, text, leaks)

@@ -31,7 +31,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from checks.attachment_text import Attachment, attachments
+from checks.attachment_text import Attachment, attachments, text_pages
 from checks.wordmatch import Hit, WordMatcher
 from govaudit.core.config import compile_pattern
 from govaudit.core.masking import mask_personal_numbers, masked_window
@@ -54,9 +54,6 @@ DEFAULTS: dict[str, Any] = {
         "涉嫌|犯罪|违法|非法|邪教|诈骗|依法|远离|危害|拒绝|恐怖|分裂|专项行动|案件|破获"
     ),
 }
-# Pages with the site's own content (home, list, document, article, other); resources are
-# attachments and images, whose text the attachment check reads.
-PAGE_KINDS = ("home", "list", "document", "article", "other")
 CHECK_OF = {
     "sensitive": "sensitive_word",
     "typo": "wrong_word",
@@ -93,12 +90,7 @@ def run(view: AuditView, rules: dict[str, Any], as_of: date) -> Iterator[Finding
     skip_pages = _regexes("whitelist_pages", rules["whitelist_pages"])
     historical = _regexes("historical_context", [rules["historical_context"]])[0]
     exempt = _regexes("sensitive_exempt", [rules["sensitive_exempt"]])[0]
-    for page in view.pages(internal=True):
-        if page.kind not in PAGE_KINDS or page.error or (page.status or 200) >= 400:
-            continue
-        url = page.final_url or page.url
-        if any(p.search(url) for p in skip_pages):
-            continue
+    for page, url in text_pages(view, skip_pages):
         yield from page_findings(
             page, url, matcher, historical, exempt, bool(rules["flag_undated_pages"])
         )
