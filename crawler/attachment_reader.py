@@ -5,14 +5,11 @@ The spider fetches internal attachments (`READ_EXTENSIONS`) with GET and hands t
 
 - a process, not a thread: the readers (pypdf, openpyxl, python-docx, xlrd) are pure Python and
   hold the GIL, so a thread would still slow the crawl, and a thread stuck on a pathological pdf
-  can be neither interrupted nor killed. A process is killed on timeout and a fresh one started.
+  can be neither interrupted nor killed. A process (`crawler.worker`) is killed on timeout and a
+  fresh one started.
 - one worker, one file at a time (an asyncio lock), so the timeout measures the file's own
-  extraction and not its wait in the queue; the crawl itself stays concurrent.
-- a plain subprocess (crawler/attachment_worker.py) rather than a ProcessPoolExecutor: spawn and
-  forkserver re-import the caller's main script in the worker (a script without a `__main__`
-  guard would start a second crawl there), forking the crawl's multi-threaded process is unsafe,
-  and a pool cannot kill a stuck worker before Python 3.14. The worker starts once (~0.3 s) and
-  then costs a pipe round trip per file; a thread waits on the pipe, so the event loop never blocks.
+  extraction and not its wait in the queue; the crawl itself stays concurrent. The worker starts
+  once (~0.3 s) and then costs a pipe round trip per file, awaited on the event loop.
 
 The result becomes the record's `text`, `title` and `meta` (`attachment_meta`); the word and
 privacy checks read those (checks/attachment_text.py).
@@ -26,17 +23,13 @@ Stats: `govaudit/attachments/read`, `govaudit/attachments/unreadable[/<reason>]`
 from __future__ import annotations
 
 import asyncio
-import os
 import re
-import subprocess
-import sys
 import time
-from pathlib import Path, PurePosixPath
-from typing import Any
+from pathlib import PurePosixPath
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
-from crawler.attachment_worker import read_message, write_message
 from crawler.attachments import AttachmentText, Limits, sniff_format
+from crawler.worker import AsyncWorker
 from govaudit.core.locations import dump_locations
 
 # Formats whose text the audit reads (issue 10); other resources are only checked with HEAD.
@@ -127,45 +120,6 @@ def too_large_meta(url: str, size: int | None, bound: int) -> dict[str, str]:
     }
 
 
-def start_worker() -> subprocess.Popen:
-    """A `crawler.attachment_worker` process with its stdin and stdout piped to us (also the
-    page parser's worker, crawler/page_parser.py)."""
-    root = str(Path(__file__).resolve().parents[1])  # the checkout holding `crawler`
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])),
-    }
-    return subprocess.Popen(
-        [sys.executable, "-m", "crawler.attachment_worker"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        env=env,
-    )
-
-
-class _Worker:
-    """The worker process and its pipes; `call` blocks, so it runs in a thread."""
-
-    def __init__(self) -> None:
-        self.process = start_worker()
-
-    def call(self, module: str, function: str, args: tuple[Any, ...]) -> Any:
-        assert self.process.stdin is not None and self.process.stdout is not None
-        write_message(self.process.stdin, (module, function, args))
-        answer = read_message(self.process.stdout)
-        if answer is None:
-            raise EOFError(f"worker exited ({self.process.poll()})")
-        return answer
-
-    def kill(self) -> None:
-        self.process.kill()
-        self.process.wait()
-        for pipe in (self.process.stdin, self.process.stdout):
-            if pipe is not None:
-                pipe.close()
-
-
 class AttachmentReader:
     """One worker process extracting one attachment at a time, with a hard timeout per file.
 
@@ -180,7 +134,7 @@ class AttachmentReader:
         self.timeout = timeout
         self.extractor = extractor
         self.limits = limits or Limits(max_seconds=timeout / 2)
-        self._worker: _Worker | None = None
+        self._worker: AsyncWorker | None = None
         self._lock: asyncio.Lock | None = None  # made in the running loop
 
     async def read(
@@ -192,12 +146,12 @@ class AttachmentReader:
         async with self._lock:
             started = time.monotonic()
             try:
-                result = await asyncio.wait_for(
-                    asyncio.get_running_loop().run_in_executor(
-                        None, self._call, (url, body, content_type, self.limits)
-                    ),
-                    self.timeout,
-                )
+                if self._worker is None:
+                    self._worker = AsyncWorker()
+                    await self._worker.start()
+                module, function = self.extractor.split(":")
+                answer = self._worker.submit(module, function, url, body, content_type, self.limits)
+                result = await asyncio.wait_for(answer, self.timeout)
             except TimeoutError:
                 self.close()  # the worker may be stuck in one page: kill it, start afresh
                 result = AttachmentText(
@@ -205,7 +159,7 @@ class AttachmentReader:
                     format=sniff_format(body, url, content_type),
                     detail=f"text extraction took over {self.timeout:g} s",
                 )
-            except (EOFError, OSError) as exc:  # the reader died (memory?): the file is the cause
+            except (EOFError, OSError, RuntimeError) as exc:  # the reader died (memory?)
                 self.close()
                 result = AttachmentText(
                     reason="corrupt",
@@ -213,12 +167,6 @@ class AttachmentReader:
                     detail=f"the reader process died ({exc})"[:200],
                 )
             return result, time.monotonic() - started
-
-    def _call(self, args: tuple[Any, ...]) -> AttachmentText:
-        if self._worker is None:
-            self._worker = _Worker()
-        module, function = self.extractor.split(":")
-        return self._worker.call(module, function, args)
 
     def close(self) -> None:
         """Stop the worker (at the end of the crawl, or when it is stuck)."""

@@ -85,7 +85,7 @@ def test_dead_worker_falls_back_to_inline_parsing():
     async def run() -> tuple[list, int]:
         parser = PageParser(workers=1, in_process_pages=0)
         first = await parser.parse(*pages[0])
-        parser._process.kill()
+        parser.worker.process.kill()
         rest = await asyncio.gather(*(parser.parse(*p) for p in pages[1:]))
         parser.close()
         return [first, *rest], parser.offloaded
@@ -102,7 +102,7 @@ def test_no_workers_parses_inline():
         return parser
 
     parser = asyncio.run(run())
-    assert parser.offloaded == 0 and parser._process is None
+    assert parser.offloaded == 0 and parser.worker.process is None
 
 
 def test_stuck_worker_times_out_and_pages_are_parsed_inline():
@@ -114,11 +114,11 @@ def test_stuck_worker_times_out_and_pages_are_parsed_inline():
     async def run() -> tuple[list, PageParser]:
         parser = PageParser(workers=1, in_process_pages=0, timeout=0.5)
         first = await parser.parse(*pages[0])
-        os.kill(parser._process.pid, signal.SIGSTOP)  # alive but never answers
+        os.kill(parser.worker.process.pid, signal.SIGSTOP)  # alive but never answers
         rest = await asyncio.gather(*(parser.parse(*p) for p in pages[1:]))
         parser.close()
         return [first, *rest], parser
 
     records, parser = asyncio.run(run())
     assert records == [parse_page(*p) for p in pages]
-    assert parser.offloaded == 1 and parser.fallbacks == 4 and parser._process is None
+    assert parser.offloaded == 1 and parser.fallbacks == 4 and parser.worker.process is None
