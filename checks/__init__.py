@@ -4,7 +4,9 @@ A check module provides
     SECTION   its name in the site profile (`[checks.<SECTION>]`)
     DEFAULTS  its settings with their default values (thresholds are data, never literals)
     run(view: AuditView, rules: dict, as_of: date) -> Iterable[Finding]
-and is listed once in REGISTRY. `as_of` is the only clock a check sees.
+and is listed once in REGISTRY. `SCANS_TEXT = True` says the check reads the text of every page
+and attachment (its cost grows with the site's text): the roof then runs it beside the others, in
+its helper process. `as_of` is the only clock a check sees.
 """
 
 from types import ModuleType

@@ -51,6 +51,9 @@ from govaudit.core.masking import (
 from govaudit.core.model import Finding, fingerprint
 from govaudit.core.store import AuditView
 
+# The check scans the text of every page and attachment, so its cost grows with the site's text:
+# the roof runs it in its helper process, beside the other checks (govaudit/helper.py).
+SCANS_TEXT = True
 SECTION = "privacy_leak"
 DEFAULTS: dict[str, Any] = {
     "whitelist_pages": [],

@@ -39,6 +39,9 @@ from govaudit.core.model import Finding, PageRecord, fingerprint
 from govaudit.core.store import AuditView
 from wordlists import load_wordlists
 
+# The check scans the text of every page and attachment, so its cost grows with the site's text:
+# the roof runs it in its helper process, beside the other checks (govaudit/helper.py).
+SCANS_TEXT = True
 SECTION = "words"
 DEFAULTS: dict[str, Any] = {
     "wordlists": [],

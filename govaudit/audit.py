@@ -9,17 +9,19 @@ import fcntl
 import json
 import os
 from collections.abc import Callable, Collection, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import checks
 from govaudit.core.columns import Column, column_for_url, detect_columns
 from govaudit.core.config import AuditConfig, ConfigError, check_rules
 from govaudit.core.model import SEVERITIES, Finding
-from govaudit.core.store import Store
+from govaudit.core.store import AuditView, Store
+from govaudit.helper import Helper
 from reports import ReportSettings, report_settings, write_reports
 from reports.scorecard import ScoreItem
 
@@ -56,18 +58,51 @@ def validated_rules(config: AuditConfig) -> dict[str, dict[str, Any]]:
 
 
 def run_checks(
-    store: Store, audit_id: int, rules: dict[str, dict[str, Any]], as_of
+    store: Store,
+    audit_id: int,
+    rules: dict[str, dict[str, Any]],
+    as_of: date,
+    helper: Helper | None = None,
 ) -> list[Finding]:
+    """Every registered check's findings, in the list's order. With a running `helper`, the
+    checks that scan every text (`SCANS_TEXT`) run there meanwhile: the same findings, sooner."""
+    beside = [m.SECTION for m in checks.REGISTRY if getattr(m, "SCANS_TEXT", False)]
+    if helper is None or not helper.running:
+        beside = []
+    theirs = (
+        helper.submit(stored_findings, store.path, audit_id, beside, rules, as_of)
+        if beside
+        else list
+    )
     view = store.view(audit_id, snapshot=True)  # the crawl is over: read the pages once
-    findings: list[Finding] = []
-    for module in checks.REGISTRY:
-        findings.extend(module.run(view, rules[module.SECTION], as_of))
+    findings = module_findings(
+        view, [m for m in checks.REGISTRY if m.SECTION not in beside], rules, as_of
+    )
+    findings.extend(theirs())
     overrides = rules.get("stale_column", {}).get("columns", ())
     homes = {p.url for p in view.pages(kind="home", with_text=False)}
     findings = with_columns(findings, column_for_url(detect_columns(view, overrides)), homes)
     order = {s: i for i, s in enumerate(SEVERITIES)}
     findings.sort(key=lambda f: (order[f.severity], f.check, f.page_url, f.id))
     return findings
+
+
+def module_findings(
+    view: AuditView, modules: list[ModuleType], rules: dict[str, dict[str, Any]], as_of: date
+) -> list[Finding]:
+    return [f for module in modules for f in module.run(view, rules[module.SECTION], as_of)]
+
+
+def stored_findings(
+    db_path: str, audit_id: int, sections: list[str], rules: dict[str, dict[str, Any]], as_of: date
+) -> list[Finding]:
+    """The findings of the checks named in `sections`, read from the store file (in the helper)."""
+    store = Store(db_path)
+    try:
+        modules = [m for m in checks.REGISTRY if m.SECTION in sections]
+        return module_findings(store.view(audit_id, snapshot=True), modules, rules, as_of)
+    finally:
+        store.close()
 
 
 HOME_COLUMN = "首页"
@@ -134,12 +169,18 @@ def output_dir(out_dir: Path) -> Iterator[Path]:
 
 
 def write_outputs(
-    store: Store, audit_id: int, out_dir: Path, settings: ReportSettings
+    store: Store,
+    audit_id: int,
+    out_dir: Path,
+    settings: ReportSettings,
+    helper: Helper | None = None,
 ) -> tuple[list[Path], tuple[ScoreItem, ...]]:
-    """findings.json, 整改清单.xlsx and report.html of a stored audit (also `govaudit report`)."""
+    """findings.json, 整改清单.xlsx and report.html of a stored audit (also `govaudit report`);
+    with a running `helper`, the xlsx is written there meanwhile."""
     writable_dir(out_dir)
     outputs = [write_findings_json(store.findings(audit_id), out_dir / "findings.json")]
-    paths, listing = write_reports(store, audit_id, out_dir, settings)
+    beside = helper.submit if helper is not None and helper.running else None
+    paths, listing = write_reports(store, audit_id, out_dir, settings, beside)
     return outputs + paths, tuple(listing.score)
 
 
@@ -160,9 +201,9 @@ def run_audit(
     per phase (the `--quiet` log file)."""
     rules = validated_rules(config)
     report = report_settings(config.report)
-    with output_dir(out_dir):
+    with output_dir(out_dir), closing(Helper()) as helper:  # it starts before the crawl
         return _run_audit(
-            config, rules, report, out_dir, db_path, progress, resume, incremental, log
+            config, rules, report, out_dir, db_path, progress, resume, incremental, log, helper
         )
 
 
@@ -176,6 +217,7 @@ def _run_audit(
     resume: bool,
     incremental: bool,
     log: Callable[[str], None] | None,
+    helper: Helper,
 ) -> AuditResult:
     from crawler.run import crawl  # imported late: the roof may only validate
 
@@ -208,13 +250,13 @@ def _run_audit(
         "crawl done: {pages} pages, {targets} targets, {errors} errors, {requests} requests,"
         " {not_modified} not modified, {resumed} resumed, {elapsed:.1f} s".format_map(counters)
     )
-    findings = run_checks(store, audit_id, rules, config.as_of)
+    findings = run_checks(store, audit_id, rules, config.as_of, helper)
     store.save_findings(audit_id, findings)
     counters["findings"] = len(findings)
     say(f"checks done: {len(findings)} findings")
     reachable = counters.get("start_urls_ok", 1) > 0
     store.finish_audit(audit_id, "finished" if reachable else "failed", counters)
-    outputs, score = write_outputs(store, audit_id, out_dir, report)
+    outputs, score = write_outputs(store, audit_id, out_dir, report, helper)
     say("reports written: " + ", ".join(str(p) for p in outputs))
     store.close()
     return AuditResult(audit_id, findings, counters, outputs, reachable, score)

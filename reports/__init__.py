@@ -10,22 +10,37 @@ records both formats present), xlsx, html, review_import.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from govaudit.core.store import Store
-from reports.html import write_html
 from reports.listing import ReportData, build_listing
 from reports.settings import ReportSettings, report_settings
-from reports.xlsx import write_xlsx
 
 __all__ = ["ReportData", "ReportSettings", "build_listing", "report_settings", "write_reports"]
 
+# A function run elsewhere: `beside(function, *args)` starts it, the callable it returns gives its
+# result (the audit's helper process, govaudit/helper.py).
+Beside = Callable[..., Callable[[], Any]]
+
 
 def write_reports(
-    store: Store, audit_id: int, out_dir: Path, settings: ReportSettings
+    store: Store,
+    audit_id: int,
+    out_dir: Path,
+    settings: ReportSettings,
+    beside: Beside | None = None,
 ) -> tuple[list[Path], ReportData]:
     """Write 整改清单.xlsx and report.html of `audit_id` into `out_dir`; returns their paths and
-    the listing they show (its scorecard ends the CLI summary)."""
+    the listing they show (its scorecard ends the CLI summary). `beside`: the xlsx is written
+    there while the html is written here."""
+    # The writers import openpyxl and jinja2 (~0.1 s): not before a report is written.
+    from reports.html import write_html
+    from reports.xlsx import write_xlsx
+
     out_dir.mkdir(parents=True, exist_ok=True)
     data = build_listing(store, audit_id, settings)
-    return [write_xlsx(data, out_dir), write_html(data, out_dir)], data
+    xlsx = beside(write_xlsx, data, out_dir) if beside else None
+    html = write_html(data, out_dir)
+    return [xlsx() if xlsx else write_xlsx(data, out_dir), html], data

@@ -1,0 +1,112 @@
+"""The audit's helper process checks and reports what the audit process would, and a helper that
+is gone only means the work is done in the audit process."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from openpyxl import load_workbook
+from reports_store import SITE, broken, make_audit, new_store, word
+
+import checks
+import checks.privacy
+import checks.words
+import reports.xlsx
+from govaudit.audit import run_checks
+from govaudit.core.model import ListItem, PageRecord
+from govaudit.core.store import Store
+from govaudit.helper import Helper
+from reports import report_settings, write_reports
+
+AS_OF = date(2024, 3, 15)
+
+
+def _store(tmp_path) -> tuple[Store, int]:
+    """A site with a leak, a wrong word, an outdated name and a broken link."""
+    store = Store(tmp_path / "a.db")
+    audit = store.start_audit("site", SITE + "/", AS_OF, {})
+    leak = SITE + "/gsgg/202403/t20240312_1.html"
+    items = (ListItem(leak, "关于就业见习人员名单的公示", date(2024, 3, 12), 0),)
+    pages = [
+        PageRecord(url=SITE + "/", status=200, kind="home", title="首页", text="请扫黑险恶。"),
+        PageRecord(url=SITE + "/gsgg/", status=200, kind="list", title="公示", list_items=items),
+        PageRecord(
+            url=leak,
+            status=200,
+            kind="article",
+            title="关于就业见习人员名单的公示",
+            text="姓名 张某 身份证号 11010519491231002X 手机 13912345678",
+            published=date(2024, 3, 12),
+        ),
+        PageRecord(url=SITE + "/gone.html", status=404, kind="other"),
+    ]
+    store.add_pages(audit, pages)
+    return store, audit
+
+
+def _rules() -> dict:
+    return {m.SECTION: dict(m.DEFAULTS) for m in checks.REGISTRY}
+
+
+def _broken_here(*args, **kwargs):
+    raise AssertionError("ran in the audit process, not in the helper")
+
+
+def test_text_checks_run_in_the_helper_with_the_same_findings(tmp_path, monkeypatch):
+    store, audit = _store(tmp_path)
+    alone = run_checks(store, audit, _rules(), AS_OF)
+    assert {"privacy_leak", "wrong_word"} <= {f.check for f in alone}
+    # In this process the text checks now fail: the findings can only come from the helper.
+    monkeypatch.setattr(checks.words, "run", _broken_here)
+    monkeypatch.setattr(checks.privacy, "run", _broken_here)
+    helper = Helper()
+    try:
+        assert helper.running
+        assert run_checks(store, audit, _rules(), AS_OF, helper) == alone
+    finally:
+        helper.close()
+
+
+def test_a_helper_that_died_leaves_the_work_to_the_audit_process(tmp_path):
+    store, audit = _store(tmp_path)
+    alone = run_checks(store, audit, _rules(), AS_OF)
+    helper = Helper()
+    try:
+        helper._worker.process.kill()  # killed (out of memory, by hand) before the checks
+        assert run_checks(store, audit, _rules(), AS_OF, helper) == alone
+        assert not helper.running
+        # Later work does not wait for it either.
+        assert helper.submit(sorted, [3, 1, 2])() == [1, 2, 3]
+    finally:
+        helper.close()
+
+
+def test_the_xlsx_written_in_the_helper_is_the_one_written_here(tmp_path, monkeypatch):
+    store = new_store(tmp_path)
+    audit = make_audit(store, [broken(f"{SITE}/gone.html"), word("杜家豪")], as_of=AS_OF)
+    settings = report_settings({})
+    here, _ = write_reports(store, audit, tmp_path / "here", settings)
+    monkeypatch.setattr(reports.xlsx, "Workbook", _broken_here)  # write_xlsx fails here
+    helper = Helper()
+    try:
+        beside, listing = write_reports(store, audit, tmp_path / "beside", settings, helper.submit)
+    finally:
+        helper.close()
+    assert [p.name for p in beside] == [p.name for p in here] == ["整改清单.xlsx", "report.html"]
+    assert listing.score
+    assert _cells(beside[0]) == _cells(here[0])
+    assert beside[1].read_text(encoding="utf-8") == here[1].read_text(encoding="utf-8")
+
+
+def _cells(path) -> dict:
+    workbook = load_workbook(path)
+    return {ws.title: [[c.value for c in row] for row in ws.iter_rows()] for ws in workbook}
+
+
+@pytest.mark.parametrize("cores", [1, None])
+def test_no_helper_on_one_core(monkeypatch, cores):
+    monkeypatch.setattr("os.cpu_count", lambda: cores)
+    helper = Helper()
+    assert not helper.running
+    assert helper.submit(sum, [1, 2])() == 3
