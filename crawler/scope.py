@@ -22,6 +22,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
@@ -124,6 +125,7 @@ class Scope:
         return strip_session(url)
 
     @staticmethod
+    @lru_cache(maxsize=1 << 16)  # asked again for every menu link of every page and each request
     def key(url: str) -> str:
         """Identity of a target: two URLs with the same key are fetched once (as the dupefilter)."""
         try:

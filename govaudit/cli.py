@@ -15,7 +15,6 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from govaudit import __version__
 from govaudit.audit import (
     EXIT_OK,
     EXIT_UNREACHABLE,
@@ -57,13 +56,26 @@ def _positive(text: str) -> int:
     return int(text)
 
 
+class _Version(argparse.Action):
+    """`--version`: the installed version, read only when asked (package metadata is slow)."""
+
+    def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS, **_: object):
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        from govaudit import __version__
+
+        print(f"govaudit {__version__}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="govaudit",
         description="政府网站监测：抓取站点、检查问题、生成整改问题清单。"
         " Audit a government website and produce its rectification list.",
     )
-    parser.add_argument("--version", action="version", version=f"govaudit {__version__}")
+    parser.add_argument("--version", action=_Version)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     audit = sub.add_parser(

@@ -113,3 +113,13 @@ def test_a_bad_report_section_stops_the_audit_before_any_request(tmp_path, capsy
     err = capsys.readouterr().err.strip()
     assert err == "govaudit: report.deadline_days.major must be a positive integer"
     assert not out.exists()
+
+
+def test_version_is_the_installed_one(capsys):
+    from importlib.metadata import version
+
+    try:
+        main(["--version"])
+    except SystemExit as e:
+        assert e.code == 0
+    assert capsys.readouterr().out == f"govaudit {version('govaudit')}\n"
