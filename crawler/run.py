@@ -50,11 +50,13 @@ def crawl(
     progress: Callable[[dict[str, Any]], None] | None = None,
     resume: bool = False,
     previous: int | None = None,
+    helper: Any = None,
 ) -> dict[str, Any]:
     """Crawl the site into the store (blocking) and return the crawl's counters.
 
     `resume`: continue `audit_id`, fetching nothing it recorded. `previous`: a finished audit of
     the same site whose validators make page requests conditional (incremental re-crawl).
+    `helper`: the audit's helper process, which writes the records (crawler/pipeline.py).
 
     Raises KeyboardInterrupt when the crawl was stopped by a signal (what was recorded stays),
     RuntimeError when it failed."""
@@ -66,7 +68,7 @@ def crawl(
     logger.setLevel(logging.WARNING)
     stats = Stats()
     spider = SiteSpider(config, store, audit_id, stats, progress, resume, previous)
-    pipeline = StorePipeline(store, audit_id, previous, stats)
+    pipeline = StorePipeline(store, audit_id, previous, stats, helper=helper)
     engine = Engine(spider, engine_settings(config), pipeline, stats, key=spider.scope.key)
     engine.seed(spider.seen_before)
     started = time.monotonic()

@@ -14,7 +14,7 @@ Python 3.14. Clients:
 - `AsyncWorker`, driven from the event loop: every request is written at once and each answer
   resolves the oldest waiting call, so many calls may be in flight and no thread of ours waits
   on a pipe (a thread would fight the event loop for the GIL on every answer);
-- `Worker`, blocking, for work outside the event loop.
+- `Worker`, for ordinary code: requests are written and answers read by two threads of its own.
 """
 
 from __future__ import annotations
@@ -25,10 +25,14 @@ import importlib
 import logging
 import os
 import pickle
+import queue
+import signal
 import struct
 import subprocess
 import sys
+import threading
 from collections import deque
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -82,30 +86,81 @@ def _kill(process: subprocess.Popen) -> None:
 
 
 class Worker:
-    """The worker process and its pipes, used blocking: `call`, or `send` now and `receive`
-    later to work meanwhile."""
+    """The worker process used from ordinary code: `submit` returns a `Future` at once. A thread
+    writes the requests, so a busy worker never blocks the caller, and another reads the
+    answers; both wait in system calls, without the GIL."""
 
     def __init__(self) -> None:
         self.process = start_worker()
+        self._outbox: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self._waiting: deque[Future] = deque()  # in the order of the requests
+        self._lock = threading.Lock()
+        self._gone: EOFError | None = None
+        self._threads = [
+            threading.Thread(target=self._write, name="worker-writer", daemon=True),
+            threading.Thread(target=self._read, name="worker-reader", daemon=True),
+        ]
+        for thread in self._threads:
+            thread.start()
 
-    def send(self, module: str, function: str, *args: Any) -> None:
-        assert self.process.stdin is not None
-        write_message(self.process.stdin, (module, function, args))
-
-    def receive(self) -> Any:
-        """The answer to the oldest request not yet received; EOFError when the worker died."""
-        assert self.process.stdout is not None
-        try:
-            return read_message(self.process.stdout)
-        except EOFError:
-            raise EOFError(f"worker exited ({self.process.poll()})") from None
+    def submit(self, module: str, function: str, *args: Any) -> Future:
+        """A future of the answer; it fails with EOFError when the worker is gone."""
+        future: Future = Future()
+        data = encode((module, function, args))
+        with self._lock:
+            if self._gone is not None:
+                future.set_exception(self._gone)
+                return future
+            self._waiting.append(future)
+            self._outbox.put(data)
+        return future
 
     def call(self, module: str, function: str, *args: Any) -> Any:
-        self.send(module, function, *args)
-        return self.receive()
+        return self.submit(module, function, *args).result()
+
+    def _write(self) -> None:
+        stdin = self.process.stdin
+        assert stdin is not None
+        while (data := self._outbox.get()) is not None:
+            try:
+                stdin.write(data)
+                stdin.flush()
+            except (OSError, ValueError):  # the worker is gone, or its pipe closed by `kill`
+                self._fail(EOFError(f"worker exited ({self.process.poll()})"))
+                return
+
+    def _read(self) -> None:
+        stdout = self.process.stdout
+        assert stdout is not None
+        while True:
+            try:
+                answer = read_message(stdout)
+            except Exception:  # EOF, a broken pipe, an answer that does not unpickle
+                self._fail(EOFError(f"worker exited ({self.process.poll()})"))
+                return
+            with self._lock:
+                future = self._waiting.popleft()
+            future.set_result(answer)
+
+    def _fail(self, error: EOFError) -> None:
+        with self._lock:
+            self._gone = self._gone or error
+            waiting, self._waiting = list(self._waiting), deque()
+        for future in waiting:
+            future.set_exception(error)
 
     def kill(self) -> None:
-        _kill(self.process)
+        """Stop the process now; calls still waiting fail with EOFError."""
+        self.process.kill()
+        self.process.wait()
+        self._outbox.put(None)
+        for thread in self._threads:
+            thread.join(5)  # the reader sees the end of the pipe, the writer the None
+        self._fail(EOFError("worker stopped"))
+        for pipe in (self.process.stdin, self.process.stdout):
+            if pipe is not None:
+                with contextlib.suppress(OSError):
+                    pipe.close()
 
 
 class AsyncWorker:
@@ -182,6 +237,9 @@ class AsyncWorker:
 
 def main() -> None:
     logging.disable(logging.CRITICAL)  # readers warn per broken object; the parent keeps stderr
+    # Ctrl-C reaches the whole process group: the parent decides when its worker stops (it may
+    # still need what the worker was sent, e.g. pages to write).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     while True:
         try:
             module, function, args = read_message(sys.stdin.buffer)

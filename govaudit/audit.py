@@ -240,7 +240,7 @@ def _run_audit(
     )
     try:
         counters = crawl(
-            config, store, audit_id, progress=progress, resume=resume, previous=previous
+            config, store, audit_id, progress, resume=resume, previous=previous, helper=helper
         )
     except BaseException:
         store.finish_audit(audit_id, "interrupted", {})

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from concurrent.futures import Future
 from typing import Any
 
 from crawler.worker import Worker
@@ -26,42 +27,38 @@ def preload() -> None:
 
 
 class Helper:
-    """`submit(function, *args)` runs a module-level function in the helper process; the
-    callable it returns gives the result (or runs the function here, when the helper is gone).
-    Results must be taken in the order of the submits."""
+    """`send(function, *args)` starts a module-level function in the helper process: a `Future`
+    of its result (EOFError when the helper is gone), or None when there is no helper.
+    `submit` is the same, but its result is computed here when the helper cannot."""
 
     def __init__(self) -> None:
         self._worker: Worker | None = None
-        self._unanswered = 0  # answers to skip: those of `preload`
         if (os.cpu_count() or 1) < 2:
             return  # one core: a second process would only compete with this one
         try:
             self._worker = Worker()
-            self._worker.send(__name__, preload.__name__)
-            self._unanswered = 1
         except OSError:
-            self.close()
+            return
+        self.send(preload)
 
     @property
     def running(self) -> bool:
         return self._worker is not None
 
+    def send(self, function: Callable[..., Any], *args: Any) -> Future | None:
+        if self._worker is None:
+            return None
+        return self._worker.submit(function.__module__, function.__name__, *args)
+
     def submit(self, function: Callable[..., Any], *args: Any) -> Callable[[], Any]:
-        if self._worker is not None:
-            try:
-                self._worker.send(function.__module__, function.__name__, *args)
-            except OSError:
-                self.close()
-        sent = self._worker is not None
+        """The callable returned gives the result, from the helper or, failing that, from here."""
+        future = self.send(function, *args)
 
         def result() -> Any:
-            if sent and self._worker is not None:
+            if future is not None:
                 try:
-                    for _ in range(self._unanswered):
-                        self._worker.receive()
-                    self._unanswered = 0
-                    return self._worker.receive()
-                except (EOFError, OSError):
+                    return future.result()
+                except EOFError:
                     self.close()
             return function(*args)
 

@@ -72,16 +72,29 @@ def test_a_worker_that_exits_fails_the_calls_waiting_on_it():
     asyncio.run(run())
 
 
-def test_blocking_worker_sends_now_and_receives_later():
+def test_worker_answers_submits_in_order_and_fails_them_when_it_exits():
     worker = Worker()
     try:
-        worker.send("math", "sqrt", 4)
-        worker.send("math", "sqrt", 25)
-        assert worker.receive() == 2.0 and worker.receive() == 5.0
-        assert worker.call("math", "hypot", 3, 4) == 5.0
+        answers = [worker.submit("math", "sqrt", n * n) for n in range(20)]
+        assert [a.result(10) for a in answers] == [float(n) for n in range(20)]
         assert worker.call("time", "sleep", 0) is None  # an answer, not the end of the pipe
-        worker.send("os", "_exit", 3)
+        slow = worker.submit("time", "sleep", 0.3)
+        assert not slow.done()  # submit does not wait for the worker
+        exits = worker.submit("os", "_exit", 3)
+        after = worker.submit("math", "sqrt", 4)
+        assert slow.result(10) is None
+        for future in (exits, after):
+            with pytest.raises(EOFError):
+                future.result(10)
         with pytest.raises(EOFError):
-            worker.receive()
+            worker.call("math", "sqrt", 4)  # and so does every later call
     finally:
         worker.kill()
+
+
+def test_a_killed_worker_fails_what_waits_on_it():
+    worker = Worker()
+    waiting = worker.submit("time", "sleep", 30)
+    worker.kill()
+    with pytest.raises(EOFError):
+        waiting.result(10)

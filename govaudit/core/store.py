@@ -63,6 +63,26 @@ class StoreError(Exception):
     unreadable); the message is the one line the user sees."""
 
 
+# A batch of pages as the store's rows: (urls, page rows, link rows, list-item rows), plain tuples
+# (cheap to pickle to another process).
+PageRows = tuple[list[str], list[tuple], list[tuple], list[tuple]]
+
+
+def page_rows(audit_id: int, records: Iterable[PageRecord]) -> PageRows:
+    urls, pages, links, items = [], [], [], []
+    for r in records:
+        urls.append(r.url)
+        pages.append(_page_row(audit_id, r))
+        url = r.url
+        links.extend(
+            (audit_id, url, k.target, k.tag, k.attr, k.text, int(k.in_boilerplate)) for k in r.links
+        )
+        items.extend(
+            (audit_id, url, i.url, i.title, _iso(i.date), i.position) for i in r.list_items
+        )
+    return urls, pages, links, items
+
+
 class Store:
     """sqlite-utils database with the audit schema; safe to open on an existing file.
 
@@ -274,21 +294,14 @@ class Store:
         """Write a batch of pages with their links and list items in one transaction.
 
         A page written again (a resumed crawl) replaces its row and its edges."""
-        records = list(records)
-        if not records:
+        self.write_rows(audit_id, page_rows(audit_id, records))
+
+    def write_rows(self, audit_id: int, rows: PageRows) -> None:
+        """`add_pages` from the rows `page_rows` made (maybe in another process: the crawl hands
+        its writes to the audit's helper)."""
+        urls, pages, links, items = rows
+        if not urls:
             return
-        pages, links, items = [], [], []
-        for r in records:
-            pages.append(_page_row(audit_id, r))
-            url = r.url
-            links.extend(
-                (audit_id, url, k.target, k.tag, k.attr, k.text, int(k.in_boilerplate))
-                for k in r.links
-            )
-            items.extend(
-                (audit_id, url, i.url, i.title, _iso(i.date), i.position) for i in r.list_items
-            )
-        urls = [r.url for r in records]
         self._snapshots.clear()
         try:
             self._write_pages(audit_id, urls, pages, links, items)
