@@ -16,7 +16,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -68,6 +68,9 @@ _VERDICT_FILL = {
 _THIN = Side(style="thin", color="B0B0B0")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _WRAP = Alignment(wrap_text=True, vertical="top")
+# The style of every body cell, registered once per workbook: openpyxl looks a named style up by
+# name, where a border and an alignment set on each cell are hashed field by field (3-5x slower).
+_BODY = "清单正文"
 _LINE_POINTS = 14.5  # one wrapped line of 11-pt text
 _MAX_LINES = 20  # a very long detail stays readable in the cell without a page-high row
 
@@ -103,6 +106,7 @@ def restore_cell(text: str) -> str:
 
 def write_xlsx(data: ReportData, out_dir: Path) -> Path:
     wb = Workbook()
+    wb.add_named_style(NamedStyle(name=_BODY, border=_BORDER, alignment=_WRAP))
     summary = wb.active
     summary.title = SUMMARY_SHEET
     _summary_sheet(summary, data)
@@ -118,6 +122,7 @@ def write_xlsx(data: ReportData, out_dir: Path) -> Path:
 
 
 def _put(ws: Worksheet, row: int, col: int, value: object, **style: object):
+    """A cell with its value made safe and its style: `style=_BODY`, or font, fill... set."""
     cell = ws.cell(row=row, column=col, value=safe_cell(value))
     for key, val in style.items():
         setattr(cell, key, val)
@@ -180,7 +185,7 @@ def _table(
     for values in body:
         row += 1
         for col, value in enumerate(values, 1):
-            cell = _put(ws, row, col, value, border=_BORDER, alignment=_WRAP)
+            cell = _put(ws, row, col, value, style=_BODY)
             if col == verdict_col and value in _VERDICT_FILL:
                 cell.fill = _VERDICT_FILL[value]
     return row + 1
@@ -226,7 +231,7 @@ def _list_sheet(ws: Worksheet, rows: list[Row], columns: tuple, with_review: boo
         shown = [values[n] if n != ID_HEADER else "" for n in headers]  # the id never wraps
         ws.row_dimensions[i + 1].height = _row_height(shown, widths)
         for col, name in enumerate(headers, 1):
-            cell = _put(ws, i + 1, col, values[name], border=_BORDER, alignment=_WRAP)
+            cell = _put(ws, i + 1, col, values[name], style=_BODY)
             if name == "严重程度" and r.severity == "critical":
                 cell.font = Font(bold=True, color="C00000")
             if name == ID_HEADER:
