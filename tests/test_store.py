@@ -214,3 +214,11 @@ def test_several_processes_can_open_and_write_one_new_store(tmp_path):
         p.join(60)
     assert [p.exitcode for p in procs] == [0, 0, 0, 0]
     assert sorted(a["site"] for a in Store(path).audits()) == ["s0", "s1", "s2", "s3"]
+
+
+def test_with_text_is_replace_of_the_text():
+    from dataclasses import replace
+
+    page = PageRecord(url="http://a.gov.cn/1.html", status=200, title="标题", text="正文")
+    copy = page.with_text("")
+    assert copy == replace(page, text="") and copy is not page and page.text == "正文"

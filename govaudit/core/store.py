@@ -13,7 +13,7 @@ import json
 import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -538,10 +538,10 @@ class AuditView:
         records read the other way when there are (cheaper than decoding the rows again)."""
         other = self._memo.get(("pages", not with_text))
         if other is not None and not with_text:
-            return [(kind, internal, replace(r, text="")) for kind, internal, r in other]
+            return [(kind, internal, r.with_text("")) for kind, internal, r in other]
         if other is not None:
             texts = self._texts_of_all()
-            return [(k, i, replace(r, text=texts.get(r.url, ""))) for k, i, r in other]
+            return [(k, i, r.with_text(texts.get(r.url, ""))) for k, i, r in other]
         sql = f"SELECT {_page_select(with_text)} FROM pages WHERE audit = ? ORDER BY rowid"
         return [
             (row[_KIND], row[_INTERNAL], _page_record(row))
