@@ -17,11 +17,13 @@ work (~0.1 ms a page, the indexes of ~25 edges) leaves the event loop, which is 
 bottleneck. A batch stays in memory until the helper has committed it; a helper that dies leaves
 its batches to be written here, so none is lost, and `close` returns once every batch is stored.
 
-Stats: `govaudit/written`, `govaudit/carried`, `govaudit/batches`.
+Stats: `govaudit/written`, `govaudit/carried`, `govaudit/batches`, `govaudit/written_here` (batches
+the helper could not write).
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import deque
 from collections.abc import Callable
@@ -32,6 +34,8 @@ from typing import Any
 
 from govaudit.core.model import PageRecord
 from govaudit.core.store import PageRows, Store, page_rows
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -119,7 +123,10 @@ class StorePipeline:
             future, here = self.sent.popleft()
             try:
                 future.result()
-            except EOFError:
+            except EOFError as exc:
+                if not self.stats.get_value("govaudit/written_here"):
+                    log.warning("the helper process stopped (%s): records are written here", exc)
+                self.stats.inc_value("govaudit/written_here")
                 here()
 
 

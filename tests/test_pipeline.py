@@ -89,7 +89,8 @@ def test_batches_the_helper_could_not_write_are_written_here(tmp_path):
     store = Store(tmp_path / "g.db")
     audit_id = store.start_audit("site", "http://a.gov.cn/", date(2024, 6, 1), {})
     helper = Helper()
-    pipeline = StorePipeline(store, audit_id, None, Stats(), batch_size=5, helper=helper)
+    stats = Stats()
+    pipeline = StorePipeline(store, audit_id, None, stats, batch_size=5, helper=helper)
     try:
         for page in _pages(12):
             pipeline.process_item(page)
@@ -101,3 +102,4 @@ def test_batches_the_helper_could_not_write_are_written_here(tmp_path):
         helper.close()
     pages, _ = _rows(store, audit_id)
     assert sorted(p.url for p in pages) == sorted(p.url for p in _pages(24))
+    assert stats.get_value("govaudit/written_here") >= 3  # the batches sent after its death
