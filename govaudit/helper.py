@@ -1,10 +1,12 @@
-"""A second process for the audit's work after the crawl, so checks and reports use both cores.
+"""A second process for the audit's own work, so that the crawl and the checks use both cores.
 
-During the crawl the machine's second core parses pages (crawler/page_parser.py); after it, the
-audit process would check and report alone. The helper, a `crawler.worker` process, takes part of
-that work: the text checks and the xlsx, while the audit process runs the other checks and the
-html. It starts before the crawl and imports the checks and reports meanwhile (`preload`), on the
-core the audit process does not use while it imports the crawler.
+During the crawl the machine's second core parses pages (crawler/page_parser.py) and the audit
+process keeps the network; after it, the audit process would check and report alone. The
+helper, a `crawler.worker` process, takes a share: during the crawl it writes the records into
+the store (crawler/pipeline.py), after it runs the text checks and writes the xlsx while the
+audit process runs the other checks and the html. It starts before the crawl and imports the
+checks and reports (`preload`) on the core the audit process leaves idle while it imports the
+crawler.
 
 Whatever the helper does, the audit process could do: a helper that cannot start or dies (killed,
 out of memory, a bug in a check) only means the work is done here, so the results are the same.
