@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from checks.wordmatch import required_literals
-from govaudit.core.columns import Column, column_for_url, detect_columns
+from govaudit.core.columns import Column, site_column_of
 from govaudit.core.config import ConfigError, compile_pattern
 from govaudit.core.model import SEVERITIES, Finding, PageRecord, fingerprint
 from govaudit.core.store import AuditView
@@ -108,19 +108,22 @@ def validate_rules(rules: dict[str, Any]) -> dict[str, Any]:
 def run(view: AuditView, rules: dict[str, Any], as_of: date) -> Iterator[Finding]:
     rules = validate_rules(rules)
     soft404 = _Soft404(rules)
+    # The soft-404 rule reads the text of nearly every page: all of it at once (a snapshot
+    # view keeps it), beside the pages without their text.
+    texts = view.texts()
     # Judge the recorded targets first, one page at a time; only then read the edges that
     # point at the few broken ones (a large site has hundreds of thousands of edges).
     broken: dict[str, tuple[PageRecord, str]] = {}
     homes: set[str] = set()
     redirected: list[PageRecord] = []
-    for page in view.pages():
+    for page in view.pages(with_text=False):
         if page.kind == "home":
             homes.add(page.url)
-        kind = _broken_kind(page, rules, soft404)
+        kind = _broken_kind(page, texts.get(page.url, ""), rules, soft404)
         if kind is not None:
-            broken[page.url] = (replace(page, text=""), kind)
+            broken[page.url] = (page, kind)
         elif page.final_url and page.final_url != page.url:
-            redirected.append(replace(page, text=""))
+            redirected.append(page)
     # Many dead links of a CMS redirect to one error page (`/404.html`, 200 "页面不存在"); the
     # crawler fetches that page once and records the others as ending there. Each is broken.
     for page in redirected:
@@ -130,9 +133,9 @@ def run(view: AuditView, rules: dict[str, Any], as_of: date) -> Iterator[Finding
     if not broken:
         return
     referrers: dict[str, _Referrers] = {}
-    for source, link in view.links(targets=broken):
+    for link, sources in view.linking_pages(broken):
         ref = referrers.setdefault(link.target, _Referrers())
-        ref.sources.add(source)
+        ref.sources |= sources
         ref.tags.add(link.tag)
         ref.all_boilerplate &= link.in_boilerplate
         text = link.text.strip()
@@ -142,12 +145,15 @@ def run(view: AuditView, rules: dict[str, Any], as_of: date) -> Iterator[Finding
     for target in sorted(referrers):  # a target nothing links to is not a broken link
         page, kind = broken[target]
         if columns is None:
-            columns = column_for_url(detect_columns(view))
+            columns = site_column_of(view)
         yield _finding(page, kind, referrers[target], homes, rules, columns)
 
 
-def _broken_kind(page: PageRecord, rules: dict[str, Any], soft404: _Soft404) -> str | None:
-    """Why the target is unusable (`status`, an error kind, `soft_404`, `empty`), or None."""
+def _broken_kind(
+    page: PageRecord, text: str, rules: dict[str, Any], soft404: _Soft404
+) -> str | None:
+    """Why the target is unusable (`status`, an error kind, `soft_404`, `empty`), or None;
+    `text` is the page's (read apart from the record)."""
     if page.error in rules["ignore_errors"]:
         return None
     if page.status is not None and page.status in rules["ignore_statuses"]:
@@ -160,7 +166,7 @@ def _broken_kind(page: PageRecord, rules: dict[str, Any], soft404: _Soft404) -> 
         return None  # no verdict recorded (or a 3xx the crawler did not follow)
     if page.size == 0 and (page.kind == "resource" or page.method == "GET"):
         return "empty"
-    if page.kind != "resource" and soft404.matches(page.title, page.text):
+    if page.kind != "resource" and soft404.matches(page.title, text):
         return "soft_404"
     return None
 
@@ -174,8 +180,14 @@ class _Soft404:
         self.weak = _Phrases(rules["soft404_weak"])
         self.strong_max = rules["soft404_strong_max_text"]
         self.weak_max = rules["soft404_weak_max_text"]
+        self.gates = _literal_gates(self.strong, self.weak)
 
     def matches(self, title: str, text: str) -> bool:
+        # Most pages hold no literal a phrase needs: ruled out before their text is normalised.
+        if self.gates is not None:
+            raw = f"{title}\n{text}"
+            if not any(gate.search(raw) for gate in self.gates):
+                return False
         title, text = title.strip(), " ".join(text.split())
         if not title and not text:
             return False
@@ -186,29 +198,84 @@ class _Soft404:
 
 
 class _Phrases:
-    """Soft-404 patterns (case-insensitive), each with the literals one of which every match
-    holds when they have no case (digits, Chinese): a few `in` tests rule out most patterns for
-    most pages, far cheaper than searches that a look-behind (`(?<!\\d)404`) makes try every
-    position of the text."""
+    """Soft-404 patterns (case-insensitive), each searched for only in texts that hold one of the
+    literals every match of it holds: a few literal scans rule out most patterns for most
+    pages, far cheaper than searches that a look-behind (`(?<!\\d)404`) or a `\\b` makes try at
+    every position of the text.
+
+    Literals without case (digits, Chinese) are looked for all at once, in the title and text
+    together: most pages hold none, and then no pattern that needs one is tried. A literal with
+    case (`found` of `\\bnot\\s+found\\b`) is looked for with IGNORECASE, as its pattern matches
+    it, once however many patterns need it."""
 
     def __init__(self, patterns: list[str]) -> None:
-        self.phrases: list[tuple[re.Pattern[str], frozenset[str] | None]] = []
+        # (pattern, caseless literals it needs, or else a search for its cased literals)
+        self.phrases: list[tuple[re.Pattern[str], frozenset[str] | None, re.Pattern[str] | None]]
+        self.phrases = []
+        # The IGNORECASE searches for cased literals: one per set of them, whoever needs it.
+        self.cased_searches: dict[tuple[str, ...], re.Pattern[str]] = {}
         for pattern in patterns:
             needed = required_literals(re.compile(pattern))
             caseless = needed and all(_caseless(ch) for literal in needed for ch in literal)
+            cased = None
+            if needed and not caseless:
+                if needed not in self.cased_searches:
+                    source = "|".join(map(re.escape, needed))
+                    self.cased_searches[needed] = re.compile(source, re.IGNORECASE)
+                cased = self.cased_searches[needed]
             self.phrases.append(
-                (re.compile(pattern, re.IGNORECASE), frozenset(needed) if caseless else None)
+                (re.compile(pattern, re.IGNORECASE), frozenset(needed) if caseless else None, cased)
             )
-        self.literals = sorted({lit for _, needed in self.phrases for lit in needed or ()})
+        # What a text without any caseless literal is searched for (most texts).
+        self.without_literals = [phrase for phrase in self.phrases if phrase[1] is None]
+        self.literals = sorted({lit for _, needed, _ in self.phrases for lit in needed or ()})
+        self.any_literal = (
+            re.compile("|".join(map(re.escape, self.literals))) if self.literals else None
+        )
+        self.gated = all(needed or cased for _, needed, cased in self.phrases)
+        self.gates = _literal_gates(self)
 
     def found_in(self, *texts: str) -> bool:
         """Whether a pattern matches one of the texts."""
+        if self.gates is not None:
+            joined = "\n".join(texts)  # a literal across the join only costs the long way
+            if not any(gate.search(joined) for gate in self.gates):
+                return False
         for text in texts:
-            present = {lit for lit in self.literals if lit in text}
-            for pattern, needed in self.phrases:
-                if (needed is None or not needed.isdisjoint(present)) and pattern.search(text):
+            present = self._literals_in(text)
+            cased_found: dict[re.Pattern[str], bool] = {}
+            for pattern, needed, cased in self.phrases if present else self.without_literals:
+                if needed is not None and needed.isdisjoint(present):
+                    continue
+                if cased is not None:
+                    if cased not in cased_found:
+                        cased_found[cased] = cased.search(text) is not None
+                    if not cased_found[cased]:
+                        continue
+                if pattern.search(text):
                     return True
         return False
+
+    def _literals_in(self, text: str) -> set[str]:
+        """The caseless literals the text holds."""
+        if self.any_literal is None or not self.any_literal.search(text):
+            return set()
+        return {lit for lit in self.literals if lit in text}
+
+
+def _literal_gates(*sets: _Phrases) -> list[re.Pattern[str]] | None:
+    """Searches one of which finds something in any text a pattern of `sets` matches, and in
+    the text it was normalised from (its whitespace collapsed): None when a pattern needs no
+    literal, or a literal holds whitespace."""
+    if not all(phrases.gated for phrases in sets):
+        return None
+    literals = sorted({lit for phrases in sets for lit in phrases.literals})
+    cased = {key: search for phrases in sets for key, search in phrases.cased_searches.items()}
+    every = [*literals, *(lit for key in cased for lit in key)]
+    if any(ch.isspace() for lit in every for ch in lit):
+        return None
+    gates = [re.compile("|".join(map(re.escape, literals)))] if literals else []
+    return gates + list(cased.values())
 
 
 def _caseless(ch: str) -> bool:

@@ -23,16 +23,23 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
-from govaudit.core.columns import HOMEPAGE, Column, column_for_url, detect_columns
+from govaudit.core.columns import (
+    HOMEPAGE,
+    Column,
+    detect_columns,
+    listing_pages,
+    site_column_of,
+)
 from govaudit.core.config import ConfigError, compile_pattern
 from govaudit.core.model import SEVERITIES, Finding, Link, ListItem, PageRecord, fingerprint
 from govaudit.core.store import AuditView
-from govaudit.core.workdays import add_workdays, workdays_between
+from govaudit.core.workdays import WorkdayResult, add_workdays, workdays_between
 
 SECTION = "overdue_publication"
 CHECK = "overdue_publication"
@@ -94,7 +101,9 @@ _APPROXIMATE = "（日期超出官方节假日历覆盖的年份，按周一至�
 _DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _OPEN = "〔[［【(（"
 _CLOSE = "〕]］】)）"
-_BRACKETS = str.maketrans({**dict.fromkeys(_OPEN, "〔"), **dict.fromkeys(_CLOSE, "〕")})
+# Each other spelling of a bracket, with the one `_doc_number` writes.
+_BRACKETS = [(ch, "〔") for ch in _OPEN[1:]] + [(ch, "〕") for ch in _CLOSE[1:]]
+_SPACES = re.compile(r"\s+")
 # The year-and-number tail of a 文号 (〔2023〕3号, 〔2020〕某规字第1号), after `_doc_number`.
 _NUMBER_TAIL = re.compile(r"〔(?:19|20)\d{2}〕[^\s，。；、〔〕]{0,8}?\d{1,5}号")
 _BOOK_TITLE = re.compile(r"《([^《》]{2,80})》")
@@ -223,14 +232,14 @@ def _iso_day(where: str, value: str) -> date | None:
 class _Site:
     pages: list[PageRecord]  # internal pages that answered, one per final URL
     by_url: dict[str, PageRecord]  # requested and final URLs → page
-    items: list[tuple[str, ListItem]]  # (list page URL, item)
-    listed_on: dict[str, list[str]]  # item URL → list pages that show it
+    listed_on: dict[str, tuple[str, ...]]  # item URL → list pages that show it
     columns: list[Column]  # the site's columns (govaudit.core.columns)
+    column_of: Callable[[str], Column | None]  # their `column_for_url`
     skipped: int  # pages not fetched on purpose (bounds, robots): absence is then uncertain
     links_from: dict[str, list[Link]] = field(default_factory=dict)  # filled by load_links
     view: AuditView | None = None
     texts: dict[str, str] = field(default_factory=dict)  # filled by load_texts
-    _names: dict[Any, list[str]] = field(default_factory=dict)  # column_names, by page
+    _names: dict[Any, tuple[str, ...]] = field(default_factory=dict)  # column_names, by page
 
     @classmethod
     def load(cls, view: AuditView) -> _Site:
@@ -246,19 +255,12 @@ class _Site:
             if key not in seen:
                 seen.add(key)
                 pages.append(page)
-        items = list(view.list_items())
-        listed_on: dict[str, list[str]] = defaultdict(list)
-        for list_url, item in items:
-            listed_on[item.url].append(list_url)
-        columns = detect_columns(view)
-        return cls(pages, by_url, items, dict(listed_on), columns, skipped, view=view)
-
-    def __post_init__(self) -> None:
-        self._column_of = column_for_url(self.columns)
+        columns, column_of = detect_columns(view), site_column_of(view)
+        return cls(pages, by_url, listing_pages(view), columns, column_of, skipped, view=view)
 
     def detected_column(self, page: PageRecord) -> str | None:
         """The column detection's name for the page; the homepage is no column of a document."""
-        found = self._column_of(page.url)
+        found = self.column_of(page.url)
         return found.name if found is not None and found.name != HOMEPAGE else None
 
     def load_links(self, sources: set[str]) -> None:
@@ -283,7 +285,7 @@ class _Site:
 
     def load_texts(self, pages: Iterable[PageRecord]) -> None:
         """The text of the given pages, read in one query (pages are loaded without it)."""
-        wanted = {p.url for p in pages} - set(self.texts)
+        wanted = {p.url for p in pages if p.url not in self.texts}
         if not wanted or self.view is None:
             return
         found = self.view.texts(wanted)
@@ -309,24 +311,25 @@ class _Site:
                     return name
         return None
 
-    def column_names(self, page: PageRecord) -> list[str]:
+    def column_names(self, page: PageRecord) -> tuple[str, ...]:
         """Every column name a page is filed under: its breadcrumb and its list pages'.
 
         Only list pages count: a 解读 page's 相关文件 box must not file its policy under 解读.
         Kept per page: documents are asked twice, and a list page's names serve its every item."""
-        if page.url not in self._names:
-            names = [*_crumb_names(page), self.detected_column(page) or ""]
+        names = self._names.get(page.url)
+        if names is None:
+            found = [*_crumb_names(page), self.detected_column(page) or ""]
             for list_url in self.listed_on.get(page.url, ()):
                 list_page = self.by_url.get(list_url)
                 if list_page is not None and list_page.kind == "list":
-                    names += self._list_names(list_page)
-            self._names[page.url] = [n for n in names if n]
-        return list(self._names[page.url])
+                    found += self._list_names(list_page)
+            names = self._names[page.url] = tuple(n for n in found if n)
+        return names
 
-    def _list_names(self, list_page: PageRecord) -> list[str]:
+    def _list_names(self, list_page: PageRecord) -> tuple[str, ...]:
         key = ("list", list_page.url)
         if key not in self._names:
-            self._names[key] = [*_crumb_names(list_page), _title_column(list_page) or ""]
+            self._names[key] = (*_crumb_names(list_page), _title_column(list_page) or "")
         return self._names[key]
 
 
@@ -357,6 +360,7 @@ def _title_column(page: PageRecord) -> str | None:
     return head if 0 < len(head) <= 30 else None
 
 
+@lru_cache(maxsize=8192)  # a site's 40,000 date fields hold a few thousand distinct days
 def _day(value: str | None) -> date | None:
     found = _DATE.search(value or "")
     if not found:
@@ -377,7 +381,12 @@ def _is_document(page: PageRecord) -> bool:
 
 def _doc_number(value: str) -> str:
     """A 文号 in one spelling: brackets unified, spaces removed (〔2023〕 = [2023] = （2023）)."""
-    return re.sub(r"\s+", "", value).translate(_BRACKETS)
+    # str.replace per spelling, not str.translate: translate looks every character up in its
+    # table, and a 解读's whole text is read for the 文号 it cites (four times slower).
+    number = _SPACES.sub("", value)
+    for other, bracket in _BRACKETS:
+        number = number.replace(other, bracket)
+    return number
 
 
 def _short(title: str, limit: int = 40) -> str:
@@ -430,7 +439,7 @@ def _document(page: PageRecord, site: _Site, settings: _Settings) -> _Document:
 
 
 def _is_normative(
-    page: PageRecord, columns: list[str], number: str | None, settings: _Settings
+    page: PageRecord, columns: Sequence[str], number: str | None, settings: _Settings
 ) -> bool:
     """By the page's own 是否规范性文件 field first (it may say 否), then by column or 文号."""
     flag = (page.meta.get("是否规范性文件") or "").strip()
@@ -449,10 +458,10 @@ def _is_normative(
     return bool(number) and any(p.search(number) for p in settings.normative_numbers)
 
 
-def _is_interpretation(page: PageRecord, columns: list[str], settings: _Settings) -> bool:
+def _is_interpretation(page: PageRecord, columns: Sequence[str], settings: _Settings) -> bool:
     """A 解读 by its title or column; "关于做好政策解读工作的通知" is a policy, not a 解读."""
     words = settings.interpretation_words
-    if any(w in c for w in words for c in columns if not _MIXED_COLUMN.search(c)):
+    if any(w in c and not _MIXED_COLUMN.search(c) for w in words for c in columns):
         return True
     return any(w in page.title for w in words) and not _POLICY_TITLE_END.search(page.title)
 
@@ -493,11 +502,18 @@ def _normative_overdue(doc: _Document, settings: _Settings) -> Finding | None:
     return _overdue(doc, "normative", issued, deadline, rule, title, late, None, False, settings)
 
 
+@lru_cache(maxsize=8192)
+def _deadline(start: date, workdays: int) -> WorkdayResult:
+    """`add_workdays`, once per day: a site's thousands of documents share a few hundred 成文
+    days, and each deadline is a walk of 20 working days."""
+    return add_workdays(start, workdays)
+
+
 def _active_overdue(doc: _Document, settings: _Settings) -> Finding | None:
     issued = doc.written or doc.printed  # "自该政府信息形成之日起"
     if issued is None or doc.published is None:
         return None
-    deadline = add_workdays(issued, settings.active_workdays)
+    deadline = _deadline(issued, settings.active_workdays)
     if doc.published <= deadline.date:
         return None
     late, approx_late = workdays_between(deadline.date, doc.published)
@@ -658,12 +674,21 @@ def _names(title: str, policy: bool = False) -> set[str]:
     return {n for n in (_bare_name(p) for p in parts) if len(n) >= 4}
 
 
+# What `_bare_name` strips from a title, in this order (compiled once: every document's title
+# and every 解读's are named).
+_NAME_FRAME = [
+    re.compile(r"[\s《》“”\"'「」]"),
+    re.compile(r"^(?:关于印发|关于转发|关于|印发|转发)"),
+    re.compile(r"(?:的)?(?:政策)?(?:解读|图解|问答)(?:材料)?$"),
+    re.compile(r"[（(]?(?:政策)?解读[)）]?"),
+    re.compile(r"的(?:通知|意见|决定|公告|通告|批复|函|通报)$"),
+]
+
+
 def _bare_name(text: str) -> str:
-    text = re.sub(r"[\s《》“”\"'「」]", "", text)
-    text = re.sub(r"^(?:关于印发|关于转发|关于|印发|转发)", "", text)
-    text = re.sub(r"(?:的)?(?:政策)?(?:解读|图解|问答)(?:材料)?$", "", text)
-    text = re.sub(r"[（(]?(?:政策)?解读[)）]?", "", text)
-    return re.sub(r"的(?:通知|意见|决定|公告|通告|批复|函|通报)$", "", text)
+    for frame in _NAME_FRAME:
+        text = frame.sub("", text)
+    return text
 
 
 def _named_policies(
@@ -694,7 +719,7 @@ def _late_interpretation(
     published = _published(reading)
     if policy.published is None or published is None:
         return None
-    deadline = add_workdays(policy.published, settings.interpretation_workdays)
+    deadline = _deadline(policy.published, settings.interpretation_workdays)
     if published <= deadline.date:
         return None
     late, approx_late = workdays_between(deadline.date, published)
@@ -740,7 +765,8 @@ def _annual_report_findings(site: _Site, settings: _Settings, as_of: date) -> It
     deadline = date(year + 1, month, day)
     rule = _RULE_ANNUAL.format(m=month, d=day)
     pages = [p for p in site.pages if _report_year(p.title, settings) == year]
-    listed = [(u, i) for u, i in site.items if _report_year(i.title, settings) == year]
+    items = site.view.list_items() if site.view is not None else ()
+    listed = [(u, i) for u, i in items if _report_year(i.title, settings) == year]
     for _, item in listed:
         page = site.by_url.get(item.url)
         if page is not None and page not in pages:

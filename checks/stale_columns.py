@@ -22,6 +22,7 @@ from govaudit.core.columns import (
     OTHER,
     Column,
     detect_columns,
+    listing_pages,
 )
 from govaudit.core.config import ConfigError
 from govaudit.core.model import SEVERITIES, Finding, ListItem, fingerprint
@@ -108,7 +109,8 @@ def run(view: AuditView, rules: dict[str, Any], as_of: date) -> Iterator[Finding
     rules = validate_rules(rules)
     columns = detect_columns(view, rules["columns"], rules["category_keywords"])
     yield from _homepage(view, rules, as_of)
-    item_pages = _item_pages(view)
+    # Item URL → the list pages that show it: a finding points at the page a person opens.
+    item_pages = listing_pages(view)
     seen_items: set[str] = set()
     for column in columns:
         yield from _column_findings(column, rules, as_of)
@@ -163,11 +165,13 @@ def _homepage(view: AuditView, rules: dict[str, Any], as_of: date) -> Iterator[F
 
 
 def _newest(dated: Iterable[tuple[date, str]], as_of: date) -> tuple[date | None, str | None]:
+    """The newest (date, URL) up to `as_of`, the first listed of its day."""
     # A date after as_of is a typo or a faked date; it must not make a column look fresh.
-    past = [(d, url) for d, url in dated if d <= as_of]
-    if not past:
-        return None, None
-    return max(past, key=lambda pair: pair[0])
+    newest: tuple[date | None, str | None] = (None, None)
+    for day, url in dated:
+        if day <= as_of and (newest[0] is None or day > newest[0]):
+            newest = (day, url)
+    return newest
 
 
 def _threshold(column: Column, rules: dict[str, Any]) -> int:
@@ -271,14 +275,15 @@ def _stale_finding(
 
 
 def _undated_items(
-    column: Column, rules: dict[str, Any], seen: set[str], item_pages: dict[str, list[str]]
+    column: Column, rules: dict[str, Any], seen: set[str], item_pages: dict[str, tuple[str, ...]]
 ) -> Iterator[Finding]:
     """Undated items count as not updated; reported only where the column's other items carry
     dates (a column with none is already one stale finding)."""
     if not any(i.date for i in column.items):
         return
+    places = _places(column)
     for item in column.items:
-        if item.date or item.url in seen or item.url in column.pages:
+        if item.date or item.url in seen or item.url in places:
             continue
         seen.add(item.url)
         label = item.title or item.url
@@ -286,42 +291,42 @@ def _undated_items(
             id=fingerprint("undated_item", item.url),
             check="undated_item",
             severity=_severity(rules, "undated_item"),
-            page_url=_shown_on(column, item.url, item_pages),
+            page_url=_shown_on(column, places, item_pages.get(item.url, ())),
             title=f"信息未注明发布日期：{label}（{column.name}）",
             details={"item_url": item.url, "item_title": item.title},
             column=column.name,
         )
 
 
-def _item_pages(view: AuditView) -> dict[str, list[str]]:
-    """Item URL → the list pages that show it, so a finding points at the page a person opens."""
-    out: dict[str, list[str]] = {}
-    for page_url, item in view.list_items():
-        out.setdefault(item.url, []).append(page_url)
-    return out
+def _places(column: Column) -> dict[str, int]:
+    """Each list page of the column by its place in the column (the first page first)."""
+    places: dict[str, int] = {}
+    for place, url in enumerate(column.pages):
+        places.setdefault(url, place)
+    return places
 
 
-def _shown_on(column: Column, item_url: str, item_pages: dict[str, list[str]]) -> str:
-    pages = item_pages.get(item_url, [])
-    return next((u for u in column.pages if u in pages), column.url)
+def _shown_on(column: Column, places: dict[str, int], shown_on: Iterable[str]) -> str:
+    """Of the list pages that show an item, the column's first (else the column's own URL).
+    By the places of those few pages, not a walk of a column of hundreds of pages per item."""
+    found = [places[url] for url in shown_on if url in places]
+    return column.pages[min(found)] if found else column.url
 
 
 def _date_mismatches(
     view: AuditView,
     columns: list[Column],
     rules: dict[str, Any],
-    item_pages: dict[str, list[str]],
+    item_pages: dict[str, tuple[str, ...]],
 ) -> Iterator[Finding]:
     tolerance = rules["mismatch_tolerance_days"]
     seen: set[str] = set()
-    sources: list[tuple[str, str | None, ListItem]] = []
-    for column in columns:
-        sources.extend((_shown_on(column, i.url, item_pages), column.name, i) for i in column.items)
     homes = [p.url for p in view.pages(kind="home", with_text=False)]
-    sources.extend((url, HOMEPAGE, i) for url, i in view.list_items(pages=homes))
-    dated = {i.url for _, _, i in sources if i.date is not None}
+    on_homes = list(view.list_items(pages=homes))
+    dated = {i.url for _, _, i in _listed(columns, on_homes) if i.date is not None}
     recorded = {p.url: p for p in view.pages(urls=dated, with_text=False)}
-    for list_page, column_name, item in sources:
+    places: dict[str, dict[str, int]] = {}  # by column URL, made for the columns with a finding
+    for column, list_page, item in _listed(columns, on_homes):
         if item.date is None or item.url in seen:
             continue
         page = recorded.get(item.url)
@@ -333,20 +338,45 @@ def _date_mismatches(
         # Lists of 信息公开目录 often show the 成文日期: a date the page states is no mismatch.
         if item.date.isoformat() in page.meta.values():
             continue
-        yield Finding(
-            id=fingerprint("date_mismatch", item.url),
-            check="date_mismatch",
-            severity=_severity(rules, "date_mismatch"),
-            page_url=list_page,
-            title=(
-                f"列表日期与正文发布日期不一致：{item.title or item.url}"
-                f"（列表 {item.date.isoformat()}，正文 {page.published.isoformat()}）"
-            ),
-            details={
-                "item_url": item.url,
-                "item_title": item.title,
-                "list_date": item.date,
-                "page_date": page.published,
-            },
-            column=column_name,
-        )
+        if column is not None:  # the column's page that shows the item, not its first page
+            if column.url not in places:
+                places[column.url] = _places(column)
+            list_page = _shown_on(column, places[column.url], item_pages.get(item.url, ()))
+        name = column.name if column is not None else HOMEPAGE
+        yield _mismatch(item, page.published, list_page, name, rules)
+
+
+def _listed(
+    columns: list[Column], on_homes: list[tuple[str, ListItem]]
+) -> Iterator[tuple[Column | None, str, ListItem]]:
+    """(column, its URL, item) of every column's item, then (None, page, item) of the
+    homepage's: walked as needed, never kept (a site lists tens of thousands)."""
+    for column in columns:
+        for item in column.items:
+            yield column, column.url, item
+    for url, item in on_homes:
+        yield None, url, item
+
+
+def _mismatch(
+    item: ListItem, published: date, list_page: str, column: str, rules: dict[str, Any]
+) -> Finding:
+    """A dated item whose list date is not its page's 发布日期."""
+    listed = item.date.isoformat() if item.date else ""
+    return Finding(
+        id=fingerprint("date_mismatch", item.url),
+        check="date_mismatch",
+        severity=_severity(rules, "date_mismatch"),
+        page_url=list_page,
+        title=(
+            f"列表日期与正文发布日期不一致：{item.title or item.url}"
+            f"（列表 {listed}，正文 {published.isoformat()}）"
+        ),
+        details={
+            "item_url": item.url,
+            "item_title": item.title,
+            "list_date": item.date,
+            "page_date": published,
+        },
+        column=column,
+    )

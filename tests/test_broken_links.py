@@ -129,6 +129,7 @@ def test_empty_attachment_is_broken(tmp_path):
         ("错误", "访问的页面已删除"),
         ("Error 404", ""),
         ("信息提示", "该信息不存在或已删除"),
+        ("Sorry", "The requested page was NOT   FOUND on this server."),
     ],
 )
 def test_soft_404_pages(tmp_path, title, text):
@@ -278,3 +279,70 @@ def test_dead_links_redirected_to_one_error_page_are_each_broken(tmp_path):
     )
     broken = {f.details["target_url"]: f.details["error_kind"] for f in findings}
     assert broken == {f"{SITE}/old-a.html": "soft_404", f"{SITE}/old-b.html": "soft_404"}
+
+
+@pytest.mark.parametrize(
+    "patterns",
+    [
+        broken_links.DEFAULTS["soft404_strong"],
+        broken_links.DEFAULTS["soft404_weak"],
+        [r"\berror\b", r"(?:页面|网页)已删除", r"^\W*$"],  # one needs no literal at all
+        [r"ſtop", r"KELVIN"],  # literals with case that Unicode folds oddly
+    ],
+)
+def test_soft404_literal_shortcuts_find_what_the_patterns_find(patterns):
+    """The literal searches only rule texts out: every text a pattern matches is still found."""
+    phrases = broken_links._Phrases(patterns)
+    texts = [
+        "",
+        "页面不存在",
+        "网页已 删除",
+        "Error: 404",
+        "404",
+        "STOP",
+        "\u212aelvin",  # KELVIN SIGN matches k with IGNORECASE
+        "文章 不存在或已被删除",
+        "The page was not\nfound",
+        "没有问题的正文",
+        "？！",
+    ]
+    for title in ("", "提示", "Not Found"):
+        for text in texts:
+            expected = any(re.search(p, t, re.IGNORECASE) for p in patterns for t in (title, text))
+            assert phrases.found_in(title, text) == expected, (patterns, title, text)
+
+
+@pytest.mark.parametrize(
+    "strong", [broken_links.DEFAULTS["soft404_strong"], [r"page\s+gone", r"页面 不存在"]]
+)
+def test_soft404_pages_ruled_out_early_are_those_no_phrase_matches(strong):
+    """Pages are ruled out on their raw text, before its whitespace is collapsed: the same
+    verdicts as every pattern searched in the collapsed text."""
+    rules = {**broken_links.DEFAULTS, "soft404_strong": strong}
+    soft404 = broken_links._Soft404(rules)
+    weak, strong_max, weak_max = rules["soft404_weak"], 1000, 200
+
+    def expected(title: str, text: str) -> bool:
+        title, text = title.strip(), " ".join(text.split())
+        if not title and not text:
+            return False
+
+        def found(patterns: list[str]) -> bool:
+            return any(re.search(p, t, re.IGNORECASE) for p in patterns for t in (title, text))
+
+        short = len(text) <= strong_max and found(strong)
+        return short or (len(text) <= weak_max and found(weak))
+
+    texts = [
+        "",
+        "  ",
+        "页面\n不存在",
+        "页面 \t 不存在",
+        "Page \n\n GONE",
+        " 404 ",
+        "4\n04",
+        "正文" * 300,
+    ]
+    for title in ("", " 提示 ", "Not\tFound"):
+        for text in texts:
+            assert soft404.matches(title, text) == expected(title, text), (strong, title, text)

@@ -229,3 +229,33 @@ def test_an_item_listed_on_several_pages_of_a_column_counts_once(tmp_path):
         (pinned, date(2023, 1, 5)),
         ("http://127.0.0.1/tzgg/t2.html", date(2024, 3, 1)),
     ]
+
+
+def test_listing_pages_and_the_site_lookup_are_made_once_per_view(tmp_path):
+    from govaudit.core.columns import listing_pages, site_column_of
+
+    shared = item("/zwgk/tzgg/a.html")
+    store = Store(tmp_path / "audit.db")
+    audit_id = store.start_audit("site", f"{SITE}/", date(2024, 6, 1), {})
+    store.add_pages(
+        audit_id,
+        [
+            page("/zwgk/tzgg/index.html", breadcrumb=("通知公告",), list_items=(shared,)),
+            page("/a-latest/index.html", breadcrumb=("最新公开",), list_items=(shared,)),
+            page("/a-latest/index_1.html", breadcrumb=("最新公开",), list_items=(shared,)),
+        ],
+    )
+    view = store.view(audit_id, snapshot=True)
+    assert listing_pages(view) == {
+        shared.url: (
+            f"{SITE}/a-latest/index.html",
+            f"{SITE}/a-latest/index_1.html",
+            f"{SITE}/zwgk/tzgg/index.html",
+        )
+    }
+    assert listing_pages(view) is listing_pages(view)
+    lookup = site_column_of(view)
+    assert lookup is site_column_of(view)
+    expected = column_for_url(detect_columns(view))
+    for url in (shared.url, f"{SITE}/a-latest/x.html", f"{SITE}/zwgk/tzgg/index.html", f"{SITE}/x"):
+        assert lookup(url) == expected(url)

@@ -269,6 +269,30 @@ def test_list_date_differing_from_page_date(tmp_path):
     assert f.details["item_url"] == f"{SITE}/gzdt/a.html" and f.column == "工作动态"
 
 
+def test_findings_point_at_the_column_page_that_shows_the_item(tmp_path):
+    pages = [f"{SITE}/gzdt/index.html"] + [f"{SITE}/gzdt/index_{n}.html" for n in (1, 2)]
+    entries = [
+        [("/gzdt/a.html", ago(1))],
+        [("/gzdt/b.html", ago(2)), ("/gzdt/undated.html", None)],
+        [("/gzdt/c.html", ago(3)), ("/gzdt/b.html", ago(2))],
+    ]
+    records = [
+        list_page(
+            url.removeprefix(SITE),
+            "工作动态",
+            shown,
+            pagination=tuple(p for p in pages if p != url),
+        )
+        for url, shown in reversed(list(zip(pages, entries, strict=True)))
+    ]
+    findings = audit(tmp_path, *records, _article("/gzdt/b.html", ago(30)))
+    shown_on = {f.details["item_url"].removeprefix(SITE): (f.check, f.page_url) for f in findings}
+    assert shown_on == {
+        "/gzdt/b.html": ("date_mismatch", pages[1]),
+        "/gzdt/undated.html": ("undated_item", pages[1]),
+    }
+
+
 def test_list_showing_the_documents_own_written_date_is_no_mismatch(tmp_path):
     document = PageRecord(
         url=f"{SITE}/gkml/a.html",

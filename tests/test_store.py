@@ -222,3 +222,115 @@ def test_with_text_is_replace_of_the_text():
     page = PageRecord(url="http://a.gov.cn/1.html", status=200, title="标题", text="正文")
     copy = page.with_text("")
     assert copy == replace(page, text="") and copy is not page and page.text == "正文"
+
+
+def test_linking_pages_sum_up_the_edges_to_each_target(tmp_path):
+    store = Store(tmp_path / "a.db")
+    audit = store.start_audit("site", "http://127.0.0.1/", date(2024, 5, 1), {})
+    base = "http://127.0.0.1"
+    menu = Link(f"{base}/dead/", "a", "href", " 办事 ", in_boilerplate=True)
+    pages = [_page(f"{base}/{i}.html", links=(menu,)) for i in range(3)]
+    pages.append(
+        _page(
+            f"{base}/3.html",
+            links=(
+                Link(f"{base}/dead/", "a", "href", "办事服务"),
+                menu,
+                Link(f"{base}/x.png", "img", "src"),
+            ),
+        )
+    )
+    store.add_pages(audit, pages)
+    view = store.view(audit)
+    groups = list(view.linking_pages([f"{base}/dead/", f"{base}/x.png", f"{base}/none/"]))
+    assert groups == [
+        (menu, {f"{base}/{i}.html" for i in range(4)}),
+        (Link(f"{base}/dead/", "a", "href", "办事服务"), {f"{base}/3.html"}),
+        (Link(f"{base}/x.png", "img", "src"), {f"{base}/3.html"}),
+    ]
+    edges = list(view.links(targets=[f"{base}/dead/", f"{base}/x.png"]))
+    assert {(link, source) for link, sources in groups for source in sources} == {
+        (link, source) for source, link in edges
+    }
+
+
+def test_edges_read_alike_with_one_audit_or_several_in_the_store(tmp_path):
+    """A store of one audit is read in table order, one of several by the audit's index; the
+    shorter of `sources` and `targets` picks the index: the edges are the same either way."""
+    store = Store(tmp_path / "a.db")
+    base = "http://127.0.0.1"
+
+    def crawl(audit: int, anchor: str) -> None:
+        store.add_pages(
+            audit,
+            [
+                _page(
+                    f"{base}/{i}.html",
+                    links=(
+                        Link(f"{base}/{(i + 1) % 5}.html", "a", "href", f"{anchor}{i}"),
+                        Link(f"{base}/frame{i}.html", "iframe", "src"),
+                        Link(f"{base}/nb.html", "a", "href", "2023年政府信息公开工作年报"),
+                    ),
+                )
+                for i in range(5)
+            ],
+        )
+
+    first = store.start_audit("site", f"{base}/", date(2024, 5, 1), {})
+    crawl(first, "链接")
+    alone = store.view(first)
+    before = {
+        "tags": list(alone.links(tags=["iframe"])),
+        "anchors": list(alone.links(anchor_like=["%公%开%", "%年%报%"])),
+        "all": list(alone.links()),
+    }
+    assert [s for s, _ in before["tags"]] == [f"{base}/{i}.html" for i in range(5)]
+    second = store.start_audit("site", f"{base}/", date(2024, 6, 1), {})
+    crawl(second, "第二次")
+    for audit in (first, second):
+        view = store.view(audit)
+        assert list(view.links(tags=["iframe"])) == before["tags"]
+        assert list(view.links(anchor_like=["%公%开%", "%年%报%"])) == before["anchors"]
+        every = list(view.links())
+        assert len(every) == 15 and (audit == second or every == before["all"])
+        sources, targets = [f"{base}/{i}.html" for i in range(4)], [f"{base}/2.html"]
+        expected = [e for e in every if e[0] in sources and e[1].target in targets]
+        assert list(view.links(sources=sources, targets=targets)) == expected
+        assert list(view.links(sources=sources[:1], targets=[e.target for _, e in every])) == [
+            e for e in every if e[0] == sources[0]
+        ]
+
+
+def test_snapshot_texts_and_filters_read_as_the_live_view(tmp_path):
+    store = Store(tmp_path / "a.db")
+    audit = store.start_audit("site", "http://127.0.0.1/", date(2024, 5, 1), {})
+    base = "http://127.0.0.1"
+    store.add_pages(
+        audit,
+        [
+            PageRecord(
+                url=f"{base}/{i}.html",
+                status=200,
+                kind=("home", "list", "document")[i % 3],
+                internal=i != 4,
+                text=f"正文{i}" if i % 2 else "",
+            )
+            for i in range(6)
+        ],
+    )
+    live, snap = store.view(audit), store.view(audit, snapshot=True)
+    assert (
+        dict(snap.texts())
+        == live.texts()
+        == {f"{base}/{i}.html": f"正文{i}" if i % 2 else "" for i in range(6)}
+    )
+    wanted = [f"{base}/5.html", f"{base}/1.html", f"{base}/none.html", f"{base}/5.html"]
+    assert snap.texts(wanted) == live.texts(wanted)
+    for _ in range(2):  # the second time from the view's memo
+        for kwargs in (
+            {"kind": "document", "urls": wanted},
+            {"internal": True, "with_text": False},
+            {"kind": "home"},
+            {"urls": wanted, "with_text": False},
+        ):
+            assert list(snap.pages(**kwargs)) == list(live.pages(**kwargs)), kwargs

@@ -233,32 +233,56 @@ class _SiteData:
         return Counter(counts).most_common(1)[0][0] if counts else None
 
 
+def site_column_of(view: AuditView) -> Callable[[str], Column | None]:
+    """`column_for_url` of the columns `detect_columns(view)` finds (no profile overrides),
+    made once per view: several checks file pages under the site's columns."""
+    return view.memo(("site_column_of",), lambda: column_for_url(detect_columns(view)))
+
+
+def listing_pages(view: AuditView) -> dict[str, tuple[str, ...]]:
+    """Item URL → the list pages that show it, in list-page order: where a person finds an
+    item, and which columns file it. Several checks ask; it is made once per view."""
+    return view.memo(("listing_pages",), lambda: _listing_pages(view))
+
+
+def _listing_pages(view: AuditView) -> dict[str, tuple[str, ...]]:
+    found: dict[str, list[str]] = {}
+    for page_url, item in view.list_items():
+        found.setdefault(item.url, []).append(page_url)
+    # Tuples: the garbage collector stops tracking a tuple of strings at its first pass (a list
+    # it walks at every pass, and an audit's checks live alongside ~20,000 of these).
+    return {url: tuple(pages) for url, pages in found.items()}
+
+
 def column_for_url(columns: Sequence[Column]) -> Callable[[str], Column | None]:
     """A lookup from a page or item URL to its column: its own list pages first, then the columns
     that list it (the one whose directory holds it when several do, e.g. a "最新公开" block),
     else the column whose directory is the longest prefix of the URL (never the site root)."""
     pages: dict[str, Column] = {}
-    listing: dict[str, list[Column]] = {}
-    for column in columns:
+    # The columns listing each item, by their place in `columns`: the lookup of a large site
+    # keeps ~20,000 of these, and a tuple of numbers is one the garbage collector stops walking.
+    listed_in: dict[str, tuple[int, ...]] = {}
+    for place, column in enumerate(columns):
         for url in column.pages:
             pages.setdefault(url, column)
         for item in column.items:
-            if column not in listing.setdefault(item.url, []):
-                listing[item.url].append(column)
+            listed = listed_in.get(item.url, ())
+            if all(columns[p] != column for p in listed):
+                listed_in[item.url] = (*listed, place)
     # Directories end with "/": the ones that prefix a URL are its cuts after a "/", so the
     # longest-prefix search is a few dict lookups, not a scan of every column (33k lookups).
-    by_dir: dict[str, list[Column]] = {}
-    for column in columns:
+    by_dir: dict[str, list[int]] = {}
+    for place, column in enumerate(columns):
         directory = _directory(column.url)
         if directory:
-            by_dir.setdefault(directory, []).append(column)
+            by_dir.setdefault(directory, []).append(place)
 
-    def by_directory(url: str, among: Sequence[Column] | None = None) -> Column | None:
+    def by_directory(url: str, among: tuple[int, ...] | None = None) -> Column | None:
         end = url.rfind("/")
         while end >= 0:
-            for column in by_dir.get(url[: end + 1], ()):
-                if among is None or any(column is c for c in among):
-                    return column
+            for place in by_dir.get(url[: end + 1], ()):
+                if among is None or place in among:
+                    return columns[place]
             end = url.rfind("/", 0, end)
         return None
 
@@ -268,8 +292,10 @@ def column_for_url(columns: Sequence[Column]) -> Callable[[str], Column | None]:
         if url in pages:
             return pages[url]
         if url not in found:
-            listed = listing.get(url, [])
-            found[url] = (by_directory(url, listed) or listed[0]) if listed else by_directory(url)
+            listed = listed_in.get(url)
+            found[url] = (
+                (by_directory(url, listed) or columns[listed[0]]) if listed else by_directory(url)
+            )
         return found[url]
 
     return lookup
@@ -337,9 +363,12 @@ def _group_by_pagination(candidates: set[str], pages: dict[str, PageRecord]) -> 
 
     twins: dict[str, str] = {}
     for url in sorted(candidates):
+        root = find(url)
         for other in pages[url].pagination:
-            if other in parent:
-                union(url, other)
+            # Every page of a column lists the others: most are joined already, to this root.
+            if other in parent and parent[other] != root:
+                union(root, other)
+                root = find(root)
         # `/tzgg/` and `/tzgg/index.html` are one page reached by two links
         union(url, twins.setdefault(_index_twin(url), url))
     groups: dict[str, set[str]] = {}

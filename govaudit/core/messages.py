@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from govaudit.core.columns import column_for_url, detect_columns
+from govaudit.core.columns import detect_columns, site_column_of
 from govaudit.core.model import PageRecord
 from govaudit.core.store import AuditView
 
@@ -161,7 +161,7 @@ def _find(view: AuditView, keywords: Sequence[str], exclude: Sequence[str]) -> l
         column = _crumb_column(page, keywords, exclude)
         if column is None:
             if column_of is None:
-                column_of = column_for_url(detect_columns(view))
+                column_of = site_column_of(view)
             found = column_of(page.url)
             if found is not None and interaction_kind(found.name, keywords, exclude):
                 column = found.name

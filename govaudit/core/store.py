@@ -12,11 +12,12 @@ import fcntl
 import json
 import re
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, TypeVar
 
 import sqlite_utils
@@ -482,7 +483,7 @@ class AuditView:
 
     The filters (`urls`, `sources`, `targets`, `with_text`) exist because a 20,000-page audit has
     ~600k edges: a check that needs a few of them must not load them all into Python. A
-    `snapshot` view (`Store.view(..., snapshot=True)`) reads the pages (with and without text)
+    `snapshot` view (`Store.view(..., snapshot=True)`) reads the page rows (records and texts)
     and the list items once and filters them in Python; edges are always read on demand."""
 
     db: sqlite_utils.Database
@@ -504,8 +505,12 @@ class AuditView:
         `urls`: only these (requested) URLs. `with_text=False`: `text` is "" (a page's text is
         most of its row; read it with `texts()` for the few pages that need it)."""
         if self.snapshot:
-            yield from self._snapshot_pages(kind, internal, urls, with_text)
-            return
+            return iter(self._snapshot_pages(kind, internal, urls, with_text))
+        return self._live_pages(kind, internal, urls, with_text)
+
+    def _live_pages(
+        self, kind: str | None, internal: bool | None, urls: Iterable[str] | None, with_text: bool
+    ) -> Iterator[PageRecord]:
         sql, args = f"SELECT {_page_select(with_text)} FROM pages WHERE audit = ?", [self.audit_id]
         if kind is not None:
             sql, args = sql + " AND kind = ?", [*args, kind]
@@ -519,53 +524,69 @@ class AuditView:
 
     def _snapshot_pages(
         self, kind: str | None, internal: bool | None, urls: Iterable[str] | None, with_text: bool
-    ) -> Iterator[PageRecord]:
+    ) -> Sequence[PageRecord]:
         """The filters of `pages()` applied to the pages read once (same rows, same order)."""
-        wanted = set(urls) if urls is not None else None
+        stored = self._stored_pages()
+        records = (
+            self.memo(("pages with text",), stored.with_texts) if with_text else stored.records
+        )
         flag = None if internal is None else int(internal)
-        every = self.memo(("pages", with_text), lambda: self._all_pages(with_text))
-        for row_kind, row_internal, record in every:
-            if kind is not None and row_kind != kind:
-                continue
-            if flag is not None and row_internal != flag:
-                continue
-            if wanted is not None and record.url not in wanted:
-                continue
-            yield record
+        if urls is not None:  # a few pages: by their places, not a walk of the whole site
+            places = sorted({stored.places[url] for url in urls if url in stored.places})
+            return [records[p] for p in places if _passes(stored.filters[p], kind, flag)]
+        if kind is None and flag is None:
+            return records
+        # The same few filters come again and again (every check asks for the internal pages).
+        return self.memo(
+            ("pages", with_text, kind, flag),
+            lambda: [
+                r for f, r in zip(stored.filters, records, strict=True) if _passes(f, kind, flag)
+            ],
+        )
 
-    def _all_pages(self, with_text: bool) -> list[tuple[str | None, int | None, PageRecord]]:
-        """(kind, internal) as stored, for the filters, with each page's record; made from the
-        records read the other way when there are (cheaper than decoding the rows again)."""
-        other = self._memo.get(("pages", not with_text))
-        if other is not None and not with_text:
-            return [(kind, internal, r.with_text("")) for kind, internal, r in other]
-        if other is not None:
-            texts = self._texts_of_all()
-            return [(k, i, r.with_text(texts.get(r.url, ""))) for k, i, r in other]
-        sql = f"SELECT {_page_select(with_text)} FROM pages WHERE audit = ? ORDER BY rowid"
-        return [
-            (row[_KIND], row[_INTERNAL], _page_record(row))
-            for row in self.db.execute(sql, [self.audit_id])
-        ]
+    def _stored_pages(self) -> _StoredPages:
+        """Every page row of the audit, read once (a snapshot's): the records without their text,
+        and the texts beside them."""
+        return self.memo(("pages",), self._read_pages)
+
+    def _read_pages(self) -> _StoredPages:
+        # By rowid, the table in its own order: ORDER BY rowid over the audit's index would
+        # first copy every row, text and all, into a temporary B-tree.
+        sql = (
+            f"SELECT {_page_select(False)}, text FROM pages"
+            " WHERE rowid IN (SELECT rowid FROM pages WHERE audit = ?) ORDER BY rowid"
+        )
+        filters, records, texts = [], [], {}
+        for row in self.db.execute(sql, [self.audit_id]):
+            filters.append((row[_KIND], row[_INTERNAL]))
+            records.append(_page_record(row[:-1]))
+            texts[row[0]] = row[-1] or ""
+        return _StoredPages(filters, records, texts)
 
     def page(self, url: str) -> PageRecord | None:
         sql = f"SELECT {_page_select(True)} FROM pages WHERE audit = ? AND url = ?"
         row = self.db.execute(sql, [self.audit_id, url]).fetchone()
         return _page_record(row) if row else None
 
-    def texts(self, urls: Iterable[str]) -> dict[str, str]:
-        """url -> text of the given pages (those recorded)."""
-        sql = (
-            "SELECT url, text FROM pages WHERE audit = ? "
-            "AND url IN (SELECT value FROM json_each(?))"
-        )
-        rows = self.db.execute(sql, [self.audit_id, json.dumps(list(urls))])
-        return {url: text or "" for url, text in rows}
-
-    def _texts_of_all(self) -> dict[str, str]:
-        """url -> text of every page of the audit."""
-        sql = "SELECT url, text FROM pages WHERE audit = ?"
-        return {url: text or "" for url, text in self.db.execute(sql, [self.audit_id])}
+    def texts(self, urls: Iterable[str] | None = None) -> Mapping[str, str]:
+        """url -> text of the given pages (those recorded), or of every page of the audit (a
+        snapshot has them all)."""
+        if self.snapshot:
+            every = self._stored_pages().texts
+            return (
+                MappingProxyType(every)
+                if urls is None
+                else {u: every[u] for u in urls if u in every}
+            )
+        if urls is None:
+            sql, args = "SELECT url, text FROM pages WHERE audit = ?", [self.audit_id]
+        else:
+            sql = (
+                "SELECT url, text FROM pages WHERE audit = ? "
+                "AND url IN (SELECT value FROM json_each(?))"
+            )
+            args = [self.audit_id, json.dumps(list(urls))]
+        return {url: text or "" for url, text in self.db.execute(sql, args)}
 
     def links(
         self,
@@ -580,11 +601,13 @@ class AuditView:
         `sources`, to `targets`, or whose anchor text matches every SQL LIKE pattern of
         `anchor_like` (a cheap pre-filter: the caller still applies its own rule), or only
         content (`boilerplate=False`) or menu (`True`) edges, or only edges of these `tags`."""
-        sql, args = f"SELECT source, {_LINK_COLUMNS} FROM links WHERE audit = ?", [self.audit_id]
-        for column, values in (("source", sources), ("target", targets), ("tag", tags)):
-            if values is not None:
-                sql += f" AND {column} IN (SELECT value FROM json_each(?))"
-                args.append(json.dumps(list(values)))
+        sources = None if sources is None else list(sources)
+        targets = None if targets is None else list(targets)
+        where, args = self._edges_between(sources, targets)
+        sql = f"SELECT source, {_LINK_COLUMNS} FROM links WHERE {where}"
+        if tags is not None:
+            sql += " AND tag IN (SELECT value FROM json_each(?))"
+            args.append(json.dumps(list(tags)))
         for pattern in anchor_like:
             sql += " AND anchor LIKE ?"
             args.append(pattern)
@@ -593,6 +616,32 @@ class AuditView:
             args.append(int(boilerplate))
         for source, *row in self.db.execute(sql + " ORDER BY rowid", args):
             yield source, _link(row)
+
+    def _edges_between(
+        self, sources: list[str] | None, targets: list[str] | None
+    ) -> tuple[str, list[Any]]:
+        """The WHERE clause, and its arguments, of the audit's edges from `sources` to `targets`
+        (None: any), worded for the cheaper plan. SQLite has no statistics (nothing runs
+        ANALYZE): it walks an index even when the audit's edges are all the table holds (a
+        first audit), where the table read in its own order (crawl order) is faster and needs
+        no sort; and given both lists it walks the edges of every source, where the shorter
+        list reads fewer (a page has as many edges out as in, on average). `+` keeps SQLite off
+        an index."""
+        alone = sources is None and targets is None and self._alone_in_links()
+        where, args = ("+audit = ?" if alone else "audit = ?"), [self.audit_id]
+        by_target = sources is not None and targets is not None and len(targets) < len(sources)
+        if sources is not None:
+            where += f" AND {'+' if by_target else ''}source IN (SELECT value FROM json_each(?))"
+            args.append(json.dumps(sources))
+        if targets is not None:
+            where += " AND target IN (SELECT value FROM json_each(?))"
+            args.append(json.dumps(targets))
+        return where, args
+
+    def _alone_in_links(self) -> bool:
+        """Whether no other audit has edges in the store (two index seeks)."""
+        sql = "SELECT 1 FROM links WHERE audit < ? OR audit > ? LIMIT 1"
+        return self.db.execute(sql, [self.audit_id, self.audit_id]).fetchone() is None
 
     def link_sources(
         self, targets: Iterable[str], *, not_from: Iterable[str] = (), limit: int | None = None
@@ -619,6 +668,22 @@ class AuditView:
         )
         return list(self.db.execute(sql, [self.audit_id, target, json.dumps(list(not_from))]))
 
+    def linking_pages(self, targets: Iterable[str]) -> Iterator[tuple[Link, set[str]]]:
+        """Each distinct edge to `targets` (target, tag, attribute, anchor text, boilerplate
+        flag) with the set of pages that have it, in crawl order of its first edge: who links
+        to a page and how. A menu entry has an edge from every page: its pages come as one
+        set, not as an object per edge."""
+        sql = (
+            "SELECT target, tag, attr, IFNULL(anchor, ''), IFNULL(boilerplate, 0) != 0,"
+            " json_group_array(source) FROM links"
+            " WHERE audit = ? AND target IN (SELECT value FROM json_each(?))"
+            " GROUP BY target, tag, attr, IFNULL(anchor, ''), IFNULL(boilerplate, 0) != 0"
+            " ORDER BY MIN(rowid)"
+        )
+        args = [self.audit_id, json.dumps(list(targets))]
+        for target, tag, attr, anchor, boilerplate, sources in self.db.execute(sql, args):
+            yield Link(target, tag, attr, anchor, bool(boilerplate)), set(json.loads(sources))
+
     def links_of(self, source: str) -> list[Link]:
         """The edges of one page, in page order (a re-crawl follows an unchanged page's links)."""
         sql = f"SELECT {_LINK_COLUMNS} FROM links WHERE audit = ? AND source = ? ORDER BY rowid"
@@ -627,15 +692,21 @@ class AuditView:
     def list_items(self, pages: Iterable[str] | None = None) -> Iterator[tuple[str, ListItem]]:
         """Every (list_page_url, ListItem) of the audit (or of the given list `pages`), in page
         order."""
-        if self.snapshot:
-            every = self.memo(("list_items",), lambda: list(self._list_items(None)))
-            if pages is None:
-                yield from every
-                return
-            wanted = set(pages)
-            yield from (pair for pair in every if pair[0] in wanted)
-            return
-        yield from self._list_items(pages)
+        if not self.snapshot:
+            return self._list_items(pages)
+        every = self.memo(("list_items",), self._all_list_items)
+        pairs = zip(every.pages, every.items, strict=True)
+        if pages is None:
+            return pairs
+        wanted = set(pages)
+        return (pair for pair in pairs if pair[0] in wanted)
+
+    def _all_list_items(self) -> _StoredItems:
+        pages, items = [], []
+        for page, item in self._list_items(None):
+            pages.append(page)
+            items.append(item)
+        return _StoredItems(pages, items)
 
     def _list_items(self, pages: Iterable[str] | None) -> Iterator[tuple[str, ListItem]]:
         sql = "SELECT page, url, title, date, position FROM list_items WHERE audit = ?"
@@ -646,13 +717,47 @@ class AuditView:
         for page, url, title, day, position in self.db.execute(
             sql + " ORDER BY page, position", args
         ):
-            yield page, ListItem(url=url, title=title or "", date=_date(day), position=position)
+            yield page, ListItem(url, title or "", _date(day), position)
 
     def memo(self, key: Any, compute: Callable[[], T]) -> T:
         """`compute()` once per view and key: the audit is finished when checks read it."""
         if key not in self._memo:
             self._memo[key] = compute()
         return self._memo[key]
+
+
+# A snapshot's pages and list items, kept as parallel lists rather than a tuple per row: the
+# cyclic garbage collector walks every live tuple that holds an object (a record, an item) at
+# each of its full passes, and a 20,000-page audit has ~85,000 rows.
+@dataclass(frozen=True)
+class _StoredPages:
+    # (kind, internal) as stored, for the filters of `pages()`: a NULL kind matches no kind,
+    # while the record says "other".
+    filters: list[tuple[str | None, int | None]]
+    records: list[PageRecord]  # without their text
+    texts: dict[str, str]  # url → text
+
+    @cached_property
+    def places(self) -> dict[str, int]:
+        """url → the page's place in crawl order."""
+        return {record.url: place for place, record in enumerate(self.records)}
+
+    def with_texts(self) -> list[PageRecord]:
+        """The records with their text (a page without text is the same record both ways)."""
+        texts = self.texts
+        return [r.with_text(texts[r.url]) if texts[r.url] else r for r in self.records]
+
+
+@dataclass(frozen=True)
+class _StoredItems:
+    pages: list[str]  # the list page of each item
+    items: list[ListItem]
+
+
+def _passes(filters: tuple[str | None, int | None], kind: str | None, flag: int | None) -> bool:
+    """Whether a page's stored (kind, internal) pass the filters of `pages()`."""
+    row_kind, row_internal = filters
+    return (kind is None or row_kind == kind) and (flag is None or row_internal == flag)
 
 
 def _copy_sql(table: str, columns: list[str], where: str, replace: bool = False) -> str:
@@ -731,7 +836,9 @@ def _page_select(with_text: bool) -> str:
 _KIND, _INTERNAL = _PAGE_COLUMNS.index("kind"), _PAGE_COLUMNS.index("internal")
 
 
+@lru_cache(maxsize=1024)
 def _json_tuple(raw: str | None) -> tuple[Any, ...]:
+    """Cached: the pages of a column share one breadcrumb (tuples, so sharing is safe)."""
     return tuple(json.loads(raw)) if raw and raw != "[]" else ()
 
 
