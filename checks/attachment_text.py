@@ -88,7 +88,7 @@ def is_attachment(page: PageRecord) -> bool:
 def attachments(view: AuditView, readable: bool) -> Iterator[Attachment]:
     """The audit's internal attachments: with text (`readable`) or marked unreadable."""
     chosen = []
-    for page in view.pages(internal=True):
+    for page in view.pages(internal=True, with_text=readable):  # the unreadable have none
         if not is_attachment(page) or (page.status or 200) >= 400:
             continue
         if readable and not page.meta.get("unreadable") and page.text.strip():
