@@ -245,8 +245,10 @@ _SKIP_TAGS = {
 
 
 def _tokens(el: etree._Element) -> list[str]:
-    raw = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
-    return raw.split()
+    classes, ident = el.get("class"), el.get("id")
+    if classes is None and ident is None:
+        return []
+    return f"{classes or ''} {ident or ''}".lower().split()
 
 
 def _is_bp_element(el: etree._Element) -> bool:
@@ -270,27 +272,45 @@ def _bp_names(names: str) -> bool:
 
 
 class _Boilerplate:
-    """Memoised "is this element inside nav/header/footer" test."""
+    """Memoised "is this element inside nav/header/footer" test.
+
+    The per-page helpers (`_Boilerplate`, `_Texts`, `_Resolver`, `_SameList`) are asked through
+    named methods, not `__call__`: calling an instance costs CPython twice a method call, and they
+    are asked a few hundred times per page."""
 
     def __init__(self) -> None:
         self._cache: dict[etree._Element, bool] = {}
 
-    def __call__(self, el: etree._Element) -> bool:
+    def contains(self, el: etree._Element) -> bool:
+        """Whether the element is inside nav/header/footer (or is one)."""
+        found = self._cache.get(el)
+        return self._climb(el) if found is None else found
+
+    def entered(self, el: etree._Element) -> bool:
+        """Whether a walk down from <body> (or <html>), which never enters boilerplate, must skip
+        `el`: no ancestor of `el` is boilerplate, so `el` is inside boilerplate exactly when it is
+        boilerplate itself. Remembered, with all that a skipped element holds, so that the links
+        and rows of the page are answered from the walk instead of climbing to the root again."""
+        self._cache[el] = found = _is_bp_element(el)
+        if found:
+            for inner in el.iterdescendants():
+                self._cache[inner] = True
+        return found
+
+    def _climb(self, el: etree._Element) -> bool:
+        """Up to the nearest ancestor already known, then down again, testing the elements on
+        the way only while none above them is boilerplate: the links of a menu are answered
+        by the menu, which the visible-text walk found, without testing each of its items."""
         chain = []
         node: etree._Element | None = el
-        result = False
-        while node is not None:
-            if node in self._cache:
-                result = self._cache[node]
-                break
+        while node is not None and node not in self._cache:
             chain.append(node)
-            if _is_bp_element(node):
-                result = True
-                break
             node = node.getparent()
-        for n in chain:
-            self._cache[n] = result
-        return result
+        inside = False if node is None else self._cache[node]
+        for element in reversed(chain):
+            inside = inside or _is_bp_element(element)
+            self._cache[element] = inside
+        return inside
 
 
 # ---------------------------------------------------------------------------------------------
@@ -303,12 +323,20 @@ _BLOCK_TAGS = {
     "main", "ol", "p", "pre", "section", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
     "body", "center",
 }  # fmt: skip
-_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u3000\u2002\u2003\u2009\u200b]+")
+_SPACE = r"[ \t\r\f\v\u00a0\u3000\u2002\u2003\u2009\u200b]"
+# A run of spaces, written `xx*` rather than `x+`: re looks for a pattern's first character in one
+# C loop when the pattern starts with it, but tries a pattern that starts with a repeat at every
+# position of the text (twice as slow over a page).
+_SPACES = re.compile(f"{_SPACE}{_SPACE}*")
 
 
 def _text_content(el: etree._Element) -> str:
-    """`el.text_content()`, without its XPath call for a childless element (most of a page)."""
-    return el.text_content() if len(el) else (el.text or "")
+    """lxml.html's `el.text_content()`: the element's own text when it has no children (most of a
+    page), else libxml2's text serialisation, the same string as the XPath `string()` it asks for
+    (both join the descendant text nodes in C), at under half the cost of an XPath evaluation."""
+    if not len(el):
+        return el.text or ""
+    return etree.tostring(el, method="text", encoding="unicode", with_tail=False)
 
 
 class _Texts:
@@ -318,12 +346,13 @@ class _Texts:
     def __init__(self) -> None:
         self._memo: dict[etree._Element, str] = {}
 
-    def __call__(self, el: etree._Element) -> str:
-        try:
-            return self._memo[el]
-        except KeyError:
+    def of(self, el: etree._Element) -> str:
+        """The element's text content, whitespace collapsed."""
+        # a lookup, not try/except KeyError: every anchor misses once, and raising costs more
+        text = self._memo.get(el)
+        if text is None:
             self._memo[el] = text = _collapse(_text_content(el))
-            return text
+        return text
 
 
 def _collapse(text: str | None) -> str:
@@ -335,36 +364,37 @@ def _visible_text(root: etree._Element, bp: _Boilerplate, keep_boilerplate: bool
     """Body text with block elements on their own lines, without scripts and boilerplate."""
     parts: list[str] = []
     append = parts.append
-    # an element is pushed to be opened; the 1-tuple (element,) closes it after its children
-    stack: list[etree._Element | tuple[etree._Element]] = [root]
+    # An element is pushed to be opened; what closes it (its line break and its tail) is pushed
+    # as a string to come after its children, and only when there is one: most elements are
+    # inline and untailed, and this walk runs over every element of every page.
+    stack: list[etree._Element | str] = [root]
     while stack:
         el = stack.pop()
-        if el.__class__ is tuple:
-            el = el[0]
-            if el.tag in _BLOCK_TAGS:
-                append("\n")
-            if el.tail and el is not root:
-                append(el.tail)
+        if el.__class__ is str:
+            append(el)
             continue
         tag = el.tag
         if (
             tag.__class__ is not str  # a comment or processing instruction: its tail only
             or tag in _SKIP_TAGS
-            or (not keep_boilerplate and _is_bp_element(el))
+            or (not keep_boilerplate and bp.entered(el))
         ):
             if el.tail and el is not root:
                 append(el.tail)
             continue
+        tail = el.tail if el is not root else None
         if tag in _BLOCK_TAGS:
             append("\n")
+            stack.append("\n" + tail if tail else "\n")
+        elif tail:
+            stack.append(tail)
         if el.text:
             append(el.text)
-        stack.append((el,))
         if len(el):
             stack.extend(reversed(el))
     # _SPACES holds no newline, so collapsing the whole text is collapsing each line
-    lines = (line.strip() for line in _SPACES.sub(" ", "".join(parts)).split("\n"))
-    return "\n".join(line for line in lines if line)
+    lines = _SPACES.sub(" ", "".join(parts)).split("\n")
+    return "\n".join(filter(None, map(str.strip, lines)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -376,6 +406,8 @@ _SCRIPT_URL = re.compile(
     r"(?:window\.open|location\.(?:href|replace|assign)|(?:window|document|top|self|parent)\.location(?:\.href)?|location)"
     r"\s*(?:=|\()\s*\(?\s*['\"]([^'\"]+)['\"]"
 )
+# Browsers drop tabs and newlines anywhere in a URL (WHATWG URL parser).
+_URL_WHITESPACE = re.compile(r"[\t\n\r]")
 _REFRESH_URL = re.compile(r"url\s*=\s*['\"]?\s*([^'\"\s;][^'\"]*)", re.I)
 _LINK_ATTRS = {
     "a": "href",
@@ -405,7 +437,7 @@ def _absolute(base: str, raw: str | None, encoding: str, page_url: str) -> str |
     """Absolute, fragment-free, safely encoded URL; None for non-edges (mailto:, #frag, ...)."""
     if raw is None:
         return None
-    href = re.sub(r"[\t\n\r]", "", raw).strip()
+    href = _URL_WHITESPACE.sub("", raw).strip()
     if not href or href.startswith("#"):
         return None
     if href.lower().startswith(_SKIP_SCHEMES):
@@ -428,7 +460,7 @@ def _link_text(el: etree._Element, texts: _Texts) -> str:
     if tag in ("img", "area"):
         return _collapse(el.get("alt") or el.get("title"))
     if tag == "a":
-        text = texts(el)
+        text = texts.of(el)
         if not text:
             for img in el.iter("img"):
                 text = _collapse(img.get("alt") or img.get("title"))
@@ -436,6 +468,26 @@ def _link_text(el: etree._Element, texts: _Texts) -> str:
                     break
         return text or _collapse(el.get("title"))
     return _collapse(el.get("title"))
+
+
+def _written_url(raw: str | None) -> str | None:
+    """The URL a link attribute holds: itself, or the one its `javascript:` URL opens."""
+    # a colon first: most links are paths without one, and need no lowercased copy
+    if raw and ":" in raw and raw.strip().lower().startswith("javascript:"):
+        found = _SCRIPT_URL.search(raw)
+        return found.group(1) if found else None
+    return raw
+
+
+def _new_link(target: str, tag: str, attr: str, text: str, in_boilerplate: bool) -> Link:
+    """`Link(target, tag, attr, text, in_boilerplate)`, without the frozen dataclass's __init__
+    (one object.__setattr__ per field) as `PageRecord.with_text` does: a page makes dozens of
+    links. tests/test_extract.py checks that it gives the same object for every field of Link."""
+    link = object.__new__(Link)
+    link.__dict__.update(
+        target=target, tag=tag, attr=attr, text=text, in_boilerplate=in_boilerplate
+    )
+    return link
 
 
 def _links(root: etree._Element, resolve: _Resolver, bp: _Boilerplate, texts: _Texts) -> list[Link]:
@@ -447,24 +499,24 @@ def _links(root: etree._Element, resolve: _Resolver, bp: _Boilerplate, texts: _T
             rels = set((el.get("rel") or "").lower().split())
             attr = "href" if rels & _LINK_RELS else None
         if attr:
-            raw = el.get(attr)
-            if raw and raw.strip().lower().startswith("javascript:"):
-                found = _SCRIPT_URL.search(raw)
-                raw = found.group(1) if found else None
+            raw = _written_url(el.get(attr))
+            if tag == "a" and raw:
+                resolve.note_anchor(el, raw)
             target = resolve.edge(raw)
             if target:
-                out.append(Link(target, tag, attr, _link_text(el, texts), bp(el)))
+                out.append(_new_link(target, tag, attr, _link_text(el, texts), bp.contains(el)))
         onclick = el.get("onclick")
         if onclick:
             found = _SCRIPT_URL.search(onclick)
             target = resolve.edge(found.group(1)) if found else None
             if target:
-                out.append(Link(target, "onclick", "onclick", _link_text(el, texts), bp(el)))
+                text = _link_text(el, texts)
+                out.append(_new_link(target, "onclick", "onclick", text, bp.contains(el)))
         if tag == "meta" and (el.get("http-equiv") or "").lower() == "refresh":
             found = _REFRESH_URL.search(el.get("content") or "")
             target = resolve.edge(found.group(1)) if found else None
             if target:
-                out.append(Link(target, "meta-refresh", "content", "", False))
+                out.append(_new_link(target, "meta-refresh", "content", "", False))
     return out
 
 
@@ -513,27 +565,30 @@ class _Resolver:
         self._base_origin = found.group() if found else None
         # the query is encoded in the page's encoding: only an ASCII-compatible one keeps it as is
         self._plain_query = _ascii_compatible(encoding or "utf-8")
+        # What a rooted link (`/col/...`) and a relative one are appended to, found once per page
+        # (not on first use: a cached_property takes a lock each time it fills).
+        self._root = _origin_prefix(self._base_origin, encoding) if self._base_origin else None
+        self._directory = self._base_directory()
 
-    def __call__(self, raw: str | None) -> str | None:
+    def url(self, raw: str | None) -> str | None:
+        """The absolute URL a link written `raw` leads to; None for non-edges (mailto:, #frag)."""
         if raw is None:
             return None
-        try:
+        if raw in self._memo:  # not try/except KeyError: most links miss once, and raising is dear
             return self._memo[raw]
-        except KeyError:
-            url = self._plain(raw) or _absolute(self.base, raw, self.encoding, self.page_url)
-            self._memo[raw] = url
-            return url
+        url = self._plain(raw) or _absolute(self.base, raw, self.encoding, self.page_url)
+        self._memo[raw] = url
+        return url
 
-    @functools.cached_property
-    def _root(self) -> str | None:
-        """What a rooted link (`/col/...`) is appended to: the base's origin, fully resolved."""
-        return _origin_prefix(self._base_origin, self.encoding) if self._base_origin else None
-
-    @functools.cached_property
-    def _directory(self) -> str | None:
-        """What a relative link is appended to: the base's directory, fully resolved."""
+    def _base_directory(self) -> str | None:
+        """The base's directory, fully resolved."""
         if self._base_origin is None:
             return None
+        path = self.base[len(self._base_origin) :]
+        if self._root and _PLAIN_ROOTED.fullmatch(path):
+            # a plain base resolves like a plain rooted link (no full resolution per page)
+            directory = path.partition("?")[0].rpartition("/")[0]
+            return self._root + directory[1:] + "/" if directory else self._root
         full = _absolute(self.base, "x", self.encoding, self.page_url)
         return full[:-1] if full and full.endswith("/x") else None
 
@@ -553,12 +608,12 @@ class _Resolver:
         return prefix + found.group(1) if prefix and found else None
 
     def edge(self, raw: str | None) -> str | None:
-        """The target of a recorded edge: as `__call__`, but an address no browser can follow
+        """The target of a recorded edge: as `url`, but an address no browser can follow
         (an open IPv6 bracket, a port out of range) is kept as written, so the crawler records
         it as malformed and the broken-link check reports it instead of it vanishing."""
-        target = self(raw)
+        target = self.url(raw)
         if target is None and raw is not None:
-            href = re.sub(r"[\t\n\r]", "", raw).strip()
+            href = _URL_WHITESPACE.sub("", raw).strip()
             if href and not href.startswith("#") and not href.lower().startswith(_SKIP_SCHEMES):
                 try:
                     urlsplit(urljoin(self.base, href)).port  # noqa: B018 - raises when malformed
@@ -568,21 +623,22 @@ class _Resolver:
 
     def anchor(self, a: etree._Element) -> str | None:
         """Where clicking an anchor leads: its href, or the URL of its `window.open(...)`."""
-        try:
+        if a in self._anchors:
             return self._anchors[a]
-        except KeyError:
-            self._anchors[a] = target = self._anchor(a)
-            return target
+        self._anchors[a] = target = self._anchor(a)
+        return target
+
+    def note_anchor(self, a: etree._Element, href: str) -> None:
+        """Remember where an anchor leads from its href, read by `_written_url` and not empty:
+        `_links` reads every anchor's href first; list items and the pager ask `anchor` after."""
+        self._anchors[a] = self.url(href)
 
     def _anchor(self, a: etree._Element) -> str | None:
-        raw = a.get("href")
-        if raw and raw.strip().lower().startswith("javascript:"):
-            found = _SCRIPT_URL.search(raw)
-            raw = found.group(1) if found else None
+        raw = _written_url(a.get("href"))
         if not raw and a.get("onclick"):
             found = _SCRIPT_URL.search(a.get("onclick") or "")
             raw = found.group(1) if found else None
-        return self(raw)
+        return self.url(raw)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -608,7 +664,7 @@ _HTML_PARSER.set_element_class_lookup(
 
 
 def _parse_tree(text: str) -> etree._Element | None:
-    if not text.strip():
+    if not text or text.isspace():  # as `not text.strip()`, without copying the page
         return None
     try:
         root = lxml.html.document_fromstring(text.replace("\x00", ""), parser=_HTML_PARSER)
@@ -633,7 +689,8 @@ def _expand_datastores(root: etree._Element) -> list[tuple[str, int, int | None]
     groups: list[tuple[str, int, int | None]] = []
     for script in list(root.iter("script")):
         text = script.text or ""
-        if "<record" not in text.lower() and "<nextgroup" not in text.lower():
+        lowered = text.lower()
+        if "<record" not in lowered and "<nextgroup" not in lowered:
             continue
         records = _DATASTORE_RECORD.findall(text)
         nextgroup = _DATASTORE_NEXT.search(text)
@@ -642,7 +699,7 @@ def _expand_datastores(root: etree._Element) -> list[tuple[str, int, int | None]
             groups.append(
                 (nextgroup.group(1), len(records), int(total.group(1)) if total else None)
             )
-        if "<recordset" not in text.lower():
+        if "<recordset" not in lowered:
             continue
         rows = "".join(a or b for a, b in records).strip()
         parent = script.getparent()
@@ -696,7 +753,7 @@ def _proxy_pages(
         end = (
             inline + MAX_PROXY_RECORDS if total is None else min(total, inline + MAX_PROXY_RECORDS)
         )
-        url = resolve(href.replace("&amp;", "&"))
+        url = resolve.url(href.replace("&amp;", "&"))
         if not url:
             continue
         parts = urlsplit(url)
@@ -827,9 +884,10 @@ def _build(
     page_url = _safe_page_url(url, encoding)
     resolve = _Resolver(base, page_url, encoding)
     texts = _Texts()
-    links = _links(root, resolve, bp, texts)
     body_el = root.find("body")
+    # first: its walk tells `bp` which elements are boilerplate, for the links and list rows
     visible = _visible_text(body_el if body_el is not None else root, bp)
+    links = _links(root, resolve, bp, texts)
     meta = _metadata(root, visible)
     published = _published(root, meta, visible, url)
     items = _list_items(root, resolve, bp, texts, today)
@@ -902,7 +960,7 @@ def _title(root: etree._Element, kind: str, bp: _Boilerplate) -> str:
                 return _collapse(m.get("content"))
         for h in root.iter("h1"):
             heading = _collapse(_text_content(h))
-            if heading and not bp(h):
+            if heading and not bp.contains(h):
                 return heading
     return page_title
 
@@ -1049,10 +1107,12 @@ def _metadata(root: etree._Element, visible: str) -> dict[str, str]:
         if len(text) > 30:
             continue  # its text content is longer still
         if children:
-            text = el.text_content()
+            text = _text_content(el)
             if len(text) > 30:
                 continue
-        key = _label_key(text)
+        if text.isascii():
+            continue  # every label is Chinese (and many short texts are not: dates, numbers)
+        key = _short_label_key(text)  # the text is at most 30 characters long here
         if not key:
             continue
         # `<td>label</td><td>value</td>`, `<dt>/<dd>`, `<span>label：</span>value`
@@ -1060,8 +1120,10 @@ def _metadata(root: etree._Element, visible: str) -> dict[str, str]:
         nxt = el.getnext()
         if tail:
             add(key, tail)
-        elif nxt is not None and not _label_key(_text_content(nxt)):
-            add(key, _text_content(nxt))
+        elif nxt is not None:
+            value = _text_content(nxt)
+            if not _label_key(value):
+                add(key, value)
     for line in visible.split("\n"):
         if ":" not in line and "：" not in line:
             continue  # every label run ends with a colon
@@ -1173,7 +1235,7 @@ def _article_anchors(
 ) -> list[tuple[etree._Element, str]]:
     out = []
     for a in root.iter("a"):
-        if bp(a):
+        if bp.contains(a):
             continue
         target = resolve.anchor(a)
         if target and target != resolve.page_url:
@@ -1181,25 +1243,31 @@ def _article_anchors(
     return out
 
 
-def _row_of(a: etree._Element) -> etree._Element | None:
-    """The repeated element (li, tr, div.item ...) that holds one entry of a list."""
-    node = a
-    for _ in range(_MAX_ROW_CLIMB):
+def _row_of(anchor_parent: etree._Element | None) -> etree._Element | None:
+    """The repeated element (li, tr, div.item ...) that holds one entry of a list, found from
+    the parent of its anchor (and so asked once for all the anchors of a row)."""
+    if anchor_parent is None or anchor_parent.tag in ("body", "html"):
+        return None
+    node = anchor_parent
+    for _ in range(_MAX_ROW_CLIMB - 1):
         parent = node.getparent()
         if parent is None or parent.tag in ("body", "html"):
             return None
-        if node is not a and node.tag in _ROW_TAGS:
-            # Rows repeat: siblings of the same tag that also hold links (p.title + p.date is not).
-            if node.tag in ("li", "tr", "dd", "dt") or _repeated_with_links(node, parent):
-                return node
+        tag = node.tag
+        # Rows repeat: siblings of the same tag that also hold links (p.title + p.date is not).
+        if tag in _ROW_TAGS and (
+            tag in ("li", "tr", "dd", "dt") or _repeated_with_links(node, parent)
+        ):
+            return node
         node = parent
     return None
 
 
 def _repeated_with_links(node: etree._Element, parent: etree._Element) -> bool:
     seen = 0
+    tag = node.tag
     for sib in parent:
-        if sib.tag == node.tag and (sib.tag == "a" or next(sib.iter("a"), None) is not None):
+        if sib.tag == tag and (tag == "a" or next(sib.iter("a"), None) is not None):
             seen += 1
             if seen >= 2:
                 return True
@@ -1210,22 +1278,25 @@ def _other_text(row: etree._Element, anchors: list[etree._Element]) -> str:
     """The row's text outside its anchors: where the date sits (not inside the title)."""
     parts: list[str] = []
     inside = set(anchors)
-    stack: list[tuple[etree._Element, bool]] = [(row, False)]
+    # as in `_visible_text`: an element's tail is pushed as a string to come after its children
+    stack: list[etree._Element | str] = [row]
     while stack:
-        el, closing = stack.pop()
-        if closing:
-            if el.tail and el is not row:
-                parts.append(el.tail)
+        el = stack.pop()
+        if el.__class__ is str:
+            parts.append(el)
             continue
-        if not isinstance(el.tag, str) or el in inside or el.tag in ("script", "style"):
-            if el.tail and el is not row:
-                parts.append(el.tail)
+        tail = el.tail if el is not row else None
+        tag = el.tag
+        if tag.__class__ is not str or el in inside or tag in ("script", "style"):
+            if tail:
+                parts.append(tail)
             continue
         parts.append(" ")
         if el.text:
             parts.append(el.text)
-        stack.append((el, True))
-        stack.extend((child, False) for child in reversed(el))
+        if tail:
+            stack.append(tail)
+        stack.extend(reversed(el))
     text = " ".join(parts)
     if row.tag == "dt":  # <dl><dt><a/></dt><dd>2021-08-12</dd> ...
         nxt = row.getnext()
@@ -1326,10 +1397,15 @@ def _inner_date(a: etree._Element) -> tuple[str, etree._Element | None]:
 
 
 def _row_entry(
-    row: etree._Element, target: str, title: str, other: str, today: date | None = None
+    row: etree._Element,
+    target: str,
+    title: str,
+    other: str,
+    found: list[date],
+    today: date | None = None,
 ) -> tuple[etree._Element, str, str, date | None, date | None, bool]:
-    """(row, target, title, date shown, URL date, the row writes a date)."""
-    found = find_dates(other)
+    """(row, target, title, date shown, URL date, the row writes a date); `found` is
+    `find_dates(other)`, which the caller has read already."""
     # Not in a table, whose cells may hold a row number beside a year-month (统计月份).
     shown = found[0] if found else (_split_date(other) if row.tag != "tr" else None)
     writes = shown is not None
@@ -1349,10 +1425,10 @@ def _clickable_rows(
     out = []
     for el in root.iter(*_CLICKABLE_ROWS):
         onclick = el.get("onclick")
-        if not onclick or el in rows or next(el.iter("a"), None) is not None or bp(el):
+        if not onclick or el in rows or next(el.iter("a"), None) is not None or bp.contains(el):
             continue
         found = _SCRIPT_URL.search(onclick)
-        target = resolve(found.group(1)) if found else None
+        target = resolve.url(found.group(1)) if found else None
         if target and target != resolve.page_url:
             out.append((el, target))
     return out
@@ -1367,41 +1443,54 @@ def _list_items(
 ) -> list[ListItem]:
     """Dated entries of the page's lists; undated rows only inside a list whose rows are dated."""
     rows: dict[etree._Element, list[tuple[etree._Element, str]]] = {}
+    row_by_parent: dict[etree._Element | None, etree._Element | None] = {}
     for a, target in _article_anchors(root, resolve, bp):
-        row = _row_of(a)
-        if row is None and _inner_date(a)[1] is not None and _repeated_with_links(a, a.getparent()):
+        parent = a.getparent()
+        if parent not in row_by_parent:
+            row_by_parent[parent] = _row_of(parent)
+        row = row_by_parent[parent]
+        if row is None and _inner_date(a)[1] is not None and _repeated_with_links(a, parent):
             row = a  # card lists: each entry is one <a> holding title and date blocks
-        if row is not None and not bp(row):
+        if row is not None and not bp.contains(row):
             rows.setdefault(row, []).append((a, target))
     groups: dict[
         tuple[etree._Element | None, str], list[tuple[etree._Element, str, str, date | None]]
     ] = {}
     for row, anchors in rows.items():
-        if len({t for _, t in anchors}) > 3:
+        if len(anchors) > 3 and len({t for _, t in anchors}) > 3:
             continue  # a container, not one entry
-        a, target = max(anchors, key=lambda pair: len(texts(pair[0])))
-        title = _item_title(a, texts(a))
+        if len(anchors) == 1:
+            a, target = anchors[0]
+        else:  # the longest anchor text names the entry
+            a, target = max(anchors, key=lambda pair: len(texts.of(pair[0])))
+        title = _item_title(a, texts.of(a))
         if not title:
             continue
         other = _other_text(row, [x for x, _ in anchors])
-        if not find_dates(other) and not _MONTH_DAY.search(other):
+        found = find_dates(other)
+        if not found and not _MONTH_DAY.search(other):
             inner, holder = _inner_date(a)
             if holder is not None:  # <a><span>标题</span><span>2024-03-01</span></a>
                 other += " " + inner
+                found = find_dates(other)
                 title = _item_title(a, _collapse(_other_text(a, [holder])))
         groups.setdefault((row.getparent(), row.tag), []).append(
-            _row_entry(row, target, title, other, today)
+            _row_entry(row, target, title, other, found, today)
         )
+    by_onclick = False
     for row, target in _clickable_rows(root, resolve, bp, rows):
         cells = [c for c in row if isinstance(c.tag, str)] or [row]
         # the title is the longest cell that is not a date
         cell = max(cells, key=lambda c: (not find_dates(_text_content(c)), len(_text_content(c))))
         title = _item_title(cell)
         if title:
+            other = _other_text(row, [cell])
             groups.setdefault((row.getparent(), row.tag), []).append(
-                _row_entry(row, target, title, _other_text(row, [cell]), today)
+                _row_entry(row, target, title, other, find_dates(other), today)
             )
+            by_onclick = True
     items: list[tuple[etree._Element, str, str, date | None]] = []
+    groups_taken = 0
     for members in groups.values():
         # A row's date is the one it shows: inspectors count an undated entry as not updated,
         # even when its URL carries a date. Only a list that shows no date at all (a dateless
@@ -1411,7 +1500,10 @@ def _list_items(
         dated = sum(1 for m in members if m[5] or m[4] is not None)
         if dated and (dated >= 2 or len(members) <= 2 or dated * 2 >= len(members)):
             items.extend(dated_members)
-    if len(items) > 1:
+            groups_taken += 1
+    # The rows of one group are siblings, met in document order through their anchors: only the
+    # items of several groups, or rows found by their onclick, need the walk over the whole page.
+    if len(items) > 1 and (groups_taken > 1 or by_onclick):
         order = {el: i for i, el in enumerate(root.iter())}
         items.sort(key=lambda m: order.get(m[0], 0))
     return [ListItem(url=t, title=ti, date=d, position=i) for i, (_, t, ti, d) in enumerate(items)]
@@ -1435,7 +1527,7 @@ def _looks_like_list(root: etree._Element, bp: _Boilerplate, visible: str) -> di
         if el.tag in ("script", "style", "html", "body"):
             continue
         text = _collapse(_text_content(el))
-        if len(text) > 30 or not any(p in text for p in _PLACEHOLDERS) or bp(el):
+        if len(text) > 30 or not any(p in text for p in _PLACEHOLDERS) or bp.contains(el):
             continue
         for anc in [el, *el.iterancestors()][:5]:
             if anc.tag in ("ul", "ol", "table", "tbody", "li", "td") or any(
@@ -1473,7 +1565,7 @@ def _list_loaded_by_script(root: etree._Element, bp: _Boilerplate) -> bool:
         return False
     body = root.find("body")
     for el in _iter_elements(body if body is not None else root):
-        if el.tag in ("script", "style", "body") or bp(el):
+        if el.tag in ("script", "style", "body") or bp.contains(el):
             continue
         if any(el.get(a) is not None for a in _TEMPLATE_ATTRS) or "{{" in (el.text or ""):
             return True
@@ -1531,13 +1623,25 @@ def _script_pages(root: etree._Element, page_url: str) -> list[str]:
         total = min(numbers[0], MAX_SCRIPT_PAGES)
         prefix = strings[0] if strings else "index"
         suffix = strings[1] if len(strings) > 1 else "html"
-        for i in range(total):
-            name = f"{prefix}.{suffix}" if i == 0 else f"{prefix}_{i}.{suffix}"
-            out.append(urljoin(page_url, name))
+        names = [f"{prefix}.{suffix}" if i == 0 else f"{prefix}_{i}.{suffix}" for i in range(total)]
+        out += _join_names(page_url, names)
     return out
 
 
+# A name of one plain segment: no scheme, query, params or fragment, no dot segment.
+_PLAIN_NAME = re.compile(r"[\w~\-][\w~.\-]*", re.A)
+
+
+def _join_names(base: str, names: list[str]) -> list[str]:
+    """`urljoin(base, name)` for each name. urljoin puts every plain name after the same
+    directory of the base, joined once: a script pager announces up to MAX_SCRIPT_PAGES."""
+    directory = urljoin(base, "x")[:-1]
+    return [directory + n if _PLAIN_NAME.fullmatch(n) else urljoin(base, n) for n in names]
+
+
 _PAGE_SUFFIX = re.compile(r"(_\d+)?\.\w+")
+_PAGE_NAME_END = re.compile(r"(_\d+)?\.\w+$")
+_INDEX_NAME = re.compile(r"index\.\w+|default\.\w+")
 
 
 class _SameList:
@@ -1548,9 +1652,18 @@ class _SameList:
         page = urlsplit(page_url)
         self.netloc, self.path, self.query = page.netloc, page.path, page.query
         self.directory, _, name = page.path.rpartition("/")
-        self.stem = re.sub(r"(_\d+)?\.\w+$", "", name) or "index"
+        self.stem = _PAGE_NAME_END.sub("", name) or "index"
+        # What every other page of the list holds: the host, then the page's directory and the
+        # stem of its name (or its whole name). Most links of a page lack it and are refused
+        # without being split. (Resolved links hold no tab or newline, which urlsplit drops.)
+        shared = self.stem if name.startswith(self.stem) else ""
+        rooted = page.netloc and page.path.startswith("/")
+        self.must_hold = f"{page.netloc}{self.directory}/{shared}" if rooted else None
 
-    def __call__(self, url: str) -> bool:
+    def includes(self, url: str) -> bool:
+        """Whether the URL is another page of this page's list."""
+        if self.must_hold is not None and self.must_hold not in url:
+            return False
         a = urlsplit(url)
         if a.netloc != self.netloc:
             return False
@@ -1563,9 +1676,14 @@ class _SameList:
 
 
 def _in_pager(el: etree._Element) -> bool:
-    for anc in [el, *el.iterancestors()][:4]:
-        if any(_PAGER_CONTAINER.search(t) for t in _tokens(anc)):
+    """Whether the anchor or one of its three nearest ancestors is a pager container."""
+    node: etree._Element | None = el
+    for _ in range(4):
+        if node is None:
+            return False
+        if any(_PAGER_CONTAINER.search(t) for t in _tokens(node)):
             return True
+        node = node.getparent()
     return False
 
 
@@ -1573,23 +1691,24 @@ def _pagination(
     root: etree._Element, resolve: _Resolver, bp: _Boilerplate, texts: _Texts
 ) -> list[str]:
     """URLs of the other pages of this list (script-written, pager anchors, ?page=N links)."""
-    found = [resolve(u) or u for u in _script_pages(root, resolve.page_url)]
+    found = [resolve.url(u) or u for u in _script_pages(root, resolve.page_url)]
     same_list = _SameList(resolve.page_url)
     for a in root.iter("a"):
         target = resolve.anchor(a)
         if not target:
             continue
-        text = texts(a).strip("[]【】<>《》 ")
+        text = texts.of(a).strip("[]【】<>《》 ")
         if (
             text in _PAGER_WORDS
             or ((text in _PAGER_HOME or text.isdigit()) and _in_pager(a))
-            or same_list(target)
+            or same_list.includes(target)
         ):
             found.append(target)
-    selves = _self_urls(resolve.page_url)
+    seen = _self_urls(resolve.page_url)  # a set: a script pager lists up to MAX_SCRIPT_PAGES
     out: list[str] = []
     for url in found:
-        if url not in selves and url not in out:
+        if url not in seen:
+            seen.add(url)
             out.append(url)
     return out
 
@@ -1599,7 +1718,7 @@ def _self_urls(page_url: str) -> set[str]:
     parts = urlsplit(page_url)
     selves = {page_url}
     directory, _, name = parts.path.rpartition("/")
-    if name == "" or re.fullmatch(r"index\.\w+|default\.\w+", name):
+    if name == "" or _INDEX_NAME.fullmatch(name):
         for twin in ("", "index.html", "index.htm", "index.shtml", "default.html", "default.htm"):
             selves.add(
                 urlunsplit((parts.scheme, parts.netloc, f"{directory}/{twin}", parts.query, ""))
@@ -1628,10 +1747,8 @@ def _breadcrumb(root: etree._Element) -> tuple[str, ...]:
     """Column path of the page, outermost first (当前位置：首页 > 政务公开 > 通知公告)."""
     holder = None
     for el in _iter_elements(root):
-        if el.tag in ("html", "body", "script", "style"):
-            continue
         classes, ident = el.get("class"), el.get("id")
-        if not (classes or ident):
+        if not (classes or ident) or el.tag in ("html", "body", "script", "style"):
             continue
         if _crumb_names(f"{classes or ''} {ident or ''}") and len(_text_content(el)) < 300:
             holder = el

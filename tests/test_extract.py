@@ -197,6 +197,10 @@ def test_link_text_and_boilerplate_flags() -> None:
 SHORTCUT_BASES = [
     "http://x.gov.cn/zwgk/index.html",
     "http://x.gov.cn",
+    "http://x.gov.cn/",
+    "http://x.gov.cn/a/b/?q=1",
+    "https://x.gov.cn:443/col/t1.html?x=1&y=2",
+    "http://X.gov.cn:80/a",
     "https://X.Gov.CN:8443/a//b/./c/../d.html?x=1#f",
     "http://x.gov.cn/a;p=1/b;q=2",
     "http://x.gov.cn/a/b/..",
@@ -225,7 +229,7 @@ def test_plain_links_resolve_as_the_full_resolution_does(base: str, encoding: st
     for page_url in (base, "http://x.gov.cn/zwgk/index.html"):
         for href in SHORTCUT_LINKS:
             want = _absolute(base, href, encoding, page_url)
-            assert _Resolver(base, page_url, encoding)(href) == want, (base, href)
+            assert _Resolver(base, page_url, encoding).url(href) == want, (base, href)
 
 
 def test_gbk_query_is_encoded_in_the_page_encoding() -> None:
@@ -668,3 +672,77 @@ def test_pages_with_text_or_without_cookie_scripts_are_not_bot_checks():
     assert script_challenge(nginx_403) is None
     assert script_challenge(page.encode()) is None
     assert script_challenge(b"") is None
+
+
+# ----- shortcuts that must give what the plain library call gives -----
+
+
+def test_a_link_made_without_init_is_the_dataclass_one() -> None:
+    import dataclasses
+    import pickle
+
+    from crawler.extract import _new_link
+    from govaudit.core.model import Link
+
+    args = ("http://x.gov.cn/a.html", "a", "href", "通知", True)
+    fast, made = _new_link(*args), Link(*args)
+    assert fast == made and hash(fast) == hash(made)
+    assert list(vars(fast)) == [f.name for f in dataclasses.fields(Link)]
+    assert pickle.dumps(fast) == pickle.dumps(made)
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<div>a<!-- c -->b<span>c<b>d</b>e</span>f<br>g</div>",
+        "<li><a href='/x'>标题</a><span>2024-03-01</span></li>",
+        "<p><?pi x?>文<i></i>本<!--x--></p>",
+        "<td> 索 <b>引</b>号： </td>",
+        "<ul><li>一<ul><li>二</li></ul>三</li></ul>",
+    ],
+)
+def test_text_content_is_lxml_html_text_content(html: str) -> None:
+    import lxml.html
+
+    from crawler.extract import _parse_tree, _text_content
+
+    root = _parse_tree(f"<html><body>{html}</body></html>")
+    reference = lxml.html.document_fromstring(f"<html><body>{html}</body></html>")
+    for mine, theirs in zip(root.iter(), reference.iter(), strict=True):
+        if isinstance(theirs.tag, str):
+            assert _text_content(mine) == theirs.text_content()
+
+
+@pytest.mark.parametrize(
+    "base",
+    ["http://x.gov.cn", "http://x.gov.cn/a//b/./c/../d.html?x=1#f", "ftp://x/a/b", "about:blank",
+     "a/b/c", "http://x.gov.cn/a/b/..", "https://u@X.gov.cn:80/a;p/b;q?z", ""],
+)  # fmt: skip
+def test_script_page_names_join_as_urljoin_does(base: str) -> None:
+    from urllib.parse import urljoin
+
+    from crawler.extract import _join_names
+
+    names = ["index.html", "index_1.html", "list_2.shtml", "~x_3", "../up_1.html", ".h_1.html",
+             "a:b_1.html", "a;p_1.html", "a?x_1.html", "/root_1.html", "中文_1.html", "..", "."]  # fmt: skip
+    assert _join_names(base, names) == [urljoin(base, name) for name in names]
+
+
+@pytest.mark.parametrize(
+    "page, other, same",
+    [
+        ("http://x.gov.cn/col/index.html", "http://x.gov.cn/col/index_2.html", True),
+        ("http://x.gov.cn/col/index_3.html", "http://x.gov.cn/col/index.html", True),
+        ("http://x.gov.cn/col/index.html", "http://x.gov.cn/col/202406/t20240601_1.html", False),
+        ("http://x.gov.cn/col/index.html", "http://x.gov.cn/col/sub/index_2.html", False),
+        ("http://x.gov.cn/col/", "http://x.gov.cn/col/?page=2", True),
+        ("http://x.gov.cn/col/", "http://x.gov.cn/col/index_1.html", True),
+        ("http://x.gov.cn/list.jsp?page=1", "http://x.gov.cn/list.jsp?page=2", True),
+        ("http://x.gov.cn/col/index.html", "http://y.gov.cn/col/index_2.html", False),
+        ("http://x.gov.cn/col/.html", "http://x.gov.cn/col/index_2.html", True),
+    ],
+)
+def test_other_pages_of_a_list(page: str, other: str, same: bool) -> None:
+    from crawler.extract import _SameList
+
+    assert _SameList(page).includes(other) is same
