@@ -22,6 +22,12 @@ from reports import report_settings, write_reports
 AS_OF = date(2024, 3, 15)
 
 
+@pytest.fixture(autouse=True)
+def two_cores(monkeypatch):
+    """The helper runs only on a machine with two cores or more; these tests are about it."""
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+
+
 def _store(tmp_path) -> tuple[Store, int]:
     """A site with a leak, a wrong word, an outdated name and a broken link."""
     store = Store(tmp_path / "a.db")

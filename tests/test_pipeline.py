@@ -5,11 +5,19 @@ from __future__ import annotations
 import time
 from datetime import date
 
+import pytest
+
 from crawler.engine import Stats
 from crawler.pipeline import StorePipeline
 from govaudit.core.model import Link, PageRecord
 from govaudit.core.store import Store
 from govaudit.helper import Helper
+
+
+@pytest.fixture(autouse=True)
+def two_cores(monkeypatch):
+    """The helper runs only on a machine with two cores or more; these tests are about it."""
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
 
 
 def _written(store: Store, audit_id: int) -> int:
