@@ -32,7 +32,7 @@ import subprocess
 import sys
 import threading
 from collections import deque
-from concurrent.futures import Future
+from concurrent.futures import Future, InvalidStateError
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -140,7 +140,8 @@ class Worker:
                 return
             with self._lock:
                 future = self._waiting.popleft()
-            future.set_result(answer)
+            with contextlib.suppress(InvalidStateError):  # cancelled by its caller: dropped
+                future.set_result(answer)
 
     def _fail(self, error: EOFError) -> None:
         with self._lock:

@@ -98,3 +98,13 @@ def test_a_killed_worker_fails_what_waits_on_it():
     worker.kill()
     with pytest.raises(EOFError):
         waiting.result(10)
+
+
+def test_a_call_cancelled_by_its_caller_does_not_stop_the_answers_after_it():
+    worker = Worker()
+    try:
+        dropped = worker.submit("time", "sleep", 0.3)
+        assert dropped.cancel()  # the caller gave up on it before the worker answered
+        assert worker.submit("math", "sqrt", 9).result(10) == 3.0
+    finally:
+        worker.kill()
