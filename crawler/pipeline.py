@@ -8,8 +8,8 @@ crawl ends, a stop by SIGINT/SIGTERM included.
 A `CarriedPage` (HTTP 304 on a re-crawl) is copied from the previous audit with
 `Store.carry_over`, batched the same way.
 
-The first record is written at once and then a batch at least every `flush_seconds` (the engine
-ticks), so that a slow crawl killed with SIGKILL loses at most a few seconds of work (`--resume`
+The first record is written at once and then a batch at least every `flush_seconds` (a looping
+call ticks), so that a slow crawl killed with SIGKILL loses at most a few seconds of work (`--resume`
 refetches only what was not written).
 
 With the audit's helper process (govaudit/helper.py), the batches are written there: SQLite's
@@ -17,6 +17,11 @@ work (~0.1 ms a page, the indexes of ~25 edges) leaves the event loop, which is 
 bottleneck. A batch stays in memory until the helper has committed it; a helper that dies leaves
 its batches to be written here, so none is lost, and `close` returns once every batch is stored.
 
+As a Scrapy item pipeline (ITEM_PIPELINES, crawler/settings.py) it takes the store, the audit and
+the helper from the spider's arguments, and gives the spider `sink` for the records it makes
+outside a callback (a redirect dropped as a duplicate, the end of the crawl).
+
+Settings: GOVAUDIT_BATCH_SIZE (records, default 200), GOVAUDIT_FLUSH_SECONDS (default 2).
 Stats: `govaudit/written`, `govaudit/carried`, `govaudit/batches`, `govaudit/written_here` (batches
 the helper could not write).
 """
@@ -32,10 +37,14 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+from scrapy.utils.asyncio import create_looping_call
+
 from govaudit.core.model import PageRecord
 from govaudit.core.store import PageRows, Store, page_rows
 
 log = logging.getLogger(__name__)
+
+SETTINGS = ("GOVAUDIT_BATCH_SIZE", "GOVAUDIT_FLUSH_SECONDS")
 
 
 @dataclass(frozen=True)
@@ -67,8 +76,33 @@ class StorePipeline:
         self.buffer: list[PageRecord] = []
         self.carried: list[str] = []
         self.last_flush = float("-inf")  # the first record is written at once
+        self._ticks: Any = None  # the looping call of a Scrapy crawl
 
-    def process_item(self, item: Any) -> None:
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> StorePipeline:
+        spider = crawler.spider
+        pipeline = cls(
+            spider.store,
+            spider.audit_id,
+            spider.previous,
+            crawler.stats,
+            batch_size=crawler.settings.getint("GOVAUDIT_BATCH_SIZE", 200),
+            flush_seconds=crawler.settings.getfloat("GOVAUDIT_FLUSH_SECONDS", 2.0),
+            helper=spider.helper,
+        )
+        spider.sink = pipeline.process_item
+        return pipeline
+
+    def open_spider(self) -> None:
+        self._ticks = create_looping_call(self.tick)
+        self._ticks.start(min(self.flush_seconds, 0.5), now=False)
+
+    def close_spider(self) -> None:
+        if self._ticks is not None and self._ticks.running:
+            self._ticks.stop()
+        self.close()
+
+    def process_item(self, item: Any) -> Any:
         if isinstance(item, PageRecord):
             self.buffer.append(item)
         elif isinstance(item, CarriedPage):
@@ -79,6 +113,7 @@ class StorePipeline:
             self.flush()
         else:
             self.tick()
+        return item
 
     def tick(self) -> None:
         """Write what waits once `flush_seconds` have passed (also called between records)."""

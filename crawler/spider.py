@@ -1,11 +1,10 @@
-"""The audit spider: follow the site's pages, check every other target once, record everything.
+"""The audit spider (Scrapy): follow the site's pages, check every other target once, record it.
 
 - Internal HTML pages within scope are fetched with GET and parsed by `crawler.extract`; every
   edge of a page is kept with the page (`PageRecord.links`).
 - Every other distinct target (external links; resources by extension or tag: attachments,
-  images, css, js) is checked once with HEAD. Servers refuse HEAD in many ways (403, 405, 501,
-  even 404/500; research §2), so any status >= 400 or a download error other than DNS/refused
-  falls back to a GET that stops after the headers (`method` = `HEAD>GET`).
+  images, css, js) is checked once with HEAD; a refused HEAD is asked again with a GET that
+  stops after the headers (crawler/head_fallback.py, `method` = `HEAD>GET`).
 - Internal attachments (pdf, doc/docx, xls/xlsx, wps, et) are fetched with GET up to
   `max_resource_bytes` (larger: recorded with their size and `meta["unreadable"] = "too_large"`)
   and their text is read off the event loop by `crawler.attachment_reader` into `text`, `title`
@@ -13,21 +12,27 @@
   Stats: `govaudit/attachments/read`, `.../unreadable[/<reason>]`, `.../extract_seconds`.
 - A target not fetched on purpose (scope, bounds, traps, robots) gets a `skipped` record with
   the reason, so nothing is lost silently.
-- A redirect onto an already-seen URL is dropped by the engine (`crawler.engine`);
-  `on_dropped` still records the original URL with its `final_url`.
+- A redirect onto an already-seen URL is dropped by the dupefilter (crawler/dupefilter.py);
+  `on_dropped` (the `request_dropped` signal) still records the original URL with its `final_url`.
+- A WAF's bot check answering instead of the site (crawler/bot_check.py): at a start URL it is
+  recorded as such (the CLI says nothing was audited), elsewhere the target is `skipped`
+  `bot_check`, not a broken link.
+- Extraction stays pure (`crawler.extract.parse_page(url, body, ...)`, testable without Scrapy);
+  this class only schedules and records. Depth is Scrapy's `meta["depth"]` (DepthMiddleware,
+  DEPTH_LIMIT; DEPTH_PRIORITY with FIFO queues makes the crawl breadth-first, so that a
+  `max_pages` bound keeps the site's upper levels).
 
 - Resume (`resume=True`): the audit's recorded pages are never fetched again. The crawl state is
-  rebuilt from the store (a queue file would not survive kill -9 consistently): every
-  recorded URL is claimed and seeded into the engine's seen set, and the links of
-  recorded pages that have no record yet are the frontier.
-- Incremental re-crawl (`previous` = the site's last finished audit): page requests carry that
-  audit's `If-None-Match` / `If-Modified-Since` for the same URL (never another URL's: static
-  CMSs publish thousands of files with equal validators). A 304 carries the previous record over
-  (`CarriedPage`, written by the pipeline with `Store.carry_over`) and its stored links are
-  followed, so the checks still see the whole site; a changed page answers 200 and is parsed.
+  rebuilt from the store (a JOBDIR queue would not survive kill -9 consistently): every
+  recorded URL is claimed and seeded into the dupefilter, and the links of recorded pages that
+  have no record yet are the frontier.
+- Incremental re-crawl (`previous` = the site's last finished audit): page requests are made
+  conditional by crawler/conditional.py. A 304 carries the previous record over (`CarriedPage`,
+  written by the pipeline with `Store.carry_over`) and its stored links are followed, so the
+  checks still see the whole site; a changed page answers 200 and is parsed.
 
 Inputs are per-run spider arguments: `config` (AuditConfig), `store`, `audit_id`, `progress`,
-`resume`, `previous`.
+`resume`, `previous`, `helper` (the audit's helper process, for the pipeline).
 Stats (`govaudit/...`): records, pages, skipped[/reason], errors[/kind], head_fallback,
 start_urls_ok, resumed, conditional, not_modified, parse_worker_pages, parse_fallbacks.
 """
@@ -41,6 +46,11 @@ from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
+from scrapy import Request, Spider, signals
+from scrapy.exceptions import StopDownload
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
 from crawler.attachment_reader import (
     READ_EXTENSIONS,
     AttachmentReader,
@@ -52,8 +62,8 @@ from crawler.attachment_reader import (
     too_large_meta,
 )
 from crawler.attachments import sniff_format
-from crawler.engine import Request, Response, Stats, error_kind
-from crawler.extract import is_datastore_answer, script_challenge
+from crawler.errors import error_kind
+from crawler.extract import is_datastore_answer
 from crawler.page_parser import PageParser
 from crawler.pipeline import CarriedPage
 from crawler.scope import Scope
@@ -72,21 +82,21 @@ HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 XML_TYPES = frozenset({"text/xml", "application/xml"})
 
 
-def header(headers: Mapping[str, str], name: str) -> str | None:
-    """A response header as Latin-1 text of the bytes sent. aiohttp decodes headers as UTF-8 with
-    surrogate escapes, which SQLite cannot store: one stray byte in an ETag lost the page."""
+def header(headers: Mapping[bytes, bytes], name: str) -> str | None:
+    """A response header as the Latin-1 text of the bytes sent (any byte can be stored: a stray
+    one in an ETag once lost the page)."""
     value = headers.get(name)
-    return None if value is None else value.encode("utf-8", "surrogateescape").decode("latin-1")
+    return None if value is None else value.decode("latin-1")
 
 
-def mime_type(headers: Mapping[str, str]) -> str | None:
+def mime_type(headers: Mapping[bytes, bytes]) -> str | None:
     raw = header(headers, "Content-Type")
     if not raw:
         return None
     return raw.split(";")[0].strip().lower() or None
 
 
-def header_charset(headers: Mapping[str, str]) -> str | None:
+def header_charset(headers: Mapping[bytes, bytes]) -> str | None:
     raw = header(headers, "Content-Type")
     if not raw:
         return None
@@ -94,7 +104,7 @@ def header_charset(headers: Mapping[str, str]) -> str | None:
     return match.group(1) if match else None
 
 
-def content_length(headers: Mapping[str, str]) -> int | None:
+def content_length(headers: Mapping[bytes, bytes]) -> int | None:
     raw = (header(headers, "Content-Length") or "").strip()
     return int(raw) if raw.isdigit() else None
 
@@ -104,25 +114,27 @@ def is_resource_url(url: str) -> bool:
     return suffix in RESOURCE_EXTENSIONS
 
 
-class SiteSpider:
+class SiteSpider(Spider):
+    name = "govaudit"
+
     def __init__(
         self,
         config: AuditConfig,
         store: Store,
         audit_id: int,
-        stats: Stats,
         progress: Callable[[dict[str, Any]], None] | None = None,
         resume: bool = False,
         previous: int | None = None,
+        helper: Any = None,
     ) -> None:
+        super().__init__()
         self.config = config
-        self.stats = stats
-        self.sink: Callable[[Any], None] = lambda item: None  # set by the engine
+        self.sink: Callable[[Any], None] = lambda item: None  # set by the store pipeline
         self.store = store
         self.audit_id = audit_id
         self.progress = progress
         self.previous = previous
-        self.validators = store.validators(previous) if previous is not None else {}
+        self.helper = helper
         self.previous_view = store.view(previous) if previous is not None else None
         self.scope = Scope.from_config(config)
         self.known: dict[str, str] = {}  # target key -> the URL recorded for it
@@ -136,8 +148,8 @@ class SiteSpider:
         self.reader: AttachmentReader | None = None  # started with the first attachment
         self.parser = PageParser(config.parse_workers)
         self.pages_scheduled = 0
-        # Resume: what the interrupted run recorded, and the URLs the engine must not fetch
-        # again (`Engine.seed`).
+        # Resume: what the interrupted run recorded, and the URLs never to fetch again
+        # (crawler/dupefilter.py seeds itself with them).
         self.resumed: list[PageRecord] = list(store.view(audit_id).pages()) if resume else []
         self.seen_before: set[str] = set()
         for record in self.resumed:
@@ -145,6 +157,18 @@ class SiteSpider:
             self.seen_before.update(u for u in (record.url, record.final_url) if u)
             if record.internal and record.method == "GET":
                 self.pages_scheduled += 1
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> SiteSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.on_headers, signal=signals.headers_received)
+        crawler.signals.connect(spider.on_dropped, signal=signals.request_dropped)
+        crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
+        return spider
+
+    @property
+    def stats(self) -> Any:
+        return self.crawler.stats
 
     # -- requests ------------------------------------------------------------------------------
 
@@ -214,44 +238,29 @@ class SiteSpider:
 
     def _page_request(self, url: str, depth: int, home: bool = False) -> Request:
         self.pages_scheduled += 1
-        meta = {"target": url, "role": "page", "home": home, "audit_depth": depth}
-        headers = {}
-        etag, last_modified = self.validators.get(url, (None, None))
-        if etag or last_modified:
-            self.stats.inc_value("govaudit/conditional")
-            meta["conditional"] = True
-            if etag:
-                headers["If-None-Match"] = etag
-            if last_modified:
-                headers["If-Modified-Since"] = last_modified
+        meta = {"target": url, "role": "page", "home": home, "depth": depth}
         return Request(
-            url, callback=self.parse_page, errback=self.on_error, meta=meta, headers=headers
+            url, callback=self.parse_page, errback=self.on_error, meta=meta, priority=-depth
         )
 
     def _check_request(self, url: str, depth: int, internal: bool) -> Request:
-        meta = {"target": url, "role": "check", "audit_depth": depth, "dont_retry": True}
+        meta = {
+            "target": url,
+            "role": "check",
+            "depth": depth,
+            "dont_retry": True,
+            "head_fallback": True,
+        }
         if not internal:
             # One HEAD per link is what a visitor's click costs; robots.txt governs crawling.
             meta["dont_obey_robotstxt"] = True
-        return Request(url, method="HEAD", callback=self.on_check, errback=self.on_error, meta=meta)
-
-    def _fallback_request(self, request: Request, head_result: str) -> Request:
-        self.stats.inc_value("govaudit/head_fallback")
-        meta = request.meta
         return Request(
-            meta["target"],
-            method="GET",
+            url,
+            method="HEAD",
             callback=self.on_check,
             errback=self.on_error,
-            dont_filter=True,
-            meta={
-                "target": meta["target"],
-                "role": "check",
-                "audit_depth": meta["audit_depth"],
-                "headers_only": True,
-                "head_result": head_result,
-                "dont_obey_robotstxt": meta.get("dont_obey_robotstxt", False),
-            },
+            meta=meta,
+            priority=-depth,
         )
 
     def _attachment_request(self, url: str, depth: int, anchor: str) -> Request:
@@ -259,17 +268,24 @@ class SiteSpider:
         meta = {
             "target": url,
             "role": "attachment",
-            "audit_depth": depth,
+            "depth": depth,
             "anchor": anchor,
             "download_maxsize": self.config.max_resource_bytes,
         }
-        return Request(url, callback=self.on_attachment, errback=self.on_error, meta=meta)
+        return Request(
+            url, callback=self.on_attachment, errback=self.on_error, meta=meta, priority=-depth
+        )
 
-    # -- engine hooks --------------------------------------------------------------------------
+    # -- signals -------------------------------------------------------------------------------
 
-    def on_headers(self, headers, request: Request) -> bool:
-        """True to stop after the headers: fallback checks, non-HTML 'pages', attachments over
-        the size bound (recorded with their size, not read)."""
+    def on_headers(self, headers: Any, body_length: int, request: Request, spider: Any) -> None:
+        """Stop after the headers (StopDownload: the response comes with `download_stopped`
+        in its flags) for fallback checks, non-HTML 'pages', attachments over the size bound
+        (recorded with their size, not read)."""
+        if self._headers_suffice(headers, request):
+            raise StopDownload(fail=False)
+
+    def _headers_suffice(self, headers: Any, request: Request) -> bool:
         if request.meta.get("headers_only"):
             return True
         length = content_length(headers)
@@ -289,15 +305,14 @@ class SiteSpider:
             return True
         return False
 
-    def on_dropped(self, request: Request) -> None:
-        """A request the engine refused as a duplicate: in practice a redirect onto a URL
-        already seen.
+    def on_dropped(self, request: Request, spider: Any = None) -> None:
+        """A request the dupefilter refused: in practice a redirect onto a URL already seen.
 
         Its record takes the outcome of the URL it ends at, now or when that URL is recorded."""
         target = request.meta.get("target")
         if not target or target in self.recorded:
             return
-        depth = request.meta.get("audit_depth", 0)
+        depth = request.meta.get("depth", 0)
         chain = tuple(request.meta.get("redirect_urls", ()))
         # Without a chain: a URL first reached as the end of another URL's redirect.
         reasons = request.meta.get("redirect_reasons") or [None]
@@ -319,7 +334,7 @@ class SiteSpider:
         else:
             self.awaiting.setdefault(final, []).append(record)
 
-    def on_idle(self) -> None:
+    def on_idle(self, spider: Any = None) -> None:
         """Nothing left to fetch: redirects whose end never got recorded keep their 3xx."""
         waiting, self.awaiting = self.awaiting, {}
         for records in waiting.values():
@@ -338,7 +353,7 @@ class SiteSpider:
     async def parse_page(self, response: Response):
         """A page: parsed (in the parse worker when there is one), recorded, its links routed."""
         meta = response.meta
-        target, depth = meta["target"], meta["audit_depth"]
+        target, depth = meta["target"], meta["depth"]
         if response.status == 304 and meta.get("conditional"):
             for item in self._not_modified(response):
                 yield item
@@ -346,8 +361,7 @@ class SiteSpider:
         # Not the site: a WAF's bot check answered. The start URL's says nothing was audited
         # (the CLI tells what to do); a page's, once the WAF turns on mid-crawl, was not checked
         # (skipped `bot_check`), and is no broken link of the site.
-        challenged = meta.get("home") or response.status >= 400 or response.status == 202
-        blocked = script_challenge(response.body) if challenged else None
+        blocked = meta.get("bot_check")
         if blocked and meta.get("home"):
             self.stats.inc_value("govaudit/start_urls_blocked")
             record = self._resource_record(response, "GET")
@@ -447,23 +461,10 @@ class SiteSpider:
 
     def _not_modified(self, response: Response) -> Iterator[PageRecord | CarriedPage | Request]:
         """304: the previous audit's record of this URL still holds; follow its stored links.
-
-        Only when the 304 answers for the very page recorded then: after a redirect that now
-        ends elsewhere, validators of one URL would vouch for another, so fetch it in full."""
+        (crawler/conditional.py asked again in full where the 304 vouched for another page.)"""
         meta = response.meta
-        target, depth = meta["target"], meta["audit_depth"]
-        previous = self.previous_view.page(target) if self.previous_view else None
-        if previous is None or (previous.final_url or previous.url) != response.url:
-            self.stats.inc_value("govaudit/conditional_refetch")
-            again = {k: meta[k] for k in ("target", "role", "home", "audit_depth")}
-            yield Request(
-                target,
-                callback=self.parse_page,
-                errback=self.on_error,
-                meta=again,
-                dont_filter=True,
-            )
-            return
+        target, depth = meta["target"], meta["depth"]
+        previous = self.previous_view.page(target)
         stats = self.stats
         stats.inc_value("govaudit/not_modified")
         stats.inc_value("govaudit/pages")
@@ -542,23 +543,21 @@ class SiteSpider:
             kind="other",
         )
 
-    def on_check(self, response: Response) -> Iterator[PageRecord | Request]:
-        request = response.request
-        if request.method == "HEAD" and response.status >= 400:
-            yield self._fallback_request(request, str(response.status))
+    def on_check(self, response: Response) -> Iterator[PageRecord]:
+        meta = response.meta
+        if meta.get("bot_check"):  # not checked: the WAF answered, not the target
+            yield self._count(self._skipped(meta["target"], meta["depth"], "bot_check"))
             return
-        method = "HEAD>GET" if request.meta.get("head_result") else request.method
+        method = "HEAD>GET" if meta.get("head_result") else response.request.method
         yield self._count(self._resource_record(response, method))
 
-    def on_error(self, request: Request, exc: BaseException) -> Iterator[PageRecord | Request]:
+    def on_error(self, failure: Failure) -> Iterator[PageRecord]:
+        request, exc = failure.request, failure.value
         meta = request.meta
         kind = error_kind(exc)
-        if request.method == "HEAD" and kind not in ("dns", "refused", "skipped"):
-            yield self._fallback_request(request, kind)
-            return
         target = meta["target"]
         if kind == "skipped":
-            record = self._skipped(target, meta["audit_depth"], "robots")
+            record = self._skipped(target, meta["depth"], "robots")
         else:
             chain = tuple(meta.get("redirect_urls", ()))
             record = PageRecord(
@@ -567,7 +566,7 @@ class SiteSpider:
                 error=kind,
                 error_detail=f"{type(exc).__name__}: {exc}"[:500],
                 redirects=chain,
-                depth=meta["audit_depth"],
+                depth=meta["depth"],
                 method="HEAD>GET" if meta.get("head_result") else request.method,
                 internal=self.scope.is_internal(target),
                 kind="home" if meta.get("home") else "other",
@@ -635,7 +634,7 @@ class SiteSpider:
             charset=header_charset(response.headers),
             size=size,
             elapsed=meta.get("download_latency"),
-            depth=meta["audit_depth"],
+            depth=meta["depth"],
             method=method,
             internal=self.scope.is_internal(target),
             kind="home" if meta.get("home") else ("other" if html else "resource"),

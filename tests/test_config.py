@@ -63,9 +63,9 @@ def test_check_rules_merge_tables_and_check_types(tmp_path):
 
 
 def test_autothrottle_is_on_unless_the_profile_turns_it_off(tmp_path):
-    from crawler.run import engine_settings
+    from crawler.settings import crawl_settings
 
     polite = load_config(None, start_url="http://127.0.0.1/")
-    assert engine_settings(polite).autothrottle and polite.autothrottle
+    assert crawl_settings(polite)["AUTOTHROTTLE_ENABLED"] and polite.autothrottle
     bench = load_config(_profile(tmp_path, "[crawl]\nautothrottle = false\n"), "http://127.0.0.1/")
-    assert not engine_settings(bench).autothrottle
+    assert not crawl_settings(bench)["AUTOTHROTTLE_ENABLED"]

@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 from site_server import Reply, SiteServer, redirect
 
-from crawler.engine import Ignored, TooLarge, error_kind, retry_after_seconds
+from crawler.errors import error_kind
+from crawler.retry import retry_after_seconds
 from crawler.scope import CALENDAR_VARIANTS, Scope, strip_session
 from govaudit.core.store import Store
 
@@ -293,7 +294,7 @@ def test_soft_failures_are_recorded_with_their_kind(crawled):
     refused = crawled.page(f"http://127.0.0.1:{crawled.closed}/x.html")
     assert refused.error == "refused" and refused.status is None
     slow = crawled.page("/slow.html")
-    assert slow.error == "timeout" and "no answer within 2 s" in slow.error_detail
+    assert slow.error == "timeout" and "took longer than 2.0 seconds" in slow.error_detail
     assert crawled.page("/missing.html").status == 404
     assert crawled.page("/err500.html").status == 500
     assert crawled.site.count("GET", "/err500.html") == 2  # retried once (retries = 1)
@@ -504,7 +505,8 @@ def test_proxies_come_from_the_environment(tmp_path):
     finally:
         proxy.shutdown()
     assert via_proxy.returncode == 0, via_proxy.stderr
-    assert asked == [site]  # the absolute URL, as a proxy is asked
+    # The absolute URLs, as a proxy is asked: robots.txt goes through it as well.
+    assert asked == [site + "robots.txt", site]
     assert direct.returncode == 3  # the site itself is not there
 
 
@@ -711,26 +713,34 @@ def test_retry_after_forms():
 
 
 def test_error_kinds_of_download_failures():
-    import socket
     import ssl
 
-    import aiohttp
-    from aiohttp.client_reqrep import ConnectionKey
-
-    key = ConnectionKey("www.example.gov.cn", 80, False, True, None, None, None)
-    dns = socket.gaierror(socket.EAI_NONAME, "Name or service not known")
-    assert error_kind(aiohttp.ClientConnectorDNSError(key, dns)) == "dns"
-    refused = ConnectionRefusedError(111, "Connection refused")
-    assert error_kind(aiohttp.ClientConnectorError(key, refused)) == "refused"
-    assert error_kind(aiohttp.ConnectionTimeoutError("x")) == "timeout"
-    assert error_kind(TimeoutError()) == "timeout"
-    assert error_kind(Ignored("21 redirects", "too_many_redirects")) == "too_many_redirects"
-    assert error_kind(Ignored("Forbidden by robots.txt", "skipped")) == "skipped"
-    assert error_kind(TooLarge("body over the bound")) == "cancelled"
-    bad_cert = ssl.SSLCertVerificationError(1, "certificate verify failed")
-    assert error_kind(aiohttp.ClientConnectorCertificateError(key, bad_cert)) == "tls"
-    assert error_kind(aiohttp.ServerDisconnectedError()) == "connection"
-    assert (
-        error_kind(aiohttp.ClientPayloadError("Response payload is not completed")) == "connection"
+    from scrapy.exceptions import (
+        CannotResolveHostError,
+        DownloadCancelledError,
+        DownloadConnectionRefusedError,
+        DownloadFailedError,
+        DownloadTimeoutError,
+        IgnoreRequest,
+        ResponseDataLossError,
     )
+    from twisted.internet import error as twisted_errors
+
+    assert error_kind(CannotResolveHostError("nonexistent.invalid")) == "dns"
+    assert error_kind(twisted_errors.DNSLookupError("x")) == "dns"
+    assert error_kind(DownloadConnectionRefusedError("refused")) == "refused"
+    assert error_kind(DownloadTimeoutError("took longer than 2.0 seconds")) == "timeout"
+    assert error_kind(TimeoutError()) == "timeout"
+    assert error_kind(IgnoreRequest("max redirections reached")) == "too_many_redirects"
+    assert error_kind(IgnoreRequest("Forbidden by robots.txt")) == "skipped"
+    assert (
+        error_kind(DownloadCancelledError("Cancelling download: over the max size")) == "cancelled"
+    )
+    assert error_kind(ssl.SSLCertVerificationError(1, "certificate verify failed")) == "tls"
+    handshake = DownloadFailedError("x")
+    handshake.__cause__ = ValueError("[('SSL routines', '', 'sslv3 alert handshake failure')]")
+    assert error_kind(handshake) == "tls"
+    assert error_kind(DownloadFailedError("Connection was closed cleanly.")) == "connection"
+    assert error_kind(ResponseDataLossError("broken chunk")) == "connection"
+    assert error_kind(twisted_errors.ConnectionLost()) == "connection"
     assert error_kind(ValueError("odd")) == "other"

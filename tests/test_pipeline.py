@@ -6,8 +6,9 @@ import time
 from datetime import date
 
 import pytest
+from scrapy.statscollectors import MemoryStatsCollector
+from scrapy.utils.test import get_crawler
 
-from crawler.engine import Stats
 from crawler.pipeline import StorePipeline
 from govaudit.core.model import Link, PageRecord
 from govaudit.core.store import Store
@@ -18,6 +19,10 @@ from govaudit.helper import Helper
 def two_cores(monkeypatch):
     """The helper runs only on a machine with two cores or more; these tests are about it."""
     monkeypatch.setattr("os.cpu_count", lambda: 2)
+
+
+def Stats() -> MemoryStatsCollector:  # noqa: N802 - the stats a crawl's components get
+    return MemoryStatsCollector(get_crawler())
 
 
 def _written(store: Store, audit_id: int) -> int:

@@ -6,7 +6,8 @@ check owns its settings and adding one needs no edit here (see `check_rules`).
 
     [site]    name, start_urls, allowed_hosts
     [crawl]   max_pages, max_depth, concurrency, download_delay, autothrottle, timeout, retries,
-              user_agent, obey_robots, include, exclude, max_resource_bytes, parse_workers
+              user_agent, obey_robots, include, exclude, max_resource_bytes, parse_workers;
+              [crawl.scrapy] any other Scrapy setting (crawler/settings.py checks its names)
     [checks.<name>]   per check, e.g. [checks.stale_column] thresholds, columns
     [report]  departments, deadline_days
 
@@ -71,6 +72,8 @@ class AuditConfig:
     report: dict[str, Any] = field(default_factory=dict)
     # Processes that parse pages beside the crawl's own (crawler/page_parser.py); 0: parse inline.
     parse_workers: int = 1
+    # [crawl.scrapy]: any other Scrapy setting by its own name (checked in crawler/settings.py).
+    scrapy: dict[str, Any] = field(default_factory=dict)
 
     def with_overrides(self, **changes: Any) -> AuditConfig:
         return validate(replace(self, **{k: v for k, v in changes.items() if v is not None}))
@@ -93,6 +96,7 @@ _CRAWL_KEYS = {
     "exclude": list,
     "max_resource_bytes": int,
     "parse_workers": int,
+    "scrapy": dict,
 }
 _SECTIONS = {"site", "crawl", "checks", "report"}
 _DEFAULT_SECTIONS = {"crawl", "checks", "report"}  # [site] is never shared
@@ -398,6 +402,7 @@ _TYPE_WORDS = {
     bool: "true or false",
     str: "a string",
     list: "a list",
+    dict: "a table",
 }
 
 
