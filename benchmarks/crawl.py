@@ -607,9 +607,11 @@ _PHASES = (
     ("extract (crawler/extract.py)", lambda s, leaf: "(crawler/extract.py" in s),
     ("scope (crawler/scope.py)", lambda s, leaf: "(crawler/scope.py" in s),
     ("store writes", lambda s, leaf: "add_pages (" in s),
-    ("crawl: HTTP (aiohttp)", lambda s, leaf: "/aiohttp/" in s),
     ("crawl: spider (crawler/spider.py)", lambda s, leaf: "(crawler/spider.py" in s),
-    ("crawl: engine and event loop", lambda s, leaf: "crawl (crawler/run.py" in s),
+    ("crawl: our middlewares and pipeline (crawler/)", lambda s, leaf: "(crawler/" in leaf),
+    ("crawl: HTTP (Twisted)", lambda s, leaf: "/twisted/" in leaf),
+    ("crawl: Scrapy (engine, middlewares, signals)", lambda s, leaf: "/scrapy/" in leaf),
+    ("crawl: event loop and the rest", lambda s, leaf: "crawl (crawler/run.py" in s),
 )
 
 
@@ -626,7 +628,7 @@ def _phase(stack: str, leaf: str) -> str:
 def print_table(results: list[dict]) -> None:
     head = (
         f"{'pages':>6} {'tool':<16} {'wall s':>7} {'pages/s':>8} {'RSS MB':>7} {'CPU s':>6} "
-        f"{'requests':>8} {'cover':>5} {'broken found/planted':>21} {'extra':>5} {'load':>5}"
+        f"{'CPU ms/page':>11} {'requests':>8} {'cover':>5} {'broken found/planted':>21} {'extra':>5} {'load':>5}"
     )
     print("\n" + head + "\n" + "-" * len(head))
     for res in results:
@@ -635,10 +637,12 @@ def print_table(results: list[dict]) -> None:
                 print(f"{res['pages']:>6} {r['tool']:<16} {'(placeholder: not run)':>30}")
                 continue
             cpu = r.get("cpu_user_s", 0) + r.get("cpu_sys_s", 0)
+            r["cpu_ms_per_page"] = round(1000 * cpu / res["pages"], 2)  # CPU of the whole run
             b = r["broken"]
             print(
                 f"{res['pages']:>6} {r['tool']:<16} {r['wall_s']:>7.1f} {r['pages_per_s']:>8.1f} "
-                f"{r['peak_rss_mb']:>7.1f} {cpu:>6.1f} {r['requests']['total']:>8} "
+                f"{r['peak_rss_mb']:>7.1f} {cpu:>6.1f} {r['cpu_ms_per_page']:>11.2f} "
+                f"{r['requests']['total']:>8} "
                 f"{r['coverage']:>5.0%} "
                 f"{str(b['true']) + '/' + str(b['planted']):>21} {b['n_extra']:>5} "
                 f"{r['load_before']:>5.1f}"

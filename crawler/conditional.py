@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from scrapy.exceptions import NotConfigured
 from scrapy.http import Request, Response
 
 
@@ -30,10 +31,11 @@ class ConditionalRequestMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ConditionalRequestMiddleware:
-        middleware = cls(crawler)
         spider = crawler.spider
-        if spider.previous is not None:
-            middleware.validators = spider.store.validators(spider.previous)
+        if spider.previous is None:
+            raise NotConfigured("no previous audit: every request is a full one")
+        middleware = cls(crawler)
+        middleware.validators = spider.store.validators(spider.previous)
         return middleware
 
     def process_request(self, request: Request) -> None:

@@ -6,7 +6,8 @@ runs, so one pass of its loop starts every request waiting in the slot (measured
 on a profile with `concurrency = 2`, `download_delay = 0`). With a delay it starts one request a
 pass and the bound holds. An audit of a bureau's production server must keep its promise either
 way, so this middleware, next to the download handler, lets a request through only while its
-host has fewer than the bound in flight, and counts the wait.
+host has fewer than the bound in flight, and counts the wait. It is on only without a delay
+(DOWNLOAD_DELAY 0 and AutoThrottle off: benchmarks, a server the user knows can take it).
 
 Settings: CONCURRENT_REQUESTS_PER_DOMAIN (Scrapy's; `crawl.concurrency`).
 Stats: `govaudit/host_concurrency_waits`.
@@ -18,6 +19,7 @@ import asyncio
 from typing import Any
 from urllib.parse import urlsplit
 
+from scrapy.exceptions import NotConfigured
 from scrapy.http import Request, Response
 
 _HELD = "govaudit_host_slot"
@@ -31,6 +33,10 @@ class HostConcurrencyMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> HostConcurrencyMiddleware:
+        settings = crawler.settings
+        if settings.getfloat("DOWNLOAD_DELAY") > 0 or settings.getbool("AUTOTHROTTLE_ENABLED"):
+            # A slot with a delay starts one request a pass (AutoThrottle's delay is never 0).
+            raise NotConfigured("the download delay keeps the bound")
         return cls(crawler)
 
     async def process_request(self, request: Request) -> None:

@@ -6,7 +6,7 @@ page as a redirect loop. A page without the `http-equiv` bytes is passed on with
 its text (most pages: Scrapy's own check decodes every HTML body).
 
 Settings: METAREFRESH_ENABLED, METAREFRESH_MAXDELAY, METAREFRESH_IGNORE_TAGS (Scrapy's); it
-replaces the built-in middleware at the same order.
+replaces the built-in middleware at the same order. Stats: `govaudit/meta_refresh_reload`.
 """
 
 from __future__ import annotations
@@ -28,5 +28,6 @@ class MovingMetaRefreshMiddleware(MetaRefreshMiddleware):
         if isinstance(result, Request) and canonicalize_url(result.url) == canonicalize_url(
             request.url
         ):
+            self.crawler.stats.inc_value("govaudit/meta_refresh_reload")
             return response  # a page reloading itself every few seconds, not a move
         return result

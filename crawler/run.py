@@ -12,6 +12,7 @@ progress display.
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Callable
@@ -22,17 +23,13 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 
 from crawler.settings import crawl_settings
-from crawler.spider import SiteSpider
+from crawler.spider import HANDLER_FAILED, SiteSpider
 from govaudit.core.config import AuditConfig
 from govaudit.core.store import Store
 
-# finish_reason values of a crawl that ran to its end (Scrapy's CloseSpider extension names
-# its own `closespider_*` reasons when a user sets CLOSESPIDER_* in [crawl.scrapy]).
-FINISHED = "finished"
-
 
 class CrawlFailed(RuntimeError):
-    """The crawl did not run (Scrapy could not start it) or stopped on an error."""
+    """Scrapy could not run the crawl (a component or a handler that fails to start)."""
 
 
 def crawl(
@@ -60,7 +57,8 @@ def crawl(
     logging.getLogger("scrapy").setLevel(settings["LOG_LEVEL"])
     crawler = process.create_crawler(SiteSpider)
     started = time.monotonic()
-    process.crawl(
+    failures: list[Any] = []
+    running = process.crawl(
         crawler,
         config=config,
         store=store,
@@ -70,16 +68,32 @@ def crawl(
         previous=previous,
         helper=helper,
     )
+    running.addErrback(failures.append)
     process.start()
-    stats = crawler.stats.get_stats()
+    stats = plain_stats(crawler.stats.get_stats())
+    write_stats(log_file, stats)
     reason = stats.get("finish_reason")
     if reason == "shutdown":
         raise KeyboardInterrupt
-    if reason is None:
-        raise CrawlFailed(f"Scrapy did not run the crawl; see {log_file}")
+    if reason is None or failures or reason == HANDLER_FAILED:
+        raise CrawlFailed(
+            f"Scrapy could not run the crawl ({_why(failures, stats)}); see {log_file}"
+        )
     result = counters(stats, crawler.spider, time.monotonic() - started)
-    result["crawl_stats"] = plain_stats(stats)
+    result["crawl_stats"] = stats
     return result
+
+
+def _why(failures: list[Any], stats: dict[str, Any]) -> str:
+    if failures:
+        return f"{type(failures[0].value).__name__}: {failures[0].value}"
+    return stats.get("govaudit/handler_failed", "it did not start")
+
+
+def write_stats(log_file: str, stats: dict[str, Any]) -> None:
+    """Scrapy's stats at the end of crawl.log (Scrapy dumps them at INFO, below the log's level)."""
+    with open(log_file, "a", encoding="utf-8") as log:
+        log.write("Scrapy stats:\n" + json.dumps(stats, ensure_ascii=False, indent=1) + "\n")
 
 
 def plain_stats(stats: dict[str, Any]) -> dict[str, Any]:

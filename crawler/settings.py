@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import difflib
 from typing import Any
+from urllib.request import getproxies
 
 from scrapy.settings import default_settings
 from scrapy.utils.misc import load_object
@@ -117,6 +118,9 @@ def _audit_settings(config: AuditConfig, log_file: str | None) -> dict[str, Any]
         "DEPTH_PRIORITY": 0,
         "SCHEDULER_DISK_QUEUE": "scrapy.squeues.PickleFifoDiskQueue",
         "SCHEDULER_MEMORY_QUEUE": "scrapy.squeues.FifoMemoryQueue",
+        # One site (and its external links checked once each): the per-slot queues of
+        # DownloaderAwarePriorityQueue, made for broad crawls, only cost time here.
+        "SCHEDULER_PRIORITY_QUEUE": "scrapy.pqueues.ScrapyPriorityQueue",
         # 4xx/5xx reach the callbacks and redirects are still followed (research §2).
         "HTTPERROR_ALLOW_ALL": True,
         "METAREFRESH_IGNORE_TAGS": ["script", "noscript"],
@@ -128,7 +132,12 @@ def _audit_settings(config: AuditConfig, log_file: str | None) -> dict[str, Any]
         "REMOTE_CONTROL_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,
         "DOWNLOAD_HANDLERS": {"file": None, "data": None, "ftp": None, "s3": None},
+        # Proxies come from the environment (http_proxy, no_proxy), as a browser's would.
+        "HTTPPROXY_ENABLED": bool(getproxies()),
         "DOWNLOADER_MIDDLEWARES": {
+            # Not for an audit: no allowed_domains (external links are checked), no credentials.
+            "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+            "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
             "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
             HeadFallbackMiddleware: 540,
@@ -138,6 +147,11 @@ def _audit_settings(config: AuditConfig, log_file: str | None) -> dict[str, Any]
             BotCheckMiddleware: 585,
             LenientDownloadMiddleware: 595,
             HostConcurrencyMiddleware: 950,
+        },
+        # The spider copies no meta from a response (each request is built afresh): the check
+        # would only cost time on every request.
+        "SPIDER_MIDDLEWARES": {
+            "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None
         },
         "ITEM_PIPELINES": {pipeline.StorePipeline: 300},
         "DUPEFILTER_CLASS": AuditDupeFilter,

@@ -47,7 +47,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy import Request, Spider, signals
-from scrapy.exceptions import StopDownload
+from scrapy.exceptions import CloseSpider, NotSupported, StopDownload
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
@@ -79,6 +79,7 @@ RESOURCE_EXTENSIONS = frozenset(
 # ... or by the tag that links them.
 RESOURCE_TAGS = frozenset({"img", "script", "link", "embed", "object", "video", "audio", "source"})
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+HANDLER_FAILED = "handler_failed"  # the finish_reason of a crawl whose http handler did not load
 XML_TYPES = frozenset({"text/xml", "application/xml"})
 
 
@@ -553,6 +554,11 @@ class SiteSpider(Spider):
 
     def on_error(self, failure: Failure) -> Iterator[PageRecord]:
         request, exc = failure.request, failure.value
+        if isinstance(exc, NotSupported) and request.url.startswith(("http:", "https:")):
+            # The http(s) download handler did not load ([crawl.scrapy] DOWNLOAD_HANDLERS):
+            # every request would fail alike, and none of it is the site's fault.
+            self.stats.set_value("govaudit/handler_failed", str(exc))
+            raise CloseSpider(HANDLER_FAILED)
         meta = request.meta
         kind = error_kind(exc)
         target = meta["target"]

@@ -29,6 +29,11 @@ from reports.scorecard import ScoreItem
 EXIT_OK = 0
 EXIT_USAGE = 2
 EXIT_UNREACHABLE = 3  # the crawl could not fetch a single start URL
+EXIT_CRAWL_FAILED = 5  # Scrapy could not run the crawl (what was recorded is kept)
+
+
+class AuditFailed(Exception):
+    """The crawl could not run; the message is the one line the user sees."""
 
 
 @dataclass(frozen=True)
@@ -42,7 +47,11 @@ class AuditResult:
 
 
 def validated_rules(config: AuditConfig) -> dict[str, dict[str, Any]]:
-    """Every registered check's settings, validated before the crawl starts (fail early)."""
+    """Every registered check's settings, validated before the crawl starts (fail early), and
+    the profile's `[crawl.scrapy]` settings with them."""
+    from crawler.settings import check_scrapy_settings
+
+    check_scrapy_settings(config)
     known = sorted(module.SECTION for module in checks.REGISTRY)
     for name in config.checks:
         if name not in known:  # a typo would otherwise silently keep the defaults
@@ -219,7 +228,7 @@ def _run_audit(
     log: Callable[[str], None] | None,
     helper: Helper,
 ) -> AuditResult:
-    from crawler.run import crawl  # imported late: the roof may only validate
+    from crawler.run import CrawlFailed, crawl  # imported late: the roof may only validate
 
     say = log or (lambda line: None)
     store = Store(db_path)
@@ -242,9 +251,11 @@ def _run_audit(
         counters = crawl(
             config, store, audit_id, progress, resume=resume, previous=previous, helper=helper
         )
-    except BaseException:
+    except BaseException as exc:
         store.finish_audit(audit_id, "interrupted", {})
         say(f"interrupted: audit #{audit_id} kept what it recorded (resume with --resume)")
+        if isinstance(exc, CrawlFailed):
+            raise AuditFailed(f"{exc} (audit #{audit_id} kept what it recorded)") from None
         raise
     say(
         "crawl done: {pages} pages, {targets} targets, {errors} errors, {requests} requests,"

@@ -16,9 +16,11 @@ from rich.console import Console
 from rich.table import Table
 
 from govaudit.audit import (
+    EXIT_CRAWL_FAILED,
     EXIT_OK,
     EXIT_UNREACHABLE,
     EXIT_USAGE,
+    AuditFailed,
     AuditResult,
     run_audit,
     validated_rules,
@@ -186,6 +188,9 @@ def main(argv: list[str] | None = None) -> int:
         # --out a file, an unwritable directory, a full disk: what was stored is kept.
         print(f"govaudit: {e.filename}: {e.strerror}", file=sys.stderr)
         return EXIT_USAGE
+    except AuditFailed as e:
+        print(f"govaudit: {e}", file=sys.stderr)
+        return EXIT_CRAWL_FAILED
     except KeyboardInterrupt:
         print("govaudit: interrupted; what was recorded is kept in the store", file=sys.stderr)
         return 130

@@ -48,6 +48,8 @@ def write_summary(
         "requests": result.counters.get("requests", 0),
         "not_modified": result.counters.get("not_modified", 0),
         "elapsed": result.counters.get("elapsed", 0),
+        # Scrapy's stats of the crawl, ours (govaudit/...) among them.
+        "crawl_stats": result.counters.get("crawl_stats", {}),
         "findings": {s: severities.get(s, 0) for s in SEVERITIES},
         # An unreachable site was not inspected: no verdict rather than a hollow 合格.
         "veto": overall(list(result.scorecard)) if result.scorecard and result.reachable else None,
