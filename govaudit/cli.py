@@ -225,6 +225,7 @@ def cmd_audit(args: argparse.Namespace, console: Console) -> int:
         raise UsageError("--site needs a multi-site profile ([sites.<key>] tables in --config)")
     else:
         config = load_config(args.config, start_url=args.start_url, **flags)
+        validated_rules(config)  # before the progress bar: a bad profile is one line alone
     log_path = args.log or (out / "govaudit.log" if args.quiet else None)
     log = phase_log(log_path, key or config.site_name) if log_path else None
     result = audit_with_progress(

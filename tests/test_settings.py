@@ -280,3 +280,63 @@ def test_no_local_file_no_data_url_and_no_ftp_request(tmp_path):
     assert moved.status == 302 and not moved.text  # the redirect is not followed to the disk
     texts = " ".join(p.text or "" for p in view.pages())
     assert "root:" not in texts
+
+
+OWN_PROJECT = """
+import sys
+from datetime import date
+
+from scrapy.crawler import CrawlerProcess
+
+from crawler.settings import crawl_settings
+from crawler.spider import SiteSpider
+from govaudit.core.config import load_config
+from govaudit.core.store import Store
+
+config = load_config(None, start_url=sys.argv[1], as_of=date(2024, 6, 1))
+store = Store(sys.argv[2])
+audit_id = store.start_audit(config.site_name, config.start_urls[0], config.as_of, config.as_dict())
+settings = crawl_settings(config)
+settings["ITEM_PIPELINES"]["mine.CountPipeline"] = 400  # the user's own, after ours
+process = CrawlerProcess(settings)
+process.crawl(SiteSpider, config=config, store=store, audit_id=audit_id)
+process.start()
+store.finish_audit(audit_id, "finished", {})
+"""
+
+OWN_PIPELINE = """
+class CountPipeline:
+    def __init__(self):
+        self.seen = 0
+
+    def process_item(self, item):
+        self.seen += 1
+        return item
+
+    def close_spider(self):
+        print("records seen:", self.seen)
+"""
+
+
+def test_the_spider_runs_in_a_users_own_scrapy_script(tmp_path):
+    """What the README shows: the spider and the settings in one's own Scrapy process, with
+    one's own pipeline after the store's."""
+    import os
+    import subprocess
+    import sys
+
+    (tmp_path / "own.py").write_text(OWN_PROJECT, encoding="utf-8")
+    (tmp_path / "mine.py").write_text(OWN_PIPELINE, encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=str(tmp_path))
+    home = '<html><head><title>首页</title></head><body><a href="/a.html">文章</a></body></html>'
+    routes = {"/": Reply(home), "/a.html": Reply("<html><body>文章</body></html>")}
+    with SiteServer(routes) as site:
+        done = subprocess.run(
+            [sys.executable, str(tmp_path / "own.py"), site.url + "/", str(tmp_path / "g.db")],
+            capture_output=True, text=True, timeout=60, env=env, cwd=tmp_path,
+        )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "records seen: 2" in done.stdout
+    store = Store(tmp_path / "g.db")
+    view = store.view(store.audits()[0]["id"])
+    assert view.page(site.url + "/a.html").status == 200
