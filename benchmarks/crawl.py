@@ -609,8 +609,8 @@ _PHASES = (
     ("store writes", lambda s, leaf: "add_pages (" in s),
     ("crawl: spider (crawler/spider.py)", lambda s, leaf: "(crawler/spider.py" in s),
     ("crawl: our middlewares and pipeline (crawler/)", lambda s, leaf: "(crawler/" in leaf),
-    ("crawl: HTTP (Twisted)", lambda s, leaf: "/twisted/" in leaf),
-    ("crawl: Scrapy (engine, middlewares, signals)", lambda s, leaf: "/scrapy/" in leaf),
+    ("crawl: HTTP (Twisted)", lambda s, leaf: "(twisted/" in leaf),
+    ("crawl: Scrapy (engine, middlewares, signals)", lambda s, leaf: "(scrapy/" in leaf),
     ("crawl: event loop and the rest", lambda s, leaf: "crawl (crawler/run.py" in s),
 )
 

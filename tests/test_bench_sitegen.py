@@ -120,13 +120,15 @@ def test_peer_output_parsers(tmp_path: Path) -> None:
 def test_profile_summary_by_phase(tmp_path: Path) -> None:
     raw = tmp_path / "p.collapsed"
     raw.write_text(
-        "main (govaudit/cli.py:1);crawl (crawler/run.py:9);_run_once (asyncio/base_events.py:5) 6\n"
+        "main (govaudit/cli.py:1);crawl (crawler/run.py:9);_run_once (asyncio/base_events.py:5) 4\n"
+        "main (govaudit/cli.py:1);crawl (crawler/run.py:9);get (scrapy/http/headers.py:9) 2\n"
         "main (govaudit/cli.py:1);crawl (crawler/run.py:9);extract (crawler/extract.py:3) 3\n"
         "main (govaudit/cli.py:1);run_checks (govaudit/audit.py:4);run (checks/overdue.py:8) 1\n"
     )
     summary = summarise_collapsed(raw)
     phases = dict(summary["phases"])
     assert summary["samples"] == 10
-    assert phases["crawl: engine and event loop"] == 60.0
+    assert phases["crawl: event loop and the rest"] == 40.0
+    assert phases["crawl: Scrapy (engine, middlewares, signals)"] == 20.0
     assert phases["extract (crawler/extract.py)"] == 30.0
     assert dict(summary["checks"]) == {"checks/overdue": 10.0}
