@@ -19,8 +19,8 @@
   `bot_check`, not a broken link.
 - Extraction stays pure (`crawler.extract.parse_page(url, body, ...)`, testable without Scrapy);
   this class only schedules and records. Depth is Scrapy's `meta["depth"]` (DepthMiddleware,
-  DEPTH_LIMIT; DEPTH_PRIORITY with FIFO queues makes the crawl breadth-first, so that a
-  `max_pages` bound keeps the site's upper levels).
+  DEPTH_LIMIT); each request's priority is -depth, FIFO within a depth, so that the crawl is
+  breadth-first and a `max_pages` bound keeps the site's upper levels.
 
 - Resume (`resume=True`): the audit's recorded pages are never fetched again. The crawl state is
   rebuilt from the store (a JOBDIR queue would not survive kill -9 consistently): every
@@ -79,8 +79,8 @@ RESOURCE_EXTENSIONS = frozenset(
 # ... or by the tag that links them.
 RESOURCE_TAGS = frozenset({"img", "script", "link", "embed", "object", "video", "audio", "source"})
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
-HANDLER_FAILED = "handler_failed"  # the finish_reason of a crawl whose http handler did not load
 XML_TYPES = frozenset({"text/xml", "application/xml"})
+HANDLER_FAILED = "handler_failed"  # the finish_reason of a crawl whose http handler did not load
 
 
 def header(headers: Mapping[bytes, bytes], name: str) -> str | None:
