@@ -5,8 +5,8 @@ research notes §7) and keeps the database consistent when the process dies: eve
 stays, and the audit row stays `running` until the roof marks it. The buffer is flushed when the
 crawl ends, a stop by SIGINT/SIGTERM included.
 
-A `CarriedPage` (HTTP 304 on a re-crawl) is copied from the previous audit with
-`Store.carry_over`, batched the same way.
+A `CarriedPage` (HTTP 304 on a re-crawl, or a record a daily audit's rolling schedule did not
+ask for today) is copied from the previous audit with `Store.carry_over`, batched the same way.
 
 The first record is written at once and then a batch at least every `flush_seconds` (a looping
 call ticks), so that a slow crawl killed with SIGKILL loses at most a few seconds of work (`--resume`
@@ -49,9 +49,11 @@ SETTINGS = ("GOVAUDIT_BATCH_SIZE", "GOVAUDIT_FLUSH_SECONDS")
 
 @dataclass(frozen=True)
 class CarriedPage:
-    """A page unchanged since the previous audit (304): its record is copied, not re-parsed."""
+    """A record of the previous audit copied into this one, not re-parsed: the page answered 304
+    (`verified`: confirmed today), or it was not due for verification today (crawler/rolling.py)."""
 
     url: str
+    verified: bool = True
 
 
 class StorePipeline:
@@ -74,7 +76,7 @@ class StorePipeline:
         self.batch_size = batch_size
         self.flush_seconds = flush_seconds
         self.buffer: list[PageRecord] = []
-        self.carried: list[str] = []
+        self.carried: dict[bool, list[str]] = {True: [], False: []}  # by `verified`
         self.last_flush = float("-inf")  # the first record is written at once
         self._ticks: Any = None  # the looping call of a Scrapy crawl
 
@@ -106,10 +108,10 @@ class StorePipeline:
         if isinstance(item, PageRecord):
             self.buffer.append(item)
         elif isinstance(item, CarriedPage):
-            self.carried.append(item.url)
+            self.carried[item.verified].append(item.url)
         else:
             raise TypeError(f"not a record: {item!r}")
-        if len(self.buffer) + len(self.carried) >= self.batch_size:
+        if len(self.buffer) + self._carried() >= self.batch_size:
             self.flush()
         else:
             self.tick()
@@ -126,7 +128,7 @@ class StorePipeline:
         self._settle(wait=True)
 
     def flush(self) -> None:
-        if self.buffer or self.carried:  # an idle spell does not delay the next record
+        if self.buffer or self._carried():  # an idle spell does not delay the next record
             self.last_flush = time.monotonic()
         if self.buffer:
             batch, self.buffer = self.buffer, []
@@ -134,13 +136,17 @@ class StorePipeline:
             self._write(write_rows, partial(self.store.write_rows, self.audit_id, rows), rows)
             self.stats.inc_value("govaudit/written", len(batch))
             self.stats.inc_value("govaudit/batches")
-        if self.carried:
-            urls, self.carried = self.carried, []
-            here = partial(self.store.carry_over, self.previous, self.audit_id, urls)
-            self._write(carry_over, here, self.previous, urls)
-            self.stats.inc_value("govaudit/carried", len(urls))
-            self.stats.inc_value("govaudit/batches")
+        for verified, urls in self.carried.items():
+            if urls:
+                self.carried[verified] = []
+                here = partial(self.store.carry_over, self.previous, self.audit_id, urls, verified)
+                self._write(carry_over, here, self.previous, urls, verified)
+                self.stats.inc_value("govaudit/carried", len(urls))
+                self.stats.inc_value("govaudit/batches")
         self._settle(wait=False)
+
+    def _carried(self) -> int:
+        return sum(len(urls) for urls in self.carried.values())
 
     def _write(self, remote: Callable[..., Any], here: Callable[[], Any], *args: Any) -> None:
         """`remote(db_path, audit_id, *args)` in the helper, else `here()` at once."""
@@ -179,5 +185,5 @@ def write_rows(db_path: str, audit_id: int, rows: PageRows) -> None:
     _store(db_path).write_rows(audit_id, rows)
 
 
-def carry_over(db_path: str, audit_id: int, previous: int, urls: list[str]) -> None:
-    _store(db_path).carry_over(previous, audit_id, urls)
+def carry_over(db_path: str, audit_id: int, previous: int, urls: list[str], verified: bool) -> None:
+    _store(db_path).carry_over(previous, audit_id, urls, verified)

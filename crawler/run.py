@@ -128,6 +128,9 @@ def counters(stats: dict[str, Any], spider: SiteSpider | None, elapsed: float) -
         "conditional": stats.get("govaudit/conditional", 0),
         "not_modified": stats.get("govaudit/not_modified", 0),
         "resumed": stats.get("govaudit/resumed", 0),
+        # Records asked of the site today vs kept from an earlier audit (crawler/rolling.py).
+        "verified": stats.get("govaudit/records", 0) - stats.get("govaudit/rolled", 0),
+        "carried": stats.get("govaudit/rolled", 0),
         "spider_exceptions": stats.get("spider_exceptions/count", 0),
         "parse_worker_pages": stats.get("govaudit/parse_worker_pages", 0),
         "parse_fallbacks": stats.get("govaudit/parse_fallbacks", 0),

@@ -26,10 +26,11 @@
   rebuilt from the store (a JOBDIR queue would not survive kill -9 consistently): every
   recorded URL is claimed and seeded into the dupefilter, and the links of recorded pages that
   have no record yet are the frontier.
-- Incremental re-crawl (`previous` = the site's last finished audit): page requests are made
-  conditional by crawler/conditional.py. A 304 carries the previous record over (`CarriedPage`,
-  written by the pipeline with `Store.carry_over`) and its stored links are followed, so the
-  checks still see the whole site; a changed page answers 200 and is parsed.
+- Incremental re-crawl (`previous` = the site's last finished audit): what is not due today is
+  not asked at all (crawler/rolling.py), and page requests are made conditional by
+  crawler/conditional.py. A 304 or a target not due carries the previous record over
+  (`CarriedPage`, written by the pipeline with `Store.carry_over`) and its stored links are
+  followed, so the checks still see the whole site; a changed page answers 200 and is parsed.
 
 Inputs are per-run spider arguments: `config` (AuditConfig), `store`, `audit_id`, `progress`,
 `resume`, `previous`, `helper` (the audit's helper process, for the pipeline).
@@ -40,6 +41,7 @@ start_urls_ok, resumed, conditional, not_modified, parse_worker_pages, parse_fal
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
 from pathlib import PurePosixPath
@@ -66,6 +68,7 @@ from crawler.errors import error_kind
 from crawler.extract import is_datastore_answer
 from crawler.page_parser import PageParser
 from crawler.pipeline import CarriedPage
+from crawler.rolling import RollingSchedule
 from crawler.scope import Scope
 from govaudit.core.config import AuditConfig
 from govaudit.core.model import SCRIPT_CHALLENGE, Link, PageRecord
@@ -137,6 +140,14 @@ class SiteSpider(Spider):
         self.previous = previous
         self.helper = helper
         self.previous_view = store.view(previous) if previous is not None else None
+        self.schedule: RollingSchedule | None = None
+        if previous is not None:
+            records = {r.url: r for r in self.previous_view.pages(with_text=False)}
+            verified = store.verified_dates(previous)
+            self.schedule = RollingSchedule(
+                records, verified, config.verify_every_days, config.as_of
+            )
+        self.rolled: deque[tuple[PageRecord, int]] = deque()  # carried, their links to route
         self.scope = Scope.from_config(config)
         self.known: dict[str, str] = {}  # target key -> the URL recorded for it
         self.routed: dict[str, str] = {}  # link target as written -> the URL recorded for it
@@ -192,20 +203,7 @@ class SiteSpider(Spider):
         stats.set_value("govaudit/resumed", len(self.resumed))
         view = self.store.view(self.audit_id)
         followed = [r for r in self.resumed if self._was_followed(r)]
-        # Pages parsed before the interruption (error pages included), as `parse_page` counts.
-        # Not: redirects recorded without a fetch of their own (`on_dropped`: a 3xx, or the
-        # outcome of the page they end at, without its content).
-        parsed = [
-            r
-            for r in self.resumed
-            if r.method == "GET"
-            and r.internal
-            and r.kind != "resource"
-            and r.status is not None
-            and not 300 <= r.status < 400
-            and (r.title or r.text or r.final_url in (None, r.url))
-        ]
-        stats.inc_value("govaudit/pages", len(parsed))
+        stats.inc_value("govaudit/pages", sum(1 for r in self.resumed if _is_parsed_page(r)))
         stats.inc_value(
             "govaudit/start_urls_ok",
             sum(
@@ -220,6 +218,7 @@ class SiteSpider(Spider):
             )
             yield from skipped
             yield from requests
+        yield from self._carry_rolled()
         self.resumed = []
 
     def _was_followed(self, record: PageRecord) -> bool:
@@ -393,6 +392,8 @@ class SiteSpider(Spider):
         requests: list[Request] = []
         skipped: list[PageRecord] = []
         if follow:
+            if self.schedule is not None and record.list_items:
+                self.schedule.note_list(record.list_items, self._canonical)
             linked = {link.target for link in record.links}
             # Script-written pagination (createPageHTML) has no <a>: its edge is added here.
             extra = [Link(u, "script", "pagination") for u in record.pagination if u not in linked]
@@ -423,7 +424,7 @@ class SiteSpider(Spider):
                 **validators,
             )
         )
-        for item in (*skipped, *requests):
+        for item in (*skipped, *requests, *self._carry_rolled()):
             yield item
 
     def _is_download(self, response: Response, mime: str | None) -> bool:
@@ -464,21 +465,49 @@ class SiteSpider(Spider):
         """304: the previous audit's record of this URL still holds; follow its stored links.
         (crawler/conditional.py asked again in full where the 304 vouched for another page.)"""
         meta = response.meta
-        target, depth = meta["target"], meta["depth"]
+        target = meta["target"]
         previous = self.previous_view.page(target)
-        stats = self.stats
-        stats.inc_value("govaudit/not_modified")
-        stats.inc_value("govaudit/pages")
+        self.stats.inc_value("govaudit/not_modified")
         if meta.get("home"):
-            stats.inc_value("govaudit/start_urls_ok")
+            self.stats.inc_value("govaudit/start_urls_ok")
+        if self.schedule is not None and previous.kind == "list":
+            items = (item for _, item in self.previous_view.list_items([target]))
+            self.schedule.note_list(items, self._canonical)
+        yield from self._carry(previous, meta["depth"], verified=True)
+        yield from self._carry_rolled()
+
+    def _carry(
+        self, previous: PageRecord, depth: int, verified: bool
+    ) -> Iterator[PageRecord | CarriedPage | Request]:
+        """The previous audit's record kept in this one, and its stored links routed again."""
+        if _is_parsed_page(previous):
+            self.stats.inc_value("govaudit/pages")
         self._count(previous)
-        yield CarriedPage(target)
+        yield CarriedPage(previous.url, verified)
         if self._was_followed(previous):
             _, requests, skipped = self._follow(
-                self.previous_view.links_of(target), previous.pagination, depth + 1
+                self.previous_view.links_of(previous.url), previous.pagination, depth + 1
             )
             yield from skipped
             yield from requests
+
+    def _carry_rolled(self) -> Iterator[PageRecord | CarriedPage | Request]:
+        """Every target routed as not due today, breadth-first (their links may add more)."""
+        while self.rolled:
+            previous, depth = self.rolled.popleft()
+            self.stats.inc_value("govaudit/rolled")
+            yield from self._carry(previous, depth, verified=False)
+
+    def _rolls(self, url: str, depth: int) -> bool:
+        """True when today's schedule keeps the previous record of `url` instead of asking."""
+        if self.schedule is None:
+            return False
+        reason = self.schedule.due_reason(url)
+        if reason is not None:
+            self.stats.inc_value(f"govaudit/verified_due/{reason}")
+            return False
+        self.rolled.append((self.schedule.previous[url], depth))
+        return True
 
     def _route(
         self,
@@ -526,8 +555,12 @@ class SiteSpider(Spider):
                 reason = "max_pages"
             if reason:
                 skipped.append(self._count(self._skipped(url, depth, reason)))
+            elif self._rolls(url, depth):
+                self.pages_scheduled += 1
             else:
                 requests.append(self._page_request(url, depth))
+        elif self._rolls(url, depth):
+            pass
         elif internal and is_readable_attachment(url):
             requests.append(self._attachment_request(url, depth, link.text))
         else:
@@ -691,3 +724,17 @@ class SiteSpider(Spider):
             stats.inc_value("govaudit/errors")
             stats.inc_value(f"govaudit/errors/http_{record.status}")
         return record
+
+
+def _is_parsed_page(record: PageRecord) -> bool:
+    """A record of a page the crawl parsed (error pages included), as `parse_page` counts them.
+    Not: redirects recorded without a fetch of their own (`on_dropped`: a 3xx, or the outcome of
+    the page they end at, without its content)."""
+    return (
+        record.method == "GET"
+        and record.internal
+        and record.kind != "resource"
+        and record.status is not None
+        and not 300 <= record.status < 400
+        and bool(record.title or record.text or record.final_url in (None, record.url))
+    )

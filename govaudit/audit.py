@@ -91,6 +91,7 @@ def run_checks(
     overrides = rules.get("stale_column", {}).get("columns", ())
     homes = {p.url for p in view.pages(kind="home", with_text=False)}
     findings = with_columns(findings, column_for_url(detect_columns(view, overrides)), homes)
+    findings = with_last_verified(findings, store.verified_dates(audit_id))
     order = {s: i for i, s in enumerate(SEVERITIES)}
     findings.sort(key=lambda f: (order[f.severity], f.check, f.page_url, f.id))
     return findings
@@ -134,6 +135,18 @@ def with_columns(
             column = column_of(f.page_url)
             named.append(replace(f, column=column.name) if column else f)
     return named
+
+
+def with_last_verified(findings: list[Finding], verified: dict[str, date]) -> list[Finding]:
+    """Each finding's `last_verified`: the day its target (a broken link) or its page was last
+    asked of the site. A daily audit carries unvisited records over (crawler/rolling.py): what
+    it reports of them was seen then, not today."""
+    dated = []
+    for f in findings:
+        day = verified.get(f.details.get("target_url") or f.page_url)
+        details = {**f.details, "last_verified": day.isoformat()} if day else f.details
+        dated.append(replace(f, details=details) if day else f)
+    return dated
 
 
 def write_findings_json(findings: list[Finding], path: Path) -> Path:

@@ -424,6 +424,12 @@ def print_summary(result: AuditResult, console: Console) -> None:
         f"页面 {c.get('pages', 0)}，链接目标 {c.get('targets', 0)}，抓取错误 {c.get('errors', 0)}，"
         f"用时 {c.get('elapsed', 0):.1f} 秒；问题 {len(result.findings)} 条"
     )
+    if c.get("carried"):
+        console.print(
+            f"今日核验 {c.get('verified', 0)} 个页面和链接目标，"
+            f"沿用 {c['carried']} 个此前审计的记录（轮换核验：crawl.verify_every_days 天内"
+            "每个至少核验一次；--full 全部核验）"
+        )
     if c.get("attachments_read") or c.get("attachments_unreadable"):
         console.print(
             f"附件 读取 {c.get('attachments_read', 0)} 个，"

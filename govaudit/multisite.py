@@ -47,6 +47,9 @@ def write_summary(
         "pages": result.counters.get("pages", 0),
         "requests": result.counters.get("requests", 0),
         "not_modified": result.counters.get("not_modified", 0),
+        # Pages and link targets verified at the site today, and carried from earlier audits.
+        "verified": result.counters.get("verified", 0),
+        "carried": result.counters.get("carried", 0),
         "elapsed": result.counters.get("elapsed", 0),
         # Scrapy's stats of the crawl, ours (govaudit/...) among them.
         "crawl_stats": result.counters.get("crawl_stats", {}),

@@ -13,6 +13,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -74,6 +75,9 @@ def sample(tmp_path_factory):
         base_db = tmp / "base.db"
         started = time.monotonic()
         run(audit(profile, tmp / "base", base_db))
+        daily_db = tmp / "daily.db"  # the first audit, for the next day's audit
+        with sqlite3.connect(base_db) as source, sqlite3.connect(daily_db) as copy:
+            source.backup(copy)
         yield {
             "server": server,
             "profile": profile,
@@ -81,7 +85,19 @@ def sample(tmp_path_factory):
             "base_db": base_db,
             "base_out": tmp / "base",
             "base_seconds": time.monotonic() - started,
+            "daily_db": daily_db,
         }
+
+
+def verify_everything(profile: Path) -> Path:
+    """The profile with `verify_every_days = 1`: every record is asked again, conditionally."""
+    text = profile.read_text(encoding="utf-8").replace(
+        "[crawl]\n", "[crawl]\nverify_every_days = 1\n"
+    )
+    assert "verify_every_days = 1" in text
+    every = profile.with_name("every-day.toml")
+    every.write_text(text, encoding="utf-8")
+    return every
 
 
 def test_sigkilled_audit_resumes_without_refetching(sample):
@@ -151,7 +167,7 @@ def test_reaudit_is_conditional_and_sees_the_edit(sample):
     before, conditional_before = server.hits, server.conditional
     out = sample["tmp"] / "again"
     started = time.monotonic()
-    run(audit(sample["profile"], out, base_db))
+    run(audit(verify_everything(sample["profile"]), out, base_db))
     seconds = time.monotonic() - started
     hits, conditional = server.hits, server.conditional
 
@@ -180,3 +196,46 @@ def test_reaudit_is_conditional_and_sees_the_edit(sample):
         f"requests ({second['not_modified']} not modified), {second['response_bytes']} bytes"
     )
     assert second["response_bytes"] < first["response_bytes"] / 2
+
+
+def test_the_next_days_audit_asks_only_what_is_due(sample):
+    """A daily re-audit (crawler/rolling.py): the homepage, the lists, what failed and a share of
+    the rest are asked; every other record is carried with the day it was last verified, and
+    its problems stay in the list."""
+    server, db = sample["server"], sample["daily_db"]
+    before = server.hits
+    out = sample["tmp"] / "daily"
+    next_day = (DEMO_AS_OF + timedelta(days=1)).isoformat()
+    command = audit(sample["profile"], out, db)
+    command[command.index("--as-of") + 1] = next_day
+    run(command)
+    first, second = (json.loads(c) for (c,) in rows(db, "SELECT counters FROM audits"))
+    asked = sum(n - before[key] for key, n in server.hits.items() if key[0] in ("GET", "HEAD"))
+    assert asked <= second["requests"] < 0.7 * first["requests"]  # (other hosts: not asked here)
+    assert second["carried"] > 0.3 * first["targets"]
+    assert second["verified"] + second["carried"] == second["targets"] == first["targets"]
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert (summary["verified"], summary["carried"]) == (second["verified"], second["carried"])
+    # The whole site is there for the checks, every list page was asked today.
+    assert rows(db, "SELECT COUNT(*) FROM pages WHERE audit = 2") == rows(
+        db, "SELECT COUNT(*) FROM pages WHERE audit = 1"
+    )
+    lists = rows(db, "SELECT url FROM pages WHERE audit = 2 AND kind IN ('home', 'list')")
+    assert lists and all(
+        server.hits[("GET", path_of(url))] + server.hits[("304", path_of(url))]
+        > before[("GET", path_of(url))] + before[("304", path_of(url))]
+        for (url,) in lists
+    )
+    carried = rows(db, "SELECT url, verified FROM pages WHERE audit = 2 AND verified IS NOT NULL")
+    assert len(carried) == second["carried"]
+    assert {day for _, day in carried} == {DEMO_AS_OF.isoformat()}
+    # Nothing fixed in silence: every problem of the first audit is still listed, and says
+    # when it was last seen at the site.
+    old, new = findings(sample["base_out"]), findings(out)
+    assert old.keys() <= new.keys()
+    on_carried = {url for url, _ in carried}
+    for f in new.values():
+        seen = f.get("target_url") or f["page_url"]
+        expected = DEMO_AS_OF.isoformat() if seen in on_carried else next_day
+        assert f.get("last_verified", expected) == expected, f
+    assert any(f.get("last_verified") == DEMO_AS_OF.isoformat() for f in new.values())

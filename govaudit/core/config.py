@@ -6,7 +6,8 @@ check owns its settings and adding one needs no edit here (see `check_rules`).
 
     [site]    name, start_urls, allowed_hosts
     [crawl]   max_pages, max_depth, concurrency, download_delay, autothrottle, timeout, retries,
-              user_agent, obey_robots, include, exclude, max_resource_bytes, parse_workers;
+              user_agent, obey_robots, include, exclude, max_resource_bytes, parse_workers,
+              verify_every_days;
               [crawl.scrapy] any other Scrapy setting (crawler/settings.py checks its names)
     [checks.<name>]   per check, e.g. [checks.stale_column] thresholds, columns
     [report]  departments, deadline_days
@@ -72,6 +73,9 @@ class AuditConfig:
     report: dict[str, Any] = field(default_factory=dict)
     # Processes that parse pages beside the crawl's own (crawler/page_parser.py); 0: parse inline.
     parse_workers: int = 1
+    # A re-audit verifies every page and link target at least this often (days), the homepage,
+    # list pages, new and failed targets every time (crawler/rolling.py); 1: everything, always.
+    verify_every_days: int = 7
     # [crawl.scrapy]: any other Scrapy setting by its own name (checked in crawler/settings.py).
     scrapy: dict[str, Any] = field(default_factory=dict)
 
@@ -96,6 +100,7 @@ _CRAWL_KEYS = {
     "exclude": list,
     "max_resource_bytes": int,
     "parse_workers": int,
+    "verify_every_days": int,
     "scrapy": dict,
 }
 _SECTIONS = {"site", "crawl", "checks", "report"}
@@ -296,7 +301,7 @@ def validate(config: AuditConfig) -> AuditConfig:
             raise ConfigError(f"site.start_urls must be http(s) URLs, got {url!r}")
         if any(c.isspace() for c in parts.netloc):
             raise ConfigError(f"site.start_urls: {url!r} has a space in its host")
-    for key in ("max_pages", "max_depth", "concurrency", "max_resource_bytes"):
+    for key in ("max_pages", "max_depth", "concurrency", "max_resource_bytes", "verify_every_days"):
         if getattr(config, key) < (0 if key == "max_depth" else 1):
             raise ConfigError(f"crawl.{key} must be a positive integer")
     for key in ("download_delay", "timeout"):

@@ -177,12 +177,16 @@ class Store:
                 "redirects": str,
                 "etag": str,
                 "last_modified": str,
+                # The as_of date the record was last verified at the site, for a record carried
+                # unfetched from an earlier audit (a daily audit's rolling schedule); NULL: it
+                # was fetched (or confirmed by a 304) in its own audit.
+                "verified": str,
             },
             pk=("audit", "url"),
             if_not_exists=True,
         )
-        # Stores made before the validators existed get the columns (additive migration).
-        for column in ("etag", "last_modified"):
+        # Stores made before these columns existed get them (additive migration).
+        for column in ("etag", "last_modified", "verified"):
             if column not in db["pages"].columns_dict:
                 db["pages"].add_column(column, str)
         db["links"].create(
@@ -372,15 +376,19 @@ class Store:
         )
         return {url: (etag, lm) for url, etag, lm in self.db.execute(sql, [audit_id])}
 
-    def carry_over(self, prev_audit: int, new_audit: int, urls: Iterable[str]) -> int:
-        """Copy pages (with their links and list items) unchanged since `prev_audit` (HTTP 304)
-        into `new_audit`, in one transaction; returns how many pages were copied.
+    def carry_over(
+        self, prev_audit: int, new_audit: int, urls: Iterable[str], verified: bool = True
+    ) -> int:
+        """Copy pages (with their links and list items) from `prev_audit` into `new_audit`, in
+        one transaction; returns how many pages were copied. `verified`: the site confirmed them
+        unchanged today (HTTP 304); otherwise they were not asked (a daily audit's rolling
+        schedule) and keep the date they were last verified.
 
         A page already recorded in `new_audit` is replaced, as `add_pages` does."""
         urls_json = json.dumps(list(urls))
         args = [new_audit, prev_audit, urls_json]
         pick = "WHERE audit = ? AND {key} IN (SELECT value FROM json_each(?))"
-        page_cols = [c for c in self.db["pages"].columns_dict if c != "audit"]
+        page_cols = [c for c in self.db["pages"].columns_dict if c not in ("audit", "verified")]
         link_cols = ["source", "target", "tag", "attr", "anchor", "boilerplate"]
         item_cols = ["page", "url", "title", "date", "position"]
         self._snapshots.clear()
@@ -392,9 +400,24 @@ class Store:
             copied = self.db.execute(
                 _copy_sql("pages", page_cols, pick.format(key="url"), replace=True), args
             ).rowcount
+            if not verified:
+                self.db.execute(
+                    "UPDATE pages SET verified = (SELECT COALESCE(p.verified, a.as_of) FROM pages p"
+                    " JOIN audits a ON a.id = p.audit WHERE p.audit = ? AND p.url = pages.url)"
+                    " WHERE audit = ? AND url IN (SELECT value FROM json_each(?))",
+                    [prev_audit, new_audit, urls_json],
+                )
             self.db.execute(_copy_sql("links", link_cols, pick.format(key="source")), args)
             self.db.execute(_copy_sql("list_items", item_cols, pick.format(key="page")), args)
         return copied
+
+    def verified_dates(self, audit_id: int) -> dict[str, date]:
+        """url -> the as_of date each record of the audit was last verified at the site."""
+        sql = (
+            "SELECT p.url, COALESCE(p.verified, a.as_of) FROM pages p JOIN audits a"
+            " ON a.id = p.audit WHERE p.audit = ?"
+        )
+        return {url: date.fromisoformat(day) for url, day in self.db.execute(sql, [audit_id])}
 
     def newest_item_date(self, audit_id: int, page_kind: str) -> date | None:
         """The newest dated list item on pages of a kind (`home`: how fresh the homepage is)."""
