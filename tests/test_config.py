@@ -69,3 +69,36 @@ def test_autothrottle_is_on_unless_the_profile_turns_it_off(tmp_path):
     assert crawl_settings(polite)["AUTOTHROTTLE_ENABLED"] and polite.autothrottle
     bench = load_config(_profile(tmp_path, "[crawl]\nautothrottle = false\n"), "http://127.0.0.1/")
     assert not crawl_settings(bench)["AUTOTHROTTLE_ENABLED"]
+
+
+def test_a_profile_saved_with_a_bom_is_read(tmp_path):
+    """Windows 记事本 writes UTF-8 with a byte-order mark; tomllib alone refuses it at line 1."""
+    path = tmp_path / "site.toml"
+    path.write_bytes(
+        '\ufeff[site]\nname = "某区政府"\nstart_urls = ["http://127.0.0.1:8000/"]\n'.encode()
+    )
+    config = load_config(path)
+    assert (config.site_name, config.start_urls) == ("某区政府", ("http://127.0.0.1:8000/",))
+
+
+def test_a_string_where_a_list_is_wanted_is_a_list(tmp_path):
+    path = _profile(
+        tmp_path,
+        '[site]\nstart_urls = "http://127.0.0.1:8000/"\nallowed_hosts = "127.0.0.1"\n'
+        '[crawl]\nexclude = "/search/"\n',
+    )
+    config = load_config(path)
+    assert config.start_urls == ("http://127.0.0.1:8000/",)
+    assert config.allowed_hosts == ("127.0.0.1",)
+    assert config.exclude == ("/search/",)
+    words = load_config(
+        _profile(tmp_path, '[checks.words]\nwhitelist_terms = "筚路蓝缕"\n'),
+        start_url="http://127.0.0.1/",
+    )
+    rules = check_rules(words, "words", {"whitelist_terms": []})
+    assert rules == {"whitelist_terms": ["筚路蓝缕"]}
+
+
+def test_a_number_where_a_list_is_wanted_is_still_refused(tmp_path):
+    with pytest.raises(ConfigError, match="start_urls"):
+        load_config(_profile(tmp_path, "[site]\nstart_urls = 42\n"))

@@ -139,3 +139,26 @@ def test_non_utf8_file_names_the_line(tmp_path):
 def test_missing_file(tmp_path):
     with pytest.raises(ConfigError, match="cannot read wordlist"):
         load_wordlists([tmp_path / "nope.tsv"])
+
+
+def test_chinese_category_and_severity_names_are_accepted(tmp_path):
+    path = write(
+        tmp_path,
+        "按装\t错别字\t安装\n赌博网站\t敏感词\t\n国家卫计委\t过时表述\t国家卫健委\n"
+        "中国共产觉\t政治性表述\t中国共产党\t一般\n筚路蓝缕\t白名单\t\n",
+    )
+    wl = load_wordlists([path], builtins=False)
+    assert {t: (e.category, e.severity) for t, e in wl.terms.items()} == {
+        "按装": ("typo", "major"),
+        "赌博网站": ("sensitive", "critical"),
+        "国家卫计委": ("outdated", "major"),
+        "中国共产觉": ("political", "major"),
+    }
+    assert wl.allow == ("筚路蓝缕",)
+
+
+def test_unknown_category_lists_the_chinese_names_too(tmp_path):
+    path = write(tmp_path, "按装\t别写错\t安装\n")
+    with pytest.raises(ConfigError, match="错别字") as err:
+        load_wordlists([path], builtins=False)
+    assert "'别写错'" in str(err.value) and "typo" in str(err.value)

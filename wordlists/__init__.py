@@ -5,7 +5,8 @@ File format (the output contract of DESIGN.md, shared with user files given by -
     term<TAB>category<TAB>suggestion[<TAB>severity<TAB>note<TAB>since]
 
 UTF-8, `#` starts a comment line, blank lines are ignored. `category` is one of sensitive, typo,
-outdated, political. `suggestion` may be empty (sensitive words: delete them). `severity`
+outdated, political, or its Chinese name (敏感词, 错别字, 过时表述, 政治性表述 ...: `CATEGORY_ALIASES`);
+a severity may be written 严重, 一般, 提示 or 关闭 too. `suggestion` may be empty (sensitive words: delete them). `severity`
 (critical, major, minor) overrides the category's default; `since` (YYYY-MM-DD) is the date from
 which the term is wrong (an agency renamed in a reform is right on pages published before it).
 
@@ -37,6 +38,35 @@ from govaudit.core.model import SEVERITIES
 
 CATEGORIES = ("sensitive", "typo", "outdated", "political")
 ALLOW = "allow"
+# The names staff write in a list they keep themselves (a wordlist made in Excel or 记事本):
+# accepted as the contract's English categories and severities they stand for.
+CATEGORY_ALIASES = {
+    "敏感词": "sensitive",
+    "敏感": "sensitive",
+    "错别字": "typo",
+    "错字": "typo",
+    "别字": "typo",
+    "异形词": "typo",
+    "过时表述": "outdated",
+    "过时": "outdated",
+    "过时名称": "outdated",
+    "过时机构名称": "outdated",
+    "政治": "political",
+    "政治性表述": "political",
+    "政治表述": "political",
+    "政治性": "political",
+    "允许": ALLOW,
+    "白名单": ALLOW,
+    "正确词": ALLOW,
+}
+SEVERITY_ALIASES = {
+    "严重": "critical",
+    "单项否决": "critical",
+    "一般": "major",
+    "提示": "minor",
+    "关闭": "off",
+    "停用": "off",
+}
 # Severity by category when an entry gives none (issue 5): a sensitive word or a wrong political
 # formulation is a 严重表述错误, a 单项否决 item of 国办秘函〔2019〕19号.
 DEFAULT_SEVERITY = {
@@ -134,11 +164,15 @@ def _parse_line(line: str, where: str) -> Entry:
         )
     cols += [""] * (6 - len(cols))
     term, category, suggestion, severity, note, since = cols
+    category = CATEGORY_ALIASES.get(category, category)
+    severity = SEVERITY_ALIASES.get(severity, severity)
     if not term:
         raise ConfigError(f"{where}: empty term")
     if category not in (*CATEGORIES, ALLOW):
+        chinese = "、".join(dict.fromkeys(CATEGORY_ALIASES))
         raise ConfigError(
-            f"{where}: unknown category {category!r} (one of {', '.join(CATEGORIES)}, {ALLOW})"
+            f"{where}: unknown category {category!r} (one of {', '.join(CATEGORIES)}, {ALLOW},"
+            f" or {chinese})"
         )
     if category == ALLOW and term.startswith(RULE_PREFIX):
         raise ConfigError(f"{where}: an allow entry is a plain word, not a rule")

@@ -139,7 +139,7 @@ def _config_from_raw(
     for name, section in checks.items():
         if not isinstance(section, dict):
             raise ConfigError(f"checks.{name} must be a table")
-    start_urls = [start_url] if start_url else site.get("start_urls", [])
+    start_urls = [start_url] if start_url else _as_list(site.get("start_urls", []))
     if not isinstance(start_urls, list) or not start_urls:
         raise ConfigError(
             "site.start_urls is missing: give a START_URL or list start_urls in the profile"
@@ -153,8 +153,10 @@ def _config_from_raw(
     for key in ("include", "exclude"):
         if key in values:
             values[key] = tuple(_str_list(f"crawl.{key}", values[key]))
-    hosts = site.get("allowed_hosts") or [_host(u) for u in start_urls if isinstance(u, str)]
-    profile_wordlists = checks.get("words", {}).get("wordlists", [])
+    hosts = _as_list(site.get("allowed_hosts")) or [
+        _host(u) for u in start_urls if isinstance(u, str)
+    ]
+    profile_wordlists = _as_list(checks.get("words", {}).get("wordlists", []))
     fallback_name = default_name or _host(str(start_urls[0])) or "site"
     config = AuditConfig(
         site_name=str(site.get("name") or fallback_name),
@@ -359,8 +361,10 @@ def check_rules(config: AuditConfig, section: str, defaults: dict[str, Any]) -> 
 
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
+        raw = path.read_bytes()
+        # Windows Notepad (记事本) saves UTF-8 with a byte-order mark, which TOML does not allow
+        # ("Invalid statement at line 1"): the mark carries no meaning, so it is dropped.
+        return tomllib.loads(raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"{path}: no such file") from None
     except OSError as e:
@@ -406,7 +410,15 @@ _TYPE_WORDS = {
 }
 
 
+def _as_list(value: Any) -> Any:
+    """A single string where a list of strings is wanted (`start_urls = "http://..."`): the
+    one-element list it obviously means. Anything else is left for the type checks to judge."""
+    return [value] if isinstance(value, str) else value
+
+
 def _typed(where: str, value: Any, kind: type) -> Any:
+    if kind is list and isinstance(value, str):
+        return [value]
     # bool is an int in Python; TOML keeps them apart, so must we.
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
