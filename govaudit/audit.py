@@ -253,6 +253,7 @@ def _run_audit(
         )
     except BaseException as exc:
         store.finish_audit(audit_id, "interrupted", {})
+        store.close()  # checkpointed: what was recorded is in the store file itself
         say(f"interrupted: audit #{audit_id} kept what it recorded (resume with --resume)")
         if isinstance(exc, CrawlFailed):
             raise AuditFailed(f"{exc} (audit #{audit_id} kept what it recorded)") from None

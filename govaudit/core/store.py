@@ -4,6 +4,8 @@ Tables: `audits` (one row per run), `pages` (one row per fetched or checked URL)
 source → target edge), `list_items` (dated entries of list pages), `findings` and `reviews`.
 Writes come in batches inside one transaction each; WAL lets a report read while a crawl writes,
 and an interrupted crawl leaves every committed batch in place with its audit marked unfinished.
+`close()` checkpoints the WAL, so after an audit, a report or a review import the store file alone
+holds everything (copy govaudit.db, not govaudit.db-wal, for a backup).
 """
 
 from __future__ import annotations
@@ -472,8 +474,30 @@ class Store:
         cols = ("finding_id", "audit", "status", "note", "recorded")
         return {row[0]: dict(zip(cols, row, strict=True)) for row in self.db.execute(sql, args)}
 
+    def checkpoint(self) -> bool:
+        """Move the write-ahead log into the store file and empty it: govaudit.db alone then
+        holds every audit (a copy of it is a backup; without this the data may sit in
+        govaudit.db-wal until the last connection closes). True when the log was emptied; False
+        while another process writes (the last one to finish empties it)."""
+        # TRUNCATE waits on the busy handler for other writers: briefly, so that audits of
+        # several sites sharing one store do not hold each other's end for 30 s.
+        self.db.execute("PRAGMA busy_timeout = 1000")
+        try:
+            busy = self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        except sqlite3.OperationalError:  # locked by another process beyond the timeout
+            busy = 1
+        finally:
+            self.db.execute("PRAGMA busy_timeout = 30000")
+        return busy == 0
+
     def close(self) -> None:
+        """Checkpoint (see `checkpoint`) and close: every audit, report and review import ends
+        here, so the store file is complete on its own when a command returns."""
         self._snapshots.clear()
+        try:
+            self.checkpoint()
+        except sqlite3.DatabaseError:  # a store that cannot be checkpointed still closes
+            pass
         self.db.close()
 
 
