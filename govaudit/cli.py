@@ -180,7 +180,13 @@ def main(argv: list[str] | None = None) -> int:
         build_parser().print_help()
         return EXIT_USAGE
     except (UsageError, ConfigError, StoreError) as e:
-        print(f"govaudit: {e}", file=sys.stderr)
+        problems = getattr(e, "problems", None)  # a review import names every bad row
+        if problems:
+            print(f"govaudit: {e.headline}", file=sys.stderr)
+            for problem in problems:
+                print(f"govaudit:   {problem}", file=sys.stderr)
+        else:
+            print(f"govaudit: {e}", file=sys.stderr)
         return EXIT_USAGE
     except OSError as e:
         if e.filename is None:  # not about a file the user named: a bug, keep the traceback

@@ -88,7 +88,14 @@ def cmd_audits(store: Store, console: Console) -> int:
 
 def cmd_review_import(store: Store, xlsx: Path, console: Console) -> int:
     result = import_reviews(store, xlsx)
+    conflicts = f"，冲突 {len(result.conflicts)} 条（保留较新的决定）" if result.conflicts else ""
     console.print(
-        f"审计 #{result.audit_id}：记录整改情况 {result.written} 条，未变 {result.unchanged} 条"
+        f"审计 #{result.audit_id}：记录整改情况 {result.written} 条，"
+        f"未变 {result.unchanged} 条{conflicts}",
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
     )
+    for line in result.conflicts:  # one line each, however narrow the terminal
+        console.print(f"  冲突：{line}", markup=False, highlight=False, soft_wrap=True)
     return EXIT_OK

@@ -1,7 +1,7 @@
 """`govaudit report`, `audits` and `review import` through `govaudit.cli.main`: outputs, exit codes."""
 
 import json
-from datetime import date
+from datetime import date, datetime
 
 from openpyxl import load_workbook
 from reports_store import SITE, broken, make_audit, new_store, word
@@ -37,7 +37,7 @@ def test_report_regenerates_every_output_of_the_latest_audit(tmp_path, capsys):
     header = [c.value for c in ws[1]]
     row = [c.value for c in ws[2]]
     assert row[header.index("责任科室")] == "办公室"  # the stored audit's [report] settings
-    assert row[header.index("整改时限")] == "2024-04-03"  # critical: 2 working days
+    assert row[header.index("整改时限")] == datetime(2024, 4, 3)  # critical: 2 working days
     assert row[header.index("状态")] == "持续存在（自2024-03-01）"
     shown = capsys.readouterr().out
     assert "检查指标单项否决项：否决" in shown and "整改清单.xlsx" in shown
@@ -70,7 +70,7 @@ def test_review_import_round_trip(tmp_path, capsys):
     assert main(["review", "import", str(xlsx), "--db", str(db)]) == 0
     assert "记录整改情况 1 条" in capsys.readouterr().out
     assert main(["report", "--db", str(db), "--out", str(out)]) == 0
-    assert load_workbook(xlsx)["已标记误报"]["N2"].value == b.id
+    assert load_workbook(xlsx)["已标记误报"]["O2"].value == b.id
 
 
 def test_user_errors_are_one_line_and_exit_2(tmp_path, capsys):
@@ -83,7 +83,7 @@ def test_user_errors_are_one_line_and_exit_2(tmp_path, capsys):
         (["report", "--db", str(db)], "--out"),
         (["audits"], "--db"),
         (["review"], "review import"),
-        (["review", "import", str(bad), "--db", str(db)], "not an xlsx workbook"),
+        (["review", "import", str(bad), "--db", str(db)], "不是 xlsx 工作簿"),
     ]
     for argv, fragment in cases:
         capsys.readouterr()
@@ -123,3 +123,45 @@ def test_version_is_the_installed_one(capsys):
     except SystemExit as e:
         assert e.code == 0
     assert capsys.readouterr().out == f"govaudit {version('govaudit')}\n"
+
+
+def test_review_import_names_every_unreadable_row_and_exits_2(tmp_path, capsys):
+    db, *_ = store_with_two_audits(tmp_path)
+    out = tmp_path / "out"
+    assert main(["report", "--db", str(db), "--out", str(out)]) == 0
+    xlsx = out / "整改清单.xlsx"
+    wb = load_workbook(xlsx)
+    ws = wb["问题清单"]
+    header = [c.value for c in ws[1]]
+    ws.cell(row=2, column=header.index("状态") + 1, value="已整改")
+    wb.save(xlsx)
+    capsys.readouterr()
+    assert main(["review", "import", str(xlsx), "--db", str(db)]) == 2
+    captured = capsys.readouterr()
+    lines = captured.err.strip().splitlines()
+    assert lines[0].startswith("govaudit: 整改清单.xlsx：1 处无法读取，未导入任何内容")
+    assert "问题清单 第 2 行：「已整改」填在了「状态」列" in lines[1]
+    assert "记录" not in captured.out and "Traceback" not in captured.err
+
+
+def test_review_import_lists_conflicts_one_line_each(tmp_path, capsys):
+    import shutil
+
+    db, *_ = store_with_two_audits(tmp_path)
+    out = tmp_path / "out"
+    assert main(["report", "--db", str(db), "--out", str(out)]) == 0
+    xlsx = out / "整改清单.xlsx"
+    old = shutil.copyfile(xlsx, tmp_path / "old.xlsx")
+    wb = load_workbook(old)
+    wb["问题清单"]["L2"] = "暂不整改"
+    wb.save(old)
+    wb = load_workbook(xlsx)
+    wb["问题清单"]["L2"] = "误报"
+    wb.save(xlsx)
+    assert main(["review", "import", str(xlsx), "--db", str(db)]) == 0
+    capsys.readouterr()
+    assert main(["review", "import", str(old), "--db", str(db)]) == 0
+    shown = capsys.readouterr().out.splitlines()
+    assert "记录整改情况 0 条" in shown[0] and "冲突 1 条（保留较新的决定）" in shown[0]
+    assert shown[1].startswith("  冲突：问题清单 第 2 行") and shown[1].endswith("」")
+    assert "「误报」" in shown[1] and len(shown) == 2

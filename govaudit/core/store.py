@@ -52,6 +52,7 @@ def _date(s: str | None) -> date | None:
 # The schema's version, kept in SQLite's `user_version`: a store written by a newer govaudit
 # (version above this) is refused rather than half-read. 0: a store made before versions.
 SCHEMA_VERSION = 1
+_REVIEW_STAFF_COLUMNS = ("department", "deadline")
 # Columns every store has had: a table of ours without them belongs to another program.
 _REQUIRED_COLUMNS = {
     "audits": {"id", "site", "as_of", "status", "counters", "config"},
@@ -231,9 +232,15 @@ class Store:
                 "status": str,
                 "note": str,
                 "recorded": str,
+                "department": str,
+                "deadline": str,
             },
             if_not_exists=True,
         )
+        # The staff's own 责任科室 and 整改时限 (added later): a store made before gets the columns.
+        for column in _REVIEW_STAFF_COLUMNS:
+            if column not in db["reviews"].columns_dict:
+                db["reviews"].add_column(column, str)
         db["links"].create_index(["audit", "target"], if_not_exists=True)
         db["links"].create_index(["audit", "source"], if_not_exists=True)
         db["list_items"].create_index(["audit", "page"], if_not_exists=True)
@@ -450,29 +457,45 @@ class Store:
         )
         return dict(self.db.execute(sql, [site, json.dumps(list(finding_ids))]).fetchall())
 
-    def add_reviews(self, audit_id: int, reviews: Iterable[tuple[str, str, str]]) -> int:
-        """Record (finding_id, status, note) decisions of staff; returns how many were written."""
-        rows = [
-            {"finding_id": fid, "audit": audit_id, "status": s, "note": n, "recorded": _now()}
-            for fid, s, n in reviews
-        ]
+    def add_reviews(self, audit_id: int, reviews: Iterable[Sequence[str]]) -> int:
+        """Record staff decisions, each (finding_id, status, note[, department, deadline]):
+        department and deadline are what staff wrote over the computed ones ("" for none).
+        Returns how many were written."""
+        rows = []
+        for fid, status, note, *staff in reviews:
+            department, deadline = (*staff, "", "")[:2]
+            rows.append(
+                {
+                    "finding_id": fid,
+                    "audit": audit_id,
+                    "status": status,
+                    "note": note,
+                    "recorded": _now(),
+                    "department": department,
+                    "deadline": deadline,
+                }
+            )
         with self.db.conn:
             self.db["reviews"].insert_all(rows)
         return len(rows)
 
     def latest_reviews(self, up_to_audit: int | None = None) -> dict[str, dict[str, Any]]:
-        """The newest review of every finding id that has one.
+        """The newest review of every finding id that has one, with its `revision` (its place
+        in the order reviews were recorded: a list exported at revision 5 predates revision 6).
 
         `up_to_audit` ignores reviews made on later audits' lists (regenerating an old report)."""
         limit = "" if up_to_audit is None else " AND audit <= ?"
+        cols = ("finding_id", "audit", "status", "note", "recorded", *_REVIEW_STAFF_COLUMNS)
         sql = (
-            "SELECT finding_id, audit, status, note, recorded FROM reviews r "
+            f"SELECT {', '.join(cols)}, rowid FROM reviews r "
             "WHERE rowid = (SELECT MAX(rowid) FROM reviews WHERE finding_id = r.finding_id"
             f"{limit})"
         )
         args = [] if up_to_audit is None else [up_to_audit]
-        cols = ("finding_id", "audit", "status", "note", "recorded")
-        return {row[0]: dict(zip(cols, row, strict=True)) for row in self.db.execute(sql, args)}
+        return {
+            row[0]: dict(zip((*cols, "revision"), row, strict=True))
+            for row in self.db.execute(sql, args)
+        }
 
     def checkpoint(self) -> bool:
         """Move the write-ahead log into the store file and empty it: govaudit.db alone then
