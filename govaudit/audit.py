@@ -22,7 +22,7 @@ from govaudit.core.config import AuditConfig, ConfigError, check_rules
 from govaudit.core.model import SEVERITIES, Finding
 from govaudit.core.store import AuditView, Store
 from govaudit.helper import Helper
-from reports import ReportSettings, report_settings, write_reports
+from reports import ReportData, ReportSettings, report_settings, write_reports
 from reports.scorecard import ScoreItem
 
 # Exit statuses that cron and systemd units can rely on.
@@ -44,6 +44,7 @@ class AuditResult:
     outputs: list[Path]
     reachable: bool
     scorecard: tuple[ScoreItem, ...] = ()  # the inspection veto items, for the CLI summary
+    report: ReportData | None = None  # what the reports show (after reviews): the CLI's counts
 
 
 def validated_rules(config: AuditConfig) -> dict[str, dict[str, Any]]:
@@ -183,14 +184,14 @@ def write_outputs(
     out_dir: Path,
     settings: ReportSettings,
     helper: Helper | None = None,
-) -> tuple[list[Path], tuple[ScoreItem, ...]]:
-    """findings.json, 整改清单.xlsx and report.html of a stored audit (also `govaudit report`);
-    with a running `helper`, the xlsx is written there meanwhile."""
+) -> tuple[list[Path], ReportData]:
+    """findings.json, 整改清单.xlsx and report.html of a stored audit (also `govaudit report`),
+    and the listing they show; with a running `helper`, the xlsx is written there meanwhile."""
     writable_dir(out_dir)
     outputs = [write_findings_json(store.findings(audit_id), out_dir / "findings.json")]
     beside = helper.submit if helper is not None and helper.running else None
     paths, listing = write_reports(store, audit_id, out_dir, settings, beside)
-    return outputs + paths, tuple(listing.score)
+    return outputs + paths, listing
 
 
 def run_audit(
@@ -268,7 +269,9 @@ def _run_audit(
     say(f"checks done: {len(findings)} findings")
     reachable = counters.get("start_urls_ok", 1) > 0
     store.finish_audit(audit_id, "finished" if reachable else "failed", counters)
-    outputs, score = write_outputs(store, audit_id, out_dir, report, helper)
+    outputs, listing = write_outputs(store, audit_id, out_dir, report, helper)
     say("reports written: " + ", ".join(str(p) for p in outputs))
     store.close()
-    return AuditResult(audit_id, findings, counters, outputs, reachable, score)
+    return AuditResult(
+        audit_id, findings, counters, outputs, reachable, tuple(listing.score), listing
+    )

@@ -29,9 +29,7 @@ from govaudit.core.config import ConfigError, is_multi_site, load_config, load_s
 from govaudit.core.model import SCRIPT_CHALLENGE, SEVERITIES
 from govaudit.core.store import StoreError
 from govaudit.multisite import write_summary
-from reports.labels import check_name
-
-SEVERITY_ZH = {"critical": "严重（单项否决）", "major": "一般", "minor": "提示"}
+from reports.labels import severity_name
 
 
 class UsageError(Exception):
@@ -417,18 +415,13 @@ def audit_with_progress(
 
 
 def print_summary(result: AuditResult, console: Console) -> None:
-    counts = Counter((f.check, f.severity) for f in result.findings)
-    table = Table(title=f"审计 #{result.audit_id} 结果汇总")
-    table.add_column("问题类型")
-    for severity in SEVERITIES:
-        table.add_column(SEVERITY_ZH[severity], justify="right")
-    for check in sorted({c for c, _ in counts}):
-        table.add_row(check_name(check), *(str(counts[(check, s)]) for s in SEVERITIES))
+    """The audit's outcome as the reports show it: the same counts, after the staff's reviews."""
+    if result.report is not None:
+        print_counts(result.report, console)
     c = result.counters
-    console.print(table)
     console.print(
         f"页面 {c.get('pages', 0)}，链接目标 {c.get('targets', 0)}，抓取错误 {c.get('errors', 0)}，"
-        f"用时 {c.get('elapsed', 0):.1f} 秒；问题 {len(result.findings)} 条"
+        f"用时 {c.get('elapsed', 0):.1f} 秒"
     )
     if c.get("attachments_read") or c.get("attachments_unreadable"):
         console.print(
@@ -446,6 +439,34 @@ def print_summary(result: AuditResult, console: Console) -> None:
         console.print(f"  → {path}")
     if result.scorecard:
         print_scorecard(result.scorecard, console)
+
+
+def print_counts(report, console: Console) -> None:
+    """待整改 findings by type and severity, and where they stand against the previous audit:
+    the numbers of the xlsx's 汇总 and of report.html, from the same listing."""
+    table = Table(
+        title=f"审计 #{report.audit_id} 待整改问题（按问题类型，单位：条）",
+        caption="严重 = 属单项否决类的问题条数；是否否决以下方「检查指标单项否决项」为准",
+    )
+    table.add_column("问题类型")
+    for severity in SEVERITIES:
+        table.add_column(severity_name(severity), justify="right")
+    table.add_column("合计", justify="right")
+    for name, by_severity, total in report.by_check:
+        table.add_row(name, *(str(by_severity[s]) for s in SEVERITIES), str(total))
+    console.print(table)
+    counts, history = report.history.counts(), report.history
+    since = (
+        f"与上次审计（#{history.previous_audit}，{history.previous_as_of}）比较"
+        if history.previous_as_of
+        else "首次审计，无历史比较"
+    )
+    console.print(
+        f"待整改问题 {report.total_open} 条：新发现 {counts['new']}，持续存在 {counts['open']}，"
+        f"重新出现 {counts['reopened']}；已整改 {counts['fixed']}，"
+        f"已标记误报 {counts['suppressed']}（{since}）",
+        soft_wrap=True,
+    )
 
 
 def print_scorecard(items, console: Console) -> None:

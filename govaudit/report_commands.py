@@ -45,7 +45,7 @@ def _open_store(path: Path) -> Store:
 
 
 def cmd_report(store: Store, audit_id: int | None, out: Path, console: Console) -> int:
-    from govaudit.cli import print_scorecard
+    from govaudit.cli import print_counts, print_scorecard
 
     audits = store.audits()
     if not audits:
@@ -57,11 +57,12 @@ def cmd_report(store: Store, audit_id: int | None, out: Path, console: Console) 
     except KeyError:
         raise ConfigError(f"--audit {audit_id}: no such audit in {store.path}") from None
     settings = report_settings(audit["config"].get("report") or {})
-    outputs, score = write_outputs(store, audit_id, out, settings)
+    outputs, listing = write_outputs(store, audit_id, out, settings)
     console.print(f"审计 #{audit_id}（{audit['site']}，{audit['as_of']}）的报告：")
+    print_counts(listing, console)
     for path in outputs:
         console.print(f"  → {path}")
-    print_scorecard(score, console)
+    print_scorecard(listing.score, console)
     return EXIT_OK
 
 

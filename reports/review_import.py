@@ -42,6 +42,7 @@ from reports.deadlines import deadline_for
 from reports.departments import department_for
 from reports.history import REVIEW_STATUSES
 from reports.listing import parse_version, staff_digest
+from reports.masking import mask
 from reports.settings import report_settings
 from reports.xlsx import (
     AUDIT_LABEL,
@@ -113,6 +114,12 @@ def import_reviews(store: Store, path: Path) -> ImportResult:
         raise ReviewImportError(
             f"{name}：工作表「{SUMMARY_SHEET}」的{AUDIT_LABEL} {audit_id} 不在 {store.path} 中"
         ) from None
+    listed_site, stored_site = _fact(wb[SUMMARY_SHEET], "站点"), mask(audit["site"] or "")
+    if listed_site is not None and listed_site != stored_site:
+        raise ReviewImportError(
+            f"{name}：这是「{listed_site}」的整改清单，{store.path} 中的审计 #{audit_id} "
+            f"却是「{stored_site}」的：请用审计该站点的 --db"
+        )
     findings = {f.id: f for f in store.findings(audit_id)}
     defaults = _Defaults(audit)
     decisions: dict[str, _Decision] = {}
@@ -179,6 +186,14 @@ class _Defaults:
 
     def deadline(self, f: Finding) -> str:
         return deadline_for(f.severity, self.as_of, self.settings).label()
+
+
+def _fact(ws: Worksheet, label: str) -> str | None:
+    """The value beside `label` in the 汇总 sheet's facts, None when there is no such row."""
+    for row_label, value, *_ in ws.iter_rows(min_col=1, max_col=2, values_only=True):
+        if row_label == label:
+            return "" if value is None else str(value)
+    return None
 
 
 def _audit_id(ws: Worksheet, name: str) -> int:

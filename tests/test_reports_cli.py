@@ -165,3 +165,54 @@ def test_review_import_lists_conflicts_one_line_each(tmp_path, capsys):
     assert "记录整改情况 0 条" in shown[0] and "冲突 1 条（保留较新的决定）" in shown[0]
     assert shown[1].startswith("  冲突：问题清单 第 2 行") and shown[1].endswith("」")
     assert "「误报」" in shown[1] and len(shown) == 2
+
+
+def _summary_facts(xlsx) -> dict:
+    ws = load_workbook(xlsx)["汇总"]
+    return {r[0]: r[1] for r in ws.iter_rows(min_col=1, max_col=2, values_only=True) if r[0]}
+
+
+def test_the_console_counts_are_the_reports_counts_after_reviews(tmp_path, capsys):
+    """The console once said 问题 45 条 where the xlsx and html said 44 after a 误报."""
+    import re
+
+    from reports_store import empty
+    from rich.console import Console
+
+    from govaudit.audit import AuditResult
+    from govaudit.cli import print_summary
+    from reports import build_listing, report_settings
+
+    store = new_store(tmp_path)
+    a, b, c = broken(f"{SITE}/a.pdf"), word("杜家豪"), empty("专题专栏")
+    make_audit(store, [a, b], as_of=date(2024, 3, 1))
+    second = make_audit(store, [b, c], as_of=date(2024, 4, 1))
+    store.add_reviews(second, [(c.id, "误报", "页面脚本加载，非空白")])
+    listing = build_listing(store, second, report_settings({}))
+    store.close()
+    console = Console(file=__import__("io").StringIO(), width=200)
+    result = AuditResult(second, [b, c], {"pages": 3}, [], True, tuple(listing.score), listing)
+    print_summary(result, console)
+    shown = console.file.getvalue()
+    assert "待整改问题 1 条：新发现 0，持续存在 1，重新出现 0；已整改 1，已标记误报 1" in shown
+    assert "与上次审计（#1，2024-03-01）比较" in shown
+    table = shown.split("检查指标单项否决项")[0]
+    assert "空白栏目" not in table  # the 误报 is in no count of the table either
+    assert "空白栏目（有栏目无内容）                                 │ 0 个" in shown
+    assert "严重（单项否决）" not in shown and "属单项否决类的问题条数" in shown
+
+    db, out = tmp_path / "audits.db", tmp_path / "out"
+    capsys.readouterr()
+    assert main(["report", "--db", str(db), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    facts = _summary_facts(out / "整改清单.xlsx")
+    html = (out / "report.html").read_text(encoding="utf-8")
+    total = int(re.search(r"待整改问题 (\d+) 条", printed).group(1))
+    assert total == facts["待整改问题"] == 1
+    assert "待整改 1 条" in html
+    for label, key in (
+        ("新发现", "新发现"),
+        ("持续存在", "持续存在"),
+        ("已标记误报", "已标记误报"),
+    ):
+        assert f"{label} {facts[key]}" in printed

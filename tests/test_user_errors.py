@@ -169,7 +169,7 @@ def test_an_old_store_is_opened_and_versioned(tmp_path):
         (b"[crawl]\ndownload_delay = nan\n", "crawl.download_delay must be a positive number"),
         (b'[crawl]\nexclude = ["["]\n', "crawl.exclude: '[' is not a valid regular expression"),
         (b"[crawl]\nmax_pages = 1.5\n", "crawl.max_pages must be an integer"),
-        (b'[site]\nstart_urls = "http://a.gov.cn/"\n', "site.start_urls"),
+        (b"[site]\nstart_urls = 42\n", "site.start_urls must be a list of strings"),
         (b"[sites]\n", "[sites] has no site"),
     ],
 )
@@ -286,8 +286,8 @@ def test_report_of_a_missing_audit(capsys, tmp_path, audited):
 def test_review_import_of_a_list_with_a_renamed_or_deleted_column(capsys, audited):
     db, xlsx, _ = audited
     for changes, missing in (
-        ({"整改状态": "状态"}, "missing column 整改状态"),
-        ({"问题编号": None}, "missing column 问题编号"),
+        ({"整改状态": "状态"}, "缺少「整改状态」列"),
+        ({"问题编号": None}, "缺少「问题编号」列"),
     ):
         filled = fill(xlsx, changes)
         assert missing in fails(capsys, "review", "import", filled, "--db", db)
@@ -299,21 +299,26 @@ def test_review_import_into_another_store(capsys, tmp_path, audited):
     filled = fill(xlsx, {})
     empty = tmp_path / "empty.db"
     Store(empty).close()
-    assert "audit 1 is not in" in fails(capsys, "review", "import", filled, "--db", empty)
+    assert "审计编号 1 不在" in fails(capsys, "review", "import", filled, "--db", empty)
     other_dir = tmp_path / "other"
     other_dir.mkdir()
     other = new_store(other_dir)  # audit 1 of another site: the list's ids are not its findings
     make_audit(other, [broken(f"{SITE}/z.pdf")], site="另一局")
     other.close()
     line = fails(capsys, "review", "import", filled, "--db", other_dir / "audits.db")
-    assert "is not a finding of audit 1" in line and "row 2" in line
+    assert "这是「示例局」的整改清单" in line and "却是「另一局」的" in line
     assert reviews(other_dir / "audits.db") == 0
 
 
 def test_review_import_of_a_bad_status_then_a_good_one(capsys, audited):
     db, xlsx, ids = audited
     bad = fill(xlsx, {}, status="搞定了")
-    assert "is not one of" in fails(capsys, "review", "import", bad, "--db", db)
+    assert main(["review", "import", str(bad), "--db", str(db)]) == 2
+    err = capsys.readouterr().err
+    headline, *problems = err.strip().splitlines()  # one line, then one line per bad row
+    assert headline.startswith("govaudit: ") and f"{len(ids)} 处无法读取" in headline
+    assert len(problems) == len(ids) and "Traceback" not in err
+    assert all("整改状态「搞定了」不是已整改/误报/暂不整改之一" in p for p in problems)
     assert reviews(db) == 0
     assert main(["review", "import", str(fill(xlsx, {})), "--db", str(db)]) == 0
     assert reviews(db) == len(ids)
@@ -322,9 +327,9 @@ def test_review_import_of_a_bad_status_then_a_good_one(capsys, audited):
 def test_review_import_of_files_that_are_not_lists(capsys, tmp_path, audited):
     db, _, _ = audited
     text = write(tmp_path / "list.xlsx", "not a workbook")
-    assert "not an xlsx workbook" in fails(capsys, "review", "import", text, "--db", db)
-    assert "not an xlsx workbook" in fails(capsys, "review", "import", tmp_path, "--db", db)
-    assert "no such file" in fails(capsys, "review", "import", tmp_path / "no.xlsx", "--db", db)
+    assert "不是 xlsx 工作簿" in fails(capsys, "review", "import", text, "--db", db)
+    assert "不是 xlsx 工作簿" in fails(capsys, "review", "import", tmp_path, "--db", db)
+    assert "文件不存在" in fails(capsys, "review", "import", tmp_path / "no.xlsx", "--db", db)
     assert "say what to do" in fails(capsys, "review")
 
 

@@ -140,7 +140,9 @@ def _config_from_raw(
         if not isinstance(section, dict):
             raise ConfigError(f"checks.{name} must be a table")
     start_urls = [start_url] if start_url else _as_list(site.get("start_urls", []))
-    if not isinstance(start_urls, list) or not start_urls:
+    if not isinstance(start_urls, list):  # written, but neither a list nor a string
+        _str_list("site.start_urls", start_urls)
+    if not start_urls:
         raise ConfigError(
             "site.start_urls is missing: give a START_URL or list start_urls in the profile"
         )
