@@ -16,7 +16,9 @@ whole. It works like the check's `whitelist_terms`, but lives beside the entries
 
 A term written `re:<regex>` is a context rule: the error needs its neighbours (截止 followed by a
 date, 登陆 with 网站, a plenum that was never held). The reported term is the regex's `term` group
-if it has one, else the whole match. Plain terms are matched as words (see checks/words.py);
+if it has one, else the whole match. A rule's suggestion may use its named groups
+(`\\g<name>`, `Entry.suggestion_for`), so it is the corrected term rather than a pattern.
+Plain terms are matched as words (see checks/words.py);
 context rules are matched as written.
 
 The built-in lists are the `*.tsv` files next to this module, one per category plus
@@ -97,6 +99,18 @@ class Entry:
     @property
     def is_rule(self) -> bool:
         return self.pattern is not None
+
+    def suggestion_for(self, term: str) -> str | None:
+        """The suggestion for one reported `term`: a rule's suggestion may name the rule's groups
+        (`\\g<n>届\\g<p>中全会` gives 十九届四中全会 for 十九大四中全会), so that no placeholder
+        such as "X届X中全会" reaches a finding."""
+        if not self.suggestion or self.pattern is None or "\\g<" not in self.suggestion:
+            return self.suggestion
+        match = self.pattern.search(term)
+        try:
+            return match.expand(self.suggestion) if match else None
+        except (re.error, IndexError):
+            return None
 
 
 @dataclass(frozen=True)
