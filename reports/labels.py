@@ -55,7 +55,18 @@ _ATTACHMENT_REASONS = {
     "timeout": "读取超时",
 }
 
-_GENERIC_SKIP = {"id", "check", "severity", "page_url", "title", "column", "internal", "rule_key"}
+# source_pages: both reports list every one beside the details (reports/listing.py `Row`).
+_GENERIC_SKIP = {
+    "id",
+    "check",
+    "severity",
+    "page_url",
+    "title",
+    "column",
+    "internal",
+    "rule_key",
+    "source_pages",
+}
 
 
 def check_name(check: str) -> str:
@@ -121,7 +132,7 @@ def _attachment(d: dict[str, Any]) -> list[str]:
     return [
         f"附件：{d.get('attachment_name') or ''}",
         f"附件地址：{d['attachment_url']}",
-        f"链接页面：{_plain(sources)}" if sources else "链接页面：无",
+        f"链接页面：{len(sources)} 个" if sources else "链接页面：无",
     ]
 
 

@@ -47,6 +47,11 @@ class Row:
     # What the row was exported from, `audit/revision/digest` (`export_version`): the review
     # import tells a row staff changed from one they left, and an old list from a newer decision.
     version: str = ""
+    # Every page that links to the problem (a broken link's, an attachment's referring pages)
+    # and the URL the problem is about (the broken target, the attachment, the article):
+    # both reports show them all and make them links.
+    source_pages: tuple[str, ...] = ()
+    target_url: str = ""
 
 
 def staff_digest(status: str, note: str, department: str, deadline: str) -> str:
@@ -222,7 +227,17 @@ def _present(
         review_status=status,
         review_note=note,
         version=export_version(audit_id, staff.get("revision") or 0, digest),
+        source_pages=tuple(mask(str(p)) for p in finding.details.get("source_pages") or ()),
+        target_url=mask(_target_url(finding.details)),
     )
+
+
+def _target_url(details: dict[str, Any]) -> str:
+    for key in ("target_url", "attachment_url", "item_url"):
+        value = details.get(key)
+        if isinstance(value, str) and value.startswith(("http://", "https://")):
+            return value
+    return ""
 
 
 def _by_check(rows: list[Row]) -> list[tuple[str, dict[str, int], int]]:

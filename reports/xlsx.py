@@ -31,13 +31,23 @@ from reports.listing import ReportData, Row
 from reports.scorecard import PASS, VETO, WARN
 
 XLSX_NAME = "整改清单.xlsx"
-SUMMARY_SHEET, LIST_SHEET, FIXED_SHEET, SUPPRESSED_SHEET = (
+ID_HEADER, STATUS_HEADER, NOTE_HEADER = "问题编号", "整改状态", "整改说明"
+SUMMARY_SHEET, LIST_SHEET, FIXED_SHEET, SUPPRESSED_SHEET, SOURCES_SHEET = (
     "汇总",
     "问题清单",
     "已整改",
     "已标记误报",
+    "引用页面",
 )
-ID_HEADER, STATUS_HEADER, NOTE_HEADER = "问题编号", "整改状态", "整改说明"
+# A 问题详情 cell lists this many referring pages; the 引用页面 sheet has every one, a row each.
+_PAGES_IN_CELL = 20
+_SOURCES_COLUMNS = (
+    ("序号", 6),
+    ("问题类型", 11),
+    ("问题地址", 50),
+    ("引用页面", 60),
+    (ID_HEADER, 5),
+)
 DEPARTMENT_HEADER, DEADLINE_HEADER, STATE_HEADER = "责任科室", "整改时限", "状态"
 VERSION_HEADER = "导出版本"  # audit/revision/digest of the row (reports/listing.py)
 AUDIT_LABEL = "审计编号"
@@ -126,6 +136,7 @@ def write_xlsx(data: ReportData, out_dir: Path) -> Path:
     _list_sheet(
         wb.create_sheet(SUPPRESSED_SHEET), data.suppressed_rows, LIST_COLUMNS, with_review=True
     )
+    _sources_sheet(wb.create_sheet(SOURCES_SHEET), data.open_rows)
     wb.active = 1 if data.open_rows else 0
     path = out_dir / XLSX_NAME
     wb.save(path)
@@ -221,7 +232,7 @@ def _row_values(index: int, r: Row) -> dict[str, object]:
         "问题描述": r.description,
         "所在栏目": r.column,
         "页面地址": r.page_url,
-        "问题详情": r.details,
+        "问题详情": _details_cell(r),
         "首次发现": excel_date(r.first_seen),
         STATE_HEADER: r.state_label,
         DEPARTMENT_HEADER: r.department,
@@ -233,9 +244,23 @@ def _row_values(index: int, r: Row) -> dict[str, object]:
     }
 
 
-def _list_sheet(ws: Worksheet, rows: list[Row], columns: tuple, with_review: bool) -> None:
-    headers = [name for name, _ in columns]
-    widths = [width for _, width in columns]
+def _details_cell(r: Row) -> str:
+    """问题详情 with the referring pages: the first ones here, every one in 引用页面."""
+    if not r.source_pages:
+        return r.details
+    shown = r.source_pages[:_PAGES_IN_CELL]
+    more = len(r.source_pages) - len(shown)
+    tail = [f"……共 {len(r.source_pages)} 个，全部见「{SOURCES_SHEET}」工作表"] if more else []
+    return "\n".join([r.details, "引用页面：", *shown, *tail])
+
+
+def _link(cell, url: str) -> None:
+    if url.startswith(("http://", "https://")) and len(url) <= _MAX_LINK:
+        cell.hyperlink = url
+        cell.font = Font(color="0563C1", underline="single")
+
+
+def _header_row(ws: Worksheet, columns: tuple) -> None:
     for col, (name, width) in enumerate(columns, 1):
         _put(
             ws,
@@ -248,7 +273,31 @@ def _list_sheet(ws: Worksheet, rows: list[Row], columns: tuple, with_review: boo
             alignment=Alignment(wrap_text=True, vertical="center", horizontal="center"),
         )
         ws.column_dimensions[get_column_letter(col)].width = width
-    url_col = headers.index("页面地址") + 1
+
+
+def _sources_sheet(ws: Worksheet, rows: list[Row]) -> None:
+    """Every referring page of every open finding that has them, one a row, both URLs links."""
+    _header_row(ws, _SOURCES_COLUMNS)
+    line = 1
+    for index, r in enumerate(rows, 1):
+        for page in r.source_pages:
+            line += 1
+            values = (index, r.check_name, r.target_url or r.page_url, page, r.finding_id)
+            for col, value in enumerate(values, 1):
+                _put(ws, line, col, value, style=_BODY)
+            _link(ws.cell(row=line, column=3), values[2])
+            _link(ws.cell(row=line, column=4), page)
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(_SOURCES_COLUMNS))}{max(line, 2)}"
+    ws.print_title_rows = "1:1"
+    ws.page_setup.orientation = "landscape"
+
+
+def _list_sheet(ws: Worksheet, rows: list[Row], columns: tuple, with_review: bool) -> None:
+    headers = [name for name, _ in columns]
+    widths = [width for _, width in columns]
+    _header_row(ws, columns)
+    url_col, details_col = headers.index("页面地址") + 1, headers.index("问题详情") + 1
     for i, r in enumerate(rows, 1):
         values = _row_values(i, r)
         shown = [values[n] if n not in _MACHINE_HEADERS else "" for n in headers]  # no wrap
@@ -262,10 +311,9 @@ def _list_sheet(ws: Worksheet, rows: list[Row], columns: tuple, with_review: boo
             if name in _MACHINE_HEADERS:
                 cell.font = Font(size=8, color="808080")
                 cell.alignment = Alignment(vertical="top", shrink_to_fit=True)
-        if r.page_url.startswith(("http://", "https://")) and len(r.page_url) <= _MAX_LINK:
-            link = ws.cell(row=i + 1, column=url_col)
-            link.hyperlink = r.page_url
-            link.font = Font(color="0563C1", underline="single")
+        _link(ws.cell(row=i + 1, column=url_col), r.page_url)
+        if r.target_url:  # the broken link, the attachment: one click from its details
+            _link(ws.cell(row=i + 1, column=details_col), r.target_url)
     last = max(len(rows), 1) + 1
     ws.freeze_panes = "B2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{last}"

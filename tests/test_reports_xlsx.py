@@ -56,7 +56,7 @@ def rows_by_id(ws):
 
 
 def test_sheets_and_list_columns(workbook):
-    assert workbook.sheetnames == ["汇总", "问题清单", "已整改", "已标记误报"]
+    assert workbook.sheetnames == ["汇总", "问题清单", "已整改", "已标记误报", "引用页面"]
     ws = workbook["问题清单"]
     assert [c.value for c in ws[1]] == HEADERS
     assert ws.freeze_panes == "B2"
@@ -171,3 +171,28 @@ def test_rows_are_as_high_as_their_longest_wrapped_cell():
     three_lines = _row_height(["链接不可用", detail], [11, 42])
     wrapped = _row_height(["很长的问题描述" * 10, ""], [30, 10])  # 140 width units in 29
     assert one_line < three_lines < wrapped
+
+
+def test_every_referring_page_of_a_broken_link_is_listed_and_clickable(tmp_path):
+    """Only the first referring page and "引用页面：3 个" were shown; the rest was in JSON only."""
+    store = new_store(tmp_path)
+    many = broken(f"{SITE}/gone.pdf")
+    pages = [f"{SITE}/zwgk/{i}.html" for i in range(30)]
+    many = Finding(**{**many.__dict__, "details": {**many.details, "source_pages": pages}})
+    few = broken(f"{SITE}/old.doc")
+    audit = make_audit(store, [many, few])
+    paths, _ = write_reports(store, audit, tmp_path / "out", report_settings({}))
+    wb = load_workbook(paths[0])
+    rows = rows_by_id(wb["问题清单"])
+    detail = rows[many.id]["问题详情"]
+    assert detail.hyperlink.target == f"{SITE}/gone.pdf"  # the broken URL, one click away
+    assert "引用页面：30 个" in detail.value and pages[19] in detail.value
+    assert pages[20] not in detail.value and "全部见「引用页面」工作表" in detail.value
+    assert all(p in rows[few.id]["问题详情"].value for p in few.details["source_pages"])
+    ws = wb["引用页面"]
+    assert [c.value for c in ws[1]] == ["序号", "问题类型", "问题地址", "引用页面", "问题编号"]
+    listed = [r for r in ws.iter_rows(min_row=2) if r[4].value == many.id]
+    assert [r[3].value for r in listed] == pages  # every one, in order
+    assert all(r[3].hyperlink.target == r[3].value for r in listed)
+    assert listed[0][2].hyperlink.target == f"{SITE}/gone.pdf"
+    assert ws.max_row == 1 + 30 + 2
