@@ -56,7 +56,7 @@ def validated_rules(config: AuditConfig) -> dict[str, dict[str, Any]]:
     known = sorted(module.SECTION for module in checks.REGISTRY)
     for name in config.checks:
         if name not in known:  # a typo would otherwise silently keep the defaults
-            raise ConfigError(f"[checks.{name}] is not a check (known: {', '.join(known)})")
+            raise ConfigError(f"[checks.{name}] 不是已有的检查（可选：{', '.join(known)}）")
     rules = {}
     for module in checks.REGISTRY:
         section = check_rules(config, module.SECTION, module.DEFAULTS)
@@ -146,13 +146,13 @@ def write_findings_json(findings: list[Finding], path: Path) -> Path:
 def writable_dir(out_dir: Path) -> Path:
     """`--out` made and writable, or ConfigError in one line before any work is done."""
     if out_dir.exists() and not out_dir.is_dir():
-        raise ConfigError(f"--out {out_dir} is a file, not a directory")
+        raise ConfigError(f"--out {out_dir} 是文件，不是目录")
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise ConfigError(f"--out {out_dir}: cannot create it ({e.strerror})") from None
+        raise ConfigError(f"--out {out_dir}：无法创建（{e.strerror}）") from None
     if not os.access(out_dir, os.W_OK | os.X_OK):
-        raise ConfigError(f"--out {out_dir}: not writable")
+        raise ConfigError(f"--out {out_dir}：没有写权限")
     return out_dir
 
 
@@ -168,9 +168,9 @@ def output_dir(out_dir: Path) -> Iterator[Path]:
             lock.seek(0)
             pid = lock.read().strip()
             raise ConfigError(
-                f"--out {out_dir} is in use by another audit"
-                + (f" (pid {pid})" if pid.isdigit() else "")
-                + ": wait for it to finish or choose another --out"
+                f"--out {out_dir} 正被另一次审计使用"
+                + (f"（进程 pid {pid}）" if pid.isdigit() else "")
+                + "：请等它结束，或换一个 --out"
             ) from None
         lock.truncate(0)
         lock.write(str(os.getpid()))
@@ -238,15 +238,15 @@ def _run_audit(
         store.reopen_audit(audit_id)
         # One audit, one "today": the resumed part judges by the date the audit started with.
         config = replace(config, as_of=date.fromisoformat(store.audit(audit_id)["as_of"]))
-        say(f"resuming audit #{audit_id} of {config.site_name} (as of {config.as_of})")
+        say(f"继续审计 #{audit_id}：{config.site_name}（审计日期 {config.as_of}）")
     else:
         audit_id = store.start_audit(
             config.site_name, config.start_urls[0], config.as_of, config.as_dict()
         )
     previous = store.previous_audit(audit_id) if incremental else None
     say(
-        f"crawl: audit #{audit_id} of {config.site_name} from {config.start_urls[0]}"
-        + (f" (conditional on audit #{previous})" if previous is not None else "")
+        f"抓取：审计 #{audit_id}，{config.site_name}，起始地址 {config.start_urls[0]}"
+        + (f"（对照审计 #{previous} 发条件请求）" if previous is not None else "")
     )
     try:
         counters = crawl(
@@ -255,22 +255,22 @@ def _run_audit(
     except BaseException as exc:
         store.finish_audit(audit_id, "interrupted", {})
         store.close()  # checkpointed: what was recorded is in the store file itself
-        say(f"interrupted: audit #{audit_id} kept what it recorded (resume with --resume)")
+        say(f"已中断：审计 #{audit_id} 已保存抓取到的内容（可用 --resume 继续）")
         if isinstance(exc, CrawlFailed):
-            raise AuditFailed(f"{exc} (audit #{audit_id} kept what it recorded)") from None
+            raise AuditFailed(f"{exc}（审计 #{audit_id} 已保存抓取到的内容）") from None
         raise
     say(
-        "crawl done: {pages} pages, {targets} targets, {errors} errors, {requests} requests,"
-        " {not_modified} not modified, {resumed} resumed, {elapsed:.1f} s".format_map(counters)
+        "抓取完成：页面 {pages}，链接目标 {targets}，错误 {errors}，请求 {requests}，"
+        "未变化 {not_modified}，续抓 {resumed}，用时 {elapsed:.1f} 秒".format_map(counters)
     )
     findings = run_checks(store, audit_id, rules, config.as_of, helper)
     store.save_findings(audit_id, findings)
     counters["findings"] = len(findings)
-    say(f"checks done: {len(findings)} findings")
+    say(f"检查完成：发现问题 {len(findings)} 条")
     reachable = counters.get("start_urls_ok", 1) > 0
     store.finish_audit(audit_id, "finished" if reachable else "failed", counters)
     outputs, listing = write_outputs(store, audit_id, out_dir, report, helper)
-    say("reports written: " + ", ".join(str(p) for p in outputs))
+    say("报告已生成：" + "，".join(str(p) for p in outputs))
     store.close()
     return AuditResult(
         audit_id, findings, counters, outputs, reachable, tuple(listing.score), listing

@@ -125,7 +125,7 @@ def run_sites(
             "--quiet",
             *child_args,
         ]
-        say(f"[{key}] started")
+        say(f"[{key}] 开始审计")
         started = time.monotonic()
         proc = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         seconds = time.monotonic() - started
@@ -133,7 +133,7 @@ def run_sites(
         summary = (
             json.loads(summary_path.read_text(encoding="utf-8")) if summary_path.exists() else None
         )
-        say(f"[{key}] exit {proc.returncode} after {seconds:.1f} s")
+        say(f"[{key}] 退出码 {proc.returncode}，用时 {seconds:.1f} 秒")
         return SiteRun(key, proc.returncode, seconds, summary, proc.stderr.strip())
 
     with ThreadPoolExecutor(max_workers=jobs) as pool:

@@ -99,7 +99,7 @@ def test_every_command_has_help(capsys):
             main([*argv, "--help"])
         except SystemExit as e:
             assert e.code == 0
-        assert "usage: govaudit" in capsys.readouterr().out
+        assert "用法：govaudit" in capsys.readouterr().out
 
 
 def test_a_bad_report_section_stops_the_audit_before_any_request(tmp_path, capsys):

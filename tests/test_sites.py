@@ -105,7 +105,7 @@ def test_multi_site_profile_needs_site_and_single_profiles_refuse_site(tmp_path,
         load_config(path)
     out = tmp_path / "out"
     assert main(["audit", "--config", str(path), "--site", "nope", "--out", str(out)]) == 2
-    assert "no site 'nope'" in capsys.readouterr().err
+    assert "没有站点 'nope'" in capsys.readouterr().err
     bad_check = two_sites(tmp_path, "\n[sites.rsj.checks.broken_link]\nnope = 1\n")
     bad_check = write(
         bad_check,
@@ -118,7 +118,7 @@ def test_multi_site_profile_needs_site_and_single_profiles_refuse_site(tmp_path,
     assert err.startswith("govaudit: sites.rsj.checks.") and "is not a known setting" in err
     single = write(tmp_path / "one.toml", '[site]\nstart_urls = ["http://127.0.0.1:1/"]\n')
     assert main(["audit", "--config", str(single), "--site", "a", "--out", str(out)]) == 2
-    assert "--site needs a multi-site profile" in capsys.readouterr().err
+    assert "--site 需要多站点配置" in capsys.readouterr().err
     assert not out.exists()  # nothing was crawled or written
 
 
@@ -204,7 +204,7 @@ def test_every_site_in_its_own_process_folder_and_table(tmp_path):
     # Unreachable sites make the run's status 3; the others are audited all the same.
     assert done.returncode == 3, done.stderr
     assert "govaudit: [down] could not reach http://127.0.0.1:" in done.stderr
-    assert "govaudit: [blocked] robots.txt forbids" in done.stderr
+    assert "govaudit: [blocked] robots.txt 禁止抓取" in done.stderr
     for key in ("portal", "rsj", "down", "blocked"):
         assert (out / key / "findings.json").exists()
         assert (out / key / "govaudit.log").exists()
@@ -240,14 +240,14 @@ def test_every_site_in_its_own_process_folder_and_table(tmp_path):
     # --quiet: no progress bar, no table; one line per phase and a summary in OUT/rsj's log.
     assert quiet.returncode == 0 and quiet.stdout == "" and quiet.stderr == ""
     phases = (out / "rsj" / "govaudit.log").read_text(encoding="utf-8").splitlines()[-5:]
-    assert [line.split("]: ")[1].split(" ")[0] for line in phases] == [
-        "crawl:",
-        "crawl",
-        "checks",
-        "reports",
-        "summary:",
+    assert [line.split("]: ")[1].split("：")[0] for line in phases] == [
+        "抓取",
+        "抓取完成",
+        "检查完成",
+        "报告已生成",
+        "汇总",
     ]
-    assert "conditional on audit" in phases[0]  # the second audit of rsj is incremental
+    assert "对照审计 #" in phases[0]  # the second audit of rsj is incremental
 
 
 def test_readme_multi_site_example_is_valid(tmp_path):

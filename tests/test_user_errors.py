@@ -52,17 +52,17 @@ def write(path: Path, data: str | bytes) -> Path:
 
 def test_out_is_a_file(capsys, tmp_path):
     file = write(tmp_path / "out.txt", "x")
-    assert "is a file, not a directory" in audit(capsys, tmp_path, "--out", file)
-    assert "cannot create it" in audit(capsys, tmp_path, "--out", file / "sub")
+    assert "是文件，不是目录" in audit(capsys, tmp_path, "--out", file)
+    assert "无法创建" in audit(capsys, tmp_path, "--out", file / "sub")
     assert file.read_text() == "x"
-    assert "is a file" in fails(capsys, "demo", "--out", file)
+    assert "是文件" in fails(capsys, "demo", "--out", file)
 
 
 def test_log_that_cannot_be_a_file(capsys, tmp_path):
     """Refused before the audit starts: no audit is left unfinished in the store."""
     file = write(tmp_path / "f.txt", "x")
-    assert "is a directory, not a file" in audit(capsys, tmp_path, "--log", tmp_path)
-    assert "f.txt is not a directory" in audit(capsys, tmp_path, "--log", file / "x.log")
+    assert "是目录，不是文件" in audit(capsys, tmp_path, "--log", tmp_path)
+    assert "f.txt 不是目录" in audit(capsys, tmp_path, "--log", file / "x.log")
     assert not (tmp_path / "out").exists()
 
 
@@ -70,7 +70,7 @@ def test_log_that_cannot_be_a_file(capsys, tmp_path):
 def test_out_not_writable(capsys, tmp_path):
     locked = tmp_path / "locked"
     locked.mkdir(mode=0o555)
-    assert "not writable" in audit(capsys, tmp_path, "--out", locked)
+    assert "没有写权限" in audit(capsys, tmp_path, "--out", locked)
 
 
 def test_two_audits_on_one_out_directory(capsys, tmp_path):
@@ -78,7 +78,7 @@ def test_two_audits_on_one_out_directory(capsys, tmp_path):
     out = tmp_path / "out"
     with output_dir(out):
         line = audit(capsys, tmp_path, "--out", out)
-    assert "in use by another audit" in line and f"pid {os.getpid()}" in line
+    assert "正被另一次审计使用" in line and f"pid {os.getpid()}" in line
     with output_dir(out):  # released when the first audit ends
         pass
 
@@ -154,7 +154,7 @@ def test_an_old_store_is_opened_and_versioned(tmp_path):
         (b"[site\n", "not valid TOML"),
         (
             b"[checks.typo_section]\nx = 1\n",
-            "[checks.typo_section] is not a check (known: attachments, broken_link,",
+            "[checks.typo_section] 不是已有的检查（可选：attachments, broken_link,",
         ),
         (b"[checks]\nwords = 3\n", "checks.words must be a table"),
         (
@@ -218,7 +218,7 @@ def test_good_but_unusual_start_urls_are_accepted():
 def test_bad_as_of(capsys, tmp_path):
     for value in ("2024-02-30", "yesterday", ""):
         line = fails(capsys, "audit", URL, "--out", tmp_path / "out", "--as-of", value)
-        assert "--as-of must be a date YYYY-MM-DD" in line
+        assert "参数 --as-of：应为日期 YYYY-MM-DD" in line
 
 
 def test_bad_wordlist(capsys, tmp_path):
@@ -276,9 +276,9 @@ def test_report_of_a_missing_audit(capsys, tmp_path, audited):
         capsys, "report", "--db", db, "--audit", 999, "--out", tmp_path / "r"
     )
     file = write(tmp_path / "r.txt", "x")
-    assert "is a file" in fails(capsys, "report", "--db", db, "--out", file)
+    assert "是文件" in fails(capsys, "report", "--db", db, "--out", file)
     assert "no such file" in fails(capsys, "report", "--db", tmp_path / "no.db", "--out", file)
-    assert "must be a positive integer" in fails(
+    assert "应为正整数" in fails(
         capsys, "report", "--db", db, "--audit", "-1", "--out", tmp_path / "r"
     )
 
@@ -335,8 +335,8 @@ def test_review_import_of_files_that_are_not_lists(capsys, tmp_path, audited):
 
 def test_audits_and_summary(capsys, tmp_path):
     assert "no such file" in fails(capsys, "audits", "--db", tmp_path / "no.db")
-    assert "no summary.json" in fails(capsys, "summary", "--results", tmp_path / "none")
-    assert "required" in fails(capsys, "audits")
+    assert "下没有 summary.json" in fails(capsys, "summary", "--results", tmp_path / "none")
+    assert "缺少必需的参数：--db" in fails(capsys, "audits")
 
 
 # -- the distributed commands without Redis ----------------------------------------------------
@@ -354,15 +354,13 @@ def test_worker_and_enqueue_without_redis(capsys, tmp_path):
 
     queue = f"redis://127.0.0.1:{closed_port()}/0"
     line = fails(capsys, "worker", "--queue", queue, "--burst", status=EXIT_QUEUE_LOST)
-    assert f"cannot reach the queue at {queue}" in line
+    assert f"无法连接队列 {queue}" in line
     profile = write(
         tmp_path / "sites.toml",
         '[sites.a.site]\nstart_urls = ["http://127.0.0.1:9/"]\n',
     )
     line = fails(capsys, "enqueue", "--config", profile, "--queue", queue, status=EXIT_QUEUE_LOST)
-    assert "cannot reach the queue" in line
-    assert "--queue must be redis://" in fails(capsys, "worker", "--queue", "nonsense")
+    assert "无法连接队列" in line
+    assert "--queue 应为 redis://" in fails(capsys, "worker", "--queue", "nonsense")
     single = write(tmp_path / "one.toml", '[site]\nstart_urls = ["http://127.0.0.1:9/"]\n')
-    assert "needs a multi-site profile" in fails(
-        capsys, "enqueue", "--config", single, "--queue", queue
-    )
+    assert "需要多站点配置" in fails(capsys, "enqueue", "--config", single, "--queue", queue)

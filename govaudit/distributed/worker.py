@@ -199,14 +199,14 @@ def run_worker(
     except _LOST as e:
         worker.lost_queue = worker.lost_queue or e
     if worker.lost_queue is not None:
-        raise QueueLost(f"lost the queue at {queue_url} ({_reason(worker.lost_queue)})")
+        raise QueueLost(f"与队列 {queue_url} 的连接断开（{_reason(worker.lost_queue)}）")
     return 0
 
 
 def connect(queue_url: str):
     """A Redis client for `redis://HOST:PORT/DB` (also rediss:// and unix://)."""
     if not queue_url.startswith(("redis://", "rediss://", "unix://")):
-        raise ValueError(f"--queue must be redis://HOST:PORT/DB, got {queue_url!r}")
+        raise ValueError(f"--queue 应为 redis://HOST:PORT/DB，而不是 {queue_url!r}")
     return redis.Redis.from_url(queue_url, socket_connect_timeout=5, socket_timeout=40)
 
 
