@@ -26,7 +26,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from govaudit.core.model import SEVERITIES
-from reports.labels import SEVERITY_NAMES
+from reports.labels import SEVERITY_NAMES, audit_state
 from reports.listing import ReportData
 
 HTML_NAME = "report.html"
@@ -79,6 +79,7 @@ def render_html(data: ReportData) -> str:
         severity_order={s: i for i, s in enumerate(SEVERITIES)},
         departments=sorted({r.department for r in data.open_rows if r.department}),
         pages_shown=_PAGES_SHOWN,
+        audit_state=audit_state,
         script=script,
         script_hash=f"sha256-{digest}",
     )

@@ -26,7 +26,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from govaudit.core.model import SEVERITIES
 from reports.history import REVIEW_STATUSES
-from reports.labels import severity_name
+from reports.labels import audit_state, severity_name
 from reports.listing import ReportData, Row
 from reports.scorecard import PASS, VETO, WARN
 
@@ -163,6 +163,7 @@ def _summary_sheet(ws: Worksheet, data: ReportData) -> None:
         ("起始地址", data.start_url),
         (AUDIT_LABEL, data.audit_id),
         ("审计日期", excel_date(data.as_of)),
+        ("审计状态", audit_state(data.audit_status)),
         ("抓取页面", c.get("pages", 0)),
         ("链接目标", c.get("targets", 0)),
         ("抓取错误", c.get("errors", 0)),

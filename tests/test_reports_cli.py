@@ -56,7 +56,7 @@ def test_audits_lists_the_store(tmp_path, capsys):
     assert main(["audits", "--db", str(db)]) == 0
     shown = capsys.readouterr().out
     assert "示例局" in shown and "2024-03-01" in shown and "2024-04-01" in shown
-    assert "finished" in shown
+    assert "已完成" in shown and "finished" not in shown
 
 
 def test_review_import_round_trip(tmp_path, capsys):
@@ -78,7 +78,7 @@ def test_user_errors_are_one_line_and_exit_2(tmp_path, capsys):
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(b"not a zip")
     cases = [
-        (["report", "--db", str(tmp_path / "none.db"), "--out", str(tmp_path)], "no such file"),
+        (["report", "--db", str(tmp_path / "none.db"), "--out", str(tmp_path)], "文件不存在"),
         (["report", "--db", str(db), "--audit", "99", "--out", str(tmp_path)], "--audit 99"),
         (["report", "--db", str(db)], "--out"),
         (["audits"], "--db"),

@@ -272,12 +272,12 @@ def reviews(db: Path) -> int:
 
 def test_report_of_a_missing_audit(capsys, tmp_path, audited):
     db, _, _ = audited
-    assert "--audit 999: no such audit" in fails(
+    assert "--audit 999：" in fails(
         capsys, "report", "--db", db, "--audit", 999, "--out", tmp_path / "r"
     )
     file = write(tmp_path / "r.txt", "x")
     assert "是文件" in fails(capsys, "report", "--db", db, "--out", file)
-    assert "no such file" in fails(capsys, "report", "--db", tmp_path / "no.db", "--out", file)
+    assert "文件不存在" in fails(capsys, "report", "--db", tmp_path / "no.db", "--out", file)
     assert "应为正整数" in fails(
         capsys, "report", "--db", db, "--audit", "-1", "--out", tmp_path / "r"
     )
@@ -330,11 +330,11 @@ def test_review_import_of_files_that_are_not_lists(capsys, tmp_path, audited):
     assert "不是 xlsx 工作簿" in fails(capsys, "review", "import", text, "--db", db)
     assert "不是 xlsx 工作簿" in fails(capsys, "review", "import", tmp_path, "--db", db)
     assert "文件不存在" in fails(capsys, "review", "import", tmp_path / "no.xlsx", "--db", db)
-    assert "say what to do" in fails(capsys, "review")
+    assert "请指明操作" in fails(capsys, "review")
 
 
 def test_audits_and_summary(capsys, tmp_path):
-    assert "no such file" in fails(capsys, "audits", "--db", tmp_path / "no.db")
+    assert "文件不存在" in fails(capsys, "audits", "--db", tmp_path / "no.db")
     assert "下没有 summary.json" in fails(capsys, "summary", "--results", tmp_path / "none")
     assert "缺少必需的参数：--db" in fails(capsys, "audits")
 
