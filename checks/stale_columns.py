@@ -76,8 +76,8 @@ def validate_rules(rules: dict[str, Any]) -> dict[str, Any]:
             if key not in known and key not in also:
                 names = "、".join(sorted(known - {HOMEPAGE, OTHER}))
                 raise ConfigError(
-                    f"{where}.{table}.{key} is not a column category (known: {HOMEPAGE}、"
-                    f"{names}、{OTHER}; a new category needs its category_keywords)"
+                    f"{where}.{table}.{key} 不是栏目类别（可用：{HOMEPAGE}、{names}、{OTHER}；"
+                    "新类别须先在 category_keywords 中定义）"
                 )
     for key, value in rules["severity"].items():
         if value not in SEVERITIES:

@@ -26,14 +26,14 @@ def test_profile_values_and_cli_overrides(tmp_path):
 @pytest.mark.parametrize(
     "text, message",
     [
-        ("[crawl]\nmax_pages = 0\n", "crawl.max_pages must be a positive integer"),
-        ('[crawl]\nmax_pages = "many"\n', "crawl.max_pages must be an integer"),
-        ("[crawl]\nobey_robots = 1\n", "crawl.obey_robots must be true or false"),
-        ('[crawl]\nautothrottle = "off"\n', "crawl.autothrottle must be true or false"),
-        ("[crawl]\nspeed = 1\n", "crawl.speed is not a known setting"),
-        ('[crawl]\nexclude = ["("]\n', "crawl.exclude: '(' is not a valid regular expression"),
-        ("[oops]\n", "unknown section [oops]"),
-        ("[crawl\n", "not valid TOML"),
+        ("[crawl]\nmax_pages = 0\n", "crawl.max_pages 应为正整数"),
+        ('[crawl]\nmax_pages = "many"\n', "crawl.max_pages 应为整数"),
+        ("[crawl]\nobey_robots = 1\n", "crawl.obey_robots 应为布尔值（true 或 false）"),
+        ('[crawl]\nautothrottle = "off"\n', "crawl.autothrottle 应为布尔值（true 或 false）"),
+        ("[crawl]\nspeed = 1\n", "crawl.speed 不是可用的设置"),
+        ('[crawl]\nexclude = ["("]\n', "crawl.exclude：'(' 不是有效的正则表达式"),
+        ("[oops]\n", "[oops] 不是可用的表"),
+        ("[crawl\n", "不是有效的 TOML"),
     ],
 )
 def test_mistakes_name_the_key(tmp_path, text, message):
@@ -42,9 +42,9 @@ def test_mistakes_name_the_key(tmp_path, text, message):
 
 
 def test_start_url_must_be_http(tmp_path):
-    with pytest.raises(ConfigError, match="must be http"):
+    with pytest.raises(ConfigError, match="应为 http"):
         load_config(None, start_url="file:///etc/passwd")
-    with pytest.raises(ConfigError, match="start_urls is missing"):
+    with pytest.raises(ConfigError, match="start_urls 缺失"):
         load_config(None)
 
 
@@ -58,7 +58,7 @@ def test_check_rules_merge_tables_and_check_types(tmp_path):
         _profile(tmp_path, '[checks.stale_column]\nhomepage_days = "x"\n'),
         start_url="http://127.0.0.1/",
     )
-    with pytest.raises(ConfigError, match="checks.stale_column.homepage_days must be an integer"):
+    with pytest.raises(ConfigError, match="checks.stale_column.homepage_days 应为整数"):
         check_rules(bad, "stale_column", defaults)
 
 

@@ -111,7 +111,7 @@ def test_a_bad_report_section_stops_the_audit_before_any_request(tmp_path, capsy
     out = tmp_path / "out"
     assert main(["audit", "--config", str(profile), "--out", str(out), "--quiet"]) == 2
     err = capsys.readouterr().err.strip()
-    assert err == "govaudit: report.deadline_days.major must be a positive integer"
+    assert err == "govaudit: report.deadline_days.major 应为正整数"
     assert not out.exists()
 
 

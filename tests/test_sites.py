@@ -84,19 +84,19 @@ def test_sites_merge_over_defaults(tmp_path):
 def test_site_mistakes_name_the_key_where_it_was_written(tmp_path):
     text = two_sites(tmp_path).read_text(encoding="utf-8")
     path = write(tmp_path / "p.toml", text.replace("max_pages = 50", "max_pages = 0"))
-    assert error_of(path) == "sites.portal.crawl.max_pages must be a positive integer"
+    assert error_of(path) == "sites.portal.crawl.max_pages 应为正整数"
     path = write(
         tmp_path / "d.toml", two_sites(tmp_path).read_text().replace("timeout = 2", 'timeout = "x"')
     )
-    assert error_of(path) == "defaults.crawl.timeout must be a number"
+    assert error_of(path) == "defaults.crawl.timeout 应为数字"
     path = two_sites(tmp_path, '\n[sites."bad key".site]\nstart_urls = ["http://x.cn/"]\n')
     assert error_of(path).startswith("sites.bad key: a site key is letters")
     path = write(tmp_path / "e.toml", "[crawl]\ntimeout = 2\n" + two_sites(tmp_path).read_text())
-    assert error_of(path).startswith("[crawl] cannot stand beside [sites]")
+    assert error_of(path).startswith("[crawl] 不能与多站点配置的 [sites] 并列")
     path = two_sites(tmp_path, '\n[sites.third.site]\nname = "丙"\n')
-    assert error_of(path).startswith("sites.third.site.start_urls is missing")
+    assert error_of(path).startswith("sites.third.site.start_urls 缺失")
     path = two_sites(tmp_path, "\n[sites.third.scope]\nx = 1\n")
-    assert error_of(path).startswith("sites.third.scope is not a section")
+    assert error_of(path).startswith("sites.third.scope 不是可用的表")
 
 
 def test_multi_site_profile_needs_site_and_single_profiles_refuse_site(tmp_path, capsys):

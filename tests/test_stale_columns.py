@@ -388,7 +388,7 @@ def test_category_thresholds_and_severity_are_configurable(tmp_path):
         ({"thresholds": {"动态要闻": "two weeks"}}, "checks.stale_column.thresholds.动态要闻"),
         ({"thresholds": {"动态要闻": -1}}, "must be 0 or more"),
         ({"severity": {"首页": "fatal"}}, "checks.stale_column.severity.首页"),
-        ({"limit": 3}, "checks.stale_column.limit is not a known setting"),
+        ({"limit": 3}, "checks.stale_column.limit 不是可用的设置"),
         ({"columns": [{"name": "x"}]}, "columns[0].url must be an http(s) URL"),
         ({"columns": [{"url": f"{SITE}/a/", "threshold": 3}]}, "columns[0].threshold is not"),
         ({"columns": [{"url": f"{SITE}/a/", "threshold_days": "3"}]}, "an integer"),
@@ -412,7 +412,7 @@ def test_a_misspelt_category_is_refused_with_the_known_ones(table):
         rules = check_rules(_config({table: {"动态新闻": value}}), "stale_column", DEFAULTS)
         stale_columns.validate_rules(rules)
     message = str(err.value)
-    assert message.startswith(f"checks.stale_column.{table}.动态新闻 is not a column category")
+    assert message.startswith(f"checks.stale_column.{table}.动态新闻 不是栏目类别")
     assert all(name in message for name in ("动态要闻", "通知公告政策文件", "首页", "其他"))
 
 

@@ -109,13 +109,13 @@ def test_db_that_is_not_a_usable_store_is_left_untouched(capsys, tmp_path, kind)
     before = db.read_bytes() if db.is_file() else None
     line = audit(capsys, tmp_path, "--db", db)
     expected = {
-        "text": "not a usable govaudit store",
-        "directory": "is a directory",
-        "corrupt": "not a usable govaudit store",
-        "foreign": "not a govaudit store (an SQLite database with tables t)",
-        "foreign_pages": "not a govaudit store (an SQLite database with tables pages)",
-        "newer": "written by a newer govaudit",
-        "no_dir": "no such directory",
+        "text": "不是可用的 govaudit 数据库",
+        "directory": "是目录，不是数据库文件",
+        "corrupt": "不是可用的 govaudit 数据库",
+        "foreign": "不是 govaudit 数据库（是含有 t 等表的 SQLite 数据库）",
+        "foreign_pages": "不是 govaudit 数据库（是含有 pages 等表的 SQLite 数据库）",
+        "newer": "由更新版本的 govaudit 写入",
+        "no_dir": "不存在",
     }[kind]
     assert expected in line
     if before is not None:
@@ -130,7 +130,7 @@ def test_a_govaudit_store_with_a_missing_column_is_refused(capsys, tmp_path):
     conn = sqlite3.connect(db)
     conn.execute("CREATE TABLE audits (id INTEGER PRIMARY KEY, site TEXT)")
     conn.close()
-    assert "table audits has no column" in audit(capsys, tmp_path, "--db", db)
+    assert "表 audits 没有" in audit(capsys, tmp_path, "--db", db)
 
 
 def test_an_old_store_is_opened_and_versioned(tmp_path):
@@ -150,27 +150,30 @@ def test_an_old_store_is_opened_and_versioned(tmp_path):
 @pytest.mark.parametrize(
     ("profile", "expected"),
     [
-        (b'[site]\nname = "\xb9\xfa\xbc\xd2"\n', "not UTF-8 (byte 15); save the profile as UTF-8"),
-        (b"[site\n", "not valid TOML"),
+        (
+            b'[site]\nname = "\xb9\xfa\xbc\xd2"\n',
+            "不是 UTF-8 编码（第 15 字节）；请把配置文件另存为 UTF-8",
+        ),
+        (b"[site\n", "不是有效的 TOML"),
         (
             b"[checks.typo_section]\nx = 1\n",
             "[checks.typo_section] 不是已有的检查（可选：attachments, broken_link,",
         ),
-        (b"[checks]\nwords = 3\n", "checks.words must be a table"),
+        (b"[checks]\nwords = 3\n", "checks.words 应为表"),
         (
             '[checks.stale_column.thresholds]\n"动态" = "abc"\n'.encode(),
-            "checks.stale_column.thresholds.动态 must be an integer",
+            "checks.stale_column.thresholds.动态 应为整数",
         ),
-        (b"[checks.stale_column]\nthresholds = 5\n", "checks.stale_column.thresholds must be"),
-        (b"[checks.broken_link]\nbogus = 1\n", "checks.broken_link.bogus is not a known setting"),
-        (b'[report]\ndeadline_days = "x"\n', "report.deadline_days must be a table"),
-        (b"[report]\ndepartments = 3\n", "report.departments must be a list of tables"),
-        (b"[crawl]\ntimeout = inf\n", "crawl.timeout must be a positive number"),
-        (b"[crawl]\ndownload_delay = nan\n", "crawl.download_delay must be a positive number"),
-        (b'[crawl]\nexclude = ["["]\n', "crawl.exclude: '[' is not a valid regular expression"),
-        (b"[crawl]\nmax_pages = 1.5\n", "crawl.max_pages must be an integer"),
-        (b"[site]\nstart_urls = 42\n", "site.start_urls must be a list of strings"),
-        (b"[sites]\n", "[sites] has no site"),
+        (b"[checks.stale_column]\nthresholds = 5\n", "checks.stale_column.thresholds 应为"),
+        (b"[checks.broken_link]\nbogus = 1\n", "checks.broken_link.bogus 不是可用的设置"),
+        (b'[report]\ndeadline_days = "x"\n', "report.deadline_days 应为表"),
+        (b"[report]\ndepartments = 3\n", "report.departments 应为由表组成的列表"),
+        (b"[crawl]\ntimeout = inf\n", "crawl.timeout 应为正数"),
+        (b"[crawl]\ndownload_delay = nan\n", "crawl.download_delay 应为正数"),
+        (b'[crawl]\nexclude = ["["]\n', "crawl.exclude：'[' 不是有效的正则表达式"),
+        (b"[crawl]\nmax_pages = 1.5\n", "crawl.max_pages 应为整数"),
+        (b"[site]\nstart_urls = 42\n", "site.start_urls 应为字符串列表"),
+        (b"[sites]\n", "[sites] 中没有站点"),
     ],
 )
 def test_bad_profile(capsys, tmp_path, profile, expected):
@@ -181,8 +184,8 @@ def test_bad_profile(capsys, tmp_path, profile, expected):
 
 
 def test_config_is_a_directory_or_missing(capsys, tmp_path):
-    assert "cannot read" in audit(capsys, tmp_path, "--config", tmp_path)
-    assert "no such file" in audit(capsys, tmp_path, "--config", tmp_path / "nope.toml")
+    assert "无法读取" in audit(capsys, tmp_path, "--config", tmp_path)
+    assert "文件不存在" in audit(capsys, tmp_path, "--config", tmp_path / "nope.toml")
 
 
 # -- START_URL, --as-of, --wordlist ------------------------------------------------------------
@@ -191,13 +194,13 @@ def test_config_is_a_directory_or_missing(capsys, tmp_path):
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
-        ("ftp://example.gov.cn/", "must be http(s) URLs"),
-        ("example.gov.cn", "must be http(s) URLs"),
-        ("http:///index.html", "must be http(s) URLs"),
-        ("http://exa mple.gov.cn/", "has a space in its host"),
-        ("http://[::1:8080/", "not a valid URL (Invalid IPv6 URL)"),
-        ("http://127.0.0.1:99999/", "not a valid URL (Port out of range"),
-        ("http://127.0.0.1:abc/", "not a valid URL"),
+        ("ftp://example.gov.cn/", "应为 http(s) 地址"),
+        ("example.gov.cn", "应为 http(s) 地址"),
+        ("http:///index.html", "应为 http(s) 地址"),
+        ("http://exa mple.gov.cn/", "的主机名中有空格"),
+        ("http://[::1:8080/", "不是有效的地址（Invalid IPv6 URL）"),
+        ("http://127.0.0.1:99999/", "不是有效的地址（Port out of range"),
+        ("http://127.0.0.1:abc/", "不是有效的地址"),
     ],
 )
 def test_bad_start_url(capsys, tmp_path, url, expected):
@@ -222,10 +225,10 @@ def test_bad_as_of(capsys, tmp_path):
 
 
 def test_bad_wordlist(capsys, tmp_path):
-    assert "is a directory" in audit(capsys, tmp_path, "--wordlist", tmp_path)
+    assert "是目录，不是 TSV 文件" in audit(capsys, tmp_path, "--wordlist", tmp_path)
     binary = write(tmp_path / "bin.tsv", bytes(range(255, 0, -1)))
-    assert "not UTF-8" in audit(capsys, tmp_path, "--wordlist", binary)
-    assert "does not exist" in audit(capsys, tmp_path, "--wordlist", tmp_path / "no.tsv")
+    assert "不是 UTF-8 编码" in audit(capsys, tmp_path, "--wordlist", binary)
+    assert "不存在" in audit(capsys, tmp_path, "--wordlist", tmp_path / "no.tsv")
 
 
 # -- report, audits, review import, summary ----------------------------------------------------

@@ -153,7 +153,7 @@ def read_wordlist(path: str | Path) -> list[Entry]:
     try:
         raw = path.read_bytes()
     except OSError as e:
-        raise ConfigError(f"{path}: cannot read wordlist ({e.strerror})") from None
+        raise ConfigError(f"{path}: 无法读取词表（{e.strerror}）") from None
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     entries = []
@@ -162,7 +162,7 @@ def read_wordlist(path: str | Path) -> list[Entry]:
         try:
             line = line_bytes.decode("utf-8").rstrip("\r")
         except UnicodeDecodeError:
-            raise ConfigError(f"{where}: not UTF-8 (save the wordlist as UTF-8)") from None
+            raise ConfigError(f"{where}: 不是 UTF-8 编码（请把词表另存为 UTF-8）") from None
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         entries.append(_parse_line(line, where))
@@ -173,41 +173,42 @@ def _parse_line(line: str, where: str) -> Entry:
     cols = [c.strip() for c in line.split("\t")]
     if len(cols) < 3 or len(cols) > 6:
         raise ConfigError(
-            f"{where}: expected term<TAB>category<TAB>suggestion"
-            f"[<TAB>severity<TAB>note<TAB>since], got {len(cols)} column(s)"
+            f"{where}: 应为 词语<TAB>类别<TAB>建议[<TAB>严重程度<TAB>说明<TAB>起始日期]，"
+            f"实际有 {len(cols)} 列"
         )
     cols += [""] * (6 - len(cols))
     term, category, suggestion, severity, note, since = cols
     category = CATEGORY_ALIASES.get(category, category)
     severity = SEVERITY_ALIASES.get(severity, severity)
     if not term:
-        raise ConfigError(f"{where}: empty term")
+        raise ConfigError(f"{where}: 词语为空")
     if category not in (*CATEGORIES, ALLOW):
         chinese = "、".join(dict.fromkeys(CATEGORY_ALIASES))
         raise ConfigError(
-            f"{where}: unknown category {category!r} (one of {', '.join(CATEGORIES)}, {ALLOW},"
-            f" or {chinese})"
+            f"{where}: 未知的类别 {category!r}（可用：{', '.join(CATEGORIES)}, {ALLOW}，"
+            f"或 {chinese}）"
         )
     if category == ALLOW and term.startswith(RULE_PREFIX):
-        raise ConfigError(f"{where}: an allow entry is a plain word, not a rule")
+        raise ConfigError(f"{where}: allow 类别只能是普通词语，不能是规则（re:）")
     if severity and severity not in (*SEVERITIES, OFF):
         raise ConfigError(
-            f"{where}: unknown severity {severity!r} (one of {', '.join(SEVERITIES)}, {OFF})"
+            f"{where}: 未知的严重程度 {severity!r}（可用：{', '.join(SEVERITIES)}, {OFF}，"
+            f"或 {'、'.join(SEVERITY_ALIASES)}）"
         )
     try:
         since_date = date.fromisoformat(since) if since else None
     except ValueError:
-        raise ConfigError(f"{where}: since {since!r} is not a date (YYYY-MM-DD)") from None
+        raise ConfigError(f"{where}: 起始日期 {since!r} 不是日期（YYYY-MM-DD）") from None
     if since and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", since):
-        raise ConfigError(f"{where}: since {since!r} is not a date (YYYY-MM-DD)")
+        raise ConfigError(f"{where}: 起始日期 {since!r} 不是日期（YYYY-MM-DD）")
     pattern = None
     if term.startswith(RULE_PREFIX):
         try:
             pattern = re.compile(term[len(RULE_PREFIX) :])
         except re.error as e:
-            raise ConfigError(f"{where}: bad regular expression ({e})") from None
+            raise ConfigError(f"{where}: 正则表达式有误（{e}）") from None
         if not pattern.pattern:
-            raise ConfigError(f"{where}: empty regular expression")
+            raise ConfigError(f"{where}: 正则表达式为空")
     return Entry(
         term=term,
         category=category,

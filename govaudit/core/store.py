@@ -96,9 +96,9 @@ class Store:
         self.path = str(path)
         self._snapshots: dict[int, AuditView] = {}
         if Path(self.path).is_dir():
-            raise StoreError(f"{self.path} is a directory, not a store file")
+            raise StoreError(f"{self.path} 是目录，不是数据库文件")
         if not Path(self.path).parent.is_dir():
-            raise StoreError(f"{self.path}: no such directory {Path(self.path).parent}")
+            raise StoreError(f"{self.path}：目录 {Path(self.path).parent} 不存在")
         try:
             self.db = sqlite_utils.Database(self.path)
             self.db.execute("PRAGMA busy_timeout = 30000")
@@ -112,30 +112,30 @@ class Store:
                 self._create_schema()
             self.db.execute("PRAGMA synchronous = NORMAL")
         except sqlite3.DatabaseError as e:  # not SQLite, corrupt, unreadable, disk full
-            raise StoreError(f"{self.path}: not a usable govaudit store ({e})") from None
+            raise StoreError(f"{self.path}：不是可用的 govaudit 数据库（{e}）") from None
         except OSError as e:  # the lock file beside the store cannot be made
-            raise StoreError(f"{self.path}: cannot open the store ({e.strerror})") from None
+            raise StoreError(f"{self.path}：无法打开数据库（{e.strerror}）") from None
 
     def _check_foreign(self) -> None:
         """Refuse, before writing anything, a database of another program or of a newer govaudit."""
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise StoreError(
-                f"{self.path}: store written by a newer govaudit (schema {version}, this one "
-                f"reads up to {SCHEMA_VERSION}); upgrade govaudit or choose another --db"
+                f"{self.path}：数据库由更新版本的 govaudit 写入（结构版本 {version}，本版本最高读取 "
+                f"{SCHEMA_VERSION}）；请升级 govaudit 或换一个 --db"
             )
         tables = set(self.db.table_names())
         if tables and "audits" not in tables:
             raise StoreError(
-                f"{self.path}: not a govaudit store (an SQLite database with tables "
-                f"{', '.join(sorted(tables)[:5])}); choose another --db"
+                f"{self.path}：不是 govaudit 数据库（是含有 "
+                f"{', '.join(sorted(tables)[:5])} 等表的 SQLite 数据库）；请换一个 --db"
             )
         for table, required in _REQUIRED_COLUMNS.items():
             missing = required - set(self.db[table].columns_dict) if table in tables else set()
             if missing:
                 raise StoreError(
-                    f"{self.path}: not a govaudit store (table {table} has no column "
-                    f"{sorted(missing)[0]}); choose another --db"
+                    f"{self.path}：不是 govaudit 数据库（表 {table} 没有 "
+                    f"{sorted(missing)[0]} 列）；请换一个 --db"
                 )
 
     def _create_schema(self) -> None:
