@@ -90,7 +90,7 @@ def test_site_mistakes_name_the_key_where_it_was_written(tmp_path):
     )
     assert error_of(path) == "defaults.crawl.timeout 应为数字"
     path = two_sites(tmp_path, '\n[sites."bad key".site]\nstart_urls = ["http://x.cn/"]\n')
-    assert error_of(path).startswith("sites.bad key: a site key is letters")
+    assert error_of(path).startswith("sites.bad key：站点键只能由字母、数字")
     path = write(tmp_path / "e.toml", "[crawl]\ntimeout = 2\n" + two_sites(tmp_path).read_text())
     assert error_of(path).startswith("[crawl] 不能与多站点配置的 [sites] 并列")
     path = two_sites(tmp_path, '\n[sites.third.site]\nname = "丙"\n')
@@ -101,7 +101,7 @@ def test_site_mistakes_name_the_key_where_it_was_written(tmp_path):
 
 def test_multi_site_profile_needs_site_and_single_profiles_refuse_site(tmp_path, capsys):
     path = two_sites(tmp_path)
-    with pytest.raises(ConfigError, match="multi-site profile: choose a site with --site"):
+    with pytest.raises(ConfigError, match="是多站点配置：请用 --site 选择站点"):
         load_config(path)
     out = tmp_path / "out"
     assert main(["audit", "--config", str(path), "--site", "nope", "--out", str(out)]) == 2
@@ -115,7 +115,7 @@ def test_multi_site_profile_needs_site_and_single_profiles_refuse_site(tmp_path,
     )
     assert main(["audit", "--config", str(bad_check), "--out", str(out)]) == 2
     err = capsys.readouterr().err.strip()
-    assert err.startswith("govaudit: sites.rsj.checks.") and "is not a known setting" in err
+    assert err.startswith("govaudit: sites.rsj.checks.") and "不是可用的设置" in err
     single = write(tmp_path / "one.toml", '[site]\nstart_urls = ["http://127.0.0.1:1/"]\n')
     assert main(["audit", "--config", str(single), "--site", "a", "--out", str(out)]) == 2
     assert "--site 需要多站点配置" in capsys.readouterr().err
@@ -233,8 +233,8 @@ def test_every_site_in_its_own_process_folder_and_table(tmp_path):
         assert header in done.stdout
     assert all(key in done.stdout for key in ("portal", "rsj", "down", "blocked"))
     log = (tmp_path / "sites.log").read_text(encoding="utf-8").splitlines()
-    started = [i for i, line in enumerate(log) if line.endswith(" started")]
-    ended = [i for i, line in enumerate(log) if " exit " in line]
+    started = [i for i, line in enumerate(log) if line.endswith(" 开始审计")]
+    ended = [i for i, line in enumerate(log) if " 退出码 " in line]
     assert len(started) == 4 and started[1] < ended[0]  # --jobs 2: two sites at once
     assert any("portal | 4 |" in line for line in log)
     # --quiet: no progress bar, no table; one line per phase and a summary in OUT/rsj's log.
