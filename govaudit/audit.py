@@ -5,7 +5,6 @@ This is the roof: it wires crawler → store → checks → reports and knows no
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 from collections.abc import Callable, Collection, Iterator
@@ -19,6 +18,7 @@ from typing import Any
 import checks
 from govaudit.core.columns import Column, column_for_url, detect_columns
 from govaudit.core.config import AuditConfig, ConfigError, check_rules
+from govaudit.core.locking import holder_pid, lock_exclusive
 from govaudit.core.model import SEVERITIES, Finding
 from govaudit.core.store import AuditView, Store
 from govaudit.helper import Helper
@@ -163,10 +163,9 @@ def output_dir(out_dir: Path) -> Iterator[Path]:
     writable_dir(out_dir)
     with open(out_dir / ".govaudit.lock", "a+") as lock:
         try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            lock_exclusive(lock, wait=False)
         except BlockingIOError:
-            lock.seek(0)
-            pid = lock.read().strip()
+            pid = holder_pid(lock)
             raise ConfigError(
                 f"--out {out_dir} 正被另一次审计使用"
                 + (f"（进程 pid {pid}）" if pid.isdigit() else "")

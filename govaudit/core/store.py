@@ -10,7 +10,6 @@ holds everything (copy govaudit.db, not govaudit.db-wal, for a backup).
 
 from __future__ import annotations
 
-import fcntl
 import json
 import re
 import sqlite3
@@ -24,6 +23,7 @@ from typing import Any, TypeVar
 
 import sqlite_utils
 
+from govaudit.core.locking import lock_exclusive
 from govaudit.core.model import Finding, Link, ListItem, PageRecord
 
 AUDIT_STATUSES = ("running", "finished", "interrupted", "failed")
@@ -107,7 +107,7 @@ class Store:
             # of waiting when another process does the same: audits of several sites start
             # together on one store (`--jobs`, workers). A lock file beside the store takes turns.
             with open(self.path + ".lock", "a") as lock:
-                fcntl.flock(lock, fcntl.LOCK_EX)
+                lock_exclusive(lock)
                 self.db.enable_wal()
                 self._create_schema()
             self.db.execute("PRAGMA synchronous = NORMAL")
