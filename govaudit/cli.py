@@ -473,10 +473,7 @@ def print_summary(result: AuditResult, console: Console) -> None:
 def print_counts(report, console: Console) -> None:
     """待整改 findings by type and severity, and where they stand against the previous audit:
     the numbers of the xlsx's 汇总 and of report.html, from the same listing."""
-    table = Table(
-        title=f"审计 #{report.audit_id} 待整改问题（按问题类型，单位：条）",
-        caption="严重 = 属单项否决类的问题条数；是否否决以下方「检查指标单项否决项」为准",
-    )
+    table = Table(title=f"审计 #{report.audit_id} 待整改问题（按问题类型，单位：条）")
     table.add_column("问题类型")
     for severity in SEVERITIES:
         table.add_column(severity_name(severity), justify="right")
@@ -495,6 +492,11 @@ def print_counts(report, console: Console) -> None:
         f"重新出现 {counts['reopened']}；已整改 {counts['fixed']}，"
         f"已标记误报 {counts['suppressed']}（{since}）",
         soft_wrap=True,
+    )
+    console.print(
+        "（“严重”是属单项否决类的问题条数；网站是否被否决，以下方“检查指标单项否决项”为准）",
+        soft_wrap=True,
+        style="dim",
     )
 
 
