@@ -393,8 +393,8 @@ def unreachable_reason(db: Path, audit_id: int, start_url: str) -> str:
         )
     if record is not None and SCRIPT_CHALLENGE in record.meta:
         return (
-            f"{start_url} 返回 HTTP {record.status} 人机验证页面"
-            f"（{record.meta[SCRIPT_CHALLENGE]}），而不是网站内容：未审计任何内容"
+            f"{start_url} 返回 HTTP {record.status}，是网站防火墙（WAF）的人机验证页面"
+            f" bot check ({record.meta[SCRIPT_CHALLENGE]})，而不是网站内容：未审计任何内容"
             "（请在网站防火墙上放行本机 IP 后重新审计）"
         )
     detail = f" ({record.error})" if record is not None and record.error else ""
