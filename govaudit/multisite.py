@@ -39,6 +39,7 @@ def write_summary(
     from reports.scorecard import overall
 
     severities = Counter(f.severity for f in result.findings)
+    opened = Counter(r.severity for r in (result.report.open_rows if result.report else []))
     payload = {
         "site": site_key,
         "site_name": site_name,
@@ -51,6 +52,8 @@ def write_summary(
         # Scrapy's stats of the crawl, ours (govaudit/...) among them.
         "crawl_stats": result.counters.get("crawl_stats", {}),
         "findings": {s: severities.get(s, 0) for s in SEVERITIES},
+        # What the xlsx and report.html list as 待整改 (after the staff's reviews): the table's.
+        "open_findings": {s: opened.get(s, 0) for s in SEVERITIES},
         # An unreachable site was not inspected: no verdict rather than a hollow 合格.
         "veto": overall(list(result.scorecard)) if result.scorecard and result.reachable else None,
         "scorecard": [
@@ -151,11 +154,12 @@ def overall_exit(runs: list[SiteRun]) -> int:
 
 
 def summary_rows(runs: list[SiteRun]) -> list[list[str]]:
-    """The cross-site table: site, pages, findings by severity, veto verdict, exit status."""
+    """The cross-site table: site, pages, 待整改 findings by severity (after reviews, as the
+    reports list them), veto verdict, exit status."""
     rows = []
     for run in runs:
         s = run.summary or {}
-        found = s.get("findings", {})
+        found = s.get("open_findings", s.get("findings", {}))
         vetoed = [i["name"] for i in s.get("scorecard", []) if i["verdict"] == "否决"]
         veto = s.get("veto") or "—"
         if vetoed:

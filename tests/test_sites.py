@@ -219,6 +219,7 @@ def test_every_site_in_its_own_process_folder_and_table(tmp_path):
         "blocked": 3,
     }
     assert summaries["portal"]["pages"] == 4 and summaries["portal"]["findings"]["major"] >= 1
+    assert summaries["portal"]["open_findings"] == summaries["portal"]["findings"]  # no reviews
     with sqlite3.connect(out / "govaudit.db") as conn:  # one shared store
         audits = conn.execute("SELECT site, status FROM audits ORDER BY site, id").fetchall()
     assert audits == [
@@ -269,3 +270,20 @@ def test_readme_multi_site_example_is_valid(tmp_path):
         "其他": 180,
     }
     assert xxgk.concurrency == 2 and xxgk.include == ("/xxgk/",)
+
+
+def test_the_sites_table_counts_what_the_reports_list_after_reviews():
+    from govaudit.multisite import SiteRun, summary_rows
+
+    reviewed = {
+        "pages": 12,
+        "findings": {"critical": 3, "major": 5, "minor": 1},  # every finding of the audit
+        "open_findings": {"critical": 2, "major": 5, "minor": 0},  # after 误报 were marked
+        "veto": "合格",
+        "scorecard": [],
+    }
+    older = {**reviewed}
+    del older["open_findings"]  # a summary.json written before the field existed
+    rows = summary_rows([SiteRun("rsj", 0, 1.0, reviewed, ""), SiteRun("old", 0, 1.0, older, "")])
+    assert rows[0] == ["rsj", "12", "2", "5", "0", "合格", "0"]
+    assert rows[1] == ["old", "12", "3", "5", "1", "合格", "0"]
