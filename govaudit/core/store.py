@@ -502,9 +502,11 @@ class Store:
         holds every audit (a copy of it is a backup; without this the data may sit in
         govaudit.db-wal until the last connection closes). True when the log was emptied; False
         while another process writes (the last one to finish empties it)."""
-        # TRUNCATE waits on the busy handler for other writers: briefly, so that audits of
-        # several sites sharing one store do not hold each other's end for 30 s.
-        self.db.execute("PRAGMA busy_timeout = 1000")
+        # TRUNCATE waits on the busy handler for other writers and for readers of an older
+        # snapshot: briefly, so that audits of several sites sharing one store, or the checks
+        # still reading in the audit's other process, are not held up (the last connection to
+        # close checkpoints anyway).
+        self.db.execute("PRAGMA busy_timeout = 200")
         try:
             busy = self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
         except sqlite3.OperationalError:  # locked by another process beyond the timeout
