@@ -252,7 +252,7 @@ def _details_cell(r: Row) -> str:
     shown = r.source_pages[:_PAGES_IN_CELL]
     more = len(r.source_pages) - len(shown)
     tail = [f"……共 {len(r.source_pages)} 个，全部见「{SOURCES_SHEET}」工作表"] if more else []
-    return "\n".join([r.details, "引用页面：", *shown, *tail])
+    return "\n".join([r.details, "引用页面列表：", *shown, *tail])
 
 
 def _link(cell, url: str) -> None:
