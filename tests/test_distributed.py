@@ -252,7 +252,7 @@ def test_killed_worker_audit_is_completed_by_the_other_and_duplicates_refused(
         for reply in sites["routes"][key].values():
             reply.delay = 0
     log = (tmp_path / "w2.log").read_text()
-    assert "was abandoned (its lease expired): retrying it" in log
+    assert "已被放弃（租约过期）：重试" in log
     assert f"[{key}] 退出码 0" in log
     assert audits(results / key / "govaudit.db") == [(1, "finished")]  # one audit, resumed
     phases = (results / key / "govaudit.log").read_text(encoding="utf-8")

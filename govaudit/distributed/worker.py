@@ -155,7 +155,7 @@ def reap_abandoned(connection, queues, log: logging.Logger) -> list[str]:
             for q, entry, jid in dead:
                 if q is queue:  # score 0: expired for RQ, and only these (cleanup(1) below)
                     connection.zadd(registry.key, {entry: 0}, xx=True)
-                    log.warning("job %s was abandoned (its lease expired): retrying it", jid)
+                    log.warning("任务 %s 已被放弃（租约过期）：重试", jid)
             registry.cleanup(timestamp=1)
     finally:
         lock.release()
