@@ -75,8 +75,7 @@ def run_command(args: argparse.Namespace, print_table) -> int:
         import rq  # noqa: F401
     except ImportError:
         print(
-            "govaudit: the distributed commands need rq and redis:"
-            " pip install 'govaudit[distributed]'",
+            "govaudit: 分布式命令需要 rq 和 redis：pip install 'govaudit[distributed]'",
             file=sys.stderr,
         )
         return 2

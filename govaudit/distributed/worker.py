@@ -116,11 +116,11 @@ class AuditWorker(Worker):
                 raise self._lost(e) from None
             if result is not None:
                 job, queue = result
-                self.log.info("Worker %s: %s", self.name, job.description)
+                self.log.info("工作机 %s：%s", self.name, job.description)
                 return result
             try:
                 if self.patient_burst and nothing_left(self.connection, self.queues):
-                    self.log.info("Worker %s: no job queued or running, quitting", self.name)
+                    self.log.info("工作机 %s：没有排队或运行中的任务，退出", self.name)
                     return None
             except _LOST as e:
                 raise self._lost(e) from None
