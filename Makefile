@@ -14,6 +14,7 @@ $(BIN)/govaudit: pyproject.toml
 demo: $(BIN)/govaudit
 	$(BIN)/govaudit demo
 
+# pytest ends with the skipped tests, grouped by reason with how to make them run (tests/skip_summary.py).
 test: $(BIN)/govaudit
 	$(BIN)/python -m pytest
 

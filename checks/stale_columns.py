@@ -69,6 +69,16 @@ _TYPE_WORDS = {int: "an integer", str: "a string", bool: "true or false"}
 def validate_rules(rules: dict[str, Any]) -> dict[str, Any]:
     """Checks `check_rules` cannot make on its own: column tables, severities, categories."""
     where = f"checks.{SECTION}"
+    # A misspelt category (动态新闻 for 动态要闻) would silently keep the default threshold.
+    known = {*DEFAULTS["thresholds"], *rules["category_keywords"]}
+    for table, also in (("thresholds", ()), ("severity", DEFAULTS["severity"])):
+        for key in rules[table]:
+            if key not in known and key not in also:
+                names = "、".join(sorted(known - {HOMEPAGE, OTHER}))
+                raise ConfigError(
+                    f"{where}.{table}.{key} 不是栏目类别（可用：{HOMEPAGE}、{names}、{OTHER}；"
+                    "新类别须先在 category_keywords 中定义）"
+                )
     for key, value in rules["severity"].items():
         if value not in SEVERITIES:
             raise ConfigError(f"{where}.severity.{key} must be one of {', '.join(SEVERITIES)}")

@@ -204,13 +204,14 @@ def _finding(
     entry = hits[0].entry
     check = CHECK_OF[entry.category]
     label = _LABEL[entry.category]
-    if entry.suggestion:
-        title = f"{label}：“{term}”应为“{entry.suggestion}”"
+    suggestion = entry.suggestion_for(term)  # a rule's suggestion is made for its term
+    if suggestion:
+        title = f"{label}：“{term}”应为“{suggestion}”"
     else:
         title = f"{label}：{'文件' if attachment else '页面'}出现“{term}”"
     details: dict[str, Any] = {
         "term": term,
-        "suggestion": entry.suggestion,
+        "suggestion": suggestion,
         "context": snippet(text, hits[0].start, hits[0].end),
         "category": entry.category,
         "count": len(hits),

@@ -5,7 +5,6 @@ This is the roof: it wires crawler → store → checks → reports and knows no
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 from collections.abc import Callable, Collection, Iterator
@@ -19,10 +18,11 @@ from typing import Any
 import checks
 from govaudit.core.columns import Column, column_for_url, detect_columns
 from govaudit.core.config import AuditConfig, ConfigError, check_rules
+from govaudit.core.locking import holder_pid, lock_exclusive
 from govaudit.core.model import SEVERITIES, Finding
 from govaudit.core.store import AuditView, Store
 from govaudit.helper import Helper
-from reports import ReportSettings, report_settings, write_reports
+from reports import ReportData, ReportSettings, report_settings, write_reports
 from reports.scorecard import ScoreItem
 
 # Exit statuses that cron and systemd units can rely on.
@@ -44,6 +44,7 @@ class AuditResult:
     outputs: list[Path]
     reachable: bool
     scorecard: tuple[ScoreItem, ...] = ()  # the inspection veto items, for the CLI summary
+    report: ReportData | None = None  # what the reports show (after reviews): the CLI's counts
 
 
 def validated_rules(config: AuditConfig) -> dict[str, dict[str, Any]]:
@@ -55,7 +56,7 @@ def validated_rules(config: AuditConfig) -> dict[str, dict[str, Any]]:
     known = sorted(module.SECTION for module in checks.REGISTRY)
     for name in config.checks:
         if name not in known:  # a typo would otherwise silently keep the defaults
-            raise ConfigError(f"[checks.{name}] is not a check (known: {', '.join(known)})")
+            raise ConfigError(f"[checks.{name}] 不是已有的检查（可选：{', '.join(known)}）")
     rules = {}
     for module in checks.REGISTRY:
         section = check_rules(config, module.SECTION, module.DEFAULTS)
@@ -158,13 +159,13 @@ def write_findings_json(findings: list[Finding], path: Path) -> Path:
 def writable_dir(out_dir: Path) -> Path:
     """`--out` made and writable, or ConfigError in one line before any work is done."""
     if out_dir.exists() and not out_dir.is_dir():
-        raise ConfigError(f"--out {out_dir} is a file, not a directory")
+        raise ConfigError(f"--out {out_dir} 是文件，不是目录")
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise ConfigError(f"--out {out_dir}: cannot create it ({e.strerror})") from None
+        raise ConfigError(f"--out {out_dir}：无法创建（{e.strerror}）") from None
     if not os.access(out_dir, os.W_OK | os.X_OK):
-        raise ConfigError(f"--out {out_dir}: not writable")
+        raise ConfigError(f"--out {out_dir}：没有写权限")
     return out_dir
 
 
@@ -175,14 +176,13 @@ def output_dir(out_dir: Path) -> Iterator[Path]:
     writable_dir(out_dir)
     with open(out_dir / ".govaudit.lock", "a+") as lock:
         try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            lock_exclusive(lock, wait=False)
         except BlockingIOError:
-            lock.seek(0)
-            pid = lock.read().strip()
+            pid = holder_pid(lock)
             raise ConfigError(
-                f"--out {out_dir} is in use by another audit"
-                + (f" (pid {pid})" if pid.isdigit() else "")
-                + ": wait for it to finish or choose another --out"
+                f"--out {out_dir} 正被另一次审计使用"
+                + (f"（进程 pid {pid}）" if pid.isdigit() else "")
+                + "：请等它结束，或换一个 --out"
             ) from None
         lock.truncate(0)
         lock.write(str(os.getpid()))
@@ -196,14 +196,14 @@ def write_outputs(
     out_dir: Path,
     settings: ReportSettings,
     helper: Helper | None = None,
-) -> tuple[list[Path], tuple[ScoreItem, ...]]:
-    """findings.json, 整改清单.xlsx and report.html of a stored audit (also `govaudit report`);
-    with a running `helper`, the xlsx is written there meanwhile."""
+) -> tuple[list[Path], ReportData]:
+    """findings.json, 整改清单.xlsx and report.html of a stored audit (also `govaudit report`),
+    and the listing they show; with a running `helper`, the xlsx is written there meanwhile."""
     writable_dir(out_dir)
     outputs = [write_findings_json(store.findings(audit_id), out_dir / "findings.json")]
     beside = helper.submit if helper is not None and helper.running else None
     paths, listing = write_reports(store, audit_id, out_dir, settings, beside)
-    return outputs + paths, tuple(listing.score)
+    return outputs + paths, listing
 
 
 def run_audit(
@@ -250,15 +250,15 @@ def _run_audit(
         store.reopen_audit(audit_id)
         # One audit, one "today": the resumed part judges by the date the audit started with.
         config = replace(config, as_of=date.fromisoformat(store.audit(audit_id)["as_of"]))
-        say(f"resuming audit #{audit_id} of {config.site_name} (as of {config.as_of})")
+        say(f"继续审计 #{audit_id}：{config.site_name}（审计日期 {config.as_of}）")
     else:
         audit_id = store.start_audit(
             config.site_name, config.start_urls[0], config.as_of, config.as_dict()
         )
     previous = store.previous_audit(audit_id) if incremental else None
     say(
-        f"crawl: audit #{audit_id} of {config.site_name} from {config.start_urls[0]}"
-        + (f" (conditional on audit #{previous})" if previous is not None else "")
+        f"抓取：审计 #{audit_id}，{config.site_name}，起始地址 {config.start_urls[0]}"
+        + (f"（对照审计 #{previous} 发条件请求）" if previous is not None else "")
     )
     try:
         counters = crawl(
@@ -266,21 +266,24 @@ def _run_audit(
         )
     except BaseException as exc:
         store.finish_audit(audit_id, "interrupted", {})
-        say(f"interrupted: audit #{audit_id} kept what it recorded (resume with --resume)")
+        store.close()  # checkpointed: what was recorded is in the store file itself
+        say(f"已中断：审计 #{audit_id} 已保存抓取到的内容（可用 --resume 继续）")
         if isinstance(exc, CrawlFailed):
-            raise AuditFailed(f"{exc} (audit #{audit_id} kept what it recorded)") from None
+            raise AuditFailed(f"{exc}（审计 #{audit_id} 已保存抓取到的内容）") from None
         raise
     say(
-        "crawl done: {pages} pages, {targets} targets, {errors} errors, {requests} requests,"
-        " {not_modified} not modified, {resumed} resumed, {elapsed:.1f} s".format_map(counters)
+        "抓取完成：页面 {pages}，链接目标 {targets}，错误 {errors}，请求 {requests}，"
+        "未变化 {not_modified}，续抓 {resumed}，用时 {elapsed:.1f} 秒".format_map(counters)
     )
     findings = run_checks(store, audit_id, rules, config.as_of, helper)
     store.save_findings(audit_id, findings)
     counters["findings"] = len(findings)
-    say(f"checks done: {len(findings)} findings")
+    say(f"检查完成：发现问题 {len(findings)} 条")
     reachable = counters.get("start_urls_ok", 1) > 0
     store.finish_audit(audit_id, "finished" if reachable else "failed", counters)
-    outputs, score = write_outputs(store, audit_id, out_dir, report, helper)
-    say("reports written: " + ", ".join(str(p) for p in outputs))
+    outputs, listing = write_outputs(store, audit_id, out_dir, report, helper)
+    say("报告已生成：" + "，".join(str(p) for p in outputs))
     store.close()
-    return AuditResult(audit_id, findings, counters, outputs, reachable, score)
+    return AuditResult(
+        audit_id, findings, counters, outputs, reachable, tuple(listing.score), listing
+    )

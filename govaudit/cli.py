@@ -7,6 +7,7 @@ tracebacks are reserved for bugs.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections import Counter
 from datetime import date, datetime
@@ -29,32 +30,65 @@ from govaudit.core.config import ConfigError, is_multi_site, load_config, load_s
 from govaudit.core.model import SCRIPT_CHALLENGE, SEVERITIES
 from govaudit.core.store import StoreError
 from govaudit.multisite import write_summary
-from reports.labels import check_name
-
-SEVERITY_ZH = {"critical": "严重（单项否决）", "major": "一般", "minor": "提示"}
+from reports.labels import severity_name
 
 
 class UsageError(Exception):
     pass
 
 
+# argparse's own messages, in the Chinese the users read (its usage line, section titles and
+# -h are set in `_Parser`). Patterns, because the messages carry argument names and values.
+_ARGPARSE_MESSAGES = (
+    (r"the following arguments are required: (.*)", r"缺少必需的参数：\1"),
+    (r"unrecognized arguments: (.*)", r"无法识别的参数：\1"),
+    (r"argument (\S+): invalid choice: (.*) \(choose from (.*)\)", r"参数 \1：没有 \2（可选：\3）"),
+    (r"argument (\S+): expected one argument", r"参数 \1 后面需要一个值"),
+    (r"argument (\S+): ignored explicit argument (.*)", r"参数 \1 不带值，却给了 \2"),
+    (r"argument (\S+): not allowed with argument (.*)", r"参数 \1 不能与 \2 同时使用"),
+    (r"argument (\S+): invalid (\S+) value: (.*)", r"参数 \1：无效的值 \3"),
+    (r"argument (\S+): (.*)", r"参数 \1：\2"),
+    (r"ambiguous option: (\S+) could match (.*)", r"选项 \1 不明确，可能是：\2"),
+)
+
+
+def _in_chinese(message: str) -> str:
+    for pattern, replacement in _ARGPARSE_MESSAGES:
+        if re.fullmatch(pattern, message):
+            return re.sub(pattern, replacement, message)
+    return message
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None) -> None:  # noqa: ANN001
+        super().add_usage(usage, actions, groups, prefix="用法：" if prefix is None else prefix)
+
+
 class _Parser(argparse.ArgumentParser):
+    """argparse speaking Chinese: usage, section titles, -h, and errors (one line, exit 2)."""
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "位置参数"
+        self._optionals.title = "选项"
+        self.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+
     def error(self, message: str) -> None:  # one line, exit 2, as for config errors
-        raise UsageError(message)
+        raise UsageError(_in_chinese(message))
 
 
 def _as_of(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"--as-of must be a date YYYY-MM-DD, got {text!r}"
-        ) from None
+        raise argparse.ArgumentTypeError(f"应为日期 YYYY-MM-DD，而不是 {text!r}") from None
 
 
 def _positive(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
+        raise argparse.ArgumentTypeError(f"应为正整数，而不是 {text!r}")
     return int(text)
 
 
@@ -62,7 +96,7 @@ class _Version(argparse.Action):
     """`--version`: the installed version, read only when asked (package metadata is slow)."""
 
     def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS, **_: object):
-        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+        super().__init__(option_strings, dest, nargs=0, help="显示版本并退出")
 
     def __call__(self, parser, namespace, values, option_string=None) -> None:
         from govaudit import __version__
@@ -74,64 +108,53 @@ class _Version(argparse.Action):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="govaudit",
-        description="政府网站监测：抓取站点、检查问题、生成整改问题清单。"
-        " Audit a government website and produce its rectification list.",
+        description="政府网站监测：抓取站点、检查问题、生成整改问题清单。",
     )
     parser.add_argument("--version", action=_Version)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=_Parser, title="命令"
+    )
 
-    audit = sub.add_parser(
-        "audit", help="crawl a site, run every check, write findings and reports"
-    )
-    audit.add_argument(
-        "start_url", nargs="?", help="where the crawl starts (default: the profile's start_urls)"
-    )
-    audit.add_argument(
-        "--out", required=True, type=Path, help="directory for findings.json and reports"
-    )
-    audit.add_argument("--config", type=Path, help="site profile (TOML)")
-    audit.add_argument(
-        "--as-of", type=_as_of, help="the date every date rule uses as today (YYYY-MM-DD)"
-    )
-    audit.add_argument(
-        "--wordlist", action="append", default=[], help="extra TSV wordlist (repeatable)"
-    )
-    audit.add_argument("--max-pages", type=_positive, help="stop after this many pages")
-    audit.add_argument(
-        "--concurrency", type=_positive, help="parallel requests per host (default 2)"
-    )
-    audit.add_argument("--db", type=Path, help="SQLite store (default: OUT/govaudit.db)")
+    audit = sub.add_parser("audit", help="抓取站点、运行全部检查，生成问题清单和报告")
+    audit.add_argument("start_url", nargs="?", help="抓取起始地址（默认：配置文件中的 start_urls）")
+    audit.add_argument("--out", required=True, type=Path, help="输出目录（findings.json 和各报告）")
+    audit.add_argument("--config", type=Path, help="站点配置文件（TOML）")
+    audit.add_argument("--as-of", type=_as_of, help="各项日期规则所用的“今天”（YYYY-MM-DD）")
+    audit.add_argument("--wordlist", action="append", default=[], help="附加的 TSV 词表（可重复）")
+    audit.add_argument("--max-pages", type=_positive, help="最多抓取的页面数")
+    audit.add_argument("--concurrency", type=_positive, help="每个主机的并发请求数（默认 2）")
+    audit.add_argument("--db", type=Path, help="SQLite 数据库（默认：OUT/govaudit.db）")
     audit.add_argument(
         "--quiet",
         action="store_true",
-        help="no progress display; one line per phase to the log file (for cron and systemd)",
+        help="不显示进度；每个阶段向日志文件写一行（供 cron、systemd、任务计划程序使用）",
     )
     audit.add_argument(
-        "--log", type=Path, help="log file of the phases (default with --quiet: OUT/govaudit.log)"
+        "--log", type=Path, help="阶段日志文件（使用 --quiet 时默认 OUT/govaudit.log）"
     )
-    audit.add_argument(
-        "--site", help="multi-site profile: audit only this site (output in OUT/SITE/)"
-    )
+    audit.add_argument("--site", help="多站点配置：只审计该站点（输出在 OUT/SITE/）")
     audit.add_argument(
         "--jobs",
         type=_positive,
         default=1,
-        help="multi-site profile: sites audited at a time, one process each (default 1)",
+        help="多站点配置：同时审计的站点数，每站一个进程（默认 1）",
     )
     audit.add_argument(
         "--resume",
         action="store_true",
-        help="continue the site's interrupted audit in the store (same --out/--db), if any",
+        help="继续该站点中断的审计（须用相同的 --out/--db）",
     )
     audit.add_argument(
         "--full",
         action="store_true",
-        help="fetch every page in full (no conditional requests against the previous audit)",
+        help="完整抓取每个页面（不向服务器发条件请求比对上次审计）",
     )
 
-    demo = sub.add_parser("demo", help="audit the bundled sample bureau site on 127.0.0.1")
-    demo.add_argument("--out", type=Path, default=Path("govaudit-demo"), help="output directory")
-    demo.add_argument("--quiet", action="store_true", help="no progress display")
+    demo = sub.add_parser("demo", help="在 127.0.0.1 上审计自带的示例单位网站")
+    demo.add_argument(
+        "--out", type=Path, default=Path("govaudit-demo"), help="输出目录（默认 govaudit-demo）"
+    )
+    demo.add_argument("--quiet", action="store_true", help="不显示进度")
     _add_report_commands(sub)
     from govaudit.distributed.commands import add_commands  # rq is imported only when run
 
@@ -141,22 +164,23 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_report_commands(sub: argparse._SubParsersAction) -> None:
     report = sub.add_parser(
-        "report", help="regenerate findings.json, 整改清单.xlsx and report.html of a stored audit"
+        "report", help="重新生成已保存审计的 findings.json、整改清单.xlsx 和 report.html"
     )
-    report.add_argument("--db", required=True, type=Path, help="SQLite store of earlier audits")
-    report.add_argument("--audit", type=_positive, help="audit id (default: the latest)")
-    report.add_argument("--out", required=True, type=Path, help="directory for the outputs")
-    audits = sub.add_parser("audits", help="list the audits kept in a store")
-    audits.add_argument("--db", required=True, type=Path, help="SQLite store")
-    review = sub.add_parser("review", help="staff decisions on findings (整改状态, 整改说明)")
+    report.add_argument("--db", required=True, type=Path, help="保存历次审计的 SQLite 数据库")
+    report.add_argument("--audit", type=_positive, help="审计编号（默认：最近一次）")
+    report.add_argument("--out", required=True, type=Path, help="输出目录")
+    audits = sub.add_parser("audits", help="列出数据库中保存的审计")
+    audits.add_argument("--db", required=True, type=Path, help="SQLite 数据库")
+    review = sub.add_parser("review", help="工作人员对问题的处理（整改状态、整改说明等）")
     review_sub = review.add_subparsers(
-        dest="review_command", metavar="ACTION", parser_class=_Parser
+        dest="review_command", metavar="ACTION", parser_class=_Parser, title="操作"
     )
     imp = review_sub.add_parser(
-        "import", help="read 整改状态 and 整改说明 of a filled 整改清单.xlsx into the store"
+        "import",
+        help="把填好的整改清单.xlsx（整改状态、整改说明、责任科室、整改时限）导入数据库",
     )
-    imp.add_argument("xlsx", type=Path, help="the 整改清单.xlsx staff filled in")
-    imp.add_argument("--db", required=True, type=Path, help="SQLite store of the audit")
+    imp.add_argument("xlsx", type=Path, help="工作人员填好的整改清单.xlsx")
+    imp.add_argument("--db", required=True, type=Path, help="该审计所在的 SQLite 数据库")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -180,7 +204,13 @@ def main(argv: list[str] | None = None) -> int:
         build_parser().print_help()
         return EXIT_USAGE
     except (UsageError, ConfigError, StoreError) as e:
-        print(f"govaudit: {e}", file=sys.stderr)
+        problems = getattr(e, "problems", None)  # a review import names every bad row
+        if problems:
+            print(f"govaudit: {e.headline}", file=sys.stderr)
+            for problem in problems:
+                print(f"govaudit:   {problem}", file=sys.stderr)
+        else:
+            print(f"govaudit: {e}", file=sys.stderr)
         return EXIT_USAGE
     except OSError as e:
         if e.filename is None:  # not about a file the user named: a bug, keep the traceback
@@ -192,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"govaudit: {e}", file=sys.stderr)
         return EXIT_CRAWL_FAILED
     except KeyboardInterrupt:
-        print("govaudit: interrupted; what was recorded is kept in the store", file=sys.stderr)
+        print("govaudit: 已中断；已抓取的内容保存在数据库中（可用 --resume 继续）", file=sys.stderr)
         return 130
 
 
@@ -207,13 +237,13 @@ def cmd_audit(args: argparse.Namespace, console: Console) -> int:
     check_log_path(args.log)
     if args.config and is_multi_site(args.config):
         if args.start_url:
-            raise UsageError("a START_URL cannot be combined with a multi-site profile")
+            raise UsageError("多站点配置不能再指定起始地址 START_URL")
         profiles = load_sites(args.config)
         if args.site is None:
             return cmd_audit_sites(args, profiles, flags, console)
         if args.site not in profiles:
             known = ", ".join(profiles)
-            raise ConfigError(f"no site {args.site!r} in {args.config} (sites: {known})")
+            raise ConfigError(f"{args.config} 中没有站点 {args.site!r}（已有站点：{known}）")
         key, out = args.site, args.out / args.site
         profile = profiles[key]
         config = profile.config(**flags)
@@ -222,7 +252,7 @@ def cmd_audit(args: argparse.Namespace, console: Console) -> int:
         except ConfigError as e:
             raise profile.error(str(e)) from None
     elif args.site:
-        raise UsageError("--site needs a multi-site profile ([sites.<key>] tables in --config)")
+        raise UsageError("--site 需要多站点配置（--config 中的 [sites.<key>] 表）")
     else:
         config = load_config(args.config, start_url=args.start_url, **flags)
         validated_rules(config)  # before the progress bar: a bad profile is one line alone
@@ -243,13 +273,16 @@ def cmd_audit(args: argparse.Namespace, console: Console) -> int:
     write_summary(result, key or config.site_name, config.site_name, status, out)
     checked_by_waf = result.counters.get("skipped_by_reason", {}).get("bot_check", 0)
     if log and checked_by_waf:
-        log(f"warning: {checked_by_waf} pages answered with a WAF's bot check were not checked")
+        log(f"警告：{checked_by_waf} 个页面被网站防火墙的人机验证拦截，未能检查")
     if log:
-        c, by = result.counters, Counter(f.severity for f in result.findings)
+        c = result.counters
+        rows = result.report.open_rows if result.report else result.findings
+        by = Counter(r.severity for r in rows)
         log(
-            f"summary: exit {status}, {c.get('pages', 0)} pages, {len(result.findings)} findings"
-            f" ({', '.join(f'{s} {by[s]}' for s in SEVERITIES)}), {c.get('requests', 0)}"
-            f" requests, {c.get('not_modified', 0)} not modified, audit #{result.audit_id}"
+            f"汇总：退出码 {status}，页面 {c.get('pages', 0)}，待整改问题 {len(rows)} 条"
+            f"（{'、'.join(f'{severity_name(s)} {by[s]}' for s in SEVERITIES)}），"
+            f"请求 {c.get('requests', 0)}，未变化 {c.get('not_modified', 0)}，"
+            f"审计 #{result.audit_id}"
         )
     return status
 
@@ -324,10 +357,10 @@ def check_log_path(path: Path | None) -> None:
     if path is None:
         return
     if path.is_dir():
-        raise UsageError(f"--log {path} is a directory, not a file")
+        raise UsageError(f"--log {path} 是目录，不是文件")
     existing = next((p for p in path.parents if p.exists()), None)
     if existing is not None and not existing.is_dir():
-        raise UsageError(f"--log {path}: {existing} is not a directory")
+        raise UsageError(f"--log {path}：{existing} 不是目录")
 
 
 def phase_log(path: Path, name: str):
@@ -355,14 +388,14 @@ def unreachable_reason(db: Path, audit_id: int, start_url: str) -> str:
         store.close()
     if record is not None and record.error == "skipped" and record.error_detail == "robots":
         return (
-            f"robots.txt forbids {start_url}: nothing was audited"
-            " (for your own site, set crawl.obey_robots = false)"
+            f"robots.txt 禁止抓取 {start_url}：未审计任何内容"
+            "（审计本单位网站时，可设 crawl.obey_robots = false）"
         )
     if record is not None and SCRIPT_CHALLENGE in record.meta:
         return (
-            f"{start_url} answered HTTP {record.status} with a bot check"
-            f" ({record.meta[SCRIPT_CHALLENGE]}) instead of the site: nothing was audited"
-            " (allow this machine's IP address on the site's WAF, then audit again)"
+            f"{start_url} 返回 HTTP {record.status}，是网站防火墙（WAF）的人机验证页面"
+            f" bot check ({record.meta[SCRIPT_CHALLENGE]})，而不是网站内容：未审计任何内容"
+            "（请在网站防火墙上放行本机 IP 后重新审计）"
         )
     detail = f" ({record.error})" if record is not None and record.error else ""
     return f"could not reach {start_url}{detail}"
@@ -411,18 +444,13 @@ def audit_with_progress(
 
 
 def print_summary(result: AuditResult, console: Console) -> None:
-    counts = Counter((f.check, f.severity) for f in result.findings)
-    table = Table(title=f"审计 #{result.audit_id} 结果汇总")
-    table.add_column("问题类型")
-    for severity in SEVERITIES:
-        table.add_column(SEVERITY_ZH[severity], justify="right")
-    for check in sorted({c for c, _ in counts}):
-        table.add_row(check_name(check), *(str(counts[(check, s)]) for s in SEVERITIES))
+    """The audit's outcome as the reports show it: the same counts, after the staff's reviews."""
+    if result.report is not None:
+        print_counts(result.report, console)
     c = result.counters
-    console.print(table)
     console.print(
         f"页面 {c.get('pages', 0)}，链接目标 {c.get('targets', 0)}，抓取错误 {c.get('errors', 0)}，"
-        f"用时 {c.get('elapsed', 0):.1f} 秒；问题 {len(result.findings)} 条"
+        f"用时 {c.get('elapsed', 0):.1f} 秒"
     )
     if c.get("carried"):
         console.print(
@@ -446,6 +474,36 @@ def print_summary(result: AuditResult, console: Console) -> None:
         console.print(f"  → {path}")
     if result.scorecard:
         print_scorecard(result.scorecard, console)
+
+
+def print_counts(report, console: Console) -> None:
+    """待整改 findings by type and severity, and where they stand against the previous audit:
+    the numbers of the xlsx's 汇总 and of report.html, from the same listing."""
+    table = Table(title=f"审计 #{report.audit_id} 待整改问题（按问题类型，单位：条）")
+    table.add_column("问题类型")
+    for severity in SEVERITIES:
+        table.add_column(severity_name(severity), justify="right")
+    table.add_column("合计", justify="right")
+    for name, by_severity, total in report.by_check:
+        table.add_row(name, *(str(by_severity[s]) for s in SEVERITIES), str(total))
+    console.print(table)
+    counts, history = report.history.counts(), report.history
+    since = (
+        f"与上次审计（#{history.previous_audit}，{history.previous_as_of}）比较"
+        if history.previous_as_of
+        else "首次审计，无历史比较"
+    )
+    console.print(
+        f"待整改问题 {report.total_open} 条：新发现 {counts['new']}，持续存在 {counts['open']}，"
+        f"重新出现 {counts['reopened']}；已整改 {counts['fixed']}，"
+        f"已标记误报 {counts['suppressed']}（{since}）",
+        soft_wrap=True,
+    )
+    console.print(
+        "（“严重”是属单项否决类的问题条数；网站是否被否决，以下方“检查指标单项否决项”为准）",
+        soft_wrap=True,
+        style="dim",
+    )
 
 
 def print_scorecard(items, console: Console) -> None:

@@ -39,6 +39,7 @@ def write_summary(
     from reports.scorecard import overall
 
     severities = Counter(f.severity for f in result.findings)
+    opened = Counter(r.severity for r in (result.report.open_rows if result.report else []))
     payload = {
         "site": site_key,
         "site_name": site_name,
@@ -54,6 +55,8 @@ def write_summary(
         # Scrapy's stats of the crawl, ours (govaudit/...) among them.
         "crawl_stats": result.counters.get("crawl_stats", {}),
         "findings": {s: severities.get(s, 0) for s in SEVERITIES},
+        # What the xlsx and report.html list as 待整改 (after the staff's reviews): the table's.
+        "open_findings": {s: opened.get(s, 0) for s in SEVERITIES},
         # An unreachable site was not inspected: no verdict rather than a hollow 合格.
         "veto": overall(list(result.scorecard)) if result.scorecard and result.reachable else None,
         "scorecard": [
@@ -128,7 +131,7 @@ def run_sites(
             "--quiet",
             *child_args,
         ]
-        say(f"[{key}] started")
+        say(f"[{key}] 开始审计")
         started = time.monotonic()
         proc = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         seconds = time.monotonic() - started
@@ -136,7 +139,7 @@ def run_sites(
         summary = (
             json.loads(summary_path.read_text(encoding="utf-8")) if summary_path.exists() else None
         )
-        say(f"[{key}] exit {proc.returncode} after {seconds:.1f} s")
+        say(f"[{key}] 退出码 {proc.returncode}，用时 {seconds:.1f} 秒")
         return SiteRun(key, proc.returncode, seconds, summary, proc.stderr.strip())
 
     with ThreadPoolExecutor(max_workers=jobs) as pool:
@@ -154,11 +157,12 @@ def overall_exit(runs: list[SiteRun]) -> int:
 
 
 def summary_rows(runs: list[SiteRun]) -> list[list[str]]:
-    """The cross-site table: site, pages, findings by severity, veto verdict, exit status."""
+    """The cross-site table: site, pages, 待整改 findings by severity (after reviews, as the
+    reports list them), veto verdict, exit status."""
     rows = []
     for run in runs:
         s = run.summary or {}
-        found = s.get("findings", {})
+        found = s.get("open_findings", s.get("findings", {}))
         vetoed = [i["name"] for i in s.get("scorecard", []) if i["verdict"] == "否决"]
         veto = s.get("veto") or "—"
         if vetoed:

@@ -17,12 +17,13 @@ from govaudit.audit import EXIT_OK, write_outputs
 from govaudit.core.config import ConfigError
 from govaudit.core.store import Store
 from reports import report_settings
+from reports.labels import audit_state
 from reports.review_import import import_reviews
 
 
 def run_report_command(args: argparse.Namespace, console: Console) -> int:
     if args.command == "review" and args.review_command is None:
-        raise ConfigError("review: say what to do: govaudit review import 整改清单.xlsx --db FILE")
+        raise ConfigError("review：请指明操作，例如 govaudit review import 整改清单.xlsx --db 文件")
     store = _open_store(args.db)
     try:
         if args.command == "report":
@@ -31,37 +32,36 @@ def run_report_command(args: argparse.Namespace, console: Console) -> int:
             return cmd_audits(store, console)
         if args.review_command == "import":
             return cmd_review_import(store, args.xlsx, console)
-        raise ConfigError(
-            "review: say what to do, e.g. `govaudit review import 整改清单.xlsx --db FILE`"
-        )
+        raise ConfigError("review：请指明操作，例如 govaudit review import 整改清单.xlsx --db 文件")
     finally:
         store.close()
 
 
 def _open_store(path: Path) -> Store:
     if not path.exists():
-        raise ConfigError(f"--db {path}: no such file")
+        raise ConfigError(f"--db {path}：文件不存在")
     return Store(path)  # StoreError (one line, exit 2) when it is not a usable store
 
 
 def cmd_report(store: Store, audit_id: int | None, out: Path, console: Console) -> int:
-    from govaudit.cli import print_scorecard
+    from govaudit.cli import print_counts, print_scorecard
 
     audits = store.audits()
     if not audits:
-        raise ConfigError(f"--db {store.path}: no audits stored")
+        raise ConfigError(f"--db {store.path}：数据库中没有审计")
     if audit_id is None:
         audit_id = audits[-1]["id"]
     try:
         audit = store.audit(audit_id)
     except KeyError:
-        raise ConfigError(f"--audit {audit_id}: no such audit in {store.path}") from None
+        raise ConfigError(f"--audit {audit_id}：{store.path} 中没有这次审计") from None
     settings = report_settings(audit["config"].get("report") or {})
-    outputs, score = write_outputs(store, audit_id, out, settings)
+    outputs, listing = write_outputs(store, audit_id, out, settings)
     console.print(f"审计 #{audit_id}（{audit['site']}，{audit['as_of']}）的报告：")
+    print_counts(listing, console)
     for path in outputs:
         console.print(f"  → {path}")
-    print_scorecard(score, console)
+    print_scorecard(listing.score, console)
     return EXIT_OK
 
 
@@ -78,7 +78,7 @@ def cmd_audits(store: Store, console: Console) -> int:
             str(audit["id"]),
             audit["site"],
             audit["as_of"],
-            audit["status"],
+            audit_state(audit["status"]),
             str(counters.get("pages", "")),
             str(findings),
         )
@@ -88,7 +88,14 @@ def cmd_audits(store: Store, console: Console) -> int:
 
 def cmd_review_import(store: Store, xlsx: Path, console: Console) -> int:
     result = import_reviews(store, xlsx)
+    conflicts = f"，冲突 {len(result.conflicts)} 条（保留较新的决定）" if result.conflicts else ""
     console.print(
-        f"审计 #{result.audit_id}：记录整改情况 {result.written} 条，未变 {result.unchanged} 条"
+        f"审计 #{result.audit_id}：记录整改情况 {result.written} 条，"
+        f"未变 {result.unchanged} 条{conflicts}",
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
     )
+    for line in result.conflicts:  # one line each, however narrow the terminal
+        console.print(f"  冲突：{line}", markup=False, highlight=False, soft_wrap=True)
     return EXIT_OK

@@ -7,13 +7,14 @@
     suppressed  marked 误报 by staff: not listed as open, kept in a section of its own
     fixed       (not a state of a current finding) in the previous audit, absent from this one
 
-Only reviews made up to this audit count, so an old report regenerates as it was then.
+Only reviews made up to this audit count, so an old report regenerates as it was then. A status
+applies as above; the staff's 责任科室, 整改时限 and 整改说明 carry over to every later list.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from govaudit.core.model import Finding
@@ -28,7 +29,10 @@ STATES = ("new", "open", "reopened", "suppressed")
 class FindingState:
     state: str  # one of STATES
     first_seen: str  # as_of (YYYY-MM-DD) of the first audit that had it
-    review: dict[str, Any] | None = None  # the latest review that applies, if any
+    review: dict[str, Any] | None = None  # the latest review whose status applies, if any
+    # The latest review up to this audit whatever its status: the staff's 责任科室, 整改时限 and
+    # 整改说明 carry over to every later list of the finding (a status may not: see `_state`).
+    carried: dict[str, Any] | None = None
 
     def label(self) -> str:
         """The 状态 cell."""
@@ -61,12 +65,15 @@ def audit_history(store: Store, audit_id: int, findings: list[Finding]) -> Histo
     first_seen = store.first_seen(audit["site"], [f.id for f in [*findings, *previous]])
     previous_as_of = store.audit(previous_id)["as_of"] if previous_id is not None else None
     states = {
-        f.id: _state(
-            audit_id,
-            previous_as_of,
-            first_seen.get(f.id, audit["as_of"]),
-            f.id in previous_ids,
-            reviews.get(f.id),
+        f.id: replace(
+            _state(
+                audit_id,
+                previous_as_of,
+                first_seen.get(f.id, audit["as_of"]),
+                f.id in previous_ids,
+                reviews.get(f.id),
+            ),
+            carried=reviews.get(f.id),
         )
         for f in findings
     }

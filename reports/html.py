@@ -5,32 +5,52 @@ allows only the one inline script whose hash is computed here, so even markup th
 through could not run; links are emitted for http(s) URLs only. Opening the file with
 `#severity=critical&check=broken_link` preselects the filters.
 
-Render check (manual, not part of `make test`; Debian: `apt-get install chromium fonts-wqy-microhei`,
-without a CJK font the page shows boxes):
+Columns sort by a click on their header (again: reversed); the filters (type, severity, state,
+责任科室, text) apply together; a broken link's referring pages are all listed, past the first
+five folded under 展开其余 N 个; every URL in a details text is a link. At phone width (under
+700 px) each finding is a card with labelled cells.
 
-    chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
-        --window-size=1400,2600 --screenshot=shot.png file://$PWD/govaudit-demo/report.html
-    chromium --headless --no-sandbox --disable-gpu --dump-dom \
-        "file://$PWD/govaudit-demo/report.html#severity=critical"   # <body data-filters="ready">
-
-The second proves the filter script ran under the page's CSP (it marks <body> and hides rows).
+tests/test_report_browser.py renders the page in Debian's chromium (playwright, at 1400 and
+400 px): no console error under the CSP, sorting, filters, folding, a CJK font, no sideways
+scrolling; its screenshots are kept in test-artefacts/report-browser/.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import re
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
 
 from govaudit.core.model import SEVERITIES
-from reports.labels import SEVERITY_NAMES
+from reports.labels import SEVERITY_NAMES, audit_state
 from reports.listing import ReportData
 
 HTML_NAME = "report.html"
 _TEMPLATES = Path(__file__).parent / "templates"
 _TOP_COLUMNS = 15  # the column chart shows the columns with most findings
+
+
+# A URL in a details text: up to whitespace or the punctuation that ends it in Chinese text.
+_URL = re.compile(r"https?://[^\s<>\"'，。；、）」』】]+")
+_PAGES_SHOWN = 5  # referring pages listed before the rest fold into "展开其余 N 个"
+
+
+def linkify(text: str) -> Markup:
+    """`text` escaped, with every http(s) URL in it a link (the broken target, the article)."""
+    out, last = [], 0
+    for match in _URL.finditer(text):
+        url = match.group(0)
+        out.append(escape(text[last : match.start()]))
+        out.append(
+            Markup('<a href="{0}" target="_blank" rel="noopener noreferrer">{0}</a>').format(url)
+        )
+        last = match.end()
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
 
 
 def render_html(data: ReportData) -> str:
@@ -41,6 +61,7 @@ def render_html(data: ReportData) -> str:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["linkify"] = linkify
     script = (_TEMPLATES / "filter.js").read_text(encoding="utf-8")
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
     columns = data.by_column[:_TOP_COLUMNS]
@@ -55,6 +76,10 @@ def render_html(data: ReportData) -> str:
         max_check=max((t for _, _, t in data.by_check), default=1),
         max_column=max((n for _, n in columns), default=1),
         warn_percent=round(100 * data.warn_ratio),
+        severity_order={s: i for i, s in enumerate(SEVERITIES)},
+        departments=sorted({r.department for r in data.open_rows if r.department}),
+        pages_shown=_PAGES_SHOWN,
+        audit_state=audit_state,
         script=script,
         script_hash=f"sha256-{digest}",
     )

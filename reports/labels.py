@@ -30,6 +30,14 @@ CHECK_NAMES = {
 
 SEVERITY_NAMES = {"critical": "严重", "major": "一般", "minor": "提示"}
 
+# The store keeps an audit's state in English (other tools read it); people read these.
+AUDIT_STATES = {
+    "running": "进行中",
+    "finished": "已完成",
+    "interrupted": "已中断（可用 --resume 继续）",
+    "failed": "失败（起始地址无法访问）",
+}
+
 PRIVACY_KINDS = {"id_card": "身份证号", "mobile": "手机号码", "bank_card": "银行卡号"}
 
 _ERRORS = {
@@ -55,7 +63,18 @@ _ATTACHMENT_REASONS = {
     "timeout": "读取超时",
 }
 
-_GENERIC_SKIP = {"id", "check", "severity", "page_url", "title", "column", "internal", "rule_key"}
+# source_pages: both reports list every one beside the details (reports/listing.py `Row`).
+_GENERIC_SKIP = {
+    "id",
+    "check",
+    "severity",
+    "page_url",
+    "title",
+    "column",
+    "internal",
+    "rule_key",
+    "source_pages",
+}
 
 
 def check_name(check: str) -> str:
@@ -64,6 +83,10 @@ def check_name(check: str) -> str:
 
 def severity_name(severity: str) -> str:
     return SEVERITY_NAMES.get(severity, severity)
+
+
+def audit_state(status: str) -> str:
+    return AUDIT_STATES.get(status, status)
 
 
 def detail_text(finding: Finding) -> str:
@@ -121,7 +144,7 @@ def _attachment(d: dict[str, Any]) -> list[str]:
     return [
         f"附件：{d.get('attachment_name') or ''}",
         f"附件地址：{d['attachment_url']}",
-        f"链接页面：{_plain(sources)}" if sources else "链接页面：无",
+        f"链接页面：{len(sources)} 个" if sources else "链接页面：无",
     ]
 
 

@@ -7,6 +7,7 @@ cannot disagree. Every string that came from a crawled page is masked here, at c
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -43,6 +44,32 @@ class Row:
     deadline: str
     review_status: str = ""
     review_note: str = ""
+    # What the row was exported from, `audit/revision/digest` (`export_version`): the review
+    # import tells a row staff changed from one they left, and an old list from a newer decision.
+    version: str = ""
+    # Every page that links to the problem (a broken link's, an attachment's referring pages)
+    # and the URL the problem is about (the broken target, the attachment, the article):
+    # both reports show them all and make them links.
+    source_pages: tuple[str, ...] = ()
+    target_url: str = ""
+
+
+def staff_digest(status: str, note: str, department: str, deadline: str) -> str:
+    """A short fingerprint of a row's staff cells as exported (unchanged cells: same digest)."""
+    text = "\x1f".join((status, note, department, deadline))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+
+
+def export_version(audit_id: int, revision: int, digest: str) -> str:
+    return f"{audit_id}/{revision}/{digest}"
+
+
+def parse_version(text: str) -> tuple[int, int, str] | None:
+    """(audit, revision, digest) of an `export_version` cell, None when it is not one."""
+    parts = text.strip().split("/")
+    if len(parts) != 3 or not parts[0].isdigit() or not parts[1].isdigit() or not parts[2]:
+        return None
+    return int(parts[0]), int(parts[1]), parts[2]
 
 
 @dataclass(frozen=True)
@@ -78,10 +105,16 @@ def build_listing(store: Store, audit_id: int, settings: ReportSettings) -> Repo
     history = audit_history(store, audit_id, findings)
     order = {s: i for i, s in enumerate(SEVERITIES)}
     findings = sorted(findings, key=lambda f: order.get(f.severity, len(order)))
-    rows = [_row(f, history, as_of, settings) for f in findings]
+    rows = [_row(audit_id, f, history, as_of, settings) for f in findings]
     open_rows = [r for r in rows if r.state != "suppressed"]
     fixed_rows = [
-        _fixed_row(f, history.fixed_reviews.get(f.id), history.fixed_first_seen[f.id], settings)
+        _fixed_row(
+            audit_id,
+            f,
+            history.fixed_reviews.get(f.id),
+            history.fixed_first_seen[f.id],
+            settings,
+        )
         for f in history.fixed
     ]
     active = [f for f in findings if history.states[f.id].state != "suppressed"]
@@ -117,9 +150,12 @@ def _column(finding: Finding) -> str:
     return finding.column or str(finding.details.get("column") or "")
 
 
-def _row(finding: Finding, history: History, as_of: date, settings: ReportSettings) -> Row:
+def _row(
+    audit_id: int, finding: Finding, history: History, as_of: date, settings: ReportSettings
+) -> Row:
     state = history.states[finding.id]
     return _present(
+        audit_id,
         finding,
         settings,
         first_seen=state.first_seen,
@@ -127,13 +163,19 @@ def _row(finding: Finding, history: History, as_of: date, settings: ReportSettin
         state_label=state.label(),
         deadline=deadline_for(finding.severity, as_of, settings).label(),
         review=state.review,
+        carried=state.carried,
     )
 
 
 def _fixed_row(
-    finding: Finding, review: dict[str, Any] | None, first_seen: str, settings: ReportSettings
+    audit_id: int,
+    finding: Finding,
+    review: dict[str, Any] | None,
+    first_seen: str,
+    settings: ReportSettings,
 ) -> Row:
     return _present(
+        audit_id,
         finding,
         settings,
         first_seen=first_seen,
@@ -141,10 +183,12 @@ def _fixed_row(
         state_label="已整改",
         deadline="",
         review=review,
+        carried=review,
     )
 
 
 def _present(
+    audit_id: int,
     finding: Finding,
     settings: ReportSettings,
     *,
@@ -153,9 +197,18 @@ def _present(
     state_label: str,
     deadline: str,
     review: dict[str, Any] | None,
+    carried: dict[str, Any] | None,
 ) -> Row:
-    """The row of a finding: every page-derived string masked here, once."""
+    """The row of a finding: every page-derived string masked here, once. The staff's own
+    责任科室, 整改时限 and 整改说明 (`carried`, from any earlier list) win over computed ones."""
     column = _column(finding)
+    staff = carried or {}
+    status = (review or {}).get("status") or ""
+    note = mask((review or staff).get("note") or "")
+    department = staff.get("department") or department_for(finding.page_url, column, settings)
+    if deadline:
+        deadline = staff.get("deadline") or deadline
+    digest = staff_digest(status, note, department, deadline)
     return Row(
         finding_id=finding.id,
         check=finding.check,
@@ -169,11 +222,22 @@ def _present(
         first_seen=first_seen,
         state=state,
         state_label=state_label,
-        department=department_for(finding.page_url, column, settings),
+        department=department,
         deadline=deadline,
-        review_status=(review or {}).get("status") or "",
-        review_note=mask((review or {}).get("note") or ""),
+        review_status=status,
+        review_note=note,
+        version=export_version(audit_id, staff.get("revision") or 0, digest),
+        source_pages=tuple(mask(str(p)) for p in finding.details.get("source_pages") or ()),
+        target_url=mask(_target_url(finding.details)),
     )
+
+
+def _target_url(details: dict[str, Any]) -> str:
+    for key in ("target_url", "attachment_url", "item_url"):
+        value = details.get(key)
+        if isinstance(value, str) and value.startswith(("http://", "https://")):
+            return value
+    return ""
 
 
 def _by_check(rows: list[Row]) -> list[tuple[str, dict[str, int], int]]:

@@ -55,15 +55,13 @@ def report_settings(raw: dict[str, Any] | None) -> ReportSettings:
     """Validate the `[report]` table; raises ConfigError with one line naming the key."""
     raw = raw or {}
     if not isinstance(raw, dict):
-        raise ConfigError("[report] must be a table")
+        raise ConfigError("[report] 应为表")
     for key in raw:
         if key not in _KEYS:
-            raise ConfigError(
-                f"report.{key} is not a known setting (known: {', '.join(sorted(_KEYS))})"
-            )
+            raise ConfigError(f"report.{key} 不是可用的设置（可用：{', '.join(sorted(_KEYS))}）")
     default_department = raw.get("default_department", "")
     if not isinstance(default_department, str):
-        raise ConfigError("report.default_department must be a string")
+        raise ConfigError("report.default_department 应为字符串")
     return ReportSettings(
         departments=_departments(raw.get("departments", [])),
         default_department=default_department,
@@ -74,62 +72,61 @@ def report_settings(raw: dict[str, Any] | None) -> ReportSettings:
 
 def _departments(value: Any) -> tuple[DepartmentRule, ...]:
     if not isinstance(value, list):
-        raise ConfigError("report.departments must be a list of tables")
+        raise ConfigError("report.departments 应为由表组成的列表")
     rules = []
     for i, entry in enumerate(value):
         where = f"report.departments[{i}]"
         if not isinstance(entry, dict):
-            raise ConfigError(f"{where} must be a table like {{prefix = ..., department = ...}}")
+            raise ConfigError(f"{where} 应为表，如 {{prefix = ..., department = ...}}")
         unknown = set(entry) - {"prefix", "column", "department"}
         if unknown:
             raise ConfigError(
-                f"{where}.{sorted(unknown)[0]} is not a known setting "
-                "(known: column, department, prefix)"
+                f"{where}.{sorted(unknown)[0]} 不是可用的设置（可用：column, department, prefix）"
             )
         department = entry.get("department")
         if not isinstance(department, str) or not department.strip():
-            raise ConfigError(f"{where}.department must be a non-empty string")
+            raise ConfigError(f"{where}.department 应为非空字符串")
         has = [k for k in ("prefix", "column") if k in entry]
         if len(has) != 1:
-            raise ConfigError(f"{where} needs exactly one of prefix or column")
+            raise ConfigError(f"{where} 须有 prefix 或 column 之一（只能一个）")
         key = has[0]
         if not isinstance(entry[key], str) or not entry[key].strip():
-            raise ConfigError(f"{where}.{key} must be a non-empty string")
+            raise ConfigError(f"{where}.{key} 应为非空字符串")
         if key == "prefix" and not entry[key].startswith(("http://", "https://")):
-            raise ConfigError(f"{where}.prefix must be an http(s) URL prefix")
+            raise ConfigError(f"{where}.prefix 应为 http(s) 地址前缀")
         rules.append(DepartmentRule(department=department, **{key: entry[key]}))
     return tuple(rules)
 
 
 def _deadline_days(value: Any) -> dict[str, int]:
     if not isinstance(value, dict):
-        raise ConfigError("report.deadline_days must be a table like {critical = 3, ...}")
+        raise ConfigError("report.deadline_days 应为表，如 {critical = 3, ...}")
     days = dict(DEFAULT_DEADLINE_DAYS)
     for key, n in value.items():
         if key not in SEVERITIES:
             raise ConfigError(
-                f"report.deadline_days.{key} is not a severity (known: {', '.join(SEVERITIES)})"
+                f"report.deadline_days.{key} 不是严重程度（可用：{', '.join(SEVERITIES)}）"
             )
         if not isinstance(n, int) or isinstance(n, bool) or n < 1:
-            raise ConfigError(f"report.deadline_days.{key} must be a positive integer")
+            raise ConfigError(f"report.deadline_days.{key} 应为正整数")
         days[key] = n
     return days
 
 
 def _scorecard(value: Any) -> dict[str, float]:
     if not isinstance(value, dict):
-        raise ConfigError("report.scorecard must be a table")
+        raise ConfigError("report.scorecard 应为表")
     thresholds = dict(DEFAULT_SCORECARD)
     for key, n in value.items():
         where = f"report.scorecard.{key}"
         if key not in DEFAULT_SCORECARD:
             known = ", ".join(sorted(DEFAULT_SCORECARD))
-            raise ConfigError(f"{where} is not a known setting (known: {known})")
+            raise ConfigError(f"{where} 不是可用的设置（可用：{known}）")
         if not isinstance(n, int | float) or isinstance(n, bool):
-            raise ConfigError(f"{where} must be a number")
+            raise ConfigError(f"{where} 应为数字")
         if key == "warn_ratio" and not 0 < n <= 1:
-            raise ConfigError(f"{where} must be between 0 and 1")
+            raise ConfigError(f"{where} 应在 0 和 1 之间")
         if key != "warn_ratio" and (n < 1 or int(n) != n):
-            raise ConfigError(f"{where} must be a positive integer")
+            raise ConfigError(f"{where} 应为正整数")
         thresholds[key] = n if key == "warn_ratio" else int(n)
     return thresholds

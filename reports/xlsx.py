@@ -2,8 +2,10 @@
 
 Sheets: 汇总 (site, date, counts, comparison with the previous audit, inspection scorecard),
 问题清单 (open findings, one a row, with 整改状态 / 整改说明 for staff), 已整改 (fixed since the
-previous audit) and 已标记误报 (suppressed). The narrow last column 问题编号 carries the finding id
-back through `govaudit review import` (reports/review_import.py reads these same headers).
+previous audit) and 已标记误报 (suppressed). The narrow last columns carry each row back through
+`govaudit review import` (reports/review_import.py reads these same headers): 问题编号 (the
+finding id) and 导出版本 (the audit, the review revision and a digest of the staff cells the row
+was exported with). Dates (首次发现, 整改时限) are real Excel dates.
 
 Cell values from crawled pages are untrusted: anything Excel would run as a formula (a leading
 =, +, -, @, tab or CR) gets a leading apostrophe and stays a plain string cell; characters
@@ -12,6 +14,7 @@ that XML cannot carry are dropped (`safe_cell`).
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -23,19 +26,35 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from govaudit.core.model import SEVERITIES
 from reports.history import REVIEW_STATUSES
-from reports.labels import severity_name
+from reports.labels import audit_state, severity_name
 from reports.listing import ReportData, Row
 from reports.scorecard import PASS, VETO, WARN
 
 XLSX_NAME = "整改清单.xlsx"
-SUMMARY_SHEET, LIST_SHEET, FIXED_SHEET, SUPPRESSED_SHEET = (
+ID_HEADER, STATUS_HEADER, NOTE_HEADER = "问题编号", "整改状态", "整改说明"
+SUMMARY_SHEET, LIST_SHEET, FIXED_SHEET, SUPPRESSED_SHEET, SOURCES_SHEET = (
     "汇总",
     "问题清单",
     "已整改",
     "已标记误报",
+    "引用页面",
 )
-ID_HEADER, STATUS_HEADER, NOTE_HEADER = "问题编号", "整改状态", "整改说明"
+# A 问题详情 cell lists this many referring pages; the 引用页面 sheet has every one, a row each.
+_PAGES_IN_CELL = 20
+_SOURCES_COLUMNS = (
+    ("序号", 6),
+    ("问题类型", 11),
+    ("问题地址", 50),
+    ("引用页面", 60),
+    (ID_HEADER, 5),
+)
+DEPARTMENT_HEADER, DEADLINE_HEADER, STATE_HEADER = "责任科室", "整改时限", "状态"
+VERSION_HEADER = "导出版本"  # audit/revision/digest of the row (reports/listing.py)
 AUDIT_LABEL = "审计编号"
+# The columns staff write in; any other column is the tool's (review_import names a decision
+# typed into one of those, e.g. 已整改 in 状态).
+STAFF_HEADERS = (DEPARTMENT_HEADER, DEADLINE_HEADER, STATUS_HEADER, NOTE_HEADER)
+DATE_FORMAT = "yyyy-mm-dd"
 
 # (header, width) of the 问题清单 sheet; review_import finds columns by these headers.
 LIST_COLUMNS = (
@@ -47,14 +66,16 @@ LIST_COLUMNS = (
     ("页面地址", 26),
     ("问题详情", 42),
     ("首次发现", 11),
-    ("状态", 11),
-    ("责任科室", 9),
-    ("整改时限", 11),
+    (STATE_HEADER, 11),
+    (DEPARTMENT_HEADER, 9),
+    (DEADLINE_HEADER, 11),
     (STATUS_HEADER, 9),
     (NOTE_HEADER, 22),
+    (VERSION_HEADER, 5),
     (ID_HEADER, 5),
 )
-FIXED_COLUMNS = tuple(c for c in LIST_COLUMNS if c[0] not in ("整改时限",))
+_MACHINE_HEADERS = (VERSION_HEADER, ID_HEADER)  # small grey cells for the round trip
+FIXED_COLUMNS = tuple(c for c in LIST_COLUMNS if c[0] not in (DEADLINE_HEADER,))
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _MAX_CELL = 32000  # Excel keeps at most 32,767 characters in a cell
@@ -115,6 +136,7 @@ def write_xlsx(data: ReportData, out_dir: Path) -> Path:
     _list_sheet(
         wb.create_sheet(SUPPRESSED_SHEET), data.suppressed_rows, LIST_COLUMNS, with_review=True
     )
+    _sources_sheet(wb.create_sheet(SOURCES_SHEET), data.open_rows)
     wb.active = 1 if data.open_rows else 0
     path = out_dir / XLSX_NAME
     wb.save(path)
@@ -140,12 +162,13 @@ def _summary_sheet(ws: Worksheet, data: ReportData) -> None:
         ("站点", data.site),
         ("起始地址", data.start_url),
         (AUDIT_LABEL, data.audit_id),
-        ("审计日期", data.as_of),
+        ("审计日期", excel_date(data.as_of)),
+        ("审计状态", audit_state(data.audit_status)),
         ("抓取页面", c.get("pages", 0)),
         ("链接目标", c.get("targets", 0)),
         ("抓取错误", c.get("errors", 0)),
         ("待整改问题", data.total_open),
-        ("上次审计", h.previous_as_of or "无（首次审计）"),
+        ("上次审计", excel_date(h.previous_as_of or "无（首次审计）")),
         ("新发现", counts["new"]),
         ("持续存在", counts["open"]),
         ("重新出现", counts["reopened"]),
@@ -155,7 +178,9 @@ def _summary_sheet(ws: Worksheet, data: ReportData) -> None:
     row = 3
     for label, value in facts:
         _put(ws, row, 1, label, font=Font(bold=True))
-        _put(ws, row, 2, value, alignment=Alignment(horizontal="left"))
+        cell = _put(ws, row, 2, value, alignment=Alignment(horizontal="left"))
+        if isinstance(value, date):
+            cell.number_format = DATE_FORMAT
         row += 1
     row += 1
     _put(ws, row, 1, f"检查指标单项否决项自查：{data.verdict}", font=Font(bold=True, size=12))
@@ -191,6 +216,15 @@ def _table(
     return row + 1
 
 
+def excel_date(text: str) -> object:
+    """A YYYY-MM-DD label as a real date (Excel sorts and filters it as one); anything else
+    (an approximate deadline "2031-02-03（约）", staff's own text) stays text."""
+    try:
+        return date.fromisoformat(text) if len(text) == 10 else text
+    except ValueError:
+        return text
+
+
 def _row_values(index: int, r: Row) -> dict[str, object]:
     return {
         "序号": index,
@@ -199,20 +233,35 @@ def _row_values(index: int, r: Row) -> dict[str, object]:
         "问题描述": r.description,
         "所在栏目": r.column,
         "页面地址": r.page_url,
-        "问题详情": r.details,
-        "首次发现": r.first_seen,
-        "状态": r.state_label,
-        "责任科室": r.department,
-        "整改时限": r.deadline,
+        "问题详情": _details_cell(r),
+        "首次发现": excel_date(r.first_seen),
+        STATE_HEADER: r.state_label,
+        DEPARTMENT_HEADER: r.department,
+        DEADLINE_HEADER: excel_date(r.deadline),
         STATUS_HEADER: r.review_status,
         NOTE_HEADER: r.review_note,
+        VERSION_HEADER: r.version,
         ID_HEADER: r.finding_id,
     }
 
 
-def _list_sheet(ws: Worksheet, rows: list[Row], columns: tuple, with_review: bool) -> None:
-    headers = [name for name, _ in columns]
-    widths = [width for _, width in columns]
+def _details_cell(r: Row) -> str:
+    """问题详情 with the referring pages: the first ones here, every one in 引用页面."""
+    if not r.source_pages:
+        return r.details
+    shown = r.source_pages[:_PAGES_IN_CELL]
+    more = len(r.source_pages) - len(shown)
+    tail = [f"……共 {len(r.source_pages)} 个，全部见「{SOURCES_SHEET}」工作表"] if more else []
+    return "\n".join([r.details, "引用页面列表：", *shown, *tail])
+
+
+def _link(cell, url: str) -> None:
+    if url.startswith(("http://", "https://")) and len(url) <= _MAX_LINK:
+        cell.hyperlink = url
+        cell.font = Font(color="0563C1", underline="single")
+
+
+def _header_row(ws: Worksheet, columns: tuple) -> None:
     for col, (name, width) in enumerate(columns, 1):
         _put(
             ws,
@@ -225,22 +274,47 @@ def _list_sheet(ws: Worksheet, rows: list[Row], columns: tuple, with_review: boo
             alignment=Alignment(wrap_text=True, vertical="center", horizontal="center"),
         )
         ws.column_dimensions[get_column_letter(col)].width = width
-    url_col = headers.index("页面地址") + 1
+
+
+def _sources_sheet(ws: Worksheet, rows: list[Row]) -> None:
+    """Every referring page of every open finding that has them, one a row, both URLs links."""
+    _header_row(ws, _SOURCES_COLUMNS)
+    line = 1
+    for index, r in enumerate(rows, 1):
+        for page in r.source_pages:
+            line += 1
+            values = (index, r.check_name, r.target_url or r.page_url, page, r.finding_id)
+            for col, value in enumerate(values, 1):
+                _put(ws, line, col, value, style=_BODY)
+            _link(ws.cell(row=line, column=3), values[2])
+            _link(ws.cell(row=line, column=4), page)
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(_SOURCES_COLUMNS))}{max(line, 2)}"
+    ws.print_title_rows = "1:1"
+    ws.page_setup.orientation = "landscape"
+
+
+def _list_sheet(ws: Worksheet, rows: list[Row], columns: tuple, with_review: bool) -> None:
+    headers = [name for name, _ in columns]
+    widths = [width for _, width in columns]
+    _header_row(ws, columns)
+    url_col, details_col = headers.index("页面地址") + 1, headers.index("问题详情") + 1
     for i, r in enumerate(rows, 1):
         values = _row_values(i, r)
-        shown = [values[n] if n != ID_HEADER else "" for n in headers]  # the id never wraps
+        shown = [values[n] if n not in _MACHINE_HEADERS else "" for n in headers]  # no wrap
         ws.row_dimensions[i + 1].height = _row_height(shown, widths)
         for col, name in enumerate(headers, 1):
             cell = _put(ws, i + 1, col, values[name], style=_BODY)
+            if isinstance(values[name], date):
+                cell.number_format = DATE_FORMAT
             if name == "严重程度" and r.severity == "critical":
                 cell.font = Font(bold=True, color="C00000")
-            if name == ID_HEADER:
+            if name in _MACHINE_HEADERS:
                 cell.font = Font(size=8, color="808080")
                 cell.alignment = Alignment(vertical="top", shrink_to_fit=True)
-        if r.page_url.startswith(("http://", "https://")) and len(r.page_url) <= _MAX_LINK:
-            link = ws.cell(row=i + 1, column=url_col)
-            link.hyperlink = r.page_url
-            link.font = Font(color="0563C1", underline="single")
+        _link(ws.cell(row=i + 1, column=url_col), r.page_url)
+        if r.target_url:  # the broken link, the attachment: one click from its details
+            _link(ws.cell(row=i + 1, column=details_col), r.target_url)
     last = max(len(rows), 1) + 1
     ws.freeze_panes = "B2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{last}"

@@ -231,10 +231,10 @@ def test_finding_names_the_column_of_the_referring_page(tmp_path):
     "section, message",
     [
         ({"severity": {"home": "fatal"}}, "checks.broken_link.severity.home must be one of"),
-        ({"severity": {"home": 1}}, "checks.broken_link.severity.home must be a string"),
+        ({"severity": {"home": 1}}, "checks.broken_link.severity.home 应为字符串"),
         ({"soft404_strong": ["(unclosed"]}, "checks.broken_link.soft404_strong"),
-        ({"ignore_statuses": 429}, "checks.broken_link.ignore_statuses must be a list"),
-        ({"retries": 3}, "checks.broken_link.retries is not a known setting"),
+        ({"ignore_statuses": 429}, "checks.broken_link.ignore_statuses 应为列表"),
+        ({"retries": 3}, "checks.broken_link.retries 不是可用的设置"),
     ],
 )
 def test_config_validation(section, message):

@@ -26,14 +26,14 @@ def test_profile_values_and_cli_overrides(tmp_path):
 @pytest.mark.parametrize(
     "text, message",
     [
-        ("[crawl]\nmax_pages = 0\n", "crawl.max_pages must be a positive integer"),
-        ('[crawl]\nmax_pages = "many"\n', "crawl.max_pages must be an integer"),
-        ("[crawl]\nobey_robots = 1\n", "crawl.obey_robots must be true or false"),
-        ('[crawl]\nautothrottle = "off"\n', "crawl.autothrottle must be true or false"),
-        ("[crawl]\nspeed = 1\n", "crawl.speed is not a known setting"),
-        ('[crawl]\nexclude = ["("]\n', "crawl.exclude: '(' is not a valid regular expression"),
-        ("[oops]\n", "unknown section [oops]"),
-        ("[crawl\n", "not valid TOML"),
+        ("[crawl]\nmax_pages = 0\n", "crawl.max_pages 应为正整数"),
+        ('[crawl]\nmax_pages = "many"\n', "crawl.max_pages 应为整数"),
+        ("[crawl]\nobey_robots = 1\n", "crawl.obey_robots 应为布尔值（true 或 false）"),
+        ('[crawl]\nautothrottle = "off"\n', "crawl.autothrottle 应为布尔值（true 或 false）"),
+        ("[crawl]\nspeed = 1\n", "crawl.speed 不是可用的设置"),
+        ('[crawl]\nexclude = ["("]\n', "crawl.exclude：'(' 不是有效的正则表达式"),
+        ("[oops]\n", "[oops] 不是可用的表"),
+        ("[crawl\n", "不是有效的 TOML"),
     ],
 )
 def test_mistakes_name_the_key(tmp_path, text, message):
@@ -42,9 +42,9 @@ def test_mistakes_name_the_key(tmp_path, text, message):
 
 
 def test_start_url_must_be_http(tmp_path):
-    with pytest.raises(ConfigError, match="must be http"):
+    with pytest.raises(ConfigError, match="应为 http"):
         load_config(None, start_url="file:///etc/passwd")
-    with pytest.raises(ConfigError, match="start_urls is missing"):
+    with pytest.raises(ConfigError, match="start_urls 缺失"):
         load_config(None)
 
 
@@ -58,7 +58,7 @@ def test_check_rules_merge_tables_and_check_types(tmp_path):
         _profile(tmp_path, '[checks.stale_column]\nhomepage_days = "x"\n'),
         start_url="http://127.0.0.1/",
     )
-    with pytest.raises(ConfigError, match="checks.stale_column.homepage_days must be an integer"):
+    with pytest.raises(ConfigError, match="checks.stale_column.homepage_days 应为整数"):
         check_rules(bad, "stale_column", defaults)
 
 
@@ -69,3 +69,36 @@ def test_autothrottle_is_on_unless_the_profile_turns_it_off(tmp_path):
     assert crawl_settings(polite)["AUTOTHROTTLE_ENABLED"] and polite.autothrottle
     bench = load_config(_profile(tmp_path, "[crawl]\nautothrottle = false\n"), "http://127.0.0.1/")
     assert not crawl_settings(bench)["AUTOTHROTTLE_ENABLED"]
+
+
+def test_a_profile_saved_with_a_bom_is_read(tmp_path):
+    """Windows 记事本 writes UTF-8 with a byte-order mark; tomllib alone refuses it at line 1."""
+    path = tmp_path / "site.toml"
+    path.write_bytes(
+        '\ufeff[site]\nname = "某区政府"\nstart_urls = ["http://127.0.0.1:8000/"]\n'.encode()
+    )
+    config = load_config(path)
+    assert (config.site_name, config.start_urls) == ("某区政府", ("http://127.0.0.1:8000/",))
+
+
+def test_a_string_where_a_list_is_wanted_is_a_list(tmp_path):
+    path = _profile(
+        tmp_path,
+        '[site]\nstart_urls = "http://127.0.0.1:8000/"\nallowed_hosts = "127.0.0.1"\n'
+        '[crawl]\nexclude = "/search/"\n',
+    )
+    config = load_config(path)
+    assert config.start_urls == ("http://127.0.0.1:8000/",)
+    assert config.allowed_hosts == ("127.0.0.1",)
+    assert config.exclude == ("/search/",)
+    words = load_config(
+        _profile(tmp_path, '[checks.words]\nwhitelist_terms = "筚路蓝缕"\n'),
+        start_url="http://127.0.0.1/",
+    )
+    rules = check_rules(words, "words", {"whitelist_terms": []})
+    assert rules == {"whitelist_terms": ["筚路蓝缕"]}
+
+
+def test_a_number_where_a_list_is_wanted_is_still_refused(tmp_path):
+    with pytest.raises(ConfigError, match="start_urls"):
+        load_config(_profile(tmp_path, "[site]\nstart_urls = 42\n"))

@@ -157,20 +157,18 @@ def test_two_workers_audit_four_sites_once_each_with_the_embedded_findings(sites
     profile, results = sites["profile"], tmp_path / "results"
     enqueue = run("enqueue", "--config", str(profile), "--queue", queue.url, "--as-of", AS_OF)
     assert enqueue.returncode == 0, enqueue.stderr
-    assert enqueue.stdout.count(" queued as govaudit-") == 4
+    assert enqueue.stdout.count(" 已入队，任务 govaudit-") == 4
     # A second enqueue while the jobs wait is refused, site by site.
     again = run("enqueue", "--config", str(profile), "--queue", queue.url, "--as-of", AS_OF)
     assert again.returncode == 1
-    assert "govaudit: [rsj] refused: already queued (job govaudit-rsj-2024-06-01)" in again.stderr
+    assert "govaudit: [rsj] 未入队：已在队列中（任务 govaudit-rsj-2024-06-01）" in again.stderr
     logs = [tmp_path / "w1.log", tmp_path / "w2.log"]
     workers = [start_worker(queue.url, results, log, "--burst") for log in logs]
     assert [w.wait(timeout=60) for w in workers] == [0, 0]
     lines = [line for log in logs for line in log.read_text().splitlines()]
-    started = [line.split("[")[2].split("]")[0] for line in lines if "audit started" in line]
+    started = [line.split("[")[2].split("]")[0] for line in lines if "开始审计" in line]
     assert sorted(started) == sorted(KEYS), lines  # every site once, no site twice
-    assert all(
-        any("audit started" in line for line in log.read_text().splitlines()) for log in logs
-    )
+    assert all(any("开始审计" in line for line in log.read_text().splitlines()) for log in logs)
     for key in KEYS:
         assert audits(results / key / "govaudit.db") == [(1, "finished")]
         assert findings(results / key) == findings(sites["base"] / key)
@@ -235,7 +233,7 @@ def test_killed_worker_audit_is_completed_by_the_other_and_duplicates_refused(
             "--site", key,
         )  # fmt: skip
         assert again.returncode == 1
-        assert f"[{key}] refused: already started" in again.stderr
+        assert f"[{key}] 未入队：已在运行" in again.stderr
         second = start_worker(queue.url, results, tmp_path / "w2.log", "--burst")
         time.sleep(0.5)  # the second worker is polling: the job is the first one's
         horses = children(first.pid)
@@ -254,11 +252,11 @@ def test_killed_worker_audit_is_completed_by_the_other_and_duplicates_refused(
         for reply in sites["routes"][key].values():
             reply.delay = 0
     log = (tmp_path / "w2.log").read_text()
-    assert "was abandoned (its lease expired): retrying it" in log
-    assert f"[{key}] exit 0" in log
+    assert "已被放弃（租约过期）：重试" in log
+    assert f"[{key}] 退出码 0" in log
     assert audits(results / key / "govaudit.db") == [(1, "finished")]  # one audit, resumed
     phases = (results / key / "govaudit.log").read_text(encoding="utf-8")
-    assert "resuming audit #1" in phases
+    assert "继续审计 #1" in phases
     assert findings(results / key) == findings(sites["base"] / key)
 
 
@@ -282,9 +280,9 @@ def test_a_held_site_lease_makes_the_worker_wait(sites, queue, tmp_path):
     )
     log = tmp_path / "w.log"
     worker = start_worker(queue.url, results, log, "--burst")
-    wait_for(lambda: "waiting: the site is being audited by elsewhere" in log.read_text(), 20, "w")
+    wait_for(lambda: "等待：该站点正由 elsewhere" in log.read_text(), 20, "w")
     time.sleep(1)
-    assert "audit started" not in log.read_text()
+    assert "开始审计" not in log.read_text()
     client.delete("govaudit:site:rsj")
     assert worker.wait(timeout=30) == 0
     assert audits(results / "rsj" / "govaudit.db") == [(1, "finished")]
@@ -319,11 +317,11 @@ def test_redis_going_away_stops_an_idle_worker_with_one_line(queue, tmp_path):
     out, err = worker.communicate(timeout=30)
     assert worker.returncode == 4
     assert err.count("\n") == 1, err  # one line, no traceback
-    assert err.startswith(f"govaudit: lost the queue at {queue.url} (")
-    assert err.endswith("); worker stopped, what was recorded is kept\n")
+    assert err.startswith(f"govaudit: 与队列 {queue.url} 的连接断开（")
+    assert err.endswith("）；工作机已停止，已抓取的内容均已保存\n")
     again = run("worker", "--queue", queue.url, "--out", str(tmp_path / "r"))
     assert again.returncode == 4
-    assert again.stderr.startswith(f"govaudit: cannot reach the queue at {queue.url} (")
+    assert again.stderr.startswith(f"govaudit: 无法连接队列 {queue.url}（")
     assert again.stderr.count("\n") == 1
 
 
@@ -362,8 +360,8 @@ def test_redis_going_away_mid_audit_keeps_what_was_recorded(sites, queue, tmp_pa
         for reply in sites["routes"][key].values():
             reply.delay = 0
     assert worker.returncode == 4
-    assert err.count("\n") == 1 and err.startswith("govaudit: lost the queue at"), err
-    assert f"[{key}] lease lost: stopping the audit (resumable)" in out
+    assert err.count("\n") == 1 and err.startswith("govaudit: 与队列 "), err
+    assert f"[{key}] 失去租约：停止审计（可继续）" in out
     assert audits(results / key / "govaudit.db") == [(1, "interrupted")]
     with sqlite3.connect(results / key / "govaudit.db") as conn:
         assert conn.execute("SELECT count(*) FROM pages").fetchone()[0] >= 5

@@ -156,7 +156,7 @@ def test_sigkilled_audit_resumes_without_refetching(sample):
     assert resumed.keys() == base.keys()
     assert {k: f["title"] for k, f in resumed.items()} == {k: f["title"] for k, f in base.items()}
     log = (out / "govaudit.log").read_text(encoding="utf-8")
-    assert "resuming audit #1" in log and "summary: exit 0" in log
+    assert "继续审计 #1" in log and "汇总：退出码 0" in log
 
 
 def test_reaudit_is_conditional_and_sees_the_edit(sample):

@@ -1,6 +1,6 @@
 """History between audits of a changed site, and how staff reviews change the next list."""
 
-from datetime import date
+from datetime import date, datetime
 
 from openpyxl import load_workbook
 from reports_store import SITE, broken, make_audit, new_store, stale, word
@@ -112,5 +112,5 @@ def test_xlsx_sections_for_fixed_and_suppressed(tmp_path):
     suppressed = [c.value for c in wb["已标记误报"][2]]
     assert "误报" in suppressed and "外部网站临时故障" in suppressed
     facts = {r[0]: r[1] for r in wb["汇总"].iter_rows(max_col=2, values_only=True) if r[0]}
-    assert facts["上次审计"] == "2024-03-01"
+    assert facts["上次审计"] == datetime(2024, 3, 1)
     assert (facts["新发现"], facts["已整改（上次有、本次无）"], facts["已标记误报"]) == (1, 1, 1)

@@ -95,9 +95,7 @@ def test_unknown_status_names_sheet_and_row(audited):
     store, _, (fp, fixed, other), xlsx = audited
     wb = fill(xlsx, {fp.id: ("误报", ""), fixed.id: ("已整改", ""), other.id: ("已修复", "")})
     row = next(r[0].row for r in wb["问题清单"].iter_rows(min_row=2) if r[-1].value == other.id)
-    _assert_fails(
-        store, xlsx, "sheet 问题清单 row", f"row {row}", "'已修复'", "已整改/误报/暂不整改"
-    )
+    _assert_fails(store, xlsx, f"问题清单 第 {row} 行", "「已修复」", "已整改/误报/暂不整改")
 
 
 def test_missing_column(audited):
@@ -106,25 +104,25 @@ def test_missing_column(audited):
     wb = load_workbook(xlsx)
     wb["问题清单"].delete_cols(12)  # 整改状态
     wb.save(xlsx)
-    _assert_fails(store, xlsx, "sheet 问题清单", "missing column 整改状态")
+    _assert_fails(store, xlsx, "工作表「问题清单」", "缺少「整改状态」列")
 
 
 def test_unknown_finding_id(audited):
     store, _, (fp, fixed, _), xlsx = audited
     wb = fill(xlsx, {fp.id: ("误报", ""), fixed.id: ("已整改", "")})
     ws = wb["问题清单"]
-    ws.cell(row=3, column=14, value="broken_link-0000000000000000")
+    ws.cell(row=3, column=15, value="broken_link-0000000000000000")
     ws.cell(row=3, column=12, value="已整改")
     wb.save(xlsx)
-    _assert_fails(store, xlsx, "row 3", "broken_link-0000000000000000", "not a finding of audit")
+    _assert_fails(store, xlsx, "第 3 行", "broken_link-0000000000000000", "不是本次审计的问题")
 
 
 def test_not_an_xlsx(audited, tmp_path):
     store, *_ = audited
     bogus = tmp_path / "整改清单.xlsx"
     bogus.write_text("序号,问题类型\n1,链接\n", encoding="utf-8")
-    _assert_fails(store, bogus, "not an xlsx workbook")
-    _assert_fails(store, tmp_path / "missing.xlsx", "no such file")
+    _assert_fails(store, bogus, "不是 xlsx 工作簿")
+    _assert_fails(store, tmp_path / "missing.xlsx", "文件不存在")
 
 
 def test_workbook_without_the_list_sheet(audited, tmp_path):
@@ -133,4 +131,108 @@ def test_workbook_without_the_list_sheet(audited, tmp_path):
 
     other = tmp_path / "other.xlsx"
     Workbook().save(other)
-    _assert_fails(store, other, "问题清单", "govaudit 整改清单")
+    _assert_fails(store, other, "问题清单", "govaudit 生成的整改清单")
+
+
+def _row(path, fid, sheet="问题清单"):
+    """{header: value} of the row of finding `fid`."""
+    ws = load_workbook(path)[sheet]
+    header = [c.value for c in ws[1]]
+    values = next(r for r in ws.iter_rows(min_row=2, values_only=True) if r[-1] == fid)
+    return dict(zip(header, values, strict=True))
+
+
+def _copy(path, name):
+    import shutil
+
+    return shutil.copyfile(path, path.with_name(name))
+
+
+def test_an_untouched_list_writes_nothing(audited):
+    store, audit, (fp, *_), xlsx = audited
+    assert _row(xlsx, fp.id)["导出版本"].startswith(f"{audit}/0/")
+    result = import_reviews(store, xlsx)
+    assert (result.written, result.unchanged, result.conflicts) == (0, 0, [])
+    assert store.latest_reviews() == {}
+
+
+def test_an_older_list_never_overwrites_a_newer_decision(audited):
+    """The issue's case: a 误报 decided later came back as 暂不整改 when an old file was read."""
+    store, _, (fp, fixed, _), xlsx = audited
+    old = _copy(xlsx, "整改清单-科室甲.xlsx")
+    fill(old, {fp.id: ("暂不整改", "待核实"), fixed.id: ("已整改", "")})
+    assert import_reviews(store, old).written == 2
+    # a day later, another copy of the same export is decided and saved
+    store.db.execute("UPDATE reviews SET recorded = '2000-01-01T00:00:00+08:00'")
+    store.db.conn.commit()
+    fill(xlsx, {fp.id: ("误报", "人名无误")})
+    assert import_reviews(store, xlsx).written == 1
+    again = import_reviews(store, old)  # the old file once more: it saved before 误报 was made
+    assert again.written == 0 and again.unchanged == 1  # fixed.id: as stored
+    (conflict,) = again.conflicts
+    assert fp.id in conflict and "保留较新的决定「误报」" in conflict and "暂不整改" in conflict
+    assert "\n" not in conflict
+    assert store.latest_reviews()[fp.id]["status"] == "误报"
+
+
+def test_the_same_file_edited_again_after_an_import_is_newer(audited):
+    store, _, (fp, *_), xlsx = audited
+    fill(xlsx, {fp.id: ("暂不整改", "")})
+    import_reviews(store, xlsx)
+    # the import happened a minute before the staff saved the file again
+    store.db.execute("UPDATE reviews SET recorded = '2000-01-01T00:00:00+08:00'")
+    store.db.conn.commit()
+    fill(xlsx, {fp.id: ("误报", "复核后确认")})
+    result = import_reviews(store, xlsx)
+    assert (result.written, result.conflicts) == (1, [])
+    assert store.latest_reviews()[fp.id]["status"] == "误报"
+
+
+def test_a_status_typed_into_the_tools_state_column_is_named(audited):
+    """已整改 in 状态 instead of 整改状态 once gave "记录 0 条" and exit 0."""
+    store, _, (fp, fixed, other), xlsx = audited
+    wb = load_workbook(xlsx)
+    ws = wb["问题清单"]
+    header = [c.value for c in ws[1]]
+    rows = {r[-1].value: r for r in ws.iter_rows(min_row=2)}
+    rows[fp.id][header.index("状态")].value = "已整改"
+    rows[fixed.id][header.index("整改时限")].value = "下周"
+    rows[other.id][header.index("整改状态")].value = "误报"  # a good row: still not written
+    wb.save(xlsx)
+    with pytest.raises(ReviewImportError) as err:
+        import_reviews(store, xlsx)
+    problems = err.value.problems
+    line = next(p for p in problems if fp.id not in p and "状态" in p and "已整改" in p)
+    assert "「已整改」填在了「状态」列" in line and "「整改状态」列" in line
+    assert any("整改时限「下周」不是日期" in p for p in problems)
+    assert len(problems) == 2 and "2 处无法读取" in str(err.value)
+    assert store.latest_reviews() == {}
+
+
+def test_staff_columns_carry_over_to_the_next_audits_list(audited, tmp_path):
+    store, audit, (fp, fixed, other), xlsx = audited
+    wb = load_workbook(xlsx)
+    ws = wb["问题清单"]
+    header = [c.value for c in ws[1]]
+    row = next(r for r in ws.iter_rows(min_row=2) if r[-1].value == other.id)
+    row[header.index("责任科室")].value = "信息中心"
+    row[header.index("整改时限")].value = date(2024, 5, 31)
+    row[header.index("整改说明")].value = "已联系厂商修复"
+    wb.save(xlsx)
+    assert import_reviews(store, xlsx).written == 1
+    stored = store.latest_reviews()[other.id]
+    assert (stored["department"], stored["deadline"], stored["status"]) == (
+        "信息中心",
+        "2024-05-31",
+        "",
+    )
+    nxt = make_audit(store, [fp, fixed, other], as_of=date(2024, 4, 1))
+    paths, _ = write_reports(store, nxt, tmp_path / "next", SETTINGS)
+    shown = _row(paths[0], other.id)
+    assert shown["责任科室"] == "信息中心" and shown["整改说明"] == "已联系厂商修复"
+    assert shown["整改时限"].date() == date(2024, 5, 31)  # a real Excel date
+    assert shown["导出版本"].startswith(f"{nxt}/{stored['revision']}/")
+    untouched = _row(paths[0], fp.id)
+    assert untouched["责任科室"] != "信息中心" and untouched["整改说明"] is None
+    # the next list, left as it is, reads back without a write
+    assert import_reviews(store, paths[0]).written == 0

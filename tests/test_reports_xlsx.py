@@ -1,6 +1,6 @@
 """整改清单.xlsx opened with openpyxl: structure, links, safety of untrusted cells, masking."""
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from openpyxl import load_workbook
@@ -56,15 +56,16 @@ def rows_by_id(ws):
 
 
 def test_sheets_and_list_columns(workbook):
-    assert workbook.sheetnames == ["汇总", "问题清单", "已整改", "已标记误报"]
+    assert workbook.sheetnames == ["汇总", "问题清单", "已整改", "已标记误报", "引用页面"]
     ws = workbook["问题清单"]
     assert [c.value for c in ws[1]] == HEADERS
     assert ws.freeze_panes == "B2"
-    assert ws.auto_filter.ref == f"A1:N{ws.max_row}"
+    assert ws.auto_filter.ref == f"A1:O{ws.max_row}"
     assert ws.print_title_rows == "$1:$1"
     assert ws.page_setup.orientation == "landscape"
     assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
-    assert ws.column_dimensions["N"].width < 8  # 问题编号: narrow, there for the round trip
+    assert ws.column_dimensions["N"].width < 8  # 导出版本 and 问题编号: narrow, for the round trip
+    assert ws.column_dimensions["O"].width < 8
     assert ws.column_dimensions["G"].width > 30  # 问题详情: wide and wrapped
     assert ws["G2"].alignment.wrap_text
     assert ws.max_row == 1 + len(HOSTILE_TITLES) + 3
@@ -124,23 +125,26 @@ def test_details_department_deadline_and_status(workbook):
     assert link["问题类型"].value == "链接不可用"
     assert "HTTP 404" in link["问题详情"].value and "引用页面：2 个" in link["问题详情"].value
     assert link["责任科室"].value == "信息中心"  # default: page_url is the homepage
-    assert link["状态"].value == "新发现" and link["首次发现"].value == "2024-03-01"
-    assert link["整改时限"].value == "2024-03-08"  # major: 5 working days after Friday 1 March
+    assert link["状态"].value == "新发现" and link["首次发现"].value == datetime(2024, 3, 1)
+    assert link["首次发现"].number_format == "yyyy-mm-dd"  # a real Excel date, shown as one
+    assert link["整改时限"].value == datetime(
+        2024, 3, 8
+    )  # major: 5 working days after Friday 1 March
     words = rows["wrong_word-杜家豪"]
     assert words["责任科室"].value == "宣传科"  # the column rule beats the /zwgk/ prefix
-    assert words["严重程度"].value == "严重" and words["整改时限"].value == "2024-03-06"
+    assert words["严重程度"].value == "严重" and words["整改时限"].value == datetime(2024, 3, 6)
     assert "问题用语：杜家豪 → 建议：杜家毫" in words["问题详情"].value
     mystery = rows["mystery-1"]
     assert mystery["问题类型"].value == "mystery_check"
     assert "foo：=1+1" in mystery["问题详情"].value and mystery["问题详情"].data_type == "s"
-    assert mystery["整改时限"].value == "2024-03-15"  # minor: 10 working days
+    assert mystery["整改时限"].value == datetime(2024, 3, 15)  # minor: 10 working days
 
 
 def test_summary_sheet(workbook):
     ws = workbook["汇总"]
     facts = {r[0]: r[1] for r in ws.iter_rows(min_col=1, max_col=2, values_only=True) if r[0]}
     assert facts["站点"] == "示例局"
-    assert facts["审计编号"] == 1 and facts["审计日期"] == "2024-03-01"
+    assert facts["审计编号"] == 1 and facts["审计日期"] == datetime(2024, 3, 1)
     assert facts["抓取页面"] == 12 and facts["待整改问题"] == len(HOSTILE_TITLES) + 3
     assert facts["新发现"] == len(HOSTILE_TITLES) + 3 and facts["上次审计"] == "无（首次审计）"
     text = [str(v) for row in ws.iter_rows(values_only=True) for v in row if v is not None]
@@ -167,3 +171,28 @@ def test_rows_are_as_high_as_their_longest_wrapped_cell():
     three_lines = _row_height(["链接不可用", detail], [11, 42])
     wrapped = _row_height(["很长的问题描述" * 10, ""], [30, 10])  # 140 width units in 29
     assert one_line < three_lines < wrapped
+
+
+def test_every_referring_page_of_a_broken_link_is_listed_and_clickable(tmp_path):
+    """Only the first referring page and "引用页面：3 个" were shown; the rest was in JSON only."""
+    store = new_store(tmp_path)
+    many = broken(f"{SITE}/gone.pdf")
+    pages = [f"{SITE}/zwgk/{i}.html" for i in range(30)]
+    many = Finding(**{**many.__dict__, "details": {**many.details, "source_pages": pages}})
+    few = broken(f"{SITE}/old.doc")
+    audit = make_audit(store, [many, few])
+    paths, _ = write_reports(store, audit, tmp_path / "out", report_settings({}))
+    wb = load_workbook(paths[0])
+    rows = rows_by_id(wb["问题清单"])
+    detail = rows[many.id]["问题详情"]
+    assert detail.hyperlink.target == f"{SITE}/gone.pdf"  # the broken URL, one click away
+    assert "引用页面：30 个" in detail.value and pages[19] in detail.value
+    assert pages[20] not in detail.value and "全部见「引用页面」工作表" in detail.value
+    assert all(p in rows[few.id]["问题详情"].value for p in few.details["source_pages"])
+    ws = wb["引用页面"]
+    assert [c.value for c in ws[1]] == ["序号", "问题类型", "问题地址", "引用页面", "问题编号"]
+    listed = [r for r in ws.iter_rows(min_row=2) if r[4].value == many.id]
+    assert [r[3].value for r in listed] == pages  # every one, in order
+    assert all(r[3].hyperlink.target == r[3].value for r in listed)
+    assert listed[0][2].hyperlink.target == f"{SITE}/gone.pdf"
+    assert ws.max_row == 1 + 30 + 2

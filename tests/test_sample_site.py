@@ -344,6 +344,7 @@ def test_sample_site_audit(tmp_path):
         base = running.url
     assert done.returncode == 0, done.stderr[-2000:]
     findings_path = out / "findings.json"
+    _assert_the_store_file_alone_holds_the_audit(out / "govaudit.db", tmp_path / "copy.db")
     if VALIDATOR.is_file():
         checked = subprocess.run(
             [sys.executable, str(VALIDATOR), str(findings_path)], capture_output=True, text=True
@@ -381,3 +382,17 @@ def test_sample_site_audit(tmp_path):
         if trap_hits:
             failures.append(f"{check}: flagged traps {[e['why'] for e in trap_hits]}")
     assert not failures, "\n".join(failures)
+
+
+def _assert_the_store_file_alone_holds_the_audit(db, copy) -> None:
+    """A copy of govaudit.db without its -wal (a backup, a results share) has every row."""
+    import shutil
+    import sqlite3
+
+    shutil.copyfile(db, copy)
+    with sqlite3.connect(copy) as conn:
+        findings = conn.execute("SELECT count(*) FROM findings").fetchone()[0]
+        pages = conn.execute("SELECT count(*) FROM pages").fetchone()[0]
+    assert findings > 0 and pages > 100
+    wal = db.with_name(db.name + "-wal")
+    assert not wal.exists() or wal.stat().st_size == 0

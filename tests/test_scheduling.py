@@ -85,5 +85,5 @@ def test_cron_line_runs_and_flock_refuses_an_overlapping_run(tmp_path):
         audits = conn.execute("SELECT site, status FROM audits").fetchall()
     assert audits == [("slow", "finished"), ("slow", "finished")]  # two runs, not three
     log = (lib / "out" / "govaudit.log").read_text(encoding="utf-8")
-    assert log.count("[slow] started") == 2
+    assert log.count("[slow] 开始审计") == 2
     assert (lib / "out" / "slow" / "findings.json").exists()

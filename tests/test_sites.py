@@ -84,28 +84,28 @@ def test_sites_merge_over_defaults(tmp_path):
 def test_site_mistakes_name_the_key_where_it_was_written(tmp_path):
     text = two_sites(tmp_path).read_text(encoding="utf-8")
     path = write(tmp_path / "p.toml", text.replace("max_pages = 50", "max_pages = 0"))
-    assert error_of(path) == "sites.portal.crawl.max_pages must be a positive integer"
+    assert error_of(path) == "sites.portal.crawl.max_pages 应为正整数"
     path = write(
         tmp_path / "d.toml", two_sites(tmp_path).read_text().replace("timeout = 2", 'timeout = "x"')
     )
-    assert error_of(path) == "defaults.crawl.timeout must be a number"
+    assert error_of(path) == "defaults.crawl.timeout 应为数字"
     path = two_sites(tmp_path, '\n[sites."bad key".site]\nstart_urls = ["http://x.cn/"]\n')
-    assert error_of(path).startswith("sites.bad key: a site key is letters")
+    assert error_of(path).startswith("sites.bad key：站点键只能由字母、数字")
     path = write(tmp_path / "e.toml", "[crawl]\ntimeout = 2\n" + two_sites(tmp_path).read_text())
-    assert error_of(path).startswith("[crawl] cannot stand beside [sites]")
+    assert error_of(path).startswith("[crawl] 不能与多站点配置的 [sites] 并列")
     path = two_sites(tmp_path, '\n[sites.third.site]\nname = "丙"\n')
-    assert error_of(path).startswith("sites.third.site.start_urls is missing")
+    assert error_of(path).startswith("sites.third.site.start_urls 缺失")
     path = two_sites(tmp_path, "\n[sites.third.scope]\nx = 1\n")
-    assert error_of(path).startswith("sites.third.scope is not a section")
+    assert error_of(path).startswith("sites.third.scope 不是可用的表")
 
 
 def test_multi_site_profile_needs_site_and_single_profiles_refuse_site(tmp_path, capsys):
     path = two_sites(tmp_path)
-    with pytest.raises(ConfigError, match="multi-site profile: choose a site with --site"):
+    with pytest.raises(ConfigError, match="是多站点配置：请用 --site 选择站点"):
         load_config(path)
     out = tmp_path / "out"
     assert main(["audit", "--config", str(path), "--site", "nope", "--out", str(out)]) == 2
-    assert "no site 'nope'" in capsys.readouterr().err
+    assert "没有站点 'nope'" in capsys.readouterr().err
     bad_check = two_sites(tmp_path, "\n[sites.rsj.checks.broken_link]\nnope = 1\n")
     bad_check = write(
         bad_check,
@@ -115,10 +115,10 @@ def test_multi_site_profile_needs_site_and_single_profiles_refuse_site(tmp_path,
     )
     assert main(["audit", "--config", str(bad_check), "--out", str(out)]) == 2
     err = capsys.readouterr().err.strip()
-    assert err.startswith("govaudit: sites.rsj.checks.") and "is not a known setting" in err
+    assert err.startswith("govaudit: sites.rsj.checks.") and "不是可用的设置" in err
     single = write(tmp_path / "one.toml", '[site]\nstart_urls = ["http://127.0.0.1:1/"]\n')
     assert main(["audit", "--config", str(single), "--site", "a", "--out", str(out)]) == 2
-    assert "--site needs a multi-site profile" in capsys.readouterr().err
+    assert "--site 需要多站点配置" in capsys.readouterr().err
     assert not out.exists()  # nothing was crawled or written
 
 
@@ -204,7 +204,7 @@ def test_every_site_in_its_own_process_folder_and_table(tmp_path):
     # Unreachable sites make the run's status 3; the others are audited all the same.
     assert done.returncode == 3, done.stderr
     assert "govaudit: [down] could not reach http://127.0.0.1:" in done.stderr
-    assert "govaudit: [blocked] robots.txt forbids" in done.stderr
+    assert "govaudit: [blocked] robots.txt 禁止抓取" in done.stderr
     for key in ("portal", "rsj", "down", "blocked"):
         assert (out / key / "findings.json").exists()
         assert (out / key / "govaudit.log").exists()
@@ -219,6 +219,7 @@ def test_every_site_in_its_own_process_folder_and_table(tmp_path):
         "blocked": 3,
     }
     assert summaries["portal"]["pages"] == 4 and summaries["portal"]["findings"]["major"] >= 1
+    assert summaries["portal"]["open_findings"] == summaries["portal"]["findings"]  # no reviews
     with sqlite3.connect(out / "govaudit.db") as conn:  # one shared store
         audits = conn.execute("SELECT site, status FROM audits ORDER BY site, id").fetchall()
     assert audits == [
@@ -233,21 +234,21 @@ def test_every_site_in_its_own_process_folder_and_table(tmp_path):
         assert header in done.stdout
     assert all(key in done.stdout for key in ("portal", "rsj", "down", "blocked"))
     log = (tmp_path / "sites.log").read_text(encoding="utf-8").splitlines()
-    started = [i for i, line in enumerate(log) if line.endswith(" started")]
-    ended = [i for i, line in enumerate(log) if " exit " in line]
+    started = [i for i, line in enumerate(log) if line.endswith(" 开始审计")]
+    ended = [i for i, line in enumerate(log) if " 退出码 " in line]
     assert len(started) == 4 and started[1] < ended[0]  # --jobs 2: two sites at once
     assert any("portal | 4 |" in line for line in log)
     # --quiet: no progress bar, no table; one line per phase and a summary in OUT/rsj's log.
     assert quiet.returncode == 0 and quiet.stdout == "" and quiet.stderr == ""
     phases = (out / "rsj" / "govaudit.log").read_text(encoding="utf-8").splitlines()[-5:]
-    assert [line.split("]: ")[1].split(" ")[0] for line in phases] == [
-        "crawl:",
-        "crawl",
-        "checks",
-        "reports",
-        "summary:",
+    assert [line.split("]: ")[1].split("：")[0] for line in phases] == [
+        "抓取",
+        "抓取完成",
+        "检查完成",
+        "报告已生成",
+        "汇总",
     ]
-    assert "conditional on audit" in phases[0]  # the second audit of rsj is incremental
+    assert "对照审计 #" in phases[0]  # the second audit of rsj is incremental
 
 
 def test_readme_multi_site_example_is_valid(tmp_path):
@@ -269,3 +270,20 @@ def test_readme_multi_site_example_is_valid(tmp_path):
         "其他": 180,
     }
     assert xxgk.concurrency == 2 and xxgk.include == ("/xxgk/",)
+
+
+def test_the_sites_table_counts_what_the_reports_list_after_reviews():
+    from govaudit.multisite import SiteRun, summary_rows
+
+    reviewed = {
+        "pages": 12,
+        "findings": {"critical": 3, "major": 5, "minor": 1},  # every finding of the audit
+        "open_findings": {"critical": 2, "major": 5, "minor": 0},  # after 误报 were marked
+        "veto": "合格",
+        "scorecard": [],
+    }
+    older = {**reviewed}
+    del older["open_findings"]  # a summary.json written before the field existed
+    rows = summary_rows([SiteRun("rsj", 0, 1.0, reviewed, ""), SiteRun("old", 0, 1.0, older, "")])
+    assert rows[0] == ["rsj", "12", "2", "5", "0", "合格", "0"]
+    assert rows[1] == ["old", "12", "3", "5", "1", "合格", "0"]

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from checks import stale_columns
+from checks.stale_columns import DEFAULTS
 from govaudit.core.config import AuditConfig, ConfigError, check_rules
 from govaudit.core.model import LOADED_BY_SCRIPT, Link, ListItem, PageRecord
 from govaudit.core.store import Store
@@ -387,7 +388,7 @@ def test_category_thresholds_and_severity_are_configurable(tmp_path):
         ({"thresholds": {"动态要闻": "two weeks"}}, "checks.stale_column.thresholds.动态要闻"),
         ({"thresholds": {"动态要闻": -1}}, "must be 0 or more"),
         ({"severity": {"首页": "fatal"}}, "checks.stale_column.severity.首页"),
-        ({"limit": 3}, "checks.stale_column.limit is not a known setting"),
+        ({"limit": 3}, "checks.stale_column.limit 不是可用的设置"),
         ({"columns": [{"name": "x"}]}, "columns[0].url must be an http(s) URL"),
         ({"columns": [{"url": f"{SITE}/a/", "threshold": 3}]}, "columns[0].threshold is not"),
         ({"columns": [{"url": f"{SITE}/a/", "threshold_days": "3"}]}, "an integer"),
@@ -402,3 +403,20 @@ def test_config_validation(section, message):
     with pytest.raises(ConfigError, match=re.escape(message)):
         rules = check_rules(_config(section), "stale_column", stale_columns.DEFAULTS)
         stale_columns.validate_rules(rules)
+
+
+@pytest.mark.parametrize("table", ["thresholds", "severity"])
+def test_a_misspelt_category_is_refused_with_the_known_ones(table):
+    value = 7 if table == "thresholds" else "minor"
+    with pytest.raises(ConfigError) as err:
+        rules = check_rules(_config({table: {"动态新闻": value}}), "stale_column", DEFAULTS)
+        stale_columns.validate_rules(rules)
+    message = str(err.value)
+    assert message.startswith(f"checks.stale_column.{table}.动态新闻 不是栏目类别")
+    assert all(name in message for name in ("动态要闻", "通知公告政策文件", "首页", "其他"))
+
+
+def test_a_category_of_the_profiles_own_keywords_takes_a_threshold():
+    section = {"category_keywords": {"专题": ["专题"]}, "thresholds": {"专题": 30}}
+    rules = check_rules(_config(section), "stale_column", DEFAULTS)
+    assert stale_columns.validate_rules(rules)["thresholds"]["专题"] == 30

@@ -334,3 +334,53 @@ def test_snapshot_texts_and_filters_read_as_the_live_view(tmp_path):
             {"urls": wanted, "with_text": False},
         ):
             assert list(snap.pages(**kwargs)) == list(live.pages(**kwargs)), kwargs
+
+
+def _tables_of_a_copy(db, tmp_path) -> list[str]:
+    """What a copy of the store file alone (a backup, a share) holds: no -wal beside it."""
+    import shutil
+    import sqlite3
+
+    copy = tmp_path / "copy" / "govaudit.db"
+    copy.parent.mkdir(exist_ok=True)
+    shutil.copyfile(db, copy)
+    conn = sqlite3.connect(copy)
+    try:
+        return [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+    finally:
+        conn.close()
+
+
+def test_close_leaves_the_store_file_complete_while_others_hold_it_open(tmp_path):
+    import sqlite3
+
+    db = tmp_path / "govaudit.db"
+    store = Store(db)
+    other = sqlite3.connect(db)  # e.g. a report being read: SQLite's own close-time checkpoint
+    other.execute("SELECT count(*) FROM audits").fetchall()  # is skipped while another
+    try:  # connection is open, so only ours can empty the log
+        audit = store.start_audit("site", "http://127.0.0.1/", date(2024, 5, 1), {})
+        store.add_pages(audit, [_page("http://127.0.0.1/a/")])
+        assert (tmp_path / "govaudit.db-wal").stat().st_size > 0
+        assert "audits" not in _tables_of_a_copy(db, tmp_path)  # the trap this avoids
+        store.close()
+        assert (tmp_path / "govaudit.db-wal").stat().st_size == 0
+        assert {"audits", "pages", "findings", "reviews"} <= set(_tables_of_a_copy(db, tmp_path))
+    finally:
+        other.close()
+
+
+def test_checkpoint_says_when_another_writer_holds_the_log(tmp_path):
+    import sqlite3
+
+    store = Store(tmp_path / "govaudit.db")
+    writer = sqlite3.connect(tmp_path / "govaudit.db", isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")
+        writer.execute("INSERT INTO reviews (finding_id) VALUES ('x')")
+        assert store.checkpoint() is False
+        writer.execute("COMMIT")
+        assert store.checkpoint() is True
+    finally:
+        writer.close()
+        store.close()

@@ -52,17 +52,17 @@ def write(path: Path, data: str | bytes) -> Path:
 
 def test_out_is_a_file(capsys, tmp_path):
     file = write(tmp_path / "out.txt", "x")
-    assert "is a file, not a directory" in audit(capsys, tmp_path, "--out", file)
-    assert "cannot create it" in audit(capsys, tmp_path, "--out", file / "sub")
+    assert "是文件，不是目录" in audit(capsys, tmp_path, "--out", file)
+    assert "无法创建" in audit(capsys, tmp_path, "--out", file / "sub")
     assert file.read_text() == "x"
-    assert "is a file" in fails(capsys, "demo", "--out", file)
+    assert "是文件" in fails(capsys, "demo", "--out", file)
 
 
 def test_log_that_cannot_be_a_file(capsys, tmp_path):
     """Refused before the audit starts: no audit is left unfinished in the store."""
     file = write(tmp_path / "f.txt", "x")
-    assert "is a directory, not a file" in audit(capsys, tmp_path, "--log", tmp_path)
-    assert "f.txt is not a directory" in audit(capsys, tmp_path, "--log", file / "x.log")
+    assert "是目录，不是文件" in audit(capsys, tmp_path, "--log", tmp_path)
+    assert "f.txt 不是目录" in audit(capsys, tmp_path, "--log", file / "x.log")
     assert not (tmp_path / "out").exists()
 
 
@@ -70,7 +70,7 @@ def test_log_that_cannot_be_a_file(capsys, tmp_path):
 def test_out_not_writable(capsys, tmp_path):
     locked = tmp_path / "locked"
     locked.mkdir(mode=0o555)
-    assert "not writable" in audit(capsys, tmp_path, "--out", locked)
+    assert "没有写权限" in audit(capsys, tmp_path, "--out", locked)
 
 
 def test_two_audits_on_one_out_directory(capsys, tmp_path):
@@ -78,7 +78,7 @@ def test_two_audits_on_one_out_directory(capsys, tmp_path):
     out = tmp_path / "out"
     with output_dir(out):
         line = audit(capsys, tmp_path, "--out", out)
-    assert "in use by another audit" in line and f"pid {os.getpid()}" in line
+    assert "正被另一次审计使用" in line and f"pid {os.getpid()}" in line
     with output_dir(out):  # released when the first audit ends
         pass
 
@@ -109,13 +109,13 @@ def test_db_that_is_not_a_usable_store_is_left_untouched(capsys, tmp_path, kind)
     before = db.read_bytes() if db.is_file() else None
     line = audit(capsys, tmp_path, "--db", db)
     expected = {
-        "text": "not a usable govaudit store",
-        "directory": "is a directory",
-        "corrupt": "not a usable govaudit store",
-        "foreign": "not a govaudit store (an SQLite database with tables t)",
-        "foreign_pages": "not a govaudit store (an SQLite database with tables pages)",
-        "newer": "written by a newer govaudit",
-        "no_dir": "no such directory",
+        "text": "不是可用的 govaudit 数据库",
+        "directory": "是目录，不是数据库文件",
+        "corrupt": "不是可用的 govaudit 数据库",
+        "foreign": "不是 govaudit 数据库（是含有 t 等表的 SQLite 数据库）",
+        "foreign_pages": "不是 govaudit 数据库（是含有 pages 等表的 SQLite 数据库）",
+        "newer": "由更新版本的 govaudit 写入",
+        "no_dir": "不存在",
     }[kind]
     assert expected in line
     if before is not None:
@@ -130,7 +130,7 @@ def test_a_govaudit_store_with_a_missing_column_is_refused(capsys, tmp_path):
     conn = sqlite3.connect(db)
     conn.execute("CREATE TABLE audits (id INTEGER PRIMARY KEY, site TEXT)")
     conn.close()
-    assert "table audits has no column" in audit(capsys, tmp_path, "--db", db)
+    assert "表 audits 没有" in audit(capsys, tmp_path, "--db", db)
 
 
 def test_an_old_store_is_opened_and_versioned(tmp_path):
@@ -150,27 +150,30 @@ def test_an_old_store_is_opened_and_versioned(tmp_path):
 @pytest.mark.parametrize(
     ("profile", "expected"),
     [
-        (b'[site]\nname = "\xb9\xfa\xbc\xd2"\n', "not UTF-8 (byte 15); save the profile as UTF-8"),
-        (b"[site\n", "not valid TOML"),
+        (
+            b'[site]\nname = "\xb9\xfa\xbc\xd2"\n',
+            "不是 UTF-8 编码（第 15 字节）；请把配置文件另存为 UTF-8",
+        ),
+        (b"[site\n", "不是有效的 TOML"),
         (
             b"[checks.typo_section]\nx = 1\n",
-            "[checks.typo_section] is not a check (known: attachments, broken_link,",
+            "[checks.typo_section] 不是已有的检查（可选：attachments, broken_link,",
         ),
-        (b"[checks]\nwords = 3\n", "checks.words must be a table"),
+        (b"[checks]\nwords = 3\n", "checks.words 应为表"),
         (
             '[checks.stale_column.thresholds]\n"动态" = "abc"\n'.encode(),
-            "checks.stale_column.thresholds.动态 must be an integer",
+            "checks.stale_column.thresholds.动态 应为整数",
         ),
-        (b"[checks.stale_column]\nthresholds = 5\n", "checks.stale_column.thresholds must be"),
-        (b"[checks.broken_link]\nbogus = 1\n", "checks.broken_link.bogus is not a known setting"),
-        (b'[report]\ndeadline_days = "x"\n', "report.deadline_days must be a table"),
-        (b"[report]\ndepartments = 3\n", "report.departments must be a list of tables"),
-        (b"[crawl]\ntimeout = inf\n", "crawl.timeout must be a positive number"),
-        (b"[crawl]\ndownload_delay = nan\n", "crawl.download_delay must be a positive number"),
-        (b'[crawl]\nexclude = ["["]\n', "crawl.exclude: '[' is not a valid regular expression"),
-        (b"[crawl]\nmax_pages = 1.5\n", "crawl.max_pages must be an integer"),
-        (b'[site]\nstart_urls = "http://a.gov.cn/"\n', "site.start_urls"),
-        (b"[sites]\n", "[sites] has no site"),
+        (b"[checks.stale_column]\nthresholds = 5\n", "checks.stale_column.thresholds 应为"),
+        (b"[checks.broken_link]\nbogus = 1\n", "checks.broken_link.bogus 不是可用的设置"),
+        (b'[report]\ndeadline_days = "x"\n', "report.deadline_days 应为表"),
+        (b"[report]\ndepartments = 3\n", "report.departments 应为由表组成的列表"),
+        (b"[crawl]\ntimeout = inf\n", "crawl.timeout 应为正数"),
+        (b"[crawl]\ndownload_delay = nan\n", "crawl.download_delay 应为正数"),
+        (b'[crawl]\nexclude = ["["]\n', "crawl.exclude：'[' 不是有效的正则表达式"),
+        (b"[crawl]\nmax_pages = 1.5\n", "crawl.max_pages 应为整数"),
+        (b"[site]\nstart_urls = 42\n", "site.start_urls 应为字符串列表"),
+        (b"[sites]\n", "[sites] 中没有站点"),
     ],
 )
 def test_bad_profile(capsys, tmp_path, profile, expected):
@@ -181,8 +184,8 @@ def test_bad_profile(capsys, tmp_path, profile, expected):
 
 
 def test_config_is_a_directory_or_missing(capsys, tmp_path):
-    assert "cannot read" in audit(capsys, tmp_path, "--config", tmp_path)
-    assert "no such file" in audit(capsys, tmp_path, "--config", tmp_path / "nope.toml")
+    assert "无法读取" in audit(capsys, tmp_path, "--config", tmp_path)
+    assert "文件不存在" in audit(capsys, tmp_path, "--config", tmp_path / "nope.toml")
 
 
 # -- START_URL, --as-of, --wordlist ------------------------------------------------------------
@@ -191,13 +194,13 @@ def test_config_is_a_directory_or_missing(capsys, tmp_path):
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
-        ("ftp://example.gov.cn/", "must be http(s) URLs"),
-        ("example.gov.cn", "must be http(s) URLs"),
-        ("http:///index.html", "must be http(s) URLs"),
-        ("http://exa mple.gov.cn/", "has a space in its host"),
-        ("http://[::1:8080/", "not a valid URL (Invalid IPv6 URL)"),
-        ("http://127.0.0.1:99999/", "not a valid URL (Port out of range"),
-        ("http://127.0.0.1:abc/", "not a valid URL"),
+        ("ftp://example.gov.cn/", "应为 http(s) 地址"),
+        ("example.gov.cn", "应为 http(s) 地址"),
+        ("http:///index.html", "应为 http(s) 地址"),
+        ("http://exa mple.gov.cn/", "的主机名中有空格"),
+        ("http://[::1:8080/", "不是有效的地址（Invalid IPv6 URL）"),
+        ("http://127.0.0.1:99999/", "不是有效的地址（Port out of range"),
+        ("http://127.0.0.1:abc/", "不是有效的地址"),
     ],
 )
 def test_bad_start_url(capsys, tmp_path, url, expected):
@@ -218,14 +221,14 @@ def test_good_but_unusual_start_urls_are_accepted():
 def test_bad_as_of(capsys, tmp_path):
     for value in ("2024-02-30", "yesterday", ""):
         line = fails(capsys, "audit", URL, "--out", tmp_path / "out", "--as-of", value)
-        assert "--as-of must be a date YYYY-MM-DD" in line
+        assert "参数 --as-of：应为日期 YYYY-MM-DD" in line
 
 
 def test_bad_wordlist(capsys, tmp_path):
-    assert "is a directory" in audit(capsys, tmp_path, "--wordlist", tmp_path)
+    assert "是目录，不是 TSV 文件" in audit(capsys, tmp_path, "--wordlist", tmp_path)
     binary = write(tmp_path / "bin.tsv", bytes(range(255, 0, -1)))
-    assert "not UTF-8" in audit(capsys, tmp_path, "--wordlist", binary)
-    assert "does not exist" in audit(capsys, tmp_path, "--wordlist", tmp_path / "no.tsv")
+    assert "不是 UTF-8 编码" in audit(capsys, tmp_path, "--wordlist", binary)
+    assert "不存在" in audit(capsys, tmp_path, "--wordlist", tmp_path / "no.tsv")
 
 
 # -- report, audits, review import, summary ----------------------------------------------------
@@ -272,13 +275,13 @@ def reviews(db: Path) -> int:
 
 def test_report_of_a_missing_audit(capsys, tmp_path, audited):
     db, _, _ = audited
-    assert "--audit 999: no such audit" in fails(
+    assert "--audit 999：" in fails(
         capsys, "report", "--db", db, "--audit", 999, "--out", tmp_path / "r"
     )
     file = write(tmp_path / "r.txt", "x")
-    assert "is a file" in fails(capsys, "report", "--db", db, "--out", file)
-    assert "no such file" in fails(capsys, "report", "--db", tmp_path / "no.db", "--out", file)
-    assert "must be a positive integer" in fails(
+    assert "是文件" in fails(capsys, "report", "--db", db, "--out", file)
+    assert "文件不存在" in fails(capsys, "report", "--db", tmp_path / "no.db", "--out", file)
+    assert "应为正整数" in fails(
         capsys, "report", "--db", db, "--audit", "-1", "--out", tmp_path / "r"
     )
 
@@ -286,8 +289,8 @@ def test_report_of_a_missing_audit(capsys, tmp_path, audited):
 def test_review_import_of_a_list_with_a_renamed_or_deleted_column(capsys, audited):
     db, xlsx, _ = audited
     for changes, missing in (
-        ({"整改状态": "状态"}, "missing column 整改状态"),
-        ({"问题编号": None}, "missing column 问题编号"),
+        ({"整改状态": "状态"}, "缺少「整改状态」列"),
+        ({"问题编号": None}, "缺少「问题编号」列"),
     ):
         filled = fill(xlsx, changes)
         assert missing in fails(capsys, "review", "import", filled, "--db", db)
@@ -299,21 +302,26 @@ def test_review_import_into_another_store(capsys, tmp_path, audited):
     filled = fill(xlsx, {})
     empty = tmp_path / "empty.db"
     Store(empty).close()
-    assert "audit 1 is not in" in fails(capsys, "review", "import", filled, "--db", empty)
+    assert "审计编号 1 不在" in fails(capsys, "review", "import", filled, "--db", empty)
     other_dir = tmp_path / "other"
     other_dir.mkdir()
     other = new_store(other_dir)  # audit 1 of another site: the list's ids are not its findings
     make_audit(other, [broken(f"{SITE}/z.pdf")], site="另一局")
     other.close()
     line = fails(capsys, "review", "import", filled, "--db", other_dir / "audits.db")
-    assert "is not a finding of audit 1" in line and "row 2" in line
+    assert "这是「示例局」的整改清单" in line and "却是「另一局」的" in line
     assert reviews(other_dir / "audits.db") == 0
 
 
 def test_review_import_of_a_bad_status_then_a_good_one(capsys, audited):
     db, xlsx, ids = audited
     bad = fill(xlsx, {}, status="搞定了")
-    assert "is not one of" in fails(capsys, "review", "import", bad, "--db", db)
+    assert main(["review", "import", str(bad), "--db", str(db)]) == 2
+    err = capsys.readouterr().err
+    headline, *problems = err.strip().splitlines()  # one line, then one line per bad row
+    assert headline.startswith("govaudit: ") and f"{len(ids)} 处无法读取" in headline
+    assert len(problems) == len(ids) and "Traceback" not in err
+    assert all("整改状态「搞定了」不是已整改/误报/暂不整改之一" in p for p in problems)
     assert reviews(db) == 0
     assert main(["review", "import", str(fill(xlsx, {})), "--db", str(db)]) == 0
     assert reviews(db) == len(ids)
@@ -322,16 +330,16 @@ def test_review_import_of_a_bad_status_then_a_good_one(capsys, audited):
 def test_review_import_of_files_that_are_not_lists(capsys, tmp_path, audited):
     db, _, _ = audited
     text = write(tmp_path / "list.xlsx", "not a workbook")
-    assert "not an xlsx workbook" in fails(capsys, "review", "import", text, "--db", db)
-    assert "not an xlsx workbook" in fails(capsys, "review", "import", tmp_path, "--db", db)
-    assert "no such file" in fails(capsys, "review", "import", tmp_path / "no.xlsx", "--db", db)
-    assert "say what to do" in fails(capsys, "review")
+    assert "不是 xlsx 工作簿" in fails(capsys, "review", "import", text, "--db", db)
+    assert "不是 xlsx 工作簿" in fails(capsys, "review", "import", tmp_path, "--db", db)
+    assert "文件不存在" in fails(capsys, "review", "import", tmp_path / "no.xlsx", "--db", db)
+    assert "请指明操作" in fails(capsys, "review")
 
 
 def test_audits_and_summary(capsys, tmp_path):
-    assert "no such file" in fails(capsys, "audits", "--db", tmp_path / "no.db")
-    assert "no summary.json" in fails(capsys, "summary", "--results", tmp_path / "none")
-    assert "required" in fails(capsys, "audits")
+    assert "文件不存在" in fails(capsys, "audits", "--db", tmp_path / "no.db")
+    assert "下没有 summary.json" in fails(capsys, "summary", "--results", tmp_path / "none")
+    assert "缺少必需的参数：--db" in fails(capsys, "audits")
 
 
 # -- the distributed commands without Redis ----------------------------------------------------
@@ -349,15 +357,13 @@ def test_worker_and_enqueue_without_redis(capsys, tmp_path):
 
     queue = f"redis://127.0.0.1:{closed_port()}/0"
     line = fails(capsys, "worker", "--queue", queue, "--burst", status=EXIT_QUEUE_LOST)
-    assert f"cannot reach the queue at {queue}" in line
+    assert f"无法连接队列 {queue}" in line
     profile = write(
         tmp_path / "sites.toml",
         '[sites.a.site]\nstart_urls = ["http://127.0.0.1:9/"]\n',
     )
     line = fails(capsys, "enqueue", "--config", profile, "--queue", queue, status=EXIT_QUEUE_LOST)
-    assert "cannot reach the queue" in line
-    assert "--queue must be redis://" in fails(capsys, "worker", "--queue", "nonsense")
+    assert "无法连接队列" in line
+    assert "--queue 应为 redis://" in fails(capsys, "worker", "--queue", "nonsense")
     single = write(tmp_path / "one.toml", '[site]\nstart_urls = ["http://127.0.0.1:9/"]\n')
-    assert "needs a multi-site profile" in fails(
-        capsys, "enqueue", "--config", single, "--queue", queue
-    )
+    assert "需要多站点配置" in fails(capsys, "enqueue", "--config", single, "--queue", queue)

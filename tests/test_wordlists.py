@@ -109,16 +109,16 @@ def test_utf8_bom_is_accepted(tmp_path):
 @pytest.mark.parametrize(
     ("line", "message"),
     [
-        ("只有一列", "got 1 column(s)"),
-        ("按装\ttypo", "got 2 column(s)"),
-        ("a\ttypo\tb\tmajor\tnote\t2020-01-01\textra", "got 7 column(s)"),
-        ("按装\tspelling\t安装", "unknown category 'spelling'"),
-        ("按装\ttypo\t安装\tfatal", "unknown severity 'fatal'"),
-        ("农业部\toutdated\t农业农村部\t\t\t2018-13-01", "since '2018-13-01' is not a date"),
-        ("农业部\toutdated\t农业农村部\t\t\t20180321", "since '20180321' is not a date"),
-        ("\ttypo\t安装", "empty term"),
-        ("re:(截止\ttypo\t截至", "bad regular expression"),
-        ("re:截止\tallow\t", "an allow entry is a plain word"),
+        ("只有一列", "实际有 1 列"),
+        ("按装\ttypo", "实际有 2 列"),
+        ("a\ttypo\tb\tmajor\tnote\t2020-01-01\textra", "实际有 7 列"),
+        ("按装\tspelling\t安装", "未知的类别 'spelling'"),
+        ("按装\ttypo\t安装\tfatal", "未知的严重程度 'fatal'"),
+        ("农业部\toutdated\t农业农村部\t\t\t2018-13-01", "起始日期 '2018-13-01' 不是日期"),
+        ("农业部\toutdated\t农业农村部\t\t\t20180321", "起始日期 '20180321' 不是日期"),
+        ("\ttypo\t安装", "词语为空"),
+        ("re:(截止\ttypo\t截至", "正则表达式有误"),
+        ("re:截止\tallow\t", "allow 类别只能是普通词语"),
     ],
 )
 def test_errors_name_file_and_line(tmp_path, line, message):
@@ -132,10 +132,33 @@ def test_errors_name_file_and_line(tmp_path, line, message):
 def test_non_utf8_file_names_the_line(tmp_path):
     path = tmp_path / "gbk.tsv"
     path.write_bytes("按装\ttypo\t安装\n".encode() + "松驰\ttypo\t松弛\n".encode("gbk"))
-    with pytest.raises(ConfigError, match=r"gbk\.tsv:2: not UTF-8"):
+    with pytest.raises(ConfigError, match=r"gbk\.tsv:2: 不是 UTF-8 编码"):
         load_wordlists([path])
 
 
 def test_missing_file(tmp_path):
-    with pytest.raises(ConfigError, match="cannot read wordlist"):
+    with pytest.raises(ConfigError, match="无法读取词表"):
         load_wordlists([tmp_path / "nope.tsv"])
+
+
+def test_chinese_category_and_severity_names_are_accepted(tmp_path):
+    path = write(
+        tmp_path,
+        "按装\t错别字\t安装\n赌博网站\t敏感词\t\n国家卫计委\t过时表述\t国家卫健委\n"
+        "中国共产觉\t政治性表述\t中国共产党\t一般\n筚路蓝缕\t白名单\t\n",
+    )
+    wl = load_wordlists([path], builtins=False)
+    assert {t: (e.category, e.severity) for t, e in wl.terms.items()} == {
+        "按装": ("typo", "major"),
+        "赌博网站": ("sensitive", "critical"),
+        "国家卫计委": ("outdated", "major"),
+        "中国共产觉": ("political", "major"),
+    }
+    assert wl.allow == ("筚路蓝缕",)
+
+
+def test_unknown_category_lists_the_chinese_names_too(tmp_path):
+    path = write(tmp_path, "按装\t别写错\t安装\n")
+    with pytest.raises(ConfigError, match="错别字") as err:
+        load_wordlists([path], builtins=False)
+    assert "'别写错'" in str(err.value) and "typo" in str(err.value)

@@ -340,3 +340,21 @@ def test_a_malformed_user_wordlist_stops_the_audit_before_the_crawl(tmp_path, ca
     assert code == 2
     assert len(err) == 1 and f"{bad}:2" in err[0]
     assert not (tmp_path / "out" / "findings.json").exists()
+
+
+def test_a_rules_suggestion_is_the_corrected_term_not_a_placeholder(tmp_path):
+    """十九大四中全会 once got the suggestion "X届X中全会"."""
+    (f,) = audit(tmp_path, [page("/a.html", "深入学习贯彻十九大四中全会精神。")])
+    assert f.details["term"] == "十九大四中全会"
+    assert f.details["suggestion"] == "十九届四中全会"
+    assert f.title.endswith("“十九大四中全会”应为“十九届四中全会”")
+    (g,) = audit(tmp_path, [page("/b.html", "学习二十大三中全会精神。")])
+    assert g.details["suggestion"] == "二十届三中全会"
+
+
+def test_no_builtin_suggestion_is_a_placeholder():
+    from wordlists import load_wordlists
+
+    wl = load_wordlists()
+    for entry in (*wl.terms.values(), *wl.rules):
+        assert "X" not in (entry.suggestion or "").replace("XX", ""), entry.origin

@@ -5,7 +5,8 @@ File format (the output contract of DESIGN.md, shared with user files given by -
     term<TAB>category<TAB>suggestion[<TAB>severity<TAB>note<TAB>since]
 
 UTF-8, `#` starts a comment line, blank lines are ignored. `category` is one of sensitive, typo,
-outdated, political. `suggestion` may be empty (sensitive words: delete them). `severity`
+outdated, political, or its Chinese name (敏感词, 错别字, 过时表述, 政治性表述 ...: `CATEGORY_ALIASES`);
+a severity may be written 严重, 一般, 提示 or 关闭 too. `suggestion` may be empty (sensitive words: delete them). `severity`
 (critical, major, minor) overrides the category's default; `since` (YYYY-MM-DD) is the date from
 which the term is wrong (an agency renamed in a reform is right on pages published before it).
 
@@ -15,7 +16,9 @@ whole. It works like the check's `whitelist_terms`, but lives beside the entries
 
 A term written `re:<regex>` is a context rule: the error needs its neighbours (截止 followed by a
 date, 登陆 with 网站, a plenum that was never held). The reported term is the regex's `term` group
-if it has one, else the whole match. Plain terms are matched as words (see checks/words.py);
+if it has one, else the whole match. A rule's suggestion may use its named groups
+(`\\g<name>`, `Entry.suggestion_for`), so it is the corrected term rather than a pattern.
+Plain terms are matched as words (see checks/words.py);
 context rules are matched as written.
 
 The built-in lists are the `*.tsv` files next to this module, one per category plus
@@ -37,6 +40,35 @@ from govaudit.core.model import SEVERITIES
 
 CATEGORIES = ("sensitive", "typo", "outdated", "political")
 ALLOW = "allow"
+# The names staff write in a list they keep themselves (a wordlist made in Excel or 记事本):
+# accepted as the contract's English categories and severities they stand for.
+CATEGORY_ALIASES = {
+    "敏感词": "sensitive",
+    "敏感": "sensitive",
+    "错别字": "typo",
+    "错字": "typo",
+    "别字": "typo",
+    "异形词": "typo",
+    "过时表述": "outdated",
+    "过时": "outdated",
+    "过时名称": "outdated",
+    "过时机构名称": "outdated",
+    "政治": "political",
+    "政治性表述": "political",
+    "政治表述": "political",
+    "政治性": "political",
+    "允许": ALLOW,
+    "白名单": ALLOW,
+    "正确词": ALLOW,
+}
+SEVERITY_ALIASES = {
+    "严重": "critical",
+    "单项否决": "critical",
+    "一般": "major",
+    "提示": "minor",
+    "关闭": "off",
+    "停用": "off",
+}
 # Severity by category when an entry gives none (issue 5): a sensitive word or a wrong political
 # formulation is a 严重表述错误, a 单项否决 item of 国办秘函〔2019〕19号.
 DEFAULT_SEVERITY = {
@@ -67,6 +99,18 @@ class Entry:
     @property
     def is_rule(self) -> bool:
         return self.pattern is not None
+
+    def suggestion_for(self, term: str) -> str | None:
+        """The suggestion for one reported `term`: a rule's suggestion may name the rule's groups
+        (`\\g<n>届\\g<p>中全会` gives 十九届四中全会 for 十九大四中全会), so that no placeholder
+        such as "X届X中全会" reaches a finding."""
+        if not self.suggestion or self.pattern is None or "\\g<" not in self.suggestion:
+            return self.suggestion
+        match = self.pattern.search(term)
+        try:
+            return match.expand(self.suggestion) if match else None
+        except (re.error, IndexError):
+            return None
 
 
 @dataclass(frozen=True)
@@ -109,7 +153,7 @@ def read_wordlist(path: str | Path) -> list[Entry]:
     try:
         raw = path.read_bytes()
     except OSError as e:
-        raise ConfigError(f"{path}: cannot read wordlist ({e.strerror})") from None
+        raise ConfigError(f"{path}: 无法读取词表（{e.strerror}）") from None
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     entries = []
@@ -118,7 +162,7 @@ def read_wordlist(path: str | Path) -> list[Entry]:
         try:
             line = line_bytes.decode("utf-8").rstrip("\r")
         except UnicodeDecodeError:
-            raise ConfigError(f"{where}: not UTF-8 (save the wordlist as UTF-8)") from None
+            raise ConfigError(f"{where}: 不是 UTF-8 编码（请把词表另存为 UTF-8）") from None
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         entries.append(_parse_line(line, where))
@@ -129,37 +173,42 @@ def _parse_line(line: str, where: str) -> Entry:
     cols = [c.strip() for c in line.split("\t")]
     if len(cols) < 3 or len(cols) > 6:
         raise ConfigError(
-            f"{where}: expected term<TAB>category<TAB>suggestion"
-            f"[<TAB>severity<TAB>note<TAB>since], got {len(cols)} column(s)"
+            f"{where}: 应为 词语<TAB>类别<TAB>建议[<TAB>严重程度<TAB>说明<TAB>起始日期]，"
+            f"实际有 {len(cols)} 列"
         )
     cols += [""] * (6 - len(cols))
     term, category, suggestion, severity, note, since = cols
+    category = CATEGORY_ALIASES.get(category, category)
+    severity = SEVERITY_ALIASES.get(severity, severity)
     if not term:
-        raise ConfigError(f"{where}: empty term")
+        raise ConfigError(f"{where}: 词语为空")
     if category not in (*CATEGORIES, ALLOW):
+        chinese = "、".join(dict.fromkeys(CATEGORY_ALIASES))
         raise ConfigError(
-            f"{where}: unknown category {category!r} (one of {', '.join(CATEGORIES)}, {ALLOW})"
+            f"{where}: 未知的类别 {category!r}（可用：{', '.join(CATEGORIES)}, {ALLOW}，"
+            f"或 {chinese}）"
         )
     if category == ALLOW and term.startswith(RULE_PREFIX):
-        raise ConfigError(f"{where}: an allow entry is a plain word, not a rule")
+        raise ConfigError(f"{where}: allow 类别只能是普通词语，不能是规则（re:）")
     if severity and severity not in (*SEVERITIES, OFF):
         raise ConfigError(
-            f"{where}: unknown severity {severity!r} (one of {', '.join(SEVERITIES)}, {OFF})"
+            f"{where}: 未知的严重程度 {severity!r}（可用：{', '.join(SEVERITIES)}, {OFF}，"
+            f"或 {'、'.join(SEVERITY_ALIASES)}）"
         )
     try:
         since_date = date.fromisoformat(since) if since else None
     except ValueError:
-        raise ConfigError(f"{where}: since {since!r} is not a date (YYYY-MM-DD)") from None
+        raise ConfigError(f"{where}: 起始日期 {since!r} 不是日期（YYYY-MM-DD）") from None
     if since and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", since):
-        raise ConfigError(f"{where}: since {since!r} is not a date (YYYY-MM-DD)")
+        raise ConfigError(f"{where}: 起始日期 {since!r} 不是日期（YYYY-MM-DD）")
     pattern = None
     if term.startswith(RULE_PREFIX):
         try:
             pattern = re.compile(term[len(RULE_PREFIX) :])
         except re.error as e:
-            raise ConfigError(f"{where}: bad regular expression ({e})") from None
+            raise ConfigError(f"{where}: 正则表达式有误（{e}）") from None
         if not pattern.pattern:
-            raise ConfigError(f"{where}: empty regular expression")
+            raise ConfigError(f"{where}: 正则表达式为空")
     return Entry(
         term=term,
         category=category,

@@ -119,7 +119,7 @@ def load_config(
     raw = _read_toml(Path(path)) if path else {}
     if path and "sites" in raw:
         names = ", ".join(raw["sites"]) if isinstance(raw["sites"], dict) else ""
-        raise ConfigError(f"{path} is a multi-site profile: choose a site with --site ({names})")
+        raise ConfigError(f"{path} 是多站点配置：请用 --site 选择站点（{names}）")
     base_dir = Path(path).parent if path else Path.cwd()
     return _config_from_raw(raw, base_dir, start_url, as_of, wordlists, None, crawl_overrides)
 
@@ -136,18 +136,20 @@ def _config_from_raw(
     unknown = set(raw) - _SECTIONS
     if unknown:
         raise ConfigError(
-            f"unknown section [{sorted(unknown)[0]}] (known: {', '.join(sorted(_SECTIONS))})"
+            f"[{sorted(unknown)[0]}] 不是可用的表（可用：{', '.join(sorted(_SECTIONS))}）"
         )
     site = _table(raw, "site")
     crawl = _table(raw, "crawl")
     checks = _table(raw, "checks")
     for name, section in checks.items():
         if not isinstance(section, dict):
-            raise ConfigError(f"checks.{name} must be a table")
-    start_urls = [start_url] if start_url else site.get("start_urls", [])
-    if not isinstance(start_urls, list) or not start_urls:
+            raise ConfigError(f"checks.{name} 应为表（[checks.{name}]）")
+    start_urls = [start_url] if start_url else _as_list(site.get("start_urls", []))
+    if not isinstance(start_urls, list):  # written, but neither a list nor a string
+        _str_list("site.start_urls", start_urls)
+    if not start_urls:
         raise ConfigError(
-            "site.start_urls is missing: give a START_URL or list start_urls in the profile"
+            "site.start_urls 缺失：请给出起始地址 START_URL，或在配置文件中列出 start_urls"
         )
     _only_keys("site", site, {"name", "start_urls", "allowed_hosts"})
     _only_keys("crawl", crawl, set(_CRAWL_KEYS))
@@ -158,8 +160,10 @@ def _config_from_raw(
     for key in ("include", "exclude"):
         if key in values:
             values[key] = tuple(_str_list(f"crawl.{key}", values[key]))
-    hosts = site.get("allowed_hosts") or [_host(u) for u in start_urls if isinstance(u, str)]
-    profile_wordlists = checks.get("words", {}).get("wordlists", [])
+    hosts = _as_list(site.get("allowed_hosts")) or [
+        _host(u) for u in start_urls if isinstance(u, str)
+    ]
+    profile_wordlists = _as_list(checks.get("words", {}).get("wordlists", []))
     fallback_name = default_name or _host(str(start_urls[0])) or "site"
     config = AuditConfig(
         site_name=str(site.get("name") or fallback_name),
@@ -236,34 +240,34 @@ def load_sites(path: str | Path) -> dict[str, SiteProfile]:
     for name in raw:
         if name not in ("defaults", "sites"):
             raise ConfigError(
-                f"[{name}] cannot stand beside [sites] in a multi-site profile: put shared "
-                f"settings under [defaults.{name}] and a site's own under [sites.<key>.{name}]"
+                f"[{name}] 不能与多站点配置的 [sites] 并列：共用的设置放在 [defaults.{name}]，"
+                f"各站点自己的放在 [sites.<key>.{name}]"
             )
     defaults = _table(raw, "defaults")
     for name, value in defaults.items():
         if name not in _DEFAULT_SECTIONS:
             known = ", ".join(sorted(_DEFAULT_SECTIONS))
-            raise ConfigError(f"defaults.{name} is not a shared section (known: {known})")
+            raise ConfigError(f"defaults.{name} 不是可共用的表（可用：{known}）")
         if not isinstance(value, dict):
-            raise ConfigError(f"[defaults.{name}] must be a table")
+            raise ConfigError(f"[defaults.{name}] 应为表")
     sites = _table(raw, "sites")
     if not sites:
-        raise ConfigError(f"{path}: [sites] has no site: add [sites.<key>.site] tables")
+        raise ConfigError(f"{path}：[sites] 中没有站点：请添加 [sites.<key>.site] 表")
     profiles: dict[str, SiteProfile] = {}
     for key, own in sites.items():
         if not _SITE_KEY.match(key):
             raise ConfigError(
-                f"sites.{key}: a site key is letters, digits, _, - and . only "
-                "(it names the output folder and the systemd instance)"
+                f"sites.{key}：站点键只能由字母、数字、_、- 和 . 组成"
+                "（它用作输出目录名和 systemd 实例名）"
             )
         if not isinstance(own, dict):
-            raise ConfigError(f"[sites.{key}] must be a table of sections")
+            raise ConfigError(f"[sites.{key}] 应为由各个表组成的表")
         for name, value in own.items():
             if name not in _SECTIONS:
                 known = ", ".join(sorted(_SECTIONS))
-                raise ConfigError(f"sites.{key}.{name} is not a section (known: {known})")
+                raise ConfigError(f"sites.{key}.{name} 不是可用的表（可用：{known}）")
             if not isinstance(value, dict):
-                raise ConfigError(f"[sites.{key}.{name}] must be a table")
+                raise ConfigError(f"[sites.{key}.{name}] 应为表")
         profile = SiteProfile(key, _merged(defaults, own), own, defaults, str(path))
         profile.config()  # validate now: one bad site stops the run before any crawl
         profiles[key] = profile
@@ -296,30 +300,30 @@ def validate(config: AuditConfig) -> AuditConfig:
             parts = urlsplit(url)
             parts.port  # noqa: B018 (raises ValueError on a port that is not 0-65535)
         except ValueError as e:
-            raise ConfigError(f"site.start_urls: {url!r} is not a valid URL ({e})") from None
+            raise ConfigError(f"site.start_urls：{url!r} 不是有效的地址（{e}）") from None
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ConfigError(f"site.start_urls must be http(s) URLs, got {url!r}")
+            raise ConfigError(f"site.start_urls 应为 http(s) 地址，而不是 {url!r}")
         if any(c.isspace() for c in parts.netloc):
-            raise ConfigError(f"site.start_urls: {url!r} has a space in its host")
+            raise ConfigError(f"site.start_urls：{url!r} 的主机名中有空格")
     for key in ("max_pages", "max_depth", "concurrency", "max_resource_bytes", "verify_every_days"):
         if getattr(config, key) < (0 if key == "max_depth" else 1):
-            raise ConfigError(f"crawl.{key} must be a positive integer")
+            raise ConfigError(f"crawl.{key} 应为正整数")
     for key in ("download_delay", "timeout"):
         value = getattr(config, key)
         if not math.isfinite(value) or value < 0 or (key == "timeout" and value == 0):
-            raise ConfigError(f"crawl.{key} must be a positive number of seconds")
+            raise ConfigError(f"crawl.{key} 应为正数（秒）")
     if config.retries < 0:
-        raise ConfigError("crawl.retries must be 0 or more")
+        raise ConfigError("crawl.retries 应为 0 或更大")
     if config.parse_workers not in (0, 1):
-        raise ConfigError("crawl.parse_workers must be 0 (parse in the crawl's process) or 1")
+        raise ConfigError("crawl.parse_workers 应为 0（在抓取进程内解析）或 1")
     for key in ("include", "exclude"):
         for pattern in getattr(config, key):
             compile_pattern(f"crawl.{key}", pattern)
     for path in config.wordlists:
         if Path(path).is_dir():
-            raise ConfigError(f"wordlist {path} is a directory, not a TSV file")
+            raise ConfigError(f"词表 {path} 是目录，不是 TSV 文件")
         if not Path(path).is_file():
-            raise ConfigError(f"wordlist {path} does not exist")
+            raise ConfigError(f"词表 {path} 不存在")
     return config
 
 
@@ -328,7 +332,7 @@ def compile_pattern(where: str, pattern: str) -> re.Pattern[str]:
     try:
         return re.compile(pattern)
     except (re.error, TypeError) as e:
-        raise ConfigError(f"{where}: {pattern!r} is not a valid regular expression ({e})") from None
+        raise ConfigError(f"{where}：{pattern!r} 不是有效的正则表达式（{e}）") from None
 
 
 def check_rules(config: AuditConfig, section: str, defaults: dict[str, Any]) -> dict[str, Any]:
@@ -340,12 +344,12 @@ def check_rules(config: AuditConfig, section: str, defaults: dict[str, Any]) -> 
     for key, value in given.items():
         where = f"checks.{section}.{key}"
         if key not in defaults:
-            known = ", ".join(sorted(defaults)) or "none"
-            raise ConfigError(f"{where} is not a known setting (known: {known})")
+            known = ", ".join(sorted(defaults)) or "无"
+            raise ConfigError(f"{where} 不是可用的设置（可用：{known}）")
         default = defaults[key]
         if isinstance(default, dict):
             if not isinstance(value, dict):
-                raise ConfigError(f"{where} must be a table")
+                raise ConfigError(f"{where} 应为表")
             merged = dict(default)
             for sub, sub_value in value.items():
                 sample = next(iter(default.values()), None)
@@ -364,17 +368,19 @@ def check_rules(config: AuditConfig, section: str, defaults: dict[str, Any]) -> 
 
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
+        raw = path.read_bytes()
+        # Windows Notepad (记事本) saves UTF-8 with a byte-order mark, which TOML does not allow
+        # ("Invalid statement at line 1"): the mark carries no meaning, so it is dropped.
+        return tomllib.loads(raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8"))
     except FileNotFoundError:
-        raise ConfigError(f"{path}: no such file") from None
+        raise ConfigError(f"{path}：文件不存在") from None
     except OSError as e:
-        raise ConfigError(f"{path}: cannot read ({e.strerror})") from None
+        raise ConfigError(f"{path}：无法读取（{e.strerror}）") from None
     except tomllib.TOMLDecodeError as e:
-        raise ConfigError(f"{path}: not valid TOML ({e})") from None
+        raise ConfigError(f"{path}：不是有效的 TOML（{e}）") from None
     except UnicodeDecodeError as e:  # TOML is UTF-8 by definition; GBK profiles are common
         raise ConfigError(
-            f"{path}: not UTF-8 (byte {e.start}); save the profile as UTF-8"
+            f"{path}：不是 UTF-8 编码（第 {e.start} 字节）；请把配置文件另存为 UTF-8"
         ) from None
 
 
@@ -389,29 +395,35 @@ def _host(url: str) -> str:
 def _table(raw: dict[str, Any], name: str) -> dict[str, Any]:
     value = raw.get(name, {})
     if not isinstance(value, dict):
-        raise ConfigError(f"[{name}] must be a table")
+        raise ConfigError(f"[{name}] 应为表")
     return value
 
 
 def _only_keys(section: str, table: dict[str, Any], known: set[str]) -> None:
     for key in table:
         if key not in known:
-            raise ConfigError(
-                f"{section}.{key} is not a known setting (known: {', '.join(sorted(known))})"
-            )
+            raise ConfigError(f"{section}.{key} 不是可用的设置（可用：{', '.join(sorted(known))}）")
 
 
 _TYPE_WORDS = {
-    int: "an integer",
-    float: "a number",
-    bool: "true or false",
-    str: "a string",
-    list: "a list",
-    dict: "a table",
+    int: "整数",
+    float: "数字",
+    bool: "布尔值（true 或 false）",
+    str: "字符串",
+    list: "列表",
+    dict: "表",
 }
 
 
+def _as_list(value: Any) -> Any:
+    """A single string where a list of strings is wanted (`start_urls = "http://..."`): the
+    one-element list it obviously means. Anything else is left for the type checks to judge."""
+    return [value] if isinstance(value, str) else value
+
+
 def _typed(where: str, value: Any, kind: type) -> Any:
+    if kind is list and isinstance(value, str):
+        return [value]
     # bool is an int in Python; TOML keeps them apart, so must we.
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
@@ -419,10 +431,10 @@ def _typed(where: str, value: Any, kind: type) -> Any:
         return value
     if kind is int and isinstance(value, int) and not isinstance(value, bool):
         return value
-    raise ConfigError(f"{where} must be {_TYPE_WORDS.get(kind, kind.__name__)}")
+    raise ConfigError(f"{where} 应为{_TYPE_WORDS.get(kind, kind.__name__)}")
 
 
 def _str_list(where: str, value: Any) -> list[str]:
     if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"{where} must be a list of strings")
+        raise ConfigError(f"{where} 应为字符串列表")
     return list(value)

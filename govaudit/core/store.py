@@ -4,11 +4,12 @@ Tables: `audits` (one row per run), `pages` (one row per fetched or checked URL)
 source → target edge), `list_items` (dated entries of list pages), `findings` and `reviews`.
 Writes come in batches inside one transaction each; WAL lets a report read while a crawl writes,
 and an interrupted crawl leaves every committed batch in place with its audit marked unfinished.
+`close()` checkpoints the WAL, so after an audit, a report or a review import the store file alone
+holds everything (copy govaudit.db, not govaudit.db-wal, for a backup).
 """
 
 from __future__ import annotations
 
-import fcntl
 import json
 import re
 import sqlite3
@@ -22,6 +23,7 @@ from typing import Any, TypeVar
 
 import sqlite_utils
 
+from govaudit.core.locking import lock_exclusive
 from govaudit.core.model import Finding, Link, ListItem, PageRecord
 
 AUDIT_STATUSES = ("running", "finished", "interrupted", "failed")
@@ -50,6 +52,7 @@ def _date(s: str | None) -> date | None:
 # The schema's version, kept in SQLite's `user_version`: a store written by a newer govaudit
 # (version above this) is refused rather than half-read. 0: a store made before versions.
 SCHEMA_VERSION = 1
+_REVIEW_STAFF_COLUMNS = ("department", "deadline")
 # Columns every store has had: a table of ours without them belongs to another program.
 _REQUIRED_COLUMNS = {
     "audits": {"id", "site", "as_of", "status", "counters", "config"},
@@ -93,9 +96,9 @@ class Store:
         self.path = str(path)
         self._snapshots: dict[int, AuditView] = {}
         if Path(self.path).is_dir():
-            raise StoreError(f"{self.path} is a directory, not a store file")
+            raise StoreError(f"{self.path} 是目录，不是数据库文件")
         if not Path(self.path).parent.is_dir():
-            raise StoreError(f"{self.path}: no such directory {Path(self.path).parent}")
+            raise StoreError(f"{self.path}：目录 {Path(self.path).parent} 不存在")
         try:
             self.db = sqlite_utils.Database(self.path)
             self.db.execute("PRAGMA busy_timeout = 30000")
@@ -104,35 +107,35 @@ class Store:
             # of waiting when another process does the same: audits of several sites start
             # together on one store (`--jobs`, workers). A lock file beside the store takes turns.
             with open(self.path + ".lock", "a") as lock:
-                fcntl.flock(lock, fcntl.LOCK_EX)
+                lock_exclusive(lock)
                 self.db.enable_wal()
                 self._create_schema()
             self.db.execute("PRAGMA synchronous = NORMAL")
         except sqlite3.DatabaseError as e:  # not SQLite, corrupt, unreadable, disk full
-            raise StoreError(f"{self.path}: not a usable govaudit store ({e})") from None
+            raise StoreError(f"{self.path}：不是可用的 govaudit 数据库（{e}）") from None
         except OSError as e:  # the lock file beside the store cannot be made
-            raise StoreError(f"{self.path}: cannot open the store ({e.strerror})") from None
+            raise StoreError(f"{self.path}：无法打开数据库（{e.strerror}）") from None
 
     def _check_foreign(self) -> None:
         """Refuse, before writing anything, a database of another program or of a newer govaudit."""
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise StoreError(
-                f"{self.path}: store written by a newer govaudit (schema {version}, this one "
-                f"reads up to {SCHEMA_VERSION}); upgrade govaudit or choose another --db"
+                f"{self.path}：数据库由更新版本的 govaudit 写入（结构版本 {version}，本版本最高读取 "
+                f"{SCHEMA_VERSION}）；请升级 govaudit 或换一个 --db"
             )
         tables = set(self.db.table_names())
         if tables and "audits" not in tables:
             raise StoreError(
-                f"{self.path}: not a govaudit store (an SQLite database with tables "
-                f"{', '.join(sorted(tables)[:5])}); choose another --db"
+                f"{self.path}：不是 govaudit 数据库（是含有 "
+                f"{', '.join(sorted(tables)[:5])} 等表的 SQLite 数据库）；请换一个 --db"
             )
         for table, required in _REQUIRED_COLUMNS.items():
             missing = required - set(self.db[table].columns_dict) if table in tables else set()
             if missing:
                 raise StoreError(
-                    f"{self.path}: not a govaudit store (table {table} has no column "
-                    f"{sorted(missing)[0]}); choose another --db"
+                    f"{self.path}：不是 govaudit 数据库（表 {table} 没有 "
+                    f"{sorted(missing)[0]} 列）；请换一个 --db"
                 )
 
     def _create_schema(self) -> None:
@@ -233,9 +236,15 @@ class Store:
                 "status": str,
                 "note": str,
                 "recorded": str,
+                "department": str,
+                "deadline": str,
             },
             if_not_exists=True,
         )
+        # The staff's own 责任科室 and 整改时限 (added later): a store made before gets the columns.
+        for column in _REVIEW_STAFF_COLUMNS:
+            if column not in db["reviews"].columns_dict:
+                db["reviews"].add_column(column, str)
         db["links"].create_index(["audit", "target"], if_not_exists=True)
         db["links"].create_index(["audit", "source"], if_not_exists=True)
         db["list_items"].create_index(["audit", "page"], if_not_exists=True)
@@ -471,32 +480,72 @@ class Store:
         )
         return dict(self.db.execute(sql, [site, json.dumps(list(finding_ids))]).fetchall())
 
-    def add_reviews(self, audit_id: int, reviews: Iterable[tuple[str, str, str]]) -> int:
-        """Record (finding_id, status, note) decisions of staff; returns how many were written."""
-        rows = [
-            {"finding_id": fid, "audit": audit_id, "status": s, "note": n, "recorded": _now()}
-            for fid, s, n in reviews
-        ]
+    def add_reviews(self, audit_id: int, reviews: Iterable[Sequence[str]]) -> int:
+        """Record staff decisions, each (finding_id, status, note[, department, deadline]):
+        department and deadline are what staff wrote over the computed ones ("" for none).
+        Returns how many were written."""
+        rows = []
+        for fid, status, note, *staff in reviews:
+            department, deadline = (*staff, "", "")[:2]
+            rows.append(
+                {
+                    "finding_id": fid,
+                    "audit": audit_id,
+                    "status": status,
+                    "note": note,
+                    "recorded": _now(),
+                    "department": department,
+                    "deadline": deadline,
+                }
+            )
         with self.db.conn:
             self.db["reviews"].insert_all(rows)
         return len(rows)
 
     def latest_reviews(self, up_to_audit: int | None = None) -> dict[str, dict[str, Any]]:
-        """The newest review of every finding id that has one.
+        """The newest review of every finding id that has one, with its `revision` (its place
+        in the order reviews were recorded: a list exported at revision 5 predates revision 6).
 
         `up_to_audit` ignores reviews made on later audits' lists (regenerating an old report)."""
         limit = "" if up_to_audit is None else " AND audit <= ?"
+        cols = ("finding_id", "audit", "status", "note", "recorded", *_REVIEW_STAFF_COLUMNS)
         sql = (
-            "SELECT finding_id, audit, status, note, recorded FROM reviews r "
+            f"SELECT {', '.join(cols)}, rowid FROM reviews r "
             "WHERE rowid = (SELECT MAX(rowid) FROM reviews WHERE finding_id = r.finding_id"
             f"{limit})"
         )
         args = [] if up_to_audit is None else [up_to_audit]
-        cols = ("finding_id", "audit", "status", "note", "recorded")
-        return {row[0]: dict(zip(cols, row, strict=True)) for row in self.db.execute(sql, args)}
+        return {
+            row[0]: dict(zip((*cols, "revision"), row, strict=True))
+            for row in self.db.execute(sql, args)
+        }
+
+    def checkpoint(self) -> bool:
+        """Move the write-ahead log into the store file and empty it: govaudit.db alone then
+        holds every audit (a copy of it is a backup; without this the data may sit in
+        govaudit.db-wal until the last connection closes). True when the log was emptied; False
+        while another process writes (the last one to finish empties it)."""
+        # TRUNCATE waits on the busy handler for other writers and for readers of an older
+        # snapshot: briefly, so that audits of several sites sharing one store, or the checks
+        # still reading in the audit's other process, are not held up (the last connection to
+        # close checkpoints anyway).
+        self.db.execute("PRAGMA busy_timeout = 200")
+        try:
+            busy = self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        except sqlite3.OperationalError:  # locked by another process beyond the timeout
+            busy = 1
+        finally:
+            self.db.execute("PRAGMA busy_timeout = 30000")
+        return busy == 0
 
     def close(self) -> None:
+        """Checkpoint (see `checkpoint`) and close: every audit, report and review import ends
+        here, so the store file is complete on its own when a command returns."""
         self._snapshots.clear()
+        try:
+            self.checkpoint()
+        except sqlite3.DatabaseError:  # a store that cannot be checkpointed still closes
+            pass
         self.db.close()
 
 

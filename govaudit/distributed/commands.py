@@ -18,60 +18,52 @@ EXIT_SOME_REFUSED = 1
 
 
 def add_commands(sub: argparse._SubParsersAction, as_of, positive) -> None:
-    worker = sub.add_parser(
-        "worker", help="audit the sites queued on Redis, one site per job (several machines)"
-    )
+    worker = sub.add_parser("worker", help="审计 Redis 队列中的站点，每个任务一个站点（多台机器）")
     worker.add_argument("--queue", required=True, help="redis://HOST:PORT/DB")
     worker.add_argument(
         "--out",
         type=Path,
         default=Path("results"),
-        help="results directory: RESULTS/<site>/ per site (default: results; share it to resume"
-        " a dead worker's audit elsewhere)",
+        help="结果目录：每站 RESULTS/<site>/（默认 results；共享该目录，"
+        "掉线工作机的审计可在别处继续）",
     )
     worker.add_argument(
         "--db",
         type=Path,
-        help="one SQLite store for every site (default: RESULTS/<site>/govaudit.db)",
+        help="所有站点共用一个 SQLite 数据库（默认：RESULTS/<site>/govaudit.db）",
     )
-    worker.add_argument(
-        "--burst", action="store_true", help="quit when nothing is queued or running"
-    )
+    worker.add_argument("--burst", action="store_true", help="队列中没有待办或进行中的任务时退出")
     worker.add_argument(
         "--lease",
         type=positive,
         default=30,
-        help="seconds before a dead worker's audit is retried elsewhere (default 30)",
+        help="工作机掉线多少秒后，其审计转由其他机器重试（默认 30）",
     )
-    worker.add_argument("--name", help="worker name (default govaudit-HOST-PID)")
-    worker.add_argument("--verbose", action="store_true", help="RQ's own log lines too")
+    worker.add_argument("--name", help="工作机名称（默认 govaudit-主机名-进程号）")
+    worker.add_argument("--verbose", action="store_true", help="同时显示 RQ 自身的日志")
 
-    enqueue = sub.add_parser("enqueue", help="queue an audit of each site of a profile on Redis")
-    enqueue.add_argument("--config", required=True, type=Path, help="multi-site profile (TOML)")
+    enqueue = sub.add_parser("enqueue", help="把多站点配置中每个站点的审计加入 Redis 队列")
+    enqueue.add_argument("--config", required=True, type=Path, help="多站点配置文件（TOML）")
     enqueue.add_argument("--queue", required=True, help="redis://HOST:PORT/DB")
     enqueue.add_argument(
-        "--site", action="append", default=[], help="only this site (repeatable; default: all)"
+        "--site", action="append", default=[], help="只审计该站点（可重复；默认：全部）"
     )
-    enqueue.add_argument(
-        "--as-of", type=as_of, help="the date every date rule uses as today (default: today)"
-    )
-    enqueue.add_argument("--max-pages", type=positive, help="stop each crawl after N pages")
-    enqueue.add_argument("--concurrency", type=positive, help="parallel requests per host")
-    enqueue.add_argument("--full", action="store_true", help="no conditional requests")
+    enqueue.add_argument("--as-of", type=as_of, help="各项日期规则所用的“今天”（默认：今天）")
+    enqueue.add_argument("--max-pages", type=positive, help="每次抓取最多的页面数")
+    enqueue.add_argument("--concurrency", type=positive, help="每个主机的并发请求数")
+    enqueue.add_argument("--full", action="store_true", help="不发条件请求，完整抓取")
     enqueue.add_argument(
         "--timeout",
         type=positive,
         default=6 * 3600,
-        help="seconds an audit may run before it is stopped and retried (default 21600)",
+        help="一次审计最长运行秒数，超时即停止并重试（默认 21600）",
     )
     enqueue.add_argument(
-        "--retries", type=int, default=2, help="retries of a failed or abandoned audit (default 2)"
+        "--retries", type=int, default=2, help="失败或被放弃的审计的重试次数（默认 2）"
     )
 
-    summary = sub.add_parser(
-        "summary", help="the cross-site table of a results directory (from each summary.json)"
-    )
-    summary.add_argument("--results", required=True, type=Path, help="results directory")
+    summary = sub.add_parser("summary", help="结果目录的多站点汇总表（读取各站 summary.json）")
+    summary.add_argument("--results", required=True, type=Path, help="结果目录")
 
 
 def run_command(args: argparse.Namespace, print_table) -> int:
@@ -83,8 +75,7 @@ def run_command(args: argparse.Namespace, print_table) -> int:
         import rq  # noqa: F401
     except ImportError:
         print(
-            "govaudit: the distributed commands need rq and redis:"
-            " pip install 'govaudit[distributed]'",
+            "govaudit: 分布式命令需要 rq 和 redis：pip install 'govaudit[distributed]'",
             file=sys.stderr,
         )
         return 2
@@ -93,8 +84,8 @@ def run_command(args: argparse.Namespace, print_table) -> int:
             return cmd_worker(args)
         return cmd_enqueue(args)
     except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as e:
-        reason = str(e).strip().splitlines()[0].rstrip(".") if str(e).strip() else "no answer"
-        print(f"govaudit: cannot reach the queue at {args.queue} ({reason})", file=sys.stderr)
+        reason = str(e).strip().splitlines()[0].rstrip(".") if str(e).strip() else "无应答"
+        print(f"govaudit: 无法连接队列 {args.queue}（{reason}）", file=sys.stderr)
         return EXIT_QUEUE_LOST
 
 
@@ -111,7 +102,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
             args.queue, args.out, args.db, args.burst, float(args.lease), args.name, args.verbose
         )
     except QueueLost as e:
-        print(f"govaudit: {e}; worker stopped, what was recorded is kept", file=sys.stderr)
+        print(f"govaudit: {e}；工作机已停止，已抓取的内容均已保存", file=sys.stderr)
         return EXIT_QUEUE_LOST
 
 
@@ -122,12 +113,12 @@ def cmd_enqueue(args: argparse.Namespace) -> int:
     from govaudit.multisite import validate_sites
 
     if not is_multi_site(args.config):
-        raise ConfigError(f"{args.config}: enqueue needs a multi-site profile ([sites.<key>])")
+        raise ConfigError(f"{args.config}：enqueue 需要多站点配置（[sites.<key>] 表）")
     profiles = load_sites(args.config)
     unknown = [k for k in args.site if k not in profiles]
     if unknown:
         known = ", ".join(profiles)
-        raise ConfigError(f"no site {unknown[0]!r} in {args.config} (sites: {known})")
+        raise ConfigError(f"{args.config} 中没有站点 {unknown[0]!r}（已有站点：{known}）")
     keys = args.site or list(profiles)
     validate_sites({k: profiles[k] for k in keys}, as_of=args.as_of)
     flags: list[str] = []
@@ -146,9 +137,9 @@ def cmd_enqueue(args: argparse.Namespace) -> int:
     )
     for item in outcome:
         if item.refused:
-            print(f"govaudit: [{item.key}] refused: {item.refused}", file=sys.stderr)
+            print(f"govaudit: [{item.key}] 未入队：{item.refused}", file=sys.stderr)
         else:
-            print(f"[{item.key}] queued as {item.job_id}")
+            print(f"[{item.key}] 已入队，任务 {item.job_id}")
     return EXIT_SOME_REFUSED if any(item.refused for item in outcome) else 0
 
 
@@ -169,7 +160,7 @@ def cmd_summary(results: Path, print_table) -> int:
 
     runs = read_results(results)
     if not runs:
-        print(f"govaudit: no {SUMMARY_FILE} under {results}/<site>/", file=sys.stderr)
+        print(f"govaudit: {results}/<站点>/ 下没有 {SUMMARY_FILE}", file=sys.stderr)
         return 2
     print_table(summary_rows(runs), f"{len(runs)} 个站点审计汇总")
     return 0

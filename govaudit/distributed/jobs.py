@@ -31,6 +31,7 @@ QUEUE_NAME = "govaudit"
 JOB_PREFIX = "govaudit-"
 EXIT_QUEUE_LOST = 4  # Redis unreachable: the worker stopped, what was recorded is kept
 _ACTIVE = ("queued", "started", "scheduled", "deferred")
+_JOB_STATES = {"queued": "在队列中", "started": "在运行", "scheduled": "排定", "deferred": "推迟"}
 _DONE_DAYS = 8  # how long a run stays marked done (a weekly schedule re-enqueues before)
 
 
@@ -107,7 +108,8 @@ def enqueue_sites(
                 old = status = None
             if status is not None and str(getattr(status, "value", status)) in _ACTIVE:
                 state = getattr(status, "value", status)
-                done.append(Enqueued(key, jid, f"already {state} (job {jid})"))
+                state_zh = _JOB_STATES.get(state, state)
+                done.append(Enqueued(key, jid, f"已{state_zh}（任务 {jid}）"))
                 continue
             if old is not None:
                 old.delete()  # finished or failed before: the office asks for a new audit
@@ -145,8 +147,8 @@ def audit_site(
     path = Path(profile)
     if not path.exists() or profile_digest(path) != digest:
         raise AuditFailed(
-            f"[{key}] {profile} is missing or differs on {socket.gethostname()}: "
-            "every worker needs the enqueued profile at the same path"
+            f"[{key}] {socket.gethostname()} 上的 {profile} 不存在或与入队时不同："
+            "每台工作机都需要在同一路径放置入队时的配置文件"
         )
     job = get_current_job()
     connection = Redis.from_url(settings.queue_url, socket_connect_timeout=5, socket_timeout=10)
@@ -163,20 +165,20 @@ def audit_site(
             if connection.exists(done_key):
                 break
             if not waited:
-                say(f"[{key}] waiting: the site is being audited by {site.holder()}")
+                say(f"[{key}] 等待：该站点正由 {site.holder()} 审计")
                 waited = True
             if beat.lost.wait(1):
-                raise LeaseLost(f"[{key}] lost the job's lease while waiting for the site")
+                raise LeaseLost(f"[{key}] 等待站点时失去了任务租约")
         else:
             beat.leases.append(site)
         if connection.exists(done_key):  # a retry after the audit had in fact finished
-            say(f"[{key}] already audited by {connection.get(done_key).decode()}: nothing to do")
+            say(f"[{key}] 已由 {connection.get(done_key).decode()} 审计完成：无需再做")
             return _summary(settings, key) or {"site": key}
         status = _run_audit(settings, profile, key, as_of, flags, beat)
         if status in (0, 3):  # audited, or unreachable: an outcome, not a crash
             connection.set(done_key, token, ex=_DONE_DAYS * 86400)
             return _summary(settings, key) or {"site": key, "exit_status": status}
-        raise AuditFailed(f"[{key}] audit exited {status}")
+        raise AuditFailed(f"[{key}] 审计退出码 {status}")
     finally:
         beat.stop()
         try:
@@ -196,7 +198,7 @@ def _run_audit(
     args = ["audit", "--config", profile, "--site", key, "--out", str(settings.results)]
     args += ["--db", str(db), "--as-of", as_of, "--quiet", "--resume", *flags]
     command = [sys.executable, "-m", "govaudit.distributed.child", str(os.getpid()), *args]
-    say(f"[{key}] audit started (as of {as_of}) → {settings.results / key}")
+    say(f"[{key}] 开始审计（审计日期 {as_of}）→ {settings.results / key}")
     started = time.monotonic()
     with tempfile.TemporaryFile("w+", encoding="utf-8") as err:
         proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=err, text=True)
@@ -208,7 +210,7 @@ def _run_audit(
                 except subprocess.TimeoutExpired:
                     pass
                 if beat.lost.is_set():
-                    say(f"[{key}] lease lost: stopping the audit (resumable)")
+                    say(f"[{key}] 失去租约：停止审计（可继续）")
                     status = _stop(proc)
                     _lease_lost(key, beat)
         finally:
@@ -217,8 +219,8 @@ def _run_audit(
         err.seek(0)
         lines = err.read().strip().splitlines()
     summary = _summary(settings, key)
-    what = f", {summary['pages']} pages" if summary else ""
-    say(f"[{key}] exit {status} after {time.monotonic() - started:.1f} s{what}")
+    what = f"，页面 {summary['pages']}" if summary else ""
+    say(f"[{key}] 退出码 {status}，用时 {time.monotonic() - started:.1f} 秒{what}")
     if status not in (0, 3) and lines:
         say(f"[{key}] {lines[-1]}")
     return status
@@ -240,7 +242,7 @@ def _lease_lost(key: str, beat) -> None:
         # worker reports the outage in one line and the audit resumes on the job's retry.
         sys.stdout.flush()
         os._exit(EXIT_QUEUE_LOST)
-    raise LeaseLost(f"[{key}] another worker took the site's lease: audit stopped (resumable)")
+    raise LeaseLost(f"[{key}] 另一台工作机接手了该站点的租约：审计已停止（可继续）")
 
 
 def _summary(settings: WorkerSettings, key: str) -> dict[str, Any] | None:

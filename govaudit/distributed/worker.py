@@ -116,11 +116,11 @@ class AuditWorker(Worker):
                 raise self._lost(e) from None
             if result is not None:
                 job, queue = result
-                self.log.info("Worker %s: %s", self.name, job.description)
+                self.log.info("工作机 %s：%s", self.name, job.description)
                 return result
             try:
                 if self.patient_burst and nothing_left(self.connection, self.queues):
-                    self.log.info("Worker %s: no job queued or running, quitting", self.name)
+                    self.log.info("工作机 %s：没有排队或运行中的任务，退出", self.name)
                     return None
             except _LOST as e:
                 raise self._lost(e) from None
@@ -155,7 +155,7 @@ def reap_abandoned(connection, queues, log: logging.Logger) -> list[str]:
             for q, entry, jid in dead:
                 if q is queue:  # score 0: expired for RQ, and only these (cleanup(1) below)
                     connection.zadd(registry.key, {entry: 0}, xx=True)
-                    log.warning("job %s was abandoned (its lease expired): retrying it", jid)
+                    log.warning("任务 %s 已被放弃（租约过期）：重试", jid)
             registry.cleanup(timestamp=1)
     finally:
         lock.release()
@@ -199,14 +199,14 @@ def run_worker(
     except _LOST as e:
         worker.lost_queue = worker.lost_queue or e
     if worker.lost_queue is not None:
-        raise QueueLost(f"lost the queue at {queue_url} ({_reason(worker.lost_queue)})")
+        raise QueueLost(f"与队列 {queue_url} 的连接断开（{_reason(worker.lost_queue)}）")
     return 0
 
 
 def connect(queue_url: str):
     """A Redis client for `redis://HOST:PORT/DB` (also rediss:// and unix://)."""
     if not queue_url.startswith(("redis://", "rediss://", "unix://")):
-        raise ValueError(f"--queue must be redis://HOST:PORT/DB, got {queue_url!r}")
+        raise ValueError(f"--queue 应为 redis://HOST:PORT/DB，而不是 {queue_url!r}")
     return redis.Redis.from_url(queue_url, socket_connect_timeout=5, socket_timeout=40)
 
 
