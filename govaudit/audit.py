@@ -22,7 +22,7 @@ from govaudit.core.config import AuditConfig, ConfigError, check_rules
 from govaudit.core.model import SEVERITIES, Finding
 from govaudit.core.store import AuditView, Store
 from govaudit.helper import Helper
-from reports import ReportSettings, report_settings, write_reports
+from reports import ReportData, ReportSettings, report_settings, write_reports
 from reports.scorecard import ScoreItem
 
 # Exit statuses that cron and systemd units can rely on.
@@ -30,6 +30,10 @@ EXIT_OK = 0
 EXIT_USAGE = 2
 EXIT_UNREACHABLE = 3  # the crawl could not fetch a single start URL
 EXIT_CRAWL_FAILED = 5  # Scrapy could not run the crawl (what was recorded is kept)
+# With --fail-incomplete: the audit ran and wrote its reports, but did not see the whole site
+# (max_pages, max_depth, a time limit, pages behind a bot check): its verdict is 否决 or 无法判定,
+# never 合格 (reports/completeness.py).
+EXIT_INCOMPLETE = 6  # 4: `govaudit worker`'s queue lost; 5: the crawl could not run
 
 
 class AuditFailed(Exception):
@@ -44,6 +48,17 @@ class AuditResult:
     outputs: list[Path]
     reachable: bool
     scorecard: tuple[ScoreItem, ...] = ()  # the inspection veto items, for the CLI summary
+    verdict: str | None = None  # 合格 / 预警 / 否决 / 无法判定 (reports/completeness.py)
+    complete: bool = True  # the audit saw the whole site
+    incomplete: tuple[str, ...] = ()  # why not, in Chinese
+    judged: bool = True  # a start page answered with a page of the site
+
+    def exit_status(self, fail_incomplete: bool = False) -> int:
+        """What a scheduler reads: 3 nothing audited (unreachable, or the start page an HTTP
+        error), 0 an audit written; with `fail_incomplete`, 5 an audit of part of the site."""
+        if not self.reachable or not self.judged:
+            return EXIT_UNREACHABLE
+        return EXIT_INCOMPLETE if fail_incomplete and not self.complete else EXIT_OK
 
 
 def validated_rules(config: AuditConfig) -> dict[str, dict[str, Any]]:
@@ -183,14 +198,14 @@ def write_outputs(
     out_dir: Path,
     settings: ReportSettings,
     helper: Helper | None = None,
-) -> tuple[list[Path], tuple[ScoreItem, ...]]:
-    """findings.json, 整改清单.xlsx and report.html of a stored audit (also `govaudit report`);
-    with a running `helper`, the xlsx is written there meanwhile."""
+) -> tuple[list[Path], ReportData]:
+    """findings.json, 整改清单.xlsx and report.html of a stored audit (also `govaudit report`),
+    and the listing they show; with a running `helper`, the xlsx is written there meanwhile."""
     writable_dir(out_dir)
     outputs = [write_findings_json(store.findings(audit_id), out_dir / "findings.json")]
     beside = helper.submit if helper is not None and helper.running else None
     paths, listing = write_reports(store, audit_id, out_dir, settings, beside)
-    return outputs + paths, tuple(listing.score)
+    return outputs + paths, listing
 
 
 def run_audit(
@@ -267,7 +282,18 @@ def _run_audit(
     say(f"checks done: {len(findings)} findings")
     reachable = counters.get("start_urls_ok", 1) > 0
     store.finish_audit(audit_id, "finished" if reachable else "failed", counters)
-    outputs, score = write_outputs(store, audit_id, out_dir, report, helper)
+    outputs, listing = write_outputs(store, audit_id, out_dir, report, helper)
     say("reports written: " + ", ".join(str(p) for p in outputs))
     store.close()
-    return AuditResult(audit_id, findings, counters, outputs, reachable, score)
+    return AuditResult(
+        audit_id,
+        findings,
+        counters,
+        outputs,
+        reachable,
+        tuple(listing.score),
+        listing.verdict,
+        listing.complete,
+        listing.incomplete,
+        listing.judged,
+    )

@@ -128,6 +128,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="fetch every page in full (no conditional requests against the previous audit)",
     )
+    audit.add_argument(
+        "--fail-incomplete",
+        action="store_true",
+        help="exit 6 when the audit did not see the whole site (max_pages, max_depth, a time"
+        " limit, pages behind a bot check): its verdict is then 否决 or 无法判定",
+    )
 
     demo = sub.add_parser("demo", help="audit the bundled sample bureau site on 127.0.0.1")
     demo.add_argument("--out", type=Path, default=Path("govaudit-demo"), help="output directory")
@@ -233,13 +239,21 @@ def cmd_audit(args: argparse.Namespace, console: Console) -> int:
     )
     if not args.quiet:
         print_summary(result, console)
-    status = EXIT_OK
+    status = result.exit_status(args.fail_incomplete)
+    why = None
     if not result.reachable:
         why = unreachable_reason(db, result.audit_id, config.start_urls[0])
-        print(f"govaudit: {why}", file=sys.stderr)
+    elif not result.judged:
+        why = f"{config.start_urls[0]}: nothing could be audited ({'；'.join(result.incomplete)})"
+    elif not result.complete:
+        why = "incomplete audit, verdict " + f"{result.verdict}: {'；'.join(result.incomplete)}"
+    if why:
+        # An incomplete audit is an error only when the scheduler asked for it (its console
+        # summary says it first either way); the log always keeps it.
+        if status:
+            print(f"govaudit: {why}", file=sys.stderr)
         if log:
             log(why)
-        status = EXIT_UNREACHABLE
     write_summary(result, key or config.site_name, config.site_name, status, out)
     checked_by_waf = result.counters.get("skipped_by_reason", {}).get("bot_check", 0)
     if log and checked_by_waf:
@@ -250,6 +264,8 @@ def cmd_audit(args: argparse.Namespace, console: Console) -> int:
             f"summary: exit {status}, {c.get('pages', 0)} pages, {len(result.findings)} findings"
             f" ({', '.join(f'{s} {by[s]}' for s in SEVERITIES)}), {c.get('requests', 0)}"
             f" requests, {c.get('not_modified', 0)} not modified, audit #{result.audit_id}"
+            + (f", verdict {result.verdict}" if result.verdict else "")
+            + ("" if result.complete else " (incomplete)")
         )
     return status
 
@@ -273,7 +289,15 @@ def cmd_audit_sites(args: argparse.Namespace, profiles, flags: dict, console: Co
     for flag, value in (("--max-pages", args.max_pages), ("--concurrency", args.concurrency)):
         if value:
             child += [flag, str(value)]
-    child += [f for f, on in (("--resume", args.resume), ("--full", args.full)) if on]
+    child += [
+        f
+        for f, on in (
+            ("--resume", args.resume),
+            ("--full", args.full),
+            ("--fail-incomplete", args.fail_incomplete),
+        )
+        if on
+    ]
     log_path = args.log or (args.out / "govaudit.log" if args.quiet else None)
     log = phase_log(log_path, "sites") if log_path else None
 
@@ -411,6 +435,7 @@ def audit_with_progress(
 
 
 def print_summary(result: AuditResult, console: Console) -> None:
+    print_verdict(result.verdict, result.incomplete, console)  # first: may the rest be trusted
     counts = Counter((f.check, f.severity) for f in result.findings)
     table = Table(title=f"审计 #{result.audit_id} 结果汇总")
     table.add_column("问题类型")
@@ -439,15 +464,40 @@ def print_summary(result: AuditResult, console: Console) -> None:
     for path in result.outputs:
         console.print(f"  → {path}")
     if result.scorecard:
-        print_scorecard(result.scorecard, console)
+        print_scorecard(result.scorecard, console, result.verdict, result.incomplete)
 
 
-def print_scorecard(items, console: Console) -> None:
+_VERDICT_COLOURS = {
+    "合格": "green",
+    "预警": "yellow",
+    "否决": "bold red",
+    "未检查": "dim",
+    "无法判定": "bold yellow",
+}
+
+
+def print_verdict(verdict: str | None, incomplete: tuple[str, ...], console: Console) -> None:
+    """总体结论 and, for an audit that did not see the whole site, why (before any number)."""
+    if verdict is None:
+        return
+    colour = _VERDICT_COLOURS.get(verdict, "")
+    console.print(f"总体结论：[{colour}]{verdict}[/]" if colour else f"总体结论：{verdict}")
+    if incomplete:
+        console.print("[bold yellow]审计不完整，结论仅适用于已检查的页面：[/]")
+        for reason in incomplete:
+            console.print(f"  · {reason}", markup=False, highlight=False)
+
+
+def print_scorecard(
+    items, console: Console, verdict: str | None = None, incomplete: tuple[str, ...] = ()
+) -> None:
     """The inspection veto items: the office's first question is whether the site would pass."""
     from reports.scorecard import overall
 
-    colours = {"合格": "green", "预警": "yellow", "否决": "bold red", "未检查": "dim"}
-    table = Table(title=f"检查指标单项否决项：{overall(list(items))}")
+    colours = _VERDICT_COLOURS
+    verdict = verdict or overall(list(items))
+    note = "（审计不完整）" if incomplete else ""
+    table = Table(title=f"检查指标单项否决项：{verdict}{note}")
     for header in ("否决项", "实测", "否决阈值", "结论"):
         table.add_column(header, justify="left" if header == "否决项" else "right")
     for item in items:

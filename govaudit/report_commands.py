@@ -57,11 +57,11 @@ def cmd_report(store: Store, audit_id: int | None, out: Path, console: Console) 
     except KeyError:
         raise ConfigError(f"--audit {audit_id}: no such audit in {store.path}") from None
     settings = report_settings(audit["config"].get("report") or {})
-    outputs, score = write_outputs(store, audit_id, out, settings)
+    outputs, listing = write_outputs(store, audit_id, out, settings)
     console.print(f"审计 #{audit_id}（{audit['site']}，{audit['as_of']}）的报告：")
     for path in outputs:
         console.print(f"  → {path}")
-    print_scorecard(score, console)
+    print_scorecard(listing.score, console, listing.verdict, listing.incomplete)
     return EXIT_OK
 
 
