@@ -421,8 +421,30 @@ _LINK_ATTRS = {
     "video": "src",
     "audio": "src",
     "source": "src",
+    "track": "src",
 }
-_LINK_RELS = {"stylesheet", "icon", "shortcut", "apple-touch-icon"}
+# <link rel=...> a browser loads or a visitor (or a search engine sending one) follows. Not
+# `dns-prefetch` / `preconnect`: they name an origin to connect to, not a resource.
+_LINK_RELS = {
+    "stylesheet", "icon", "shortcut", "apple-touch-icon", "apple-touch-icon-precomposed",
+    "mask-icon", "canonical", "alternate", "preload", "prefetch", "modulepreload", "manifest",
+}  # fmt: skip
+# The image a page shows when shared (WeChat, Weibo and search engines read it).
+_OG_IMAGE = {"og:image", "og:image:url", "og:image:secure_url"}
+# Elements whose attributes or text hold more URLs a browser loads: srcset (img, picture
+# source, link rel=preload imagesrcset), CSS url() in style="" and <style>, the `background=`
+# of old CMS table templates, <video poster>, og:image. One XPath pass, in document order.
+_MORE_LINKS = etree.XPath(
+    "//*[@srcset or @imagesrcset or @background or @poster or contains(@style, 'url(')]"
+    " | //style | //meta[@property or @name]"
+)
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+_CSS_REF = re.compile(
+    r"(?P<imp>@import\s*)?url\(\s*(?:\"(?P<dq>[^\"]*)\"|'(?P<sq>[^']*)'|(?P<bare>[^)\"'\s]*))\s*\)"
+    r"|@import\s*(?:\"(?P<idq>[^\"]*)\"|'(?P<isq>[^']*)')",
+    re.I,
+)
+MAX_ANCHORS = 5000  # ids and names kept per page (a page of 100,000 ids keeps the first ones)
 
 
 def _ascii_compatible(encoding: str) -> bool:
@@ -479,19 +501,76 @@ def _written_url(raw: str | None) -> str | None:
     return raw
 
 
-def _new_link(target: str, tag: str, attr: str, text: str, in_boilerplate: bool) -> Link:
-    """`Link(target, tag, attr, text, in_boilerplate)`, without the frozen dataclass's __init__
-    (one object.__setattr__ per field) as `PageRecord.with_text` does: a page makes dozens of
-    links. tests/test_extract.py checks that it gives the same object for every field of Link."""
+def _new_link(
+    target: str, tag: str, attr: str, text: str, in_boilerplate: bool, fragment: str = ""
+) -> Link:
+    """`Link(target, tag, attr, text, in_boilerplate, fragment)`, without the frozen
+    dataclass's __init__ (one object.__setattr__ per field) as `PageRecord.with_text` does: a
+    page makes dozens of links. tests/test_extract.py checks that it gives the same object for
+    every field of Link."""
     link = object.__new__(Link)
     link.__dict__.update(
-        target=target, tag=tag, attr=attr, text=text, in_boilerplate=in_boilerplate
+        target=target,
+        tag=tag,
+        attr=attr,
+        text=text,
+        in_boilerplate=in_boilerplate,
+        fragment=fragment,
     )
     return link
 
 
-def _links(root: etree._Element, resolve: _Resolver, bp: _Boilerplate, texts: _Texts) -> list[Link]:
+def srcset_urls(value: str) -> list[str]:
+    """The URLs of a `srcset` ("a.jpg 1x, b.jpg 2x"), by HTML's rules: a URL is a run of
+    non-spaces (trailing commas end it), its descriptors run to the next comma outside
+    parentheses. "a.jpg,b.jpg" is one URL, as browsers read it."""
+    urls, pos, end = [], 0, len(value)
+    while pos < end:
+        while pos < end and (value[pos].isspace() or value[pos] == ","):
+            pos += 1
+        start = pos
+        while pos < end and not value[pos].isspace():
+            pos += 1
+        url = value[start:pos]
+        if url.endswith(","):
+            url = url.rstrip(",")
+        else:
+            depth = 0
+            while pos < end and (value[pos] != "," or depth):
+                depth += {"(": 1, ")": -1 if depth else 0}.get(value[pos], 0)
+                pos += 1
+        if url:
+            urls.append(url)
+    return urls
+
+
+def css_urls(css: str) -> list[tuple[str, str]]:
+    """(URL, "import" or "url") of every `@import` and `url()` of a style sheet or a style=""."""
+    out = []
+    for m in _CSS_REF.finditer(_CSS_COMMENT.sub("", css)):
+        if m["idq"] is not None or m["isq"] is not None:
+            out.append((m["idq"] if m["idq"] is not None else m["isq"], "import"))
+            continue
+        raw = next((g for g in (m["dq"], m["sq"], m["bare"]) if g is not None), "")
+        out.append((raw, "import" if m["imp"] else "url"))
+    return [(url.strip(), kind) for url, kind in out if url.strip()]
+
+
+def _fragment_of(raw: str | None) -> str:
+    return raw.partition("#")[2] if raw and "#" in raw else ""
+
+
+def _links(
+    root: etree._Element,
+    resolve: _Resolver,
+    bp: _Boilerplate,
+    texts: _Texts,
+    local: list[str] | None = None,
+) -> list[Link]:
+    """The page's links, in document order; `local` receives the fragments of its links to
+    itself (`href="#part"`)."""
     out: list[Link] = []
+    local = [] if local is None else local
     for el in root.iter(etree.Element):
         tag = el.tag
         attr = _LINK_ATTRS.get(tag)
@@ -503,8 +582,12 @@ def _links(root: etree._Element, resolve: _Resolver, bp: _Boilerplate, texts: _T
             if tag == "a" and raw:
                 resolve.note_anchor(el, raw)
             target = resolve.edge(raw)
+            fragment = _fragment_of(raw) if tag in ("a", "area") else ""
             if target:
-                out.append(_new_link(target, tag, attr, _link_text(el, texts), bp.contains(el)))
+                text = _link_text(el, texts)
+                out.append(_new_link(target, tag, attr, text, bp.contains(el), fragment))
+            elif fragment and resolve.is_self(raw):
+                local.append(fragment)
         onclick = el.get("onclick")
         if onclick:
             found = _SCRIPT_URL.search(onclick)
@@ -517,6 +600,59 @@ def _links(root: etree._Element, resolve: _Resolver, bp: _Boilerplate, texts: _T
             target = resolve.edge(found.group(1)) if found else None
             if target:
                 out.append(_new_link(target, "meta-refresh", "content", "", False))
+    out.extend(_more_links(root, resolve, bp, texts))
+    return out
+
+
+def _more_links(
+    root: etree._Element, resolve: _Resolver, bp: _Boilerplate, texts: _Texts
+) -> Iterator[Link]:
+    """The links a browser loads beyond the plain attributes: srcset, CSS, background=, poster,
+    og:image (see `_MORE_LINKS`)."""
+    for el in _MORE_LINKS(root):
+        tag = el.tag
+        if tag == "meta":
+            name = (el.get("property") or el.get("name") or "").lower()
+            target = resolve.edge(el.get("content")) if name in _OG_IMAGE else None
+            if target:
+                yield _new_link(target, "meta", name, "", False)
+            continue
+        if tag == "style":
+            for raw, kind in css_urls(el.text or ""):
+                target = resolve.edge(raw)
+                if target:
+                    yield _new_link(target, "style", kind, "", False)
+            continue
+        found: list[tuple[str, str | None]] = []
+        for attr in ("srcset", "imagesrcset"):
+            found += [(attr, raw) for raw in srcset_urls(el.get(attr) or "")]
+        found += [(attr, el.get(attr)) for attr in ("background", "poster") if el.get(attr)]
+        if "url(" in (el.get("style") or ""):
+            found += [("style", raw) for raw, _ in css_urls(el.get("style") or "")]
+        if found:
+            text, boilerplate = _link_text(el, texts), bp.contains(el)
+            for attr, raw in found:
+                target = resolve.edge(raw)
+                if target:
+                    yield _new_link(target, tag, attr, text, boilerplate)
+
+
+def anchor_names(root: etree._Element) -> tuple[str, ...]:
+    """What a `#fragment` can land on (HTML: an element's id, an <a>'s name), first ones first."""
+    names = dict.fromkeys(str(v) for v in root.xpath("//@id | //a/@name") if v)
+    return tuple(names)[:MAX_ANCHORS]
+
+
+def stylesheet_links(url: str, body: bytes, header_charset: str | None = None) -> list[Link]:
+    """The `@import`s and `url()`s of a linked style sheet, resolved against its own URL: what
+    the crawler records as the sheet's links once it fetched it (its fonts and images)."""
+    text, encoding = decode_html(body or b"", header_charset)
+    resolve = _Resolver(url, _safe_page_url(url, encoding), encoding)
+    out = []
+    for raw, kind in css_urls(text):
+        target = resolve.edge(raw)
+        if target:
+            out.append(_new_link(target, "css", kind, "", False))
     return out
 
 
@@ -620,6 +756,14 @@ class _Resolver:
                 except ValueError:
                     return href
         return target
+
+    def is_self(self, raw: str | None) -> bool:
+        """Whether a link written `raw` (with a fragment) stays on this page: `#part`, or this
+        page's own URL followed by one."""
+        if not raw:
+            return False
+        before = _URL_WHITESPACE.sub("", raw).strip().partition("#")[0]
+        return not before or self.url(before) == self.page_url
 
     def anchor(self, a: etree._Element) -> str | None:
         """Where clicking an anchor leads: its href, or the URL of its `window.open(...)`."""
@@ -887,7 +1031,8 @@ def _build(
     body_el = root.find("body")
     # first: its walk tells `bp` which elements are boilerplate, for the links and list rows
     visible = _visible_text(body_el if body_el is not None else root, bp)
-    links = _links(root, resolve, bp, texts)
+    local: list[str] = []
+    links = _links(root, resolve, bp, texts, local)
     meta = _metadata(root, visible)
     published = _published(root, meta, visible, url)
     items = _list_items(root, resolve, bp, texts, today)
@@ -914,6 +1059,8 @@ def _build(
         pagination=tuple(pagination),
         links=tuple(links),
         list_items=tuple(items),
+        anchors=anchor_names(root),
+        local_fragments=tuple(dict.fromkeys(local)),
     )
 
 

@@ -12,6 +12,7 @@ from govaudit.core.model import Finding
 
 CHECK_NAMES = {
     "broken_link": "链接不可用",
+    "missing_anchor": "锚点不存在",
     "stale_column": "栏目未按时更新",
     "empty_column": "空白栏目",
     "undated_item": "信息未注明日期",
@@ -244,6 +245,17 @@ _FIELD_NAMES = {
 }
 
 
+def _missing_anchor(d: dict[str, Any]) -> list[str]:
+    sources = d.get("source_pages") or []
+    anchors = [a for a in d.get("anchors") or [] if a]
+    return [
+        f"链接地址：{d.get('target_url', '')}",
+        f"目标页面中没有 id 或 name 为“{d.get('fragment', '')}”的位置，访问者只能看到页面顶部",
+        f"链接文字：{_plain(anchors)}" if anchors else "",
+        f"链接所在页面（{len(sources)} 个）：{_plain(sources)}" if sources else "",
+    ]
+
+
 def _generic(d: dict[str, Any]) -> list[str]:
     return [
         f"{_FIELD_NAMES.get(k, k)}：{_plain(v)}"
@@ -259,6 +271,7 @@ def _plain(value: Any) -> str:
 
 
 _RENDERERS = {
+    "missing_anchor": _missing_anchor,
     "broken_link": _broken_link,
     "stale_column": _column,
     "empty_column": _empty,

@@ -26,6 +26,7 @@ class Link:
     attr: str  # href, src, data, onclick, content ...
     text: str = ""  # anchor text, alt or title
     in_boilerplate: bool = False  # inside nav/header/footer: repeated on every page
+    fragment: str = ""  # the `#anchor` an <a>/<area> href names on its target, as written
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,10 @@ class PageRecord:
     redirects: tuple[str, ...] = ()  # the chain of URLs before final_url
     links: tuple[Link, ...] = ()
     list_items: tuple[ListItem, ...] = ()
+    # What a `#fragment` can land on: the page's `id`s and `<a name>`s; and the fragments its own
+    # `href="#..."` links name. Stored, but read back only through `AuditView.anchor_facts`.
+    anchors: tuple[str, ...] = ()
+    local_fragments: tuple[str, ...] = ()
     # The response's validators, sent back as If-None-Match / If-Modified-Since by the next audit.
     etag: str | None = None
     last_modified: str | None = None
