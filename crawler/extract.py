@@ -422,6 +422,8 @@ _LINK_ATTRS = {
     "audio": "src",
     "source": "src",
     "track": "src",
+    "input": "src",  # <input type="image">: the only input with a src
+    "bgsound": "src",  # old IE-era templates
 }
 # <link rel=...> a browser loads or a visitor (or a search engine sending one) follows. Not
 # `dns-prefetch` / `preconnect`: they name an origin to connect to, not a resource.

@@ -194,7 +194,8 @@ def test_track_poster_and_media():
     got = body_links(
         '<video src="/v/a.mp4" poster="/v/a.jpg"><source src="/v/a.webm">'
         '<track src="/v/a.zh.vtt" kind="subtitles" srclang="zh"></video>'
-        '<audio src="/v/a.mp3"></audio>'
+        '<audio src="/v/a.mp3"></audio><input type="image" src="/btn.gif" alt="搜索">'
+        '<input type="text" name="q"><bgsound src="/bg.mid">'
     )
     assert got == {
         (f"{SITE}/v/a.mp4", "video", "src"),
@@ -202,6 +203,8 @@ def test_track_poster_and_media():
         (f"{SITE}/v/a.webm", "source", "src"),
         (f"{SITE}/v/a.zh.vtt", "track", "src"),
         (f"{SITE}/v/a.mp3", "audio", "src"),
+        (f"{SITE}/btn.gif", "input", "src"),
+        (f"{SITE}/bg.mid", "bgsound", "src"),
     }
 
 
