@@ -330,7 +330,9 @@ def _date_mismatches(
         if item.date is None or item.url in seen:
             continue
         page = recorded.get(item.url)
-        if page is None or page.published is None:
+        # Both dates read: the list's and the one the article page states. A date taken from
+        # the article's URL alone proves nothing (the page may say otherwise, or nothing).
+        if page is None or page.published is None or page.published_from == "url":
             continue
         seen.add(item.url)
         if abs((item.date - page.published).days) <= tolerance:

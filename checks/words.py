@@ -80,6 +80,9 @@ _FOREIGN = re.compile(
     r"泰国|越南|老挝|柬埔寨|缅甸|马来西亚|新加坡|印度尼西亚|印尼|菲律宾|蒙古|哈萨克斯坦|巴西|阿根廷|"
     r"智利|秘鲁|哥伦比亚|墨西哥|古巴|欧盟|外国|该国|各国|联邦)(?:政府|联邦)?\s*$"
 )
+# A document's number (文号): 〔2021〕12号, [2021]12号, (2021)第12号.
+_DOC_NUMBER = re.compile(r"[〔\[［(（【]\s*(?:19|20)\d{2}\s*[〕\]］)）】]\s*第?\s*\d+\s*号")
+CITATION_REACH = 60  # characters from the term to its title's 》 or to the 文号 after it
 _SENTENCE_END = "。！？；!?;\n"
 CONTEXT_CHARS = 20  # ±20 characters when the sentence is long (issue 5)
 MAX_SENTENCE = 80
@@ -133,8 +136,9 @@ def page_findings(
     by_term = _hits_by_term(
         text, (page.title,), page.published, matcher, historical, exempt, flag_undated
     )
+    own_number = page.meta.get("文号") or ""
     for term, hits in by_term.items():
-        yield _finding(url, term, hits, text)
+        yield _finding(url, term, hits, text, citation=_cited(hits, text, own_number))
 
 
 def attachment_findings(
@@ -150,7 +154,7 @@ def attachment_findings(
     published = attachment.source_published
     by_term = _hits_by_term(text, titles, published, matcher, historical, exempt, flag_undated)
     for term, hits in by_term.items():
-        yield _finding(attachment.url, term, hits, text, attachment)
+        yield _finding(attachment.url, term, hits, text, attachment, _cited(hits, text, ""))
 
 
 def _hits_by_term(
@@ -198,8 +202,42 @@ def _applies(
     return True
 
 
+def citation_of(text: str, start: int, end: int, own_number: str = "") -> str | None:
+    """Why the term at [start, end) is part of a cited document's name, or None: inside the
+    title marks 《…》 (《国家卫生计生委关于…的通知》), or in a title followed by its 文号
+    (…行政处罚决定书（金银保监罚决字〔2021〕12号）). A document keeps the name it was issued
+    under: citing it is no outdated expression. The page's own 文号 cites nothing."""
+    lo = max(0, start - CITATION_REACH)
+    opened = text.rfind("《", lo, start)
+    if opened >= 0 and "》" not in text[opened:start]:
+        closed = text.find("》", end, end + CITATION_REACH)
+        if closed >= 0 and "《" not in text[end:closed]:
+            return "出现在引用的文件名称《》中"
+    sentence_end = _sentence_span(text, start, end)[1]
+    after = text[end : min(sentence_end, end + CITATION_REACH)]
+    number = _DOC_NUMBER.search(after)
+    if number and not (
+        own_number and _DOC_NUMBER.search(own_number) and number.group() in own_number
+    ):
+        return "出现在引用文件的标题中（其后为文号）"
+    return None
+
+
+def _cited(hits: list[Hit], text: str, own_number: str) -> str | None:
+    """The reason when every hit of an outdated term is in a citation (else None)."""
+    if hits[0].entry.category != "outdated":
+        return None
+    reasons = [citation_of(text, h.start, h.end, own_number) for h in hits]
+    return reasons[0] if all(reasons) else None
+
+
 def _finding(
-    url: str, term: str, hits: list[Hit], text: str, attachment: Attachment | None = None
+    url: str,
+    term: str,
+    hits: list[Hit],
+    text: str,
+    attachment: Attachment | None = None,
+    citation: str | None = None,
 ) -> Finding:
     entry = hits[0].entry
     check = CHECK_OF[entry.category]
@@ -208,6 +246,8 @@ def _finding(
         title = f"{label}：“{term}”应为“{entry.suggestion}”"
     else:
         title = f"{label}：{'文件' if attachment else '页面'}出现“{term}”"
+    if citation:  # at most a hint: the cited document may bear its old name rightly
+        title = f"提示：{label}“{term}”{citation}，请核实是否为历史文件名称"
     details: dict[str, Any] = {
         "term": term,
         "suggestion": entry.suggestion,
@@ -219,13 +259,15 @@ def _finding(
         details["note"] = entry.note
     if entry.since:
         details["since"] = entry.since.isoformat()
+    if citation:
+        details["citation"] = citation
     if attachment is not None:
         title = f"{attachment.heading()}{title}"
         details.update(attachment.details(), location=attachment.location(hits[0].start))
     return Finding(
         id=fingerprint(check, url, term),  # an attachment's URL: one finding per file and term
         check=check,
-        severity=entry.severity,
+        severity="minor" if citation else entry.severity,
         page_url=attachment.page_url if attachment else url,
         title=title,
         details=details,

@@ -1036,7 +1036,7 @@ def _build(
     local: list[str] = []
     links = _links(root, resolve, bp, texts, local)
     meta = _metadata(root, visible)
-    published = _published(root, meta, visible, url)
+    published, published_from = _published(root, meta, visible, url)
     items = _list_items(root, resolve, bp, texts, today)
     pagination = _pagination(root, resolve, bp, texts)
     for proxy in _proxy_pages(root, groups, resolve):
@@ -1056,6 +1056,7 @@ def _build(
         title=title,
         text=visible,
         published=published,
+        published_from=published_from,
         meta=meta,
         breadcrumb=_breadcrumb(root),
         pagination=tuple(pagination),
@@ -1342,20 +1343,34 @@ def _meta_tag_date(root: etree._Element) -> date | None:
     return None
 
 
-def _published(root: etree._Element, meta: dict[str, str], visible: str, url: str) -> date | None:
-    """The page's 发布日期, strongest evidence first; never a copyright year (research §4)."""
+def _published(
+    root: etree._Element, meta: dict[str, str], visible: str, url: str
+) -> tuple[date | None, str | None]:
+    """The page's 发布日期, strongest evidence first, and where it was read (`PUBLISHED_FROM`:
+    label, meta, url, heading); never a copyright year (research §4). A URL's date orders
+    pages but is not a date the page states: checks that compare dates need to know."""
     if meta.get("发布日期"):
-        return date.fromisoformat(meta["发布日期"])
-    return (
-        _labelled_date(visible, _PUB_LABELS)
-        or _labelled_date(visible, _GENERIC_LABELS)
-        or _meta_tag_date(root)
-        or url_date(url)
-        or _date_under_heading(root, visible)
-    )
+        return date.fromisoformat(meta["发布日期"]), "label"
+    found = _labelled_date(visible, _PUB_LABELS) or _labelled_date(visible, _GENERIC_LABELS)
+    if found:
+        return found, "label"
+    for source, find in (
+        ("meta", lambda: _meta_tag_date(root)),
+        ("url", lambda: url_date(url)),
+        ("heading", lambda: _date_under_heading(root, visible)),
+    ):
+        found = find()
+        if found:
+            return found, source
+    return None, None
 
 
-_OTHER_DATE_LABEL = re.compile(r"成\s*文|印\s*发|签\s*发|截\s*止|有\s*效\s*期|施\s*行|实\s*施")
+# Dates of other events than the publication: "（2007年6月29日…会议通过）" under a law's title
+# is when it was passed, not when the page was published.
+_OTHER_DATE_LABEL = re.compile(
+    r"成\s*文|印\s*发|签\s*发|截\s*止|有\s*效\s*期|施\s*行|实\s*施|通\s*过|修\s*正|修\s*订"
+    r"|公\s*布|批\s*准|颁\s*布|废\s*止"
+)
 
 
 def _date_under_heading(root: etree._Element, visible: str) -> date | None:

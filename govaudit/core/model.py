@@ -67,6 +67,10 @@ class PageRecord:
     title: str = ""
     text: str = ""
     published: date | None = None
+    # Where `published` was read: "label" (a 发布日期 / 发布时间 label or the metadata table),
+    # "meta" (a PubDate meta tag), "heading" (a date line under the title) or "url" (the URL's
+    # date only: it orders pages, it is not a date the page states). None: unknown (old stores).
+    published_from: str | None = None
     meta: dict[str, str] = field(default_factory=dict)  # 索引号, 发布机构, 成文日期, 文号 ...
     breadcrumb: tuple[str, ...] = ()
     pagination: tuple[str, ...] = ()  # other pages of the same list

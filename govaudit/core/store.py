@@ -29,7 +29,8 @@ T = TypeVar("T")
 _LINK_COLUMNS = "target, tag, attr, anchor, boilerplate, fragment"
 _PAGE_COLUMNS = (
     "url final_url status error error_detail content_type charset size elapsed depth method "
-    "internal kind title text published meta breadcrumb pagination redirects etag last_modified"
+    "internal kind title text published meta breadcrumb pagination redirects etag last_modified "
+    "published_from"
 ).split()
 
 
@@ -189,13 +190,14 @@ class Store:
                 "last_modified": str,
                 "anchors": str,
                 "local_fragments": str,
+                "published_from": str,
             },
             pk=("audit", "url"),
             if_not_exists=True,
         )
         # Stores made before the validators (and the anchors) existed get the columns
         # (additive migration).
-        for column in ("etag", "last_modified", "anchors", "local_fragments"):
+        for column in ("etag", "last_modified", "anchors", "local_fragments", "published_from"):
             if column not in db["pages"].columns_dict:
                 db["pages"].add_column(column, str)
         db["links"].create(
@@ -825,7 +827,7 @@ _PAGE_ROW = (
     "audit", "url", "final_url", "status", "error", "error_detail", "content_type", "charset",
     "size", "elapsed", "depth", "method", "internal", "kind", "title", "text", "published",
     "meta", "breadcrumb", "pagination", "redirects", "etag", "last_modified", "anchors",
-    "local_fragments",
+    "local_fragments", "published_from",
 )  # fmt: skip
 _LINK_ROW = ("audit", "source", "target", "tag", "attr", "anchor", "boilerplate", "fragment")
 _ITEM_ROW = ("audit", "page", "url", "title", "date", "position")
@@ -867,6 +869,7 @@ def _page_row(audit_id: int, r: PageRecord) -> tuple:
         r.last_modified,
         json.dumps(list(r.anchors), ensure_ascii=False) if r.anchors else None,
         json.dumps(list(r.local_fragments), ensure_ascii=False) if r.local_fragments else None,
+        r.published_from,
     )
 
 
@@ -903,7 +906,7 @@ def _page_record(row: Sequence[Any]) -> PageRecord:
     (
         url, final_url, status, error, error_detail, content_type, charset, size, elapsed,
         depth, method, internal, kind, title, text, published, meta, breadcrumb, pagination,
-        redirects, etag, last_modified,
+        redirects, etag, last_modified, published_from,
     ) = row  # fmt: skip
     return PageRecord(
         url=url,
@@ -928,4 +931,5 @@ def _page_record(row: Sequence[Any]) -> PageRecord:
         redirects=_json_tuple(redirects),
         etag=etag,
         last_modified=last_modified,
+        published_from=published_from,
     )
