@@ -1274,6 +1274,8 @@ def _metadata(root: etree._Element, visible: str) -> dict[str, str]:
             value = _text_content(nxt)
             if not _label_key(value):
                 add(key, value)
+    for key, value in _labels_above(root):
+        add(key, value)
     for line in visible.split("\n"):
         if ":" not in line and "：" not in line:
             continue  # every label run ends with a colon
@@ -1293,6 +1295,35 @@ def _metadata(root: etree._Element, visible: str) -> dict[str, str]:
     if "印发日期" in meta and "成文日期" not in meta:
         meta["成文日期"] = meta["印发日期"]
     return meta
+
+
+def _labels_above(root: etree._Element) -> Iterator[tuple[str, str]]:
+    """(key, value) of tables whose labels head the columns: a row of label cells only
+    (索引号 | 发文字号 | 发布日期), the values in the cells of the next row below them."""
+    for tr in root.iter("tr"):
+        cells = [c for c in tr if c.tag in ("th", "td")]
+        if len(cells) < 2:
+            continue
+        keys = [_label_key(_collapse(_text_content(c))) for c in cells]
+        if not all(keys):
+            continue
+        below = tr.getnext()
+        values = [c for c in below if c.tag in ("th", "td")] if below is not None else []
+        if len(values) != len(cells) or _more_data_rows(below):
+            continue  # a list of documents under a header row, not one document's table
+        for key, cell in zip(keys, values, strict=True):
+            value = _text_content(cell)
+            if key and not _label_key(_collapse(value)):
+                yield key, value
+
+
+def _more_data_rows(row: etree._Element) -> bool:
+    """Whether a row of values is followed by another row that is not a row of labels."""
+    after = row.getnext()
+    if after is None or after.tag != "tr":
+        return False
+    cells = [c for c in after if c.tag in ("th", "td")]
+    return not all(_label_key(_collapse(_text_content(c))) for c in cells)
 
 
 def _cjk_before(text: str, pos: int) -> bool:

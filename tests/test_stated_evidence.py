@@ -151,3 +151,43 @@ def test_the_pages_own_number_cites_nothing(tmp_path: Path):
     (tmp_path / "other").mkdir()
     (cited,) = word_findings(tmp_path / "other", own)  # without its own number: a citation
     assert cited.severity == "minor"
+
+
+# -- document metadata in its layouts ---------------------------------------------------------
+
+NUMBER = "金罚决字〔2024〕36号"
+LAYOUTS = {
+    "th/td": (
+        "<table><tr><th>索引号</th><td>001/2024-01</td><th>发布机构</th><td>市金融局</td></tr>"
+        f"<tr><th>文号</th><td>{NUMBER}</td><th>成文日期</th><td>2024-03-01</td></tr></table>"
+    ),
+    "td/td": f"<table><tr><td>文号</td><td>{NUMBER}</td></tr><tr><td>主题分类</td><td>财政</td></tr></table>",
+    "dl": f"<dl><dt>发文字号：</dt><dd>{NUMBER}</dd><dt>有效性：</dt><dd>有效</dd></dl>",
+    "spans": f"<ul><li><span class='l'>发文字号：</span><span class='v'>{NUMBER}</span></li></ul>",
+    "label above": (
+        "<table><tr><th>索引号</th><th>发文字号</th><th>成文日期</th></tr>"
+        f"<tr><td>001/2024-01</td><td>{NUMBER}</td><td>2024-03-01</td></tr></table>"
+    ),
+    "merged cells": (
+        "<table><tr><td>标题</td><td colspan='3'>关于某某的决定</td></tr>"
+        f"<tr><td>文&nbsp;&nbsp;&nbsp;&nbsp;号</td><td colspan='3'>{NUMBER}</td></tr></table>"
+    ),
+    "nested label": f"<table><tr><td><strong>发文字号</strong>：</td><td><span><font>{NUMBER}</font></span></td></tr></table>",
+    "text run": f"<p>索引号：001/2024-01 发文字号：{NUMBER} 发布机构：市金融局</p>",
+}
+
+
+def test_the_document_number_in_every_layout():
+    for name, body in LAYOUTS.items():
+        record = parse_page(f"{SITE}/xxgk/{len(name)}.html", _html("决定书", body))
+        assert record.meta.get("文号") == NUMBER, name
+
+
+def test_a_list_under_a_header_row_is_no_document_table():
+    rows = "".join(
+        f"<tr><td>001/2024-0{i}</td><td>某政发〔2024〕{i}号</td><td>2024-03-0{i}</td></tr>"
+        for i in range(1, 4)
+    )
+    body = f"<table><tr><th>索引号</th><th>文号</th><th>发布日期</th></tr>{rows}</table>"
+    record = parse_page(f"{SITE}/xxgk/list.html", _html("文件", body))
+    assert "文号" not in record.meta and "索引号" not in record.meta
