@@ -1037,7 +1037,8 @@ def _build(
     links = _links(root, resolve, bp, texts, local)
     meta = _metadata(root, visible)
     published, published_from = _published(root, meta, visible, url)
-    items = _list_items(root, resolve, bp, texts, today)
+    url_dated: list[bool] = []
+    items = _list_items(root, resolve, bp, texts, today, url_dated)
     pagination = _pagination(root, resolve, bp, texts)
     for proxy in _proxy_pages(root, groups, resolve):
         if proxy not in pagination:
@@ -1045,7 +1046,9 @@ def _build(
     listish = _looks_like_list(root, bp, visible)
     if not items and not has_datastore and _list_loaded_by_script(root, bp):
         meta = {**meta, LOADED_BY_SCRIPT: "1"}
-    kind = _kind(meta, items, pagination, listish, published, root)
+    kind, evidence = _kind(
+        meta, items, pagination, listish, published, published_from, root, url_dated
+    )
     title = _title(root, kind, bp)
     return PageRecord(
         url=url,
@@ -1057,6 +1060,7 @@ def _build(
         text=visible,
         published=published,
         published_from=published_from,
+        kind_evidence=evidence,
         meta=meta,
         breadcrumb=_breadcrumb(root),
         pagination=tuple(pagination),
@@ -1073,22 +1077,60 @@ def _kind(
     pagination: list[str],
     listish: dict[str, bool],
     published: date | None,
+    published_from: str | None,
     root: etree._Element,
-) -> str:
+    url_dated: list[bool] | None = None,
+) -> tuple[str, tuple[str, ...]]:
+    """The page's kind and the evidence it was judged on (kept with the page, so that a wrong
+    column can be explained). A list is a page whose main content is a repeated block of dated
+    items; a pager script, a 暂无信息 box, a ColumnName meta tag or links whose only dates are
+    in their URLs (sidebars, footers, 相关链接 of an article) never make one by themselves when
+    the page states its own publication date."""
     doc_labels = sum(1 for k in ("索引号", "成文日期", "文号", "发布机构") if meta.get(k))
+    by_url = sum(url_dated or ())
+    shown = len(items) - by_url
+    stated = published is not None and published_from in ("label", "meta", "heading")
+    article_meta = _has_article_meta(root)
+    evidence = [
+        text
+        for on, text in (
+            (doc_labels, f"文件元数据 {doc_labels} 项"),
+            (
+                items,
+                f"列表条目 {len(items)} 条"
+                + (f"（{by_url} 条日期仅见于链接地址）" if by_url else ""),
+            ),
+            (pagination, f"分页链接 {len(pagination)} 个"),
+            (listish["script"], "分页脚本"),
+            (listish["placeholder"], "“暂无信息”类提示"),
+            (stated, f"页面注明发布日期（{published_from}）"),
+            (published is not None and not stated, "发布日期仅见于地址"),
+            (article_meta, "文章元标签"),
+            (_has_column_meta(root), "栏目元标签（不作依据）"),
+        )
+        if on
+    ]
     if doc_labels >= 2:
-        return "document"
-    if listish["script"] or listish["placeholder"]:
-        return "list"
+        return "document", tuple(evidence)
     # CMS article templates carry ArticleTitle/PubDate metas; their "related news" sidebars are
     # dated lists too, and must not turn the article into a list page.
-    if len(items) >= 3 and not (published and _has_article_meta(root)):
-        return "list"
+    if stated and article_meta:
+        return "article", tuple(evidence)
+    if shown >= 3 or (len(items) >= 3 and not stated):
+        return "list", tuple(evidence)
+    # A pager script or an empty-list box on a page stating its date: an article with a
+    # multi-page body (TRS createPageHTML) or an empty 相关信息 box, not an empty column.
+    if (listish["script"] or listish["placeholder"]) and (items or not stated):
+        return "list", tuple(evidence)
     if published is not None:
-        return "article"
-    if items or pagination:
-        return "list"
-    return "other"
+        return "article", tuple(evidence)
+    if items or pagination or listish["script"] or listish["placeholder"]:
+        return "list", tuple(evidence)
+    return "other", tuple(evidence)
+
+
+def _has_column_meta(root: etree._Element) -> bool:
+    return any((m.get("name") or "").lower() == "columnname" for m in root.iter("meta"))
 
 
 def _has_article_meta(root: etree._Element) -> bool:
@@ -1635,8 +1677,10 @@ def _list_items(
     bp: _Boilerplate,
     texts: _Texts,
     today: date | None = None,
+    url_dated: list[bool] | None = None,
 ) -> list[ListItem]:
-    """Dated entries of the page's lists; undated rows only inside a list whose rows are dated."""
+    """Dated entries of the page's lists; undated rows only inside a list whose rows are dated.
+    `url_dated` receives, per item, whether its date is only its URL's (a list showing none)."""
     rows: dict[etree._Element, list[tuple[etree._Element, str]]] = {}
     row_by_parent: dict[etree._Element | None, etree._Element | None] = {}
     for a, target in _article_anchors(root, resolve, bp):
@@ -1684,14 +1728,17 @@ def _list_items(
                 _row_entry(row, target, title, other, find_dates(other), today)
             )
             by_onclick = True
-    items: list[tuple[etree._Element, str, str, date | None]] = []
+    items: list[tuple[etree._Element, str, str, date | None, bool]] = []
     groups_taken = 0
     for members in groups.values():
         # A row's date is the one it shows: inspectors count an undated entry as not updated,
         # even when its URL carries a date. Only a list that shows no date at all (a dateless
         # design) takes its items' dates from their URLs.
         shows_dates = any(m[3] is not None for m in members)
-        dated_members = [(r, t, ti, s if shows_dates else u) for r, t, ti, s, u, _ in members]
+        dated_members = [
+            (r, t, ti, s if shows_dates else u, not shows_dates and u is not None)
+            for r, t, ti, s, u, _ in members
+        ]
         dated = sum(1 for m in members if m[5] or m[4] is not None)
         if dated and (dated >= 2 or len(members) <= 2 or dated * 2 >= len(members)):
             items.extend(dated_members)
@@ -1701,7 +1748,11 @@ def _list_items(
     if len(items) > 1 and (groups_taken > 1 or by_onclick):
         order = {el: i for i, el in enumerate(root.iter())}
         items.sort(key=lambda m: order.get(m[0], 0))
-    return [ListItem(url=t, title=ti, date=d, position=i) for i, (_, t, ti, d) in enumerate(items)]
+    if url_dated is not None:
+        url_dated.extend(m[4] for m in items)
+    return [
+        ListItem(url=t, title=ti, date=d, position=i) for i, (_, t, ti, d, _) in enumerate(items)
+    ]
 
 
 # ----- list-page signals -----

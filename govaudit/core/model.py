@@ -71,6 +71,8 @@ class PageRecord:
     # "meta" (a PubDate meta tag), "heading" (a date line under the title) or "url" (the URL's
     # date only: it orders pages, it is not a date the page states). None: unknown (old stores).
     published_from: str | None = None
+    # What `kind` was judged on, in words (列表条目 12 条, 分页脚本, 页面注明发布日期 …).
+    kind_evidence: tuple[str, ...] = ()
     meta: dict[str, str] = field(default_factory=dict)  # 索引号, 发布机构, 成文日期, 文号 ...
     breadcrumb: tuple[str, ...] = ()
     pagination: tuple[str, ...] = ()  # other pages of the same list

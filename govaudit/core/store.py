@@ -30,7 +30,7 @@ _LINK_COLUMNS = "target, tag, attr, anchor, boilerplate, fragment"
 _PAGE_COLUMNS = (
     "url final_url status error error_detail content_type charset size elapsed depth method "
     "internal kind title text published meta breadcrumb pagination redirects etag last_modified "
-    "published_from"
+    "published_from kind_evidence"
 ).split()
 
 
@@ -191,13 +191,21 @@ class Store:
                 "anchors": str,
                 "local_fragments": str,
                 "published_from": str,
+                "kind_evidence": str,
             },
             pk=("audit", "url"),
             if_not_exists=True,
         )
         # Stores made before the validators (and the anchors) existed get the columns
         # (additive migration).
-        for column in ("etag", "last_modified", "anchors", "local_fragments", "published_from"):
+        for column in (
+            "etag",
+            "last_modified",
+            "anchors",
+            "local_fragments",
+            "published_from",
+            "kind_evidence",
+        ):
             if column not in db["pages"].columns_dict:
                 db["pages"].add_column(column, str)
         db["links"].create(
@@ -827,7 +835,7 @@ _PAGE_ROW = (
     "audit", "url", "final_url", "status", "error", "error_detail", "content_type", "charset",
     "size", "elapsed", "depth", "method", "internal", "kind", "title", "text", "published",
     "meta", "breadcrumb", "pagination", "redirects", "etag", "last_modified", "anchors",
-    "local_fragments", "published_from",
+    "local_fragments", "published_from", "kind_evidence",
 )  # fmt: skip
 _LINK_ROW = ("audit", "source", "target", "tag", "attr", "anchor", "boilerplate", "fragment")
 _ITEM_ROW = ("audit", "page", "url", "title", "date", "position")
@@ -870,6 +878,7 @@ def _page_row(audit_id: int, r: PageRecord) -> tuple:
         json.dumps(list(r.anchors), ensure_ascii=False) if r.anchors else None,
         json.dumps(list(r.local_fragments), ensure_ascii=False) if r.local_fragments else None,
         r.published_from,
+        json.dumps(list(r.kind_evidence), ensure_ascii=False) if r.kind_evidence else None,
     )
 
 
@@ -906,7 +915,7 @@ def _page_record(row: Sequence[Any]) -> PageRecord:
     (
         url, final_url, status, error, error_detail, content_type, charset, size, elapsed,
         depth, method, internal, kind, title, text, published, meta, breadcrumb, pagination,
-        redirects, etag, last_modified, published_from,
+        redirects, etag, last_modified, published_from, kind_evidence,
     ) = row  # fmt: skip
     return PageRecord(
         url=url,
@@ -932,4 +941,5 @@ def _page_record(row: Sequence[Any]) -> PageRecord:
         etag=etag,
         last_modified=last_modified,
         published_from=published_from,
+        kind_evidence=_json_tuple(kind_evidence),
     )
