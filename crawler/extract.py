@@ -1542,6 +1542,18 @@ def _other_text(row: etree._Element, anchors: list[etree._Element]) -> str:
     return text
 
 
+_MORE_LINK = re.compile(
+    r"^[\s>»›+\[【(（]*(?:更多|查看更多|更多内容|更多信息|更多>>|more|详细|详情|进入|"
+    r"进入栏目|查看全部|全部)[\s>»›+.…\]】)）]*$",
+    re.I,
+)
+
+
+def _is_more_link(text: str) -> bool:
+    """更多>>, 【更多】, more », 查看更多…: a link to the whole list, not an entry of it."""
+    return len(text) <= 12 and bool(_MORE_LINK.match(text))
+
+
 def _item_title(a: etree._Element, text: str | None = None) -> str:
     text = _collapse(_text_content(a)) if text is None else text
     title_attr = _collapse(a.get("title"))
@@ -1698,6 +1710,11 @@ def _list_items(
     for row, anchors in rows.items():
         if len(anchors) > 3 and len({t for _, t in anchors}) > 3:
             continue  # a container, not one entry
+        # A block's 更多>> link leads to its column: never an entry (nor one with its
+        # neighbour's date).
+        anchors = [pair for pair in anchors if not _is_more_link(texts.of(pair[0]))]
+        if not anchors:
+            continue
         if len(anchors) == 1:
             a, target = anchors[0]
         else:  # the longest anchor text names the entry

@@ -116,3 +116,22 @@ def test_no_column_findings_from_articles(tmp_path: Path):
     stored = store.view(audit).page(f"{SITE}/tzgg/1.html")
     assert stored.kind == "article" and stored.kind_evidence == pages[2].kind_evidence
     store.close()
+
+
+def test_a_blocks_more_link_is_no_entry():
+    rows = "".join(
+        f'<li><a href="/gzdt/{d}.html">第{d}条动态</a><span>2024-05-0{d}</span></li>'
+        for d in (1, 2)
+    )
+    body = (
+        f'<div class="box"><ul>{rows}'
+        '<li><a href="/gzdt/3.html">第3条动态</a><span>2024-05-03</span>'
+        '<a href="/gzdt/" class="more">更多&gt;&gt;</a></li>'
+        '<li><a href="/gzdt/">【更多】</a></li></ul></div>'
+    )
+    record = parse_page(f"{SITE}/", html("", body))
+    assert [(i.url.removeprefix(SITE), i.date) for i in record.list_items] == [
+        ("/gzdt/1.html", date(2024, 5, 1)),
+        ("/gzdt/2.html", date(2024, 5, 2)),
+        ("/gzdt/3.html", date(2024, 5, 3)),
+    ]
