@@ -1314,7 +1314,9 @@ def _metadata(root: etree._Element, visible: str) -> dict[str, str]:
             add(key, tail)
         elif nxt is not None:
             value = _text_content(nxt)
-            if not _label_key(value):
+            # An empty cell's neighbour is the next field (`文件编号:` | `发布机构: 省教育厅`),
+            # not its value.
+            if not _label_key(value) and not _LABEL_RUN.match(_collapse(value)):
                 add(key, value)
     for key, value in _labels_above(root):
         add(key, value)
@@ -1554,6 +1556,15 @@ def _is_more_link(text: str) -> bool:
     return len(text) <= 12 and bool(_MORE_LINK.match(text))
 
 
+_SOURCE_LABEL = re.compile(r"(?:来源|信息来源|稿源|出处|来自)\s*[:：]\s*$")
+
+
+def _after_source_label(a: etree._Element) -> bool:
+    before = a.getprevious()
+    text = before.tail if before is not None else a.getparent().text
+    return bool(text) and bool(_SOURCE_LABEL.search(text))
+
+
 def _item_title(a: etree._Element, text: str | None = None) -> str:
     text = _collapse(_text_content(a)) if text is None else text
     title_attr = _collapse(a.get("title"))
@@ -1696,6 +1707,8 @@ def _list_items(
     rows: dict[etree._Element, list[tuple[etree._Element, str]]] = {}
     row_by_parent: dict[etree._Element | None, etree._Element | None] = {}
     for a, target in _article_anchors(root, resolve, bp):
+        if _after_source_label(a):
+            continue  # 来源：<a>人民网</a> in an article's info line is no entry
         parent = a.getparent()
         if parent not in row_by_parent:
             row_by_parent[parent] = _row_of(parent)
