@@ -1163,6 +1163,7 @@ def _title(root: etree._Element, kind: str, bp: _Boilerplate) -> str:
 _META_LABELS = {
     "索引号": "索引号",
     "信息索引号": "索引号",
+    "索取号": "索引号",
     "发布机构": "发布机构",
     "发文机关": "发布机构",
     "发布单位": "发布机构",
@@ -1291,10 +1292,15 @@ def _metadata(root: etree._Element, visible: str) -> dict[str, str]:
         if value:
             values.setdefault(key, []).append(value)
 
+    header_rows: set[etree._Element] = set()
+    for key, value in _labels_above(root, header_rows):
+        add(key, value)
     for el in _iter_elements(root):
         children = len(el)
         if children > 2 or el.tag in ("html", "body", "script", "style"):
             continue
+        if header_rows and el.getparent() in header_rows:
+            continue  # a label heading a column: its neighbour is the next label
         text = el.text or ""
         if len(text) > 30:
             continue  # its text content is longer still
@@ -1318,8 +1324,6 @@ def _metadata(root: etree._Element, visible: str) -> dict[str, str]:
             # not its value.
             if not _label_key(value) and not _LABEL_RUN.match(_collapse(value)):
                 add(key, value)
-    for key, value in _labels_above(root):
-        add(key, value)
     for line in visible.split("\n"):
         if ":" not in line and "：" not in line:
             continue  # every label run ends with a colon
@@ -1341,17 +1345,28 @@ def _metadata(root: etree._Element, visible: str) -> dict[str, str]:
     return meta
 
 
-def _labels_above(root: etree._Element) -> Iterator[tuple[str, str]]:
-    """(key, value) of tables whose labels head the columns: a row of label cells only
-    (索引号 | 发文字号 | 发布日期), the values in the cells of the next row below them."""
+def _labels_above(
+    root: etree._Element, header_rows: set[etree._Element] | None = None
+) -> Iterator[tuple[str, str]]:
+    """(key, value) of tables whose labels head the columns: a row of short label cells
+    (索取号 | 发布时间 | 文件编号 | 备注), the values in the cells of the next row below them.
+    `header_rows` receives those rows: their cells' neighbours are labels, not values."""
     for tr in root.iter("tr"):
         cells = [c for c in tr if c.tag in ("th", "td")]
         if len(cells) < 2:
             continue
-        keys = [_label_key(_collapse(_text_content(c))) for c in cells]
-        if not all(keys):
+        texts = [_collapse(_text_content(c)) for c in cells]
+        keys = [_label_key(t) for t in texts]
+        labels = sum(1 for k in keys if k)
+        # Most cells labels, none a value (short, no digits), none written `label：` (that is
+        # the label-left layout: 有效性： | 有效 | 是否规范性文件： | 是).
+        if labels < 2 or labels * 2 <= len(cells):
             continue
-        below = tr.getnext()
+        if any(len(t) > 8 or _DIGIT.search(t) or t.endswith((":", "：")) for t in texts):
+            continue
+        if header_rows is not None:
+            header_rows.add(tr)
+        below = _next_row(tr)
         values = [c for c in below if c.tag in ("th", "td")] if below is not None else []
         if len(values) != len(cells) or _more_data_rows(below):
             continue  # a list of documents under a header row, not one document's table
@@ -1361,10 +1376,29 @@ def _labels_above(root: etree._Element) -> Iterator[tuple[str, str]]:
                 yield key, value
 
 
+_DIGIT = re.compile(r"\d")
+
+
+def _next_row(tr: etree._Element) -> etree._Element | None:
+    """The table row after `tr`, across a <thead>/<tbody> boundary."""
+    for sibling in tr.itersiblings():
+        if sibling.tag == "tr":
+            return sibling
+    group = tr.getparent()
+    if group is None or group.tag not in ("thead", "tbody", "tfoot"):
+        return None
+    for sibling in group.itersiblings():
+        if sibling.tag == "tr":
+            return sibling
+        if sibling.tag in ("tbody", "tfoot"):
+            return next(sibling.iter("tr"), None)
+    return None
+
+
 def _more_data_rows(row: etree._Element) -> bool:
     """Whether a row of values is followed by another row that is not a row of labels."""
-    after = row.getnext()
-    if after is None or after.tag != "tr":
+    after = _next_row(row)
+    if after is None:
         return False
     cells = [c for c in after if c.tag in ("th", "td")]
     return not all(_label_key(_collapse(_text_content(c))) for c in cells)

@@ -168,6 +168,13 @@ LAYOUTS = {
         "<table><tr><th>索引号</th><th>发文字号</th><th>成文日期</th></tr>"
         f"<tr><td>001/2024-01</td><td>{NUMBER}</td><td>2024-03-01</td></tr></table>"
     ),
+    # a header row in <thead> (索取号, 备注: one a variant, one no label), values in <tbody>
+    "labels above, thead": (
+        "<table><tbody><thead><tr><td>索取号</td><td>发布时间</td><td>发布机构</td>"
+        "<td>文件编号</td><td>备注</td></tr></thead>"
+        f"<tr><td>001/2024-01</td><td></td><td>市金融局</td><td>{NUMBER}</td><td></td></tr>"
+        "</tbody></table>"
+    ),
     "merged cells": (
         "<table><tr><td>标题</td><td colspan='3'>关于某某的决定</td></tr>"
         f"<tr><td>文&nbsp;&nbsp;&nbsp;&nbsp;号</td><td colspan='3'>{NUMBER}</td></tr></table>"
