@@ -42,8 +42,15 @@ _NETWORK_ERRORS = {
     "too_many_redirects": "重定向过多",
     "connection": "连接中断",
 }
-# Finish reasons of a crawl that stopped before its frontier was empty.
-_TIME_LIMITS = {"closespider_timeout", "timeout", "time_limit"}
+# Finish reasons of a crawl that stopped before its frontier was empty (Scrapy's CloseSpider
+# extension names its own when [crawl.scrapy] sets CLOSESPIDER_*).
+_STOPPED = {
+    "closespider_timeout": "达到抓取时间上限，其余页面未检查",
+    "timeout": "达到抓取时间上限，其余页面未检查",
+    "closespider_pagecount": "达到抓取数量上限（CLOSESPIDER_PAGECOUNT），其余页面未检查",
+    "closespider_itemcount": "达到抓取数量上限（CLOSESPIDER_ITEMCOUNT），其余页面未检查",
+    "closespider_errorcount": "抓取错误过多，抓取提前停止，其余页面未检查",
+}
 
 
 @dataclass(frozen=True)
@@ -79,8 +86,8 @@ def completeness(
     if skipped.get("bot_check"):
         reasons.append(f"{skipped['bot_check']} 个页面被网站防火墙的人机验证拦截，未检查")
     finish = counters.get("finish_reason")
-    if finish in _TIME_LIMITS:
-        reasons.append("达到抓取时间上限，其余页面未检查")
+    if finish in _STOPPED:
+        reasons.append(_STOPPED[finish])
     elif finish not in (None, "finished"):
         reasons.append(f"抓取未正常结束（{finish}），其余页面未检查")
     if audit_status in ("running", "interrupted"):

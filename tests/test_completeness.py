@@ -61,6 +61,7 @@ def test_a_crawl_that_reached_everything_is_complete():
         ({"max_depth": 7}, "finished", "达到链接层级上限 20 层，更深的 7 个页面未检查"),
         ({"bot_check": 3}, "finished", "3 个页面被网站防火墙的人机验证拦截，未检查"),
         ({}, "closespider_timeout", "达到抓取时间上限，其余页面未检查"),
+        ({}, "closespider_pagecount", "达到抓取数量上限（CLOSESPIDER_PAGECOUNT），其余页面未检查"),
         ({}, "crashed", "抓取未正常结束（crashed），其余页面未检查"),
     ],
 )
