@@ -99,7 +99,14 @@ def _column(d: dict[str, Any]) -> list[str]:
         f"最近更新：{last}",
         f"更新要求：{d.get('threshold_days', '')} 天内",
         f"已 {d['days']} 天未更新" if d.get("days") is not None else "",
+        _evidence(d),
     ]
+
+
+def _evidence(d: dict[str, Any]) -> str:
+    """Why the page was taken for a column's list page (the crawler's evidence)."""
+    evidence = d.get("evidence") or []
+    return f"判定为栏目页的依据：{'、'.join(evidence)}" if evidence else ""
 
 
 def _empty(d: dict[str, Any]) -> list[str]:
@@ -111,6 +118,7 @@ def _empty(d: dict[str, Any]) -> list[str]:
     return [
         f"栏目类别：{d['category']}" if d.get("category") else "",
         "栏目内没有任何信息（空白栏目）",
+        _evidence(d),
     ]
 
 

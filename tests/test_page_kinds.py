@@ -135,3 +135,24 @@ def test_a_blocks_more_link_is_no_entry():
         ("/gzdt/2.html", date(2024, 5, 2)),
         ("/gzdt/3.html", date(2024, 5, 3)),
     ]
+
+
+def test_a_column_finding_says_what_its_page_was_judged_on(tmp_path: Path):
+    from dataclasses import replace
+
+    from reports.labels import detail_text
+
+    store = Store(tmp_path / "e.db")
+    audit = store.start_audit("example", f"{SITE}/", AS_OF, {})
+    home = parse_page(f"{SITE}/", html("", '<a href="/tzgg/index.html">通知公告</a>'))
+    empty = parse_page(f"{SITE}/tzgg/index.html", trs_list(0))
+    store.add_pages(audit, [replace(home, kind="home", status=200), replace(empty, status=200)])
+    (finding,) = [
+        f
+        for f in stale_columns.run(store.view(audit), dict(stale_columns.DEFAULTS), AS_OF)
+        if f.check == "empty_column"
+    ]
+    assert finding.details["evidence"] == list(empty.kind_evidence)
+    assert "分页脚本" in finding.details["evidence"]
+    assert "判定为栏目页的依据：" in detail_text(finding)
+    store.close()
