@@ -408,6 +408,15 @@ _SCRIPT_URL = re.compile(
 )
 # Browsers drop tabs and newlines anywhere in a URL (WHATWG URL parser).
 _URL_WHITESPACE = re.compile(r"[\t\n\r]")
+# A page whose whole script is a jump (`<script>location.href="/col/col91477/index.html";
+# </script>`: CMS column stubs): a browser goes there at once. A jump inside a function (the
+# mobile redirect of a desktop page) runs only when called: not this.
+_SCRIPT_JUMP = re.compile(
+    r"\s*(?:<!--)?\s*(?:(?:window|self|top|document)\s*\.\s*)?location"
+    r"(?:\s*\.\s*href\s*=\s*|\s*=\s*|\s*\.\s*(?:replace|assign)\s*\(\s*)"
+    r"['\"]([^'\"]+)['\"]\s*\)?\s*;?\s*(?://\s*)?(?:-->)?\s*"
+)
+MAX_JUMP_SCRIPT = 300
 _REFRESH_URL = re.compile(r"url\s*=\s*['\"]?\s*([^'\"\s;][^'\"]*)", re.I)
 _LINK_ATTRS = {
     "a": "href",
@@ -597,6 +606,11 @@ def _links(
             if target:
                 text = _link_text(el, texts)
                 out.append(_new_link(target, "onclick", "onclick", text, bp.contains(el)))
+        if tag == "script" and not el.get("src") and el.text and len(el.text) <= MAX_JUMP_SCRIPT:
+            found = _SCRIPT_JUMP.fullmatch(el.text)
+            target = resolve.edge(found.group(1)) if found else None
+            if target:
+                out.append(_new_link(target, "script-redirect", "location", "", False))
         if tag == "meta" and (el.get("http-equiv") or "").lower() == "refresh":
             found = _REFRESH_URL.search(el.get("content") or "")
             target = resolve.edge(found.group(1)) if found else None

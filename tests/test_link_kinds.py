@@ -208,6 +208,24 @@ def test_track_poster_and_media():
     }
 
 
+@pytest.mark.parametrize(
+    ("script", "target"),
+    [
+        ('<SCRIPT> location.href="/col/col91477/index.html";</SCRIPT>', "/col/col91477/index.html"),
+        ("<script>window.location.replace('/zwgk/index.html')</script>", "/zwgk/index.html"),
+        ("<script>\n<!--\nwindow.location = '/new/';\n//-->\n</script>", "/new/"),
+        # a jump inside a function or a condition runs only sometimes: no link
+        ("<script>function r(){ window.location.href='/m/'; } r();</script>", None),
+        ("<script>if (isMobile) location.href='/m/';</script>", None),
+    ],
+)
+def test_a_page_that_is_only_a_script_jump_links_to_its_target(script, target):
+    """CMS column stubs (a Shandong fgw column index is one) jump by script at once."""
+    got = body_links(script, url=f"{SITE}/col/col91475/index.html")
+    expected = {(f"{SITE}{target}", "script-redirect", "location")} if target else set()
+    assert got == expected
+
+
 # -- anchors and fragments -------------------------------------------------------------------
 
 

@@ -156,3 +156,29 @@ def test_a_column_finding_says_what_its_page_was_judged_on(tmp_path: Path):
     assert "分页脚本" in finding.details["evidence"]
     assert "判定为栏目页的依据：" in detail_text(finding)
     store.close()
+
+
+def test_an_empty_column_stays_empty_under_a_decorated_template(tmp_path: Path):
+    """The links a template's decoration adds (CSS and background= images) are not content
+    of its own: a page showing only its name is still a blank column."""
+    from dataclasses import replace
+
+    store = Store(tmp_path / "d.db")
+    audit = store.start_audit("example", f"{SITE}/", AS_OF, {})
+    home = parse_page(f"{SITE}/", html("", '<a href="/ghjh/index.html">规划计划</a>'))
+    blank = parse_page(
+        f"{SITE}/ghjh/index.html",
+        html(
+            "<title>规划计划</title><style>.t{background:url(/img/t.gif)}</style>",
+            '<table background="/img/bg.gif"><tr><td style="background:url(/img/td.png)">'
+            "规划计划</td></tr></table>",
+        ),
+    )
+    store.add_pages(audit, [replace(home, kind="home", status=200), replace(blank, status=200)])
+    empties = [
+        f
+        for f in stale_columns.run(store.view(audit), dict(stale_columns.DEFAULTS), AS_OF)
+        if f.check == "empty_column"
+    ]
+    assert [f.page_url for f in empties] == [f"{SITE}/ghjh/index.html"]
+    store.close()
