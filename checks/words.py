@@ -26,7 +26,7 @@ Settings, `[checks.words]`:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -98,7 +98,13 @@ def run(view: AuditView, rules: dict[str, Any], as_of: date) -> Iterator[Finding
     exempt = _regexes("sensitive_exempt", [rules["sensitive_exempt"]])[0]
     for page, url in text_pages(view, skip_pages):
         yield from page_findings(
-            page, url, matcher, historical, exempt, bool(rules["flag_undated_pages"])
+            page,
+            url,
+            matcher,
+            historical,
+            exempt,
+            bool(rules["flag_undated_pages"]),
+            lambda page=page: linked_titles(view, page.url),
         )
     for attachment in attachments(view, readable=True):
         if any(p.search(attachment.url) for p in skip_pages):
@@ -131,14 +137,33 @@ def page_findings(
     historical: re.Pattern[str],
     exempt: re.Pattern[str],
     flag_undated: bool = True,
+    titles_linked: Callable[[], list[str]] | None = None,
 ) -> Iterator[Finding]:
+    """`titles_linked`: the texts of the page's links (read only for a page with an outdated
+    name): a name inside a linked document's title is a citation."""
     text = f"{page.title}\n{page.text}" if page.title else page.text
     by_term = _hits_by_term(
         text, (page.title,), page.published, matcher, historical, exempt, flag_undated
     )
     own_number = page.meta.get("文号") or ""
+    linked: list[str] | None = None
     for term, hits in by_term.items():
-        yield _finding(url, term, hits, text, citation=_cited(hits, text, own_number))
+        if linked is None and hits[0].entry.category == "outdated" and titles_linked:
+            linked = titles_linked()
+        citation = _cited(hits, text, own_number, linked or ())
+        yield _finding(url, term, hits, text, citation=citation)
+
+
+LINKED_TITLE_MIN = 8  # characters: a document's title, not a menu word
+
+
+def linked_titles(view: AuditView, url: str) -> list[str]:
+    """The anchor texts of a page's content links long enough to be a document's title."""
+    return [
+        link.text
+        for _, link in view.links(sources=[url], tags=["a"], boilerplate=False)
+        if len(link.text) >= LINKED_TITLE_MIN
+    ]
 
 
 def attachment_findings(
@@ -223,12 +248,26 @@ def citation_of(text: str, start: int, end: int, own_number: str = "") -> str | 
     return None
 
 
-def _cited(hits: list[Hit], text: str, own_number: str) -> str | None:
+def _cited(hits: list[Hit], text: str, own_number: str, linked: Sequence[str] = ()) -> str | None:
     """The reason when every hit of an outdated term is in a citation (else None)."""
     if hits[0].entry.category != "outdated":
         return None
-    reasons = [citation_of(text, h.start, h.end, own_number) for h in hits]
+    reasons = [
+        citation_of(text, h.start, h.end, own_number) or _in_linked_title(text, h, linked)
+        for h in hits
+    ]
     return reasons[0] if all(reasons) else None
+
+
+def _in_linked_title(text: str, hit: Hit, linked: Sequence[str]) -> str | None:
+    """Whether the hit lies inside the text of a link to a (cited) document."""
+    for title in linked:
+        if hit.term not in title:
+            continue
+        at = text.find(title, max(0, hit.end - len(title)), hit.start + len(title))
+        if at != -1 and at <= hit.start and hit.end <= at + len(title):
+            return "出现在链接的文件标题中"
+    return None
 
 
 def _finding(

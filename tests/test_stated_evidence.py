@@ -198,3 +198,28 @@ def test_a_list_under_a_header_row_is_no_document_table():
     body = f"<table><tr><th>索引号</th><th>文号</th><th>发布日期</th></tr>{rows}</table>"
     record = parse_page(f"{SITE}/xxgk/list.html", _html("文件", body))
     assert "文号" not in record.meta and "索引号" not in record.meta
+
+
+def test_an_old_name_in_a_linked_documents_title_is_at_most_a_hint(tmp_path: Path):
+    title = "国土资源部关于加强土地管理工作的通知"
+    text = f"相关文件\n{title}\n请各单位遵照执行。"
+    store = Store(tmp_path / "l.db")
+    audit = store.start_audit("example", f"{SITE}/", AS_OF, {})
+    linking = PageRecord(
+        url=f"{SITE}/a.html",
+        status=200,
+        kind="article",
+        text=text,
+        published=date(2024, 5, 1),
+        links=(Link(f"{SITE}/old/doc.html", "a", "href", title),),
+    )
+    plain = PageRecord(
+        url=f"{SITE}/b.html", status=200, kind="article", text=text, published=date(2024, 5, 1)
+    )
+    store.add_pages(audit, [linking, plain])
+    found = {f.page_url: f for f in words.run(store.view(audit), dict(words.DEFAULTS), AS_OF)}
+    store.close()
+    assert found[f"{SITE}/a.html"].severity == "minor"
+    assert found[f"{SITE}/a.html"].details["citation"] == "出现在链接的文件标题中"
+    # the same words, not a link: the page uses the name itself
+    assert found[f"{SITE}/b.html"].severity != "minor"
