@@ -17,8 +17,6 @@ from rich.table import Table
 
 from govaudit.audit import (
     EXIT_CRAWL_FAILED,
-    EXIT_OK,
-    EXIT_UNREACHABLE,
     EXIT_USAGE,
     AuditFailed,
     AuditResult,
