@@ -11,10 +11,20 @@ its helper process. `as_of` is the only clock a check sees.
 
 from types import ModuleType
 
-from checks import attachments, broken_links, messages, overdue, privacy, stale_columns, words
+from checks import (
+    anchors,
+    attachments,
+    broken_links,
+    messages,
+    overdue,
+    privacy,
+    stale_columns,
+    words,
+)
 
 REGISTRY: list[ModuleType] = [
     broken_links,
+    anchors,
     stale_columns,
     overdue,
     words,

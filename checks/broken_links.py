@@ -82,7 +82,10 @@ _ERROR_WORDS = {
     "empty": "空文件",
 }
 # Tags whose target is embedded in the page: a failure is visible on the page itself.
-_EMBED_TAGS = {"img", "script", "link", "iframe", "frame", "embed", "object", "source", "video"}
+_EMBED_TAGS = {
+    "img", "script", "link", "iframe", "frame", "embed", "object", "source", "video", "audio",
+    "track", "style", "css", "body", "table", "td", "th", "tr",  # CSS url(), background=
+}  # fmt: skip
 
 
 @dataclass

@@ -122,8 +122,12 @@ def run(view: AuditView, rules: dict[str, Any], as_of: date) -> Iterator[Finding
     # Item URL → the list pages that show it: a finding points at the page a person opens.
     item_pages = listing_pages(view)
     seen_items: set[str] = set()
+    # What each column's first page was judged a list on (the crawler's evidence): a 空白栏目
+    # or a stale column can be explained, and a wrong one seen as wrong.
+    firsts = [column.url for column in columns]
+    evidence = {p.url: p.kind_evidence for p in view.pages(urls=firsts, with_text=False)}
     for column in columns:
-        yield from _column_findings(column, rules, as_of)
+        yield from _column_findings(column, rules, as_of, evidence.get(column.url, ()))
         yield from _undated_items(column, rules, seen_items, item_pages)
     yield from _date_mismatches(view, columns, rules, item_pages)
 
@@ -195,7 +199,9 @@ def _severity(rules: dict[str, Any], key: str) -> str:
     return rules["severity"].get(key, rules["severity"][OTHER])
 
 
-def _column_findings(column: Column, rules: dict[str, Any], as_of: date) -> Iterator[Finding]:
+def _column_findings(
+    column: Column, rules: dict[str, Any], as_of: date, evidence: tuple[str, ...] = ()
+) -> Iterator[Finding]:
     threshold = _threshold(column, rules)
     if not column.items or column.placeholder:
         details: dict[str, Any] = {
@@ -207,6 +213,8 @@ def _column_findings(column: Column, rules: dict[str, Any], as_of: date) -> Iter
             "newest_item_url": None,
             "placeholder": column.placeholder,
         }
+        if evidence:
+            details["evidence"] = list(evidence)
         if column.loaded_by_script and not column.items:
             # A false 空白栏目 is a single veto: a list we could not see is for a person to open.
             yield Finding(
@@ -242,6 +250,7 @@ def _column_findings(column: Column, rules: dict[str, Any], as_of: date) -> Iter
         days=days,
         threshold=threshold,
         severity=_severity(rules, column.category),
+        evidence=evidence,
     )
 
 
@@ -255,6 +264,7 @@ def _stale_finding(
     days: int | None,
     threshold: int,
     severity: str,
+    evidence: tuple[str, ...] = (),
 ) -> Finding:
     what = "首页不更新" if category == HOMEPAGE else f"栏目不更新：{column_name}"
     if newest is None:
@@ -276,6 +286,7 @@ def _stale_finding(
             "category": category,
             "days": days,
             "newest_item_url": newest_url,
+            **({"evidence": list(evidence)} if evidence else {}),
         },
         column=column_name,
     )
@@ -340,7 +351,9 @@ def _date_mismatches(
         if item.date is None or item.url in seen:
             continue
         page = recorded.get(item.url)
-        if page is None or page.published is None:
+        # Both dates read: the list's and the one the article page states. A date taken from
+        # the article's URL alone proves nothing (the page may say otherwise, or nothing).
+        if page is None or page.published is None or page.published_from == "url":
             continue
         seen.add(item.url)
         if abs((item.date - page.published).days) <= tolerance:

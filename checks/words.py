@@ -26,7 +26,7 @@ Settings, `[checks.words]`:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -80,6 +80,9 @@ _FOREIGN = re.compile(
     r"泰国|越南|老挝|柬埔寨|缅甸|马来西亚|新加坡|印度尼西亚|印尼|菲律宾|蒙古|哈萨克斯坦|巴西|阿根廷|"
     r"智利|秘鲁|哥伦比亚|墨西哥|古巴|欧盟|外国|该国|各国|联邦)(?:政府|联邦)?\s*$"
 )
+# A document's number (文号): 〔2021〕12号, [2021]12号, (2021)第12号.
+_DOC_NUMBER = re.compile(r"[〔\[［(（【]\s*(?:19|20)\d{2}\s*[〕\]］)）】]\s*第?\s*\d+\s*号")
+CITATION_REACH = 60  # characters from the term to its title's 》 or to the 文号 after it
 _SENTENCE_END = "。！？；!?;\n"
 CONTEXT_CHARS = 20  # ±20 characters when the sentence is long (issue 5)
 MAX_SENTENCE = 80
@@ -95,7 +98,13 @@ def run(view: AuditView, rules: dict[str, Any], as_of: date) -> Iterator[Finding
     exempt = _regexes("sensitive_exempt", [rules["sensitive_exempt"]])[0]
     for page, url in text_pages(view, skip_pages):
         yield from page_findings(
-            page, url, matcher, historical, exempt, bool(rules["flag_undated_pages"])
+            page,
+            url,
+            matcher,
+            historical,
+            exempt,
+            bool(rules["flag_undated_pages"]),
+            lambda page=page: linked_titles(view, page.url),
         )
     for attachment in attachments(view, readable=True):
         if any(p.search(attachment.url) for p in skip_pages):
@@ -128,13 +137,33 @@ def page_findings(
     historical: re.Pattern[str],
     exempt: re.Pattern[str],
     flag_undated: bool = True,
+    titles_linked: Callable[[], list[str]] | None = None,
 ) -> Iterator[Finding]:
+    """`titles_linked`: the texts of the page's links (read only for a page with an outdated
+    name): a name inside a linked document's title is a citation."""
     text = f"{page.title}\n{page.text}" if page.title else page.text
     by_term = _hits_by_term(
         text, (page.title,), page.published, matcher, historical, exempt, flag_undated
     )
+    own_number = page.meta.get("文号") or ""
+    linked: list[str] | None = None
     for term, hits in by_term.items():
-        yield _finding(url, term, hits, text)
+        if linked is None and hits[0].entry.category == "outdated" and titles_linked:
+            linked = titles_linked()
+        citation = _cited(hits, text, own_number, linked or ())
+        yield _finding(url, term, hits, text, citation=citation)
+
+
+LINKED_TITLE_MIN = 8  # characters: a document's title, not a menu word
+
+
+def linked_titles(view: AuditView, url: str) -> list[str]:
+    """The anchor texts of a page's content links long enough to be a document's title."""
+    return [
+        link.text
+        for _, link in view.links(sources=[url], tags=["a"], boilerplate=False)
+        if len(link.text) >= LINKED_TITLE_MIN
+    ]
 
 
 def attachment_findings(
@@ -150,7 +179,7 @@ def attachment_findings(
     published = attachment.source_published
     by_term = _hits_by_term(text, titles, published, matcher, historical, exempt, flag_undated)
     for term, hits in by_term.items():
-        yield _finding(attachment.url, term, hits, text, attachment)
+        yield _finding(attachment.url, term, hits, text, attachment, _cited(hits, text, ""))
 
 
 def _hits_by_term(
@@ -198,8 +227,56 @@ def _applies(
     return True
 
 
+def citation_of(text: str, start: int, end: int, own_number: str = "") -> str | None:
+    """Why the term at [start, end) is part of a cited document's name, or None: inside the
+    title marks 《…》 (《国家卫生计生委关于…的通知》), or in a title followed by its 文号
+    (…行政处罚决定书（金银保监罚决字〔2021〕12号）). A document keeps the name it was issued
+    under: citing it is no outdated expression. The page's own 文号 cites nothing."""
+    lo = max(0, start - CITATION_REACH)
+    opened = text.rfind("《", lo, start)
+    if opened >= 0 and "》" not in text[opened:start]:
+        closed = text.find("》", end, end + CITATION_REACH)
+        if closed >= 0 and "《" not in text[end:closed]:
+            return "出现在引用的文件名称《》中"
+    sentence_end = _sentence_span(text, start, end)[1]
+    after = text[end : min(sentence_end, end + CITATION_REACH)]
+    number = _DOC_NUMBER.search(after)
+    if number and not (
+        own_number and _DOC_NUMBER.search(own_number) and number.group() in own_number
+    ):
+        return "出现在引用文件的标题中（其后为文号）"
+    return None
+
+
+def _cited(hits: list[Hit], text: str, own_number: str, linked: Sequence[str] = ()) -> str | None:
+    """The reason when every hit of an outdated term is in a citation (else None)."""
+    if hits[0].entry.category != "outdated":
+        return None
+    reasons = [
+        citation_of(text, h.start, h.end, own_number) or _in_linked_title(text, h, linked)
+        for h in hits
+    ]
+    return reasons[0] if all(reasons) else None
+
+
+def _in_linked_title(text: str, hit: Hit, linked: Sequence[str]) -> str | None:
+    """Whether the hit lies inside the text of a link to a (cited) document."""
+    for title in linked:
+        if hit.term not in title:
+            continue
+        at = text.find(title, max(0, hit.end - len(title)), hit.start + len(title))
+        if at != -1 and at <= hit.start and hit.end <= at + len(title):
+            return "出现在链接的文件标题中"
+    return None
+
+
 def _finding(
-    url: str, term: str, hits: list[Hit], text: str, attachment: Attachment | None = None
+    url: str,
+    term: str,
+    hits: list[Hit],
+    text: str,
+    attachment: Attachment | None = None,
+    citation: str | None = None,
 ) -> Finding:
     entry = hits[0].entry
     check = CHECK_OF[entry.category]
@@ -209,6 +286,8 @@ def _finding(
         title = f"{label}：“{term}”应为“{suggestion}”"
     else:
         title = f"{label}：{'文件' if attachment else '页面'}出现“{term}”"
+    if citation:  # at most a hint: the cited document may bear its old name rightly
+        title = f"提示：{label}“{term}”{citation}，请核实是否为历史文件名称"
     details: dict[str, Any] = {
         "term": term,
         "suggestion": suggestion,
@@ -220,13 +299,15 @@ def _finding(
         details["note"] = entry.note
     if entry.since:
         details["since"] = entry.since.isoformat()
+    if citation:
+        details["citation"] = citation
     if attachment is not None:
         title = f"{attachment.heading()}{title}"
         details.update(attachment.details(), location=attachment.location(hits[0].start))
     return Finding(
         id=fingerprint(check, url, term),  # an attachment's URL: one finding per file and term
         check=check,
-        severity=entry.severity,
+        severity="minor" if citation else entry.severity,
         page_url=attachment.page_url if attachment else url,
         title=title,
         details=details,

@@ -408,6 +408,15 @@ _SCRIPT_URL = re.compile(
 )
 # Browsers drop tabs and newlines anywhere in a URL (WHATWG URL parser).
 _URL_WHITESPACE = re.compile(r"[\t\n\r]")
+# A page whose whole script is a jump (`<script>location.href="/col/col91477/index.html";
+# </script>`: CMS column stubs): a browser goes there at once. A jump inside a function (the
+# mobile redirect of a desktop page) runs only when called: not this.
+_SCRIPT_JUMP = re.compile(
+    r"\s*(?:<!--)?\s*(?:(?:window|self|top|document)\s*\.\s*)?location"
+    r"(?:\s*\.\s*href\s*=\s*|\s*=\s*|\s*\.\s*(?:replace|assign)\s*\(\s*)"
+    r"['\"]([^'\"]+)['\"]\s*\)?\s*;?\s*(?://\s*)?(?:-->)?\s*"
+)
+MAX_JUMP_SCRIPT = 300
 _REFRESH_URL = re.compile(r"url\s*=\s*['\"]?\s*([^'\"\s;][^'\"]*)", re.I)
 _LINK_ATTRS = {
     "a": "href",
@@ -421,8 +430,32 @@ _LINK_ATTRS = {
     "video": "src",
     "audio": "src",
     "source": "src",
+    "track": "src",
+    "input": "src",  # <input type="image">: the only input with a src
+    "bgsound": "src",  # old IE-era templates
 }
-_LINK_RELS = {"stylesheet", "icon", "shortcut", "apple-touch-icon"}
+# <link rel=...> a browser loads or a visitor (or a search engine sending one) follows. Not
+# `dns-prefetch` / `preconnect`: they name an origin to connect to, not a resource.
+_LINK_RELS = {
+    "stylesheet", "icon", "shortcut", "apple-touch-icon", "apple-touch-icon-precomposed",
+    "mask-icon", "canonical", "alternate", "preload", "prefetch", "modulepreload", "manifest",
+}  # fmt: skip
+# The image a page shows when shared (WeChat, Weibo and search engines read it).
+_OG_IMAGE = {"og:image", "og:image:url", "og:image:secure_url"}
+# Elements whose attributes or text hold more URLs a browser loads: srcset (img, picture
+# source, link rel=preload imagesrcset), CSS url() in style="" and <style>, the `background=`
+# of old CMS table templates, <video poster>, og:image. One XPath pass, in document order.
+_MORE_LINKS = etree.XPath(
+    "//*[@srcset or @imagesrcset or @background or @poster or contains(@style, 'url(')]"
+    " | //style | //meta[@property or @name]"
+)
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+_CSS_REF = re.compile(
+    r"(?P<imp>@import\s*)?url\(\s*(?:\"(?P<dq>[^\"]*)\"|'(?P<sq>[^']*)'|(?P<bare>[^)\"'\s]*))\s*\)"
+    r"|@import\s*(?:\"(?P<idq>[^\"]*)\"|'(?P<isq>[^']*)')",
+    re.I,
+)
+MAX_ANCHORS = 5000  # ids and names kept per page (a page of 100,000 ids keeps the first ones)
 
 
 def _ascii_compatible(encoding: str) -> bool:
@@ -479,19 +512,76 @@ def _written_url(raw: str | None) -> str | None:
     return raw
 
 
-def _new_link(target: str, tag: str, attr: str, text: str, in_boilerplate: bool) -> Link:
-    """`Link(target, tag, attr, text, in_boilerplate)`, without the frozen dataclass's __init__
-    (one object.__setattr__ per field) as `PageRecord.with_text` does: a page makes dozens of
-    links. tests/test_extract.py checks that it gives the same object for every field of Link."""
+def _new_link(
+    target: str, tag: str, attr: str, text: str, in_boilerplate: bool, fragment: str = ""
+) -> Link:
+    """`Link(target, tag, attr, text, in_boilerplate, fragment)`, without the frozen
+    dataclass's __init__ (one object.__setattr__ per field) as `PageRecord.with_text` does: a
+    page makes dozens of links. tests/test_extract.py checks that it gives the same object for
+    every field of Link."""
     link = object.__new__(Link)
     link.__dict__.update(
-        target=target, tag=tag, attr=attr, text=text, in_boilerplate=in_boilerplate
+        target=target,
+        tag=tag,
+        attr=attr,
+        text=text,
+        in_boilerplate=in_boilerplate,
+        fragment=fragment,
     )
     return link
 
 
-def _links(root: etree._Element, resolve: _Resolver, bp: _Boilerplate, texts: _Texts) -> list[Link]:
+def srcset_urls(value: str) -> list[str]:
+    """The URLs of a `srcset` ("a.jpg 1x, b.jpg 2x"), by HTML's rules: a URL is a run of
+    non-spaces (trailing commas end it), its descriptors run to the next comma outside
+    parentheses. "a.jpg,b.jpg" is one URL, as browsers read it."""
+    urls, pos, end = [], 0, len(value)
+    while pos < end:
+        while pos < end and (value[pos].isspace() or value[pos] == ","):
+            pos += 1
+        start = pos
+        while pos < end and not value[pos].isspace():
+            pos += 1
+        url = value[start:pos]
+        if url.endswith(","):
+            url = url.rstrip(",")
+        else:
+            depth = 0
+            while pos < end and (value[pos] != "," or depth):
+                depth += {"(": 1, ")": -1 if depth else 0}.get(value[pos], 0)
+                pos += 1
+        if url:
+            urls.append(url)
+    return urls
+
+
+def css_urls(css: str) -> list[tuple[str, str]]:
+    """(URL, "import" or "url") of every `@import` and `url()` of a style sheet or a style=""."""
+    out = []
+    for m in _CSS_REF.finditer(_CSS_COMMENT.sub("", css)):
+        if m["idq"] is not None or m["isq"] is not None:
+            out.append((m["idq"] if m["idq"] is not None else m["isq"], "import"))
+            continue
+        raw = next((g for g in (m["dq"], m["sq"], m["bare"]) if g is not None), "")
+        out.append((raw, "import" if m["imp"] else "url"))
+    return [(url.strip(), kind) for url, kind in out if url.strip()]
+
+
+def _fragment_of(raw: str | None) -> str:
+    return raw.partition("#")[2] if raw and "#" in raw else ""
+
+
+def _links(
+    root: etree._Element,
+    resolve: _Resolver,
+    bp: _Boilerplate,
+    texts: _Texts,
+    local: list[str] | None = None,
+) -> list[Link]:
+    """The page's links, in document order; `local` receives the fragments of its links to
+    itself (`href="#part"`)."""
     out: list[Link] = []
+    local = [] if local is None else local
     for el in root.iter(etree.Element):
         tag = el.tag
         attr = _LINK_ATTRS.get(tag)
@@ -503,8 +593,12 @@ def _links(root: etree._Element, resolve: _Resolver, bp: _Boilerplate, texts: _T
             if tag == "a" and raw:
                 resolve.note_anchor(el, raw)
             target = resolve.edge(raw)
+            fragment = _fragment_of(raw) if tag in ("a", "area") else ""
             if target:
-                out.append(_new_link(target, tag, attr, _link_text(el, texts), bp.contains(el)))
+                text = _link_text(el, texts)
+                out.append(_new_link(target, tag, attr, text, bp.contains(el), fragment))
+            elif fragment and resolve.is_self(raw):
+                local.append(fragment)
         onclick = el.get("onclick")
         if onclick:
             found = _SCRIPT_URL.search(onclick)
@@ -512,11 +606,69 @@ def _links(root: etree._Element, resolve: _Resolver, bp: _Boilerplate, texts: _T
             if target:
                 text = _link_text(el, texts)
                 out.append(_new_link(target, "onclick", "onclick", text, bp.contains(el)))
+        if tag == "script" and not el.get("src") and el.text and len(el.text) <= MAX_JUMP_SCRIPT:
+            found = _SCRIPT_JUMP.fullmatch(el.text)
+            target = resolve.edge(found.group(1)) if found else None
+            if target:
+                out.append(_new_link(target, "script-redirect", "location", "", False))
         if tag == "meta" and (el.get("http-equiv") or "").lower() == "refresh":
             found = _REFRESH_URL.search(el.get("content") or "")
             target = resolve.edge(found.group(1)) if found else None
             if target:
                 out.append(_new_link(target, "meta-refresh", "content", "", False))
+    out.extend(_more_links(root, resolve, bp, texts))
+    return out
+
+
+def _more_links(
+    root: etree._Element, resolve: _Resolver, bp: _Boilerplate, texts: _Texts
+) -> Iterator[Link]:
+    """The links a browser loads beyond the plain attributes: srcset, CSS, background=, poster,
+    og:image (see `_MORE_LINKS`)."""
+    for el in _MORE_LINKS(root):
+        tag = el.tag
+        if tag == "meta":
+            name = (el.get("property") or el.get("name") or "").lower()
+            target = resolve.edge(el.get("content")) if name in _OG_IMAGE else None
+            if target:
+                yield _new_link(target, "meta", name, "", False)
+            continue
+        if tag == "style":
+            for raw, kind in css_urls(el.text or ""):
+                target = resolve.edge(raw)
+                if target:
+                    yield _new_link(target, "style", kind, "", False)
+            continue
+        found: list[tuple[str, str | None]] = []
+        for attr in ("srcset", "imagesrcset"):
+            found += [(attr, raw) for raw in srcset_urls(el.get(attr) or "")]
+        found += [(attr, el.get(attr)) for attr in ("background", "poster") if el.get(attr)]
+        if "url(" in (el.get("style") or ""):
+            found += [("style", raw) for raw, _ in css_urls(el.get("style") or "")]
+        if found:
+            text, boilerplate = _link_text(el, texts), bp.contains(el)
+            for attr, raw in found:
+                target = resolve.edge(raw)
+                if target:
+                    yield _new_link(target, tag, attr, text, boilerplate)
+
+
+def anchor_names(root: etree._Element) -> tuple[str, ...]:
+    """What a `#fragment` can land on (HTML: an element's id, an <a>'s name), first ones first."""
+    names = dict.fromkeys(str(v) for v in root.xpath("//@id | //a/@name") if v)
+    return tuple(names)[:MAX_ANCHORS]
+
+
+def stylesheet_links(url: str, body: bytes, header_charset: str | None = None) -> list[Link]:
+    """The `@import`s and `url()`s of a linked style sheet, resolved against its own URL: what
+    the crawler records as the sheet's links once it fetched it (its fonts and images)."""
+    text, encoding = decode_html(body or b"", header_charset)
+    resolve = _Resolver(url, _safe_page_url(url, encoding), encoding)
+    out = []
+    for raw, kind in css_urls(text):
+        target = resolve.edge(raw)
+        if target:
+            out.append(_new_link(target, "css", kind, "", False))
     return out
 
 
@@ -620,6 +772,14 @@ class _Resolver:
                 except ValueError:
                     return href
         return target
+
+    def is_self(self, raw: str | None) -> bool:
+        """Whether a link written `raw` (with a fragment) stays on this page: `#part`, or this
+        page's own URL followed by one."""
+        if not raw:
+            return False
+        before = _URL_WHITESPACE.sub("", raw).strip().partition("#")[0]
+        return not before or self.url(before) == self.page_url
 
     def anchor(self, a: etree._Element) -> str | None:
         """Where clicking an anchor leads: its href, or the URL of its `window.open(...)`."""
@@ -887,10 +1047,12 @@ def _build(
     body_el = root.find("body")
     # first: its walk tells `bp` which elements are boilerplate, for the links and list rows
     visible = _visible_text(body_el if body_el is not None else root, bp)
-    links = _links(root, resolve, bp, texts)
+    local: list[str] = []
+    links = _links(root, resolve, bp, texts, local)
     meta = _metadata(root, visible)
-    published = _published(root, meta, visible, url)
-    items = _list_items(root, resolve, bp, texts, today)
+    published, published_from = _published(root, meta, visible, url)
+    url_dated: list[bool] = []
+    items = _list_items(root, resolve, bp, texts, today, url_dated)
     pagination = _pagination(root, resolve, bp, texts)
     for proxy in _proxy_pages(root, groups, resolve):
         if proxy not in pagination:
@@ -898,7 +1060,9 @@ def _build(
     listish = _looks_like_list(root, bp, visible)
     if not items and not has_datastore and _list_loaded_by_script(root, bp):
         meta = {**meta, LOADED_BY_SCRIPT: "1"}
-    kind = _kind(meta, items, pagination, listish, published, root)
+    kind, evidence = _kind(
+        meta, items, pagination, listish, published, published_from, root, url_dated
+    )
     title = _title(root, kind, bp)
     return PageRecord(
         url=url,
@@ -909,11 +1073,15 @@ def _build(
         title=title,
         text=visible,
         published=published,
+        published_from=published_from,
+        kind_evidence=evidence,
         meta=meta,
         breadcrumb=_breadcrumb(root),
         pagination=tuple(pagination),
         links=tuple(links),
         list_items=tuple(items),
+        anchors=anchor_names(root),
+        local_fragments=tuple(dict.fromkeys(local)),
     )
 
 
@@ -923,22 +1091,60 @@ def _kind(
     pagination: list[str],
     listish: dict[str, bool],
     published: date | None,
+    published_from: str | None,
     root: etree._Element,
-) -> str:
+    url_dated: list[bool] | None = None,
+) -> tuple[str, tuple[str, ...]]:
+    """The page's kind and the evidence it was judged on (kept with the page, so that a wrong
+    column can be explained). A list is a page whose main content is a repeated block of dated
+    items; a pager script, a 暂无信息 box, a ColumnName meta tag or links whose only dates are
+    in their URLs (sidebars, footers, 相关链接 of an article) never make one by themselves when
+    the page states its own publication date."""
     doc_labels = sum(1 for k in ("索引号", "成文日期", "文号", "发布机构") if meta.get(k))
+    by_url = sum(url_dated or ())
+    shown = len(items) - by_url
+    stated = published is not None and published_from in ("label", "meta", "heading")
+    article_meta = _has_article_meta(root)
+    evidence = [
+        text
+        for on, text in (
+            (doc_labels, f"文件元数据 {doc_labels} 项"),
+            (
+                items,
+                f"列表条目 {len(items)} 条"
+                + (f"（{by_url} 条日期仅见于链接地址）" if by_url else ""),
+            ),
+            (pagination, f"分页链接 {len(pagination)} 个"),
+            (listish["script"], "分页脚本"),
+            (listish["placeholder"], "“暂无信息”类提示"),
+            (stated, f"页面注明发布日期（{published_from}）"),
+            (published is not None and not stated, "发布日期仅见于地址"),
+            (article_meta, "文章元标签"),
+            (_has_column_meta(root), "栏目元标签（不作依据）"),
+        )
+        if on
+    ]
     if doc_labels >= 2:
-        return "document"
-    if listish["script"] or listish["placeholder"]:
-        return "list"
+        return "document", tuple(evidence)
     # CMS article templates carry ArticleTitle/PubDate metas; their "related news" sidebars are
     # dated lists too, and must not turn the article into a list page.
-    if len(items) >= 3 and not (published and _has_article_meta(root)):
-        return "list"
+    if stated and article_meta:
+        return "article", tuple(evidence)
+    if shown >= 3 or (len(items) >= 3 and not stated):
+        return "list", tuple(evidence)
+    # A pager script or an empty-list box on a page stating its date: an article with a
+    # multi-page body (TRS createPageHTML) or an empty 相关信息 box, not an empty column.
+    if (listish["script"] or listish["placeholder"]) and (items or not stated):
+        return "list", tuple(evidence)
     if published is not None:
-        return "article"
-    if items or pagination:
-        return "list"
-    return "other"
+        return "article", tuple(evidence)
+    if items or pagination or listish["script"] or listish["placeholder"]:
+        return "list", tuple(evidence)
+    return "other", tuple(evidence)
+
+
+def _has_column_meta(root: etree._Element) -> bool:
+    return any((m.get("name") or "").lower() == "columnname" for m in root.iter("meta"))
 
 
 def _has_article_meta(root: etree._Element) -> bool:
@@ -971,6 +1177,7 @@ def _title(root: etree._Element, kind: str, bp: _Boilerplate) -> str:
 _META_LABELS = {
     "索引号": "索引号",
     "信息索引号": "索引号",
+    "索取号": "索引号",
     "发布机构": "发布机构",
     "发文机关": "发布机构",
     "发布单位": "发布机构",
@@ -1099,10 +1306,15 @@ def _metadata(root: etree._Element, visible: str) -> dict[str, str]:
         if value:
             values.setdefault(key, []).append(value)
 
+    header_rows: set[etree._Element] = set()
+    for key, value in _labels_above(root, header_rows):
+        add(key, value)
     for el in _iter_elements(root):
         children = len(el)
         if children > 2 or el.tag in ("html", "body", "script", "style"):
             continue
+        if header_rows and el.getparent() in header_rows:
+            continue  # a label heading a column: its neighbour is the next label
         text = el.text or ""
         if len(text) > 30:
             continue  # its text content is longer still
@@ -1122,7 +1334,9 @@ def _metadata(root: etree._Element, visible: str) -> dict[str, str]:
             add(key, tail)
         elif nxt is not None:
             value = _text_content(nxt)
-            if not _label_key(value):
+            # An empty cell's neighbour is the next field (`文件编号:` | `发布机构: 省教育厅`),
+            # not its value.
+            if not _label_key(value) and not _LABEL_RUN.match(_collapse(value)):
                 add(key, value)
     for line in visible.split("\n"):
         if ":" not in line and "：" not in line:
@@ -1143,6 +1357,65 @@ def _metadata(root: etree._Element, visible: str) -> dict[str, str]:
     if "印发日期" in meta and "成文日期" not in meta:
         meta["成文日期"] = meta["印发日期"]
     return meta
+
+
+def _labels_above(
+    root: etree._Element, header_rows: set[etree._Element] | None = None
+) -> Iterator[tuple[str, str]]:
+    """(key, value) of tables whose labels head the columns: a row of short label cells
+    (索取号 | 发布时间 | 文件编号 | 备注), the values in the cells of the next row below them.
+    `header_rows` receives those rows: their cells' neighbours are labels, not values."""
+    for tr in root.iter("tr"):
+        cells = [c for c in tr if c.tag in ("th", "td")]
+        if len(cells) < 2:
+            continue
+        texts = [_collapse(_text_content(c)) for c in cells]
+        keys = [_label_key(t) for t in texts]
+        labels = sum(1 for k in keys if k)
+        # Most cells labels, none a value (short, no digits), none written `label：` (that is
+        # the label-left layout: 有效性： | 有效 | 是否规范性文件： | 是).
+        if labels < 2 or labels * 2 <= len(cells):
+            continue
+        if any(len(t) > 8 or _DIGIT.search(t) or t.endswith((":", "：")) for t in texts):
+            continue
+        if header_rows is not None:
+            header_rows.add(tr)
+        below = _next_row(tr)
+        values = [c for c in below if c.tag in ("th", "td")] if below is not None else []
+        if len(values) != len(cells) or _more_data_rows(below):
+            continue  # a list of documents under a header row, not one document's table
+        for key, cell in zip(keys, values, strict=True):
+            value = _text_content(cell)
+            if key and not _label_key(_collapse(value)):
+                yield key, value
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _next_row(tr: etree._Element) -> etree._Element | None:
+    """The table row after `tr`, across a <thead>/<tbody> boundary."""
+    for sibling in tr.itersiblings():
+        if sibling.tag == "tr":
+            return sibling
+    group = tr.getparent()
+    if group is None or group.tag not in ("thead", "tbody", "tfoot"):
+        return None
+    for sibling in group.itersiblings():
+        if sibling.tag == "tr":
+            return sibling
+        if sibling.tag in ("tbody", "tfoot"):
+            return next(sibling.iter("tr"), None)
+    return None
+
+
+def _more_data_rows(row: etree._Element) -> bool:
+    """Whether a row of values is followed by another row that is not a row of labels."""
+    after = _next_row(row)
+    if after is None:
+        return False
+    cells = [c for c in after if c.tag in ("th", "td")]
+    return not all(_label_key(_collapse(_text_content(c))) for c in cells)
 
 
 def _cjk_before(text: str, pos: int) -> bool:
@@ -1193,20 +1466,34 @@ def _meta_tag_date(root: etree._Element) -> date | None:
     return None
 
 
-def _published(root: etree._Element, meta: dict[str, str], visible: str, url: str) -> date | None:
-    """The page's 发布日期, strongest evidence first; never a copyright year (research §4)."""
+def _published(
+    root: etree._Element, meta: dict[str, str], visible: str, url: str
+) -> tuple[date | None, str | None]:
+    """The page's 发布日期, strongest evidence first, and where it was read (`PUBLISHED_FROM`:
+    label, meta, url, heading); never a copyright year (research §4). A URL's date orders
+    pages but is not a date the page states: checks that compare dates need to know."""
     if meta.get("发布日期"):
-        return date.fromisoformat(meta["发布日期"])
-    return (
-        _labelled_date(visible, _PUB_LABELS)
-        or _labelled_date(visible, _GENERIC_LABELS)
-        or _meta_tag_date(root)
-        or url_date(url)
-        or _date_under_heading(root, visible)
-    )
+        return date.fromisoformat(meta["发布日期"]), "label"
+    found = _labelled_date(visible, _PUB_LABELS) or _labelled_date(visible, _GENERIC_LABELS)
+    if found:
+        return found, "label"
+    for source, find in (
+        ("meta", lambda: _meta_tag_date(root)),
+        ("url", lambda: url_date(url)),
+        ("heading", lambda: _date_under_heading(root, visible)),
+    ):
+        found = find()
+        if found:
+            return found, source
+    return None, None
 
 
-_OTHER_DATE_LABEL = re.compile(r"成\s*文|印\s*发|签\s*发|截\s*止|有\s*效\s*期|施\s*行|实\s*施")
+# Dates of other events than the publication: "（2007年6月29日…会议通过）" under a law's title
+# is when it was passed, not when the page was published.
+_OTHER_DATE_LABEL = re.compile(
+    r"成\s*文|印\s*发|签\s*发|截\s*止|有\s*效\s*期|施\s*行|实\s*施|通\s*过|修\s*正|修\s*订"
+    r"|公\s*布|批\s*准|颁\s*布|废\s*止"
+)
 
 
 def _date_under_heading(root: etree._Element, visible: str) -> date | None:
@@ -1303,6 +1590,27 @@ def _other_text(row: etree._Element, anchors: list[etree._Element]) -> str:
         if nxt is not None and nxt.tag == "dd" and not list(nxt.iter("a")):
             text += " " + _text_content(nxt)
     return text
+
+
+_MORE_LINK = re.compile(
+    r"^[\s>»›+\[【(（]*(?:更多|查看更多|更多内容|更多信息|更多>>|more|详细|详情|进入|"
+    r"进入栏目|查看全部|全部)[\s>»›+.…\]】)）]*$",
+    re.I,
+)
+
+
+def _is_more_link(text: str) -> bool:
+    """更多>>, 【更多】, more », 查看更多…: a link to the whole list, not an entry of it."""
+    return len(text) <= 12 and bool(_MORE_LINK.match(text))
+
+
+_SOURCE_LABEL = re.compile(r"(?:来源|信息来源|稿源|出处|来自)\s*[:：]\s*$")
+
+
+def _after_source_label(a: etree._Element) -> bool:
+    before = a.getprevious()
+    text = before.tail if before is not None else a.getparent().text
+    return bool(text) and bool(_SOURCE_LABEL.search(text))
 
 
 def _item_title(a: etree._Element, text: str | None = None) -> str:
@@ -1440,11 +1748,15 @@ def _list_items(
     bp: _Boilerplate,
     texts: _Texts,
     today: date | None = None,
+    url_dated: list[bool] | None = None,
 ) -> list[ListItem]:
-    """Dated entries of the page's lists; undated rows only inside a list whose rows are dated."""
+    """Dated entries of the page's lists; undated rows only inside a list whose rows are dated.
+    `url_dated` receives, per item, whether its date is only its URL's (a list showing none)."""
     rows: dict[etree._Element, list[tuple[etree._Element, str]]] = {}
     row_by_parent: dict[etree._Element | None, etree._Element | None] = {}
     for a, target in _article_anchors(root, resolve, bp):
+        if _after_source_label(a):
+            continue  # 来源：<a>人民网</a> in an article's info line is no entry
         parent = a.getparent()
         if parent not in row_by_parent:
             row_by_parent[parent] = _row_of(parent)
@@ -1459,6 +1771,11 @@ def _list_items(
     for row, anchors in rows.items():
         if len(anchors) > 3 and len({t for _, t in anchors}) > 3:
             continue  # a container, not one entry
+        # A block's 更多>> link leads to its column: never an entry (nor one with its
+        # neighbour's date).
+        anchors = [pair for pair in anchors if not _is_more_link(texts.of(pair[0]))]
+        if not anchors:
+            continue
         if len(anchors) == 1:
             a, target = anchors[0]
         else:  # the longest anchor text names the entry
@@ -1489,14 +1806,17 @@ def _list_items(
                 _row_entry(row, target, title, other, find_dates(other), today)
             )
             by_onclick = True
-    items: list[tuple[etree._Element, str, str, date | None]] = []
+    items: list[tuple[etree._Element, str, str, date | None, bool]] = []
     groups_taken = 0
     for members in groups.values():
         # A row's date is the one it shows: inspectors count an undated entry as not updated,
         # even when its URL carries a date. Only a list that shows no date at all (a dateless
         # design) takes its items' dates from their URLs.
         shows_dates = any(m[3] is not None for m in members)
-        dated_members = [(r, t, ti, s if shows_dates else u) for r, t, ti, s, u, _ in members]
+        dated_members = [
+            (r, t, ti, s if shows_dates else u, not shows_dates and u is not None)
+            for r, t, ti, s, u, _ in members
+        ]
         dated = sum(1 for m in members if m[5] or m[4] is not None)
         if dated and (dated >= 2 or len(members) <= 2 or dated * 2 >= len(members)):
             items.extend(dated_members)
@@ -1506,7 +1826,11 @@ def _list_items(
     if len(items) > 1 and (groups_taken > 1 or by_onclick):
         order = {el: i for i, el in enumerate(root.iter())}
         items.sort(key=lambda m: order.get(m[0], 0))
-    return [ListItem(url=t, title=ti, date=d, position=i) for i, (_, t, ti, d) in enumerate(items)]
+    if url_dated is not None:
+        url_dated.extend(m[4] for m in items)
+    return [
+        ListItem(url=t, title=ti, date=d, position=i) for i, (_, t, ti, d, _) in enumerate(items)
+    ]
 
 
 # ----- list-page signals -----

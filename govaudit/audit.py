@@ -30,6 +30,10 @@ EXIT_OK = 0
 EXIT_USAGE = 2
 EXIT_UNREACHABLE = 3  # the crawl could not fetch a single start URL
 EXIT_CRAWL_FAILED = 5  # Scrapy could not run the crawl (what was recorded is kept)
+# With --fail-incomplete: the audit ran and wrote its reports, but did not see the whole site
+# (max_pages, max_depth, a time limit, pages behind a bot check): its verdict is 否决 or 无法判定,
+# never 合格 (reports/completeness.py).
+EXIT_INCOMPLETE = 6  # 4: `govaudit worker`'s queue lost; 5: the crawl could not run
 
 
 class AuditFailed(Exception):
@@ -45,6 +49,17 @@ class AuditResult:
     reachable: bool
     scorecard: tuple[ScoreItem, ...] = ()  # the inspection veto items, for the CLI summary
     report: ReportData | None = None  # what the reports show (after reviews): the CLI's counts
+    verdict: str | None = None  # 合格 / 预警 / 否决 / 无法判定 (reports/completeness.py)
+    complete: bool = True  # the audit saw the whole site
+    incomplete: tuple[str, ...] = ()  # why not, in Chinese
+    judged: bool = True  # a start page answered with a page of the site
+
+    def exit_status(self, fail_incomplete: bool = False) -> int:
+        """What a scheduler reads: 3 nothing audited (unreachable, or the start page an HTTP
+        error), 0 an audit written; with `fail_incomplete`, 5 an audit of part of the site."""
+        if not self.reachable or not self.judged:
+            return EXIT_UNREACHABLE
+        return EXIT_INCOMPLETE if fail_incomplete and not self.complete else EXIT_OK
 
 
 def validated_rules(config: AuditConfig) -> dict[str, dict[str, Any]]:
@@ -285,5 +300,15 @@ def _run_audit(
     say("报告已生成：" + "，".join(str(p) for p in outputs))
     store.close()
     return AuditResult(
-        audit_id, findings, counters, outputs, reachable, tuple(listing.score), listing
+        audit_id,
+        findings,
+        counters,
+        outputs,
+        reachable,
+        tuple(listing.score),
+        report=listing,
+        verdict=listing.verdict,
+        complete=listing.complete,
+        incomplete=listing.incomplete,
+        judged=listing.judged,
     )

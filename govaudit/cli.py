@@ -18,8 +18,6 @@ from rich.table import Table
 
 from govaudit.audit import (
     EXIT_CRAWL_FAILED,
-    EXIT_OK,
-    EXIT_UNREACHABLE,
     EXIT_USAGE,
     AuditFailed,
     AuditResult,
@@ -149,6 +147,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="完整抓取每个页面（不向服务器发条件请求比对上次审计）",
     )
+    audit.add_argument(
+        "--fail-incomplete",
+        action="store_true",
+        help="exit 6 when the audit did not see the whole site (max_pages, max_depth, a time"
+        " limit, pages behind a bot check): its verdict is then 否决 or 无法判定",
+    )
 
     demo = sub.add_parser("demo", help="在 127.0.0.1 上审计自带的示例单位网站")
     demo.add_argument(
@@ -263,13 +267,21 @@ def cmd_audit(args: argparse.Namespace, console: Console) -> int:
     )
     if not args.quiet:
         print_summary(result, console)
-    status = EXIT_OK
+    status = result.exit_status(args.fail_incomplete)
+    why = None
     if not result.reachable:
         why = unreachable_reason(db, result.audit_id, config.start_urls[0])
-        print(f"govaudit: {why}", file=sys.stderr)
+    elif not result.judged:
+        why = f"{config.start_urls[0]}: nothing could be audited ({'；'.join(result.incomplete)})"
+    elif not result.complete:
+        why = "incomplete audit, verdict " + f"{result.verdict}: {'；'.join(result.incomplete)}"
+    if why:
+        # An incomplete audit is an error only when the scheduler asked for it (its console
+        # summary says it first either way); the log always keeps it.
+        if status:
+            print(f"govaudit: {why}", file=sys.stderr)
         if log:
             log(why)
-        status = EXIT_UNREACHABLE
     write_summary(result, key or config.site_name, config.site_name, status, out)
     checked_by_waf = result.counters.get("skipped_by_reason", {}).get("bot_check", 0)
     if log and checked_by_waf:
@@ -283,6 +295,8 @@ def cmd_audit(args: argparse.Namespace, console: Console) -> int:
             f"（{'、'.join(f'{severity_name(s)} {by[s]}' for s in SEVERITIES)}），"
             f"请求 {c.get('requests', 0)}，未变化 {c.get('not_modified', 0)}，"
             f"审计 #{result.audit_id}"
+            + (f"，结论 {result.verdict}" if result.verdict else "")
+            + ("" if result.complete else "（审计不完整）")
         )
     return status
 
@@ -306,7 +320,15 @@ def cmd_audit_sites(args: argparse.Namespace, profiles, flags: dict, console: Co
     for flag, value in (("--max-pages", args.max_pages), ("--concurrency", args.concurrency)):
         if value:
             child += [flag, str(value)]
-    child += [f for f, on in (("--resume", args.resume), ("--full", args.full)) if on]
+    child += [
+        f
+        for f, on in (
+            ("--resume", args.resume),
+            ("--full", args.full),
+            ("--fail-incomplete", args.fail_incomplete),
+        )
+        if on
+    ]
     log_path = args.log or (args.out / "govaudit.log" if args.quiet else None)
     log = phase_log(log_path, "sites") if log_path else None
 
@@ -444,7 +466,9 @@ def audit_with_progress(
 
 
 def print_summary(result: AuditResult, console: Console) -> None:
-    """The audit's outcome as the reports show it: the same counts, after the staff's reviews."""
+    """The audit's outcome as the reports show it: the same counts, after the staff's reviews;
+    the verdict first (may the rest be trusted)."""
+    print_verdict(result.verdict, result.incomplete, console)
     if result.report is not None:
         print_counts(result.report, console)
     c = result.counters
@@ -473,7 +497,7 @@ def print_summary(result: AuditResult, console: Console) -> None:
     for path in result.outputs:
         console.print(f"  → {path}")
     if result.scorecard:
-        print_scorecard(result.scorecard, console)
+        print_scorecard(result.scorecard, console, result.verdict, result.incomplete)
 
 
 def print_counts(report, console: Console) -> None:
@@ -506,12 +530,37 @@ def print_counts(report, console: Console) -> None:
     )
 
 
-def print_scorecard(items, console: Console) -> None:
+_VERDICT_COLOURS = {
+    "合格": "green",
+    "预警": "yellow",
+    "否决": "bold red",
+    "未检查": "dim",
+    "无法判定": "bold yellow",
+}
+
+
+def print_verdict(verdict: str | None, incomplete: tuple[str, ...], console: Console) -> None:
+    """总体结论 and, for an audit that did not see the whole site, why (before any number)."""
+    if verdict is None:
+        return
+    colour = _VERDICT_COLOURS.get(verdict, "")
+    console.print(f"总体结论：[{colour}]{verdict}[/]" if colour else f"总体结论：{verdict}")
+    if incomplete:
+        console.print("[bold yellow]审计不完整，结论仅适用于已检查的页面：[/]")
+        for reason in incomplete:
+            console.print(f"  · {reason}", markup=False, highlight=False)
+
+
+def print_scorecard(
+    items, console: Console, verdict: str | None = None, incomplete: tuple[str, ...] = ()
+) -> None:
     """The inspection veto items: the office's first question is whether the site would pass."""
     from reports.scorecard import overall
 
-    colours = {"合格": "green", "预警": "yellow", "否决": "bold red", "未检查": "dim"}
-    table = Table(title=f"检查指标单项否决项：{overall(list(items))}")
+    colours = _VERDICT_COLOURS
+    verdict = verdict or overall(list(items))
+    note = "（审计不完整）" if incomplete else ""
+    table = Table(title=f"检查指标单项否决项：{verdict}{note}")
     for header in ("否决项", "实测", "否决阈值", "结论"):
         table.add_column(header, justify="left" if header == "否决项" else "right")
     for item in items:

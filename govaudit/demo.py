@@ -11,7 +11,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from govaudit.audit import EXIT_OK, EXIT_UNREACHABLE, writable_dir
+from govaudit.audit import writable_dir
 from govaudit.core.config import load_config
 from govaudit.sample_site import DEMO_AS_OF, build_site, serve
 
@@ -70,4 +70,4 @@ def run_demo(out: Path, console: Console, quiet: bool = False) -> int:
         console.print(f"  → {profile}（站点配置，可照此编写真实站点的配置）")
         console.print(f"  → {key_path}（示例站点预埋问题的答案）")
         console.print(f"输出目录：{out.resolve()}")
-    return EXIT_OK if result.reachable else EXIT_UNREACHABLE
+    return result.exit_status()

@@ -23,7 +23,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from govaudit.audit import EXIT_OK, EXIT_UNREACHABLE, AuditResult, validated_rules
+from govaudit.audit import (
+    EXIT_INCOMPLETE,
+    EXIT_OK,
+    EXIT_UNREACHABLE,
+    AuditResult,
+    validated_rules,
+)
 from govaudit.core.config import ConfigError, SiteProfile
 from govaudit.core.model import SEVERITIES
 from reports import report_settings
@@ -57,8 +63,11 @@ def write_summary(
         "findings": {s: severities.get(s, 0) for s in SEVERITIES},
         # What the xlsx and report.html list as 待整改 (after the staff's reviews): the table's.
         "open_findings": {s: opened.get(s, 0) for s in SEVERITIES},
-        # An unreachable site was not inspected: no verdict rather than a hollow 合格.
-        "veto": overall(list(result.scorecard)) if result.scorecard and result.reachable else None,
+        # Said first: what the audit saw bounds every verdict (reports/completeness.py). An
+        # unreachable site or a part of one is 无法判定 (or 否决), never a hollow 合格.
+        "veto": result.verdict or (overall(list(result.scorecard)) if result.scorecard else None),
+        "complete": result.complete,
+        "incomplete": list(result.incomplete),
         "scorecard": [
             {
                 "name": item.name,
@@ -147,11 +156,14 @@ def run_sites(
 
 
 def overall_exit(runs: list[SiteRun]) -> int:
-    """0 when every site was audited, 3 when some were unreachable, 1 when one crashed."""
+    """0 when every site was audited completely, 6 when some only in part, 3 when some were
+    unreachable, 1 when one crashed."""
     statuses = {run.exit_status for run in runs}
     if statuses <= {EXIT_OK}:
         return EXIT_OK
-    if statuses <= {EXIT_OK, EXIT_UNREACHABLE}:
+    if statuses <= {EXIT_OK, EXIT_INCOMPLETE}:
+        return EXIT_INCOMPLETE
+    if statuses <= {EXIT_OK, EXIT_INCOMPLETE, EXIT_UNREACHABLE}:
         return EXIT_UNREACHABLE
     return EXIT_SOME_FAILED
 

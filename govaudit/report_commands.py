@@ -61,7 +61,7 @@ def cmd_report(store: Store, audit_id: int | None, out: Path, console: Console) 
     print_counts(listing, console)
     for path in outputs:
         console.print(f"  → {path}")
-    print_scorecard(listing.score, console)
+    print_scorecard(listing.score, console, listing.verdict, listing.incomplete)
     return EXIT_OK
 
 

@@ -12,6 +12,7 @@ from govaudit.core.model import Finding
 
 CHECK_NAMES = {
     "broken_link": "链接不可用",
+    "missing_anchor": "锚点不存在",
     "stale_column": "栏目未按时更新",
     "empty_column": "空白栏目",
     "undated_item": "信息未注明日期",
@@ -121,7 +122,14 @@ def _column(d: dict[str, Any]) -> list[str]:
         f"最近更新：{last}",
         f"更新要求：{d.get('threshold_days', '')} 天内",
         f"已 {d['days']} 天未更新" if d.get("days") is not None else "",
+        _evidence(d),
     ]
+
+
+def _evidence(d: dict[str, Any]) -> str:
+    """Why the page was taken for a column's list page (the crawler's evidence)."""
+    evidence = d.get("evidence") or []
+    return f"判定为栏目页的依据：{'、'.join(evidence)}" if evidence else ""
 
 
 def _empty(d: dict[str, Any]) -> list[str]:
@@ -133,6 +141,7 @@ def _empty(d: dict[str, Any]) -> list[str]:
     return [
         f"栏目类别：{d['category']}" if d.get("category") else "",
         "栏目内没有任何信息（空白栏目）",
+        _evidence(d),
     ]
 
 
@@ -267,6 +276,17 @@ _FIELD_NAMES = {
 }
 
 
+def _missing_anchor(d: dict[str, Any]) -> list[str]:
+    sources = d.get("source_pages") or []
+    anchors = [a for a in d.get("anchors") or [] if a]
+    return [
+        f"链接地址：{d.get('target_url', '')}",
+        f"目标页面中没有 id 或 name 为“{d.get('fragment', '')}”的位置，访问者只能看到页面顶部",
+        f"链接文字：{_plain(anchors)}" if anchors else "",
+        f"链接所在页面（{len(sources)} 个）：{_plain(sources)}" if sources else "",
+    ]
+
+
 def _generic(d: dict[str, Any]) -> list[str]:
     return [
         f"{_FIELD_NAMES.get(k, k)}：{_plain(v)}"
@@ -282,6 +302,7 @@ def _plain(value: Any) -> str:
 
 
 _RENDERERS = {
+    "missing_anchor": _missing_anchor,
     "broken_link": _broken_link,
     "stale_column": _column,
     "empty_column": _empty,

@@ -15,12 +15,13 @@ from typing import Any
 
 from govaudit.core.model import SEVERITIES, Finding
 from govaudit.core.store import Store
+from reports.completeness import Completeness, completeness, final_verdict, limited_items
 from reports.deadlines import deadline_for
 from reports.departments import department_for
 from reports.history import History, audit_history
 from reports.labels import check_name, detail_text, severity_name
 from reports.masking import mask
-from reports.scorecard import ScoreItem, message_coverage, overall, scorecard
+from reports.scorecard import ScoreItem, message_coverage, scorecard
 from reports.settings import ReportSettings
 
 
@@ -91,6 +92,10 @@ class ReportData:
     by_check: list[tuple[str, dict[str, int], int]] = field(default_factory=list)
     by_column: list[tuple[str, int]] = field(default_factory=list)
     warn_ratio: float = 0.7
+    # How much of the site the audit saw (reports/completeness.py): said before any verdict.
+    complete: bool = True
+    incomplete: tuple[str, ...] = ()
+    judged: bool = True  # a start page answered with a page: something could be judged
 
     @property
     def total_open(self) -> int:
@@ -125,6 +130,8 @@ def build_listing(store: Store, audit_id: int, settings: ReportSettings) -> Repo
     score = scorecard(
         active, settings.scorecard, store.newest_item_date(audit_id, "home"), as_of, coverage
     )
+    seen = audit_completeness(store, audit_id)
+    score = limited_items(score, seen)
     return ReportData(
         audit_id=audit_id,
         site=mask(audit["site"] or ""),
@@ -139,11 +146,24 @@ def build_listing(store: Store, audit_id: int, settings: ReportSettings) -> Repo
         suppressed_rows=[r for r in rows if r.state == "suppressed"],
         history=history,
         score=score,
-        verdict=overall(score),
+        verdict=final_verdict(score, seen),
         by_check=_by_check(open_rows),
         by_column=Counter(r.column or "（未归属栏目）" for r in open_rows).most_common(),
         warn_ratio=float(settings.scorecard["warn_ratio"]),
+        complete=seen.complete,
+        incomplete=seen.reasons,
+        judged=seen.judged,
     )
+
+
+def audit_completeness(store: Store, audit_id: int) -> Completeness:
+    """How much of its site a stored audit saw (its counters, settings and start pages)."""
+    audit = store.audit(audit_id)
+    config = audit["config"]
+    view = store.view(audit_id)
+    starts = config.get("start_urls") or [audit["start_url"]]
+    pages = [p for p in (view.page(url) for url in starts if url) if p is not None]
+    return completeness(audit["counters"], config, pages, audit["status"] or "finished")
 
 
 def _column(finding: Finding) -> str:

@@ -25,6 +25,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from govaudit.core.model import SEVERITIES
+from reports.completeness import UNDECIDABLE
 from reports.history import REVIEW_STATUSES
 from reports.labels import audit_state, severity_name
 from reports.listing import ReportData, Row
@@ -85,6 +86,7 @@ _VERDICT_FILL = {
     PASS: PatternFill("solid", fgColor="D9EAD3"),
     WARN: PatternFill("solid", fgColor="FFF2CC"),
     VETO: PatternFill("solid", fgColor="F4CCCC"),
+    UNDECIDABLE: PatternFill("solid", fgColor="FCE4D6"),
 }
 _THIN = Side(style="thin", color="B0B0B0")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -158,6 +160,19 @@ def _summary_sheet(ws: Worksheet, data: ReportData) -> None:
     for letter in "BCDEF":
         ws.column_dimensions[letter].width = 16
     _put(ws, 1, 1, f"{data.site} 网站整改问题清单", font=Font(bold=True, size=14))
+    row = 2
+    if not data.complete:  # first: the list is of part of the site only
+        _put(
+            ws,
+            row,
+            1,
+            f"审计不完整，总体结论：{data.verdict}",
+            font=Font(bold=True, color="C00000"),
+        )
+        for reason in data.incomplete:
+            row += 1
+            _put(ws, row, 1, f"· {reason}")
+        row += 1
     facts = [
         ("站点", data.site),
         ("起始地址", data.start_url),
@@ -175,7 +190,7 @@ def _summary_sheet(ws: Worksheet, data: ReportData) -> None:
         ("已整改（上次有、本次无）", counts["fixed"]),
         ("已标记误报", counts["suppressed"]),
     ]
-    row = 3
+    row += 1
     for label, value in facts:
         _put(ws, row, 1, label, font=Font(bold=True))
         cell = _put(ws, row, 2, value, alignment=Alignment(horizontal="left"))

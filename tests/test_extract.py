@@ -175,7 +175,8 @@ def test_links_every_kind_with_base_href() -> None:
         assert expected in got, expected
     targets = [link.target for link in rec.links]
     assert not any(t.startswith(("mailto", "tel", "javascript", "data")) for t in targets)
-    assert "http://x.gov.cn/c" not in targets  # rel=canonical is not a resource
+    # rel=canonical is an address search engines send visitors to: checked (issue 17)
+    assert ("http://x.gov.cn/c", "link", "href") in got
     assert not any("#" in t for t in targets)
     assert base + "%E6%9F%A5%E8%AF%A2.html?q=%E9%80%9A%E7%9F%A5&b=1&a=2" in targets
 

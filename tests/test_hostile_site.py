@@ -140,6 +140,10 @@ def crawled(tmp_path_factory):
 def test_the_crawl_completes(crawled):
     assert crawled.result.returncode == 0, crawled.result.stderr[-2000:]
     assert crawled.result.stderr == ""
+    # bounded by max_pages: said in summary.json, and never a 合格 (issue 17)
+    summary = json.loads((crawled.out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["complete"] is False and summary["veto"] in ("否决", "无法判定")
+    assert summary["incomplete"][0].startswith(f"达到页面上限 {MAX_PAGES} 页")
     assert crawled.audit["status"] == "finished"
     counters = crawled.audit["counters"]
     assert counters["finish_reason"] == "finished" and counters["spider_exceptions"] == 0

@@ -159,7 +159,9 @@ def test_an_audit_without_findings_still_gives_both_reports(tmp_path):
     paths, data = write_reports(store, audit, tmp_path / "out", report_settings({}))
     wb = load_workbook(paths[0])
     assert wb.active.title == "汇总" and wb["问题清单"].max_row == 1
-    assert data.verdict == "合格" and "没有待整改问题" in paths[1].read_text("utf-8")
+    # a failed audit (nothing reached) found nothing, and passes nothing (issue 17)
+    assert data.verdict == "无法判定" and "没有待整改问题" in paths[1].read_text("utf-8")
+    assert wb.active["A2"].value == "审计不完整，总体结论：无法判定"
 
 
 def test_rows_are_as_high_as_their_longest_wrapped_cell():

@@ -101,7 +101,10 @@ _PLACEHOLDER_MAX_TEXT = 300  # an empty list page says little besides its placeh
 _CRUMB_WORDS = re.compile(r"当前位置|您的位置|您现在的位置|你的位置|你现在的位置|所在位置|位置")
 _BLANK_MAX_CHARS = 4
 # Link tags of the page template (style sheets, scripts), not content.
-_CHROME_TAGS = {"link", "script", "meta"}
+_CHROME_TAGS = {"link", "script", "meta", "style", "css"}
+# Links a template's decoration makes (CSS backgrounds, background=, srcset, a video poster):
+# an empty column's page has them too, so they are not "links of its own".
+_DECORATION_ATTRS = {"style", "background", "srcset", "imagesrcset", "poster", "url", "import"}
 _FRAME_TAGS = {"iframe", "frame"}
 _DIRECTORY_INDEX = re.compile(r"/(?:index|default)\.(?:html?|shtml|jsp|aspx?|php)$", re.I)
 # Page-number parameters of list URLs (TRS index_2.html, Hanweb pageNum=2, ?page=2 ...).
@@ -166,7 +169,11 @@ def _detect(
     data.prefetch_texts(maybe_blank)
     content_links: dict[str, list[str]] = {}
     for source, link in view.links(sources=maybe_blank):
-        if not link.in_boilerplate and link.tag not in _CHROME_TAGS:
+        if (
+            not link.in_boilerplate
+            and link.tag not in _CHROME_TAGS
+            and link.attr not in _DECORATION_ATTRS
+        ):
             content_links.setdefault(source, []).append(link.text.strip())
     candidates = {
         url

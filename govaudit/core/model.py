@@ -26,6 +26,7 @@ class Link:
     attr: str  # href, src, data, onclick, content ...
     text: str = ""  # anchor text, alt or title
     in_boilerplate: bool = False  # inside nav/header/footer: repeated on every page
+    fragment: str = ""  # the `#anchor` an <a>/<area> href names on its target, as written
 
 
 @dataclass(frozen=True)
@@ -66,12 +67,22 @@ class PageRecord:
     title: str = ""
     text: str = ""
     published: date | None = None
+    # Where `published` was read: "label" (a 发布日期 / 发布时间 label or the metadata table),
+    # "meta" (a PubDate meta tag), "heading" (a date line under the title) or "url" (the URL's
+    # date only: it orders pages, it is not a date the page states). None: unknown (old stores).
+    published_from: str | None = None
+    # What `kind` was judged on, in words (列表条目 12 条, 分页脚本, 页面注明发布日期 …).
+    kind_evidence: tuple[str, ...] = ()
     meta: dict[str, str] = field(default_factory=dict)  # 索引号, 发布机构, 成文日期, 文号 ...
     breadcrumb: tuple[str, ...] = ()
     pagination: tuple[str, ...] = ()  # other pages of the same list
     redirects: tuple[str, ...] = ()  # the chain of URLs before final_url
     links: tuple[Link, ...] = ()
     list_items: tuple[ListItem, ...] = ()
+    # What a `#fragment` can land on: the page's `id`s and `<a name>`s; and the fragments its own
+    # `href="#..."` links name. Stored, but read back only through `AuditView.anchor_facts`.
+    anchors: tuple[str, ...] = ()
+    local_fragments: tuple[str, ...] = ()
     # The response's validators, sent back as If-None-Match / If-Modified-Since by the next audit.
     etag: str | None = None
     last_modified: str | None = None

@@ -28,10 +28,11 @@ from govaudit.core.model import Finding, Link, ListItem, PageRecord
 
 AUDIT_STATUSES = ("running", "finished", "interrupted", "failed")
 T = TypeVar("T")
-_LINK_COLUMNS = "target, tag, attr, anchor, boilerplate"
+_LINK_COLUMNS = "target, tag, attr, anchor, boilerplate, fragment"
 _PAGE_COLUMNS = (
     "url final_url status error error_detail content_type charset size elapsed depth method "
-    "internal kind title text published meta breadcrumb pagination redirects etag last_modified"
+    "internal kind title text published meta breadcrumb pagination redirects etag last_modified "
+    "published_from kind_evidence"
 ).split()
 
 
@@ -79,7 +80,17 @@ def page_rows(audit_id: int, records: Iterable[PageRecord]) -> PageRows:
         pages.append(_page_row(audit_id, r))
         url = r.url
         links.extend(
-            (audit_id, url, k.target, k.tag, k.attr, k.text, int(k.in_boilerplate)) for k in r.links
+            (
+                audit_id,
+                url,
+                k.target,
+                k.tag,
+                k.attr,
+                k.text,
+                int(k.in_boilerplate),
+                k.fragment or None,
+            )
+            for k in r.links
         )
         items.extend(
             (audit_id, url, i.url, i.title, _iso(i.date), i.position) for i in r.list_items
@@ -180,6 +191,10 @@ class Store:
                 "redirects": str,
                 "etag": str,
                 "last_modified": str,
+                "anchors": str,
+                "local_fragments": str,
+                "published_from": str,
+                "kind_evidence": str,
                 # The as_of date the record was last verified at the site, for a record carried
                 # unfetched from an earlier audit (a daily audit's rolling schedule); NULL: it
                 # was fetched (or confirmed by a 304) in its own audit.
@@ -189,7 +204,15 @@ class Store:
             if_not_exists=True,
         )
         # Stores made before these columns existed get them (additive migration).
-        for column in ("etag", "last_modified", "verified"):
+        for column in (
+            "etag",
+            "last_modified",
+            "anchors",
+            "local_fragments",
+            "published_from",
+            "kind_evidence",
+            "verified",
+        ):
             if column not in db["pages"].columns_dict:
                 db["pages"].add_column(column, str)
         db["links"].create(
@@ -201,9 +224,12 @@ class Store:
                 "attr": str,
                 "anchor": str,
                 "boilerplate": int,
+                "fragment": str,
             },
             if_not_exists=True,
         )
+        if "fragment" not in db["links"].columns_dict:
+            db["links"].add_column("fragment", str)
         db["list_items"].create(
             {
                 "audit": int,
@@ -398,7 +424,7 @@ class Store:
         args = [new_audit, prev_audit, urls_json]
         pick = "WHERE audit = ? AND {key} IN (SELECT value FROM json_each(?))"
         page_cols = [c for c in self.db["pages"].columns_dict if c not in ("audit", "verified")]
-        link_cols = ["source", "target", "tag", "attr", "anchor", "boilerplate"]
+        link_cols = ["source", "target", "tag", "attr", "anchor", "boilerplate", "fragment"]
         item_cols = ["page", "url", "title", "date", "position"]
         self._snapshots.clear()
         with self.db.conn:
@@ -761,6 +787,37 @@ class AuditView:
         sql = f"SELECT {_LINK_COLUMNS} FROM links WHERE audit = ? AND source = ? ORDER BY rowid"
         return [_link(row) for row in self.db.execute(sql, [self.audit_id, source])]
 
+    def fragment_links(self) -> Iterator[tuple[str, Link]]:
+        """Every (source_url, Link) edge that names a `#fragment` of its target, in crawl order."""
+        sql = (
+            f"SELECT source, {_LINK_COLUMNS} FROM links"
+            " WHERE audit = ? AND fragment IS NOT NULL AND fragment != '' ORDER BY rowid"
+        )
+        for source, *row in self.db.execute(sql, [self.audit_id]):
+            yield source, _link(row)
+
+    def anchor_facts(
+        self, urls: Iterable[str] | None = None
+    ) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+        """url -> (anchors, local fragments) of the given pages (or of every page that has
+        either): what `#fragment` links land on, read apart from the records (most checks never
+        need them)."""
+        sql = (
+            "SELECT url, anchors, local_fragments FROM pages WHERE audit = ?"
+            " AND (anchors IS NOT NULL OR local_fragments IS NOT NULL)"
+        )
+        args: list[Any] = [self.audit_id]
+        if urls is not None:
+            sql += " AND url IN (SELECT value FROM json_each(?))"
+            args.append(json.dumps(list(urls)))
+        return {
+            url: (
+                tuple(json.loads(anchors)) if anchors else (),
+                tuple(json.loads(local)) if local else (),
+            )
+            for url, anchors, local in self.db.execute(sql, args)
+        }
+
     def list_items(self, pages: Iterable[str] | None = None) -> Iterator[tuple[str, ListItem]]:
         """Every (list_page_url, ListItem) of the audit (or of the given list `pages`), in page
         order."""
@@ -849,9 +906,10 @@ def _audit_row(row: dict[str, Any]) -> dict[str, Any]:
 _PAGE_ROW = (
     "audit", "url", "final_url", "status", "error", "error_detail", "content_type", "charset",
     "size", "elapsed", "depth", "method", "internal", "kind", "title", "text", "published",
-    "meta", "breadcrumb", "pagination", "redirects", "etag", "last_modified",
+    "meta", "breadcrumb", "pagination", "redirects", "etag", "last_modified", "anchors",
+    "local_fragments", "published_from", "kind_evidence",
 )  # fmt: skip
-_LINK_ROW = ("audit", "source", "target", "tag", "attr", "anchor", "boilerplate")
+_LINK_ROW = ("audit", "source", "target", "tag", "attr", "anchor", "boilerplate", "fragment")
 _ITEM_ROW = ("audit", "page", "url", "title", "date", "position")
 
 
@@ -889,14 +947,23 @@ def _page_row(audit_id: int, r: PageRecord) -> tuple:
         json.dumps(list(r.redirects)),
         r.etag,
         r.last_modified,
+        json.dumps(list(r.anchors), ensure_ascii=False) if r.anchors else None,
+        json.dumps(list(r.local_fragments), ensure_ascii=False) if r.local_fragments else None,
+        r.published_from,
+        json.dumps(list(r.kind_evidence), ensure_ascii=False) if r.kind_evidence else None,
     )
 
 
 def _link(row: Sequence[Any]) -> Link:
     """A Link from the `_LINK_COLUMNS` of a row."""
-    target, tag, attr, anchor, boilerplate = row
+    target, tag, attr, anchor, boilerplate, fragment = row
     return Link(
-        target=target, tag=tag, attr=attr, text=anchor or "", in_boilerplate=bool(boilerplate)
+        target=target,
+        tag=tag,
+        attr=attr,
+        text=anchor or "",
+        in_boilerplate=bool(boilerplate),
+        fragment=fragment or "",
     )
 
 
@@ -920,7 +987,7 @@ def _page_record(row: Sequence[Any]) -> PageRecord:
     (
         url, final_url, status, error, error_detail, content_type, charset, size, elapsed,
         depth, method, internal, kind, title, text, published, meta, breadcrumb, pagination,
-        redirects, etag, last_modified,
+        redirects, etag, last_modified, published_from, kind_evidence,
     ) = row  # fmt: skip
     return PageRecord(
         url=url,
@@ -945,4 +1012,6 @@ def _page_record(row: Sequence[Any]) -> PageRecord:
         redirects=_json_tuple(redirects),
         etag=etag,
         last_modified=last_modified,
+        published_from=published_from,
+        kind_evidence=_json_tuple(kind_evidence),
     )

@@ -1,0 +1,184 @@
+"""Page kind from evidence, not from one pattern (issue 17): a pager script, a ColumnName meta
+tag or dated links in a sidebar or footer never make an article a column; the evidence each
+kind was judged on is kept with the page."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from checks import stale_columns
+from crawler.extract import parse_page
+from govaudit.core.store import Store
+
+SITE = "http://www.example.gov.cn"
+AS_OF = date(2024, 6, 1)
+TRS_PAGER = (
+    '<script language="JavaScript">var currentPage = 0; var countPage = 3;'
+    'createPageHTML(countPage, currentPage, "index", "html");</script>'
+)
+
+
+def html(head: str, body: str) -> bytes:
+    return f"<html><head><title>页面</title>{head}</head><body>{body}</body></html>".encode()
+
+
+def trs_article(with_pubdate_meta: bool) -> bytes:
+    head = '<meta name="ColumnName" content="工作动态">' + (
+        '<meta name="PubDate" content="2024-05-20 10:00">' if with_pubdate_meta else ""
+    )
+    body = (
+        '<div class="nav"><a href="/">首页</a><a href="/gzdt/">工作动态</a></div>'
+        '<div class="article"><h1>市局召开工作会议</h1><div class="info">发布时间：2024-05-20</div>'
+        "<div class='content'><p>会议强调……</p><p>会议要求……</p></div>"
+        f'<div id="pager"></div>{TRS_PAGER}</div>'
+    )
+    return html(head, body)
+
+
+def test_an_article_with_a_pager_script_and_a_column_meta_is_an_article():
+    for with_meta in (True, False):
+        record = parse_page(f"{SITE}/gzdt/202405/t20240520_1.html", trs_article(with_meta))
+        assert record.kind == "article", with_meta
+        assert "分页脚本" in record.kind_evidence
+        assert "栏目元标签（不作依据）" in record.kind_evidence
+        assert "页面注明发布日期（label）" in record.kind_evidence
+
+
+def sidebar_article() -> bytes:
+    related = "".join(
+        f'<li><a href="/2018-05/{d:02d}/content_17442{d:02d}.html">{name}</a></li>'
+        for d, name in ((20, "关于我们"), (21, "联系我们"), (22, "网站地图"), (23, "版权声明"))
+    )
+    body = (
+        "<h1>关于开展安全生产检查的通知</h1><p>发布日期：2024-03-01</p>"
+        "<div class='text'><p>各单位：为做好……特此通知。</p></div>"
+        f"<div class='side'><h3>相关链接</h3><ul>{related}</ul></div>"
+        f"<div class='bottom'><ul>{related}</ul></div>"
+    )
+    return html("", body)
+
+
+def test_an_article_whose_sidebar_links_carry_dated_urls_is_an_article():
+    record = parse_page(f"{SITE}/tzgg/1.html", sidebar_article())
+    assert record.kind == "article"
+    assert any("日期仅见于链接地址" in e for e in record.kind_evidence)
+
+
+def trs_list(rows: int) -> bytes:
+    items = "".join(
+        f'<li><a href="./202405/t202405{d:02d}_{d}.html">第{d}条工作动态</a><span>2024-05-{d:02d}</span></li>'
+        for d in range(1, rows + 1)
+    )
+    empty = "" if rows else "<li>暂无信息</li>"
+    return html(
+        '<meta name="ColumnName" content="工作动态">',
+        f'<ul class="list">{items}{empty}</ul>{TRS_PAGER}',
+    )
+
+
+def test_real_lists_stay_lists():
+    full = parse_page(f"{SITE}/gzdt/index.html", trs_list(12))
+    assert full.kind == "list" and len(full.list_items) == 12
+    assert "列表条目 12 条" in full.kind_evidence and "分页脚本" in full.kind_evidence
+    empty = parse_page(f"{SITE}/tzgg/index.html", trs_list(0))
+    assert empty.kind == "list" and not empty.list_items  # an empty column is still one
+
+
+def test_no_column_findings_from_articles(tmp_path: Path):
+    store = Store(tmp_path / "a.db")
+    audit = store.start_audit("example", f"{SITE}/", AS_OF, {})
+    home = parse_page(
+        f"{SITE}/",
+        html(
+            "",
+            '<div class="news"><ul>'
+            + "".join(
+                f'<li><a href="/gzdt/202405/t202405{d}_1.html">动态{d}</a><span>2024-05-{d}</span></li>'
+                for d in (20, 21, 22)
+            )
+            + '</ul></div><a href="/tzgg/1.html">通知</a>',
+        ),
+    )
+    from dataclasses import replace
+
+    pages = [
+        replace(home, kind="home", status=200),
+        replace(parse_page(f"{SITE}/gzdt/202405/t20240520_1.html", trs_article(False)), status=200),
+        replace(parse_page(f"{SITE}/tzgg/1.html", sidebar_article()), status=200),
+    ]
+    store.add_pages(audit, pages)
+    found = list(stale_columns.run(store.view(audit), dict(stale_columns.DEFAULTS), AS_OF))
+    columns = [
+        f for f in found if f.check in ("empty_column", "stale_column") and f.column != "首页"
+    ]
+    assert columns == []
+    stored = store.view(audit).page(f"{SITE}/tzgg/1.html")
+    assert stored.kind == "article" and stored.kind_evidence == pages[2].kind_evidence
+    store.close()
+
+
+def test_a_blocks_more_link_is_no_entry():
+    rows = "".join(
+        f'<li><a href="/gzdt/{d}.html">第{d}条动态</a><span>2024-05-0{d}</span></li>'
+        for d in (1, 2)
+    )
+    body = (
+        f'<div class="box"><ul>{rows}'
+        '<li><a href="/gzdt/3.html">第3条动态</a><span>2024-05-03</span>'
+        '<a href="/gzdt/" class="more">更多&gt;&gt;</a></li>'
+        '<li><a href="/gzdt/">【更多】</a></li></ul></div>'
+    )
+    record = parse_page(f"{SITE}/", html("", body))
+    assert [(i.url.removeprefix(SITE), i.date) for i in record.list_items] == [
+        ("/gzdt/1.html", date(2024, 5, 1)),
+        ("/gzdt/2.html", date(2024, 5, 2)),
+        ("/gzdt/3.html", date(2024, 5, 3)),
+    ]
+
+
+def test_a_column_finding_says_what_its_page_was_judged_on(tmp_path: Path):
+    from dataclasses import replace
+
+    from reports.labels import detail_text
+
+    store = Store(tmp_path / "e.db")
+    audit = store.start_audit("example", f"{SITE}/", AS_OF, {})
+    home = parse_page(f"{SITE}/", html("", '<a href="/tzgg/index.html">通知公告</a>'))
+    empty = parse_page(f"{SITE}/tzgg/index.html", trs_list(0))
+    store.add_pages(audit, [replace(home, kind="home", status=200), replace(empty, status=200)])
+    (finding,) = [
+        f
+        for f in stale_columns.run(store.view(audit), dict(stale_columns.DEFAULTS), AS_OF)
+        if f.check == "empty_column"
+    ]
+    assert finding.details["evidence"] == list(empty.kind_evidence)
+    assert "分页脚本" in finding.details["evidence"]
+    assert "判定为栏目页的依据：" in detail_text(finding)
+    store.close()
+
+
+def test_an_empty_column_stays_empty_under_a_decorated_template(tmp_path: Path):
+    """The links a template's decoration adds (CSS and background= images) are not content
+    of its own: a page showing only its name is still a blank column."""
+    from dataclasses import replace
+
+    store = Store(tmp_path / "d.db")
+    audit = store.start_audit("example", f"{SITE}/", AS_OF, {})
+    home = parse_page(f"{SITE}/", html("", '<a href="/ghjh/index.html">规划计划</a>'))
+    blank = parse_page(
+        f"{SITE}/ghjh/index.html",
+        html(
+            "<title>规划计划</title><style>.t{background:url(/img/t.gif)}</style>",
+            '<table background="/img/bg.gif"><tr><td style="background:url(/img/td.png)">'
+            "规划计划</td></tr></table>",
+        ),
+    )
+    store.add_pages(audit, [replace(home, kind="home", status=200), replace(blank, status=200)])
+    empties = [
+        f
+        for f in stale_columns.run(store.view(audit), dict(stale_columns.DEFAULTS), AS_OF)
+        if f.check == "empty_column"
+    ]
+    assert [f.page_url for f in empties] == [f"{SITE}/ghjh/index.html"]
+    store.close()
