@@ -76,9 +76,7 @@ def crawl(
     if reason == "shutdown":
         raise KeyboardInterrupt
     if reason is None or failures or reason == HANDLER_FAILED:
-        raise CrawlFailed(
-            f"Scrapy could not run the crawl ({_why(failures, stats)}); see {log_file}"
-        )
+        raise CrawlFailed(f"Scrapy 无法运行抓取（{_why(failures, stats)}），详见 {log_file}")
     result = counters(stats, crawler.spider, time.monotonic() - started)
     result["crawl_stats"] = stats
     return result
@@ -87,7 +85,7 @@ def crawl(
 def _why(failures: list[Any], stats: dict[str, Any]) -> str:
     if failures:
         return f"{type(failures[0].value).__name__}: {failures[0].value}"
-    return stats.get("govaudit/handler_failed", "it did not start")
+    return stats.get("govaudit/handler_failed", "抓取未能启动")
 
 
 def write_stats(log_file: str, stats: dict[str, Any]) -> None:

@@ -178,11 +178,11 @@ def check_scrapy_settings(config: AuditConfig) -> dict[str, Any]:
     for name in given:
         where = f"crawl.scrapy.{name}"
         if name in _OWNED:
-            raise ConfigError(f"{where} is set by crawl.{_OWNED[name]}: set it there")
+            raise ConfigError(f"{where} 由 crawl.{_OWNED[name]} 设定，请在那里设置")
         if not _is_known(name, components):
             close = difflib.get_close_matches(name, _known_names(), n=1)
-            hint = f" (did you mean {close[0]}?)" if close else ""
-            raise ConfigError(f"{where} is not a Scrapy setting{hint}")
+            hint = f"（是否想写 {close[0]}？）" if close else ""
+            raise ConfigError(f"{where} 不是 Scrapy 的设置项{hint}")
     for name in _COMPONENT_TABLES:
         for path, order in _table(given, name).items():
             _check_component(f"crawl.scrapy.{name}", path, order, name == "DOWNLOAD_HANDLERS")
@@ -192,23 +192,23 @@ def check_scrapy_settings(config: AuditConfig) -> dict[str, Any]:
 def _table(given: dict[str, Any], name: str) -> dict[str, Any]:
     value = given.get(name, {})
     if not isinstance(value, dict):
-        raise ConfigError(f"crawl.scrapy.{name} must be a table (class path = order)")
+        raise ConfigError(f"crawl.scrapy.{name} 应为表（类路径 = 顺序号）")
     return value
 
 
 def _check_component(where: str, path: str, order: Any, handler: bool) -> None:
     if handler:  # scheme = "class path"
         if path not in ("http", "https"):
-            raise ConfigError(f"{where}.{path}: only http and https may be handled")
+            raise ConfigError(f"{where}.{path}：只能为 http 和 https 指定下载处理器")
         path, order = order, 0
     if order is not None and (isinstance(order, bool) or not isinstance(order, int | str)):
-        raise ConfigError(f"{where}.{path} must be an order number")
+        raise ConfigError(f"{where}.{path} 应为顺序号（整数）")
     if order is None or not isinstance(path, str):
         return
     try:
         load_object(path)
     except (ImportError, NameError, ValueError, AttributeError) as exc:
-        raise ConfigError(f"{where}: cannot import {path} ({exc})") from None
+        raise ConfigError(f"{where}：无法导入 {path}（{exc}）") from None
 
 
 def _known_names() -> list[str]:

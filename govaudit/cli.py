@@ -274,7 +274,7 @@ def cmd_audit(args: argparse.Namespace, console: Console) -> int:
     elif not result.judged:
         why = f"{config.start_urls[0]}: nothing could be audited ({'；'.join(result.incomplete)})"
     elif not result.complete:
-        why = "incomplete audit, verdict " + f"{result.verdict}: {'；'.join(result.incomplete)}"
+        why = f"审计不完整（结论 {result.verdict}）：{'；'.join(result.incomplete)}"
     if why:
         # An incomplete audit is an error only when the scheduler asked for it (its console
         # summary says it first either way); the log always keeps it.

@@ -238,10 +238,10 @@ def test_an_audit_stopped_by_max_pages_vetoes_what_it_saw_and_says_it_is_incompl
     assert json.loads((tmp_path / "strict" / "summary.json").read_text("utf-8"))["exit_status"] == 6
     # the console says it before any table
     console = result.stderr
-    assert console.index("总体结论：否决") < console.index("结果汇总")
-    assert console.index("达到页面上限 3 页") < console.index("结果汇总")
-    assert "incomplete audit" not in console  # an error line only with --fail-incomplete
-    assert "incomplete audit, verdict 否决: 达到页面上限 3 页" in strict.stderr
+    assert console.index("总体结论：否决") < console.index("待整改问题")
+    assert console.index("达到页面上限 3 页") < console.index("待整改问题")
+    assert "审计不完整（结论" not in console  # an error line only with --fail-incomplete
+    assert "审计不完整（结论 否决）：达到页面上限 3 页" in strict.stderr
     # report.html: the notice comes before the scorecard
     notice = page.xpath("//div[@id='incomplete']")[0]
     scorecard = page.xpath("//section[@id='scorecard']")[0]

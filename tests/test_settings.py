@@ -80,20 +80,19 @@ def test_crawl_scrapy_passes_other_settings_and_merges_component_tables(tmp_path
     [
         (
             "CONCURENT_REQUESTS = 4",
-            "crawl.scrapy.CONCURENT_REQUESTS is not a Scrapy setting"
-            " (did you mean CONCURRENT_REQUESTS?)",
+            "crawl.scrapy.CONCURENT_REQUESTS 不是 Scrapy 的设置项（是否想写 CONCURRENT_REQUESTS？）",
         ),
-        ("DOWNLOAD_DELAY = 1", "crawl.scrapy.DOWNLOAD_DELAY is set by crawl.download_delay"),
+        ("DOWNLOAD_DELAY = 1", "crawl.scrapy.DOWNLOAD_DELAY 由 crawl.download_delay 设定"),
         (
             '[crawl.scrapy.DOWNLOADER_MIDDLEWARES]\n"nowhere.Missing" = 543',
-            "crawl.scrapy.DOWNLOADER_MIDDLEWARES: cannot import nowhere.Missing",
+            "crawl.scrapy.DOWNLOADER_MIDDLEWARES：无法导入 nowhere.Missing",
         ),
         (
             '[crawl.scrapy.DOWNLOAD_HANDLERS]\nfile = "scrapy.core.downloader.handlers.file'
             '.FileDownloadHandler"',
-            "crawl.scrapy.DOWNLOAD_HANDLERS.file: only http and https may be handled",
+            "crawl.scrapy.DOWNLOAD_HANDLERS.file：只能为 http 和 https 指定下载处理器",
         ),
-        ("DOWNLOADER_MIDDLEWARES = 3", "crawl.scrapy.DOWNLOADER_MIDDLEWARES must be a table"),
+        ("DOWNLOADER_MIDDLEWARES = 3", "crawl.scrapy.DOWNLOADER_MIDDLEWARES 应为表"),
     ],
 )
 def test_what_crawl_scrapy_cannot_mean_is_one_line(tmp_path, table, message):
@@ -113,7 +112,7 @@ def test_a_component_s_own_settings_are_known_by_its_name(tmp_path):
         https = "scrapy.core.downloader.handlers.http11.HTTP11DownloadHandler"
         """,
     )
-    with pytest.raises(ConfigError, match="PLAYWRIGHT_BROWSER_TYPE is not a Scrapy setting"):
+    with pytest.raises(ConfigError, match="PLAYWRIGHT_BROWSER_TYPE 不是 Scrapy 的设置项"):
         check_scrapy_settings(config)  # no playwright component enabled
     (tmp_path / "bureau_playwright.py").write_text("class Handler:\n    pass\n")
     import sys
