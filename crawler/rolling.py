@@ -46,10 +46,6 @@ class RollingSchedule:
         self.today = today
         self.fresh: set[str] = set()  # URLs a list shows as new or changed
 
-    def carried(self, url: str) -> PageRecord | None:
-        """The earlier record to keep for `url` today, or None when the site must be asked."""
-        return None if self.due_reason(url) else self.previous[url]
-
     def due_reason(self, url: str) -> str | None:
         """Why `url` is verified today (a stats reason), or None when its record is carried."""
         record = self.previous.get(url)
