@@ -26,7 +26,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from govaudit.core.model import SEVERITIES
-from reports.labels import SEVERITY_NAMES, audit_state
+from reports.labels import CARRIED_LABEL, SEVERITY_NAMES, audit_state
 from reports.listing import ReportData
 
 HTML_NAME = "report.html"
@@ -80,6 +80,7 @@ def render_html(data: ReportData) -> str:
         departments=sorted({r.department for r in data.open_rows if r.department}),
         pages_shown=_PAGES_SHOWN,
         audit_state=audit_state,
+        carried_label=CARRIED_LABEL,
         script=script,
         script_hash=f"sha256-{digest}",
     )

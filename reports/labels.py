@@ -86,6 +86,10 @@ def severity_name(severity: str) -> str:
     return SEVERITY_NAMES.get(severity, severity)
 
 
+# Records a daily audit kept from an earlier one without asking the site (crawler/rolling.py).
+CARRIED_LABEL = "沿用此前记录（未到核验日）"
+
+
 def audit_state(status: str) -> str:
     return AUDIT_STATES.get(status, status)
 

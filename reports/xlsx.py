@@ -27,7 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from govaudit.core.model import SEVERITIES
 from reports.completeness import UNDECIDABLE
 from reports.history import REVIEW_STATUSES
-from reports.labels import audit_state, severity_name
+from reports.labels import CARRIED_LABEL, audit_state, severity_name
 from reports.listing import ReportData, Row
 from reports.scorecard import PASS, VETO, WARN
 
@@ -182,6 +182,11 @@ def _summary_sheet(ws: Worksheet, data: ReportData) -> None:
         ("抓取页面", c.get("pages", 0)),
         ("链接目标", c.get("targets", 0)),
         ("抓取错误", c.get("errors", 0)),
+        *(
+            [("今日核验（页面和链接目标）", c.get("verified", 0)), (CARRIED_LABEL, c["carried"])]
+            if c.get("carried")
+            else []
+        ),
         ("待整改问题", data.total_open),
         ("上次审计", excel_date(h.previous_as_of or "无（首次审计）")),
         ("新发现", counts["new"]),

@@ -17,6 +17,8 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import lxml.html
+import openpyxl
 import pytest
 
 from govaudit.demo import write_profile
@@ -239,3 +241,11 @@ def test_the_next_days_audit_asks_only_what_is_due(sample):
         expected = DEMO_AS_OF.isoformat() if seen in on_carried else next_day
         assert f.get("last_verified", expected) == expected, f
     assert any(f.get("last_verified") == DEMO_AS_OF.isoformat() for f in new.values())
+    # The reports say how much was verified today and how much carried.
+    page = lxml.html.fromstring((out / "report.html").read_text(encoding="utf-8"))
+    facts = {f.get("id"): f.xpath("string(b)") for f in page.xpath("//div[@class='fact'][@id]")}
+    assert facts == {"verified": str(second["verified"]), "carried": str(second["carried"])}
+    summary_sheet = openpyxl.load_workbook(out / "整改清单.xlsx").worksheets[0]
+    values = {row[0]: row[1] for row in summary_sheet.iter_rows(values_only=True) if row[0]}
+    assert values["沿用此前记录（未到核验日）"] == second["carried"]
+    assert values["今日核验（页面和链接目标）"] == second["verified"]
