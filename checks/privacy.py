@@ -23,11 +23,16 @@ number of distinct numbers, `masked` the first one masked, `examples` up to five
 An attachment's finding is one per (file, kind) whichever pages link to it, with
 `attachment_url`, `attachment_name`, `source_pages` and `locations` (one per example: the sheet
 and cell, page or paragraph, e.g. 公示名单!C3).
-The raw number never leaves this module: not in a finding, a log line or an exception.
+The raw number never leaves this module: not in a finding, a log line or an exception, nor in
+the store. The roof hands `scan` to the crawl, which runs it on every record as it is written:
+the store keeps the title and text with personal numbers masked, and in the record's meta
+(`PRIVACY_SCAN`) what this check needs of them (kind, masked value, context, offset). A record
+written without it (a store of an older govaudit) is scanned here as before.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -45,10 +50,11 @@ from govaudit.core.masking import (
     mask_card,
     mask_id,
     mask_mobile,
+    mask_personal_numbers,
     masked_window,
     only_digits,
 )
-from govaudit.core.model import Finding, fingerprint
+from govaudit.core.model import PRIVACY_SCAN, Finding, fingerprint
 from govaudit.core.store import AuditView
 
 # The check scans the text of every page and attachment, so its cost grows with the site's text:
@@ -99,26 +105,66 @@ def is_credit_code(code: str) -> bool:
 class Leak:
     kind: str  # id_card, mobile, bank_card
     masked: str
-    key: int  # hash of the raw value: distinct numbers are counted without keeping them
-    start: int
+    key: int  # which distinct number: they are counted without keeping them
+    start: int  # offsets in the text the check reads (an attachment's own offsets locate it)
     end: int
+    context: str  # the sentence around it, every personal number masked
 
 
 def run(view: AuditView, rules: dict[str, Any], as_of: date) -> Iterator[Finding]:
     skip_pages = _regexes("whitelist_pages", rules["whitelist_pages"])
-    labels = _regexes("contact_labels", [rules["contact_labels"]])[0]
-    contact = re.compile(rf"(?:{labels.pattern})(?:电话|热线|方式|人|号码)?[：:]?[^\d\n]{{0,8}}$")
-    report_contacts = bool(rules["report_contact_mobiles"])
+    contact = _contact(rules)
     for page, url in text_pages(view, skip_pages):
-        text = f"{page.title}\n{page.text}" if page.title else page.text
-        leaks = find_leaks(text, as_of, None if report_contacts else contact)
-        yield from _findings(url, text, leaks)
+        yield from _findings(
+            url, _leaks(page.meta, _page_text(page.title, page.text), as_of, contact)
+        )
     for attachment in attachments(view, readable=True):
         if any(p.search(attachment.url) for p in skip_pages):
             continue
-        text = attachment.record.text
-        leaks = find_leaks(text, as_of, None if report_contacts else contact)
-        yield from _findings(attachment.url, text, leaks, attachment)
+        leaks = _leaks(attachment.record.meta, attachment.record.text, as_of, contact)
+        yield from _findings(attachment.url, leaks, attachment)
+
+
+def scan(
+    meta: dict[str, Any], title: str, text: str, *, as_of: date, rules: dict[str, Any]
+) -> tuple[dict[str, Any], str, str]:
+    """A record as the store keeps it: (meta with what this check found, title, text) with every
+    personal number masked. Run by the crawl on each record it writes (the roof hands it over)."""
+    read = text if "format" in meta else _page_text(title, text)  # attachments: text alone
+    if _MAYBE_NUMBER.search(read):
+        found = find_leaks(read, as_of, _contact(rules))
+        distinct: dict[int, int] = {}
+        stored = [
+            (x.kind, x.masked, distinct.setdefault(x.key, len(distinct)), x.start, x.end, x.context)
+            for x in found
+        ]
+        title, text = mask_personal_numbers(title), mask_personal_numbers(text)
+    else:
+        stored = []
+    return {**meta, PRIVACY_SCAN: json.dumps(stored, ensure_ascii=False)}, title, text
+
+
+def _page_text(title: str, text: str) -> str:
+    return f"{title}\n{text}" if title else text
+
+
+def _contact(rules: dict[str, Any]) -> re.Pattern[str] | None:
+    """The office's own contact lines, whose mobiles are published on purpose (unless the
+    profile asks to report them too)."""
+    if rules["report_contact_mobiles"]:
+        return None
+    labels = _regexes("contact_labels", [rules["contact_labels"]])[0]
+    return re.compile(rf"(?:{labels.pattern})(?:电话|热线|方式|人|号码)?[：:]?[^\d\n]{{0,8}}$")
+
+
+def _leaks(
+    meta: dict[str, Any], text: str, as_of: date, contact: re.Pattern[str] | None
+) -> list[Leak]:
+    """What `scan` found when the record was written, or (an older store) what the text holds."""
+    stored = meta.get(PRIVACY_SCAN)
+    if stored is None:
+        return find_leaks(text, as_of, contact)
+    return [Leak(*entry) for entry in json.loads(stored)]
 
 
 def find_leaks(text: str, as_of: date, contact: re.Pattern[str] | None = None) -> list[Leak]:
@@ -179,7 +225,7 @@ def _id_leaks(text: str, as_of: date, lines: list[tuple[int, int]]) -> list[Leak
         before = text[max(0, m.start() - 20) : m.start()]
         if is_credit_code(number) and not _ID_LABEL.search(before):
             continue
-        out.append(Leak("id_card", mask_id(number), hash(number.upper()), m.start(), m.end()))
+        out.append(_leak(text, "id_card", mask_id(number), number.upper(), m))
     return out
 
 
@@ -200,7 +246,7 @@ def _card_leaks(
             continue
         if _BODY_ACCOUNT.search(text[max(0, m.start() - 80) : m.start()]):
             continue
-        out.append(Leak("bank_card", mask_card(digits), hash(digits), m.start(), m.end()))
+        out.append(_leak(text, "bank_card", mask_card(digits), digits, m))
     return out
 
 
@@ -221,8 +267,13 @@ def _mobile_leaks(
             if contact.search(before) and not _id_nearby(text, m.start(), m.end(), ids):
                 continue
         digits = only_digits(m.group(1))
-        out.append(Leak("mobile", mask_mobile(digits), hash(digits), m.start(), m.end()))
+        out.append(_leak(text, "mobile", mask_mobile(digits), digits, m))
     return out
+
+
+def _leak(text: str, kind: str, masked: str, raw: str, m: re.Match[str]) -> Leak:
+    window = masked_window(text, m.start(), m.end())
+    return Leak(kind, masked, hash(raw), m.start(), m.end(), window)
 
 
 def _id_nearby(text: str, start: int, end: int, ids: list[Leak]) -> bool:
@@ -237,7 +288,7 @@ def _id_nearby(text: str, start: int, end: int, ids: list[Leak]) -> bool:
 
 
 def _findings(
-    url: str, text: str, leaks: list[Leak], attachment: Attachment | None = None
+    url: str, leaks: list[Leak], attachment: Attachment | None = None
 ) -> Iterator[Finding]:
     by_kind: dict[str, list[Leak]] = {}
     for leak in leaks:
@@ -256,7 +307,7 @@ def _findings(
             "masked": first.masked,
             "count": len(distinct),
             "examples": [x.masked for x in examples],
-            "context": masked_window(text, first.start, first.end),
+            "context": first.context,
         }
         title = f"疑似泄露{_TITLE[kind]}（{len(distinct)}个）"
         if attachment is not None:

@@ -40,7 +40,7 @@ from typing import Any
 from scrapy.utils.asyncio import create_looping_call
 
 from govaudit.core.model import PageRecord
-from govaudit.core.store import PageRows, Store, page_rows
+from govaudit.core.store import PageRows, Scan, Store, page_rows
 
 log = logging.getLogger(__name__)
 
@@ -66,8 +66,10 @@ class StorePipeline:
         batch_size: int = 200,
         flush_seconds: float = 2.0,
         helper: Any = None,
+        scan: Scan | None = None,
     ) -> None:
         self.store = store
+        self.scan = scan  # masks personal numbers before a record is stored (Store.write_rows)
         self.helper = helper  # `send(function, *args) -> Future | None` (govaudit.helper.Helper)
         self.sent: deque[tuple[Future, Callable[[], Any]]] = deque()  # not yet committed
         self.audit_id = audit_id
@@ -91,6 +93,7 @@ class StorePipeline:
             batch_size=crawler.settings.getint("GOVAUDIT_BATCH_SIZE", 200),
             flush_seconds=crawler.settings.getfloat("GOVAUDIT_FLUSH_SECONDS", 2.0),
             helper=spider.helper,
+            scan=spider.scan,
         )
         spider.sink = pipeline.process_item
         return pipeline
@@ -133,7 +136,8 @@ class StorePipeline:
         if self.buffer:
             batch, self.buffer = self.buffer, []
             rows = page_rows(self.audit_id, batch)
-            self._write(write_rows, partial(self.store.write_rows, self.audit_id, rows), rows)
+            here = partial(self.store.write_rows, self.audit_id, rows, self.scan)
+            self._write(write_rows, here, rows, self.scan)
             self.stats.inc_value("govaudit/written", len(batch))
             self.stats.inc_value("govaudit/batches")
         for verified, urls in self.carried.items():
@@ -181,8 +185,8 @@ def _store(db_path: str) -> Store:
     return _STORES[db_path]
 
 
-def write_rows(db_path: str, audit_id: int, rows: PageRows) -> None:
-    _store(db_path).write_rows(audit_id, rows)
+def write_rows(db_path: str, audit_id: int, rows: PageRows, scan: Scan | None) -> None:
+    _store(db_path).write_rows(audit_id, rows, scan)
 
 
 def carry_over(db_path: str, audit_id: int, previous: int, urls: list[str], verified: bool) -> None:

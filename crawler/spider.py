@@ -33,7 +33,8 @@
   followed, so the checks still see the whole site; a changed page answers 200 and is parsed.
 
 Inputs are per-run spider arguments: `config` (AuditConfig), `store`, `audit_id`, `progress`,
-`resume`, `previous`, `helper` (the audit's helper process, for the pipeline).
+`resume`, `previous`, `helper` (the audit's helper process, for the pipeline), `scan` (the
+privacy check's, for the pipeline: the store never keeps a raw personal number).
 Stats (`govaudit/...`): records, pages, skipped[/reason], errors[/kind], head_fallback,
 start_urls_ok, resumed, conditional, not_modified, parse_worker_pages, parse_fallbacks.
 """
@@ -130,6 +131,7 @@ class SiteSpider(Spider):
         resume: bool = False,
         previous: int | None = None,
         helper: Any = None,
+        scan: Any = None,
     ) -> None:
         super().__init__()
         self.config = config
@@ -139,6 +141,7 @@ class SiteSpider(Spider):
         self.progress = progress
         self.previous = previous
         self.helper = helper
+        self.scan = scan  # for the pipeline: personal numbers masked before they are stored
         self.previous_view = store.view(previous) if previous is not None else None
         self.schedule: RollingSchedule | None = None
         if previous is not None:

@@ -11,11 +11,13 @@ from collections.abc import Callable, Collection, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import partial
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import checks
+from checks import privacy
 from govaudit.core.columns import Column, column_for_url, detect_columns
 from govaudit.core.config import AuditConfig, ConfigError, check_rules
 from govaudit.core.locking import holder_pid, lock_exclusive
@@ -276,8 +278,18 @@ def _run_audit(
         + (f"（对照审计 #{previous} 发条件请求）" if previous is not None else "")
     )
     try:
+        # The privacy check reads each record's numbers as it is written: the store keeps them
+        # masked (checks/privacy.py `scan`).
+        scan = partial(privacy.scan, as_of=config.as_of, rules=rules[privacy.SECTION])
         counters = crawl(
-            config, store, audit_id, progress, resume=resume, previous=previous, helper=helper
+            config,
+            store,
+            audit_id,
+            progress,
+            resume=resume,
+            previous=previous,
+            helper=helper,
+            scan=scan,
         )
     except BaseException as exc:
         store.finish_audit(audit_id, "interrupted", {})

@@ -45,6 +45,9 @@ LOADED_BY_SCRIPT = "list_loaded_by_script"
 # `PageRecord.meta` key of a start URL answered by a WAF's bot check instead of the site: the
 # check's name (瑞数, 加速乐, Cloudflare, 脚本验证). The audit then saw nothing of the site.
 SCRIPT_CHALLENGE = "script_challenge"
+# A record's meta key holding what the privacy check found in its text when it was written, as
+# JSON: the store keeps the text with personal numbers masked (checks/privacy.py `scan`).
+PRIVACY_SCAN = "privacy_scan"
 
 
 @dataclass(frozen=True)

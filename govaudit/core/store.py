@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 import sqlite_utils
 
 from govaudit.core.locking import lock_exclusive
+from govaudit.core.masking import mask_personal_numbers
 from govaudit.core.model import Finding, Link, ListItem, PageRecord
 
 AUDIT_STATUSES = ("running", "finished", "interrupted", "failed")
@@ -71,6 +72,10 @@ class StoreError(Exception):
 # A batch of pages as the store's rows: (urls, page rows, link rows, list-item rows), plain tuples
 # (cheap to pickle to another process).
 PageRows = tuple[list[str], list[tuple], list[tuple], list[tuple]]
+
+
+# (meta, title, text) -> (meta, title, text): checks/privacy.py's `scan`, given by the roof.
+Scan = Callable[[dict[str, Any], str, str], tuple[dict[str, Any], str, str]]
 
 
 def page_rows(audit_id: int, records: Iterable[PageRecord]) -> PageRows:
@@ -336,9 +341,13 @@ class Store:
         A page written again (a resumed crawl) replaces its row and its edges."""
         self.write_rows(audit_id, page_rows(audit_id, records))
 
-    def write_rows(self, audit_id: int, rows: PageRows) -> None:
+    def write_rows(self, audit_id: int, rows: PageRows, scan: Scan | None = None) -> None:
         """`add_pages` from the rows `page_rows` made (maybe in another process: the crawl hands
-        its writes to the audit's helper)."""
+        its writes to the audit's helper). `scan` masks the personal numbers of each page's
+        title and text, and keeps in its meta what the privacy check needs of them: no raw
+        number reaches the file (nor its WAL)."""
+        if scan is not None:
+            rows = _scanned(rows, scan)
         urls, pages, links, items = rows
         if not urls:
             return
@@ -919,6 +928,31 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 def _storable(value: Any) -> Any:
     """`value` with lone surrogates replaced by U+FFFD (strings only)."""
     return _SURROGATE.sub("\ufffd", value) if isinstance(value, str) else value
+
+
+def _scanned(rows: PageRows, scan: Scan) -> PageRows:
+    """The rows with each page's title and text as `scan` leaves them (and its meta), and
+    personal numbers masked in link texts and list-item titles too."""
+    urls, pages, links, items = rows
+    title, text, meta = (_PAGE_ROW.index(c) for c in ("title", "text", "meta"))
+    scanned = []
+    for row in pages:
+        values = list(row)
+        found, values[title], values[text] = scan(
+            json.loads(row[meta] or "{}"), row[title] or "", row[text] or ""
+        )
+        values[meta] = json.dumps(found, ensure_ascii=False)
+        scanned.append(tuple(values))
+    anchor, item_title = _LINK_ROW.index("anchor"), _ITEM_ROW.index("title")
+    links = [_masked_at(row, anchor) for row in links]
+    items = [_masked_at(row, item_title) for row in items]
+    return urls, scanned, links, items
+
+
+def _masked_at(row: tuple, i: int) -> tuple:
+    if not row[i] or not any(c.isdigit() for c in row[i]):
+        return row
+    return (*row[:i], mask_personal_numbers(row[i]), *row[i + 1 :])
 
 
 def _page_row(audit_id: int, r: PageRecord) -> tuple:
