@@ -40,7 +40,7 @@ _HTML = ("text/html", "application/xhtml+xml")
 
 def validate_rules(rules: dict[str, Any]) -> dict[str, Any]:
     if rules["severity"] not in SEVERITIES:
-        raise ConfigError(f"checks.missing_anchor.severity must be one of {', '.join(SEVERITIES)}")
+        raise ConfigError(f"checks.missing_anchor.severity 应为 {', '.join(SEVERITIES)} 之一")
     for pattern in rules["ignore"]:
         compile_pattern("checks.missing_anchor.ignore", pattern)
     return rules

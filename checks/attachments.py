@@ -40,7 +40,7 @@ REASON_NAMES = {
 
 def validate_rules(rules: dict[str, Any]) -> dict[str, Any]:
     if rules["severity"] not in SEVERITIES:
-        raise ConfigError(f"checks.attachments.severity must be one of {', '.join(SEVERITIES)}")
+        raise ConfigError(f"checks.attachments.severity 应为 {', '.join(SEVERITIES)} 之一")
     return rules
 
 

@@ -101,7 +101,7 @@ def validate_rules(rules: dict[str, Any]) -> dict[str, Any]:
     where = f"checks.{SECTION}"
     for key in ("home", "internal", "resource", "external"):
         if rules["severity"].get(key) not in SEVERITIES:
-            raise ConfigError(f"{where}.severity.{key} must be one of {', '.join(SEVERITIES)}")
+            raise ConfigError(f"{where}.severity.{key} 应为 {', '.join(SEVERITIES)} 之一")
     for key in ("soft404_strong", "soft404_weak"):
         for pattern in rules[key]:
             compile_pattern(f"{where}.{key}", pattern)

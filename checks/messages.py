@@ -54,18 +54,18 @@ def validate_rules(rules: dict[str, Any]) -> dict[str, Any]:
     """Checks `check_rules` cannot make on its own: day counts, word lists, severities."""
     where = f"checks.{SECTION}"
     if rules["max_days"] < 1:
-        raise ConfigError(f"{where}.max_days must be 1 or more days")
+        raise ConfigError(f"{where}.max_days 应为 1 天或更多")
     if rules["window_days"] < 0:
-        raise ConfigError(f"{where}.window_days must be 0 (no window) or more days")
+        raise ConfigError(f"{where}.window_days 应为 0（不限时间范围）或更多天")
     for key in ("column_keywords", "exclude_keywords"):
         if not all(isinstance(w, str) and w for w in rules[key]):
-            raise ConfigError(f"{where}.{key} must be a list of non-empty strings")
+            raise ConfigError(f"{where}.{key} 应为非空字符串的列表")
     for key, value in rules["severity"].items():
         if key not in DEFAULTS["severity"]:
             known = ", ".join(DEFAULTS["severity"])
-            raise ConfigError(f"{where}.severity.{key} is not a finding kind (known: {known})")
+            raise ConfigError(f"{where}.severity.{key} 不是问题类型（可用：{known}）")
         if value not in SEVERITIES:
-            raise ConfigError(f"{where}.severity.{key} must be one of {', '.join(SEVERITIES)}")
+            raise ConfigError(f"{where}.severity.{key} 应为 {', '.join(SEVERITIES)} 之一")
     return rules
 
 

@@ -173,15 +173,13 @@ class _Settings:
         where = f"checks.{SECTION}"
         for key in ("normative_days", "active_workdays", "interpretation_workdays"):
             if rules[key] < 0:
-                raise ConfigError(f"{where}.{key} must be 0 or more")
+                raise ConfigError(f"{where}.{key} 应为 0 或更大")
         for kind, severity in rules["severity"].items():
             if kind not in DEFAULTS["severity"]:
                 known = ", ".join(DEFAULTS["severity"])
-                raise ConfigError(
-                    f"{where}.severity.{kind} is not a known setting (known: {known})"
-                )
+                raise ConfigError(f"{where}.severity.{kind} 不是可用的设置（可用：{known}）")
             if severity not in SEVERITIES:
-                raise ConfigError(f"{where}.severity.{kind} must be one of {', '.join(SEVERITIES)}")
+                raise ConfigError(f"{where}.severity.{kind} 应为 {', '.join(SEVERITIES)} 之一")
         month, day = _month_day(f"{where}.annual_report_deadline", rules["annual_report_deadline"])
         since = _iso_day(f"{where}.issued_since", rules["issued_since"])
         return cls(
@@ -214,7 +212,7 @@ def _month_day(where: str, value: str) -> tuple[int, int]:
     try:
         date(2001, int(found[1]), int(found[2]))  # a common year: 02-29 is no yearly deadline
     except (TypeError, ValueError):
-        raise ConfigError(f"{where} must be a day of the year as MM-DD, got {value!r}") from None
+        raise ConfigError(f"{where} 应为一年中的日期 MM-DD（月-日），而不是 {value!r}") from None
     return int(found[1]), int(found[2])
 
 
@@ -222,7 +220,7 @@ def _iso_day(where: str, value: str) -> date | None:
     try:
         return date.fromisoformat(value) if value else None
     except ValueError:
-        raise ConfigError(f"{where} must be a date as YYYY-MM-DD, got {value!r}") from None
+        raise ConfigError(f"{where} 应为日期 YYYY-MM-DD，而不是 {value!r}") from None
 
 
 # -- what the crawl recorded, indexed for this check -------------------------------------------

@@ -63,7 +63,7 @@ DEFAULTS: dict[str, Any] = {
 }
 
 _OVERRIDE_KEYS = {"url": str, "name": str, "threshold_days": int, "category": str, "exclude": bool}
-_TYPE_WORDS = {int: "an integer", str: "a string", bool: "true or false"}
+_TYPE_WORDS = {int: "整数", str: "字符串", bool: "布尔值（true 或 false）"}
 
 
 def validate_rules(rules: dict[str, Any]) -> dict[str, Any]:
@@ -81,15 +81,15 @@ def validate_rules(rules: dict[str, Any]) -> dict[str, Any]:
                 )
     for key, value in rules["severity"].items():
         if value not in SEVERITIES:
-            raise ConfigError(f"{where}.severity.{key} must be one of {', '.join(SEVERITIES)}")
+            raise ConfigError(f"{where}.severity.{key} 应为 {', '.join(SEVERITIES)} 之一")
     for key, value in rules["thresholds"].items():
         if value < 0:
-            raise ConfigError(f"{where}.thresholds.{key} must be 0 or more days")
+            raise ConfigError(f"{where}.thresholds.{key} 应为 0 天或更多")
     for key, value in rules["category_keywords"].items():
         if not all(isinstance(w, str) for w in value):
-            raise ConfigError(f"{where}.category_keywords.{key} must be a list of strings")
+            raise ConfigError(f"{where}.category_keywords.{key} 应为字符串列表")
     if rules["mismatch_tolerance_days"] < 0:
-        raise ConfigError(f"{where}.mismatch_tolerance_days must be 0 or more")
+        raise ConfigError(f"{where}.mismatch_tolerance_days 应为 0 或更大")
     categories = set(rules["thresholds"])
     for i, column in enumerate(rules["columns"]):
         _validate_override(f"{where}.columns[{i}]", column, categories)
@@ -98,21 +98,21 @@ def validate_rules(rules: dict[str, Any]) -> dict[str, Any]:
 
 def _validate_override(where: str, column: Any, categories: set[str]) -> None:
     if not isinstance(column, dict):
-        raise ConfigError(f"{where} must be a table with a url")
+        raise ConfigError(f"{where} 应为含 url 的表")
     for key, value in column.items():
         kind = _OVERRIDE_KEYS.get(key)
         if kind is None:
             known = ", ".join(sorted(_OVERRIDE_KEYS))
-            raise ConfigError(f"{where}.{key} is not a known setting (known: {known})")
+            raise ConfigError(f"{where}.{key} 不是可用的设置（可用：{known}）")
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            raise ConfigError(f"{where}.{key} must be {_TYPE_WORDS[kind]}")
+            raise ConfigError(f"{where}.{key} 应为{_TYPE_WORDS[kind]}")
     url = column.get("url")
     if not url or urlsplit(url).scheme not in ("http", "https"):
-        raise ConfigError(f"{where}.url must be an http(s) URL (a list page or a URL prefix)")
+        raise ConfigError(f"{where}.url 应为 http(s) 地址（栏目列表页或地址前缀）")
     if column.get("threshold_days", 0) < 0:
-        raise ConfigError(f"{where}.threshold_days must be 0 or more days")
+        raise ConfigError(f"{where}.threshold_days 应为 0 天或更多")
     if "category" in column and column["category"] not in categories:
-        raise ConfigError(f"{where}.category must be one of {', '.join(sorted(categories))}")
+        raise ConfigError(f"{where}.category 应为 {'、'.join(sorted(categories))} 之一")
 
 
 def run(view: AuditView, rules: dict[str, Any], as_of: date) -> Iterator[Finding]:

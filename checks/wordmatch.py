@@ -230,7 +230,7 @@ class WordMatcher:
             if _BLOCK.fullmatch(word[0]) and all(_BLOCK.fullmatch(c) for c in word):
                 tok.add_word(word)
         self.exposed = tuple(sorted(exposed))
-        log.debug("tokenizer: %d words added, %d hiding words removed", len(words), len(exposed))
+        log.debug("分词词典：加入 %d 个词，移除 %d 个会遮住词条的词", len(words), len(exposed))
         return tok
 
     def _hiding_words(self, freq: dict[str, int], keep: set[str]) -> list[str]:

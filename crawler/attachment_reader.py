@@ -112,11 +112,11 @@ def attachment_meta(result: AttachmentText) -> dict[str, str]:
 
 def too_large_meta(url: str, size: int | None, bound: int) -> dict[str, str]:
     """The record's `meta` for an attachment over the download bound: not read, and why."""
-    shown = f"{size} bytes" if size is not None else "no Content-Length, cut off"
+    shown = f"{size} 字节" if size is not None else "服务器未给出 Content-Length，下载被截断"
     return {
         "format": sniff_format(b"", url),
         "unreadable": "too_large",
-        "unreadable_detail": f"{shown}; bound max_resource_bytes = {bound}",
+        "unreadable_detail": f"{shown}；上限 max_resource_bytes = {bound}",
     }
 
 
@@ -157,14 +157,14 @@ class AttachmentReader:
                 result = AttachmentText(
                     reason="timeout",
                     format=sniff_format(body, url, content_type),
-                    detail=f"text extraction took over {self.timeout:g} s",
+                    detail=f"提取文字超过 {self.timeout:g} 秒",
                 )
             except (EOFError, OSError, RuntimeError) as exc:  # the reader died (memory?)
                 self.close()
                 result = AttachmentText(
                     reason="corrupt",
                     format=sniff_format(body, url, content_type),
-                    detail=f"the reader process died ({exc})"[:200],
+                    detail=f"读取进程意外退出（{exc}）"[:200],
                 )
             return result, time.monotonic() - started
 

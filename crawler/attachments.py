@@ -86,7 +86,7 @@ def extract_attachment(
     magic = _magic_format(body, _extension(url))
     fmt = magic or _declared_format(url, content_type)
     if not body:
-        return AttachmentText(reason="corrupt", format=fmt, detail="empty body")
+        return AttachmentText(reason="corrupt", format=fmt, detail="文件内容为空")
     reader = _READERS.get(fmt) if magic else None
     if reader is None:
         return _unreadable(fmt, magic is not None)
@@ -248,7 +248,7 @@ class _TextBuilder:
         self.size += len(text)
 
     def result(self, fmt: str) -> AttachmentText:
-        detail = f"text cut at the {self.truncated} bound" if self.truncated else None
+        detail = f"文字超过上限（{self.truncated}），已截断" if self.truncated else None
         return AttachmentText(
             text="".join(self.parts),
             locations=tuple(self.locations),
@@ -270,15 +270,15 @@ def _read_pdf(body: bytes, fmt: str, limits: Limits) -> AttachmentText:
         try:
             opened = reader.decrypt("")
         except Exception as exc:
-            raise _Unreadable("encrypted", f"cannot decrypt: {type(exc).__name__}") from exc
+            raise _Unreadable("encrypted", f"无法解密（{type(exc).__name__}）") from exc
         if not opened:
-            raise _Unreadable("encrypted", "needs a password")
+            raise _Unreadable("encrypted", "需要密码才能打开")
     out = _TextBuilder(limits)
     try:
         pages = reader.pages
         count = len(pages)
     except FileNotDecryptedError as exc:
-        raise _Unreadable("encrypted", "needs a password") from exc
+        raise _Unreadable("encrypted", "需要密码才能打开") from exc
     for number in range(min(count, limits.max_pages)):
         if out.full():
             break
@@ -288,7 +288,7 @@ def _read_pdf(body: bytes, fmt: str, limits: Limits) -> AttachmentText:
         out.truncated = "pages"
     result = out.result(fmt)
     if count and not result.text.strip():
-        raise _Unreadable("scanned", f"{count} page(s) without a text layer (scanned images?)")
+        raise _Unreadable("scanned", f"{count} 页没有文字层（可能是扫描图片）")
     return result
 
 
@@ -302,7 +302,7 @@ def _check_zip(body: bytes, limits: Limits) -> None:
     """A docx/xlsx is a zip: refuse one that unpacks to far more than any real document."""
     unpacked = sum(i.file_size for i in zipfile.ZipFile(io.BytesIO(body)).infolist())
     if unpacked > limits.max_unzipped:
-        raise _Unreadable("too_large", f"unpacks to {unpacked} bytes")
+        raise _Unreadable("too_large", f"解压后达 {unpacked} 字节")
 
 
 def _read_docx(body: bytes, fmt: str, limits: Limits) -> AttachmentText:
@@ -442,16 +442,16 @@ def _read_word97(body: bytes, fmt: str, limits: Limits) -> AttachmentText:
     with olefile.OleFileIO(io.BytesIO(body)) as ole:
         word = ole.openstream("WordDocument").read()
         if len(word) < 0x22 or struct.unpack_from("<H", word, 0)[0] != 0xA5EC:
-            raise _Unreadable("corrupt", "WordDocument stream without a Word FIB")
+            raise _Unreadable("corrupt", "Word 文件结构损坏（WordDocument 流中没有 FIB）")
         (n_fib,) = struct.unpack_from("<H", word, 2)
         (flags,) = struct.unpack_from("<H", word, 0x0A)
         if flags & 0x0100:  # fEncrypted
-            raise _Unreadable("encrypted", "Word document is password-protected")
+            raise _Unreadable("encrypted", "Word 文件设有打开密码")
         if n_fib < 0x00C1:  # Word 6/95: no piece table in the 97 layout
-            raise _Unreadable("unsupported", f"Word 6/95 binary (nFib {n_fib:#x})")
+            raise _Unreadable("unsupported", f"Word 6/95 旧格式（nFib {n_fib:#x}）")
         table_name = "1Table" if flags & 0x0200 else "0Table"  # fWhichTblStm
         if not ole.exists(table_name):
-            raise _Unreadable("corrupt", f"missing {table_name} stream")
+            raise _Unreadable("corrupt", f"Word 文件结构损坏（缺少 {table_name} 流）")
         table = ole.openstream(table_name).read()
     fc_clx, lcb_clx, ccp_text = _fib_clx(word)
     pieces = _piece_table(table[fc_clx : fc_clx + lcb_clx])
@@ -486,7 +486,7 @@ def _fib_clx(word: bytes) -> tuple[int, int, int]:
     pos = rg_lw + cslw * 4
     (cb_rg,) = struct.unpack_from("<H", word, pos)
     if cb_rg < 34:
-        raise _Unreadable("corrupt", "FIB too short for a piece table")
+        raise _Unreadable("corrupt", "Word 文件结构损坏（FIB 过短，没有 piece table）")
     fc_clx, lcb_clx = struct.unpack_from("<II", word, pos + 2 + 33 * 8)  # fcClx is pair 33
     return fc_clx, lcb_clx, max(ccp_text, 0)
 
@@ -498,12 +498,12 @@ def _piece_table(clx: bytes) -> list[tuple[int, int, int, bool]]:
         (cb,) = struct.unpack_from("<h", clx, pos + 1)
         pos += 3 + cb
     if pos >= len(clx) or clx[pos] != 0x02:
-        raise _Unreadable("corrupt", "no piece table in the Clx")
+        raise _Unreadable("corrupt", "Word 文件结构损坏（Clx 中没有 piece table）")
     (lcb,) = struct.unpack_from("<I", clx, pos + 1)
     plc = clx[pos + 5 : pos + 5 + lcb]
     n = (len(plc) - 4) // 12
     if n <= 0:
-        raise _Unreadable("corrupt", "empty piece table")
+        raise _Unreadable("corrupt", "Word 文件结构损坏（piece table 为空）")
     cps = struct.unpack_from(f"<{n + 1}I", plc, 0)
     pieces = []
     for i in range(n):
@@ -551,27 +551,27 @@ def _clean(text: str) -> str:
 
 
 _UNSUPPORTED = {
-    "ooxml-encrypted": ("encrypted", "password-protected Office file"),
-    "html-page": ("corrupt", "an HTML page, not a document (error page?)"),
-    "rtf": ("unsupported", "RTF is not read yet"),
-    "ppt": ("unsupported", "PowerPoint 97 binary"),
-    "pptx": ("unsupported", "PowerPoint presentation"),
-    "odf": ("unsupported", "OpenDocument file"),
-    "zip": ("unsupported", "zip archive: its members are not unpacked"),
-    "rar": ("unsupported", "rar archive"),
+    "ooxml-encrypted": ("encrypted", "设有打开密码的 Office 文件"),
+    "html-page": ("corrupt", "是网页而不是文档（可能是错误页面）"),
+    "rtf": ("unsupported", "暂不读取 RTF 文件"),
+    "ppt": ("unsupported", "PowerPoint 97 演示文稿"),
+    "pptx": ("unsupported", "PowerPoint 演示文稿"),
+    "odf": ("unsupported", "OpenDocument 文件"),
+    "zip": ("unsupported", "zip 压缩包：不解压其中的文件"),
+    "rar": ("unsupported", "rar 压缩包"),
 }
 
 
 def _unreadable(fmt: str, proven: bool) -> AttachmentText:
     """Why a file has no reader: a known format the bytes contradict is corrupt (or, for .wps, the
     pre-2005 Kingsoft format); anything else is unsupported, with its format named."""
-    reason, detail = _UNSUPPORTED.get(fmt, ("unsupported", f"no reader for {fmt}"))
+    reason, detail = _UNSUPPORTED.get(fmt, ("unsupported", f"暂不支持 {fmt} 格式"))
     if not proven and fmt == "wps":
-        detail = "not a Word 97 compound file (old Kingsoft WPS format?)"
+        detail = "不是 Word 97 复合文档（可能是金山 WPS 旧格式）"
     elif not proven and fmt in _READERS:
-        reason, detail = "corrupt", f"not a valid {fmt} file"
+        reason, detail = "corrupt", f"不是有效的 {fmt} 文件"
     elif fmt.startswith("ole"):
-        detail = f"{fmt}: a compound file without a Word or Excel stream"
+        detail = f"{fmt}：复合文档中没有 Word 或 Excel 内容"
     return AttachmentText(reason=reason, format=fmt, detail=detail)
 
 

@@ -79,7 +79,7 @@ class LenientDownloadMiddleware:
         if type(exception) is not DownloadFailedError or request.meta.get("proxy"):
             return None
         self.stats.inc_value("govaudit/lenient_fetches")
-        log.warning("%s: %s; read again leniently", request.url, _first_reason(exception))
+        log.warning("%s：%s；已按浏览器的宽松方式重新读取", request.url, _first_reason(exception))
         headers = {
             k.decode("latin-1"): v[-1].decode("latin-1") for k, v in request.headers.items() if v
         }

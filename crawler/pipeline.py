@@ -170,7 +170,7 @@ class StorePipeline:
                 future.result()
             except EOFError as exc:
                 if not self.stats.get_value("govaudit/written_here"):
-                    log.warning("the helper process stopped (%s): records are written here", exc)
+                    log.warning("辅助进程已停止（%s）：改由抓取进程写入记录", exc)
                 self.stats.inc_value("govaudit/written_here")
                 here()
 

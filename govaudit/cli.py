@@ -28,7 +28,7 @@ from govaudit.core.config import ConfigError, is_multi_site, load_config, load_s
 from govaudit.core.model import SCRIPT_CHALLENGE, SEVERITIES
 from govaudit.core.store import StoreError
 from govaudit.multisite import write_summary
-from reports.labels import severity_name
+from reports.labels import error_name, severity_name
 
 
 class UsageError(Exception):
@@ -150,8 +150,8 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument(
         "--fail-incomplete",
         action="store_true",
-        help="exit 6 when the audit did not see the whole site (max_pages, max_depth, a time"
-        " limit, pages behind a bot check): its verdict is then 否决 or 无法判定",
+        help="审计未覆盖整个网站时（达到 max_pages、max_depth 或时间上限，或有页面被人机验证拦截）"
+        "以退出码 6 结束：此时结论为 否决 或 无法判定",
     )
 
     demo = sub.add_parser("demo", help="在 127.0.0.1 上审计自带的示例单位网站")
@@ -272,7 +272,7 @@ def cmd_audit(args: argparse.Namespace, console: Console) -> int:
     if not result.reachable:
         why = unreachable_reason(db, result.audit_id, config.start_urls[0])
     elif not result.judged:
-        why = f"{config.start_urls[0]}: nothing could be audited ({'；'.join(result.incomplete)})"
+        why = f"{config.start_urls[0]}：未能审计任何内容（{'；'.join(result.incomplete)}）"
     elif not result.complete:
         why = f"审计不完整（结论 {result.verdict}）：{'；'.join(result.incomplete)}"
     if why:
@@ -416,11 +416,11 @@ def unreachable_reason(db: Path, audit_id: int, start_url: str) -> str:
     if record is not None and SCRIPT_CHALLENGE in record.meta:
         return (
             f"{start_url} 返回 HTTP {record.status}，是网站防火墙（WAF）的人机验证页面"
-            f" bot check ({record.meta[SCRIPT_CHALLENGE]})，而不是网站内容：未审计任何内容"
+            f"（{record.meta[SCRIPT_CHALLENGE]}），而不是网站内容：未审计任何内容"
             "（请在网站防火墙上放行本机 IP 后重新审计）"
         )
-    detail = f" ({record.error})" if record is not None and record.error else ""
-    return f"could not reach {start_url}{detail}"
+    detail = f"（{error_name(record.error)}）" if record is not None and record.error else ""
+    return f"无法访问 {start_url}{detail}：未审计任何内容"
 
 
 def audit_with_progress(

@@ -94,6 +94,11 @@ def audit_state(status: str) -> str:
     return AUDIT_STATES.get(status, status)
 
 
+def error_name(kind: str) -> str:
+    """A fetch error kind as people read it (`refused` → 连接被拒绝)."""
+    return _ERRORS.get(kind, kind)
+
+
 def detail_text(finding: Finding) -> str:
     """The 问题详情 cell: the facts a person needs to fix the problem, one per line."""
     d = finding.details

@@ -254,7 +254,7 @@ def test_word95_binary_is_unsupported(tmp_path: Path) -> None:
 def test_pdf_without_text_layer_is_scanned() -> None:
     result = extract_attachment("http://gov.cn/扫描件.pdf", make_pdf([[], []]), None)
     assert result.reason == "scanned"
-    assert "2 page" in (result.detail or "")
+    assert "2 页没有文字层" in (result.detail or "")
 
 
 @pytest.mark.parametrize(

@@ -248,7 +248,7 @@ def test_reader_times_out_kills_the_worker_and_recovers(tmp_path, monkeypatch):
         slow, seconds = await reader.read("http://x/a.pdf", b"30", "application/pdf")
         assert slow.reason == "timeout" and slow.format == "pdf" and 1.0 <= seconds < 5
         died, _ = await reader.read("http://x/b.pdf", b"die", None)
-        assert died.reason == "corrupt" and "died" in died.detail
+        assert died.reason == "corrupt" and "读取进程意外退出" in died.detail
         fine, _ = await reader.read("http://x/c.pdf", b"0", None)
         assert fine.reason is None and fine.text == "read http://x/c.pdf"
 

@@ -230,7 +230,10 @@ def test_finding_names_the_column_of_the_referring_page(tmp_path):
 @pytest.mark.parametrize(
     "section, message",
     [
-        ({"severity": {"home": "fatal"}}, "checks.broken_link.severity.home must be one of"),
+        (
+            {"severity": {"home": "fatal"}},
+            "checks.broken_link.severity.home 应为 critical, major, minor 之一",
+        ),
         ({"severity": {"home": 1}}, "checks.broken_link.severity.home 应为字符串"),
         ({"soft404_strong": ["(unclosed"]}, "checks.broken_link.soft404_strong"),
         ({"ignore_statuses": 429}, "checks.broken_link.ignore_statuses 应为列表"),

@@ -273,7 +273,7 @@ def test_a_start_page_answering_an_error_is_not_audited(tmp_path):
         out = tmp_path / "err"
         result = audit_cli(site.url + "/", out, "--quiet")
     assert result.returncode == 3, result.stderr
-    assert "nothing could be audited" in result.stderr
+    assert "未能审计任何内容" in result.stderr
     summary, _, _ = outputs(out)
     assert summary["veto"] == UNDECIDABLE
     assert summary["incomplete"] == ["首页返回 HTTP 503，未能检查网站内容"]

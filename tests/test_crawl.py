@@ -394,7 +394,7 @@ def test_max_pages_bound_and_unreachable_site(tmp_path):
         AS_OF,
     )
     assert unreachable.returncode == 3
-    assert unreachable.stderr.strip().count("\n") == 0 and "could not reach" in unreachable.stderr
+    assert unreachable.stderr.strip().count("\n") == 0 and "无法访问" in unreachable.stderr
     store = Store(tmp_path / "b" / "govaudit.db")
     (audit,) = store.audits()
     assert audit["status"] == "failed"
@@ -592,7 +592,7 @@ def test_a_waf_bot_check_instead_of_the_site_is_said_in_one_line(tmp_path):
     with SiteServer({"/": Reply(challenge, status=412)}) as site:
         result = run_cli(site.url + "/", "--out", str(tmp_path), "--quiet", "--as-of", AS_OF)
     assert result.returncode == 3
-    assert result.stderr.count("\n") == 1 and "bot check (瑞数)" in result.stderr
+    assert result.stderr.count("\n") == 1 and "人机验证页面（瑞数）" in result.stderr
     assert "WAF" in result.stderr and "HTTP 412" in result.stderr
     store = Store(tmp_path / "govaudit.db")
     (audit,) = store.audits()

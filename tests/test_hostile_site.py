@@ -286,7 +286,10 @@ def test_an_ipv6_literal_start_url_is_connected_to_not_looked_up(tmp_path):
         cwd=Path(__file__).resolve().parents[1],
     )
     assert result.returncode == 3
-    assert result.stderr.strip() == f"govaudit: could not reach http://[::1]:{port}/ (refused)"
+    assert (
+        result.stderr.strip()
+        == f"govaudit: 无法访问 http://[::1]:{port}/（连接被拒绝）：未审计任何内容"
+    )
 
 
 def _raw_server(answers: dict[str, bytes]):

@@ -203,7 +203,7 @@ def test_every_site_in_its_own_process_folder_and_table(tmp_path):
             )
     # Unreachable sites make the run's status 3; the others are audited all the same.
     assert done.returncode == 3, done.stderr
-    assert "govaudit: [down] could not reach http://127.0.0.1:" in done.stderr
+    assert "govaudit: [down] 无法访问 http://127.0.0.1:" in done.stderr
     assert "govaudit: [blocked] robots.txt 禁止抓取" in done.stderr
     for key in ("portal", "rsj", "down", "blocked"):
         assert (out / key / "findings.json").exists()

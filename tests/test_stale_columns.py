@@ -386,15 +386,18 @@ def test_category_thresholds_and_severity_are_configurable(tmp_path):
     "section, message",
     [
         ({"thresholds": {"动态要闻": "two weeks"}}, "checks.stale_column.thresholds.动态要闻"),
-        ({"thresholds": {"动态要闻": -1}}, "must be 0 or more"),
+        ({"thresholds": {"动态要闻": -1}}, "应为 0 天或更多"),
         ({"severity": {"首页": "fatal"}}, "checks.stale_column.severity.首页"),
         ({"limit": 3}, "checks.stale_column.limit 不是可用的设置"),
-        ({"columns": [{"name": "x"}]}, "columns[0].url must be an http(s) URL"),
-        ({"columns": [{"url": f"{SITE}/a/", "threshold": 3}]}, "columns[0].threshold is not"),
-        ({"columns": [{"url": f"{SITE}/a/", "threshold_days": "3"}]}, "an integer"),
+        ({"columns": [{"name": "x"}]}, "columns[0].url 应为 http(s) 地址"),
+        (
+            {"columns": [{"url": f"{SITE}/a/", "threshold": 3}]},
+            "columns[0].threshold 不是可用的设置",
+        ),
+        ({"columns": [{"url": f"{SITE}/a/", "threshold_days": "3"}]}, "应为整数"),
         (
             {"columns": [{"url": f"{SITE}/a/", "exclude": 1}]},
-            "columns[0].exclude must be true or false",
+            "columns[0].exclude 应为布尔值（true 或 false）",
         ),
         ({"columns": [{"url": f"{SITE}/a/", "category": "新闻"}]}, "columns[0].category"),
     ],

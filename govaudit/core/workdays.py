@@ -37,7 +37,7 @@ def _year_known(year: int) -> bool:
         chinese_calendar.is_workday(date(year, 6, 1))
     except NotImplementedError:
         log.warning(
-            "chinese calendar has no data for %d: counting Monday-Friday only (approximate)", year
+            "chinese_calendar 没有 %d 年的节假日数据：只按周一至周五计算工作日（近似）", year
         )
         return False
     return True

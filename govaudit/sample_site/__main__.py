@@ -15,12 +15,20 @@ from govaudit.sample_site.server import serve
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m govaudit.sample_site", description="Serve the sample bureau site."
+        prog="python -m govaudit.sample_site",
+        description="在 127.0.0.1 上启动自带的示例单位网站（按 Ctrl-C 停止）。",
     )
-    parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: free)")
-    parser.add_argument("--as-of", type=date.fromisoformat, default=DEMO_AS_OF)
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--answer-key", type=Path, help="also write the answer key (JSON) here")
+    parser.add_argument(
+        "--port", type=int, default=0, help="127.0.0.1 上的端口（默认：任选一个空闲端口）"
+    )
+    parser.add_argument(
+        "--as-of",
+        type=date.fromisoformat,
+        default=DEMO_AS_OF,
+        help=f"站点内容的基准日 YYYY-MM-DD（默认 {DEMO_AS_OF}）",
+    )
+    parser.add_argument("--seed", type=int, default=7, help="生成站点的随机种子（默认 7）")
+    parser.add_argument("--answer-key", type=Path, help="同时把答案（预埋问题，JSON）写到此文件")
     args = parser.parse_args(argv)
     site = build_site(args.as_of, args.seed)
     if args.answer_key:
@@ -28,10 +36,8 @@ def main(argv: list[str] | None = None) -> int:
             json.dumps(site.answer_key(), ensure_ascii=False, indent=1), encoding="utf-8"
         )
     with serve(site, port=args.port) as server:
-        print(f"sample site (as of {args.as_of}): {server.url}", flush=True)
-        print(
-            f"audit it with: govaudit audit {server.url} --as-of {args.as_of} --out OUT", flush=True
-        )
+        print(f"示例站点（基准日 {args.as_of}）：{server.url}", flush=True)
+        print(f"审计它：govaudit audit {server.url} --as-of {args.as_of} --out OUT", flush=True)
         try:
             while True:
                 time.sleep(3600)
