@@ -132,9 +132,13 @@ def cmd_enqueue(args: argparse.Namespace) -> int:
         print(f"govaudit: {e}", file=sys.stderr)
         return 2
     as_of = args.as_of or date.today()  # one "today" for every worker, whatever its clock
-    outcome = enqueue_sites(
-        connection, args.config, keys, as_of, flags, args.timeout, max(args.retries, 0)
-    )
+    try:
+        outcome = enqueue_sites(
+            connection, args.config, keys, as_of, flags, args.timeout, max(args.retries, 0)
+        )
+    except TimeoutError as e:  # another enqueue holds the lock: nothing was queued
+        print(f"govaudit: {e}", file=sys.stderr)
+        return 1
     for item in outcome:
         if item.refused:
             print(f"govaudit: [{item.key}] 未入队：{item.refused}", file=sys.stderr)

@@ -95,7 +95,9 @@ def enqueue_sites(
     deadline = time.monotonic() + 30
     while not lock.acquire():
         if time.monotonic() > deadline:
-            raise TimeoutError("another govaudit enqueue holds govaudit:enqueue for 30 s")
+            raise TimeoutError(
+                "另一个 govaudit enqueue 占用入队锁 govaudit:enqueue 已超过 30 秒：请稍后再试"
+            )
         time.sleep(0.1)
     done = []
     try:
