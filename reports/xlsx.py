@@ -94,6 +94,8 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 # The style of every body cell, registered once per workbook: openpyxl looks a named style up by
 # name, where a border and an alignment set on each cell are hashed field by field (3-5x slower).
 _BODY = "清单正文"
+_LINK = "清单链接"  # a body cell holding a link: one named style, not a Font per cell (8,000
+# referring pages of a footer link took 2.8 s with a Font each)
 _LINE_POINTS = 14.5  # one wrapped line of 11-pt text
 _MAX_LINES = 20  # a very long detail stays readable in the cell without a page-high row
 
@@ -130,6 +132,8 @@ def restore_cell(text: str) -> str:
 def write_xlsx(data: ReportData, out_dir: Path) -> Path:
     wb = Workbook()
     wb.add_named_style(NamedStyle(name=_BODY, border=_BORDER, alignment=_WRAP))
+    link_font = Font(color="0563C1", underline="single")
+    wb.add_named_style(NamedStyle(name=_LINK, border=_BORDER, alignment=_WRAP, font=link_font))
     summary = wb.active
     summary.title = SUMMARY_SHEET
     _summary_sheet(summary, data)
@@ -278,7 +282,7 @@ def _details_cell(r: Row) -> str:
 def _link(cell, url: str) -> None:
     if url.startswith(("http://", "https://")) and len(url) <= _MAX_LINK:
         cell.hyperlink = url
-        cell.font = Font(color="0563C1", underline="single")
+        cell.style = _LINK
 
 
 def _header_row(ws: Worksheet, columns: tuple) -> None:
