@@ -33,7 +33,7 @@ class ConditionalRequestMiddleware:
     def from_crawler(cls, crawler: Any) -> ConditionalRequestMiddleware:
         spider = crawler.spider
         if spider.previous is None:
-            raise NotConfigured("no previous audit: every request is a full one")
+            raise NotConfigured  # no previous audit: every request is a full one (said silently)
         middleware = cls(crawler)
         middleware.validators = spider.store.validators(spider.previous)
         return middleware

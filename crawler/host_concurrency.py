@@ -36,7 +36,7 @@ class HostConcurrencyMiddleware:
         settings = crawler.settings
         if settings.getfloat("DOWNLOAD_DELAY") > 0 or settings.getbool("AUTOTHROTTLE_ENABLED"):
             # A slot with a delay starts one request a pass (AutoThrottle's delay is never 0).
-            raise NotConfigured("the download delay keeps the bound")
+            raise NotConfigured  # (without a message: Scrapy logs a disabled one as a warning)
         return cls(crawler)
 
     async def process_request(self, request: Request) -> None:

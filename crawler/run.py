@@ -57,6 +57,9 @@ def crawl(
     # Scrapy filters at its handler, so every response and item still built a DEBUG log record
     # (~1.5% of the reactor's CPU in the benchmark profile); the logger drops them at once.
     logging.getLogger("scrapy").setLevel(settings["LOG_LEVEL"])
+    # A robots.txt that cannot be fetched is logged with a whole traceback; the page request of
+    # the same host fails the same way and is recorded with its error kind.
+    logging.getLogger("scrapy.downloadermiddlewares.robotstxt").setLevel(logging.CRITICAL)
     crawler = process.create_crawler(SiteSpider)
     started = time.monotonic()
     failures: list[Any] = []
