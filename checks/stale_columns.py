@@ -1,7 +1,9 @@
 """Columns and a homepage that are not updated (栏目不更新, 首页不更新), empty columns (空白栏目),
 undated list items and list dates that differ from the item's own page (伪造发稿日期 evidence).
 
-Yields `stale_column`, `empty_column`, `undated_item` and `date_mismatch` findings. A column's last
+Yields `stale_column`, `empty_column`, `undecidable_column` (a list only a script fills that
+neither a CMS adapter nor the browser could read: 无法判定, never empty), `undated_item` and
+`date_mismatch` findings. A column's last
 update is the newest item date over all its list pages, so a pinned old item on top or an
 oldest-first order cannot hide a recent one. Settings (`[checks.stale_column]`): `thresholds` per
 category (days), `severity` per category and per finding kind, `category_keywords`,
@@ -29,6 +31,8 @@ from govaudit.core.model import SEVERITIES, Finding, ListItem, fingerprint
 from govaudit.core.store import AuditView
 
 SECTION = "stale_column"
+UNDECIDABLE = "undecidable_column"
+UNDECIDABLE_REASON = "列表由脚本生成且无法读取"
 
 DEFAULTS: dict[str, Any] = {
     # 国办秘函〔2019〕19号: homepage and 动态、要闻类 columns 2 weeks (veto), 通知公告、政策文件类
@@ -50,9 +54,9 @@ DEFAULTS: dict[str, Any] = {
         "人事规划计划": "major",
         OTHER: "major",
         "empty_column": "critical",
-        # An empty list that a page script fills (ajax, dataproxy, a Vue mount): the crawler runs
-        # no JavaScript, so it cannot confirm the column is empty. Not a veto item: staff look.
-        "empty_column_script": "major",
+        # A list a page script fills (ajax, a JSON API, a Vue mount) that neither a CMS adapter
+        # nor the browser could read (crawler/adapters.py, crawler/render.py): 无法判定, 提示.
+        UNDECIDABLE: "minor",
         "undated_item": "major",
         "date_mismatch": "major",
     },
@@ -216,14 +220,21 @@ def _column_findings(
         if evidence:
             details["evidence"] = list(evidence)
         if column.loaded_by_script and not column.items:
-            # A false 空白栏目 is a single veto: a list we could not see is for a person to open.
+            # A false 空白栏目 is a single veto: a list neither an adapter nor the browser could
+            # read is 无法判定 (a person opens it), never empty and never stale.
             yield Finding(
-                id=fingerprint("empty_column", column.url),
-                check="empty_column",
-                severity=_severity(rules, "empty_column_script"),
+                id=fingerprint(UNDECIDABLE, column.url),
+                check=UNDECIDABLE,
+                severity=_severity(rules, UNDECIDABLE),
                 page_url=column.url,
-                title=f"栏目内容由脚本加载，无法自动确认是否为空，请人工核实：{column.name}",
-                details={**details, "needs_review": True, "loaded_by_script": True},
+                title=f"栏目无法判定：{column.name}（{UNDECIDABLE_REASON}，请人工核实）",
+                details={
+                    **details,
+                    "reason": UNDECIDABLE_REASON,
+                    "needs_review": True,
+                    "loaded_by_script": True,
+                    "browser": column.rendered,
+                },
                 column=column.name,
             )
             return

@@ -15,6 +15,7 @@ CHECK_NAMES = {
     "missing_anchor": "锚点不存在",
     "stale_column": "栏目未按时更新",
     "empty_column": "空白栏目",
+    "undecidable_column": "栏目无法判定",
     "undated_item": "信息未注明日期",
     "date_mismatch": "发布日期不一致",
     "wrong_word": "错别字/不规范表述",
@@ -141,12 +142,27 @@ def _evidence(d: dict[str, Any]) -> str:
     return f"判定为栏目页的依据：{'、'.join(evidence)}" if evidence else ""
 
 
+_BROWSER = {
+    "failed": "浏览器渲染失败",
+    "unavailable": "本机无可用浏览器",
+    "over_budget": "超出浏览器渲染页数上限",
+    "still_empty": "浏览器渲染后仍无列表",
+}
+
+
+def _undecidable(d: dict[str, Any]) -> list[str]:
+    browser = _BROWSER.get(d.get("browser") or "", "未使用浏览器")
+    return [
+        f"栏目类别：{d['category']}" if d.get("category") else "",
+        f"无法判定：{d.get('reason') or '列表由脚本生成且无法读取'}（{browser}）",
+        "不计入空白栏目和栏目不更新，请打开页面人工核实",
+        _evidence(d),
+    ]
+
+
 def _empty(d: dict[str, Any]) -> list[str]:
-    if d.get("needs_review"):
-        return [
-            f"栏目类别：{d['category']}" if d.get("category") else "",
-            "列表由页面脚本加载，监测程序未能读取，请打开页面人工核实是否为空",
-        ]
+    if d.get("needs_review"):  # findings of audits before undecidable_column
+        return _undecidable(d)
     return [
         f"栏目类别：{d['category']}" if d.get("category") else "",
         "栏目内没有任何信息（空白栏目）",
@@ -315,6 +331,7 @@ _RENDERERS = {
     "broken_link": _broken_link,
     "stale_column": _column,
     "empty_column": _empty,
+    "undecidable_column": _undecidable,
     "wrong_word": _word,
     "sensitive_word": _word,
     "privacy_leak": _privacy,

@@ -23,6 +23,8 @@ from govaudit.core.model import Finding
 from govaudit.core.store import AuditView
 
 PASS, WARN, VETO, UNCHECKED = "合格", "预警", "否决", "未检查"
+# An item the unreadable columns could tip over its threshold: neither 合格 nor 否决.
+UNDECIDABLE = "无法判定"
 
 # Column categories of the stale_column check; names are the fallback when a finding lacks one.
 HOMEPAGE = "首页"
@@ -93,11 +95,18 @@ def scorecard(
         for f in findings
         if f.check in ("wrong_word", "sensitive_word") and f.severity == "critical"
     ]
-    # A column whose list a script loads is unconfirmed (needs_review), not a 空白栏目 veto.
+    # A column whose list a script builds and nothing could read is 无法判定 (undecidable_column;
+    # needs_review on empty_column findings of older audits): counted apart, never as empty.
     empty = {
         _column_key(f)
         for f in findings
         if f.check == "empty_column" and not f.details.get("needs_review")
+    }
+    unreadable = {
+        _column_key(f)
+        for f in findings
+        if f.check == "undecidable_column"
+        or (f.check == "empty_column" and f.details.get("needs_review"))
     }
     counted = [
         (
@@ -113,17 +122,28 @@ def scorecard(
     for key, name, count in counted:
         threshold = int(thresholds[key])
         unit = "处" if key == "serious_wrong_expressions" else "个"
-        items.append(
-            ScoreItem(key, name, count, threshold, unit, _verdict(count, threshold, ratio, False))
-        )
+        verdict, note = _verdict(count, threshold, ratio, False), ""
+        if unreadable and key in _COLUMN_ITEMS:
+            note = f"另有 {len(unreadable)} 个栏目列表由脚本生成且无法读取（无法判定），未计入"
+            if verdict != VETO and count + len(unreadable) >= threshold:
+                verdict = UNDECIDABLE
+        items.append(ScoreItem(key, name, count, threshold, unit, verdict, note))
     items.append(_messages(findings, thresholds, ratio, messages))
     return items
 
 
+# The items whose count unreadable columns could change.
+_COLUMN_ITEMS = ("stale_columns", "columns_not_updated", "empty_columns")
+
+
 def overall(items: list[ScoreItem]) -> str:
-    """否决 if any item vetoes, else 预警 if any warns, else 合格 (unchecked items aside)."""
+    """否决 if any item vetoes, else 无法判定 if unreadable columns leave one open, else 预警 if
+    any warns, else 合格 (unchecked items aside)."""
     verdicts = {i.verdict for i in items}
-    return VETO if VETO in verdicts else WARN if WARN in verdicts else PASS
+    for verdict in (VETO, UNDECIDABLE, WARN):
+        if verdict in verdicts:
+            return verdict
+    return PASS
 
 
 def _homepage(

@@ -10,7 +10,7 @@ import pytest
 from checks import stale_columns
 from checks.stale_columns import DEFAULTS
 from govaudit.core.config import AuditConfig, ConfigError, check_rules
-from govaudit.core.model import LOADED_BY_SCRIPT, Link, ListItem, PageRecord
+from govaudit.core.model import LOADED_BY_SCRIPT, RENDERED, Link, ListItem, PageRecord
 from govaudit.core.store import Store
 
 SITE = "http://127.0.0.1:8000"
@@ -183,15 +183,23 @@ def test_list_without_items_is_an_empty_column(tmp_path):
     assert f.check == "empty_column" and f.details["threshold_days"] == 180
 
 
-def test_list_loaded_by_script_is_a_review_item_not_a_veto(tmp_path):
-    """The crawler saw no item, but a page script fills the list: not a 空白栏目 veto."""
+def test_list_loaded_by_script_is_undecidable_not_empty(tmp_path):
+    """The crawler read no item, but a page script fills the list: 无法判定, not a 空白栏目 veto."""
     page = list_page("/bmfw/", "便民服务", meta={LOADED_BY_SCRIPT: "1"})
     (f,) = audit(tmp_path, page)
-    assert f.check == "empty_column" and f.severity == "major"
+    assert f.check == "undecidable_column" and f.severity == "minor"
     assert f.details["needs_review"] is True and f.column == "便民服务"
-    assert f.title.startswith("栏目内容由脚本加载，无法自动确认是否为空，请人工核实")
-    (g,) = audit(tmp_path, page, rules={"severity": {"empty_column_script": "minor"}})
-    assert g.severity == "minor"
+    assert f.details["reason"] == "列表由脚本生成且无法读取"
+    assert f.title == "栏目无法判定：便民服务（列表由脚本生成且无法读取，请人工核实）"
+    assert f.details["last_updated"] is None and f.details["threshold_days"] == 365
+    (g,) = audit(tmp_path, page, rules={"severity": {"undecidable_column": "major"}})
+    assert g.severity == "major"
+
+
+def test_undecidable_column_says_what_the_browser_made_of_it(tmp_path):
+    page = list_page("/bmfw/", "便民服务", meta={LOADED_BY_SCRIPT: "1", RENDERED: "failed"})
+    (f,) = audit(tmp_path, page)
+    assert f.check == "undecidable_column" and f.details["browser"] == "failed"
 
 
 def test_script_flag_on_a_column_with_items_changes_nothing(tmp_path):

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from govaudit.core.model import LOADED_BY_SCRIPT, ListItem, PageRecord
+from govaudit.core.model import LOADED_BY_SCRIPT, RENDERED, ListItem, PageRecord
 from govaudit.core.store import AuditView
 
 HOMEPAGE = "首页"
@@ -124,6 +124,9 @@ class Column:
     # No item, and a list page says a script fills the list (the crawler's
     # `meta["list_loaded_by_script"]`): empty to the crawler, maybe not to a visitor.
     loaded_by_script: bool = False
+    # What the browser made of its list pages (`meta["rendered_by_browser"]`: failed,
+    # unavailable, over_budget, still_empty ...), "" when none was asked.
+    rendered: str = ""
 
 
 def categorize(name: str, keywords: Mapping[str, Sequence[str]] = CATEGORY_KEYWORDS) -> str:
@@ -477,6 +480,8 @@ def _build(
     loaded_by_script = not all_items and any(
         data.pages[u].meta.get(LOADED_BY_SCRIPT) for u in ordered if u in data.pages
     )
+    renders = [data.pages[u].meta.get(RENDERED) for u in ordered if u in data.pages]
+    rendered = next((r for r in renders if r), "")
     return Column(
         name=name,
         url=first,
@@ -485,6 +490,7 @@ def _build(
         category=categorize(name, keywords),
         placeholder=placeholder,
         loaded_by_script=loaded_by_script,
+        rendered=rendered,
     )
 
 

@@ -42,6 +42,9 @@ class ListItem:
 # `PageRecord.meta` key set (to "1") on a page whose list has no item while a script of the page
 # evidently fetches it (a crawler without JavaScript sees it empty; checks must not call it empty).
 LOADED_BY_SCRIPT = "list_loaded_by_script"
+# `PageRecord.meta` key of a page the crawler wanted a browser for (crawler/render.py): `rendered`
+# (its list read from the rendered DOM), `still_empty`, `failed`, `unavailable`, `over_budget`.
+RENDERED = "rendered_by_browser"
 # `PageRecord.meta` key of a start URL answered by a WAF's bot check instead of the site: the
 # check's name (瑞数, 加速乐, Cloudflare, 脚本验证). The audit then saw nothing of the site.
 SCRIPT_CHALLENGE = "script_challenge"
