@@ -23,6 +23,7 @@ import lxml.html
 from lxml import etree
 from w3lib.url import safe_url_string
 
+from crawler import adapters
 from govaudit.core.model import LOADED_BY_SCRIPT, Link, ListItem, PageRecord
 
 __all__ = [
@@ -1016,9 +1017,17 @@ def parse_page(
     body = body or b""
     if is_datastore_answer(body, content_type):
         try:
-            return _parse_datastore(url, body, content_type, header_charset, today)
+            record = _parse_datastore(url, body, content_type, header_charset, today)
+            return replace(record, meta=adapters.named(record.meta, adapters.HANWEB_DATAPROXY))
         except Exception:  # noqa: BLE001 - last guard: a page must never stop the crawl
             return PageRecord(url=url, content_type=content_type, size=len(body))
+    if adapters.is_json_answer(body, content_type):
+        resolve = _Resolver(url, _safe_page_url(url, "utf-8"), "utf-8")
+        try:
+            record = adapters.parse_json_list(url, body, content_type, resolve.url)
+        except Exception:  # noqa: BLE001 - last guard: a page must never stop the crawl
+            record = None
+        return record or PageRecord(url=url, content_type=content_type, size=len(body))
     text, encoding = decode_html(body, header_charset)
     root = _parse_tree(text)
     if root is None:
@@ -1058,11 +1067,16 @@ def _build(
         if proxy not in pagination:
             pagination.append(proxy)
     listish = _looks_like_list(root, bp, visible)
-    if not items and not has_datastore and _list_loaded_by_script(root, bp):
-        meta = {**meta, LOADED_BY_SCRIPT: "1"}
+    meta, extra = _adapted(root, resolve, meta, items, has_datastore, bp, listish)
+    pagination += [u for u in extra if u not in pagination]
     kind, evidence = _kind(
         meta, items, pagination, listish, published, published_from, root, url_dated
     )
+    if adapters.adapters_of(meta):
+        evidence = (*evidence, f"CMS 适配器 {'、'.join(adapters.adapters_of(meta))}")
+    if kind == "other" and meta.get(LOADED_BY_SCRIPT):
+        kind = "list"  # an SPA shell: its list is there for a browser only
+        evidence = (*evidence, "列表由脚本生成")
     title = _title(root, kind, bp)
     return PageRecord(
         url=url,
@@ -1083,6 +1097,37 @@ def _build(
         anchors=anchor_names(root),
         local_fragments=tuple(dict.fromkeys(local)),
     )
+
+
+def _adapted(
+    root: etree._Element,
+    resolve: _Resolver,
+    meta: dict[str, str],
+    items: list[ListItem],
+    has_datastore: bool,
+    bp: _Boilerplate,
+    listish: dict[str, bool],
+) -> tuple[dict[str, str], list[str]]:
+    """The CMS adapters that read this page (crawler/adapters.py), named in its meta, and the
+    further pages they read its list from (a JSON API, a frameset's frames)."""
+    names = [adapters.HANWEB_DATASTORE] if has_datastore else []
+    if listish["script"] and any(
+        "createpagehtml" in (s.text or "").lower() for s in root.iter("script")
+    ):
+        names.append(adapters.TRS_PAGER)
+    extra = adapters.frame_pages(root, resolve.url) if not items else []
+    if extra:
+        names.append(adapters.FRAMESET)
+    elif not items and not has_datastore:
+        spa = adapters.is_spa_shell(root)
+        # An empty list and a script that fills it, both: a visit counter's $.ajax on a truly
+        # empty column excuses nothing.
+        if spa or _list_loaded_by_script(root, bp):
+            meta = {**meta, LOADED_BY_SCRIPT: "1"}
+            names += [adapters.SPA_SHELL] if spa else []
+            extra = adapters.json_endpoints(root, resolve.url)
+            names += [adapters.JSON_ENDPOINT] if extra else []
+    return adapters.named(meta, *names), extra
 
 
 def _kind(

@@ -13,6 +13,11 @@
 | max_depth             | DEPTH_LIMIT = max_depth + 1 (the deepest pages' links are checked) |
 | max_resource_bytes    | DOWNLOAD_MAXSIZE                                                   |
 | max_pages, include, exclude, parse_workers | the spider's own (skipped targets are recorded) |
+| render_browser        | DOWNLOAD_HANDLERS http/https → scrapy-playwright, PLAYWRIGHT_LAUNCH_OPTIONS |
+|                       | executable_path (crawler/render.py; nothing when there is no browser) |
+| render_concurrency    | PLAYWRIGHT_MAX_PAGES_PER_CONTEXT (one context)                     |
+| render_timeout        | PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT                              |
+| render, render_max_pages | the spider's own (which pages, how many)                        |
 
 `[crawl.scrapy]` passes any other Scrapy setting by its own name (HTTPPROXY_ENABLED,
 DOWNLOAD_HANDLERS, a user's own middleware in DOWNLOADER_MIDDLEWARES ...). Component tables
@@ -36,6 +41,7 @@ from scrapy.settings import default_settings
 from scrapy.utils.misc import load_object
 
 from crawler import pipeline, progress, retry
+from crawler.render import render_settings
 from govaudit.core.config import AuditConfig, ConfigError
 
 _COMPONENT_TABLES = (
@@ -57,6 +63,8 @@ _OWNED = {
     "USER_AGENT": "user_agent",
     "DEPTH_LIMIT": "max_depth",
     "DOWNLOAD_MAXSIZE": "max_resource_bytes",
+    "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": "render_concurrency",
+    "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": "render_timeout",
 }
 _OURS = (*retry.SETTINGS, *progress.SETTINGS, *pipeline.SETTINGS)
 
@@ -64,6 +72,11 @@ _OURS = (*retry.SETTINGS, *progress.SETTINGS, *pipeline.SETTINGS)
 def crawl_settings(config: AuditConfig, log_file: str | None = None) -> dict[str, Any]:
     """The settings of one audit's crawl, `[crawl.scrapy]` included (checked first)."""
     settings = _audit_settings(config, log_file)
+    for name, value in render_settings(config).items():
+        if name in _COMPONENT_TABLES:
+            settings[name] = {**settings.get(name, {}), **value}
+        else:
+            settings[name] = value
     for name, value in check_scrapy_settings(config).items():
         if name in _COMPONENT_TABLES:
             settings[name] = {**settings.get(name, {}), **value}

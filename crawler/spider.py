@@ -41,6 +41,7 @@ start_urls_ok, resumed, conditional, not_modified, parse_worker_pages, parse_fal
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -54,6 +55,8 @@ from scrapy.exceptions import CloseSpider, NotSupported, StopDownload
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from crawler import render
+from crawler.adapters import adapters_of, is_json_answer
 from crawler.attachment_reader import (
     READ_EXTENSIONS,
     AttachmentReader,
@@ -72,7 +75,7 @@ from crawler.pipeline import CarriedPage
 from crawler.rolling import RollingSchedule
 from crawler.scope import Scope
 from govaudit.core.config import AuditConfig
-from govaudit.core.model import SCRIPT_CHALLENGE, Link, PageRecord
+from govaudit.core.model import RENDERED, SCRIPT_CHALLENGE, Link, PageRecord
 from govaudit.core.store import Store
 
 # Non-HTML targets are checked, not parsed: by the extension of their path ...
@@ -85,6 +88,10 @@ RESOURCE_TAGS = frozenset({"img", "script", "link", "embed", "object", "video", 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 XML_TYPES = frozenset({"text/xml", "application/xml"})
 HANDLER_FAILED = "handler_failed"  # the finish_reason of a crawl whose http handler did not load
+# A list's JSON API (crawler/adapters.py), read when its answer is JSON.
+JSON_TYPES = frozenset({"application/json", "text/json", "application/x-json", "text/plain"})
+
+logger = logging.getLogger(__name__)
 
 
 def header(headers: Mapping[bytes, bytes], name: str) -> str | None:
@@ -162,6 +169,7 @@ class SiteSpider(Spider):
         self.awaiting: dict[str, list[PageRecord]] = {}
         self.reader: AttachmentReader | None = None  # started with the first attachment
         self.parser = PageParser(config.parse_workers)
+        self.browser = render.Browser.from_config(config)
         self.pages_scheduled = 0
         # Resume: what the interrupted run recorded, and the URLs never to fetch again
         # (crawler/dupefilter.py seeds itself with them).
@@ -300,7 +308,7 @@ class SiteSpider(Spider):
         if role == "page":
             mime = mime_type(headers)
             # XML is read: it may be a Hanweb dataproxy.jsp datastore (see `parse_page`).
-            if not mime or mime in HTML_TYPES or mime in XML_TYPES:
+            if not mime or mime in HTML_TYPES or mime in XML_TYPES or mime in JSON_TYPES:
                 return False
             # A document behind a script URL (downfile.jsp?id=…) is read, within the size bound.
             if is_readable_download(mime, download_name(header(headers, "Content-Disposition"))):
@@ -382,15 +390,55 @@ class SiteSpider(Spider):
             return
         # A Hanweb dataproxy.jsp answer (XML datastore, followed as a list's next page) is a
         # list page, whatever its content type says.
-        page_like = not mime or mime in HTML_TYPES or is_datastore_answer(response.body, mime)
+        page_like = (
+            not mime
+            or mime in HTML_TYPES
+            or is_datastore_answer(response.body, mime)
+            or (mime in JSON_TYPES and is_json_answer(response.body, mime))
+        )
         if "download_stopped" in response.flags or not page_like:
             yield self._count(self._resource_record(response, "GET"))
             return
         record = await self.parser.parse(
             response.url, response.body, mime, header_charset(response.headers), self.config.as_of
         )
+        for name in adapters_of(record.meta):
+            self.stats.inc_value(f"govaudit/adapter/{name}")
+        facts = self._page_facts(response)
+        if response.status < 400 and self.browser.wants(record, response.url):
+            why = self.browser.admit()
+            if why is None:
+                yield self._render_request(record, facts)
+                return
+            record = self._not_rendered(record, why)
+        for item in self._page_done(record, facts):
+            yield item
+
+    def _page_facts(self, response: Response) -> dict[str, Any]:
+        """What a page's record takes from its HTTP response (kept while a browser renders it)."""
+        meta = response.meta
+        validators = {}
+        if response.status == 200:
+            for field, name in (("etag", "ETag"), ("last_modified", "Last-Modified")):
+                value = header(response.headers, name)
+                # Sent back as they came only when plain ASCII (RFC 9110's usual form).
+                validators[field] = value if value and value.isascii() else None
+        return {
+            "target": meta["target"],
+            "depth": meta["depth"],
+            "home": bool(meta.get("home")),
+            "url": response.url,
+            "status": response.status,
+            "redirects": tuple(meta.get("redirect_urls", ())),
+            "elapsed": meta.get("download_latency"),
+            "validators": validators,
+        }
+
+    def _page_done(self, record: PageRecord, facts: dict[str, Any]) -> Iterator[Any]:
+        """A parsed page: recorded, its links routed."""
+        target, depth, url, status = facts["target"], facts["depth"], facts["url"], facts["status"]
         # A redirect off-site ends the crawl here; an error page's links are the template's.
-        follow = self.scope.is_internal(response.url) and response.status < 400
+        follow = self.scope.is_internal(url) and status < 400
         links: list[Link] = []
         requests: list[Request] = []
         skipped: list[PageRecord] = []
@@ -403,37 +451,103 @@ class SiteSpider(Spider):
             links, requests, skipped = self._follow(
                 (*record.links, *extra), record.pagination, depth + 1
             )
-        kind = "home" if meta.get("home") else record.kind
-        validators = {}
-        if response.status == 200:
-            for field, name in (("etag", "ETag"), ("last_modified", "Last-Modified")):
-                value = header(response.headers, name)
-                # Sent back as they came only when plain ASCII (RFC 9110's usual form).
-                validators[field] = value if value and value.isascii() else None
+        kind = "home" if facts["home"] else record.kind
         self.stats.inc_value("govaudit/pages")
         yield self._count(
             replace(
                 record,
                 url=target,
-                final_url=response.url,
-                status=response.status,
-                redirects=tuple(meta.get("redirect_urls", ())),
-                elapsed=meta.get("download_latency"),
+                final_url=url,
+                status=status,
+                redirects=facts["redirects"],
+                elapsed=facts["elapsed"],
                 depth=depth,
                 method="GET",
                 internal=True,
                 kind=kind,
                 links=tuple(links),
-                **validators,
+                **facts["validators"],
             )
         )
-        for item in (*skipped, *requests, *self._carry_rolled()):
+        yield from skipped
+        yield from requests
+        yield from self._carry_rolled()
+
+    # -- the browser (crawler/render.py) -------------------------------------------------------
+
+    def _render_request(self, record: PageRecord, facts: dict[str, Any]) -> Request:
+        meta = {
+            **self.browser.request_meta(),
+            "target": facts["target"],
+            "role": "render",
+            "depth": facts["depth"],
+            "html_record": record,
+            "facts": facts,
+        }
+        return Request(
+            facts["url"],
+            callback=self.on_rendered,
+            errback=self.on_render_error,
+            meta=meta,
+            dont_filter=True,  # the same URL again, through the browser
+            priority=-facts["depth"],
+        )
+
+    async def on_rendered(self, response: Response):
+        """A page the browser rendered: its DOM parsed like any page, merged with its HTML's."""
+        meta = response.meta
+        html_record, facts = meta["html_record"], meta["facts"]
+        stats = self.stats
+        stats.inc_value("govaudit/render/pages")
+        stats.inc_value("govaudit/render/seconds", round(meta.get("download_latency") or 0.0, 3))
+        text = getattr(response, "text", None)
+        if response.status >= 400 or not text:
+            self._render_failed(f"HTTP {response.status}")
+            record = self._not_rendered(html_record, render.FAILED)
+        else:
+            rendered = await self.parser.parse(
+                facts["url"], text.encode("utf-8"), "text/html", "utf-8", self.config.as_of
+            )
+            record = render.merged(html_record, rendered)
+            if record.meta.get(RENDERED) == render.STILL_EMPTY:
+                stats.inc_value("govaudit/render/still_empty")
+        for item in self._page_done(record, facts):
             yield item
+
+    def on_render_error(self, failure: Failure) -> Iterator[Any]:
+        """The browser failed on a page (missing, crashed, timed out): its HTML's record, 无法判定."""
+        meta = failure.request.meta
+        exc = failure.value
+        self._render_failed(f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
+        self.stats.inc_value(f"govaudit/render/failed/{error_kind(exc)}")
+        record = self._not_rendered(meta["html_record"], render.FAILED)
+        yield from self._page_done(record, meta["facts"])
+
+    def _render_failed(self, why: str) -> None:
+        stats = self.stats
+        stats.inc_value("govaudit/render/failed")
+        if stats.get_value("govaudit/render/failed") == 1:  # one line, not one a page
+            logger.warning(
+                "浏览器渲染失败（%s）：需要浏览器的页面记为无法判定，审计继续", why[:300]
+            )
+
+    def _not_rendered(self, record: PageRecord, why: str) -> PageRecord:
+        stats = self.stats
+        if why != render.FAILED:
+            stats.inc_value(f"govaudit/render/{why}")
+        if why == render.UNAVAILABLE and stats.get_value("govaudit/render/unavailable") == 1:
+            stats.set_value("govaudit/render/browser_problem", self.browser.problem)
+            logger.warning(
+                "浏览器不可用：%s；需要浏览器的页面记为无法判定，审计继续", self.browser.problem
+            )
+        return render.unrendered(record, why)
 
     def _is_download(self, response: Response, mime: str | None) -> bool:
         """A document where a page was expected (a `downfile.jsp?id=…` link): read like an
         attachment, by its Content-Disposition name, its content type or its first bytes."""
         if mime in HTML_TYPES or mime in XML_TYPES or "download_stopped" in response.flags:
+            return False
+        if mime in JSON_TYPES and is_json_answer(response.body, mime):
             return False
         if response.status >= 400 or not response.body:
             return False

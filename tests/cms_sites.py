@@ -107,6 +107,7 @@ JPAGE_NEWEST = date(2024, 5, 30)
 DATAPROXY = "/module/web/jpage/dataproxy.jsp"
 # 便民服务: the list is fetched by $.ajax from a JSON API into an empty <ul>.
 AJAX_COLUMN = "/col/col1011/index.html"
+AJAX_ARTICLE = "/art/2024/5/29/art_1011_1.html"
 # 部门动态: a CMS whose article URLs carry no date; the list shows `05-20` under a 2024 heading.
 DEPT_NEWS = {
     "/col/col1007/art_7001.html": ("县教育局召开校园安全工作会", "2024-05-20"),
@@ -478,6 +479,10 @@ def build_routes() -> dict[str, Reply]:
         ),
     )
     routes["/js/jquery.min.js"] = Reply(b"/* jquery */", content_type="application/javascript")
+    html(
+        AJAX_ARTICLE,
+        article(AJAX_ARTICLE, "便民服务", "社保卡办理指南", "2024-05-29 10:00"),
+    )
     routes["/api/list.json"] = Reply(
         '{"rows": [{"url": "/art/2024/5/29/art_1011_1.html", "title": "社保卡办理指南",'
         ' "date": "2024-05-29"}]}',
@@ -528,7 +533,6 @@ PLANTED = [
     ("stale_column", "/col/col1003/index.html", "工作动态"),
     ("empty_column", "/col/col1005/index.html", "规划计划"),
     ("empty_column", "/col/col1009/index.html", "专项资金"),
-    ("empty_column", AJAX_COLUMN, "便民服务"),  # major, needs_review: loaded by script
     ("broken_link", BROKEN_ONCLICK, 404),
     ("broken_link", SOFT_404, "soft_404"),
     ("broken_link", MISSING_PDF, 404),
@@ -554,4 +558,8 @@ TRAPS = [
     ("empty_column", "/col/col1006/index.html"),
     ("stale_column", "/col/col1010/index.html"),  # fresh once the dataproxy rows are read
     ("empty_column", "/col/col1010/index.html"),
+    # read from the JSON API its script names (crawler/adapters.py): fresh, neither empty nor 无法判定
+    ("empty_column", AJAX_COLUMN),
+    ("undecidable_column", AJAX_COLUMN),
+    ("stale_column", AJAX_COLUMN),
 ]

@@ -432,7 +432,7 @@ def test_audit_names_every_column(audit):
         "/col/col1008/index.html": ("公示公告", 2),
         "/col/col1009/index.html": ("专项资金", 0),
         "/col/col1010/index.html": ("乡镇动态", 15),  # 3 inline + 12 from dataproxy.jsp
-        "/col/col1011/index.html": ("便民服务", 0),
+        "/col/col1011/index.html": ("便民服务", 1),  # read from its JSON API
         "/xxgk/col/col2001/index.html": ("政策文件", 2),
         "/xxgk/col/col2002/index.html": ("部门文件", 1),
     }
@@ -484,21 +484,18 @@ def test_jpage_column_has_every_row_and_its_true_last_update(audit):
     assert not [f for f in findings if f.get("column") == "乡镇动态"]
 
 
-def test_script_loaded_column_is_a_review_item_not_a_veto(audit):
-    from govaudit.core.model import Finding
-    from reports.scorecard import scorecard
-    from reports.settings import DEFAULT_SCORECARD
-
+def test_json_endpoint_named_in_the_script_is_read_without_a_browser(audit):
+    """便民服务's <ul> is filled by `$.ajax({url: "/api/list.json"})`: the JSON adapter reads the
+    API, so the column has its item and its true date (fresh: no finding), not 空白栏目."""
     base, findings, out = audit
-    mine = [f for f in findings if f["page_url"] == base + AJAX_COLUMN]
-    assert len(mine) == 1
-    finding = mine[0]
-    assert finding["check"] == "empty_column" and finding["severity"] == "major"
-    assert finding["needs_review"] is True
-    assert "栏目内容由脚本加载，无法自动确认是否为空，请人工核实" in finding["title"]
+    assert not [f for f in findings if f["page_url"] == base + AJAX_COLUMN]
     # the two true empty columns stay critical veto items
     vetoes = [f for f in findings if f["check"] == "empty_column" and f["severity"] == "critical"]
     assert {f["column"] for f in vetoes} == {"规划计划", "专项资金"}
-    # the scorecard's 空白栏目 item counts the two, not the one to review
-    items = scorecard([Finding.from_json(f) for f in findings], DEFAULT_SCORECARD, as_of=AS_OF)
-    assert next(i for i in items if i.key == "empty_columns").measured == 2
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    stats = summary["crawl_stats"]
+    assert stats["govaudit/adapter/json_endpoint"] == 1
+    assert stats["govaudit/adapter/json_list"] == 1
+    assert stats["govaudit/adapter/hanweb_datastore"] >= 1
+    assert stats["govaudit/adapter/hanweb_dataproxy"] >= 1
+    assert "govaudit/render/pages" not in stats  # no page needed the browser

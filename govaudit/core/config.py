@@ -7,7 +7,8 @@ check owns its settings and adding one needs no edit here (see `check_rules`).
     [site]    name, start_urls, allowed_hosts
     [crawl]   max_pages, max_depth, concurrency, download_delay, autothrottle, timeout, retries,
               user_agent, obey_robots, include, exclude, max_resource_bytes, parse_workers,
-              verify_every_days;
+              verify_every_days, render, render_browser, render_concurrency,
+              render_timeout, render_max_pages;
               [crawl.scrapy] any other Scrapy setting (crawler/settings.py checks its names)
     [checks.<name>]   per check, e.g. [checks.stale_column] thresholds, columns
     [report]  departments, deadline_days
@@ -76,6 +77,14 @@ class AuditConfig:
     # A re-audit verifies every page and link target at least this often (days), the homepage,
     # list pages, new and failed targets every time (crawler/rolling.py); 1: everything, always.
     verify_every_days: int = 7
+    # The browser for pages only a script fills (crawler/render.py): URL regexes always rendered,
+    # the executable ("auto": Debian's chromium or one on PATH; "off"), and its own politeness:
+    # pages open at once, seconds per page, pages per audit.
+    render: tuple[str, ...] = ()
+    render_browser: str = "auto"
+    render_concurrency: int = 2
+    render_timeout: float = 30.0
+    render_max_pages: int = 200
     # [crawl.scrapy]: any other Scrapy setting by its own name (checked in crawler/settings.py).
     scrapy: dict[str, Any] = field(default_factory=dict)
 
@@ -101,6 +110,11 @@ _CRAWL_KEYS = {
     "max_resource_bytes": int,
     "parse_workers": int,
     "verify_every_days": int,
+    "render": list,
+    "render_browser": str,
+    "render_concurrency": int,
+    "render_timeout": float,
+    "render_max_pages": int,
     "scrapy": dict,
 }
 _SECTIONS = {"site", "crawl", "checks", "report"}
@@ -157,7 +171,7 @@ def _config_from_raw(
     for key, kind in _CRAWL_KEYS.items():
         if key in crawl:
             values[key] = _typed(f"crawl.{key}", crawl[key], kind)
-    for key in ("include", "exclude"):
+    for key in ("include", "exclude", "render"):
         if key in values:
             values[key] = tuple(_str_list(f"crawl.{key}", values[key]))
     hosts = _as_list(site.get("allowed_hosts")) or [
@@ -316,7 +330,12 @@ def validate(config: AuditConfig) -> AuditConfig:
         raise ConfigError("crawl.retries 应为 0 或更大")
     if config.parse_workers not in (0, 1):
         raise ConfigError("crawl.parse_workers 应为 0（在抓取进程内解析）或 1")
-    for key in ("include", "exclude"):
+    for key in ("render_concurrency", "render_max_pages"):
+        if getattr(config, key) < 1:
+            raise ConfigError(f"crawl.{key} 应为正整数")
+    if not math.isfinite(config.render_timeout) or config.render_timeout <= 0:
+        raise ConfigError("crawl.render_timeout 应为正数（秒）")
+    for key in ("include", "exclude", "render"):
         for pattern in getattr(config, key):
             compile_pattern(f"crawl.{key}", pattern)
     for path in config.wordlists:
