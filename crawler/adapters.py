@@ -64,11 +64,11 @@ def adapters_of(meta: dict[str, str]) -> list[str]:
 
 # The URL argument of a loader call. `$.ajax({... url: "…"` has it as a property.
 _AJAX_URL = re.compile(
-    r"""(?:\$|jQuery)\s*\.\s*ajax\s*\(\s*\{[^}]*?\burl\s*:\s*(['"])([^'"\s]+)\1""", re.S
+    r"""(?:\$|jQuery)\s*\.\s*ajax\s*\(\s*\{[^}]*?\burl\s*:\s*(['"])([^'"\s]+)\1(?!\s*\+)""", re.S
 )
 _CALL_URL = re.compile(
     r"""(?:(?:\$|jQuery)\s*\.\s*(?:get|getJSON|post)|\bfetch|\baxios\s*\.\s*(?:get|post))"""
-    r"""\s*\(\s*(['"])([^'"\s]+)\1"""
+    r"""\s*\(\s*(['"])([^'"\s]+)\1(?!\s*\+)"""
 )
 _NOT_DATA = re.compile(r"\.(?:js|css|html?|shtml|png|jpe?g|gif|svg)(?:[?#]|$)|dataproxy|^#", re.I)
 MAX_ENDPOINTS = 3  # a list page fetches its list; more calls are counters, menus, weather

@@ -138,6 +138,13 @@ def counters(stats: dict[str, Any], spider: SiteSpider | None, elapsed: float) -
         "spider_exceptions": stats.get("spider_exceptions/count", 0),
         "parse_worker_pages": stats.get("govaudit/parse_worker_pages", 0),
         "parse_fallbacks": stats.get("govaudit/parse_fallbacks", 0),
+        "rendered": stats.get("govaudit/render/pages", 0),
+        "render_seconds": round(stats.get("govaudit/render/seconds", 0.0), 3),
+        "render_unreadable": sum(
+            stats.get(f"govaudit/render/{why}", 0)
+            for why in ("still_empty", "failed", "unavailable", "over_budget")
+        ),
+        "render_problem": stats.get("govaudit/render/browser_problem"),
         "start_urls_ok": stats.get("govaudit/start_urls_ok", 0),
         "start_urls_blocked": stats.get("govaudit/start_urls_blocked", 0),
         "elapsed": round(elapsed, 3),

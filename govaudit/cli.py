@@ -488,6 +488,13 @@ def print_summary(result: AuditResult, console: Console) -> None:
             f"无法读取 {c.get('attachments_unreadable', 0)} 个，"
             f"提取用时 {c.get('extract_seconds', 0):.1f} 秒"
         )
+    if c.get("render_problem") and c.get("render_unreadable"):
+        console.print(f"[yellow]浏览器不可用：{c['render_problem']}[/]")
+    if c.get("rendered") or c.get("render_unreadable"):
+        console.print(
+            f"浏览器渲染 {c.get('rendered', 0)} 个页面（{c.get('render_seconds', 0):.1f} 秒），"
+            f"{c.get('render_unreadable', 0)} 个页面的列表无法读取，记为无法判定"
+        )
     checked_by_waf = c.get("skipped_by_reason", {}).get("bot_check", 0)
     if checked_by_waf:
         console.print(

@@ -74,6 +74,7 @@ def write_summary(
                 "measured": item.measured_label(),
                 "threshold": item.threshold_label(),
                 "verdict": item.verdict,
+                "note": item.note,
             }
             for item in result.scorecard
         ],
