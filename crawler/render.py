@@ -101,7 +101,15 @@ def render_settings(config: AuditConfig) -> dict[str, Any]:
             "executable_path": find_browser(config.render_browser),
             # --no-sandbox: audits and CI run as root in containers, where chromium's sandbox
             # cannot start; the browser only ever opens the audited site's own pages.
-            "args": ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+            "args": [
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-extensions",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--renderer-process-limit=2",
+            ],
             "headless": True,
         },
         "PLAYWRIGHT_MAX_CONTEXTS": 1,
