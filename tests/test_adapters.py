@@ -228,10 +228,10 @@ def test_rendered_and_unrendered_records():
     "text, message",
     [
         ('render = ["("]', "crawl.render"),
-        ("render_concurrency = 0", "crawl.render_concurrency must be a positive integer"),
-        ("render_max_pages = -1", "crawl.render_max_pages must be a positive integer"),
-        ("render_timeout = 0", "crawl.render_timeout must be a positive number of seconds"),
-        ("render = '/col/'", "crawl.render"),
+        ("render_concurrency = 0", "crawl.render_concurrency 应为正整数"),
+        ("render_max_pages = -1", "crawl.render_max_pages 应为正整数"),
+        ("render_timeout = 0", "crawl.render_timeout 应为正数（秒）"),
+        ("render = [1]", "crawl.render 应为字符串列表"),
     ],
 )
 def test_render_settings_are_checked(tmp_path, text, message):
