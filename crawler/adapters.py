@@ -10,8 +10,9 @@ record's `meta["cms_adapter"]` (comma-separated); the spider counts every name a
 | `hanweb_datastore` | Hanweb `<script type="text/xml"><datastore><recordset><record><![CDATA[<li>` |
 | `hanweb_dataproxy` | jpage.js `<nextgroup>` → `dataproxy.jsp?startrecord=…&endrecord=…` answers   |
 | `json_endpoint`    | a list page whose list is empty and whose inline script names a JSON API:    |
-|                    | `$.ajax({url: "/api/list.json"})`, `$.get/$.getJSON/$.post("…")`,            |
-|                    | `fetch("…")`, `axios.get("…")` (Ucap/开普云 and newer portals)               |
+|                    | `$.ajax({url: "/api/list.json"})`, `$.get/$.getJSON("…")`, `fetch("…")`,     |
+|                    | `axios.get("…")` (Ucap/开普云 and newer portals); a POST API is left to the  |
+|                    | browser (a GET would answer 405: no broken link of the site)                 |
 | `json_list`        | that API's answer: the largest array of objects with a title and a URL       |
 |                    | (`title`/`name`/`docTitle` …, `url`/`link`/`docUrl` …, `pubDate`/`time` …);  |
 |                    | `totalPage`/`pageCount` with a `page=1`-style parameter names its next pages |
@@ -67,9 +68,13 @@ _AJAX_URL = re.compile(
     r"""(?:\$|jQuery)\s*\.\s*ajax\s*\(\s*\{[^}]*?\burl\s*:\s*(['"])([^'"\s]+)\1(?!\s*\+)""", re.S
 )
 _CALL_URL = re.compile(
-    r"""(?:(?:\$|jQuery)\s*\.\s*(?:get|getJSON|post)|\bfetch|\baxios\s*\.\s*(?:get|post))"""
+    r"""(?:(?:\$|jQuery)\s*\.\s*(?:get|getJSON)|\bfetch|\baxios\s*\.\s*get)"""
     r"""\s*\(\s*(['"])([^'"\s]+)\1(?!\s*\+)"""
 )
+# A POST API answers a GET with 405 or an error: asking it would report a broken link that is
+# none. Such lists are the browser's.
+_POST = re.compile(r"""\b(?:type|method)\s*:\s*['"]post['"]""", re.I)
+_POST_WINDOW = 300  # characters around the URL where the call's options are written
 _NOT_DATA = re.compile(r"\.(?:js|css|html?|shtml|png|jpe?g|gif|svg)(?:[?#]|$)|dataproxy|^#", re.I)
 MAX_ENDPOINTS = 3  # a list page fetches its list; more calls are counters, menus, weather
 
@@ -84,12 +89,28 @@ def json_endpoints(root: etree._Element, resolve: Callable[[str], str | None]) -
         for pattern in (_AJAX_URL, _CALL_URL):
             for match in pattern.finditer(text):
                 raw = match.group(2)
-                if _NOT_DATA.search(raw) or "+" in raw:
+                if _NOT_DATA.search(raw) or "+" in raw or _posted(text, match):
                     continue
                 url = resolve(raw)
                 if url and url not in found:
                     found.append(url)
     return found[:MAX_ENDPOINTS]
+
+
+def _posted(text: str, match: re.Match[str]) -> bool:
+    """The call's options say POST: the `$.ajax({...})` object around the URL, or the options
+    object right after `fetch(url`."""
+    if match.re is _AJAX_URL:
+        start = text.rfind("{", 0, match.start(2))
+        end = text.find("}", match.end())
+        options = text[start : end if end >= 0 else match.end() + _POST_WINDOW]
+    else:
+        after = _OPTIONS.match(text, match.end())
+        options = after.group() if after else ""
+    return bool(_POST.search(options))
+
+
+_OPTIONS = re.compile(r"\s*,\s*\{[^}]*\}")
 
 
 _JSON_TYPES = {"application/json", "text/json", "application/x-json", "text/plain"}

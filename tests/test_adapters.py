@@ -25,7 +25,7 @@ def html(body: str, head: str = "") -> bytes:
 @pytest.mark.parametrize(
     "script, endpoint",
     [
-        ('$.ajax({type: "post", url: "/api/list.json", data: {p: 1}})', "/api/list.json"),
+        ('$.ajax({type: "get", url: "/api/list.json", data: {p: 1}})', "/api/list.json"),
         (
             "jQuery.ajax({\n dataType: 'json',\n url: 'data/list?channel=12'\n})",
             "/xxgk/data/list?channel=12",
@@ -50,6 +50,11 @@ def test_json_endpoints_named_in_the_script(script, endpoint):
         '$.getScript("/js/list.js")',  # a script, not data
         'fetch("/api/" + "list.json")',
         '$.ajax({url: "/module/web/jpage/dataproxy.jsp"})',  # Hanweb's: its own adapter
+        # POST APIs answer a GET with 405: left to the browser, never a broken link
+        '$.ajax({type: "POST", url: "/api/list.do", dataType: "json"})',
+        '$.ajax({url: "/api/list.do", method: "post", data: {columnId: 3}})',
+        'fetch("/api/search", {method: "POST", body: form})',
+        '$.post("/ucap/list.do", {page: 1})',
     ],
 )
 def test_urls_no_adapter_can_name(script):
