@@ -205,3 +205,16 @@ def test_a_browser_that_crashes_is_one_line_and_the_audit_goes_on(tmp_path):
     stats = stats_of(out)
     assert stats["govaudit/render/failed"] == 2
     assert not [f for f in findings if f["check"] in ("empty_column", "stale_column")]
+
+
+def test_pages_over_the_browser_budget_are_undecidable(browser, tmp_path):
+    _, findings, out, _, _ = run_audit(tmp_path, "render_max_pages = 1\nrender_concurrency = 1")
+    stats = stats_of(out)
+    assert stats["govaudit/render/pages"] == 1 and stats["govaudit/render/over_budget"] == 1
+    undecidable = {f["path"]: f["browser"] for f in findings if f["check"] == "undecidable_column"}
+    # which of the two came first is the crawl's order; the other waited in vain
+    assert undecidable in (
+        {SPA: "over_budget"},  # 工作动态 rendered and read
+        {SPA: "still_empty", DYN_COLUMN: "over_budget"},
+    )
+    assert not [f for f in findings if f["check"] in ("empty_column", "stale_column")]
