@@ -21,7 +21,11 @@ import openpyxl
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from crawler.attachment_reader import download_name, is_readable_download
+from crawler.attachment_reader import (
+    download_name,
+    is_readable_attachment,
+    is_readable_download,
+)
 from crawler.attachments import (
     REASONS,
     AttachmentText,
@@ -82,6 +86,55 @@ def make_pdf(pages: list[list[tuple[str, str]]]) -> bytes:
     Helvetica and `cjk` ones in a CID font with a ToUnicode map."""
     assert all((font == "ascii") == text.isascii() for page in pages for font, text in page)
     return pdf_file([[text for _, text in page] for page in pages])
+
+
+def gbk_escapes(text: str) -> str:
+    """RTF's \\'hh escapes of the GBK bytes of `text`, as WPS and Chinese Word write them."""
+    return "".join(f"\\'{b:02x}" for b in text.encode("gbk"))
+
+
+def make_rtf(style: str = "wps") -> bytes:
+    """An RTF document as WPS (`wps`: \\'hh GBK pairs in a charset-134 font) or Word (`word`:
+    \\uN characters with a \\'hh fallback, a field, a table, metadata) saves it."""
+    head = (
+        "{\\rtf1\\ansi\\ansicpg936\\deff0{\\fonttbl{\\f0\\fnil\\fcharset134 "
+        + gbk_escapes("宋体")
+        + ";}{\\f1\\froman\\fcharset0 Times New Roman;}}{\\colortbl;\\red0\\green0\\blue0;}"
+        + "{\\*\\generator WPS Office}{\\info{\\title "
+        + gbk_escapes("不是正文")
+        + "}}\n"
+    )
+    if style == "wps":
+        body = (
+            "\\pard\\f0 "
+            + gbk_escapes("关于2024年度城乡居民最低生活保障对象的公示")
+            + "\\par\n\\f0 "
+            + gbk_escapes("请各单位认真贯切落实。")
+            + "\\par\n"
+            + gbk_escapes("身份证号：")
+            + "\\f1 "
+            + ID_NUMBER
+            + "\\par}"
+        )
+    else:
+        body = (
+            "\\pard\\plain\\f1\\uc1\\u20851\\'3f\\u20110\\'3f 2024 "
+            + "\\u24180\\'3f\\u24230\\'3f\\par\n"
+            + '{\\field{\\*\\fldinst HYPERLINK "http://www.gov.cn/"}{\\fldrslt '
+            + gbk_escapes("中国政府网")
+            + "}}\\par\n"
+            + "\\trowd\\intbl "
+            + gbk_escapes("姓名")
+            + "\\cell "
+            + gbk_escapes("李四")
+            + "\\cell\\row\n"
+            + "{\\pict\\pngblip 89504e470d0a1a0a}"
+            + "{\\*\\datastore 0105000002000000}"
+            + "\\uc2\\u36143\\'b9\\'e1\\u20999\\'c7\\'d0"
+            + gbk_escapes("落实")
+            + "\\par}"
+        )
+    return (head + body).encode("ascii")
 
 
 TWO_PAGES = [
@@ -157,6 +210,57 @@ def test_wps_writer_file_in_word97_format_reads_like_doc() -> None:
     result = extract_attachment("http://gov.cn/a/通知.wps", body, None)
     assert result.format == "wps" and result.reason is None
     assert "贯切落实" in result.text
+
+
+@pytest.mark.parametrize(
+    ("url", "content_type"),
+    [
+        ("http://gov.cn/a/公示.doc", "application/msword"),  # WPS's "save as .doc" is RTF
+        ("http://gov.cn/a/公示.wps", None),
+        ("http://gov.cn/a/公示.rtf", "application/rtf"),
+        ("http://gov.cn/download.jsp?id=7", "application/octet-stream"),
+    ],
+)
+def test_rtf_is_read_under_any_name(url: str, content_type: str | None) -> None:
+    result = extract_attachment(url, make_rtf("wps"), content_type)
+    assert (result.format, result.reason) == ("rtf", None)
+    assert result.text.split("\n") == [
+        "关于2024年度城乡居民最低生活保障对象的公示",
+        "请各单位认真贯切落实。",
+        f"身份证号：{ID_NUMBER}",
+    ]
+    assert where(result, "贯切落实") == "第2段" and where(result, ID_NUMBER) == "第3段"
+    assert "宋体" not in result.text and "不是正文" not in result.text  # font table, metadata
+
+
+def test_rtf_as_word_saves_it_unicode_fields_tables_and_skipped_groups() -> None:
+    result = extract_attachment("http://gov.cn/a.doc", make_rtf("word"), None)
+    assert (result.format, result.reason) == ("rtf", None)
+    assert result.text.split("\n") == ["关于 2024 年度", "中国政府网", "姓名\t李四", "贯切落实"]
+    assert "?" not in result.text and "HYPERLINK" not in result.text  # fallbacks, field code
+    assert "0105" not in result.text and "8950" not in result.text  # datastore, picture data
+
+
+def test_rtf_with_a_byte_order_mark_and_big5_font() -> None:
+    big5 = "".join(f"\\'{b:02x}" for b in "繁體公告".encode("big5"))
+    body = "{\\rtf1\\ansi\\ansicpg1252{\\fonttbl{\\f3\\fcharset136 MingLiU;}}\\f3 " + big5 + "}"
+    result = extract_attachment("http://gov.cn/a.wps", b"\xef\xbb\xbf" + body.encode(), None)
+    assert (result.format, result.text) == ("rtf", "繁體公告")
+
+
+def test_rtf_of_pictures_only_is_scanned_and_binary_data_is_skipped() -> None:
+    scanned = rb"{\rtf1\ansi{\pict\jpegblip ffd8ffe0}\par{\pict\jpegblip ffd8ffe1}}"
+    result = extract_attachment("http://gov.cn/a.doc", scanned, None)
+    assert (result.format, result.reason) == ("rtf", "scanned")
+    assert "只有 2 张图片" in result.detail
+    binary = rb"{\rtf1\ansi before {\object\objdata\bin6 {}\x00\xff}after\par}"
+    assert extract_attachment("http://gov.cn/b.rtf", binary, None).text == "before after"
+
+
+def test_rtf_is_fetched_and_read_by_the_crawler() -> None:
+    assert is_readable_attachment("http://gov.cn/a/说明.rtf")
+    assert is_readable_download("application/rtf", None)
+    assert is_readable_download(None, "说明.RTF")
 
 
 def test_pdf_ascii_and_cjk_text_per_page() -> None:
@@ -286,7 +390,6 @@ def test_error_page_served_for_an_attachment_is_corrupt() -> None:
     [
         ("http://gov.cn/a.wps", b"\xffWPS old kingsoft" * 10, "wps"),  # pre-2005 Kingsoft format
         ("http://gov.cn/a.rar", b"Rar!\x1a\x07\x00" + b"\x00" * 40, "rar"),
-        ("http://gov.cn/a.rtf", rb"{\rtf1\ansi hello}", "rtf"),
     ],
 )
 def test_formats_without_a_reader_are_unsupported(url: str, body: bytes, fmt: str) -> None:
@@ -338,6 +441,8 @@ def test_damaged_bytes_never_raise() -> None:
         ("a.xlsx", make_xlsx()),
         ("a.doc", (FIXTURES / "legacy.doc").read_bytes()),
         ("a.xls", (FIXTURES / "legacy.xls").read_bytes()),
+        ("a.doc", make_rtf("wps")),
+        ("a.rtf", make_rtf("word")),
     ]
     for name, body in samples:
         for _ in range(15):
