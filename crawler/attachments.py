@@ -13,7 +13,7 @@ the Word 97 format and `.et` in the Excel 97 format, and "Word" files are often 
 
 Readers (all pure Python): pdf → pypdf; docx → python-docx; xlsx → openpyxl (read-only);
 xls/et → xlrd 2.x; doc/wps (Word 97 binary) → the piece table of the `WordDocument` stream, read
-with olefile ([MS-DOC] §2.4.1); Office/WPS HTML saved as .doc/.xls → lxml; RTF, whatever its
+with olefile ([MS-DOC] §2.4.1), and a Word 6/95 one saved in full → its 8-bit text run; Office/WPS HTML saved as .doc/.xls → lxml; RTF, whatever its
 name (WPS and Word save RTF as .doc) → a small reader of its syntax here (\\'hh bytes in the
 font's or the document's code page, \\uN characters). Anything else gets a
 `reason`: `encrypted`, `corrupt`, `scanned` (a pdf without a text layer), `unsupported` (`format`
@@ -450,7 +450,7 @@ def _read_word97(body: bytes, fmt: str, limits: Limits) -> AttachmentText:
         if flags & 0x0100:  # fEncrypted
             raise _Unreadable("encrypted", "Word 文件设有打开密码")
         if n_fib < 0x00C1:  # Word 6/95: no piece table in the 97 layout
-            raise _Unreadable("unsupported", f"Word 6/95 旧格式（nFib {n_fib:#x}）")
+            return _read_word6(word, n_fib, flags, fmt, limits)
         table_name = "1Table" if flags & 0x0200 else "0Table"  # fWhichTblStm
         if not ole.exists(table_name):
             raise _Unreadable("corrupt", f"Word 文件结构损坏（缺少 {table_name} 流）")
@@ -474,6 +474,30 @@ def _read_word97(body: bytes, fmt: str, limits: Limits) -> AttachmentText:
         out.add(paragraph, f"第{number}段")
     if ccp_text > limits.max_chars:
         out.truncated = "chars"
+    return out.result(fmt)
+
+
+# The code page of a Word 6/95 file's 8-bit text, by the FIB's language id (lid).
+_WORD6_CODEPAGES = {0x0804: "gb18030", 0x1004: "gb18030", 0x0404: "cp950", 0x0C04: "cp950"}
+_WORD6_CODEPAGES |= {0x0411: "cp932", 0x0412: "cp949"}
+
+
+def _read_word6(word: bytes, n_fib: int, flags: int, fmt: str, limits: Limits) -> AttachmentText:
+    """Text of a Word 6.0/95 binary saved in full (not fast-saved): its text is one run of
+    8-bit characters, GBK in a Chinese file, from fcMin to fcMac (the Word 6 FIB)."""
+    if not 0x0065 <= n_fib <= 0x0069:
+        raise _Unreadable("unsupported", f"未知版本的 Word 二进制文件（nFib {n_fib:#x}）")
+    if flags & 0x0004:  # fComplex: a fast save left a piece table of the Word 6 layout
+        raise _Unreadable("unsupported", f"快速保存的 Word 6/95 旧格式（nFib {n_fib:#x}）")
+    (lid,) = struct.unpack_from("<H", word, 0x06)
+    fc_min, fc_mac = struct.unpack_from("<II", word, 0x18)
+    if not 0x20 <= fc_min <= fc_mac <= len(word):
+        raise _Unreadable("corrupt", f"Word 文件结构损坏（正文范围 {fc_min}..{fc_mac} 超出文件）")
+    raw = word[fc_min : min(fc_mac, fc_min + limits.max_chars * 2)]
+    text = raw.decode(_WORD6_CODEPAGES.get(lid, "cp1252"), "replace")
+    out = _TextBuilder(limits)
+    for number, paragraph in enumerate(_word_paragraphs(text), 1):
+        out.add(paragraph, f"第{number}段")
     return out.result(fmt)
 
 

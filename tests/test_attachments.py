@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import random
 import shutil
+import struct
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -19,6 +20,7 @@ import docx
 import olefile
 import openpyxl
 import pytest
+from ole_files import Piece, compound_file, word97
 from pypdf import PdfReader, PdfWriter
 
 from crawler.attachment_reader import (
@@ -263,6 +265,69 @@ def test_rtf_is_fetched_and_read_by_the_crawler() -> None:
     assert is_readable_download(None, "说明.RTF")
 
 
+# Word 97 files from tests/ole_files.py: what a converter never writes but real files hold.
+FAST_SAVED = [
+    Piece("关于做好"),
+    Piece("2024 “Notice” ", compressed=True),  # cp1252 bytes, 0x93/0x94 quotes
+    Piece("年工作的通知\r请各单位认真贯切落实。\r"),
+    Piece('\x13 HYPERLINK "http://www.gov.cn/" \x14中国政府网\x15\r姓名\x07李四\x07\x07'),
+]
+
+
+@pytest.mark.parametrize("name", ["通知.doc", "通知.wps", "download.jsp?id=3"])
+def test_word97_pieces_out_of_order_compressed_and_unicode(name: str) -> None:
+    body = word97(FAST_SAVED, order=[2, 0, 3, 1])  # stored as a fast save appends them
+    result = extract_attachment(f"http://gov.cn/{name}", body, "application/octet-stream")
+    assert result.reason is None
+    assert result.format == ("wps" if name.endswith(".wps") else "doc")
+    assert result.text.split("\n") == [
+        "关于做好2024 “Notice” 年工作的通知",
+        "请各单位认真贯切落实。",
+        "中国政府网",  # the field's result, not its HYPERLINK code
+        "姓名\t李四",
+    ]
+    assert where(result, "贯切落实") == "第2段"
+
+
+def test_word97_with_its_table_stream_named_0table() -> None:
+    body = word97([Piece("请认真贯切落实。\r")], table_stream="0Table", prc=False)
+    result = extract_attachment("http://gov.cn/a.wps", body, None)
+    assert (result.format, result.reason, result.text) == ("wps", None, "请认真贯切落实。")
+
+
+@pytest.mark.parametrize(
+    ("body", "reason", "detail"),
+    [
+        (word97([Piece("内部资料\r")], encrypted=True), "encrypted", "设有打开密码"),
+        (word97([Piece("内部资料\r")], n_fib=0x0065), "unsupported", "快速保存的 Word 6/95 旧格式"),
+        (compound_file({"WordDocument": bytes(64)}), "corrupt", "没有 FIB"),
+        (compound_file({"Contents": b"x" * 10}), "unsupported", "没有 Word 或 Excel 内容"),
+    ],
+)
+def test_word97_files_that_cannot_be_read_say_why(body: bytes, reason: str, detail: str) -> None:
+    result = extract_attachment("http://gov.cn/a.doc", body, "application/msword")
+    assert result.reason == reason and detail in (result.detail or ""), result
+
+
+def test_word97_without_its_table_stream_is_corrupt() -> None:
+    body = word97([Piece("甲\r")], table_stream="1Table")
+    with olefile.OleFileIO(io.BytesIO(body)) as ole:
+        word = ole.openstream("WordDocument").read()
+    result = extract_attachment("http://gov.cn/a.doc", compound_file({"WordDocument": word}), None)
+    assert (result.reason, result.detail) == ("corrupt", "Word 文件结构损坏（缺少 1Table 流）")
+
+
+def test_wps_spreadsheet_with_its_own_extra_stream_reads_like_xls() -> None:
+    """An .et holds the Excel 97 `Workbook` stream and streams of WPS's own beside it."""
+    with olefile.OleFileIO(FIXTURES / "legacy.xls") as ole:
+        workbook = ole.openstream("Workbook").read()
+    body = compound_file({"Workbook": workbook, "ETExtData": b"\x01" * 64})
+    result = extract_attachment("http://gov.cn/a/名单.et", body, None)
+    assert (result.format, result.reason) == ("et", None)
+    assert where(result, ID_NUMBER) == "公示名单!C2"
+    assert extract_attachment("http://gov.cn/a/名单.xls", body, None).format == "xls"
+
+
 def test_pdf_ascii_and_cjk_text_per_page() -> None:
     result = extract_attachment("http://gov.cn/a/P020240301.pdf", make_pdf(TWO_PAGES), None)
     assert result.reason is None and result.format == "pdf"
@@ -350,9 +415,30 @@ def test_password_protected_doc_is_encrypted(tmp_path: Path) -> None:
     assert result.reason == "encrypted"
 
 
-def test_word95_binary_is_unsupported(tmp_path: Path) -> None:
-    result = extract_attachment("http://gov.cn/a.doc", _patched_doc(tmp_path, 0x02, 0x0065), None)
-    assert result.reason == "unsupported" and "Word 6/95" in (result.detail or "")
+def word6(text: str, flags: int = 0, lid: int = 0x0804, fc_mac_extra: int = 0) -> bytes:
+    """A Word 6/95 binary: its FIB and one run of GBK text from fcMin to fcMac."""
+    raw = text.encode("gbk")
+    word = bytearray(0x300) + raw
+    struct.pack_into("<HHHHHH", word, 0, 0xA5EC, 0x0065, 0, lid, 0, flags)
+    struct.pack_into("<II", word, 0x18, 0x300, 0x300 + len(raw) + fc_mac_extra)
+    return compound_file({"WordDocument": bytes(word)})
+
+
+def test_word95_binary_saved_in_full_is_read_in_its_code_page() -> None:
+    body = word6("关于做好2024年工作的通知\r请各单位认真贯切落实。\r")
+    result = extract_attachment("http://gov.cn/a.doc", body, None)
+    assert (result.format, result.reason) == ("doc", None)
+    assert result.text == "关于做好2024年工作的通知\n请各单位认真贯切落实。"
+    assert where(result, "贯切落实") == "第2段"
+
+
+def test_word95_binaries_that_cannot_be_read_say_why(tmp_path: Path) -> None:
+    fast_saved = extract_attachment("http://gov.cn/a.doc", word6("甲\r", flags=0x0004), None)
+    assert fast_saved.reason == "unsupported" and "快速保存的 Word 6/95" in fast_saved.detail
+    cut = extract_attachment("http://gov.cn/a.doc", word6("甲\r", fc_mac_extra=10**6), None)
+    assert cut.reason == "corrupt" and "超出文件" in cut.detail
+    patched = extract_attachment("http://gov.cn/a.doc", _patched_doc(tmp_path, 0x02, 0x0030), None)
+    assert patched.reason == "unsupported" and "未知版本" in patched.detail
 
 
 def test_pdf_without_text_layer_is_scanned() -> None:
@@ -443,6 +529,8 @@ def test_damaged_bytes_never_raise() -> None:
         ("a.xls", (FIXTURES / "legacy.xls").read_bytes()),
         ("a.doc", make_rtf("wps")),
         ("a.rtf", make_rtf("word")),
+        ("a.wps", word97(FAST_SAVED, order=[2, 0, 3, 1])),
+        ("b.doc", word6("关于做好2024年工作的通知\r")),
     ]
     for name, body in samples:
         for _ in range(15):
