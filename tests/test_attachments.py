@@ -3,7 +3,8 @@
 docx, xlsx and pdf are written here with the same libraries (the pdf by hand: a standard font for
 ASCII and a CID font with a ToUnicode map for Chinese, as Word/WPS exports embed them). The .doc and
 .xls fixtures were converted once by LibreOffice (tests/fixtures/attachments/make_fixtures.py):
-no maintained Python library writes the 97 binaries.
+no maintained Python library writes the 97 binaries. Other Word 97, Word 6/95 and WPS compound
+files are built here by tests/ole_files.py, RTF by hand as WPS and Word write it.
 """
 
 from __future__ import annotations
