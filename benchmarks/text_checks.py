@@ -212,7 +212,7 @@ def main(argv: list[str] | None = None) -> None:
     import re
 
     historical = re.compile(rules["historical_context"])
-    exempt = re.compile(rules["sensitive_exempt"])
+    warning = words.warning_pattern(rules)
     findings: list[object] = []
 
     def words_check() -> None:
@@ -224,7 +224,7 @@ def main(argv: list[str] | None = None) -> None:
                 for k, v in matcher.stats().items():
                     cut[k] += v
                 matcher.clear_block_cache()
-            findings.extend(words.page_findings(r, r.url, matcher, historical, exempt))
+            findings.extend(words.page_findings(r, r.url, matcher, historical, warning))
         if args.no_shared_blocks:
             for k, v in matcher.stats().items():
                 matcher._counts[k] = v + cut[k]

@@ -10,8 +10,10 @@ this check does too, from the metadata the crawler recorded. Rules (all threshol
   第二十六条), counted on the official calendar (govaudit.core.workdays).
 - 政府信息公开工作年度报告: the previous year's report by `annual_report_deadline` (条例第四十九条),
   with the six sections of 第五十条 (`annual_report_sections`, tolerant patterns).
-- 政策解读: within `interpretation_workdays` working days of its policy (国办发〔2016〕80号 asks
-  for 同步发布; local rules allow 3 working days).
+- 政策解读: published with its policy (同步发布: 国办发〔2016〕80号, the 实施细则 of 《关于全面推进
+  政务公开工作的意见》); `interpretation_workdays` working days are allowed by a local rule
+  (`interpretation_local_rule` names it, e.g. 郑州's 3 working days; 0 means the national rule
+  alone). The finding says how the 解读 was paired with its policy (`paired_by`: 文号, 标题, 链接).
 - data quality: a document page without any 发布日期 (`publication_date_missing`), or published
   before it was written (`publication_date_invalid`), is reported, never silently skipped.
 
@@ -53,6 +55,8 @@ DEFAULTS: dict[str, Any] = {
     "active_workdays": 20,
     # 国办发〔2016〕80号 同步发布; local rules (e.g. 郑州 2016) allow up to 3 working days.
     "interpretation_workdays": 3,
+    # The rule that allows those days, in the finding's words (the national rule allows none).
+    "interpretation_local_rule": "地方规定（如郑州市）",
     # 条例第四十九条: departments by 31 January; county-level governments' own report by 31 March.
     "annual_report": True,
     "annual_report_deadline": "01-31",
@@ -95,7 +99,8 @@ _RULE_NORMATIVE = "规范性文件应于印发之日起{n}日内公开（本单�
 _RULE_ACTIVE = "主动公开信息应自形成之日起{n}个工作日内公开（《政府信息公开条例》第二十六条）"
 _RULE_ANNUAL = "政府信息公开工作年度报告应于每年{m}月{d}日前公布（条例第四十九条）"
 _RULE_SECTIONS = "政府信息公开工作年度报告应包括条例第五十条规定的六项内容"
-_RULE_INTERPRETATION = "政策解读应与政策文件同步发布，最迟不超过{n}个工作日"
+_RULE_INTERPRETATION = "政策解读应与政策文件同步发布（国办发〔2016〕80号）"
+_RULE_INTERPRETATION_LOCAL = "；{rule}允许最迟不超过{n}个工作日"
 _APPROXIMATE = "（日期超出官方节假日历覆盖的年份，按周一至周五估算）"
 
 _DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
@@ -155,6 +160,7 @@ class _Settings:
     normative_days: int
     active_workdays: int
     interpretation_workdays: int
+    interpretation_local_rule: str
     annual_report: bool
     annual_deadline: tuple[int, int]
     sections: dict[str, re.Pattern[str]]
@@ -186,6 +192,8 @@ class _Settings:
             normative_days=rules["normative_days"],
             active_workdays=rules["active_workdays"],
             interpretation_workdays=rules["interpretation_workdays"],
+            interpretation_local_rule=str(rules["interpretation_local_rule"]).strip()
+            or DEFAULTS["interpretation_local_rule"],
             annual_report=rules["annual_report"],
             annual_deadline=(month, day),
             sections={
@@ -628,19 +636,21 @@ def _interpretation_findings(
             by_name[name].append(doc)
     reading_urls = {r.url for r in readings} | {r.final_url or r.url for r in readings}
     site.load_texts(readings)
-    linked: dict[str, list[_Document]] = defaultdict(list)
+    linked: dict[str, list[_Pairing]] = defaultdict(list)
     to_policies = site.content_links({r.url for r in readings}, set(policy_at))
     for reading in readings:
         for target in to_policies.get(reading.url, ()):
-            linked[reading.url].append(policy_at[target])
+            linked[reading.url].append(_Pairing(policy_at[target], "链接", "解读页链接到政策文件"))
     aliases = {u for u, page in site.by_url.items() if page.url in reading_urls}
     to_readings = site.content_links({d.page.url for d in policies}, aliases)
     for doc in policies:  # a policy page's 相关解读 link
         for target in to_readings.get(doc.page.url, ()):
-            linked[site.by_url[target].url].append(doc)
+            linked[site.by_url[target].url].append(_Pairing(doc, "链接", "政策文件页链接到解读"))
     for reading in readings:
         named = _named_policies(reading, site.text(reading), by_number, by_name)
-        candidates = [d for d in named or linked.get(reading.url, []) if d.url != reading.url]
+        candidates = [
+            p for p in named or linked.get(reading.url, []) if p.policy.url != reading.url
+        ]
         if candidates:
             found = _late_interpretation(reading, site, candidates, settings)
             if found is not None:
@@ -689,13 +699,23 @@ def _bare_name(text: str) -> str:
     return text
 
 
+@dataclass(frozen=True)
+class _Pairing:
+    """A policy a 解读 explains, and how the two were paired: the staff check the pairing
+    before they accept the delay (a 解读 of the 2023 version paired with the 2024 one)."""
+
+    policy: _Document
+    by: str  # 文号, 标题, 链接
+    on: str  # the 文号, the policy's name, or which page links to which
+
+
 def _named_policies(
     reading: PageRecord,
     text: str,
     by_number: dict[str, list[tuple[str, _Document]]],
     by_name: dict[str, list[_Document]],
-) -> list[_Document]:
-    found: list[_Document] = []
+) -> list[_Pairing]:
+    found: list[_Pairing] = []
     body = _doc_number(f"{reading.title} {text}")
     own = _doc_number(reading.meta.get("文号") or "")
     for match in _NUMBER_TAIL.finditer(body):
@@ -703,17 +723,19 @@ def _named_policies(
             # The text may run on before the 文号 ("印发某某人社规〔2023〕3号"): compare its head.
             head = known[: -len(match[0])]
             if known != own and body[: match.start()].endswith(head):
-                found.append(doc)
+                found.append(_Pairing(doc, "文号", doc.number or known))
     for name in _names(reading.title):
-        found.extend(by_name.get(name, ()))
+        found.extend(_Pairing(doc, "标题", name) for doc in by_name.get(name, ()))
     return found
 
 
 def _late_interpretation(
-    reading: PageRecord, site: _Site, candidates: list[_Document], settings: _Settings
+    reading: PageRecord, site: _Site, candidates: list[_Pairing], settings: _Settings
 ) -> Finding | None:
-    # Of several candidates (a 相关文件 sidebar), the most recent is the kindest reading.
-    policy = max(candidates, key=lambda d: d.published or date.min)
+    # Of several candidates (a 相关文件 sidebar), the most recent is the kindest reading; of
+    # its pairings the first found (文号 before 标题 before 链接) is the one named.
+    pairing = max(candidates, key=lambda p: p.policy.published or date.min)
+    policy = pairing.policy
     published = _published(reading)
     if policy.published is None or published is None:
         return None
@@ -730,15 +752,28 @@ def _late_interpretation(
         page_url=url,
         title=(
             f"政策解读未与政策同步发布：《{_short(reading.title)}》{published}发布，"
-            f"所解读的政策{policy.published}发布，超过{settings.interpretation_workdays}个工作日"
+            + (
+                f"所解读的政策{policy.published}发布，超过{settings.interpretation_workdays}个工作日"
+                if settings.interpretation_workdays
+                else f"晚于所解读的政策（{policy.published}发布）"
+            )
+            + f"（按{pairing.by}配对）"
             + (_APPROXIMATE if approximate else "")
         ),
         details={
             "issued": policy.published,  # the clock starts when the policy is published
             "published": published,
             "deadline": deadline.date,
-            "rule": _RULE_INTERPRETATION.format(n=settings.interpretation_workdays),
+            "rule": _interpretation_rule(settings),
             "rule_key": "interpretation",
+            "rule_source": "国办发〔2016〕80号",
+            **(
+                {"local_rule": settings.interpretation_local_rule}
+                if settings.interpretation_workdays
+                else {}
+            ),
+            "paired_by": pairing.by,
+            "paired_on": pairing.on,
             "days_late": (published - deadline.date).days,
             "workdays_late": late,
             "approximate": approximate,
@@ -749,6 +784,13 @@ def _late_interpretation(
         },
         column=site.column(reading),
     )
+
+
+def _interpretation_rule(settings: _Settings) -> str:
+    """The rule in words: the national one, and the local allowance when there is one."""
+    n = settings.interpretation_workdays
+    local = _RULE_INTERPRETATION_LOCAL.format(rule=settings.interpretation_local_rule, n=n)
+    return _RULE_INTERPRETATION + (local if n else "")
 
 
 # -- 政府信息公开工作年度报告 -------------------------------------------------------------------

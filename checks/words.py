@@ -19,14 +19,20 @@ Settings, `[checks.words]`:
                        page may be current); false reports only dated pages
     historical_context regex: a sentence that speaks of the reform itself (不再保留, 更名为 …) may
                        name the old body
-    sensitive_exempt   regex: a sentence (or a page title) that speaks of fighting the thing
-                       (打击网络赌博, 揭批邪教) does not make a sensitive word an error
+    warning_context    regex: a sentence (or a page title) that warns of the thing or speaks of
+                       fighting it (谨防网络赌博, 打击诈骗, 揭批邪教): a sensitive term there is still
+                       reported, as a 提示 (minor) "出现在警示语境，请人工确认" with the sentence,
+                       for the staff to decide in the review (issue 21: a term from a list is
+                       never dropped by a guess about its context; whitelists are the user's)
+    sensitive_exempt   the older name of `warning_context` (it used to drop such hits); when
+                       given it replaces `warning_context`
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -52,10 +58,11 @@ DEFAULTS: dict[str, Any] = {
     "historical_context": (
         "不再保留|不再设立|更名|改名|撤销|撤并|职责整合|整合组建|重新组建|划入|划转|并入|合并|机构改革"
     ),
-    "sensitive_exempt": (
+    "warning_context": (
         "打击|整治|严打|扫黄|打非|严禁|禁止|查处|取缔|举报|防范|警惕|谨防|抵制|揭批|揭露|反对|"
         "涉嫌|犯罪|违法|非法|邪教|诈骗|依法|远离|危害|拒绝|恐怖|分裂|专项行动|案件|破获"
     ),
+    "sensitive_exempt": None,  # the older name of warning_context (None: not given)
 }
 CHECK_OF = {
     "sensitive": "sensitive_word",
@@ -84,6 +91,7 @@ _FOREIGN = re.compile(
 _DOC_NUMBER = re.compile(r"[〔\[［(（【]\s*(?:19|20)\d{2}\s*[〕\]］)）】]\s*第?\s*\d+\s*号")
 CITATION_REACH = 60  # characters from the term to its title's 》 or to the 文号 after it
 _SENTENCE_END = "。！？；!?;\n"
+WARNING_WORDING = "出现在警示语境，请人工确认"
 CONTEXT_CHARS = 20  # ±20 characters when the sentence is long (issue 5)
 MAX_SENTENCE = 80
 
@@ -95,14 +103,14 @@ def run(view: AuditView, rules: dict[str, Any], as_of: date) -> Iterator[Finding
     )
     skip_pages = _regexes("whitelist_pages", rules["whitelist_pages"])
     historical = _regexes("historical_context", [rules["historical_context"]])[0]
-    exempt = _regexes("sensitive_exempt", [rules["sensitive_exempt"]])[0]
+    warning = warning_pattern(rules)
     for page, url in text_pages(view, skip_pages):
         yield from page_findings(
             page,
             url,
             matcher,
             historical,
-            exempt,
+            warning,
             bool(rules["flag_undated_pages"]),
             lambda page=page: linked_titles(view, page.url),
         )
@@ -110,7 +118,7 @@ def run(view: AuditView, rules: dict[str, Any], as_of: date) -> Iterator[Finding
         if any(p.search(attachment.url) for p in skip_pages):
             continue
         yield from attachment_findings(
-            attachment, matcher, historical, exempt, bool(rules["flag_undated_pages"])
+            attachment, matcher, historical, warning, bool(rules["flag_undated_pages"])
         )
 
 
@@ -120,8 +128,15 @@ def validate_rules(rules: dict[str, Any]) -> dict[str, Any]:
     load_wordlists(tuple(rules["wordlists"]), builtins=bool(rules["builtin_lists"]))
     _regexes("whitelist_pages", rules["whitelist_pages"])
     _regexes("historical_context", [rules["historical_context"]])
-    _regexes("sensitive_exempt", [rules["sensitive_exempt"]])
+    warning_pattern(rules)
     return rules
+
+
+def warning_pattern(rules: dict[str, Any]) -> re.Pattern[str]:
+    """The warning-context regex: `warning_context`, or the older `sensitive_exempt` if given."""
+    if rules.get("sensitive_exempt") is not None:
+        return _regexes("sensitive_exempt", [str(rules["sensitive_exempt"])])[0]
+    return _regexes("warning_context", [rules["warning_context"]])[0]
 
 
 @lru_cache(maxsize=4)
@@ -135,7 +150,7 @@ def page_findings(
     url: str,
     matcher: WordMatcher,
     historical: re.Pattern[str],
-    exempt: re.Pattern[str],
+    warning: re.Pattern[str],
     flag_undated: bool = True,
     titles_linked: Callable[[], list[str]] | None = None,
 ) -> Iterator[Finding]:
@@ -143,15 +158,16 @@ def page_findings(
     name): a name inside a linked document's title is a citation."""
     text = f"{page.title}\n{page.text}" if page.title else page.text
     by_term = _hits_by_term(
-        text, (page.title,), page.published, matcher, historical, exempt, flag_undated
+        text, (page.title,), page.published, matcher, historical, warning, flag_undated
     )
     own_number = page.meta.get("文号") or ""
     linked: list[str] | None = None
-    for term, hits in by_term.items():
+    for term, found in by_term.items():
+        hits = [o.hit for o in found]
         if linked is None and hits[0].entry.category == "outdated" and titles_linked:
             linked = titles_linked()
         citation = _cited(hits, text, own_number, linked or ())
-        yield _finding(url, term, hits, text, citation=citation)
+        yield _finding(url, term, found, text, citation=citation)
 
 
 LINKED_TITLE_MIN = 8  # characters: a document's title, not a menu word
@@ -170,16 +186,26 @@ def attachment_findings(
     attachment: Attachment,
     matcher: WordMatcher,
     historical: re.Pattern[str],
-    exempt: re.Pattern[str],
+    warning: re.Pattern[str],
     flag_undated: bool = True,
 ) -> Iterator[Finding]:
     """Findings in an attachment's text (its name is checked on the page that links to it)."""
     text = attachment.record.text
     titles = (attachment.name, attachment.source_title)
     published = attachment.source_published
-    by_term = _hits_by_term(text, titles, published, matcher, historical, exempt, flag_undated)
-    for term, hits in by_term.items():
-        yield _finding(attachment.url, term, hits, text, attachment, _cited(hits, text, ""))
+    by_term = _hits_by_term(text, titles, published, matcher, historical, warning, flag_undated)
+    for term, found in by_term.items():
+        citation = _cited([o.hit for o in found], text, "")
+        yield _finding(attachment.url, term, found, text, attachment, citation)
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One reportable hit, and for a sensitive term in a warning context why the context is
+    one (所在句含“谨防”): such a hit is still reported, as a hint for the staff to judge."""
+
+    hit: Hit
+    warning: str | None = None
 
 
 def _hits_by_term(
@@ -188,18 +214,33 @@ def _hits_by_term(
     published: date | None,
     matcher: WordMatcher,
     historical: re.Pattern[str],
-    exempt: re.Pattern[str],
+    warning: re.Pattern[str],
     flag_undated: bool,
-) -> dict[str, list[Hit]]:
-    # A page titled for the fight (开展反邪教宣传, 扫黄打非专项行动) may name what it fights anywhere.
-    exempt_page = any(t and exempt.search(t) for t in titles)
-    by_term: dict[str, list[Hit]] = {}
+) -> dict[str, list[Occurrence]]:
+    # A page titled for the fight (开展反邪教宣传, 扫黄打非专项行动) may name what it fights anywhere:
+    # its title is the context of every sentence that has no warning word of its own.
+    titled = next((m for t in titles if t for m in [warning.search(t)] if m), None)
+    by_term: dict[str, list[Occurrence]] = {}
     for hit in matcher.find(text):
-        if exempt_page and hit.entry.category == "sensitive":
+        if not _applies(hit, text, published, historical, flag_undated):
             continue
-        if _applies(hit, text, published, historical, exempt, flag_undated):
-            by_term.setdefault(hit.term, []).append(hit)
+        why = None
+        if hit.entry.category == "sensitive":
+            why = _warning_of(hit, text, warning, titled)
+        by_term.setdefault(hit.term, []).append(Occurrence(hit, why))
     return by_term
+
+
+def _warning_of(
+    hit: Hit, text: str, warning: re.Pattern[str], titled: re.Match[str] | None
+) -> str | None:
+    """Why the hit stands in a warning or crackdown context, in words, or None."""
+    cue = warning.search(_sentence(text, hit.start, hit.end))
+    if cue:
+        return f"所在句含“{cue.group()}”"
+    if titled:
+        return f"标题含“{titled.group()}”"
+    return None
 
 
 def _applies(
@@ -207,9 +248,10 @@ def _applies(
     text: str,
     published: date | None,
     historical: re.Pattern[str],
-    exempt: re.Pattern[str],
     flag_undated: bool,
 ) -> bool:
+    """Whether the listed error is one here: a dated rule on an older page, a former (原…) or
+    foreign body, or the reform itself named in the sentence is no outdated expression."""
     entry = hit.entry
     if entry.since is not None:
         if published is None and not flag_undated:
@@ -222,8 +264,6 @@ def _applies(
             return False
         if historical.search(_sentence(text, hit.start, hit.end)):
             return False
-    if entry.category == "sensitive" and exempt.search(_sentence(text, hit.start, hit.end)):
-        return False
     return True
 
 
@@ -273,14 +313,18 @@ def _in_linked_title(text: str, hit: Hit, linked: Sequence[str]) -> str | None:
 def _finding(
     url: str,
     term: str,
-    hits: list[Hit],
+    found: list[Occurrence],
     text: str,
     attachment: Attachment | None = None,
     citation: str | None = None,
 ) -> Finding:
-    entry = hits[0].entry
+    entry = found[0].hit.entry
     check = CHECK_OF[entry.category]
     label = _LABEL[entry.category]
+    # A term said once as a warning and once plainly is an error: show the plain occurrence.
+    warned = all(o.warning for o in found)
+    shown = found[0] if warned else next(o for o in found if not o.warning)
+    hit = shown.hit
     suggestion = entry.suggestion_for(term)  # a rule's suggestion is made for its term
     if suggestion:
         title = f"{label}：“{term}”应为“{suggestion}”"
@@ -288,12 +332,14 @@ def _finding(
         title = f"{label}：{'文件' if attachment else '页面'}出现“{term}”"
     if citation:  # at most a hint: the cited document may bear its old name rightly
         title = f"提示：{label}“{term}”{citation}，请核实是否为历史文件名称"
+    if warned:  # at most a hint: the page may name the scam it warns of, the staff decide
+        title = f"提示：{label}“{term}”{WARNING_WORDING}"
     details: dict[str, Any] = {
         "term": term,
         "suggestion": suggestion,
-        "context": snippet(text, hits[0].start, hits[0].end),
+        "context": snippet(text, hit.start, hit.end),
         "category": entry.category,
-        "count": len(hits),
+        "count": len(found),
     }
     if entry.note:
         details["note"] = entry.note
@@ -301,13 +347,15 @@ def _finding(
         details["since"] = entry.since.isoformat()
     if citation:
         details["citation"] = citation
+    if warned:
+        details["warning_context"] = shown.warning
     if attachment is not None:
         title = f"{attachment.heading()}{title}"
-        details.update(attachment.details(), location=attachment.location(hits[0].start))
+        details.update(attachment.details(), location=attachment.location(hit.start))
     return Finding(
         id=fingerprint(check, url, term),  # an attachment's URL: one finding per file and term
         check=check,
-        severity="minor" if citation else entry.severity,
+        severity="minor" if citation or warned else entry.severity,
         page_url=attachment.page_url if attachment else url,
         title=title,
         details=details,

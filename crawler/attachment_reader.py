@@ -33,7 +33,7 @@ from crawler.worker import AsyncWorker
 from govaudit.core.locations import dump_locations
 
 # Formats whose text the audit reads (issue 10); other resources are only checked with HEAD.
-READ_EXTENSIONS = frozenset({"pdf", "doc", "docx", "xls", "xlsx", "wps", "et"})
+READ_EXTENSIONS = frozenset({"pdf", "doc", "docx", "xls", "xlsx", "wps", "et", "rtf"})
 EXTRACT_TIMEOUT = 60.0
 
 

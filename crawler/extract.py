@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
+from typing import Any
 from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
 
 import lxml.html
@@ -1069,6 +1070,15 @@ def _build(
     listish = _looks_like_list(root, bp, visible)
     meta, extra = _adapted(root, resolve, meta, items, has_datastore, bp, listish)
     pagination += [u for u in extra if u not in pagination]
+    if (
+        not items
+        and not has_datastore
+        and LOADED_BY_SCRIPT not in meta
+        and not extra
+        and len(visible) <= EMPTY_LIST_MAX_TEXT
+    ):
+        # A list that a script fills is not empty, only unseen: it never counts here.
+        listish["empty"] = _empty_list_container(root, bp)
     kind, evidence = _kind(
         meta, items, pagination, listish, published, published_from, root, url_dated
     )
@@ -1134,7 +1144,7 @@ def _kind(
     meta: dict[str, str],
     items: list[ListItem],
     pagination: list[str],
-    listish: dict[str, bool],
+    listish: dict[str, Any],
     published: date | None,
     published_from: str | None,
     root: etree._Element,
@@ -1162,6 +1172,7 @@ def _kind(
             (pagination, f"分页链接 {len(pagination)} 个"),
             (listish["script"], "分页脚本"),
             (listish["placeholder"], "“暂无信息”类提示"),
+            (listish["empty"], f"空列表容器（{listish['empty']}）"),
             (stated, f"页面注明发布日期（{published_from}）"),
             (published is not None and not stated, "发布日期仅见于地址"),
             (article_meta, "文章元标签"),
@@ -1183,7 +1194,9 @@ def _kind(
         return "list", tuple(evidence)
     if published is not None:
         return "article", tuple(evidence)
-    if items or pagination or listish["script"] or listish["placeholder"]:
+    # An empty list container (`<ul class="list"></ul>`, a table of headers and no rows) on a
+    # page with no date and little text: the template of a column with nothing in it.
+    if items or pagination or listish["script"] or listish["placeholder"] or listish["empty"]:
         return "list", tuple(evidence)
     return "other", tuple(evidence)
 
@@ -1887,11 +1900,13 @@ _PAGE_SCRIPT = re.compile(
 )
 
 
-def _looks_like_list(root: etree._Element, bp: _Boilerplate, visible: str) -> dict[str, bool]:
+def _looks_like_list(root: etree._Element, bp: _Boilerplate, visible: str) -> dict[str, Any]:
+    """Signals of a list page without items: a pager script, a 暂无信息 box (and, filled in by
+    the caller, `empty`: an empty list container)."""
     script = any(_PAGE_SCRIPT.search(s.text or "") for s in root.iter("script"))
     placeholder = False
     if not any(p in visible for p in _PLACEHOLDERS):
-        return {"script": script, "placeholder": False}
+        return {"script": script, "placeholder": False, "empty": None}
     for el in _iter_elements(root):
         if el.tag in ("script", "style", "html", "body"):
             continue
@@ -1906,7 +1921,58 @@ def _looks_like_list(root: etree._Element, bp: _Boilerplate, visible: str) -> di
                 break
         if placeholder:
             break
-    return {"script": script, "placeholder": placeholder}
+    return {"script": script, "placeholder": placeholder, "empty": None}
+
+
+# An empty column's page says little besides its name, breadcrumb and pager ("共0条"); a page with
+# more text of its own and an empty box somewhere (an intro page, 机构职能) is no column.
+EMPTY_LIST_MAX_TEXT = 300
+_LIST_TAGS = ("ul", "ol", "dl", "tbody")
+
+
+def _empty_list_container(root: etree._Element, bp: _Boilerplate) -> str | None:
+    """The first empty list container outside the page chrome, named as `tag.class`: a list
+    element, or a list-named box, holding no text and no element; a `<tbody>` without rows;
+    a table of header cells only (its data rows missing). None when there is none."""
+    body = root.find("body")
+    for el in _iter_elements(body if body is not None else root):
+        if el.tag in ("script", "style", "body", "html") or bp.contains(el):
+            continue
+        if el.tag == "table":
+            if _header_only_table(el):
+                return _element_name(el)
+            continue
+        listy = el.tag in _LIST_TAGS or (
+            el.tag in ("div", "section") and any(_LIST_CONTAINER.search(t) for t in _tokens(el))
+        )
+        if not listy or _collapse(_text_content(el)):
+            continue
+        if not any(isinstance(c.tag, str) and c.tag not in ("script", "style") for c in el):
+            return _element_name(el)
+        if el.tag in _LIST_TAGS and not el.xpath(".//a|.//img"):
+            return _element_name(el)  # only empty <li></li> rows
+    return None
+
+
+def _header_only_table(table: etree._Element) -> bool:
+    """A table whose rows are all header rows (`th` cells, or in `thead`), at least one of them
+    with two or more cells: a list table whose data rows are missing."""
+    rows = [r for r in table.iter("tr") if next(r.iterancestors("table"), None) is table]
+    if not rows:
+        return False
+    widest = 0
+    for row in rows:
+        cells = [c for c in row if c.tag in ("td", "th")]
+        in_head = any(a.tag == "thead" for a in row.iterancestors())
+        if not in_head and any(c.tag == "td" for c in cells):
+            return False
+        widest = max(widest, len(cells))
+    return widest >= 2
+
+
+def _element_name(el: etree._Element) -> str:
+    classes = (el.get("class") or "").split()
+    return f"{el.tag}.{classes[0]}" if classes else str(el.tag)
 
 
 # Calls that fetch data into the page; `.load(` only with a URL (not `$(window).load(function`).

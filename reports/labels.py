@@ -190,6 +190,9 @@ def _word(d: dict[str, Any]) -> list[str]:
         f"问题用语：{d.get('term', '')}" + (f" → 建议：{suggestion}" if suggestion else ""),
         f"出现次数：{d['count']}" if d.get("count") else "",
         f"上下文：{d.get('context', '')}" if d.get("context") else "",
+        f"警示语境：{d['warning_context']}，请人工确认页面是否可保留该用语"
+        if d.get("warning_context")
+        else "",
     ]
 
 
@@ -228,6 +231,7 @@ def _overdue(d: dict[str, Any]) -> list[str]:
     return [
         *_document(d),
         f"所解读政策：{d['policy_title']}" if d.get("policy_title") else "",
+        f"配对方式：按{d['paired_by']}（{d.get('paired_on') or ''}）" if d.get("paired_by") else "",
         f"成文/印发日期：{d.get('issued') or '未注明'}",
         f"发布日期：{d.get('published') or '未注明'}",
         f"公开时限：{d.get('deadline', '')}" + ("（约）" if d.get("approximate") else ""),

@@ -3,7 +3,8 @@
 docx, xlsx and pdf are written here with the same libraries (the pdf by hand: a standard font for
 ASCII and a CID font with a ToUnicode map for Chinese, as Word/WPS exports embed them). The .doc and
 .xls fixtures were converted once by LibreOffice (tests/fixtures/attachments/make_fixtures.py):
-no maintained Python library writes the 97 binaries.
+no maintained Python library writes the 97 binaries. Other Word 97, Word 6/95 and WPS compound
+files are built here by tests/ole_files.py, RTF by hand as WPS and Word write it.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import io
 import random
 import shutil
+import struct
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -19,9 +21,14 @@ import docx
 import olefile
 import openpyxl
 import pytest
+from ole_files import Piece, compound_file, word97
 from pypdf import PdfReader, PdfWriter
 
-from crawler.attachment_reader import download_name, is_readable_download
+from crawler.attachment_reader import (
+    download_name,
+    is_readable_attachment,
+    is_readable_download,
+)
 from crawler.attachments import (
     REASONS,
     AttachmentText,
@@ -82,6 +89,55 @@ def make_pdf(pages: list[list[tuple[str, str]]]) -> bytes:
     Helvetica and `cjk` ones in a CID font with a ToUnicode map."""
     assert all((font == "ascii") == text.isascii() for page in pages for font, text in page)
     return pdf_file([[text for _, text in page] for page in pages])
+
+
+def gbk_escapes(text: str) -> str:
+    """RTF's \\'hh escapes of the GBK bytes of `text`, as WPS and Chinese Word write them."""
+    return "".join(f"\\'{b:02x}" for b in text.encode("gbk"))
+
+
+def make_rtf(style: str = "wps") -> bytes:
+    """An RTF document as WPS (`wps`: \\'hh GBK pairs in a charset-134 font) or Word (`word`:
+    \\uN characters with a \\'hh fallback, a field, a table, metadata) saves it."""
+    head = (
+        "{\\rtf1\\ansi\\ansicpg936\\deff0{\\fonttbl{\\f0\\fnil\\fcharset134 "
+        + gbk_escapes("宋体")
+        + ";}{\\f1\\froman\\fcharset0 Times New Roman;}}{\\colortbl;\\red0\\green0\\blue0;}"
+        + "{\\*\\generator WPS Office}{\\info{\\title "
+        + gbk_escapes("不是正文")
+        + "}}\n"
+    )
+    if style == "wps":
+        body = (
+            "\\pard\\f0 "
+            + gbk_escapes("关于2024年度城乡居民最低生活保障对象的公示")
+            + "\\par\n\\f0 "
+            + gbk_escapes("请各单位认真贯切落实。")
+            + "\\par\n"
+            + gbk_escapes("身份证号：")
+            + "\\f1 "
+            + ID_NUMBER
+            + "\\par}"
+        )
+    else:
+        body = (
+            "\\pard\\plain\\f1\\uc1\\u20851\\'3f\\u20110\\'3f 2024 "
+            + "\\u24180\\'3f\\u24230\\'3f\\par\n"
+            + '{\\field{\\*\\fldinst HYPERLINK "http://www.gov.cn/"}{\\fldrslt '
+            + gbk_escapes("中国政府网")
+            + "}}\\par\n"
+            + "\\trowd\\intbl "
+            + gbk_escapes("姓名")
+            + "\\cell "
+            + gbk_escapes("李四")
+            + "\\cell\\row\n"
+            + "{\\pict\\pngblip 89504e470d0a1a0a}"
+            + "{\\*\\datastore 0105000002000000}"
+            + "\\uc2\\u36143\\'b9\\'e1\\u20999\\'c7\\'d0"
+            + gbk_escapes("落实")
+            + "\\par}"
+        )
+    return (head + body).encode("ascii")
 
 
 TWO_PAGES = [
@@ -157,6 +213,120 @@ def test_wps_writer_file_in_word97_format_reads_like_doc() -> None:
     result = extract_attachment("http://gov.cn/a/通知.wps", body, None)
     assert result.format == "wps" and result.reason is None
     assert "贯切落实" in result.text
+
+
+@pytest.mark.parametrize(
+    ("url", "content_type"),
+    [
+        ("http://gov.cn/a/公示.doc", "application/msword"),  # WPS's "save as .doc" is RTF
+        ("http://gov.cn/a/公示.wps", None),
+        ("http://gov.cn/a/公示.rtf", "application/rtf"),
+        ("http://gov.cn/download.jsp?id=7", "application/octet-stream"),
+    ],
+)
+def test_rtf_is_read_under_any_name(url: str, content_type: str | None) -> None:
+    result = extract_attachment(url, make_rtf("wps"), content_type)
+    assert (result.format, result.reason) == ("rtf", None)
+    assert result.text.split("\n") == [
+        "关于2024年度城乡居民最低生活保障对象的公示",
+        "请各单位认真贯切落实。",
+        f"身份证号：{ID_NUMBER}",
+    ]
+    assert where(result, "贯切落实") == "第2段" and where(result, ID_NUMBER) == "第3段"
+    assert "宋体" not in result.text and "不是正文" not in result.text  # font table, metadata
+
+
+def test_rtf_as_word_saves_it_unicode_fields_tables_and_skipped_groups() -> None:
+    result = extract_attachment("http://gov.cn/a.doc", make_rtf("word"), None)
+    assert (result.format, result.reason) == ("rtf", None)
+    assert result.text.split("\n") == ["关于 2024 年度", "中国政府网", "姓名\t李四", "贯切落实"]
+    assert "?" not in result.text and "HYPERLINK" not in result.text  # fallbacks, field code
+    assert "0105" not in result.text and "8950" not in result.text  # datastore, picture data
+
+
+def test_rtf_with_a_byte_order_mark_and_big5_font() -> None:
+    big5 = "".join(f"\\'{b:02x}" for b in "繁體公告".encode("big5"))
+    body = "{\\rtf1\\ansi\\ansicpg1252{\\fonttbl{\\f3\\fcharset136 MingLiU;}}\\f3 " + big5 + "}"
+    result = extract_attachment("http://gov.cn/a.wps", b"\xef\xbb\xbf" + body.encode(), None)
+    assert (result.format, result.text) == ("rtf", "繁體公告")
+
+
+def test_rtf_of_pictures_only_is_scanned_and_binary_data_is_skipped() -> None:
+    scanned = rb"{\rtf1\ansi{\pict\jpegblip ffd8ffe0}\par{\pict\jpegblip ffd8ffe1}}"
+    result = extract_attachment("http://gov.cn/a.doc", scanned, None)
+    assert (result.format, result.reason) == ("rtf", "scanned")
+    assert "只有 2 张图片" in result.detail
+    binary = rb"{\rtf1\ansi before {\object\objdata\bin6 {}\x00\xff}after\par}"
+    assert extract_attachment("http://gov.cn/b.rtf", binary, None).text == "before after"
+
+
+def test_rtf_is_fetched_and_read_by_the_crawler() -> None:
+    assert is_readable_attachment("http://gov.cn/a/说明.rtf")
+    assert is_readable_download("application/rtf", None)
+    assert is_readable_download(None, "说明.RTF")
+
+
+# Word 97 files from tests/ole_files.py: what a converter never writes but real files hold.
+FAST_SAVED = [
+    Piece("关于做好"),
+    Piece("2024 “Notice” ", compressed=True),  # cp1252 bytes, 0x93/0x94 quotes
+    Piece("年工作的通知\r请各单位认真贯切落实。\r"),
+    Piece('\x13 HYPERLINK "http://www.gov.cn/" \x14中国政府网\x15\r姓名\x07李四\x07\x07'),
+]
+
+
+@pytest.mark.parametrize("name", ["通知.doc", "通知.wps", "download.jsp?id=3"])
+def test_word97_pieces_out_of_order_compressed_and_unicode(name: str) -> None:
+    body = word97(FAST_SAVED, order=[2, 0, 3, 1])  # stored as a fast save appends them
+    result = extract_attachment(f"http://gov.cn/{name}", body, "application/octet-stream")
+    assert result.reason is None
+    assert result.format == ("wps" if name.endswith(".wps") else "doc")
+    assert result.text.split("\n") == [
+        "关于做好2024 “Notice” 年工作的通知",
+        "请各单位认真贯切落实。",
+        "中国政府网",  # the field's result, not its HYPERLINK code
+        "姓名\t李四",
+    ]
+    assert where(result, "贯切落实") == "第2段"
+
+
+def test_word97_with_its_table_stream_named_0table() -> None:
+    body = word97([Piece("请认真贯切落实。\r")], table_stream="0Table", prc=False)
+    result = extract_attachment("http://gov.cn/a.wps", body, None)
+    assert (result.format, result.reason, result.text) == ("wps", None, "请认真贯切落实。")
+
+
+@pytest.mark.parametrize(
+    ("body", "reason", "detail"),
+    [
+        (word97([Piece("内部资料\r")], encrypted=True), "encrypted", "设有打开密码"),
+        (word97([Piece("内部资料\r")], n_fib=0x0065), "unsupported", "快速保存的 Word 6/95 旧格式"),
+        (compound_file({"WordDocument": bytes(64)}), "corrupt", "没有 FIB"),
+        (compound_file({"Contents": b"x" * 10}), "unsupported", "没有 Word 或 Excel 内容"),
+    ],
+)
+def test_word97_files_that_cannot_be_read_say_why(body: bytes, reason: str, detail: str) -> None:
+    result = extract_attachment("http://gov.cn/a.doc", body, "application/msword")
+    assert result.reason == reason and detail in (result.detail or ""), result
+
+
+def test_word97_without_its_table_stream_is_corrupt() -> None:
+    body = word97([Piece("甲\r")], table_stream="1Table")
+    with olefile.OleFileIO(io.BytesIO(body)) as ole:
+        word = ole.openstream("WordDocument").read()
+    result = extract_attachment("http://gov.cn/a.doc", compound_file({"WordDocument": word}), None)
+    assert (result.reason, result.detail) == ("corrupt", "Word 文件结构损坏（缺少 1Table 流）")
+
+
+def test_wps_spreadsheet_with_its_own_extra_stream_reads_like_xls() -> None:
+    """An .et holds the Excel 97 `Workbook` stream and streams of WPS's own beside it."""
+    with olefile.OleFileIO(FIXTURES / "legacy.xls") as ole:
+        workbook = ole.openstream("Workbook").read()
+    body = compound_file({"Workbook": workbook, "ETExtData": b"\x01" * 64})
+    result = extract_attachment("http://gov.cn/a/名单.et", body, None)
+    assert (result.format, result.reason) == ("et", None)
+    assert where(result, ID_NUMBER) == "公示名单!C2"
+    assert extract_attachment("http://gov.cn/a/名单.xls", body, None).format == "xls"
 
 
 def test_pdf_ascii_and_cjk_text_per_page() -> None:
@@ -246,9 +416,30 @@ def test_password_protected_doc_is_encrypted(tmp_path: Path) -> None:
     assert result.reason == "encrypted"
 
 
-def test_word95_binary_is_unsupported(tmp_path: Path) -> None:
-    result = extract_attachment("http://gov.cn/a.doc", _patched_doc(tmp_path, 0x02, 0x0065), None)
-    assert result.reason == "unsupported" and "Word 6/95" in (result.detail or "")
+def word6(text: str, flags: int = 0, lid: int = 0x0804, fc_mac_extra: int = 0) -> bytes:
+    """A Word 6/95 binary: its FIB and one run of GBK text from fcMin to fcMac."""
+    raw = text.encode("gbk")
+    word = bytearray(0x300) + raw
+    struct.pack_into("<HHHHHH", word, 0, 0xA5EC, 0x0065, 0, lid, 0, flags)
+    struct.pack_into("<II", word, 0x18, 0x300, 0x300 + len(raw) + fc_mac_extra)
+    return compound_file({"WordDocument": bytes(word)})
+
+
+def test_word95_binary_saved_in_full_is_read_in_its_code_page() -> None:
+    body = word6("关于做好2024年工作的通知\r请各单位认真贯切落实。\r")
+    result = extract_attachment("http://gov.cn/a.doc", body, None)
+    assert (result.format, result.reason) == ("doc", None)
+    assert result.text == "关于做好2024年工作的通知\n请各单位认真贯切落实。"
+    assert where(result, "贯切落实") == "第2段"
+
+
+def test_word95_binaries_that_cannot_be_read_say_why(tmp_path: Path) -> None:
+    fast_saved = extract_attachment("http://gov.cn/a.doc", word6("甲\r", flags=0x0004), None)
+    assert fast_saved.reason == "unsupported" and "快速保存的 Word 6/95" in fast_saved.detail
+    cut = extract_attachment("http://gov.cn/a.doc", word6("甲\r", fc_mac_extra=10**6), None)
+    assert cut.reason == "corrupt" and "超出文件" in cut.detail
+    patched = extract_attachment("http://gov.cn/a.doc", _patched_doc(tmp_path, 0x02, 0x0030), None)
+    assert patched.reason == "unsupported" and "未知版本" in patched.detail
 
 
 def test_pdf_without_text_layer_is_scanned() -> None:
@@ -286,7 +477,6 @@ def test_error_page_served_for_an_attachment_is_corrupt() -> None:
     [
         ("http://gov.cn/a.wps", b"\xffWPS old kingsoft" * 10, "wps"),  # pre-2005 Kingsoft format
         ("http://gov.cn/a.rar", b"Rar!\x1a\x07\x00" + b"\x00" * 40, "rar"),
-        ("http://gov.cn/a.rtf", rb"{\rtf1\ansi hello}", "rtf"),
     ],
 )
 def test_formats_without_a_reader_are_unsupported(url: str, body: bytes, fmt: str) -> None:
@@ -338,6 +528,10 @@ def test_damaged_bytes_never_raise() -> None:
         ("a.xlsx", make_xlsx()),
         ("a.doc", (FIXTURES / "legacy.doc").read_bytes()),
         ("a.xls", (FIXTURES / "legacy.xls").read_bytes()),
+        ("a.doc", make_rtf("wps")),
+        ("a.rtf", make_rtf("word")),
+        ("a.wps", word97(FAST_SAVED, order=[2, 0, 3, 1])),
+        ("b.doc", word6("关于做好2024年工作的通知\r")),
     ]
     for name, body in samples:
         for _ in range(15):

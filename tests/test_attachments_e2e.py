@@ -23,6 +23,7 @@ from test_attachments import (
     encrypt_pdf,
     make_docx,
     make_pdf,
+    make_rtf,
     make_xlsx,
 )
 
@@ -66,6 +67,8 @@ def site_routes() -> dict[str, Reply]:
         <a href="/files/locked.pdf">内部资料</a>
         <a href="/files/big.pdf">全文汇编</a>
         <a href="/files/empty.doc">空附件</a>
+        <a href="/files/gongshi.doc">公示（WPS另存的.doc）</a>
+        <a href="/files/shuoming.rtf">填表说明</a>
         <a href="http://files.example.invalid/outside.pdf">外部文件</a>
     """
     return {
@@ -94,6 +97,8 @@ def site_routes() -> dict[str, Reply]:
         "/files/locked.pdf": Reply(encrypt_pdf(SPAM_PDF, "secret"), content_type=PDF),
         "/files/big.pdf": Reply(SPAM_PDF + b"%" * BOUND, content_type=PDF),
         "/files/empty.doc": Reply(b"", content_type="application/msword"),
+        "/files/gongshi.doc": Reply(make_rtf("wps"), content_type="application/msword"),
+        "/files/shuoming.rtf": Reply(make_rtf("word"), content_type="application/octet-stream"),
     }
 
 
@@ -176,6 +181,21 @@ def test_sensitive_word_in_a_pdf_page(audit):
     assert hit["source_pages"] == [audit["url"] + "/gs/1.html"]
 
 
+def test_rtf_saved_as_doc_and_rtf_files_are_read(audit):
+    (typo,) = [
+        f for f in about(audit, "/files/gongshi.doc", "wrong_word") if f["term"] == "贯切落实"
+    ]
+    assert typo["location"] == "第2段" and typo["suggestion"] == "贯彻落实"
+    assert [f["kind"] for f in about(audit, "/files/gongshi.doc", "privacy_leak")] == ["id_card"]
+    assert not about(audit, "/files/gongshi.doc", "unreadable_attachment")
+    record = audit["view"].page(audit["url"] + "/files/shuoming.rtf")
+    assert record.meta["format"] == "rtf" and "中国政府网" in record.text
+    (typo,) = [
+        f for f in about(audit, "/files/shuoming.rtf", "wrong_word") if f["term"] == "贯切落实"
+    ]
+    assert typo["location"] == "第4段"
+
+
 def test_xlsx_hidden_sheet_is_read(audit):
     (typo,) = [
         f for f in about(audit, "/files/huizong.xlsx", "wrong_word") if f["term"] == "贯切落实"
@@ -220,7 +240,7 @@ def test_attachments_are_fetched_once_with_get_and_external_ones_with_head(audit
 
 def test_counters_show_attachments_read_unreadable_and_extraction_time(audit):
     c = audit["counters"]
-    assert c["attachments_read"] == 4  # xls, docx, pdf, xlsx
+    assert c["attachments_read"] == 6  # xls, docx, pdf, xlsx, two RTF
     assert c["attachments_unreadable"] == 3
     assert c["attachments_unreadable_by_reason"] == {"corrupt": 1, "encrypted": 1, "too_large": 1}
     assert 0 < c["extract_seconds"] < 30

@@ -408,7 +408,16 @@ def test_interpretation_within_three_working_days_is_in_time_four_is_late(tmp_pa
     late = reading("2024-03-07", "/zcjd/2.html", links=link)
     [found] = only(audit(tmp_path, [policy(), in_time, late]))
     assert found.page_url == f"{SITE}/zcjd/2.html"
-    assert found.details["rule"] == "政策解读应与政策文件同步发布，最迟不超过3个工作日"
+    assert found.details["rule"] == (
+        "政策解读应与政策文件同步发布（国办发〔2016〕80号）；地方规定（如郑州市）允许最迟不超过3个工作日"
+    )
+    assert found.details["rule_source"] == "国办发〔2016〕80号"
+    assert found.details["local_rule"] == "地方规定（如郑州市）"
+    assert (found.details["paired_by"], found.details["paired_on"]) == (
+        "链接",
+        "解读页链接到政策文件",
+    )
+    assert found.title.endswith("超过3个工作日（按链接配对）")
     assert found.details["issued"] == date(2024, 3, 1)
     assert found.details["deadline"] == date(2024, 3, 6)
     assert found.details["workdays_late"] == 1
@@ -428,11 +437,19 @@ def test_interpretation_found_by_title_by_number_and_by_the_policys_link(tmp_pat
         **{**source.__dict__, "links": (Link(f"{SITE}/zcjd/3.html", "a", "href", "相关解读"),)}
     )
     found = only(audit(tmp_path, [source, by_title, by_number, by_backlink, unrelated]))
-    assert sorted(f.page_url for f in found) == [
-        f"{SITE}/zcjd/1.html",
-        f"{SITE}/zcjd/2.html",
-        f"{SITE}/zcjd/3.html",
+    assert sorted((f.page_url, f.details["paired_by"], f.details["paired_on"]) for f in found) == [
+        (f"{SITE}/zcjd/1.html", "标题", "某市就业补助资金管理办法"),
+        (f"{SITE}/zcjd/2.html", "文号", "某人社发〔2024〕3号"),
+        (f"{SITE}/zcjd/3.html", "链接", "政策文件页链接到解读"),
     ]
+    assert all(f.title.endswith(f"（按{f.details['paired_by']}配对）") for f in found)
+
+
+def test_a_number_pairing_is_named_before_a_link(tmp_path: Path) -> None:
+    link = (Link(f"{SITE}/zcwj/1.html", "a", "href", "原文"),)
+    both = reading("2024-03-08", title="一图读懂", text="某人社发〔2024〕3号要点", links=link)
+    [found] = only(audit(tmp_path, [policy(), both]))
+    assert found.details["paired_by"] == "文号"
 
 
 def test_a_notice_about_interpretation_work_is_a_policy(tmp_path: Path) -> None:
@@ -475,7 +492,25 @@ def test_the_interpretation_limit_and_the_annual_deadline_are_settings(tmp_path:
         tmp_path, [policy(), reading("2024-03-04", links=link)], as_of=date(2024, 3, 31), **rules
     )
     assert [f.details["deadline"] for f in only(found)] == [date(2024, 3, 1)]
+    (late,) = only(found)
+    assert late.details["rule"] == "政策解读应与政策文件同步发布（国办发〔2016〕80号）"
+    assert "local_rule" not in late.details
+    assert "晚于所解读的政策（2024-03-01发布）" in late.title
     assert annual(found) == []
+
+
+def test_the_local_rule_of_the_interpretation_limit_is_named_by_the_profile(tmp_path: Path) -> None:
+    rules = rules_from(
+        tmp_path,
+        "[checks.overdue_publication]\ninterpretation_workdays = 5\n"
+        'interpretation_local_rule = "《某省政策解读工作办法》"\n',
+    )
+    link = (Link(f"{SITE}/zcwj/1.html", "a", "href", "原文"),)
+    late = reading("2024-03-11", links=link)  # the 6th working day after Friday 03-01
+    [found] = only(audit(tmp_path, [policy(), late], **rules))
+    assert found.details["rule"].endswith("；《某省政策解读工作办法》允许最迟不超过5个工作日")
+    assert found.details["local_rule"] == "《某省政策解读工作办法》"
+    assert only(audit(tmp_path, [policy(), reading("2024-03-08", links=link)], **rules)) == []
 
 
 @pytest.mark.parametrize(

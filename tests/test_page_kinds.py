@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from checks import stale_columns
 from crawler.extract import parse_page
 from govaudit.core.store import Store
@@ -182,3 +184,112 @@ def test_an_empty_column_stays_empty_under_a_decorated_template(tmp_path: Path):
     ]
     assert [f.page_url for f in empties] == [f"{SITE}/ghjh/index.html"]
     store.close()
+
+
+# -- empty columns from their container (issue 21) ---------------------------------------------
+CHROME_NAV = (
+    '<div class="top"><a href="/">首页</a>'
+    + "".join(f'<a href="/c{i}/">栏目{i}名称</a>' for i in range(12))
+    + "</div>"
+)
+CHROME_FOOT = (
+    '<div class="foot"><p>主办单位：临江市人力资源和社会保障局 地址：临江市人民路1号</p>'
+    "<p>网站标识码：1234567890 皖ICP备12345678号</p></div>"
+)
+CRUMB = (
+    '<div class="position">当前位置：<a href="/">首页</a> &gt; <a href="/zcjd/">政策解读</a></div>'
+)
+
+
+def column_page(main: str, script: str = "") -> bytes:
+    return (
+        "<html><head><title>政策解读_临江市人社局</title></head><body>"
+        f"{CHROME_NAV}{CRUMB}{main}{CHROME_FOOT}{script}</body></html>"
+    ).encode()
+
+
+def empty_columns_of(tmp_path: Path, page: bytes) -> list:
+    from dataclasses import replace
+
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    store = Store(tmp_path / "e.db")
+    audit = store.start_audit("example", f"{SITE}/", AS_OF, {})
+    home = parse_page(f"{SITE}/", html("", '<a href="/zcjd/index.html">政策解读</a>'))
+    record = parse_page(f"{SITE}/zcjd/index.html", page)
+    store.add_pages(audit, [replace(home, kind="home", status=200), replace(record, status=200)])
+    found = [
+        f
+        for f in stale_columns.run(store.view(audit), dict(stale_columns.DEFAULTS), AS_OF)
+        if f.check == "empty_column"
+    ]
+    store.close()
+    return found
+
+
+@pytest.mark.parametrize(
+    ("main", "container"),
+    [
+        (
+            '<h2>政策解读</h2><ul class="list">\n  \n</ul><div class="page">共0条 第1/1页</div>',
+            "ul.list",
+        ),
+        (
+            '<h2>政策解读</h2><p>本栏目发布本局政策文件的解读材料。</p><div class="news_list"></div>',
+            "div.news_list",
+        ),
+        ('<ul class="lb"><li></li><li> </li></ul>', "ul.lb"),
+        (
+            '<table class="tab"><thead><tr><th>标题</th><th>发布日期</th></tr></thead>'
+            "<tbody></tbody></table>",
+            "table.tab",
+        ),
+        ("<table><tr><th>标题</th><th>发布日期</th></tr></table>", "table"),
+    ],
+)
+def test_an_empty_list_container_makes_an_empty_column(tmp_path: Path, main: str, container: str):
+    page = column_page(f'<div class="main">{main}</div>')
+    record = parse_page(f"{SITE}/zcjd/index.html", page)
+    assert record.kind == "list" and not record.list_items
+    assert f"空列表容器（{container}）" in record.kind_evidence
+    (finding,) = empty_columns_of(tmp_path, page)
+    assert finding.column == "政策解读" and finding.severity == "critical"
+    assert finding.title == "空白栏目：政策解读（栏目下没有任何信息）"
+    assert f"空列表容器（{container}）" in finding.details["evidence"]
+
+
+@pytest.mark.parametrize("phrase", ["暂无信息", "暂无数据", "没有记录"])
+def test_a_list_saying_it_has_nothing_is_an_empty_column(tmp_path: Path, phrase: str):
+    page = column_page(
+        '<div class="main"><table class="tab"><tr><th>标题</th><th>日期</th></tr>'
+        f'<tr><td colspan="2">{phrase}</td></tr></table></div>'
+    )
+    assert parse_page(f"{SITE}/zcjd/index.html", page).kind == "list"
+    (finding,) = empty_columns_of(tmp_path, page)
+    assert finding.column == "政策解读"
+
+
+def test_an_empty_box_on_an_article_or_a_text_page_makes_no_column(tmp_path: Path):
+    article = column_page(
+        '<div class="main"><h1>关于失业保险政策的解读</h1><p>发布日期：2024-05-01</p>'
+        '<p>正文内容……</p><div class="xgxx"><h3>相关信息</h3><ul class="list"></ul>'
+        "<table><tr><th>附件</th><th>大小</th></tr></table></div></div>"
+    )
+    record = parse_page(f"{SITE}/zcjd/202405/t20240501_1.html", article)
+    assert record.kind == "article"
+    text_page = column_page(
+        '<div class="main"><h1>机构职能</h1><p>'
+        + "负责全市人力资源和社会保障工作，拟订并组织实施有关政策。" * 12
+        + '</p><ul class="list"></ul></div>'
+    )
+    for page in (article, text_page):
+        assert empty_columns_of(tmp_path / str(len(page)), page) == []
+
+
+def test_a_script_filled_list_is_never_judged_empty_by_its_container():
+    page = column_page(
+        '<div class="main"><ul class="list" id="list"></ul></div>',
+        '<script>$.ajax({url: "/api/zcjd/list.json", success: render});</script>',
+    )
+    record = parse_page(f"{SITE}/zcjd/index.html", page)
+    assert record.meta.get("list_loaded_by_script") == "1"
+    assert not any(e.startswith("空列表容器") for e in record.kind_evidence)

@@ -50,6 +50,30 @@ def test_overdue_and_dates():
     assert check_name("publication_date_missing") == "缺少发布日期"
 
 
+def test_an_interpretation_says_how_it_was_paired_and_a_warned_word_why_it_is_a_hint():
+    reading = finding(
+        "overdue_publication",
+        issued="2024-03-01",
+        published="2024-03-08",
+        deadline="2024-03-06",
+        rule="政策解读应与政策文件同步发布（国办发〔2016〕80号）",
+        paired_by="文号",
+        paired_on="某人社发〔2024〕3号",
+    )
+    assert "配对方式：按文号（某人社发〔2024〕3号）" in detail_text(reading).splitlines()
+    assert "配对方式" not in detail_text(finding("overdue_publication", issued="2024-03-01"))
+    warned = finding(
+        "sensitive_word",
+        term="网络赌博",
+        context="严厉打击网络赌博。",
+        warning_context="所在句含“打击”",
+    )
+    lines = detail_text(warned).splitlines()
+    assert "警示语境：所在句含“打击”，请人工确认页面是否可保留该用语" in lines
+    assert "上下文：严厉打击网络赌博。" in lines
+    assert "警示语境" not in detail_text(finding("sensitive_word", term="网络赌博"))
+
+
 def test_unknown_check_shows_its_fields():
     text = detail_text(finding("new_check", item_url="http://127.0.0.1/x", extra=[1, 2], none=None))
     assert text.splitlines() == ["信息地址：http://127.0.0.1/x", "extra：1、2"]

@@ -381,7 +381,24 @@ def test_sample_site_audit(tmp_path):
             failures.append(f"{check}: unexpected {wrong}")
         if trap_hits:
             failures.append(f"{check}: flagged traps {[e['why'] for e in trap_hits]}")
+    failures += _wrong_severities(site.planted, findings, base)
     assert not failures, "\n".join(failures)
+
+
+def _wrong_severities(planted: list[dict], findings: list[dict], base: str) -> list[str]:
+    """A planted entry that names its severity (a 提示 rather than an error) is found with it."""
+    wrong = []
+    for entry in planted:
+        if "severity" not in entry:
+            continue
+        severities = {
+            f["severity"]
+            for f in findings
+            if any(same_problem(k, finding_key(f, base)) for k in entry_keys(entry))
+        }
+        if severities and severities != {entry["severity"]}:
+            wrong.append(f"{entry['check']}: {entry['why']}: severity {sorted(severities)}")
+    return wrong
 
 
 def _assert_the_store_file_alone_holds_the_audit(db, copy) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,7 @@ def page(path: str, text: str, published: str | None = "2024-05-01", **kw: Any) 
 
 
 def audit(tmp_path: Path, pages: list[PageRecord], **rules: Any) -> list[Finding]:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     store = Store(tmp_path / "audit.db")
     audit_id = store.start_audit("example", f"{SITE}/", AS_OF, {})
     store.add_pages(audit_id, pages)
@@ -251,13 +253,91 @@ def test_historical_and_foreign_references_are_not_errors(tmp_path, text):
 # -- sensitive words ---------------------------------------------------------------------------
 
 
-def test_sensitive_spam_is_reported_but_enforcement_news_is_not(tmp_path):
+def test_sensitive_spam_is_reported_and_enforcement_news_becomes_a_hint(tmp_path):
+    """Issue 21: a warning or crackdown context changes the severity and the wording of a
+    sensitive term's finding, never whether it is reported."""
     spam = "澳门新葡京百家乐在线，注册送彩金，真人百家乐24小时。"
     news = "我局开展专项行动，严厉打击网络赌博、六合彩等违法犯罪活动。"
-    assert terms_in(tmp_path, spam) == sorted(["注册送彩金", "澳门新葡京", "真人百家乐", "百家乐"])
-    assert terms_in(tmp_path, news) == []
+    spammed = audit(tmp_path, [page("/a.html", spam)])
+    assert sorted(f.details["term"] for f in spammed) == sorted(
+        ["注册送彩金", "澳门新葡京", "真人百家乐", "百家乐"]
+    )
+    assert {f.severity for f in spammed} == {"critical"}
+    assert not any("warning_context" in f.details for f in spammed)
+    hints = audit(tmp_path / "news", [page("/n.html", news)])
+    assert sorted(f.details["term"] for f in hints) == ["六合彩", "网络赌博"]
+    for f in hints:
+        assert f.check == "sensitive_word" and f.severity == "minor"
+        assert f.title == f"提示：敏感词“{f.details['term']}”出现在警示语境，请人工确认"
+        assert f.details["context"] == news  # the sentence, for the staff to judge
+        assert f.details["warning_context"] == "所在句含“专项行动”"  # its first warning word
+        assert f.id == fingerprint("sensitive_word", f"{SITE}/n.html", f.details["term"])
+
+
+def test_a_page_titled_for_the_fight_gives_hints_not_silence(tmp_path):
     campaign = page("/b.html", "法轮功人员帮教转化工作。", title="我县开展反邪教警示教育活动")
-    assert audit(tmp_path, [campaign]) == []
+    (f,) = audit(tmp_path, [campaign])
+    assert (f.details["term"], f.severity) == ("法轮功", "minor")
+    assert f.details["warning_context"] == "标题含“邪教”"
+    assert f.details["context"] == "法轮功人员帮教转化工作。"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "谨防网络赌博陷阱，切勿轻信。",
+        "如发现网络赌博线索，请拨打电话举报。",
+        "警惕以网络赌博为名的电信诈骗。",
+    ],
+)
+def test_every_warning_word_of_the_brief_keeps_the_term(tmp_path, sentence):
+    (f,) = audit(tmp_path, [page("/w.html", sentence)])
+    assert (f.details["term"], f.severity) == ("网络赌博", "minor")
+    assert "出现在警示语境" in f.title
+
+
+def test_a_plain_occurrence_beside_a_warned_one_is_the_error(tmp_path):
+    text = "严厉打击网络赌博。欢迎加入网络赌博平台，注册即送。"
+    assert {f.severity for f in audit(tmp_path, [page("/m.html", text)])} == {"critical"}
+    findings = audit(tmp_path / "two", [page("/m.html", "严厉打击网络赌博。网络赌博就在这里。")])
+    (g,) = findings
+    assert g.severity == "critical" and "提示" not in g.title and "warning_context" not in g.details
+    assert g.details["context"] == "网络赌博就在这里。" and g.details["count"] == 2
+
+
+def test_attachment_in_warning_context_is_a_hint(tmp_path):
+    from checks.attachment_text import Attachment
+
+    record = PageRecord(url=f"{SITE}/f.pdf", status=200, kind="resource", text="谨防网络赌博。")
+    attachment = Attachment(
+        record=record,
+        url=record.url,
+        name="宣传材料.pdf",
+        sources=(f"{SITE}/p.html",),
+        source_title="宣传材料",
+        source_published=None,
+    )
+    historical = re.compile(words.DEFAULTS["historical_context"])
+    warning = words.warning_pattern(words.DEFAULTS)
+    matcher = words.matcher_for((), True, ())
+    (f,) = words.attachment_findings(attachment, matcher, historical, warning)
+    assert f.severity == "minor" and f.details["warning_context"] == "所在句含“谨防”"
+
+
+def test_warning_context_is_a_setting_and_accepts_its_older_name(tmp_path):
+    news = "严厉打击网络赌博。"
+    (f,) = audit(tmp_path, [page("/a.html", news)], warning_context="谨防")
+    assert f.severity == "critical"  # 打击 is no warning word any more: the term is an error
+    (g,) = audit(tmp_path / "old", [page("/a.html", "谨防网络赌博。")], sensitive_exempt="谨防")
+    assert g.severity == "minor" and g.details["warning_context"] == "所在句含“谨防”"
+    with pytest.raises(ConfigError, match=r"checks\.words\.warning_context"):
+        audit(tmp_path / "bad", [page("/a.html", news)], warning_context="(unclosed")
+
+
+def test_whitelists_still_silence_a_warned_term(tmp_path):
+    news = "严厉打击网络赌博。"
+    assert audit(tmp_path, [page("/a.html", news)], whitelist_terms=["网络赌博"]) == []
+    assert audit(tmp_path / "p", [page("/a.html", news)], whitelist_pages=["/a"]) == []
 
 
 # -- whitelists and page selection -------------------------------------------------------------

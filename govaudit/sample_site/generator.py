@@ -629,11 +629,12 @@ def _gfxwj(b: _Builder) -> dict[str, _Item]:
         ],
     ]
     b.put(pdf, pdf_file(full_text), "application/pdf")
-    b.trap(
+    b.plant(
         "sensitive_word",
-        "a policy pdf that speaks of fighting 网络赌博 (打击: exempt sentence)",
+        "a policy pdf that speaks of fighting 网络赌博: a 提示 for the staff (警示语境)",
         page=pdf,
         term="网络赌博",
+        severity="minor",
         linked_from="/gfxwj/",
     )
     doc(
