@@ -47,11 +47,17 @@ class _SlowHandler(SimpleHTTPRequestHandler):
         pass
 
 
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:  # a peer closing early: no trace
+        pass
+
+
 def serve(root: Path, latency: float) -> tuple[ThreadingHTTPServer, list[int]]:
     counter = [0]
     handler = type("Handler", (_SlowHandler,), {"latency": latency, "counter": counter})
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(root)))
-    httpd.daemon_threads = True
+    httpd = _QuietServer(("127.0.0.1", 0), partial(handler, directory=str(root)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     return httpd, counter
 
