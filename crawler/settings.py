@@ -34,6 +34,7 @@ Always: no remote-control server, no telnet console, only the http and https dow
 from __future__ import annotations
 
 import difflib
+from functools import cache
 from typing import Any
 from urllib.request import getproxies
 
@@ -186,7 +187,10 @@ def check_scrapy_settings(config: AuditConfig) -> dict[str, Any]:
     """`[crawl.scrapy]`, checked: ConfigError in one line for what cannot be meant."""
     given = config.scrapy
     components = [str(p) for p in _table(given, "DOWNLOAD_HANDLERS").values()] + [
-        str(path) for name in _COMPONENT_TABLES[:-1] for path in _table(given, name)
+        str(path)
+        for name in _COMPONENT_TABLES
+        if name != "DOWNLOAD_HANDLERS"  # scheme = class path: its classes are the values
+        for path in _table(given, name)
     ]
     for name in given:
         where = f"crawl.scrapy.{name}"
@@ -224,8 +228,9 @@ def _check_component(where: str, path: str, order: Any, handler: bool) -> None:
         raise ConfigError(f"{where}：无法导入 {path}（{exc}）") from None
 
 
-def _known_names() -> list[str]:
-    return [n for n in dir(default_settings) if n.isupper()] + list(_OURS)
+@cache
+def _known_names() -> tuple[str, ...]:
+    return (*(n for n in dir(default_settings) if n.isupper()), *_OURS)
 
 
 def _is_known(name: str, components: list[str]) -> bool:
