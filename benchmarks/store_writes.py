@@ -18,8 +18,9 @@ import time
 from datetime import date
 from pathlib import Path
 
+from govaudit.crawler.extract import parse_page
+
 from benchmarks.sitegen import generate_site
-from crawler.extract import parse_page
 from govaudit.core.model import PageRecord
 from govaudit.core.store import Store
 

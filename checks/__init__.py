@@ -11,7 +11,7 @@ its helper process. `as_of` is the only clock a check sees.
 
 from types import ModuleType
 
-from checks import (
+from govaudit.checks import (
     anchors,
     attachments,
     broken_links,

@@ -17,7 +17,8 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from checks.attachment_text import attachments
+from govaudit.checks.attachment_text import attachments
+
 from govaudit.core.config import ConfigError
 from govaudit.core.model import SEVERITIES, Finding, fingerprint
 from govaudit.core.store import AuditView

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from checks.wordmatch import required_literals
+from govaudit.checks.wordmatch import required_literals
+
 from govaudit.core.columns import Column, site_column_of
 from govaudit.core.config import ConfigError, compile_pattern
 from govaudit.core.model import SEVERITIES, Finding, PageRecord, fingerprint

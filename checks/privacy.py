@@ -39,7 +39,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from checks.attachment_text import Attachment, attachments, text_pages
+from govaudit.checks.attachment_text import Attachment, attachments, text_pages
+
 from govaudit.core.config import compile_pattern
 from govaudit.core.masking import (
     CARD_CANDIDATE,

@@ -28,8 +28,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import ahocorasick
-
-from wordlists import Entry, Wordlist
+from govaudit.wordlists import Entry, Wordlist
 
 if TYPE_CHECKING:
     import jieba
@@ -384,9 +383,9 @@ def main(argv: list[str] | None = None) -> int:
     false reports; whitelist it (`whitelist_terms`) or drop the term that it hides."""
     import argparse
 
-    from wordlists import load_wordlists
+    from govaudit.wordlists import load_wordlists
 
-    parser = argparse.ArgumentParser(prog="python -m checks.wordmatch")
+    parser = argparse.ArgumentParser(prog="python -m govaudit.checks.wordmatch")
     parser.add_argument("--wordlist", action="append", default=[])
     args = parser.parse_args(argv)
     matcher = WordMatcher(load_wordlists(args.wordlist))

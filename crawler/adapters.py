@@ -175,7 +175,7 @@ _SHANGHAI = timedelta(hours=8)
 
 
 def _date(value: Any) -> date | None:
-    from crawler.extract import parse_date  # extract imports this module
+    from govaudit.crawler.extract import parse_date  # extract imports this module
 
     if isinstance(value, bool):
         return None

@@ -28,8 +28,9 @@ import time
 from pathlib import PurePosixPath
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
-from crawler.attachments import AttachmentText, Limits, sniff_format
-from crawler.worker import AsyncWorker
+from govaudit.crawler.attachments import AttachmentText, Limits, sniff_format
+from govaudit.crawler.worker import AsyncWorker
+
 from govaudit.core.locations import dump_locations
 
 # Formats whose text the audit reads (issue 10); other resources are only checked with HEAD.
@@ -128,7 +129,7 @@ class AttachmentReader:
     def __init__(
         self,
         timeout: float = EXTRACT_TIMEOUT,
-        extractor: str = "crawler.attachments:extract_attachment",
+        extractor: str = "govaudit.crawler.attachments:extract_attachment",
         limits: Limits | None = None,
     ) -> None:
         self.timeout = timeout

@@ -21,10 +21,10 @@ from typing import Any
 from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
 
 import lxml.html
+from govaudit.crawler import adapters
 from lxml import etree
 from w3lib.url import safe_url_string
 
-from crawler import adapters
 from govaudit.core.model import LOADED_BY_SCRIPT, Link, ListItem, PageRecord
 
 __all__ = [

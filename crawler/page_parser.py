@@ -20,8 +20,9 @@ from __future__ import annotations
 import asyncio
 from datetime import date
 
-from crawler.extract import parse_page
-from crawler.worker import AsyncWorker
+from govaudit.crawler.extract import parse_page
+from govaudit.crawler.worker import AsyncWorker
+
 from govaudit.core.model import PageRecord
 
 # Pages parsed inline before the worker starts: a site this small is crawled before the worker
@@ -79,7 +80,7 @@ class PageParser:
             if self._starting is None:
                 self.warm_up()
             await asyncio.shield(self._starting)
-            answer = self.worker.submit("crawler.extract", "parse_page", *args)
+            answer = self.worker.submit("govaudit.crawler.extract", "parse_page", *args)
             record = await asyncio.wait_for(answer, self.timeout)
             self.offloaded += 1
             return record

@@ -31,11 +31,14 @@ import shutil
 from dataclasses import dataclass, replace
 from typing import Any
 
-from crawler import adapters
+from govaudit.crawler import adapters
+
 from govaudit.core.config import AuditConfig
 from govaudit.core.model import LOADED_BY_SCRIPT, RENDERED, PageRecord
 
-HANDLER = "crawler.browser_handler.LazyPlaywrightHandler"  # scrapy-playwright, started lazily
+HANDLER = (
+    "govaudit.crawler.browser_handler.LazyPlaywrightHandler"  # scrapy-playwright, started lazily
+)
 # Where Debian, Ubuntu and others put the browser; `auto` takes the first that exists.
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 DEBIAN_CHROMIUM = "/usr/bin/chromium"

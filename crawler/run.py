@@ -20,10 +20,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from govaudit.crawler.settings import crawl_settings
+from govaudit.crawler.spider import HANDLER_FAILED, SiteSpider
 from scrapy.crawler import CrawlerProcess
 
-from crawler.settings import crawl_settings
-from crawler.spider import HANDLER_FAILED, SiteSpider
 from govaudit.core.config import AuditConfig
 from govaudit.core.store import Store
 

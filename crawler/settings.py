@@ -38,11 +38,11 @@ from functools import cache
 from typing import Any
 from urllib.request import getproxies
 
+from govaudit.crawler import pipeline, progress, retry
+from govaudit.crawler.render import render_settings
 from scrapy.settings import default_settings
 from scrapy.utils.misc import load_object
 
-from crawler import pipeline, progress, retry
-from crawler.render import render_settings
 from govaudit.core.config import AuditConfig, ConfigError
 
 _COMPONENT_TABLES = (
@@ -87,14 +87,14 @@ def crawl_settings(config: AuditConfig, log_file: str | None = None) -> dict[str
 
 
 def _audit_settings(config: AuditConfig, log_file: str | None) -> dict[str, Any]:
-    from crawler.bot_check import BotCheckMiddleware
-    from crawler.conditional import ConditionalRequestMiddleware
-    from crawler.dupefilter import AuditDupeFilter
-    from crawler.head_fallback import HeadFallbackMiddleware
-    from crawler.host_concurrency import HostConcurrencyMiddleware
-    from crawler.lenient import LenientDownloadMiddleware
-    from crawler.metarefresh import MovingMetaRefreshMiddleware
-    from crawler.throttle import RevalidatingAutoThrottle
+    from govaudit.crawler.bot_check import BotCheckMiddleware
+    from govaudit.crawler.conditional import ConditionalRequestMiddleware
+    from govaudit.crawler.dupefilter import AuditDupeFilter
+    from govaudit.crawler.head_fallback import HeadFallbackMiddleware
+    from govaudit.crawler.host_concurrency import HostConcurrencyMiddleware
+    from govaudit.crawler.lenient import LenientDownloadMiddleware
+    from govaudit.crawler.metarefresh import MovingMetaRefreshMiddleware
+    from govaudit.crawler.throttle import RevalidatingAutoThrottle
 
     return {
         "USER_AGENT": config.user_agent,

@@ -50,14 +50,9 @@ from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
-from scrapy import Request, Spider, signals
-from scrapy.exceptions import CloseSpider, NotSupported, StopDownload
-from scrapy.http import Response
-from twisted.python.failure import Failure
-
-from crawler import render
-from crawler.adapters import adapters_of, is_json_answer
-from crawler.attachment_reader import (
+from govaudit.crawler import render
+from govaudit.crawler.adapters import adapters_of, is_json_answer
+from govaudit.crawler.attachment_reader import (
     READ_EXTENSIONS,
     AttachmentReader,
     attachment_meta,
@@ -67,13 +62,18 @@ from crawler.attachment_reader import (
     is_readable_download,
     too_large_meta,
 )
-from crawler.attachments import sniff_format
-from crawler.errors import error_kind
-from crawler.extract import is_datastore_answer
-from crawler.page_parser import PageParser
-from crawler.pipeline import CarriedPage
-from crawler.rolling import RollingSchedule
-from crawler.scope import Scope
+from govaudit.crawler.attachments import sniff_format
+from govaudit.crawler.errors import error_kind
+from govaudit.crawler.extract import is_datastore_answer
+from govaudit.crawler.page_parser import PageParser
+from govaudit.crawler.pipeline import CarriedPage
+from govaudit.crawler.rolling import RollingSchedule
+from govaudit.crawler.scope import Scope
+from scrapy import Request, Spider, signals
+from scrapy.exceptions import CloseSpider, NotSupported, StopDownload
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
 from govaudit.core.config import AuditConfig
 from govaudit.core.model import RENDERED, SCRIPT_CHALLENGE, Link, PageRecord
 from govaudit.core.store import Store

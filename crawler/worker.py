@@ -69,7 +69,7 @@ def start_worker() -> subprocess.Popen:
         "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])),
     }
     return subprocess.Popen(
-        [sys.executable, "-m", "crawler.worker"],
+        [sys.executable, "-m", "govaudit.crawler.worker"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,

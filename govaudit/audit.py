@@ -16,16 +16,16 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-import checks
-from checks import privacy
+from govaudit import checks
+from govaudit.checks import privacy
 from govaudit.core.columns import Column, column_for_url, detect_columns
 from govaudit.core.config import AuditConfig, ConfigError, check_rules
 from govaudit.core.locking import holder_pid, lock_exclusive
 from govaudit.core.model import SEVERITIES, Finding
 from govaudit.core.store import AuditView, Store
 from govaudit.helper import Helper
-from reports import ReportData, ReportSettings, report_settings, write_reports
-from reports.scorecard import ScoreItem
+from govaudit.reports import ReportData, ReportSettings, report_settings, write_reports
+from govaudit.reports.scorecard import ScoreItem
 
 # Exit statuses that cron and systemd units can rely on.
 EXIT_OK = 0
@@ -67,7 +67,7 @@ class AuditResult:
 def validated_rules(config: AuditConfig) -> dict[str, dict[str, Any]]:
     """Every registered check's settings, validated before the crawl starts (fail early), and
     the profile's `[crawl.scrapy]` settings with them."""
-    from crawler.settings import check_scrapy_settings
+    from govaudit.crawler.settings import check_scrapy_settings
 
     check_scrapy_settings(config)
     known = sorted(module.SECTION for module in checks.REGISTRY)
@@ -258,7 +258,7 @@ def _run_audit(
     log: Callable[[str], None] | None,
     helper: Helper,
 ) -> AuditResult:
-    from crawler.run import CrawlFailed, crawl  # imported late: the roof may only validate
+    from govaudit.crawler.run import CrawlFailed, crawl  # imported late: the roof may only validate
 
     say = log or (lambda line: None)
     store = Store(db_path)

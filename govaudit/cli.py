@@ -28,7 +28,7 @@ from govaudit.core.config import ConfigError, is_multi_site, load_config, load_s
 from govaudit.core.model import SCRIPT_CHALLENGE, SEVERITIES
 from govaudit.core.store import StoreError
 from govaudit.multisite import write_summary
-from reports.labels import error_name, severity_name
+from govaudit.reports.labels import error_name, severity_name
 
 
 class UsageError(Exception):
@@ -562,7 +562,7 @@ def print_scorecard(
     items, console: Console, verdict: str | None = None, incomplete: tuple[str, ...] = ()
 ) -> None:
     """The inspection veto items: the office's first question is whether the site would pass."""
-    from reports.scorecard import overall
+    from govaudit.reports.scorecard import overall
 
     colours = _VERDICT_COLOURS
     verdict = verdict or overall(list(items))

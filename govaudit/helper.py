@@ -19,13 +19,13 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any
 
-from crawler.worker import Worker
+from govaudit.crawler.worker import Worker
 
 
 def preload() -> None:
     """Run in the helper first: what its later work imports, imported while the crawl runs."""
     import govaudit.audit  # noqa: F401  (checks, store)
-    import reports.xlsx  # noqa: F401
+    import govaudit.reports.xlsx  # noqa: F401
 
 
 class Helper:

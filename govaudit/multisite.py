@@ -32,7 +32,7 @@ from govaudit.audit import (
 )
 from govaudit.core.config import ConfigError, SiteProfile
 from govaudit.core.model import SEVERITIES
-from reports import report_settings
+from govaudit.reports import report_settings
 
 SUMMARY_FILE = "summary.json"
 EXIT_SOME_FAILED = 1  # a site's audit crashed or was killed (not merely unreachable)
@@ -42,7 +42,7 @@ def write_summary(
     result: AuditResult, site_key: str, site_name: str, exit_status: int, out_dir: Path
 ) -> Path:
     """OUT/summary.json: the audit's outcome in one small object."""
-    from reports.scorecard import overall
+    from govaudit.reports.scorecard import overall
 
     severities = Counter(f.severity for f in result.findings)
     opened = Counter(r.severity for r in (result.report.open_rows if result.report else []))

@@ -16,9 +16,9 @@ from rich.table import Table
 from govaudit.audit import EXIT_OK, write_outputs
 from govaudit.core.config import ConfigError
 from govaudit.core.store import Store
-from reports import report_settings
-from reports.labels import audit_state
-from reports.review_import import import_reviews
+from govaudit.reports import report_settings
+from govaudit.reports.labels import audit_state
+from govaudit.reports.review_import import import_reviews
 
 
 def run_report_command(args: argparse.Namespace, console: Console) -> int:

@@ -14,9 +14,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from govaudit.reports.listing import ReportData, build_listing
+from govaudit.reports.settings import ReportSettings, report_settings
+
 from govaudit.core.store import Store
-from reports.listing import ReportData, build_listing
-from reports.settings import ReportSettings, report_settings
 
 __all__ = ["ReportData", "ReportSettings", "build_listing", "report_settings", "write_reports"]
 
@@ -36,8 +37,8 @@ def write_reports(
     the listing they show (its scorecard ends the CLI summary). `beside`: the xlsx is written
     there while the html is written here."""
     # The writers import openpyxl and jinja2 (~0.1 s): not before a report is written.
-    from reports.html import write_html
-    from reports.xlsx import write_xlsx
+    from govaudit.reports.html import write_html
+    from govaudit.reports.xlsx import write_xlsx
 
     out_dir.mkdir(parents=True, exist_ok=True)
     data = build_listing(store, audit_id, settings)

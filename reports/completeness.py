@@ -26,8 +26,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from govaudit.reports.scorecard import PASS, UNCHECKED, VETO, WARN, ScoreItem, overall
+
 from govaudit.core.model import SCRIPT_CHALLENGE, PageRecord
-from reports.scorecard import PASS, UNCHECKED, VETO, WARN, ScoreItem, overall
 
 UNDECIDABLE = "无法判定"
 

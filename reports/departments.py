@@ -7,7 +7,7 @@ gives `default_department`.
 
 from __future__ import annotations
 
-from reports.settings import ReportSettings
+from govaudit.reports.settings import ReportSettings
 
 
 def department_for(page_url: str, column: str | None, settings: ReportSettings) -> str:

@@ -13,16 +13,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from govaudit.reports.completeness import Completeness, completeness, final_verdict, limited_items
+from govaudit.reports.deadlines import deadline_for
+from govaudit.reports.departments import department_for
+from govaudit.reports.history import History, audit_history
+from govaudit.reports.labels import check_name, detail_text, severity_name
+from govaudit.reports.masking import mask
+from govaudit.reports.scorecard import ScoreItem, message_coverage, scorecard
+from govaudit.reports.settings import ReportSettings
+
 from govaudit.core.model import SEVERITIES, Finding
 from govaudit.core.store import Store
-from reports.completeness import Completeness, completeness, final_verdict, limited_items
-from reports.deadlines import deadline_for
-from reports.departments import department_for
-from reports.history import History, audit_history
-from reports.labels import check_name, detail_text, severity_name
-from reports.masking import mask
-from reports.scorecard import ScoreItem, message_coverage, scorecard
-from reports.settings import ReportSettings
 
 
 @dataclass(frozen=True)

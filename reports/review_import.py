@@ -32,19 +32,13 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
-from openpyxl.worksheet.worksheet import Worksheet
-
-from govaudit.core.config import ConfigError
-from govaudit.core.model import Finding
-from govaudit.core.store import Store
-from reports.deadlines import deadline_for
-from reports.departments import department_for
-from reports.history import REVIEW_STATUSES
-from reports.listing import parse_version, staff_digest
-from reports.masking import mask
-from reports.settings import report_settings
-from reports.xlsx import (
+from govaudit.reports.deadlines import deadline_for
+from govaudit.reports.departments import department_for
+from govaudit.reports.history import REVIEW_STATUSES
+from govaudit.reports.listing import parse_version, staff_digest
+from govaudit.reports.masking import mask
+from govaudit.reports.settings import report_settings
+from govaudit.reports.xlsx import (
     AUDIT_LABEL,
     DEADLINE_HEADER,
     DEPARTMENT_HEADER,
@@ -58,6 +52,12 @@ from reports.xlsx import (
     VERSION_HEADER,
     restore_cell,
 )
+from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from govaudit.core.config import ConfigError
+from govaudit.core.model import Finding
+from govaudit.core.store import Store
 
 
 class ReviewImportError(ConfigError):

@@ -17,6 +17,11 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from govaudit.reports.completeness import UNDECIDABLE
+from govaudit.reports.history import REVIEW_STATUSES
+from govaudit.reports.labels import CARRIED_LABEL, audit_state, severity_name
+from govaudit.reports.listing import ReportData, Row
+from govaudit.reports.scorecard import PASS, VETO, WARN
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
@@ -25,11 +30,6 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from govaudit.core.model import SEVERITIES
-from reports.completeness import UNDECIDABLE
-from reports.history import REVIEW_STATUSES
-from reports.labels import CARRIED_LABEL, audit_state, severity_name
-from reports.listing import ReportData, Row
-from reports.scorecard import PASS, VETO, WARN
 
 XLSX_NAME = "整改清单.xlsx"
 ID_HEADER, STATUS_HEADER, NOTE_HEADER = "问题编号", "整改状态", "整改说明"

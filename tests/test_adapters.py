@@ -6,10 +6,10 @@ import json
 from datetime import date
 
 import pytest
+from govaudit.crawler import adapters
+from govaudit.crawler.extract import parse_page
+from govaudit.crawler.render import Browser, merged, unrendered
 
-from crawler import adapters
-from crawler.extract import parse_page
-from crawler.render import Browser, merged, unrendered
 from govaudit.core.config import AuditConfig, ConfigError, load_config
 from govaudit.core.model import LOADED_BY_SCRIPT, RENDERED, ListItem, PageRecord
 

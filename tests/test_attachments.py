@@ -1,4 +1,4 @@
-"""crawler.attachments: real files of each kind → text, locations (sheet!cell, page) and reasons.
+"""govaudit.crawler.attachments: real files of each kind → text, locations (sheet!cell, page) and reasons.
 
 docx, xlsx and pdf are written here with the same libraries (the pdf by hand: a standard font for
 ASCII and a CID font with a ToUnicode map for Chinese, as Word/WPS exports embed them). The .doc and
@@ -21,15 +21,12 @@ import docx
 import olefile
 import openpyxl
 import pytest
-from ole_files import Piece, compound_file, word97
-from pypdf import PdfReader, PdfWriter
-
-from crawler.attachment_reader import (
+from govaudit.crawler.attachment_reader import (
     download_name,
     is_readable_attachment,
     is_readable_download,
 )
-from crawler.attachments import (
+from govaudit.crawler.attachments import (
     REASONS,
     AttachmentText,
     Limits,
@@ -37,6 +34,9 @@ from crawler.attachments import (
     location_at,
     sniff_format,
 )
+from ole_files import Piece, compound_file, word97
+from pypdf import PdfReader, PdfWriter
+
 from govaudit.sample_site.documents import pdf_file
 
 FIXTURES = Path(__file__).parent / "fixtures" / "attachments"

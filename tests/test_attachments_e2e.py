@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from govaudit.crawler.attachment_reader import AttachmentReader
 from site_server import Reply, SiteServer
 from test_attachments import (
     FIXTURES,
@@ -27,7 +28,6 @@ from test_attachments import (
     make_xlsx,
 )
 
-from crawler.attachment_reader import AttachmentReader
 from govaudit.core.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
@@ -249,7 +249,7 @@ def test_counters_show_attachments_read_unreadable_and_extraction_time(audit):
 # -- the worker process, directly -----------------------------------------------------------------
 SLOW_READER = """
 import os, time
-from crawler.attachments import AttachmentText
+from govaudit.crawler.attachments import AttachmentText
 
 def extract(url, body, content_type, limits):
     if body == b"die":

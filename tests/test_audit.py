@@ -44,7 +44,7 @@ def test_findings_without_a_column_get_the_column_of_their_page(tmp_path):
 
 
 def _default_rules():
-    import checks
+    from govaudit import checks
 
     return {m.SECTION: dict(m.DEFAULTS) for m in checks.REGISTRY}
 

@@ -31,9 +31,9 @@ from cms_sites import (
     build_routes,
     dataproxy,
 )
+from govaudit.crawler.extract import MAX_PROXY_RECORDS, is_datastore_answer, parse_page
 from site_server import SiteServer
 
-from crawler.extract import MAX_PROXY_RECORDS, is_datastore_answer, parse_page
 from govaudit.core.model import LOADED_BY_SCRIPT
 
 REPO = Path(__file__).resolve().parents[1]

@@ -16,20 +16,20 @@ from pathlib import Path
 
 import lxml.html
 import pytest
-from openpyxl import load_workbook
-from reports_store import make_audit, new_store, stale
-from site_server import Reply, SiteServer
-
-from govaudit.core.model import SCRIPT_CHALLENGE, PageRecord
-from reports import build_listing, report_settings
-from reports.completeness import (
+from govaudit.reports import build_listing, report_settings
+from govaudit.reports.completeness import (
     UNDECIDABLE,
     Completeness,
     completeness,
     final_verdict,
     limited_items,
 )
-from reports.scorecard import PASS, UNCHECKED, VETO, WARN, ScoreItem
+from govaudit.reports.scorecard import PASS, UNCHECKED, VETO, WARN, ScoreItem
+from openpyxl import load_workbook
+from reports_store import make_audit, new_store, stale
+from site_server import Reply, SiteServer
+
+from govaudit.core.model import SCRIPT_CHALLENGE, PageRecord
 
 AS_OF = "2024-06-01"
 ROOT = Path(__file__).resolve().parents[1]

@@ -63,7 +63,7 @@ def test_check_rules_merge_tables_and_check_types(tmp_path):
 
 
 def test_autothrottle_is_on_unless_the_profile_turns_it_off(tmp_path):
-    from crawler.settings import crawl_settings
+    from govaudit.crawler.settings import crawl_settings
 
     polite = load_config(None, start_url="http://127.0.0.1/")
     assert crawl_settings(polite)["AUTOTHROTTLE_ENABLED"] and polite.autothrottle

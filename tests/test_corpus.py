@@ -14,9 +14,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from govaudit.checks import anchors, stale_columns, words
+from govaudit.crawler.extract import parse_page
 
-from checks import anchors, stale_columns, words
-from crawler.extract import parse_page
 from govaudit.core.model import Link, PageRecord
 from govaudit.core.store import Store
 

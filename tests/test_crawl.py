@@ -19,11 +19,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from govaudit.crawler.errors import error_kind
+from govaudit.crawler.retry import retry_after_seconds
+from govaudit.crawler.scope import CALENDAR_VARIANTS, Scope, strip_session
 from site_server import Reply, SiteServer, redirect
 
-from crawler.errors import error_kind
-from crawler.retry import retry_after_seconds
-from crawler.scope import CALENDAR_VARIANTS, Scope, strip_session
 from govaudit.core.store import Store
 
 AS_OF = "2024-06-01"

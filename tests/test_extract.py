@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-
-from crawler.extract import decode_html, find_dates, parse_date, parse_page, url_date
+from govaudit.crawler.extract import decode_html, find_dates, parse_date, parse_page, url_date
 
 D = date(2021, 8, 12)
 
@@ -225,7 +224,7 @@ SHORTCUT_LINKS = [
 @pytest.mark.parametrize("base", SHORTCUT_BASES)
 @pytest.mark.parametrize("encoding", ["utf-8", "gb18030", "utf-16-le", ""])
 def test_plain_links_resolve_as_the_full_resolution_does(base: str, encoding: str) -> None:
-    from crawler.extract import _absolute, _Resolver
+    from govaudit.crawler.extract import _absolute, _Resolver
 
     for page_url in (base, "http://x.gov.cn/zwgk/index.html"):
         for href in SHORTCUT_LINKS:
@@ -656,13 +655,13 @@ def test_a_row_number_or_a_count_beside_a_year_month_is_not_a_day():
     ],
 )  # fmt: skip
 def test_a_bot_check_in_place_of_the_site_is_named(body, name):
-    from crawler.extract import script_challenge
+    from govaudit.crawler.extract import script_challenge
 
     assert script_challenge(body) == name
 
 
 def test_pages_with_text_or_without_cookie_scripts_are_not_bot_checks():
-    from crawler.extract import script_challenge
+    from govaudit.crawler.extract import script_challenge
 
     nginx_403 = b"<html><head><title>403 Forbidden</title></head><body><center><h1>403 Forbidden"
     nginx_403 += b"</h1></center><hr><center>nginx</center></body></html>"
@@ -682,7 +681,8 @@ def test_a_link_made_without_init_is_the_dataclass_one() -> None:
     import dataclasses
     import pickle
 
-    from crawler.extract import _new_link
+    from govaudit.crawler.extract import _new_link
+
     from govaudit.core.model import Link
 
     args = ("http://x.gov.cn/a.html", "a", "href", "通知", True)
@@ -704,8 +704,7 @@ def test_a_link_made_without_init_is_the_dataclass_one() -> None:
 )
 def test_text_content_is_lxml_html_text_content(html: str) -> None:
     import lxml.html
-
-    from crawler.extract import _parse_tree, _text_content
+    from govaudit.crawler.extract import _parse_tree, _text_content
 
     root = _parse_tree(f"<html><body>{html}</body></html>")
     reference = lxml.html.document_fromstring(f"<html><body>{html}</body></html>")
@@ -722,7 +721,7 @@ def test_text_content_is_lxml_html_text_content(html: str) -> None:
 def test_script_page_names_join_as_urljoin_does(base: str) -> None:
     from urllib.parse import urljoin
 
-    from crawler.extract import _join_names
+    from govaudit.crawler.extract import _join_names
 
     names = ["index.html", "index_1.html", "list_2.shtml", "~x_3", "../up_1.html", ".h_1.html",
              "a:b_1.html", "a;p_1.html", "a?x_1.html", "/root_1.html", "中文_1.html", "..", "."]  # fmt: skip
@@ -744,6 +743,6 @@ def test_script_page_names_join_as_urljoin_does(base: str) -> None:
     ],
 )
 def test_other_pages_of_a_list(page: str, other: str, same: bool) -> None:
-    from crawler.extract import _SameList
+    from govaudit.crawler.extract import _SameList
 
     assert _SameList(page).includes(other) is same

@@ -6,18 +6,15 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from govaudit.reports import report_settings, write_reports
 from openpyxl import load_workbook
 from reports_store import SITE, broken, make_audit, new_store, word
 
-import checks
-import checks.privacy
-import checks.words
-import reports.xlsx
+from govaudit import checks, reports
 from govaudit.audit import run_checks
 from govaudit.core.model import ListItem, PageRecord
 from govaudit.core.store import Store
 from govaudit.helper import Helper
-from reports import report_settings, write_reports
 
 AS_OF = date(2024, 3, 15)
 

@@ -20,10 +20,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from govaudit.crawler.extract import parse_page
 from openpyxl import load_workbook
 from site_server import Reply, SiteServer, redirect
 
-from crawler.extract import parse_page
 from govaudit.core.store import Store
 
 AS_OF = "2024-06-01"

@@ -16,10 +16,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from govaudit.checks import anchors as anchor_check
+from govaudit.crawler.extract import css_urls, parse_page, srcset_urls, stylesheet_links
 from site_server import Reply, SiteServer
 
-from checks import anchors as anchor_check
-from crawler.extract import css_urls, parse_page, srcset_urls, stylesheet_links
 from govaudit.core.model import LOADED_BY_SCRIPT, Link, PageRecord
 from govaudit.core.store import Store
 

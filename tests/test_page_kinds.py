@@ -8,9 +8,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from govaudit.checks import stale_columns
+from govaudit.crawler.extract import parse_page
 
-from checks import stale_columns
-from crawler.extract import parse_page
 from govaudit.core.store import Store
 
 SITE = "http://www.example.gov.cn"
@@ -142,7 +142,7 @@ def test_a_blocks_more_link_is_no_entry():
 def test_a_column_finding_says_what_its_page_was_judged_on(tmp_path: Path):
     from dataclasses import replace
 
-    from reports.labels import detail_text
+    from govaudit.reports.labels import detail_text
 
     store = Store(tmp_path / "e.db")
     audit = store.start_audit("example", f"{SITE}/", AS_OF, {})

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from crawler.extract import parse_page
-from crawler.page_parser import PageParser
+from govaudit.crawler.extract import parse_page
+from govaudit.crawler.page_parser import PageParser
 
 BASE = "http://127.0.0.1:8000"
 

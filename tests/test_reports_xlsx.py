@@ -3,12 +3,12 @@
 from datetime import date, datetime
 
 import pytest
+from govaudit.reports import report_settings, write_reports
+from govaudit.reports.xlsx import LIST_COLUMNS, safe_cell
 from openpyxl import load_workbook
 from reports_store import HOSTILE_TITLES, RAW_ID, SITE, broken, make_audit, new_store, stale, word
 
 from govaudit.core.model import Finding
-from reports import report_settings, write_reports
-from reports.xlsx import LIST_COLUMNS, safe_cell
 
 HEADERS = [name for name, _ in LIST_COLUMNS]
 
@@ -166,7 +166,7 @@ def test_an_audit_without_findings_still_gives_both_reports(tmp_path):
 
 def test_rows_are_as_high_as_their_longest_wrapped_cell():
     """Printed lists need explicit heights: unfitted wrapped rows print one line high."""
-    from reports.xlsx import _row_height
+    from govaudit.reports.xlsx import _row_height
 
     one_line = _row_height(["链接不可用", "404"], [11, 10])
     detail = "链接地址：http://127.0.0.1/a.html\n访问结果：HTTP 404\n引用页面：3 个"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from crawler.rolling import RollingSchedule
+from govaudit.crawler.rolling import RollingSchedule
+
 from govaudit.core.model import ListItem, PageRecord
 
 TODAY = date(2024, 3, 15)

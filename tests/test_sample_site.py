@@ -18,9 +18,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from govaudit.crawler.attachments import extract_attachment
 
-import checks
-from crawler.attachments import extract_attachment
+from govaudit import checks
 from govaudit.demo import write_profile
 from govaudit.sample_site import DEMO_AS_OF, build_site, entry_keys, finding_key, serve
 from govaudit.sample_site.answer_key import same_problem
@@ -331,7 +331,9 @@ def registered_checks() -> set[str]:
     return names
 
 
-@pytest.mark.skipif(importlib.util.find_spec("crawler.run") is None, reason="crawler not built")
+@pytest.mark.skipif(
+    importlib.util.find_spec("govaudit.crawler.run") is None, reason="crawler not built"
+)
 def test_sample_site_audit(tmp_path):
     """Crawl the served site with `govaudit audit`, then score findings against the answer key."""
     site = build_site(DEMO_AS_OF)

@@ -11,10 +11,10 @@ import textwrap
 import threading
 
 import pytest
+from govaudit.crawler.settings import check_scrapy_settings, crawl_settings
 from site_server import Reply, SiteServer, redirect
 from test_crawl import AS_OF, run_cli
 
-from crawler.settings import check_scrapy_settings, crawl_settings
 from govaudit.core.config import ConfigError, load_config
 from govaudit.core.store import Store
 
@@ -287,8 +287,8 @@ from datetime import date
 
 from scrapy.crawler import CrawlerProcess
 
-from crawler.settings import crawl_settings
-from crawler.spider import SiteSpider
+from govaudit.crawler.settings import crawl_settings
+from govaudit.crawler.spider import SiteSpider
 from govaudit.core.config import load_config
 from govaudit.core.store import Store
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from checks import stale_columns, words
-from crawler.extract import parse_page
+from govaudit.checks import stale_columns, words
+from govaudit.crawler.extract import parse_page
+
 from govaudit.core.model import Link, ListItem, PageRecord
 from govaudit.core.store import Store
 

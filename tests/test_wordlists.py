@@ -7,9 +7,15 @@ from pathlib import Path
 
 import jieba
 import pytest
+from govaudit.wordlists import (
+    BUILTIN_FILES,
+    CATEGORIES,
+    builtin_paths,
+    load_wordlists,
+    read_wordlist,
+)
 
 from govaudit.core.config import ConfigError
-from wordlists import BUILTIN_FILES, CATEGORIES, builtin_paths, load_wordlists, read_wordlist
 
 
 def write(tmp_path: Path, text: str, name: str = "mine.tsv") -> Path:

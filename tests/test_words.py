@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from govaudit.checks import words
+from govaudit.checks.wordmatch import WordMatcher
+from govaudit.wordlists import load_wordlists
 
-from checks import words
-from checks.wordmatch import WordMatcher
 from govaudit.core.config import ConfigError
 from govaudit.core.model import Finding, PageRecord, fingerprint
 from govaudit.core.store import Store
-from wordlists import load_wordlists
 
 SITE = "http://www.example.gov.cn"
 AS_OF = date(2025, 6, 1)
@@ -306,7 +306,7 @@ def test_a_plain_occurrence_beside_a_warned_one_is_the_error(tmp_path):
 
 
 def test_attachment_in_warning_context_is_a_hint(tmp_path):
-    from checks.attachment_text import Attachment
+    from govaudit.checks.attachment_text import Attachment
 
     record = PageRecord(url=f"{SITE}/f.pdf", status=200, kind="resource", text="谨防网络赌博。")
     attachment = Attachment(
@@ -433,7 +433,7 @@ def test_a_rules_suggestion_is_the_corrected_term_not_a_placeholder(tmp_path):
 
 
 def test_no_builtin_suggestion_is_a_placeholder():
-    from wordlists import load_wordlists
+    from govaudit.wordlists import load_wordlists
 
     wl = load_wordlists()
     for entry in (*wl.terms.values(), *wl.rules):

@@ -5,8 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-
-from crawler.worker import AsyncWorker, Worker
+from govaudit.crawler.worker import AsyncWorker, Worker
 
 
 def test_many_calls_in_flight_each_get_their_own_answer():
