@@ -17,11 +17,11 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from govaudit.reports.completeness import UNDECIDABLE
+from govaudit.checks.completeness import UNDECIDABLE
+from govaudit.checks.scorecard import PASS, VETO, WARN
 from govaudit.reports.history import REVIEW_STATUSES
 from govaudit.reports.labels import CARRIED_LABEL, audit_state, severity_name
 from govaudit.reports.listing import ReportData, Row
-from govaudit.reports.scorecard import PASS, VETO, WARN
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side

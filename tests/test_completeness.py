@@ -16,15 +16,15 @@ from pathlib import Path
 
 import lxml.html
 import pytest
-from govaudit.reports import build_listing, report_settings
-from govaudit.reports.completeness import (
+from govaudit.checks.completeness import (
     UNDECIDABLE,
     Completeness,
     completeness,
     final_verdict,
     limited_items,
 )
-from govaudit.reports.scorecard import PASS, UNCHECKED, VETO, WARN, ScoreItem
+from govaudit.checks.scorecard import PASS, UNCHECKED, VETO, WARN, ScoreItem
+from govaudit.reports import build_listing, report_settings
 from openpyxl import load_workbook
 from reports_store import make_audit, new_store, stale
 from site_server import Reply, SiteServer

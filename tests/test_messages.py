@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 from govaudit.checks import messages
+from govaudit.checks.scorecard import MessageCoverage, message_coverage, scorecard
 from govaudit.crawler.extract import parse_page
 from govaudit.reports.labels import check_name, detail_text
-from govaudit.reports.scorecard import MessageCoverage, message_coverage, scorecard
 from govaudit.reports.settings import DEFAULT_SCORECARD
 
 from govaudit.core.config import AuditConfig, ConfigError, check_rules

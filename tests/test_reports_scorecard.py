@@ -3,9 +3,9 @@
 from datetime import date
 
 import pytest
+from govaudit.checks.scorecard import overall, scorecard
 from govaudit.reports.deadlines import deadline_for
 from govaudit.reports.departments import department_for
-from govaudit.reports.scorecard import overall, scorecard
 from govaudit.reports.settings import DEFAULT_SCORECARD, report_settings
 from reports_store import SITE, empty, stale, word
 
