@@ -15,15 +15,14 @@ from typing import Any
 
 from govaudit.checks.completeness import Completeness, completeness, final_verdict, limited_items
 from govaudit.checks.scorecard import ScoreItem, message_coverage, scorecard
+from govaudit.core.model import SEVERITIES, Finding
+from govaudit.core.store import Store
 from govaudit.reports.deadlines import deadline_for
 from govaudit.reports.departments import department_for
 from govaudit.reports.history import History, audit_history
 from govaudit.reports.labels import check_name, detail_text, severity_name
 from govaudit.reports.masking import mask
 from govaudit.reports.settings import ReportSettings
-
-from govaudit.core.model import SEVERITIES, Finding
-from govaudit.core.store import Store
 
 
 @dataclass(frozen=True)
