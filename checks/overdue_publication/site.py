@@ -65,9 +65,7 @@ class Site:
     links_from: dict[str, list[Link]] = field(default_factory=dict)  # filled by load_links
     view: AuditView | None = None
     texts: dict[str, str] = field(default_factory=dict)  # filled by load_texts
-    _names: dict[Any, tuple[str, ...]] = field(
-        default_factory=dict
-    )  # column_names, by page
+    _names: dict[Any, tuple[str, ...]] = field(default_factory=dict)  # column_names, by page
 
     @classmethod
     def load(cls, view: AuditView) -> Site:
