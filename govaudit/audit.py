@@ -24,6 +24,7 @@ from govaudit.core.config import AuditConfig, ConfigError, check_rules
 from govaudit.core.locking import holder_pid, lock_exclusive
 from govaudit.core.model import SEVERITIES, Finding
 from govaudit.core.store import AuditView, Store
+from govaudit.core.vocabulary import HOMEPAGE
 from govaudit.helper import Helper
 from govaudit.reports import ReportData, ReportSettings, report_settings, write_reports
 
@@ -133,9 +134,6 @@ def stored_findings(
         store.close()
 
 
-HOME_COLUMN = "首页"
-
-
 def with_columns(
     findings: list[Finding],
     column_of: Callable[[str], Column | None],
@@ -148,7 +146,7 @@ def with_columns(
         if f.column:
             named.append(f)
         elif f.page_url in homes:
-            named.append(replace(f, column=HOME_COLUMN))
+            named.append(replace(f, column=HOMEPAGE))
         else:
             column = column_of(f.page_url)
             named.append(replace(f, column=column.name) if column else f)

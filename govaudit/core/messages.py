@@ -21,6 +21,7 @@ from datetime import date
 from govaudit.core.columns import detect_columns, site_column_of
 from govaudit.core.model import PageRecord
 from govaudit.core.store import AuditView
+from govaudit.core.vocabulary import HOME_NAMES, PAGE_TYPE_CRUMBS
 
 # Column-name words of 政务咨询类 interaction columns, and of the interaction columns the
 # indicators leave out (在线访谈、调查征集、信访、纪检举报). An exclusion beats a keyword in the same
@@ -70,7 +71,7 @@ _REPLY = re.compile(
     re.S,
 )
 _NO_REPLY = ("暂无", "待", "未", "无", "—", "-", "尚未")
-_GENERIC_CRUMBS = {"正文", "详情", "内容", "正文内容", "信件详情", "留言详情", "查看", "首页"}
+_GENERIC_CRUMBS = PAGE_TYPE_CRUMBS | HOME_NAMES
 _MAX_COLUMN_NAME = 15  # a longer crumb is the page's own title, not a column
 
 
