@@ -17,7 +17,7 @@ from types import ModuleType
 from typing import Any
 
 from govaudit import checks
-from govaudit.checks import privacy
+from govaudit.checks import privacy_leak
 from govaudit.checks.scorecard import ScoreItem
 from govaudit.core.columns import Column, column_for_url, detect_columns
 from govaudit.core.config import AuditConfig, ConfigError, check_rules
@@ -277,8 +277,8 @@ def _run_audit(
     )
     try:
         # The privacy check reads each record's numbers as it is written: the store keeps them
-        # masked (checks/privacy.py `scan`).
-        scan = partial(privacy.scan, as_of=config.as_of, rules=rules[privacy.SECTION])
+        # masked (checks/privacy_leak.py `scan`).
+        scan = partial(privacy_leak.scan, as_of=config.as_of, rules=rules[privacy_leak.SECTION])
         counters = crawl(
             config,
             store,

@@ -5,7 +5,7 @@ A message is a page whose metadata carries the day it was asked (`留言时间`,
 (互动交流 > 局长信箱), else the column that lists it does. The indicators count only 政务咨询类
 columns, so 在线访谈, 调查征集, 信访 and 纪检举报 are left out (国办秘函〔2019〕19号, 互动回应差).
 
-The check (checks/messages.py) judges each message; the report's scorecard asks the same
+The check (checks/unanswered_message.py) judges each message; the report's scorecard asks the same
 question for the oldest unanswered one. Both read this module, so they cannot disagree. Reads
 only an `AuditView`.
 """

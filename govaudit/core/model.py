@@ -49,7 +49,7 @@ RENDERED = "rendered_by_browser"
 # check's name (瑞数, 加速乐, Cloudflare, 脚本验证). The audit then saw nothing of the site.
 SCRIPT_CHALLENGE = "script_challenge"
 # A record's meta key holding what the privacy check found in its text when it was written, as
-# JSON: the store keeps the text with personal numbers masked (checks/privacy.py `scan`).
+# JSON: the store keeps the text with personal numbers masked (checks/privacy_leak.py `scan`).
 PRIVACY_SCAN = "privacy_scan"
 
 
