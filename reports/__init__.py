@@ -3,9 +3,10 @@
     settings = report_settings(config.report)       # before the crawl: fail early on a bad profile
     paths = write_reports(store, audit_id, out_dir, settings)
 
-Reports read the store only; they never import the crawler, the checks or the roof. One module
-per job: settings, history, scorecard, departments, deadlines, labels, masking, listing (the
-records both formats present), xlsx, html, review_import.
+Reports read the store only; they never import the crawler or the roof, and take from checks/ only
+the veto verdicts they present (tests/test_layout.py). One module per job: settings, history,
+departments, deadlines, labels, listing (the records both formats present, masked with
+govaudit.core.masking), xlsx, html, review_import.
 """
 
 from __future__ import annotations
