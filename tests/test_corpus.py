@@ -22,13 +22,13 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from govaudit.checks import anchors, stale_columns, words
-from govaudit.crawler.extract import parse_page
 from site_server import Reply, SiteServer
 
+from govaudit.checks import anchors, stale_columns, words
 from govaudit.core.columns import detect_columns
 from govaudit.core.model import Link, PageRecord
 from govaudit.core.store import Store
+from govaudit.crawler.extract import parse_page
 
 REPO = Path(__file__).resolve().parents[1]
 VALIDATOR = REPO.parent / "shared" / "tools" / "check_findings.py"
