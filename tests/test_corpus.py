@@ -45,9 +45,6 @@ UCAP_DATE_LINE = (
     "the date line under the title (2024年12月07日 08时01分) is what the page states; a later "
     "PubDate meta (re-publication) wins over it"
 )
-PLACEHOLDER_HREF = (
-    'href="###" (a CMS template\'s no-op link, like "#") is taken for a link to a missing anchor'
-)
 URL_DATE_ALONE = (
     "列表日期与正文发布日期不一致 asserted from a date the list never states: the homepage links "
     "the article without a date, its URL's date is taken for the list's"
@@ -59,18 +56,13 @@ GAPS: dict[str, dict[str, str]] = {
         "ucap-article-sc-mianyang.html": UCAP_DATE_LINE,
     },
     "meta": {
-        "other-xxgk-moe.html": "信息索引 (教育部's label of the 索引号) is not read as 索引号",
         "ucap-article-sc-reply.html": "a 发文字号 alone on the body's first line (公文 layout, "
         "川卫函〔2025〕46号) is not read as 文号",
     },
-    "items": {
-        "fund-list-dfa66.html": "the pager's 下一页 link is taken for a list item, with the date of "
-        "the entry beside it",
-    },
+    "items": {},
     "column": {},
-    "store": {"other-article-cac.html": PLACEHOLDER_HREF},
+    "store": {},
     "served": {
-        "other-article-cac.html": PLACEHOLDER_HREF,
         "trs-article-bjfgw.html": URL_DATE_ALONE,
         "ucap-article-sc-activity.html": URL_DATE_ALONE,
         "ucap-article-sc-mianyang.html": URL_DATE_ALONE,

@@ -309,6 +309,16 @@ def test_metadata_li_span_and_dl_layouts() -> None:
     assert meta == {"索引号": "A-1", "发布机构": "市教育局", "主题词": "教育"}
 
 
+def test_metadata_xinxi_suoyin_label_of_moe() -> None:
+    """教育部 labels its 索引号 信息索引 in a td/td table."""
+    row = (
+        "<table><tr><td class='t'>信息索引：</td><td>360A12-07-2024-0008-1</td>"
+        "<td class='t'>生成日期：</td><td>2024-06-04</td></tr></table>"
+    )
+    meta = parse_page("http://x.gov.cn/m.html", page(row).encode()).meta
+    assert meta["索引号"] == "360A12-07-2024-0008-1" and meta["成文日期"] == "2024-06-04"
+
+
 def test_metadata_text_runs() -> None:
     html = page(
         "<h1>标题</h1><div class='info'>发布时间：2021-08-12 来源：市人社局 浏览次数：32</div>"

@@ -339,7 +339,8 @@ def test_every_kind_of_link_is_checked_on_a_real_site(tmp_path):
         '<div style="background-image: url(/gone-div.jpg)">横幅</div>'
         '<video src="/ok.png"><track src="/gone.vtt" kind="subtitles"></video>'
         '<a href="/t.html#sec">有锚点</a><a href="/t.html#nosuch">无锚点</a>'
-        '<a href="#top">顶部</a><a href="#here">本页无</a><a href="/t.html#/route">路由</a>',
+        '<a href="#top">顶部</a><a href="#here">本页无</a><a href="/t.html#/route">路由</a>'
+        '<a href="###">打印</a>',  # templates' no-op link, like href="#"
     )
     target = _html("目标页", "", '<h2 id="sec">第二节</h2><p>正文</p>')
     routes = {"/": Reply(home), "/t.html": Reply(target), "/ok.png": png}

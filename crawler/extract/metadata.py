@@ -37,6 +37,7 @@ def page_title(root: etree._Element, kind: str, bp: Boilerplate) -> str:
 META_LABELS = {
     "索引号": "索引号",
     "信息索引号": "索引号",
+    "信息索引": "索引号",  # 教育部
     "索取号": "索引号",
     "发布机构": "发布机构",
     "发文机关": "发布机构",
