@@ -77,6 +77,7 @@ from govaudit.crawler.page_parser import PageParser
 from govaudit.crawler.pipeline import CarriedPage
 from govaudit.crawler.rolling import RollingSchedule
 from govaudit.crawler.scope import Scope
+from govaudit.crawler.stylesheets import is_stylesheet, sheet_links
 
 # Non-HTML targets are checked, not parsed: by the extension of their path ...
 RESOURCE_EXTENSIONS = frozenset(
@@ -84,7 +85,9 @@ RESOURCE_EXTENSIONS = frozenset(
     "jpg jpeg png gif bmp webp svg ico tif tiff mp3 mp4 avi flv wmv swf css js json xml apk exe".split()
 )
 # ... or by the tag that links them.
-RESOURCE_TAGS = frozenset({"img", "script", "link", "embed", "object", "video", "audio", "source"})
+RESOURCE_TAGS = frozenset(
+    {"img", "script", "link", "embed", "object", "video", "audio", "source", "css"}
+)
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 XML_TYPES = frozenset({"text/xml", "application/xml"})
 HANDLER_FAILED = "handler_failed"  # the finish_reason of a crawl whose http handler did not load
@@ -274,6 +277,14 @@ class SiteSpider(Spider):
             priority=-depth,
         )
 
+    def _stylesheet_request(self, url: str, depth: int) -> Request:
+        """A linked style sheet is read, not only checked: its url()s are links too."""
+        meta = {"target": url, "role": "stylesheet", "depth": depth}
+        meta["download_maxsize"] = self.config.max_resource_bytes
+        return Request(
+            url, callback=self.on_stylesheet, errback=self.on_error, meta=meta, priority=-depth
+        )
+
     def _attachment_request(self, url: str, depth: int, anchor: str) -> Request:
         """An internal attachment is read, not only checked: GET up to the size bound."""
         meta = {
@@ -303,7 +314,7 @@ class SiteSpider(Spider):
         bound = request.meta.get("download_maxsize", self.config.max_resource_bytes)
         too_large = length is not None and length > bound
         role = request.meta.get("role")
-        if role == "attachment":
+        if role in ("attachment", "stylesheet"):
             return too_large
         if role == "page":
             mime = mime_type(headers)
@@ -680,6 +691,8 @@ class SiteSpider(Spider):
             pass
         elif internal and is_readable_attachment(url):
             requests.append(self._attachment_request(url, depth, link.text))
+        elif is_stylesheet(link):
+            requests.append(self._stylesheet_request(url, depth))
         else:
             requests.append(self._check_request(url, depth, internal))
         return url
@@ -733,6 +746,20 @@ class SiteSpider(Spider):
             record = replace(record, kind="resource", meta=too_large_meta(target, None, bound))
             self._count_attachment(record.meta)
         yield self._count(record)
+
+    def on_stylesheet(self, response: Response) -> Iterator[PageRecord | Request]:
+        """A sheet: recorded with its @import and url() targets as its links, each routed."""
+        record = self._resource_record(response, "GET")
+        self.stats.inc_value("govaudit/stylesheets")
+        body = (
+            b"" if "download_stopped" in response.flags or record.status >= 400 else response.body
+        )
+        links = sheet_links(record.url, body, record.content_type, record.charset)
+        edges, requests, skipped = self._follow(links, (), record.depth + 1)
+        self.stats.inc_value("govaudit/stylesheets/links", len(edges))
+        yield self._count(replace(record, links=tuple(edges)))
+        yield from skipped
+        yield from requests
 
     async def on_attachment(self, response: Response):
         """An internal attachment: its text, read in a worker process (crawler.attachment_reader)."""
