@@ -344,6 +344,21 @@ def test_a_sidebar_h2_lends_no_date_under_it_to_a_page() -> None:
     assert rec.published is None
 
 
+def test_a_letters_number_alone_under_its_title_is_its_wenhao() -> None:
+    """公文 layout: the 发文字号 on a line of its own below the title, no label; a list of
+    documents' numbers, or one cited in a sentence, is none."""
+    body = (
+        "<h1>关于省人大代表建议的复函</h1><p>2025年06月03日 来源：省卫生健康委</p>"
+        "<p>川卫函〔2025〕46号</p><p>代表：根据《关于印发办法的通知》（川办发〔2024〕3号），现答复如下。</p>"
+    )
+    assert (
+        parse_page("http://x.gov.cn/a.html", page(body).encode()).meta["文号"]
+        == "川卫函〔2025〕46号"
+    )
+    cited = "<h1>关于工作的复函</h1><p>代表：根据川办发〔2024〕3号文件，现答复如下。</p>"
+    assert "文号" not in parse_page("http://x.gov.cn/b.html", page(cited).encode()).meta
+
+
 def test_metadata_text_runs() -> None:
     html = page(
         "<h1>标题</h1><div class='info'>发布时间：2021-08-12 来源：市人社局 浏览次数：32</div>"

@@ -86,7 +86,7 @@ _OTHER_DATE_LABEL = re.compile(
 
 def _date_under_heading(root: etree._Element, visible: str) -> date | None:
     """A bare date on a short line right under the title (`标题` / `2021-08-12 来源：…`)."""
-    heading = _title_heading(root).replace(" ", "")
+    heading = title_heading(root).replace(" ", "")
     if not heading:
         return None
     lines = visible.split("\n")
@@ -100,7 +100,7 @@ def _date_under_heading(root: etree._Element, visible: str) -> date | None:
     return None
 
 
-def _title_heading(root: etree._Element) -> str:
+def title_heading(root: etree._Element) -> str:
     """The article's title as shown: its h1, else (Ucap and other templates) the first h2 that
     repeats the page's <title> (a sidebar's 通知公告 h2 does not)."""
     heading = next((collapse(text_content(h)) for h in root.iter("h1")), "")
