@@ -7,7 +7,7 @@ never on attachments (`a.pdf#page=2` is the viewer's business), external sites, 
 content a script builds (the anchor may be made there).
 
 Fragments that name no anchor by design are not judged: empty, `top` (HTML scrolls to the top),
-hash routes of script-built apps (`#/list`, `#!/list`), state (`#page=2`, `#a&b`) and text
+only `#`s (`href="###"`, templates' no-op link, like `href="#"`), hash routes of script-built apps (`#/list`, `#!/list`), state (`#page=2`, `#a&b`) and text
 fragments (`#:~:text=`). A fragment matches an anchor as written or percent-decoded (UTF-8),
 case-sensitively, as browsers match it.
 
@@ -34,7 +34,7 @@ from govaudit.core.store import AuditView
 SECTION = "missing_anchor"
 DEFAULTS: dict[str, Any] = {"severity": "minor", "ignore": []}
 
-_BY_DESIGN = re.compile(r"(?i:top)|[/!].*|.*[=&].*|:~:.*")
+_BY_DESIGN = re.compile(r"(?i:top)|#+|[/!].*|.*[=&].*|:~:.*")
 _HTML = ("text/html", "application/xhtml+xml")
 
 

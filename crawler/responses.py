@@ -12,7 +12,9 @@ RESOURCE_EXTENSIONS = frozenset(
     "jpg jpeg png gif bmp webp svg ico tif tiff mp3 mp4 avi flv wmv swf css js json xml apk exe".split()
 )
 # ... or by the tag that links them.
-RESOURCE_TAGS = frozenset({"img", "script", "link", "embed", "object", "video", "audio", "source"})
+RESOURCE_TAGS = frozenset(
+    {"img", "script", "link", "embed", "object", "video", "audio", "source", "css"}
+)
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 XML_TYPES = frozenset({"text/xml", "application/xml"})
 # A list's JSON API (crawler/adapters.py), read when its answer is JSON.

@@ -86,6 +86,7 @@ from govaudit.crawler.responses import (
 from govaudit.crawler.rolling import RollingSchedule
 from govaudit.crawler.scope import Scope
 from govaudit.crawler.spider_render import BrowserRendering
+from govaudit.crawler.stylesheets import is_stylesheet, sheet_links
 
 logger = logging.getLogger(__name__)
 
@@ -238,6 +239,14 @@ class SiteSpider(BrowserRendering, CarryOver, RecordKeeping, Spider):
             priority=-depth,
         )
 
+    def _stylesheet_request(self, url: str, depth: int) -> Request:
+        """A linked style sheet is read, not only checked: its url()s are links too."""
+        meta = {"target": url, "role": "stylesheet", "depth": depth}
+        meta["download_maxsize"] = self.config.max_resource_bytes
+        return Request(
+            url, callback=self.on_stylesheet, errback=self.on_error, meta=meta, priority=-depth
+        )
+
     def _attachment_request(self, url: str, depth: int, anchor: str) -> Request:
         """An internal attachment is read, not only checked: GET up to the size bound."""
         meta = {
@@ -267,7 +276,7 @@ class SiteSpider(BrowserRendering, CarryOver, RecordKeeping, Spider):
         bound = request.meta.get("download_maxsize", self.config.max_resource_bytes)
         too_large = length is not None and length > bound
         role = request.meta.get("role")
-        if role == "attachment":
+        if role in ("attachment", "stylesheet"):
             return too_large
         if role == "page":
             mime = mime_type(headers)
@@ -527,6 +536,8 @@ class SiteSpider(BrowserRendering, CarryOver, RecordKeeping, Spider):
             pass
         elif internal and is_readable_attachment(url):
             requests.append(self._attachment_request(url, depth, link.text))
+        elif is_stylesheet(link):
+            requests.append(self._stylesheet_request(url, depth))
         else:
             requests.append(self._check_request(url, depth, internal))
         return url
@@ -538,6 +549,20 @@ class SiteSpider(BrowserRendering, CarryOver, RecordKeeping, Spider):
             return
         method = "HEAD>GET" if meta.get("head_result") else response.request.method
         yield self._count(self._resource_record(response, method))
+
+    def on_stylesheet(self, response: Response) -> Iterator[PageRecord | Request]:
+        """A sheet: recorded with its @import and url() targets as its links, each routed."""
+        record = self._resource_record(response, "GET")
+        self.stats.inc_value("govaudit/stylesheets")
+        body = (
+            b"" if "download_stopped" in response.flags or record.status >= 400 else response.body
+        )
+        links = sheet_links(record.url, body, record.content_type, record.charset)
+        edges, requests, skipped = self._follow(links, (), record.depth + 1)
+        self.stats.inc_value("govaudit/stylesheets/links", len(edges))
+        yield self._count(replace(record, links=tuple(edges)))
+        yield from skipped
+        yield from requests
 
     async def on_attachment(self, response: Response):
         """An internal attachment: its text, read in a worker process (crawler.attachment_reader)."""

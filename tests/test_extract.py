@@ -309,6 +309,56 @@ def test_metadata_li_span_and_dl_layouts() -> None:
     assert meta == {"索引号": "A-1", "发布机构": "市教育局", "主题词": "教育"}
 
 
+def test_metadata_xinxi_suoyin_label_of_moe() -> None:
+    """教育部 labels its 索引号 信息索引 in a td/td table."""
+    row = (
+        "<table><tr><td class='t'>信息索引：</td><td>360A12-07-2024-0008-1</td>"
+        "<td class='t'>生成日期：</td><td>2024-06-04</td></tr></table>"
+    )
+    meta = parse_page("http://x.gov.cn/m.html", page(row).encode()).meta
+    assert meta["索引号"] == "360A12-07-2024-0008-1" and meta["成文日期"] == "2024-06-04"
+
+
+def test_the_date_line_under_the_title_beats_a_later_pubdate_meta_and_the_url() -> None:
+    """Ucap/开普云 pages show the title in an h2 broken by <br> and the date under it; their
+    PubDate meta may be a later re-publication, their URL's date is no date the page states."""
+    head = "<title>省医药健康产业供需对接活动在成都举行 现场发布清单-四川省人民政府</title>"
+    head += '<meta name="PubDate" content="2024-12-10 08:23:48">'
+    body = (
+        "<div><h2><ucaptitle>省医药健康产业供需对接活动在成都举行<br>现场发布清单</ucaptitle></h2>"
+        "<ul><li>2024年12月07日 08时01分</li><li>来源：四川日报</li></ul><p>正文。</p></div>"
+    )
+    rec = parse_page("http://x.gov.cn/2024/12/9/a.shtml", page(body, head).encode())
+    assert (rec.published, rec.published_from) == (date(2024, 12, 7), "heading")
+    cac = page(
+        "<h1>从信息社会迈向智能社会</h1><p>2020年02月18日 09:15 来源：人民日报</p><p>正文</p>"
+    )
+    rec = parse_page("http://x.gov.cn/2020-02/19/c_1.htm", cac.encode())
+    assert (rec.published, rec.published_from) == (date(2020, 2, 18), "heading")
+
+
+def test_a_sidebar_h2_lends_no_date_under_it_to_a_page() -> None:
+    head = "<title>关于做好全年工作的通知_某市人民政府</title>"
+    body = "<h2>通知公告</h2><p>2021-08-12</p><p>正文没有日期。</p>"
+    rec = parse_page("http://x.gov.cn/zwgk/a.html", page(body, head).encode())
+    assert rec.published is None
+
+
+def test_a_letters_number_alone_under_its_title_is_its_wenhao() -> None:
+    """公文 layout: the 发文字号 on a line of its own below the title, no label; a list of
+    documents' numbers, or one cited in a sentence, is none."""
+    body = (
+        "<h1>关于省人大代表建议的复函</h1><p>2025年06月03日 来源：省卫生健康委</p>"
+        "<p>川卫函〔2025〕46号</p><p>代表：根据《关于印发办法的通知》（川办发〔2024〕3号），现答复如下。</p>"
+    )
+    assert (
+        parse_page("http://x.gov.cn/a.html", page(body).encode()).meta["文号"]
+        == "川卫函〔2025〕46号"
+    )
+    cited = "<h1>关于工作的复函</h1><p>代表：根据川办发〔2024〕3号文件，现答复如下。</p>"
+    assert "文号" not in parse_page("http://x.gov.cn/b.html", page(cited).encode()).meta
+
+
 def test_metadata_text_runs() -> None:
     html = page(
         "<h1>标题</h1><div class='info'>发布时间：2021-08-12 来源：市人社局 浏览次数：32</div>"

@@ -339,7 +339,8 @@ def test_every_kind_of_link_is_checked_on_a_real_site(tmp_path):
         '<div style="background-image: url(/gone-div.jpg)">横幅</div>'
         '<video src="/ok.png"><track src="/gone.vtt" kind="subtitles"></video>'
         '<a href="/t.html#sec">有锚点</a><a href="/t.html#nosuch">无锚点</a>'
-        '<a href="#top">顶部</a><a href="#here">本页无</a><a href="/t.html#/route">路由</a>',
+        '<a href="#top">顶部</a><a href="#here">本页无</a><a href="/t.html#/route">路由</a>'
+        '<a href="###">打印</a>',  # templates' no-op link, like href="#"
     )
     target = _html("目标页", "", '<h2 id="sec">第二节</h2><p>正文</p>')
     routes = {"/": Reply(home), "/t.html": Reply(target), "/ok.png": png}
@@ -384,3 +385,58 @@ def test_every_kind_of_link_is_checked_on_a_real_site(tmp_path):
             text=True,
         )
         assert check.returncode == 0, check.stdout
+
+
+def test_linked_style_sheets_are_read_and_their_urls_checked(tmp_path):
+    """A browser loads a <link rel=stylesheet>, the sheets it @imports and the images and fonts
+    their url()s name: a broken background image in a linked sheet is a broken link, found
+    with the sheet that names it; a sheet that answers 404 is one itself."""
+    png = Reply(b"\x89PNG\r\n\x1a\n" + b"\0" * 64, content_type="image/png")
+    css = "text/css; charset=utf-8"
+    site_css = (
+        '@import url("more.css");\n/* url(/commented-out.png) */\n'
+        ".banner { background: url(../img/gone-banner.png) no-repeat }\n"
+        ".logo { background-image: url('/img/ok.png') }\n"
+    )
+    home = _html(
+        "测试局",
+        '<link rel="stylesheet" href="/css/site.css"><link rel="stylesheet" href="/css/gone.css">',
+        "<p>正文</p>",
+    )
+    routes = {
+        "/": Reply(home),
+        "/css/site.css": Reply(site_css, content_type=css),
+        "/css/more.css": Reply("@font-face { src: url(/fonts/gone.woff2) }", content_type=css),
+        "/img/ok.png": png,
+    }
+    profile = tmp_path / "p.toml"
+    profile.write_text(
+        '[site]\nname = "测试局"\n[crawl]\nretries = 0\ndownload_delay = 0.0\nobey_robots = false\n',
+        encoding="utf-8",
+    )
+    with SiteServer(routes) as site:
+        result = subprocess.run(
+            [sys.executable, "-m", "govaudit.cli", "audit", site.url + "/"]
+            + ["--out", str(tmp_path / "out"), "--config", str(profile), "--as-of", "2024-06-01"]
+            + ["--quiet"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=ROOT,
+        )
+        sheet_gets = site.count("GET", "/css/site.css") + site.count("GET", "/css/more.css")
+    assert result.returncode == 0, result.stderr
+    findings = json.loads((tmp_path / "out" / "findings.json").read_text(encoding="utf-8"))
+    broken = {
+        f["target_url"].removeprefix(site.url): sorted(
+            p.removeprefix(site.url) for p in f["source_pages"]
+        )
+        for f in findings
+        if f["check"] == "broken_link"
+    }
+    assert broken == {
+        "/img/gone-banner.png": ["/css/site.css"],
+        "/fonts/gone.woff2": ["/css/more.css"],
+        "/css/gone.css": ["/"],
+    }
+    assert sheet_gets == 2

@@ -10,6 +10,7 @@ from lxml import etree
 from govaudit.core.model import ListItem
 from govaudit.crawler.extract.boilerplate import Boilerplate
 from govaudit.crawler.extract.dates import TEXT_DATE, find_dates, url_date, valid_date
+from govaudit.crawler.extract.pagination import PAGER_WORDS
 from govaudit.crawler.extract.text import Texts, collapse, text_content
 from govaudit.crawler.extract.urls import SCRIPT_URL, Resolver
 
@@ -104,6 +105,12 @@ _MORE_LINK = re.compile(
 def _is_more_link(text: str) -> bool:
     """更多>>, 【更多】, more », 查看更多…: a link to the whole list, not an entry of it."""
     return len(text) <= 12 and bool(_MORE_LINK.match(text))
+
+
+def _is_pager(texts: list[str]) -> bool:
+    """A row with a 下一页 / 尾页 link is the list's pager: its links (2, 3, 下一页) are other
+    pages of the list, never entries."""
+    return any(text.strip("[]【】<>«» ") in PAGER_WORDS for text in texts)
 
 
 _SOURCE_LABEL = re.compile(r"(?:来源|信息来源|稿源|出处|来自)\s*[:：]\s*$")
@@ -273,6 +280,8 @@ def list_items(
     for row, anchors in rows.items():
         if len(anchors) > 3 and len({t for _, t in anchors}) > 3:
             continue  # a container, not one entry
+        if _is_pager([texts.of(a) for a, _ in anchors]):
+            continue
         # A block's 更多>> link leads to its column: never an entry (nor one with its
         # neighbour's date).
         anchors = [pair for pair in anchors if not _is_more_link(texts.of(pair[0]))]

@@ -37,6 +37,7 @@ def page_title(root: etree._Element, kind: str, bp: Boilerplate) -> str:
 META_LABELS = {
     "索引号": "索引号",
     "信息索引号": "索引号",
+    "信息索引": "索引号",  # 教育部
     "索取号": "索引号",
     "发布机构": "发布机构",
     "发文机关": "发布机构",
@@ -192,6 +193,24 @@ def document_metadata(root: etree._Element, visible: str) -> dict[str, str]:
     if "印发日期" in meta and "成文日期" not in meta:
         meta["成文日期"] = meta["印发日期"]
     return meta
+
+
+# A 公文's 发文字号 on a line of its own just under its title (GB/T 9704: the number under the
+# 发文机关标志), with no label: 川卫函〔2025〕46号. Only there: lists show many such numbers.
+_DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔［\[]\d{4}[〕］\]]\d{1,5}号")
+_LINES_UNDER_TITLE = 8
+
+
+def number_under_title(visible: str, heading: str) -> str | None:
+    """The 文号 a letter or notice writes alone on a line within a few lines of its title."""
+    heading = heading.replace(" ", "")
+    lines = visible.split("\n")
+    for i in range(len(lines)) if heading else ():
+        for span in (1, 2, 3):  # a title broken by <br> runs over several lines
+            if "".join(lines[i : i + span]).replace(" ", "") == heading:
+                below = lines[i + span : i + span + _LINES_UNDER_TITLE]
+                return next((x.strip() for x in below if _DOC_NUMBER.fullmatch(x.strip())), None)
+    return None
 
 
 def _labels_above(

@@ -30,9 +30,9 @@ from govaudit.crawler.extract.list_signals import (
     looks_like_list,
 )
 from govaudit.crawler.extract.lists import list_items
-from govaudit.crawler.extract.metadata import document_metadata, page_title
+from govaudit.crawler.extract.metadata import document_metadata, number_under_title, page_title
 from govaudit.crawler.extract.pagination import pagination_urls
-from govaudit.crawler.extract.published import published_date
+from govaudit.crawler.extract.published import published_date, title_heading
 from govaudit.crawler.extract.text import Texts, visible_text
 from govaudit.crawler.extract.urls import Resolver, safe_page_url
 
@@ -151,6 +151,8 @@ def _build(
     local: list[str] = []
     links = page_links(root, resolve, bp, texts, local)
     meta = document_metadata(root, visible)
+    if "文号" not in meta and (number := number_under_title(visible, title_heading(root))):
+        meta["文号"] = number
     published, published_from = published_date(root, meta, visible, url)
     url_dated: list[bool] = []
     items = list_items(root, resolve, bp, texts, today, url_dated)

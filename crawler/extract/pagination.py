@@ -15,7 +15,8 @@ from govaudit.crawler.extract.urls import Resolver
 
 _CREATE_PAGE = re.compile(r"createPageHTML\s*\(([^)]*)\)", re.I)
 _JS_NUMBER_VAR = re.compile(r"([A-Za-z_$][\w$]*)\s*=\s*['\"]?(\d+)['\"]?(?![\w.])")
-_PAGER_WORDS = {"下一页", "上一页", "尾页", "末页", "下页", "上页", "最后一页", "前一页", "后一页"}
+# A pager's own words: a link so named is a page of the list, never an entry of it.
+PAGER_WORDS = {"下一页", "上一页", "尾页", "末页", "下页", "上页", "最后一页", "前一页", "后一页"}
 _PAGER_HOME = {"首页", "第一页"}
 _PAGER_CONTAINER = re.compile(r"page|pagination|pager|fenye|fy\b|pagebar", re.I)
 _PAGE_PARAMS = {"page", "pageno", "pageindex", "p", "pn", "curpage", "pagenum", "currentpage", "page_no", "cpage", "pagenumber"}  # fmt: skip
@@ -127,7 +128,7 @@ def pagination_urls(
             continue
         text = texts.of(a).strip("[]【】<>《》 ")
         if (
-            text in _PAGER_WORDS
+            text in PAGER_WORDS
             or ((text in _PAGER_HOME or text.isdigit()) and _in_pager(a))
             or same_list.includes(target)
         ):

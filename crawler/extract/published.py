@@ -66,9 +66,9 @@ def published_date(
     if found:
         return found, "label"
     for source, find in (
+        ("heading", lambda: _date_under_heading(root, visible)),
         ("meta", lambda: _meta_tag_date(root)),
         ("url", lambda: url_date(url)),
-        ("heading", lambda: _date_under_heading(root, visible)),
     ):
         found = find()
         if found:
@@ -85,15 +85,30 @@ _OTHER_DATE_LABEL = re.compile(
 
 
 def _date_under_heading(root: etree._Element, visible: str) -> date | None:
-    """A bare date on a short line right under the h1 (`标题` / `2021-08-12 来源：…`)."""
-    heading = next((collapse(text_content(h)) for h in root.iter("h1")), "")
+    """A bare date on a short line right under the title (`标题` / `2021-08-12 来源：…`)."""
+    heading = title_heading(root).replace(" ", "")
     if not heading:
         return None
     lines = visible.split("\n")
-    for i, line in enumerate(lines):
-        if line == heading:
-            for near in lines[i + 1 : i + 4]:
-                if len(near) <= 80 and parse_date(near) and not _OTHER_DATE_LABEL.search(near):
-                    return parse_date(near)
-            return None
+    for i in range(len(lines)):
+        for span in (1, 2, 3):  # a title broken by <br> runs over several lines
+            if "".join(lines[i : i + span]).replace(" ", "") == heading:
+                for near in lines[i + span : i + span + 3]:
+                    if len(near) <= 80 and parse_date(near) and not _OTHER_DATE_LABEL.search(near):
+                        return parse_date(near)
+                return None
     return None
+
+
+def title_heading(root: etree._Element) -> str:
+    """The article's title as shown: its h1, else (Ucap and other templates) the first h2 that
+    repeats the page's <title> (a sidebar's 通知公告 h2 does not)."""
+    heading = next((collapse(text_content(h)) for h in root.iter("h1")), "")
+    if heading:
+        return heading
+    title = collapse("".join(t.text or "" for t in root.iter("title"))).replace(" ", "")
+    for h in root.iter("h2"):
+        text = collapse(text_content(h))
+        if len(text) >= 8 and text.replace(" ", "")[:8] in title:
+            return text
+    return ""
