@@ -22,6 +22,7 @@ import hashlib
 import re
 from pathlib import Path
 
+from govaudit.checks.confirmation import SUSPECTED_NOTE
 from govaudit.reports.labels import CARRIED_LABEL, SEVERITY_NAMES, audit_state
 from govaudit.reports.listing import ReportData
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -81,6 +82,7 @@ def render_html(data: ReportData) -> str:
         pages_shown=_PAGES_SHOWN,
         audit_state=audit_state,
         carried_label=CARRIED_LABEL,
+        suspected_note=SUSPECTED_NOTE,
         script=script,
         script_hash=f"sha256-{digest}",
     )

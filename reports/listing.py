@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from govaudit.checks import early_warnings, stale_columns
 from govaudit.checks.completeness import Completeness, completeness, final_verdict, limited_items
+from govaudit.checks.confirmation import is_suspected
+from govaudit.checks.early_warnings import EarlyWarning
 from govaudit.checks.scorecard import ScoreItem, message_coverage, scorecard
 from govaudit.reports.deadlines import deadline_for
 from govaudit.reports.departments import department_for
@@ -22,8 +25,9 @@ from govaudit.reports.labels import check_name, detail_text, severity_name
 from govaudit.reports.masking import mask
 from govaudit.reports.settings import ReportSettings
 
+from govaudit.core.config import merged_rules
 from govaudit.core.model import SEVERITIES, Finding
-from govaudit.core.store import Store
+from govaudit.core.store import AuditView, Store
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,10 @@ class Row:
     # both reports show them all and make them links.
     source_pages: tuple[str, ...] = ()
     target_url: str = ""
+    # The finding's history (checks/confirmation.py): "" / 0 for findings of older audits.
+    last_seen: str = ""
+    times_seen: int = 0
+    confirmation: str = ""
 
 
 def staff_digest(status: str, note: str, department: str, deadline: str) -> str:
@@ -97,6 +105,10 @@ class ReportData:
     complete: bool = True
     incomplete: tuple[str, ...] = ()
     judged: bool = True  # a start page answered with a page: something could be judged
+    # 疑似 findings (first sight of what may be transient): listed, left out of every veto count.
+    suspected: int = 0
+    # 预警 rows (checks/early_warnings.py): apart from the problems, never counted with them.
+    warnings: list[EarlyWarning] = field(default_factory=list)
 
     @property
     def total_open(self) -> int:
@@ -128,11 +140,16 @@ def build_listing(store: Store, audit_id: int, settings: ReportSettings) -> Repo
     coverage = message_coverage(
         store.view(audit_id, snapshot=True), as_of, profile_checks.get("unanswered_message")
     )
+    confirmed = [f for f in active if not is_suspected(f)]
     score = scorecard(
-        active, settings.scorecard, store.newest_item_date(audit_id, "home"), as_of, coverage
+        confirmed, settings.scorecard, store.newest_item_date(audit_id, "home"), as_of, coverage
     )
     seen = audit_completeness(store, audit_id)
     score = limited_items(score, seen)
+    warnings = [
+        *audit_warnings(store.view(audit_id, snapshot=True), profile_checks, as_of),
+        *early_warnings.veto_warnings(score),
+    ]
     return ReportData(
         audit_id=audit_id,
         site=mask(audit["site"] or ""),
@@ -154,7 +171,29 @@ def build_listing(store: Store, audit_id: int, settings: ReportSettings) -> Repo
         complete=seen.complete,
         incomplete=seen.reasons,
         judged=seen.judged,
+        suspected=len(active) - len(confirmed),
+        warnings=warnings,
     )
+
+
+def audit_warnings(
+    view: AuditView, profile_checks: dict[str, Any], as_of: date
+) -> list[EarlyWarning]:
+    """The columns' 即将超期 warnings under the audit's own stored profile."""
+    section = early_warnings.SECTION
+    rules = merged_rules(profile_checks.get(section) or {}, section, early_warnings.DEFAULTS)
+    stale = stale_columns.validate_rules(
+        merged_rules(
+            profile_checks.get(stale_columns.SECTION) or {},
+            stale_columns.SECTION,
+            stale_columns.DEFAULTS,
+        )
+    )
+    found = early_warnings.column_warnings(view, stale, as_of, int(rules["column_days"]))
+    return [
+        replace(w, title=mask(w.title), column=mask(w.column), page_url=mask(w.page_url))
+        for w in found
+    ]
 
 
 def audit_completeness(store: Store, audit_id: int) -> Completeness:
@@ -250,6 +289,9 @@ def _present(
         version=export_version(audit_id, staff.get("revision") or 0, digest),
         source_pages=tuple(mask(str(p)) for p in finding.details.get("source_pages") or ()),
         target_url=mask(_target_url(finding.details)),
+        last_seen=str(finding.details.get("last_seen") or ""),
+        times_seen=int(finding.details.get("times_seen") or 0),
+        confirmation=str(finding.details.get("confirmation") or ""),
     )
 
 
