@@ -69,14 +69,16 @@ LIST_COLUMNS = (
     ("页面地址", 26),
     ("问题详情", 42),
     ("首次发现", 11),
-    ("最近发现", 11),
-    ("连续发现次数", 7),
-    ("确认", 6),
     (STATE_HEADER, 11),
     (DEPARTMENT_HEADER, 9),
     (DEADLINE_HEADER, 11),
     (STATUS_HEADER, 9),
     (NOTE_HEADER, 22),
+    # The finding's history (checks/confirmation.py), after the staff's columns: those keep
+    # their letters (整改状态 in L) for lists filled in before.
+    ("最近发现", 11),
+    ("连续发现次数", 7),
+    ("确认", 6),
     (VERSION_HEADER, 5),
     (ID_HEADER, 5),
 )
