@@ -402,6 +402,7 @@ class SiteSpider(Spider):
         record = await self.parser.parse(
             response.url, response.body, mime, header_charset(response.headers), self.config.as_of
         )
+        record = replace(record, source=page_source(response.body, record.charset))
         for name in adapters_of(record.meta):
             self.stats.inc_value(f"govaudit/adapter/{name}")
         facts = self._page_facts(response)
@@ -855,3 +856,11 @@ def _is_parsed_page(record: PageRecord) -> bool:
         and not 300 <= record.status < 400
         and bool(record.title or record.text or record.final_url in (None, record.url))
     )
+
+
+def page_source(body: bytes, charset: str | None) -> str:
+    """The page as fetched, for its stored copy (the evidence): decoded as the parser chose."""
+    try:
+        return body.decode(charset or "utf-8", "replace")
+    except LookupError:  # a charset name Python does not know
+        return body.decode("utf-8", "replace")

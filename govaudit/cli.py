@@ -28,6 +28,7 @@ from govaudit.core.config import ConfigError, is_multi_site, load_config, load_s
 from govaudit.core.model import SCRIPT_CHALLENGE, SEVERITIES
 from govaudit.core.store import StoreError
 from govaudit.multisite import write_summary
+from govaudit.report_commands import add_evidence_command
 from govaudit.reports.labels import error_name, severity_name
 
 
@@ -173,6 +174,7 @@ def _add_report_commands(sub: argparse._SubParsersAction) -> None:
     report.add_argument("--db", required=True, type=Path, help="保存历次审计的 SQLite 数据库")
     report.add_argument("--audit", type=_positive, help="审计编号（默认：最近一次）")
     report.add_argument("--out", required=True, type=Path, help="输出目录")
+    add_evidence_command(sub, _positive)
     audits = sub.add_parser("audits", help="列出数据库中保存的审计")
     audits.add_argument("--db", required=True, type=Path, help="SQLite 数据库")
     review = sub.add_parser("review", help="工作人员对问题的处理（整改状态、整改说明等）")
@@ -197,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
             from govaudit.demo import run_demo
 
             return run_demo(args.out, console, quiet=args.quiet)
-        if args.command in ("report", "audits", "review"):
+        if args.command in ("report", "audits", "review", "evidence"):
             from govaudit.report_commands import run_report_command
 
             return run_report_command(args, Console())

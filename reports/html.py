@@ -23,6 +23,7 @@ import re
 from pathlib import Path
 
 from govaudit.checks.confirmation import SUSPECTED_NOTE
+from govaudit.reports.evidence import marked_text
 from govaudit.reports.labels import CARRIED_LABEL, SEVERITY_NAMES, audit_state
 from govaudit.reports.listing import ReportData
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -54,6 +55,11 @@ def linkify(text: str) -> Markup:
     return Markup("").join(out)
 
 
+def highlighted(text: str, mark: str) -> Markup:
+    """`text` escaped, each `mark` in it (the term, the masked number) in a <mark>."""
+    return marked_text(text, mark, ids=False)
+
+
 def render_html(data: ReportData) -> str:
     env = Environment(
         loader=FileSystemLoader(_TEMPLATES),
@@ -63,6 +69,7 @@ def render_html(data: ReportData) -> str:
         lstrip_blocks=True,
     )
     env.filters["linkify"] = linkify
+    env.filters["highlighted"] = highlighted
     script = (_TEMPLATES / "filter.js").read_text(encoding="utf-8")
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
     columns = data.by_column[:_TOP_COLUMNS]

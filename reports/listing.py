@@ -62,6 +62,9 @@ class Row:
     last_seen: str = ""
     times_seen: int = 0
     confirmation: str = ""
+    # Where on its page: the text window around the problem, and what in it to highlight.
+    context: str = ""
+    mark: str = ""
 
 
 def staff_digest(status: str, note: str, department: str, deadline: str) -> str:
@@ -292,6 +295,8 @@ def _present(
         last_seen=str(finding.details.get("last_seen") or ""),
         times_seen=int(finding.details.get("times_seen") or 0),
         confirmation=str(finding.details.get("confirmation") or ""),
+        context=mask(str(finding.details.get("context") or "")),
+        mark=mask(str(finding.details.get("term") or finding.details.get("masked") or "")),
     )
 
 

@@ -8,19 +8,25 @@ findings.json, warnings.json, summary.json, 整改清单.xlsx and report.html it
 
 from __future__ import annotations
 
+import hashlib
 import json
+import sqlite3
 import subprocess
 import sys
+import zlib
 from datetime import date
 from pathlib import Path
 
 import lxml.html
 import openpyxl
 import pytest
+from reports_store import RAW_ID
 from site_server import Reply, SiteServer
 
 CHECK_FINDINGS = Path("/work/shared/tools/check_findings.py")
 DAY1, DAY2, DAY3 = date(2026, 12, 2), date(2026, 12, 3), date(2026, 12, 4)
+TYPO = "面对困难，我们不能一愁莫展。"  # 一愁莫展 → 一筹莫展 (wordlists/typo.tsv)
+IDENTITY = f"联系人身份证号 {RAW_ID}"
 
 
 def page(title: str, body: str) -> str:
@@ -57,6 +63,12 @@ def routes() -> dict[str, Reply]:
     }
     for url, title, day in news + notices:
         site[url] = Reply(article(title, day))
+    # Hostile markup beside a typo, and a personal number: evidence stays data, masked.
+    site["/gzdt/0.html"] = Reply(
+        article("工作动态第0条", "2026-11-20").replace(
+            "</body>", f"<p>{TYPO}</p><script>alert('x')</script><p>{IDENTITY}</p></body>"
+        )
+    )
     return site
 
 
@@ -107,7 +119,7 @@ def three_days(tmp_path_factory):
         runs.append(audit(site, tmp / "day2", db, DAY2, "--full"))
         site.routes["/gone.html"] = Reply(page("办事指南", "<p>已恢复</p>"))
         runs.append(audit(site, tmp / "day3", db, DAY3, "--full"))
-        return site.url, tmp, runs
+        return site.url, tmp, runs, db
 
 
 def broken(findings: dict) -> dict:
@@ -116,7 +128,7 @@ def broken(findings: dict) -> dict:
 
 
 def test_a_broken_link_is_suspected_first_and_confirmed_the_next_day(three_days):
-    url, tmp, (day1, day2, _) = three_days
+    url, tmp, (day1, day2, _), _ = three_days
     first, second = broken(day1), broken(day2)
     assert first["target_url"] == f"{url}/gone.html"
     assert (first["confirmation"], first["times_seen"]) == ("疑似", 1)
@@ -127,14 +139,14 @@ def test_a_broken_link_is_suspected_first_and_confirmed_the_next_day(three_days)
 
 
 def test_content_findings_are_confirmed_at_once(three_days):
-    _, _, (day1, _, _) = three_days
+    _, _, (day1, _, _), _ = three_days
     stale = [f for f in day1.values() if f["check"] == "stale_column"]
     assert [f["column"] for f in stale] == ["通知公告"]
     assert stale[0]["confirmation"] == "确认" and stale[0]["times_seen"] == 1
 
 
 def test_suspected_findings_are_counted_apart(three_days):
-    _, tmp, _ = three_days
+    _, tmp, _, _ = three_days
     first = read_json(tmp / "day1" / "summary.json")
     second = read_json(tmp / "day2" / "summary.json")
     assert (first["suspected"], second["suspected"]) == (1, 0)
@@ -148,7 +160,7 @@ def test_suspected_findings_are_counted_apart(three_days):
 
 
 def test_history_is_in_the_xlsx_and_the_html(three_days):
-    url, tmp, (_, day2, _) = three_days
+    url, tmp, (_, day2, _), _ = three_days
     rows = sheet_rows(tmp / "day2" / "整改清单.xlsx", "问题清单")
     [row] = [r for r in rows if r["问题类型"] == "链接不可用"]
     assert row["首次发现"].date() == DAY1 and row["最近发现"].date() == DAY2
@@ -161,7 +173,7 @@ def test_history_is_in_the_xlsx_and_the_html(three_days):
 
 
 def test_a_fixed_link_leaves_and_its_history_ends(three_days):
-    _, tmp, (_, _, day3) = three_days
+    _, tmp, (_, _, day3), _ = three_days
     assert not [f for f in day3.values() if f["check"] == "broken_link"]
     fixed = sheet_rows(tmp / "day3" / "整改清单.xlsx", "已整改")
     assert [r["问题类型"] for r in fixed] == ["链接不可用"]
@@ -169,12 +181,13 @@ def test_a_fixed_link_leaves_and_its_history_ends(three_days):
 
 
 def test_a_column_due_within_three_days_is_a_warning(three_days):
-    url, tmp, (day1, _, _) = three_days
+    url, tmp, (day1, _, _), _ = three_days
     # 工作动态's newest item is of 2026-11-20: 14 days allowed, stale on 2026-12-05.
     warnings = read_json(tmp / "day1" / "warnings.json")
     due = [w for w in warnings if w["kind"] == "column_due"]
     assert [(w["column"], w["due"], w["days_left"]) for w in due] == [("工作动态", "2026-12-05", 3)]
-    assert not [f for f in day1.values() if f.get("column") == "工作动态"]  # not a problem
+    stale = [f for f in day1.values() if f["check"] == "stale_column"]
+    assert "工作动态" not in [f["column"] for f in stale]  # a warning, not a problem
     assert read_json(tmp / "day1" / "summary.json")["warnings"] == len(warnings)
     later = read_json(tmp / "day3" / "warnings.json")
     assert [(w["column"], w["days_left"]) for w in later if w["kind"] == "column_due"] == [
@@ -187,3 +200,67 @@ def test_a_column_due_within_three_days_is_a_warning(three_days):
     section = doc.get_element_by_id("warnings")
     assert "预警（1 条" in section.text_content() and "工作动态" in section.text_content()
     assert f"{url}/gzdt/index.html" in [a.get("href") for a in section.iter("a")]
+
+
+def evidence(db: Path, finding_id: str, out: Path) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "govaudit.cli", "evidence", finding_id, "--db", str(db)]
+    return subprocess.run([*command, "--out", str(out)], capture_output=True, text=True, timeout=60)
+
+
+def test_each_page_version_is_stored_once_masked(three_days):
+    _, _, _, db = three_days
+    with sqlite3.connect(db) as conn:
+        copies = conn.execute("SELECT digest, body FROM page_copies").fetchall()
+        per_audit = conn.execute("SELECT audit, COUNT(copy) FROM pages GROUP BY audit").fetchall()
+    pages = per_audit[0][1]
+    assert [n for _, n in per_audit] == [pages] * 3
+    assert len(copies) == pages + 1  # three audits; only /gone.html changed (on DAY3)
+    texts = [zlib.decompress(body).decode("utf-8") for _, body in copies]
+    assert all(
+        hashlib.sha256(t.encode()).hexdigest() == d for t, (d, _) in zip(texts, copies, strict=True)
+    )
+    [with_number] = [t for t in texts if "联系人身份证号" in t]
+    assert RAW_ID not in with_number and RAW_ID[:4] in with_number
+    assert RAW_ID.encode() not in db.read_bytes()
+
+
+def test_evidence_marks_the_broken_link_on_its_page(three_days, tmp_path):
+    url, _, (_, day2, _), db = three_days
+    found = broken(day2)
+    done = evidence(db, found["id"], tmp_path / "e.html")
+    assert done.returncode == 0, done.stderr
+    assert "审计 #2" in done.stdout and "已标出问题所在位置" in done.stdout
+    doc = lxml.html.fromstring((tmp_path / "e.html").read_text(encoding="utf-8"))
+    marks = [m.text_content() for m in doc.iter("mark")]
+    assert marks and set(marks) <= {f"{url}/gone.html", "/gone.html", "gone.html"}
+    assert "<a href=" in doc.get_element_by_id("hit-1").getparent().text_content()
+    policy = doc.xpath("//meta[@http-equiv='Content-Security-Policy']/@content")
+    assert policy == ["default-src 'none'; style-src 'unsafe-inline'"]
+
+
+def test_evidence_of_a_hostile_page_stays_text(three_days, tmp_path):
+    _, tmp, (day1, _, _), db = three_days
+    [typo] = [f for f in day1.values() if f["check"] == "wrong_word"]
+    assert evidence(db, typo["id"], tmp_path / "w.html").returncode == 0
+    html = (tmp_path / "w.html").read_text(encoding="utf-8")
+    doc = lxml.html.fromstring(html)
+    assert not list(doc.iter("script"))  # the page's script is shown, never run
+    assert "<script>alert('x')</script>" in doc.text_content()
+    assert [m.text_content() for m in doc.iter("mark")] == [typo["term"]]
+    assert RAW_ID not in html
+    # report.html shows the same place: the term marked in its sentence.
+    report = lxml.html.fromstring((tmp / "day1" / "report.html").read_text(encoding="utf-8"))
+    row = report.get_element_by_id(f"f-{typo['id']}")
+    [where] = row.find_class("where")
+    assert [m.text_content() for m in where.iter("mark")] == [typo["term"]]
+    assert "不能" in where.text_content()
+
+
+def test_evidence_of_an_unknown_finding_is_one_line(three_days, tmp_path):
+    _, _, _, db = three_days
+    done = evidence(db, "broken_link-0000000000000000", tmp_path / "none.html")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines() == [
+        f"govaudit: 问题编号 broken_link-0000000000000000：{db} 中没有这个问题"
+    ]
+    assert not (tmp_path / "none.html").exists()

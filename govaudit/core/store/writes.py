@@ -25,9 +25,11 @@ from govaudit.core.store.rows import (
     PAGE_ROW,
     PageRows,
     Scan,
+    copy_text,
     page_rows,
     scanned,
     storable,
+    with_copies,
 )
 from govaudit.core.store.schema import REVIEW_STAFF_COLUMNS, StoreError, check_store, create_schema
 from govaudit.core.store.views import AuditView, stored_date
@@ -149,7 +151,12 @@ class Store:
     def _write_pages(
         self, audit_id: int, urls: list[str], pages: list, links: list, items: list
     ) -> None:
+        pages, copies = with_copies(pages)
         with self.db.conn:
+            # A version already stored (an unchanged page, another audit) is not stored again.
+            self.db.conn.executemany(
+                "INSERT OR IGNORE INTO page_copies (digest, body, size) VALUES (?, ?, ?)", copies
+            )
             for table in ("links", "list_items"):
                 key = "source" if table == "links" else "page"
                 self.db.execute(
@@ -247,6 +254,15 @@ class Store:
             " ON a.id = p.audit WHERE p.audit = ?"
         )
         return {url: date.fromisoformat(day) for url, day in self.db.execute(sql, [audit_id])}
+
+    def page_copy(self, audit_id: int, url: str) -> str | None:
+        """The stored copy of a page as the audit fetched (or carried) it; None when none."""
+        row = self.db.execute(
+            "SELECT c.body FROM pages p JOIN page_copies c ON c.digest = p.copy "
+            "WHERE p.audit = ? AND (p.url = ? OR p.final_url = ?) LIMIT 1",
+            [audit_id, url, url],
+        ).fetchone()
+        return copy_text(row[0]) if row else None
 
     def newest_item_date(self, audit_id: int, page_kind: str) -> date | None:
         """The newest dated list item on pages of a kind (`home`: how fresh the homepage is)."""
