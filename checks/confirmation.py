@@ -29,6 +29,8 @@ DEFAULTS: dict[str, Any] = {"confirm_after": 2}
 SUSPECTED, CONFIRMED = "疑似", "确认"
 # What the site may answer differently tomorrow: unreachable pages, time-outs, server errors.
 TRANSIENT_CHECKS = frozenset({"broken_link"})
+# The fields `with_history` gives every finding (DESIGN.md's contract, additive).
+HISTORY_FIELDS = ("first_seen", "last_seen", "times_seen", "times_verified", "confirmation")
 # The scorecard's note for the findings it leaves out of every veto count.
 SUSPECTED_NOTE = "疑似，待下次审计确认"
 
