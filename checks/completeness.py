@@ -27,7 +27,6 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from govaudit.checks.scorecard import PASS, UNCHECKED, VETO, WARN, ScoreItem, overall
-
 from govaudit.core.model import SCRIPT_CHALLENGE, PageRecord
 
 UNDECIDABLE = "无法判定"

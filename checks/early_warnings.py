@@ -20,7 +20,6 @@ from typing import Any
 
 from govaudit.checks.scorecard import WARN, ScoreItem
 from govaudit.checks.stale_columns import newest_dated, threshold_days
-
 from govaudit.core.columns import detect_columns
 from govaudit.core.config import ConfigError
 from govaudit.core.model import fingerprint

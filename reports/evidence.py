@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from govaudit.reports.labels import check_name
-from govaudit.reports.masking import mask
 from markupsafe import Markup, escape
 
 from govaudit.core.model import Finding
 from govaudit.core.store import Store
+from govaudit.reports.labels import check_name
+from govaudit.reports.masking import mask
 
 _POLICY = "default-src 'none'; style-src 'unsafe-inline'"
 _STYLE = (

@@ -18,16 +18,15 @@ from govaudit.checks.completeness import Completeness, completeness, final_verdi
 from govaudit.checks.confirmation import is_suspected
 from govaudit.checks.early_warnings import EarlyWarning
 from govaudit.checks.scorecard import ScoreItem, message_coverage, scorecard
+from govaudit.core.config import merged_rules
+from govaudit.core.model import SEVERITIES, Finding
+from govaudit.core.store import AuditView, Store
 from govaudit.reports.deadlines import deadline_for
 from govaudit.reports.departments import department_for
 from govaudit.reports.history import History, audit_history
 from govaudit.reports.labels import check_name, detail_text, severity_name
 from govaudit.reports.masking import mask
 from govaudit.reports.settings import ReportSettings
-
-from govaudit.core.config import merged_rules
-from govaudit.core.model import SEVERITIES, Finding
-from govaudit.core.store import AuditView, Store
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,10 @@ from pathlib import Path
 
 import lxml.html
 import pytest
+from openpyxl import load_workbook
+from reports_store import make_audit, new_store, stale
+from site_server import Reply, SiteServer
+
 from govaudit.checks.completeness import (
     UNDECIDABLE,
     Completeness,
@@ -24,12 +28,8 @@ from govaudit.checks.completeness import (
     limited_items,
 )
 from govaudit.checks.scorecard import PASS, UNCHECKED, VETO, WARN, ScoreItem
-from govaudit.reports import build_listing, report_settings
-from openpyxl import load_workbook
-from reports_store import make_audit, new_store, stale
-from site_server import Reply, SiteServer
-
 from govaudit.core.model import SCRIPT_CHALLENGE, PageRecord
+from govaudit.reports import build_listing, report_settings
 
 AS_OF = "2024-06-01"
 ROOT = Path(__file__).resolve().parents[1]

@@ -3,13 +3,13 @@
 from datetime import date
 
 import pytest
+
 from govaudit.checks.confirmation import validate_rules, with_history
 from govaudit.checks.early_warnings import veto_warnings
 from govaudit.checks.scorecard import scorecard
-from govaudit.reports.settings import DEFAULT_SCORECARD
-
 from govaudit.core.config import ConfigError
 from govaudit.core.model import Finding
+from govaudit.reports.settings import DEFAULT_SCORECARD
 
 DAY1, DAY2, DAY3 = date(2026, 12, 1), date(2026, 12, 2), date(2026, 12, 3)
 
