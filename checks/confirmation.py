@@ -31,8 +31,6 @@ SUSPECTED, CONFIRMED = "疑似", "确认"
 TRANSIENT_CHECKS = frozenset({"broken_link"})
 # The fields `with_history` gives every finding (DESIGN.md's contract, additive).
 HISTORY_FIELDS = ("first_seen", "last_seen", "times_seen", "times_verified", "confirmation")
-# The scorecard's note for the findings it leaves out of every veto count.
-SUSPECTED_NOTE = "疑似，待下次审计确认"
 
 
 def validate_rules(rules: dict[str, Any]) -> dict[str, Any]:

@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from govaudit.checks import stale_columns
 from govaudit.checks.scorecard import WARN, ScoreItem
 from govaudit.checks.stale_columns import newest_dated, threshold_days
 from govaudit.core.columns import detect_columns
-from govaudit.core.config import ConfigError
+from govaudit.core.config import ConfigError, merged_rules
 from govaudit.core.model import fingerprint
 from govaudit.core.store import AuditView
 
@@ -91,6 +92,19 @@ def column_warnings(
                 )
             )
     return sorted(warnings, key=lambda w: (w.days_left, w.column))
+
+
+def profile_column_warnings(
+    view: AuditView, profile_checks: dict[str, Any], as_of: date
+) -> list[EarlyWarning]:
+    """`column_warnings` under a stored profile's `[checks]` tables (a report of any audit)."""
+    given = profile_checks.get(SECTION) or {}
+    rules = validate_rules(merged_rules(given, SECTION, DEFAULTS))
+    stale_given = profile_checks.get(stale_columns.SECTION) or {}
+    stale = stale_columns.validate_rules(
+        merged_rules(stale_given, stale_columns.SECTION, stale_columns.DEFAULTS)
+    )
+    return column_warnings(view, stale, as_of, int(rules["column_days"]))
 
 
 def veto_warnings(items: Iterable[ScoreItem]) -> list[EarlyWarning]:

@@ -25,10 +25,9 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from govaudit.checks.confirmation import SUSPECTED_NOTE
 from govaudit.core.model import SEVERITIES
 from govaudit.reports.evidence import marked_text
-from govaudit.reports.labels import CARRIED_LABEL, SEVERITY_NAMES, audit_state
+from govaudit.reports.labels import CARRIED_LABEL, SEVERITY_NAMES, SUSPECTED_NOTE, audit_state
 from govaudit.reports.listing import ReportData
 
 HTML_NAME = "report.html"

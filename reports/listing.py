@@ -13,12 +13,11 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from govaudit.checks import early_warnings, stale_columns
+from govaudit.checks import early_warnings
 from govaudit.checks.completeness import Completeness, completeness, final_verdict, limited_items
 from govaudit.checks.confirmation import is_suspected
 from govaudit.checks.early_warnings import EarlyWarning
 from govaudit.checks.scorecard import ScoreItem, message_coverage, scorecard
-from govaudit.core.config import merged_rules
 from govaudit.core.model import SEVERITIES, Finding
 from govaudit.core.store import AuditView, Store
 from govaudit.reports.deadlines import deadline_for
@@ -181,17 +180,8 @@ def build_listing(store: Store, audit_id: int, settings: ReportSettings) -> Repo
 def audit_warnings(
     view: AuditView, profile_checks: dict[str, Any], as_of: date
 ) -> list[EarlyWarning]:
-    """The columns' 即将超期 warnings under the audit's own stored profile."""
-    section = early_warnings.SECTION
-    rules = merged_rules(profile_checks.get(section) or {}, section, early_warnings.DEFAULTS)
-    stale = stale_columns.validate_rules(
-        merged_rules(
-            profile_checks.get(stale_columns.SECTION) or {},
-            stale_columns.SECTION,
-            stale_columns.DEFAULTS,
-        )
-    )
-    found = early_warnings.column_warnings(view, stale, as_of, int(rules["column_days"]))
+    """The columns' 即将超期 warnings under the audit's stored profile, masked."""
+    found = early_warnings.profile_column_warnings(view, profile_checks, as_of)
     return [
         replace(w, title=mask(w.title), column=mask(w.column), page_url=mask(w.page_url))
         for w in found

@@ -25,11 +25,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from govaudit.checks.completeness import UNDECIDABLE
-from govaudit.checks.confirmation import SUSPECTED_NOTE
 from govaudit.checks.scorecard import PASS, VETO, WARN
 from govaudit.core.model import SEVERITIES
 from govaudit.reports.history import REVIEW_STATUSES
-from govaudit.reports.labels import CARRIED_LABEL, audit_state, severity_name
+from govaudit.reports.labels import CARRIED_LABEL, SUSPECTED_NOTE, audit_state, severity_name
 from govaudit.reports.listing import ReportData, Row
 
 XLSX_NAME = "整改清单.xlsx"
