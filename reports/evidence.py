@@ -61,20 +61,18 @@ def locators(finding: Finding) -> list[str]:
 
 def find_evidence(store: Store, finding_id: str, audit_id: int | None = None) -> Evidence:
     """The finding in `audit_id` (default: the latest audit that has it) and its page's copy."""
-    audits = [a for a in reversed(store.audits()) if audit_id in (None, a["id"])]
-    for audit in audits:
-        finding = next((f for f in store.findings(audit["id"]) if f.id == finding_id), None)
-        if finding is None:
-            continue
-        source = store.page_copy(audit["id"], finding.page_url)
-        if source is None:
-            raise EvidenceError(
-                f"问题 {finding_id}：审计 #{audit['id']} 没有保存页面 {finding.page_url} 的存档"
-            )
-        marked = next((text for text in locators(finding) if text in source), "")
-        return Evidence(audit["id"], audit["as_of"], finding, source, marked)
-    where = f"审计 #{audit_id}" if audit_id is not None else store.path
-    raise EvidenceError(f"问题编号 {finding_id}：{where} 中没有这个问题")
+    found = store.finding(finding_id, audit_id)
+    if found is None:
+        where = f"审计 #{audit_id}" if audit_id is not None else store.path
+        raise EvidenceError(f"问题编号 {finding_id}：{where} 中没有这个问题")
+    audit_id, finding = found
+    source = store.page_copy(audit_id, finding.page_url)
+    if source is None:
+        raise EvidenceError(
+            f"问题 {finding_id}：审计 #{audit_id} 没有保存页面 {finding.page_url} 的存档"
+        )
+    marked = next((text for text in locators(finding) if text in source), "")
+    return Evidence(audit_id, store.audit(audit_id)["as_of"], finding, source, marked)
 
 
 def marked_text(text: str, marked: str, ids: bool = True) -> Markup:

@@ -308,6 +308,18 @@ class Store:
         rows = self.db["findings"].rows_where("audit = ?", [audit_id], order_by="rowid")
         return [Finding.from_json(json.loads(r["details"])) for r in rows]
 
+    def finding(self, finding_id: str, audit_id: int | None = None) -> tuple[int, Finding] | None:
+        """The finding as the latest audit that had it recorded it (or as `audit_id` did)."""
+        where, args = (
+            ("id = ?", [finding_id])
+            if audit_id is None
+            else ("id = ? AND audit = ?", [finding_id, audit_id])
+        )
+        row = self.db.execute(
+            f"SELECT audit, details FROM findings WHERE {where} ORDER BY audit DESC LIMIT 1", args
+        ).fetchone()
+        return (row[0], Finding.from_json(json.loads(row[1]))) if row else None
+
     def first_seen(self, site: str, finding_ids: Iterable[str]) -> dict[str, str]:
         """For each finding id, the as_of date of the earliest audit of the site that had it."""
         sql = (
