@@ -7,6 +7,10 @@ A check module provides
 and is listed once in REGISTRY. `SCANS_TEXT = True` says the check reads the text of every page
 and attachment (its cost grows with the site's text): the roof then runs it beside the others, in
 its helper process. `as_of` is the only clock a check sees.
+
+FOLLOW_UP lists the modules that judge the findings across audits rather than the pages
+(confirmation: 疑似 → 确认; early_warnings: 预警 before a limit is crossed): each has a
+SECTION and DEFAULTS of its own in the profile, but no `run`.
 """
 
 from types import ModuleType
@@ -14,6 +18,8 @@ from types import ModuleType
 from govaudit.checks import (
     attachments,
     broken_link,
+    confirmation,
+    early_warnings,
     missing_anchor,
     overdue_publication,
     privacy_leak,
@@ -33,3 +39,5 @@ REGISTRY: list[ModuleType] = [
     attachments,
     unanswered_message,
 ]
+
+FOLLOW_UP: list[ModuleType] = [confirmation, early_warnings]

@@ -163,7 +163,7 @@ def _homepage(view: AuditView, rules: dict[str, Any], as_of: date) -> Iterator[F
                     dated.append((page.published, page.url))
         if not dated and not items.get(home.url):
             continue  # nothing on it that could carry a date: not a news homepage
-        newest, newest_url = _newest(dated, as_of)
+        newest, newest_url = newest_dated(dated, as_of)
         days = (as_of - newest).days if newest else None
         if days is not None and days <= threshold:
             continue
@@ -182,7 +182,7 @@ def _homepage(view: AuditView, rules: dict[str, Any], as_of: date) -> Iterator[F
 # -- columns -----------------------------------------------------------------------------------
 
 
-def _newest(dated: Iterable[tuple[date, str]], as_of: date) -> tuple[date | None, str | None]:
+def newest_dated(dated: Iterable[tuple[date, str]], as_of: date) -> tuple[date | None, str | None]:
     """The newest (date, URL) up to `as_of`, the first listed of its day."""
     # A date after as_of is a typo or a faked date; it must not make a column look fresh.
     newest: tuple[date | None, str | None] = (None, None)
@@ -192,7 +192,7 @@ def _newest(dated: Iterable[tuple[date, str]], as_of: date) -> tuple[date | None
     return newest
 
 
-def _threshold(column: Column, rules: dict[str, Any]) -> int:
+def threshold_days(column: Column, rules: dict[str, Any]) -> int:
     if column.threshold_days is not None:
         return column.threshold_days
     thresholds = rules["thresholds"]
@@ -206,7 +206,7 @@ def _severity(rules: dict[str, Any], key: str) -> str:
 def _column_findings(
     column: Column, rules: dict[str, Any], as_of: date, evidence: tuple[str, ...] = ()
 ) -> Iterator[Finding]:
-    threshold = _threshold(column, rules)
+    threshold = threshold_days(column, rules)
     if not column.items or column.placeholder:
         details: dict[str, Any] = {
             "column": column.name,
@@ -248,7 +248,7 @@ def _column_findings(
             column=column.name,
         )
         return
-    newest, newest_url = _newest(((i.date, i.url) for i in column.items if i.date), as_of)
+    newest, newest_url = newest_dated(((i.date, i.url) for i in column.items if i.date), as_of)
     days = (as_of - newest).days if newest else None
     if days is not None and days <= threshold:
         return

@@ -51,3 +51,11 @@ def content_length(headers: Mapping[bytes, bytes]) -> int | None:
 def is_resource_url(url: str) -> bool:
     suffix = PurePosixPath(urlsplit(url).path).suffix.lower().lstrip(".")
     return suffix in RESOURCE_EXTENSIONS
+
+
+def page_source(body: bytes, charset: str | None) -> str:
+    """The page as fetched, for its stored copy (the evidence): decoded as the parser chose."""
+    try:
+        return body.decode(charset or "utf-8", "replace")
+    except LookupError:  # a charset name Python does not know
+        return body.decode("utf-8", "replace")

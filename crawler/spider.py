@@ -82,6 +82,7 @@ from govaudit.crawler.responses import (
     header_charset,
     is_resource_url,
     mime_type,
+    page_source,
 )
 from govaudit.crawler.rolling import RollingSchedule
 from govaudit.crawler.scope import Scope
@@ -375,6 +376,7 @@ class SiteSpider(BrowserRendering, CarryOver, RecordKeeping, Spider):
         record = await self.parser.parse(
             response.url, response.body, mime, header_charset(response.headers), self.config.as_of
         )
+        record = replace(record, source=page_source(response.body, record.charset))
         for name in adapters_of(record.meta):
             self.stats.inc_value(f"govaudit/adapter/{name}")
         facts = self._page_facts(response)

@@ -17,7 +17,8 @@ from types import ModuleType
 from typing import Any
 
 from govaudit import checks
-from govaudit.checks import privacy_leak
+from govaudit.checks import confirmation, privacy_leak
+from govaudit.checks.early_warnings import EarlyWarning
 from govaudit.checks.scorecard import ScoreItem
 from govaudit.core.columns import Column, column_for_url, detect_columns
 from govaudit.core.config import AuditConfig, ConfigError, check_rules
@@ -71,12 +72,12 @@ def validated_rules(config: AuditConfig) -> dict[str, dict[str, Any]]:
     from govaudit.crawler.settings import check_scrapy_settings
 
     check_scrapy_settings(config)
-    known = sorted(module.SECTION for module in checks.REGISTRY)
+    known = sorted(module.SECTION for module in [*checks.REGISTRY, *checks.FOLLOW_UP])
     for name in config.checks:
         if name not in known:  # a typo would otherwise silently keep the defaults
             raise ConfigError(f"[checks.{name}] 不是已有的检查（可选：{', '.join(known)}）")
     rules = {}
-    for module in checks.REGISTRY:
+    for module in [*checks.REGISTRY, *checks.FOLLOW_UP]:
         section = check_rules(config, module.SECTION, module.DEFAULTS)
         if "wordlists" in section:  # --wordlist flags and profile lists, already resolved
             section["wordlists"] = list(config.wordlists)
@@ -111,6 +112,8 @@ def run_checks(
     homes = {p.url for p in view.pages(kind="home", with_text=False)}
     findings = with_columns(findings, column_for_url(detect_columns(view, overrides)), homes)
     findings = with_last_verified(findings, store.verified_dates(audit_id))
+    confirm = rules.get(confirmation.SECTION, confirmation.DEFAULTS)
+    findings = with_history(store, audit_id, findings, confirm, as_of)
     order = {s: i for i, s in enumerate(SEVERITIES)}
     findings.sort(key=lambda f: (order[f.severity], f.check, f.page_url, f.id))
     return findings
@@ -165,8 +168,28 @@ def with_last_verified(findings: list[Finding], verified: dict[str, date]) -> li
     return dated
 
 
+def with_history(
+    store: Store, audit_id: int, findings: list[Finding], rules: dict[str, Any], as_of: date
+) -> list[Finding]:
+    """first_seen, last_seen, times_seen and 疑似/确认 (checks/confirmation.py), from the same
+    findings in the site's previous finished audit."""
+    previous_id = store.previous_audit(audit_id)
+    previous = {f.id: f for f in store.findings(previous_id)} if previous_id is not None else {}
+    first_seen = store.first_seen(store.audit(audit_id)["site"], [f.id for f in findings])
+    return confirmation.with_history(
+        findings, previous, first_seen, as_of, int(rules["confirm_after"])
+    )
+
+
 def write_findings_json(findings: list[Finding], path: Path) -> Path:
     payload = [f.to_json() for f in findings]
+    path.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return path
+
+
+def write_warnings_json(warnings: list[EarlyWarning], path: Path) -> Path:
+    """DIR/warnings.json: the 预警 rows (checks/early_warnings.py), apart from findings.json."""
+    payload = [w.to_json() for w in warnings]
     path.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return path
 
@@ -218,7 +241,8 @@ def write_outputs(
     outputs = [write_findings_json(store.findings(audit_id), out_dir / "findings.json")]
     beside = helper.submit if helper is not None and helper.running else None
     paths, listing = write_reports(store, audit_id, out_dir, settings, beside)
-    return outputs + paths, listing
+    warnings = write_warnings_json(listing.warnings, out_dir / "warnings.json")
+    return outputs + [warnings] + paths, listing
 
 
 def run_audit(

@@ -21,6 +21,7 @@ from govaudit.audit import (
 )
 from govaudit.commands import UsageError
 from govaudit.commands.audit import cmd_audit
+from govaudit.commands.report import add_evidence_command
 from govaudit.console import print_sites_table
 from govaudit.core.config import ConfigError
 from govaudit.core.store import StoreError
@@ -163,6 +164,7 @@ def _add_report_commands(sub: argparse._SubParsersAction) -> None:
     report.add_argument("--db", required=True, type=Path, help="保存历次审计的 SQLite 数据库")
     report.add_argument("--audit", type=_positive, help="审计编号（默认：最近一次）")
     report.add_argument("--out", required=True, type=Path, help="输出目录")
+    add_evidence_command(sub, _positive)
     audits = sub.add_parser("audits", help="列出数据库中保存的审计")
     audits.add_argument("--db", required=True, type=Path, help="SQLite 数据库")
     review = sub.add_parser("review", help="工作人员对问题的处理（整改状态、整改说明等）")
@@ -187,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
             from govaudit.commands.demo import run_demo
 
             return run_demo(args.out, console, quiet=args.quiet)
-        if args.command in ("report", "audits", "review"):
+        if args.command in ("report", "audits", "review", "evidence"):
             from govaudit.commands.report import run_report_command
 
             return run_report_command(args, Console())

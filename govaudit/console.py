@@ -135,11 +135,22 @@ def print_counts(report, console: Console) -> None:
         f"已标记误报 {counts['suppressed']}（{since}）",
         soft_wrap=True,
     )
+    print_follow_up(report, console)
     console.print(
         "（“严重”是属单项否决类的问题条数；网站是否被否决，以下方“检查指标单项否决项”为准）",
         soft_wrap=True,
         style="dim",
     )
+
+
+def print_follow_up(report, console: Console) -> None:
+    """疑似 findings (not in any veto count) and the 预警 rows, apart from the problems."""
+    if report.suspected:
+        console.print(f"其中疑似问题 {report.suspected} 条（疑似，待下次审计确认），未计入否决项")
+    if report.warnings:
+        console.print(f"[yellow]预警 {len(report.warnings)} 条[/]（不计入问题与否决项）：")
+        for w in report.warnings:
+            console.print(f"  · {w.title}", soft_wrap=True, markup=False)
 
 
 _VERDICT_COLOURS = {

@@ -65,6 +65,9 @@ def write_summary(
         "open_findings": {s: opened.get(s, 0) for s in SEVERITIES},
         # Said first: what the audit saw bounds every verdict (checks/completeness.py). An
         # unreachable site or a part of one is 无法判定 (or 否决), never a hollow 合格.
+        # 预警 rows (warnings.json) and 疑似 findings: apart from the problems and every veto.
+        "warnings": len(result.report.warnings) if result.report else 0,
+        "suspected": result.report.suspected if result.report else 0,
         "veto": result.verdict or (overall(list(result.scorecard)) if result.scorecard else None),
         "complete": result.complete,
         "incomplete": list(result.incomplete),

@@ -26,7 +26,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from govaudit.core.model import SEVERITIES
-from govaudit.reports.labels import CARRIED_LABEL, SEVERITY_NAMES, audit_state
+from govaudit.reports.evidence import marked_text
+from govaudit.reports.labels import CARRIED_LABEL, SEVERITY_NAMES, SUSPECTED_NOTE, audit_state
 from govaudit.reports.listing import ReportData
 
 HTML_NAME = "report.html"
@@ -53,6 +54,11 @@ def linkify(text: str) -> Markup:
     return Markup("").join(out)
 
 
+def highlighted(text: str, mark: str) -> Markup:
+    """`text` escaped, each `mark` in it (the term, the masked number) in a <mark>."""
+    return marked_text(text, mark, ids=False)
+
+
 def render_html(data: ReportData) -> str:
     env = Environment(
         loader=FileSystemLoader(_TEMPLATES),
@@ -62,6 +68,7 @@ def render_html(data: ReportData) -> str:
         lstrip_blocks=True,
     )
     env.filters["linkify"] = linkify
+    env.filters["highlighted"] = highlighted
     script = (_TEMPLATES / "filter.js").read_text(encoding="utf-8")
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
     columns = data.by_column[:_TOP_COLUMNS]
@@ -81,6 +88,7 @@ def render_html(data: ReportData) -> str:
         pages_shown=_PAGES_SHOWN,
         audit_state=audit_state,
         carried_label=CARRIED_LABEL,
+        suspected_note=SUSPECTED_NOTE,
         script=script,
         script_hash=f"sha256-{digest}",
     )

@@ -76,6 +76,8 @@ def severity_name(severity: str) -> str:
 
 # Records a daily audit kept from an earlier one without asking the site (crawler/rolling.py).
 CARRIED_LABEL = "沿用此前记录（未到核验日）"
+# What the reports say of 疑似 findings (checks/confirmation.py): left out of every veto count.
+SUSPECTED_NOTE = "疑似，待下次审计确认"
 
 
 def audit_state(status: str) -> str:

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from govaudit.checks import early_warnings
 from govaudit.checks.completeness import Completeness, completeness, final_verdict, limited_items
+from govaudit.checks.confirmation import is_suspected
+from govaudit.checks.early_warnings import EarlyWarning
 from govaudit.checks.scorecard import ScoreItem, message_coverage, scorecard
 from govaudit.core.masking import mask
 from govaudit.core.model import SEVERITIES, Finding
-from govaudit.core.store import Store
+from govaudit.core.store import AuditView, Store
 from govaudit.reports.deadlines import deadline_for
 from govaudit.reports.departments import department_for
 from govaudit.reports.history import History, audit_history
@@ -53,6 +56,13 @@ class Row:
     # both reports show them all and make them links.
     source_pages: tuple[str, ...] = ()
     target_url: str = ""
+    # The finding's history (checks/confirmation.py): "" / 0 for findings of older audits.
+    last_seen: str = ""
+    times_seen: int = 0
+    confirmation: str = ""
+    # Where on its page: the text window around the problem, and what in it to highlight.
+    context: str = ""
+    mark: str = ""
 
 
 def staff_digest(status: str, note: str, department: str, deadline: str) -> str:
@@ -96,6 +106,10 @@ class ReportData:
     complete: bool = True
     incomplete: tuple[str, ...] = ()
     judged: bool = True  # a start page answered with a page: something could be judged
+    # 疑似 findings (first sight of what may be transient): listed, left out of every veto count.
+    suspected: int = 0
+    # 预警 rows (checks/early_warnings.py): apart from the problems, never counted with them.
+    warnings: list[EarlyWarning] = field(default_factory=list)
 
     @property
     def total_open(self) -> int:
@@ -127,11 +141,16 @@ def build_listing(store: Store, audit_id: int, settings: ReportSettings) -> Repo
     coverage = message_coverage(
         store.view(audit_id, snapshot=True), as_of, profile_checks.get("unanswered_message")
     )
+    confirmed = [f for f in active if not is_suspected(f)]
     score = scorecard(
-        active, settings.scorecard, store.newest_item_date(audit_id, "home"), as_of, coverage
+        confirmed, settings.scorecard, store.newest_item_date(audit_id, "home"), as_of, coverage
     )
     seen = audit_completeness(store, audit_id)
     score = limited_items(score, seen)
+    warnings = [
+        *audit_warnings(store.view(audit_id, snapshot=True), profile_checks, as_of),
+        *early_warnings.veto_warnings(score),
+    ]
     return ReportData(
         audit_id=audit_id,
         site=mask(audit["site"] or ""),
@@ -153,7 +172,20 @@ def build_listing(store: Store, audit_id: int, settings: ReportSettings) -> Repo
         complete=seen.complete,
         incomplete=seen.reasons,
         judged=seen.judged,
+        suspected=len(active) - len(confirmed),
+        warnings=warnings,
     )
+
+
+def audit_warnings(
+    view: AuditView, profile_checks: dict[str, Any], as_of: date
+) -> list[EarlyWarning]:
+    """The columns' 即将超期 warnings under the audit's stored profile, masked."""
+    found = early_warnings.profile_column_warnings(view, profile_checks, as_of)
+    return [
+        replace(w, title=mask(w.title), column=mask(w.column), page_url=mask(w.page_url))
+        for w in found
+    ]
 
 
 def audit_completeness(store: Store, audit_id: int) -> Completeness:
@@ -249,6 +281,11 @@ def _present(
         version=export_version(audit_id, staff.get("revision") or 0, digest),
         source_pages=tuple(mask(str(p)) for p in finding.details.get("source_pages") or ()),
         target_url=mask(_target_url(finding.details)),
+        last_seen=str(finding.details.get("last_seen") or ""),
+        times_seen=int(finding.details.get("times_seen") or 0),
+        confirmation=str(finding.details.get("confirmation") or ""),
+        context=mask(str(finding.details.get("context") or "")),
+        mark=mask(str(finding.details.get("term") or finding.details.get("masked") or "")),
     )
 
 

@@ -28,17 +28,18 @@ from govaudit.checks.completeness import UNDECIDABLE
 from govaudit.checks.scorecard import PASS, VETO, WARN
 from govaudit.core.model import SEVERITIES
 from govaudit.reports.history import REVIEW_STATUSES
-from govaudit.reports.labels import CARRIED_LABEL, audit_state, severity_name
+from govaudit.reports.labels import CARRIED_LABEL, SUSPECTED_NOTE, audit_state, severity_name
 from govaudit.reports.listing import ReportData, Row
 
 XLSX_NAME = "整改清单.xlsx"
 ID_HEADER, STATUS_HEADER, NOTE_HEADER = "问题编号", "整改状态", "整改说明"
-SUMMARY_SHEET, LIST_SHEET, FIXED_SHEET, SUPPRESSED_SHEET, SOURCES_SHEET = (
+SUMMARY_SHEET, LIST_SHEET, FIXED_SHEET, SUPPRESSED_SHEET, SOURCES_SHEET, WARNINGS_SHEET = (
     "汇总",
     "问题清单",
     "已整改",
     "已标记误报",
     "引用页面",
+    "预警",
 )
 # A 问题详情 cell lists this many referring pages; the 引用页面 sheet has every one, a row each.
 _PAGES_IN_CELL = 20
@@ -72,6 +73,11 @@ LIST_COLUMNS = (
     (DEADLINE_HEADER, 11),
     (STATUS_HEADER, 9),
     (NOTE_HEADER, 22),
+    # The finding's history (checks/confirmation.py), after the staff's columns: those keep
+    # their letters (整改状态 in L) for lists filled in before.
+    ("最近发现", 11),
+    ("连续发现次数", 7),
+    ("确认", 6),
     (VERSION_HEADER, 5),
     (ID_HEADER, 5),
 )
@@ -143,6 +149,7 @@ def write_xlsx(data: ReportData, out_dir: Path) -> Path:
         wb.create_sheet(SUPPRESSED_SHEET), data.suppressed_rows, LIST_COLUMNS, with_review=True
     )
     _sources_sheet(wb.create_sheet(SOURCES_SHEET), data.open_rows)
+    _warnings_sheet(wb.create_sheet(WARNINGS_SHEET), data)
     wb.active = 1 if data.open_rows else 0
     path = out_dir / XLSX_NAME
     wb.save(path)
@@ -198,6 +205,9 @@ def _summary_sheet(ws: Worksheet, data: ReportData) -> None:
         ("重新出现", counts["reopened"]),
         ("已整改（上次有、本次无）", counts["fixed"]),
         ("已标记误报", counts["suppressed"]),
+        # Left out of every veto count until the next audit sees them again.
+        (f"疑似问题（{SUSPECTED_NOTE}）", data.suspected),
+        (f"预警（见「{WARNINGS_SHEET}」工作表，不计入问题）", len(data.warnings)),
     ]
     row += 1
     for label, value in facts:
@@ -259,6 +269,9 @@ def _row_values(index: int, r: Row) -> dict[str, object]:
         "页面地址": r.page_url,
         "问题详情": _details_cell(r),
         "首次发现": excel_date(r.first_seen),
+        "最近发现": excel_date(r.last_seen),
+        "连续发现次数": r.times_seen or "",
+        "确认": r.confirmation,
         STATE_HEADER: r.state_label,
         DEPARTMENT_HEADER: r.department,
         DEADLINE_HEADER: excel_date(r.deadline),
@@ -316,6 +329,32 @@ def _sources_sheet(ws: Worksheet, rows: list[Row]) -> None:
     ws.auto_filter.ref = f"A1:{get_column_letter(len(_SOURCES_COLUMNS))}{max(line, 2)}"
     ws.print_title_rows = "1:1"
     ws.page_setup.orientation = "landscape"
+
+
+_WARNING_COLUMNS = (
+    ("序号", 5),
+    ("预警类型", 12),
+    ("预警内容", 60),
+    ("所在栏目", 14),
+    ("页面地址", 40),
+    ("到期日", 11),
+    ("剩余天数", 8),
+    ("预警编号", 5),
+)
+
+
+def _warnings_sheet(ws: Worksheet, data: ReportData) -> None:
+    """The 预警 rows (checks/early_warnings.py): apart from the problems, never counted."""
+    _header_row(ws, _WARNING_COLUMNS)
+    for i, w in enumerate(data.warnings, 1):
+        values = (i, w.kind_name, w.title, w.column, w.page_url, w.due, w.days_left, w.id)
+        for col, value in enumerate(values, 1):
+            cell = _put(ws, i + 1, col, value, style=_BODY)
+            if isinstance(value, date):
+                cell.number_format = DATE_FORMAT
+        _link(ws.cell(row=i + 1, column=5), w.page_url)
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(_WARNING_COLUMNS))}{len(data.warnings) + 1}"
 
 
 def _list_sheet(ws: Worksheet, rows: list[Row], columns: tuple, with_review: bool) -> None:

@@ -21,6 +21,7 @@ import lxml.html
 import openpyxl
 import pytest
 
+from govaudit.checks.confirmation import HISTORY_FIELDS
 from govaudit.commands.demo import write_profile
 from govaudit.sample_site import DEMO_AS_OF, build_site, serve
 
@@ -60,6 +61,11 @@ def rows(db: Path, sql: str, *args) -> list[tuple]:
 
 def findings(out: Path) -> dict[str, dict]:
     return {f["id"]: f for f in json.loads((out / "findings.json").read_text(encoding="utf-8"))}
+
+
+def judged(finding: dict) -> dict:
+    """A finding without its history (checks/confirmation.py): what the check judged."""
+    return {k: v for k, v in finding.items() if k not in HISTORY_FIELDS}
 
 
 def path_of(url: str) -> str:
@@ -189,8 +195,10 @@ def test_reaudit_is_conditional_and_sees_the_edit(sample):
     old, new = findings(sample["base_out"]), findings(out)
     planted = [f for f in new.values() if f["check"] == "wrong_word" and f["term"] == "一愁莫展"]
     assert [f["page_url"] for f in planted] == [server.url.rstrip("/") + EDITED]
-    unchanged = {k: f for k, f in old.items() if not f["page_url"].endswith(EDITED)}
-    assert {k: f for k, f in new.items() if not f["page_url"].endswith(EDITED)} == unchanged
+    unchanged = {k: judged(f) for k, f in old.items() if not f["page_url"].endswith(EDITED)}
+    again = {k: f for k, f in new.items() if not f["page_url"].endswith(EDITED)}
+    assert {k: judged(f) for k, f in again.items()} == unchanged
+    assert {f["times_seen"] for f in again.values()} == {2}  # and each was seen twice
     # What the re-audit cost against the first one (printed with -s).
     print(
         f"\nfirst audit: {sample['base_seconds']:.1f} s, {first['requests']} requests, "

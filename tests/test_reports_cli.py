@@ -30,6 +30,7 @@ def test_report_regenerates_every_output_of_the_latest_audit(tmp_path, capsys):
     assert sorted(p.name for p in out.iterdir()) == [
         "findings.json",
         "report.html",
+        "warnings.json",
         "整改清单.xlsx",
     ]
     assert [f["id"] for f in json.loads((out / "findings.json").read_text("utf-8"))] == [b.id]
@@ -70,7 +71,7 @@ def test_review_import_round_trip(tmp_path, capsys):
     assert main(["review", "import", str(xlsx), "--db", str(db)]) == 0
     assert "记录整改情况 1 条" in capsys.readouterr().out
     assert main(["report", "--db", str(db), "--out", str(out)]) == 0
-    assert load_workbook(xlsx)["已标记误报"]["O2"].value == b.id
+    assert load_workbook(xlsx)["已标记误报"]["R2"].value == b.id
 
 
 def test_user_errors_are_one_line_and_exit_2(tmp_path, capsys):

@@ -9,6 +9,7 @@ from reports_store import SITE, broken, make_audit, new_store, word
 from govaudit.reports import report_settings, write_reports
 from govaudit.reports.history import audit_history
 from govaudit.reports.review_import import ReviewImportError, import_reviews
+from govaudit.reports.xlsx import LIST_COLUMNS
 
 SETTINGS = report_settings({})
 
@@ -111,7 +112,7 @@ def test_unknown_finding_id(audited):
     store, _, (fp, fixed, _), xlsx = audited
     wb = fill(xlsx, {fp.id: ("误报", ""), fixed.id: ("已整改", "")})
     ws = wb["问题清单"]
-    ws.cell(row=3, column=15, value="broken_link-0000000000000000")
+    ws.cell(row=3, column=len(LIST_COLUMNS), value="broken_link-0000000000000000")
     ws.cell(row=3, column=12, value="已整改")
     wb.save(xlsx)
     _assert_fails(store, xlsx, "第 3 行", "broken_link-0000000000000000", "不是本次审计的问题")

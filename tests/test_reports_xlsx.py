@@ -56,16 +56,16 @@ def rows_by_id(ws):
 
 
 def test_sheets_and_list_columns(workbook):
-    assert workbook.sheetnames == ["汇总", "问题清单", "已整改", "已标记误报", "引用页面"]
+    assert workbook.sheetnames == ["汇总", "问题清单", "已整改", "已标记误报", "引用页面", "预警"]
     ws = workbook["问题清单"]
     assert [c.value for c in ws[1]] == HEADERS
     assert ws.freeze_panes == "B2"
-    assert ws.auto_filter.ref == f"A1:O{ws.max_row}"
+    assert ws.auto_filter.ref == f"A1:R{ws.max_row}"
     assert ws.print_title_rows == "$1:$1"
     assert ws.page_setup.orientation == "landscape"
     assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
-    assert ws.column_dimensions["N"].width < 8  # 导出版本 and 问题编号: narrow, for the round trip
-    assert ws.column_dimensions["O"].width < 8
+    assert ws.column_dimensions["Q"].width < 8  # 导出版本 and 问题编号: narrow, for the round trip
+    assert ws.column_dimensions["R"].width < 8
     assert ws.column_dimensions["G"].width > 30  # 问题详情: wide and wrapped
     assert ws["G2"].alignment.wrap_text
     assert ws.max_row == 1 + len(HOSTILE_TITLES) + 3

@@ -1,4 +1,4 @@
-"""`govaudit report`, `govaudit audits` and `govaudit review import`: commands on a kept store.
+"""`govaudit report`, `audits`, `evidence` and `review import`: commands on a kept store.
 
 They work on the SQLite store alone (no crawl), so they are cheap to run again: regenerate the
 outputs of any audit, list what the store holds, read staff decisions back. A store path that
@@ -8,6 +8,7 @@ does not exist is a usage error, never a fresh empty database.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 
 from rich.console import Console
@@ -17,8 +18,17 @@ from govaudit.audit import EXIT_OK, write_outputs
 from govaudit.core.config import ConfigError
 from govaudit.core.store import Store
 from govaudit.reports import report_settings
+from govaudit.reports.evidence import EvidenceError, evidence_html, find_evidence
 from govaudit.reports.labels import audit_state
 from govaudit.reports.review_import import import_reviews
+
+
+def add_evidence_command(sub: argparse._SubParsersAction, positive: Callable[[str], int]) -> None:
+    evidence = sub.add_parser("evidence", help="查看问题的存档：审计时抓取的页面，标出问题所在位置")
+    evidence.add_argument("finding_id", help="问题编号（findings.json 的 id，整改清单的问题编号）")
+    evidence.add_argument("--db", required=True, type=Path, help="SQLite 数据库")
+    evidence.add_argument("--audit", type=positive, help="审计编号（默认：最近一次发现它的审计）")
+    evidence.add_argument("--out", type=Path, help="写入的 HTML 文件（默认：问题存档-<编号>.html）")
 
 
 def run_report_command(args: argparse.Namespace, console: Console) -> int:
@@ -30,6 +40,8 @@ def run_report_command(args: argparse.Namespace, console: Console) -> int:
             return cmd_report(store, args.audit, args.out, console)
         if args.command == "audits":
             return cmd_audits(store, console)
+        if args.command == "evidence":
+            return cmd_evidence(store, args.finding_id, args.audit, args.out, console)
         if args.review_command == "import":
             return cmd_review_import(store, args.xlsx, console)
         raise ConfigError("review：请指明操作，例如 govaudit review import 整改清单.xlsx --db 文件")
@@ -83,6 +95,24 @@ def cmd_audits(store: Store, console: Console) -> int:
             str(findings),
         )
     console.print(table)
+    return EXIT_OK
+
+
+def cmd_evidence(
+    store: Store, finding_id: str, audit_id: int | None, out: Path | None, console: Console
+) -> int:
+    """The finding's page as stored, its place marked, in one HTML file (reports/evidence.py)."""
+    try:
+        evidence = find_evidence(store, finding_id.strip(), audit_id)
+    except EvidenceError as e:
+        raise ConfigError(str(e)) from None
+    path = out or Path(f"问题存档-{evidence.finding.id}.html")
+    try:
+        path.write_text(evidence_html(evidence), encoding="utf-8")
+    except OSError as e:
+        raise ConfigError(f"--out {path}：无法写入（{e.strerror}）") from None
+    where = "已标出问题所在位置" if evidence.marked else "未在源码中找到问题所在位置"
+    console.print(f"审计 #{evidence.audit_id} 的页面存档（{where}）：{path}", markup=False)
     return EXIT_OK
 
 

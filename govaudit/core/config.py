@@ -358,7 +358,11 @@ def check_rules(config: AuditConfig, section: str, defaults: dict[str, Any]) -> 
     """The `[checks.<section>]` settings merged over a check's defaults, type-checked per key.
 
     A table default merges key by key (so one threshold can change alone); other values replace."""
-    given = config.checks.get(section, {})
+    return merged_rules(config.checks.get(section, {}), section, defaults)
+
+
+def merged_rules(given: dict[str, Any], section: str, defaults: dict[str, Any]) -> dict[str, Any]:
+    """`check_rules` of a stored profile's `[checks.<section>]` table (a report of an old audit)."""
     rules = dict(defaults)
     for key, value in given.items():
         where = f"checks.{section}.{key}"

@@ -92,6 +92,9 @@ class PageRecord:
     # The response's validators, sent back as If-None-Match / If-Modified-Since by the next audit.
     etag: str | None = None
     last_modified: str | None = None
+    # The page as fetched (its HTML, decoded with `charset`): stored once per version, masked
+    # and compressed (`page_copies`), the evidence a finding points at. "" for resources.
+    source: str = ""
 
     def with_text(self, text: str) -> PageRecord:
         """This record with another `text`: `dataclasses.replace` without its __init__ (9x

@@ -3,8 +3,10 @@ personal numbers masked before anything is written (the privacy scan given by th
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+import zlib
 from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
@@ -51,7 +53,7 @@ PAGE_ROW = (
     "audit", "url", "final_url", "status", "error", "error_detail", "content_type", "charset",
     "size", "elapsed", "depth", "method", "internal", "kind", "title", "text", "published",
     "meta", "breadcrumb", "pagination", "redirects", "etag", "last_modified", "anchors",
-    "local_fragments", "published_from", "kind_evidence",
+    "local_fragments", "published_from", "kind_evidence", "copy",
 )  # fmt: skip
 LINK_ROW = ("audit", "source", "target", "tag", "attr", "anchor", "boilerplate", "fragment")
 ITEM_ROW = ("audit", "page", "url", "title", "date", "position")
@@ -82,6 +84,32 @@ def scanned(rows: PageRows, scan: Scan) -> PageRows:
     links = [_masked_at(row, anchor) for row in links]
     items = [_masked_at(row, item_title) for row in items]
     return urls, scanned, links, items
+
+
+# (digest, zlib-compressed masked HTML, length of the HTML in UTF-8 bytes): a `page_copies` row.
+PageCopy = tuple[str, bytes, int]
+
+
+def with_copies(pages: list[tuple]) -> tuple[list[tuple], list[PageCopy]]:
+    """The page rows with each page's HTML replaced by the digest of its stored copy, and the
+    copies: personal numbers masked first, so the store never holds a raw one (nor its hash)."""
+    at = PAGE_ROW.index("copy")
+    rows, copies = [], []
+    for row in pages:
+        source = row[at]
+        if not source:
+            rows.append(row)
+            continue
+        masked = mask_personal_numbers(source).encode("utf-8", "replace")
+        digest = hashlib.sha256(masked).hexdigest()
+        copies.append((digest, zlib.compress(masked, 6), len(masked)))
+        rows.append((*row[:at], digest, *row[at + 1 :]))
+    return rows, copies
+
+
+def copy_text(body: bytes) -> str:
+    """A stored copy's HTML."""
+    return zlib.decompress(body).decode("utf-8")
 
 
 def _masked_at(row: tuple, i: int) -> tuple:
@@ -120,4 +148,5 @@ def _page_row(audit_id: int, r: PageRecord) -> tuple:
         json.dumps(list(r.local_fragments), ensure_ascii=False) if r.local_fragments else None,
         r.published_from,
         json.dumps(list(r.kind_evidence), ensure_ascii=False) if r.kind_evidence else None,
+        r.source or None,  # the page's HTML until `with_copies` puts its digest here
     )

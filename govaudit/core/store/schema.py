@@ -1,7 +1,8 @@
 """The store's tables, and the checks that a file is a govaudit store of a version we can read.
 
 Tables: `audits` (one row per run), `pages` (one row per fetched or checked URL), `links` (every
-source → target edge), `list_items` (dated entries of list pages), `findings` and `reviews`.
+source → target edge), `list_items` (dated entries of list pages), `findings` and `reviews`,
+and `page_copies` (each fetched version of a page once: the evidence behind a finding).
 """
 
 from __future__ import annotations
@@ -99,6 +100,8 @@ def create_schema(db: sqlite_utils.Database) -> None:
             # unfetched from an earlier audit (a daily audit's rolling schedule); NULL: it
             # was fetched (or confirmed by a 304) in its own audit.
             "verified": str,
+            # The digest of the page's stored copy in `page_copies` (NULL: none kept).
+            "copy": str,
         },
         pk=("audit", "url"),
         if_not_exists=True,
@@ -112,9 +115,15 @@ def create_schema(db: sqlite_utils.Database) -> None:
         "published_from",
         "kind_evidence",
         "verified",
+        "copy",
     ):
         if column not in db["pages"].columns_dict:
             db["pages"].add_column(column, str)
+    # Each version of a page once, whatever the audits that fetched it: its HTML with personal
+    # numbers masked, zlib-compressed, keyed by the SHA-256 of that masked HTML.
+    db["page_copies"].create(
+        {"digest": str, "body": bytes, "size": int}, pk="digest", if_not_exists=True
+    )
     db["links"].create(
         {
             "audit": int,

@@ -25,9 +25,11 @@ from govaudit.core.store.rows import (
     PAGE_ROW,
     PageRows,
     Scan,
+    copy_text,
     page_rows,
     scanned,
     storable,
+    with_copies,
 )
 from govaudit.core.store.schema import REVIEW_STAFF_COLUMNS, StoreError, check_store, create_schema
 from govaudit.core.store.views import AuditView, stored_date
@@ -149,7 +151,12 @@ class Store:
     def _write_pages(
         self, audit_id: int, urls: list[str], pages: list, links: list, items: list
     ) -> None:
+        pages, copies = with_copies(pages)
         with self.db.conn:
+            # A version already stored (an unchanged page, another audit) is not stored again.
+            self.db.conn.executemany(
+                "INSERT OR IGNORE INTO page_copies (digest, body, size) VALUES (?, ?, ?)", copies
+            )
             for table in ("links", "list_items"):
                 key = "source" if table == "links" else "page"
                 self.db.execute(
@@ -248,6 +255,15 @@ class Store:
         )
         return {url: date.fromisoformat(day) for url, day in self.db.execute(sql, [audit_id])}
 
+    def page_copy(self, audit_id: int, url: str) -> str | None:
+        """The stored copy of a page as the audit fetched (or carried) it; None when none."""
+        row = self.db.execute(
+            "SELECT c.body FROM pages p JOIN page_copies c ON c.digest = p.copy "
+            "WHERE p.audit = ? AND (p.url = ? OR p.final_url = ?) LIMIT 1",
+            [audit_id, url, url],
+        ).fetchone()
+        return copy_text(row[0]) if row else None
+
     def newest_item_date(self, audit_id: int, page_kind: str) -> date | None:
         """The newest dated list item on pages of a kind (`home`: how fresh the homepage is)."""
         sql = (
@@ -291,6 +307,18 @@ class Store:
     def findings(self, audit_id: int) -> list[Finding]:
         rows = self.db["findings"].rows_where("audit = ?", [audit_id], order_by="rowid")
         return [Finding.from_json(json.loads(r["details"])) for r in rows]
+
+    def finding(self, finding_id: str, audit_id: int | None = None) -> tuple[int, Finding] | None:
+        """The finding as the latest audit that had it recorded it (or as `audit_id` did)."""
+        where, args = (
+            ("id = ?", [finding_id])
+            if audit_id is None
+            else ("id = ? AND audit = ?", [finding_id, audit_id])
+        )
+        row = self.db.execute(
+            f"SELECT audit, details FROM findings WHERE {where} ORDER BY audit DESC LIMIT 1", args
+        ).fetchone()
+        return (row[0], Finding.from_json(json.loads(row[1]))) if row else None
 
     def first_seen(self, site: str, finding_ids: Iterable[str]) -> dict[str, str]:
         """For each finding id, the as_of date of the earliest audit of the site that had it."""

@@ -1,0 +1,125 @@
+"""预警 (early warnings): what will become a problem or a veto soon, reported apart from problems.
+
+Two kinds, never counted as problems nor in a veto:
+    column_due     a column still within its update limit whose limit ends within `column_days`
+                   days (it becomes 栏目不更新 on day `due`): 即将超期
+    veto_near      a veto item of the scorecard at its 预警 level (from `warn_ratio` of the
+                   threshold, checks/scorecard.py): e.g. 4 stale columns of the 5 that veto
+
+Monitoring platforms warn 即将超期 N days ahead and below each veto line
+(research/cn-peers.md §1, anchors-2026.md). Settings (`[checks.early_warning]`): `column_days`
+(default 3). The column limits are the stale_column check's (`[checks.stale_column]`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from govaudit.checks import stale_column
+from govaudit.checks.scorecard import WARN, ScoreItem
+from govaudit.checks.stale_column import newest_dated, threshold_days
+from govaudit.core.columns import detect_columns
+from govaudit.core.config import ConfigError, merged_rules
+from govaudit.core.model import fingerprint
+from govaudit.core.store import AuditView
+
+SECTION = "early_warning"
+DEFAULTS: dict[str, Any] = {"column_days": 3}
+
+KINDS = {"column_due": "栏目即将超期", "veto_near": "接近单项否决"}
+
+
+@dataclass(frozen=True)
+class EarlyWarning:
+    """One 预警 row: `to_json` is its object in warnings.json (fields documented above)."""
+
+    id: str  # stable: the same warning has the same id in every audit
+    kind: str  # one of KINDS
+    title: str  # one line for a human, in Chinese
+    page_url: str = ""  # where a person looks ("" for a site-wide veto item)
+    column: str = ""
+    due: date | None = None  # the day it becomes a problem (column_due)
+    days_left: int | None = None  # days from the audit's as_of to `due`
+    measured: int | None = None  # veto_near: the item's count or days now, and its threshold
+    threshold: int | None = None
+
+    @property
+    def kind_name(self) -> str:
+        return KINDS[self.kind]
+
+    def to_json(self) -> dict[str, Any]:
+        out = {k: v for k, v in self.__dict__.items() if v is not None and v != ""}
+        if self.due is not None:
+            out["due"] = self.due.isoformat()
+        return {**out, "kind_name": self.kind_name}
+
+
+def validate_rules(rules: dict[str, Any]) -> dict[str, Any]:
+    if rules["column_days"] < 0:
+        raise ConfigError(f"checks.{SECTION}.column_days 应为 0 天或更多")
+    return rules
+
+
+def column_warnings(
+    view: AuditView, stale_rules: dict[str, Any], as_of: date, within_days: int
+) -> list[EarlyWarning]:
+    """Columns whose newest item turns too old within `within_days` days of `as_of`."""
+    columns = detect_columns(view, stale_rules["columns"], stale_rules["category_keywords"])
+    warnings = []
+    for column in columns:
+        newest, _ = newest_dated(((i.date, i.url) for i in column.items if i.date), as_of)
+        if newest is None or column.placeholder:
+            continue  # undated or empty: already a finding, not a warning
+        limit = threshold_days(column, stale_rules)
+        due = newest + timedelta(days=limit + 1)  # stale once more than `limit` days old
+        left = (due - as_of).days
+        if 0 < left <= within_days:
+            warnings.append(
+                EarlyWarning(
+                    id=fingerprint("column_due", column.url),
+                    kind="column_due",
+                    title=(
+                        f"栏目即将超期：{column.name}（最新信息 {newest.isoformat()}，"
+                        f"要求 {limit} 天内更新，{left} 天后（{due.isoformat()}）超期）"
+                    ),
+                    page_url=column.url,
+                    column=column.name,
+                    due=due,
+                    days_left=left,
+                )
+            )
+    return sorted(warnings, key=lambda w: (w.days_left, w.column))
+
+
+def profile_column_warnings(
+    view: AuditView, profile_checks: dict[str, Any], as_of: date
+) -> list[EarlyWarning]:
+    """`column_warnings` under a stored profile's `[checks]` tables (a report of any audit)."""
+    given = profile_checks.get(SECTION) or {}
+    rules = validate_rules(merged_rules(given, SECTION, DEFAULTS))
+    stale_given = profile_checks.get(stale_column.SECTION) or {}
+    stale = stale_column.validate_rules(
+        merged_rules(stale_given, stale_column.SECTION, stale_column.DEFAULTS)
+    )
+    return column_warnings(view, stale, as_of, int(rules["column_days"]))
+
+
+def veto_warnings(items: Iterable[ScoreItem]) -> list[EarlyWarning]:
+    """The scorecard's items at 预警: close to the veto line, not over it."""
+    return [
+        EarlyWarning(
+            id=fingerprint("veto_near", item.key),
+            kind="veto_near",
+            title=(
+                f"接近单项否决：{item.name}（现为 {item.measured_label()}，"
+                f"否决线 {item.threshold_label()}）"
+            ),
+            measured=item.measured,
+            threshold=item.threshold,
+        )
+        for item in items
+        if item.verdict == WARN
+    ]
