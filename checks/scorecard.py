@@ -166,8 +166,16 @@ def _homepage(
     elif newest is not None and as_of is not None:
         measured = (as_of - newest).days
     else:
+        # Nothing on the homepage carries a date the audit could read: not 合格 on no evidence.
         return ScoreItem(
-            "homepage", name, None, threshold, "天", PASS, "未发现首页超期（无首页日期可计）", True
+            "homepage",
+            name,
+            None,
+            threshold,
+            "天",
+            UNDECIDABLE,
+            "首页没有可计日期的信息，请人工核实",
+            True,
         )
     verdict = _verdict(measured, threshold, ratio, True)
     return ScoreItem("homepage", name, measured, threshold, "天", verdict, over=True)

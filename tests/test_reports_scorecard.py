@@ -37,11 +37,14 @@ def test_homepage_days_from_a_stale_homepage_finding(days, verdict):
     assert (home.measured, home.verdict) == (days, verdict)
 
 
-def test_undated_homepage_is_vetoed_and_unknown_freshness_passes():
+def test_undated_homepage_is_vetoed_and_unknown_freshness_is_undecidable():
     undated = [stale("首页", None, category="首页")]
     assert item(scorecard(undated, DEFAULT_SCORECARD), "homepage").verdict == "否决"
+    # nothing on the homepage the audit could date: not 合格 on no evidence
     unknown = item(scorecard([], DEFAULT_SCORECARD), "homepage")
-    assert unknown.measured is None and unknown.verdict == "合格" and unknown.note
+    assert unknown.measured is None and unknown.verdict == "无法判定" and unknown.note
+    fresh = item(scorecard([], DEFAULT_SCORECARD, date(2024, 3, 1), date(2024, 3, 10)), "homepage")
+    assert (fresh.measured, fresh.verdict) == (9, "合格")
 
 
 @pytest.mark.parametrize(("count", "verdict"), [(3, "合格"), (4, "预警"), (5, "否决"), (6, "否决")])
@@ -78,7 +81,7 @@ def test_empty_columns(count, verdict):
 
 def test_serious_wrong_expressions_and_overall():
     minor = [word("某词", severity="minor")]
-    items = scorecard(minor, DEFAULT_SCORECARD)
+    items = scorecard(minor, DEFAULT_SCORECARD, date(2024, 3, 1), date(2024, 3, 10))
     assert item(items, "serious_wrong_expressions").verdict == "合格"
     assert item(items, "unanswered_messages").verdict == "未检查"
     assert overall(items) == "合格"
