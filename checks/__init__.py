@@ -19,6 +19,7 @@ from govaudit.checks import (
     overdue,
     privacy,
     stale_columns,
+    suspected_typos,
     words,
 )
 
@@ -28,6 +29,7 @@ REGISTRY: list[ModuleType] = [
     stale_columns,
     overdue,
     words,
+    suspected_typos,
     privacy,
     attachments,
     messages,
