@@ -9,31 +9,21 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from collections import Counter
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from rich.console import Console
-from rich.table import Table
 
 from govaudit.audit import (
     EXIT_CRAWL_FAILED,
     EXIT_USAGE,
     AuditFailed,
-    AuditResult,
-    run_audit,
-    validated_rules,
 )
-from govaudit.core.config import ConfigError, is_multi_site, load_config, load_sites
-from govaudit.core.model import SCRIPT_CHALLENGE, SEVERITIES
+from govaudit.commands import UsageError
+from govaudit.commands.audit import cmd_audit
+from govaudit.console import print_sites_table
+from govaudit.core.config import ConfigError
 from govaudit.core.store import StoreError
-from govaudit.multisite import write_summary
-from govaudit.reports.labels import error_name, severity_name
-
-
-class UsageError(Exception):
-    pass
-
 
 # argparse's own messages, in the Chinese the users read (its usage line, section titles and
 # -h are set in `_Parser`). Patterns, because the messages carry argument names and values.
@@ -194,11 +184,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "audit":
             return cmd_audit(args, console)
         if args.command == "demo":
-            from govaudit.demo import run_demo
+            from govaudit.commands.demo import run_demo
 
             return run_demo(args.out, console, quiet=args.quiet)
         if args.command in ("report", "audits", "review"):
-            from govaudit.report_commands import run_report_command
+            from govaudit.commands.report import run_report_command
 
             return run_report_command(args, Console())
         if args.command in ("worker", "enqueue", "summary"):
@@ -228,357 +218,6 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("govaudit: 已中断；已抓取的内容保存在数据库中（可用 --resume 继续）", file=sys.stderr)
         return 130
-
-
-def cmd_audit(args: argparse.Namespace, console: Console) -> int:
-    flags = {
-        "as_of": args.as_of,
-        "wordlists": tuple(args.wordlist),
-        "max_pages": args.max_pages,
-        "concurrency": args.concurrency,
-    }
-    out, db, key = args.out, args.db or args.out / "govaudit.db", None
-    check_log_path(args.log)
-    if args.config and is_multi_site(args.config):
-        if args.start_url:
-            raise UsageError("多站点配置不能再指定起始地址 START_URL")
-        profiles = load_sites(args.config)
-        if args.site is None:
-            return cmd_audit_sites(args, profiles, flags, console)
-        if args.site not in profiles:
-            known = ", ".join(profiles)
-            raise ConfigError(f"{args.config} 中没有站点 {args.site!r}（已有站点：{known}）")
-        key, out = args.site, args.out / args.site
-        profile = profiles[key]
-        config = profile.config(**flags)
-        try:
-            validated_rules(config)
-        except ConfigError as e:
-            raise profile.error(str(e)) from None
-    elif args.site:
-        raise UsageError("--site 需要多站点配置（--config 中的 [sites.<key>] 表）")
-    else:
-        config = load_config(args.config, start_url=args.start_url, **flags)
-        validated_rules(config)  # before the progress bar: a bad profile is one line alone
-    log_path = args.log or (out / "govaudit.log" if args.quiet else None)
-    log = phase_log(log_path, key or config.site_name) if log_path else None
-    result = audit_with_progress(
-        config, out, db, console, args.quiet, resume=args.resume, full=args.full, log=log
-    )
-    if not args.quiet:
-        print_summary(result, console)
-    status = result.exit_status(args.fail_incomplete)
-    why = None
-    if not result.reachable:
-        why = unreachable_reason(db, result.audit_id, config.start_urls[0])
-    elif not result.judged:
-        why = f"{config.start_urls[0]}：未能审计任何内容（{'；'.join(result.incomplete)}）"
-    elif not result.complete:
-        why = f"审计不完整（结论 {result.verdict}）：{'；'.join(result.incomplete)}"
-    if why:
-        # An incomplete audit is an error only when the scheduler asked for it (its console
-        # summary says it first either way); the log always keeps it.
-        if status:
-            print(f"govaudit: {why}", file=sys.stderr)
-        if log:
-            log(why)
-    write_summary(result, key or config.site_name, config.site_name, status, out)
-    checked_by_waf = result.counters.get("skipped_by_reason", {}).get("bot_check", 0)
-    if log and checked_by_waf:
-        log(f"警告：{checked_by_waf} 个页面被网站防火墙的人机验证拦截，未能检查")
-    if log:
-        c = result.counters
-        rows = result.report.open_rows if result.report else result.findings
-        by = Counter(r.severity for r in rows)
-        log(
-            f"汇总：退出码 {status}，页面 {c.get('pages', 0)}，待整改问题 {len(rows)} 条"
-            f"（{'、'.join(f'{severity_name(s)} {by[s]}' for s in SEVERITIES)}），"
-            f"请求 {c.get('requests', 0)}，未变化 {c.get('not_modified', 0)}，"
-            f"审计 #{result.audit_id}"
-            + (f"，结论 {result.verdict}" if result.verdict else "")
-            + ("" if result.complete else "（审计不完整）")
-        )
-    return status
-
-
-def cmd_audit_sites(args: argparse.Namespace, profiles, flags: dict, console: Console) -> int:
-    """Every site of the profile, one child process each, `--jobs` at a time; one table."""
-    from govaudit.multisite import (
-        SUMMARY_HEADERS,
-        overall_exit,
-        run_sites,
-        summary_rows,
-        validate_sites,
-    )
-
-    validate_sites(profiles, **flags)
-    child: list[str] = []
-    if args.as_of:
-        child += ["--as-of", args.as_of.isoformat()]
-    for path in args.wordlist:
-        child += ["--wordlist", path]
-    for flag, value in (("--max-pages", args.max_pages), ("--concurrency", args.concurrency)):
-        if value:
-            child += [flag, str(value)]
-    child += [
-        f
-        for f, on in (
-            ("--resume", args.resume),
-            ("--full", args.full),
-            ("--fail-incomplete", args.fail_incomplete),
-        )
-        if on
-    ]
-    log_path = args.log or (args.out / "govaudit.log" if args.quiet else None)
-    log = phase_log(log_path, "sites") if log_path else None
-
-    def announce(line: str) -> None:
-        if log:
-            log(line)
-        if not args.quiet:
-            console.print(line, markup=False, highlight=False)
-
-    runs = run_sites(
-        args.config,
-        list(profiles),
-        args.out,
-        args.db or args.out / "govaudit.db",
-        args.jobs,
-        child,
-        announce,
-    )
-    rows = summary_rows(runs)
-    for run in runs:
-        if run.stderr:
-            last = run.stderr.splitlines()[-1].removeprefix("govaudit: ")
-            print(f"govaudit: [{run.key}] {last}", file=sys.stderr)
-    if log:
-        log(" | ".join(SUMMARY_HEADERS))
-        for row in rows:
-            log(" | ".join(row))
-    if not args.quiet:
-        print_sites_table(rows, f"{len(runs)} 个站点审计汇总")
-    return overall_exit(runs)
-
-
-def print_sites_table(rows: list[list[str]], title: str) -> None:
-    """The cross-site table (multi-site audits and `govaudit summary`), on stdout."""
-    from govaudit.multisite import SUMMARY_HEADERS
-
-    table = Table(title=title)
-    for i, header in enumerate(SUMMARY_HEADERS):
-        table.add_column(header, justify="left" if i in (0, 5) else "right")
-    for row in rows:
-        table.add_row(*row)
-    Console().print(table)
-
-
-def check_log_path(path: Path | None) -> None:
-    """A --log that can never be a file fails now, before the audit starts (not at its first
-    line, which would leave the audit unfinished in the store)."""
-    if path is None:
-        return
-    if path.is_dir():
-        raise UsageError(f"--log {path} 是目录，不是文件")
-    existing = next((p for p in path.parents if p.exists()), None)
-    if existing is not None and not existing.is_dir():
-        raise UsageError(f"--log {path}：{existing} 不是目录")
-
-
-def phase_log(path: Path, name: str):
-    """A function appending one timestamped line to `path` (the log cron and systemd keep)."""
-
-    def log(line: str) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)  # not before the first line: a bad
-        # profile stops the run without leaving an empty OUT behind
-        stamp = datetime.now().astimezone().isoformat(timespec="seconds")
-        with path.open("a", encoding="utf-8") as fh:
-            fh.write(f"{stamp} govaudit[{name}]: {line}\n")
-
-    return log
-
-
-def unreachable_reason(db: Path, audit_id: int, start_url: str) -> str:
-    """Why not one start URL could be fetched: robots.txt, a WAF's bot check, or the network's
-    own error."""
-    from govaudit.core.store import Store
-
-    store = Store(db)
-    try:
-        record = store.view(audit_id).page(start_url)
-    finally:
-        store.close()
-    if record is not None and record.error == "skipped" and record.error_detail == "robots":
-        return (
-            f"robots.txt 禁止抓取 {start_url}：未审计任何内容"
-            "（审计本单位网站时，可设 crawl.obey_robots = false）"
-        )
-    if record is not None and SCRIPT_CHALLENGE in record.meta:
-        return (
-            f"{start_url} 返回 HTTP {record.status}，是网站防火墙（WAF）的人机验证页面"
-            f"（{record.meta[SCRIPT_CHALLENGE]}），而不是网站内容：未审计任何内容"
-            "（请在网站防火墙上放行本机 IP 后重新审计）"
-        )
-    detail = f"（{error_name(record.error)}）" if record is not None and record.error else ""
-    return f"无法访问 {start_url}{detail}：未审计任何内容"
-
-
-def audit_with_progress(
-    config,
-    out: Path,
-    db: Path,
-    console: Console,
-    quiet: bool,
-    resume: bool = False,
-    full: bool = False,
-    log=None,
-) -> AuditResult:
-    if quiet:
-        return run_audit(config, out, db, resume=resume, incremental=not full, log=log)
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    columns = (
-        TextColumn("[bold]抓取[/] {task.fields[site]}"),
-        BarColumn(),
-        TextColumn("页面 {task.completed:.0f}/{task.total:.0f}"),
-        TextColumn("排队 {task.fields[queued]}"),
-        TextColumn("错误 {task.fields[errors]}"),
-        TextColumn("{task.fields[rate]:.1f} 页/秒"),
-        TimeElapsedColumn(),
-    )
-    with Progress(*columns, console=console, transient=False) as bar:
-        task = bar.add_task("crawl", total=1, site=config.site_name, queued=0, errors=0, rate=0.0)
-
-        def show(p: dict) -> None:
-            done = p.get("done", 0)
-            bar.update(
-                task,
-                completed=done,
-                total=max(done + p.get("queued", 0), 1),
-                queued=p.get("queued", 0),
-                errors=p.get("errors", 0),
-                rate=p.get("rate", 0.0),
-            )
-
-        return run_audit(
-            config, out, db, progress=show, resume=resume, incremental=not full, log=log
-        )
-
-
-def print_summary(result: AuditResult, console: Console) -> None:
-    """The audit's outcome as the reports show it: the same counts, after the staff's reviews;
-    the verdict first (may the rest be trusted)."""
-    print_verdict(result.verdict, result.incomplete, console)
-    if result.report is not None:
-        print_counts(result.report, console)
-    c = result.counters
-    console.print(
-        f"页面 {c.get('pages', 0)}，链接目标 {c.get('targets', 0)}，抓取错误 {c.get('errors', 0)}，"
-        f"用时 {c.get('elapsed', 0):.1f} 秒"
-    )
-    if c.get("carried"):
-        console.print(
-            f"今日核验 {c.get('verified', 0)} 个页面和链接目标，"
-            f"沿用 {c['carried']} 个此前审计的记录（轮换核验：crawl.verify_every_days 天内"
-            "每个至少核验一次；--full 全部核验）"
-        )
-    if c.get("attachments_read") or c.get("attachments_unreadable"):
-        console.print(
-            f"附件 读取 {c.get('attachments_read', 0)} 个，"
-            f"无法读取 {c.get('attachments_unreadable', 0)} 个，"
-            f"提取用时 {c.get('extract_seconds', 0):.1f} 秒"
-        )
-    if c.get("render_problem") and c.get("render_unreadable"):
-        console.print(f"[yellow]浏览器不可用：{c['render_problem']}[/]")
-    if c.get("rendered") or c.get("render_unreadable"):
-        console.print(
-            f"浏览器渲染 {c.get('rendered', 0)} 个页面（{c.get('render_seconds', 0):.1f} 秒），"
-            f"{c.get('render_unreadable', 0)} 个页面的列表无法读取，记为无法判定"
-        )
-    checked_by_waf = c.get("skipped_by_reason", {}).get("bot_check", 0)
-    if checked_by_waf:
-        console.print(
-            f"[bold yellow]{checked_by_waf} 个页面被网站防火墙的人机验证拦截，未能检查"
-            "（请将本机 IP 加入白名单后重新审计）[/]"
-        )
-    for path in result.outputs:
-        console.print(f"  → {path}")
-    if result.scorecard:
-        print_scorecard(result.scorecard, console, result.verdict, result.incomplete)
-
-
-def print_counts(report, console: Console) -> None:
-    """待整改 findings by type and severity, and where they stand against the previous audit:
-    the numbers of the xlsx's 汇总 and of report.html, from the same listing."""
-    table = Table(title=f"审计 #{report.audit_id} 待整改问题（按问题类型，单位：条）")
-    table.add_column("问题类型")
-    for severity in SEVERITIES:
-        table.add_column(severity_name(severity), justify="right")
-    table.add_column("合计", justify="right")
-    for name, by_severity, total in report.by_check:
-        table.add_row(name, *(str(by_severity[s]) for s in SEVERITIES), str(total))
-    console.print(table)
-    counts, history = report.history.counts(), report.history
-    since = (
-        f"与上次审计（#{history.previous_audit}，{history.previous_as_of}）比较"
-        if history.previous_as_of
-        else "首次审计，无历史比较"
-    )
-    console.print(
-        f"待整改问题 {report.total_open} 条：新发现 {counts['new']}，持续存在 {counts['open']}，"
-        f"重新出现 {counts['reopened']}；已整改 {counts['fixed']}，"
-        f"已标记误报 {counts['suppressed']}（{since}）",
-        soft_wrap=True,
-    )
-    console.print(
-        "（“严重”是属单项否决类的问题条数；网站是否被否决，以下方“检查指标单项否决项”为准）",
-        soft_wrap=True,
-        style="dim",
-    )
-
-
-_VERDICT_COLOURS = {
-    "合格": "green",
-    "预警": "yellow",
-    "否决": "bold red",
-    "未检查": "dim",
-    "无法判定": "bold yellow",
-}
-
-
-def print_verdict(verdict: str | None, incomplete: tuple[str, ...], console: Console) -> None:
-    """总体结论 and, for an audit that did not see the whole site, why (before any number)."""
-    if verdict is None:
-        return
-    colour = _VERDICT_COLOURS.get(verdict, "")
-    console.print(f"总体结论：[{colour}]{verdict}[/]" if colour else f"总体结论：{verdict}")
-    if incomplete:
-        console.print("[bold yellow]审计不完整，结论仅适用于已检查的页面：[/]")
-        for reason in incomplete:
-            console.print(f"  · {reason}", markup=False, highlight=False)
-
-
-def print_scorecard(
-    items, console: Console, verdict: str | None = None, incomplete: tuple[str, ...] = ()
-) -> None:
-    """The inspection veto items: the office's first question is whether the site would pass."""
-    from govaudit.reports.scorecard import overall
-
-    colours = _VERDICT_COLOURS
-    verdict = verdict or overall(list(items))
-    note = "（审计不完整）" if incomplete else ""
-    table = Table(title=f"检查指标单项否决项：{verdict}{note}")
-    for header in ("否决项", "实测", "否决阈值", "结论"):
-        table.add_column(header, justify="left" if header == "否决项" else "right")
-    for item in items:
-        colour = colours.get(item.verdict, "")
-        table.add_row(
-            item.name,
-            item.measured_label(),
-            item.threshold_label(),
-            f"[{colour}]{item.verdict}[/]" if colour else item.verdict,
-        )
-    console.print(table)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import jieba
 import pytest
+
+from govaudit.core.config import ConfigError
 from govaudit.wordlists import (
     BUILTIN_FILES,
     CATEGORIES,
@@ -15,8 +17,6 @@ from govaudit.wordlists import (
     load_wordlists,
     read_wordlist,
 )
-
-from govaudit.core.config import ConfigError
 
 
 def write(tmp_path: Path, text: str, name: str = "mine.tsv") -> Path:

@@ -1,0 +1,179 @@
+"""The store's tables, and the checks that a file is a govaudit store of a version we can read.
+
+Tables: `audits` (one row per run), `pages` (one row per fetched or checked URL), `links` (every
+source → target edge), `list_items` (dated entries of list pages), `findings` and `reviews`.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+# The schema's version, kept in SQLite's `user_version`: a store written by a newer govaudit
+# (version above this) is refused rather than half-read. 0: a store made before versions.
+SCHEMA_VERSION = 1
+REVIEW_STAFF_COLUMNS = ("department", "deadline")
+# Columns every store has had: a table of ours without them belongs to another program.
+_REQUIRED_COLUMNS = {
+    "audits": {"id", "site", "as_of", "status", "counters", "config"},
+    "pages": {"audit", "url", "status", "error", "kind"},
+    "links": {"audit", "source", "target"},
+    "findings": {"audit", "id", "details"},
+}
+
+
+class StoreError(Exception):
+    """The store file cannot be used (not SQLite, another program's database, a newer schema,
+    unreadable); the message is the one line the user sees."""
+
+
+def check_store(db: sqlite_utils.Database, path: str) -> None:
+    """Refuse, before writing anything, a database of another program or of a newer govaudit."""
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"{path}：数据库由更新版本的 govaudit 写入（结构版本 {version}，本版本最高读取 "
+            f"{SCHEMA_VERSION}）；请升级 govaudit 或换一个 --db"
+        )
+    tables = set(db.table_names())
+    if tables and "audits" not in tables:
+        raise StoreError(
+            f"{path}：不是 govaudit 数据库（是含有 "
+            f"{', '.join(sorted(tables)[:5])} 等表的 SQLite 数据库）；请换一个 --db"
+        )
+    for table, required in _REQUIRED_COLUMNS.items():
+        missing = required - set(db[table].columns_dict) if table in tables else set()
+        if missing:
+            raise StoreError(
+                f"{path}：不是 govaudit 数据库（表 {table} 没有 "
+                f"{sorted(missing)[0]} 列）；请换一个 --db"
+            )
+
+
+def create_schema(db: sqlite_utils.Database) -> None:
+    """The tables and indexes, made where missing: opening an older store brings it up to date."""
+    db["audits"].create(
+        {
+            "id": int,
+            "site": str,
+            "start_url": str,
+            "as_of": str,
+            "started": str,
+            "finished": str,
+            "status": str,
+            "counters": str,
+            "config": str,
+        },
+        pk="id",
+        if_not_exists=True,
+    )
+    db["pages"].create(
+        {
+            "audit": int,
+            "url": str,
+            "final_url": str,
+            "status": int,
+            "error": str,
+            "error_detail": str,
+            "content_type": str,
+            "charset": str,
+            "size": int,
+            "elapsed": float,
+            "depth": int,
+            "method": str,
+            "internal": int,
+            "kind": str,
+            "title": str,
+            "text": str,
+            "published": str,
+            "meta": str,
+            "breadcrumb": str,
+            "pagination": str,
+            "redirects": str,
+            "etag": str,
+            "last_modified": str,
+            "anchors": str,
+            "local_fragments": str,
+            "published_from": str,
+            "kind_evidence": str,
+            # The as_of date the record was last verified at the site, for a record carried
+            # unfetched from an earlier audit (a daily audit's rolling schedule); NULL: it
+            # was fetched (or confirmed by a 304) in its own audit.
+            "verified": str,
+        },
+        pk=("audit", "url"),
+        if_not_exists=True,
+    )
+    # Stores made before these columns existed get them (additive migration).
+    for column in (
+        "etag",
+        "last_modified",
+        "anchors",
+        "local_fragments",
+        "published_from",
+        "kind_evidence",
+        "verified",
+    ):
+        if column not in db["pages"].columns_dict:
+            db["pages"].add_column(column, str)
+    db["links"].create(
+        {
+            "audit": int,
+            "source": str,
+            "target": str,
+            "tag": str,
+            "attr": str,
+            "anchor": str,
+            "boilerplate": int,
+            "fragment": str,
+        },
+        if_not_exists=True,
+    )
+    if "fragment" not in db["links"].columns_dict:
+        db["links"].add_column("fragment", str)
+    db["list_items"].create(
+        {
+            "audit": int,
+            "page": str,
+            "url": str,
+            "title": str,
+            "date": str,
+            "position": int,
+        },
+        if_not_exists=True,
+    )
+    db["findings"].create(
+        {
+            "audit": int,
+            "id": str,
+            "check": str,
+            "severity": str,
+            "page_url": str,
+            "title": str,
+            "column": str,
+            "details": str,
+        },
+        pk=("audit", "id"),
+        if_not_exists=True,
+    )
+    db["reviews"].create(
+        {
+            "finding_id": str,
+            "audit": int,
+            "status": str,
+            "note": str,
+            "recorded": str,
+            "department": str,
+            "deadline": str,
+        },
+        if_not_exists=True,
+    )
+    # The staff's own 责任科室 and 整改时限 (added later): a store made before gets the columns.
+    for column in REVIEW_STAFF_COLUMNS:
+        if column not in db["reviews"].columns_dict:
+            db["reviews"].add_column(column, str)
+    db["links"].create_index(["audit", "target"], if_not_exists=True)
+    db["links"].create_index(["audit", "source"], if_not_exists=True)
+    db["list_items"].create_index(["audit", "page"], if_not_exists=True)
+    db["reviews"].create_index(["finding_id"], if_not_exists=True)
+    if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

@@ -1,0 +1,406 @@
+"""`AuditView`: read-only access to one audit's crawl results, what every check receives."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property, lru_cache
+from types import MappingProxyType
+from typing import Any, TypeVar
+
+import sqlite_utils
+
+from govaudit.core.model import Link, ListItem, PageRecord
+
+T = TypeVar("T")
+_LINK_COLUMNS = "target, tag, attr, anchor, boilerplate, fragment"
+_PAGE_COLUMNS = (
+    "url final_url status error error_detail content_type charset size elapsed depth method "
+    "internal kind title text published meta breadcrumb pagination redirects etag last_modified "
+    "published_from kind_evidence"
+).split()
+
+
+@lru_cache(maxsize=8192)
+def stored_date(s: str | None) -> date | None:
+    """Cached: a site's 50,000 list items carry a few thousand distinct dates."""
+    return date.fromisoformat(s) if s else None
+
+
+@dataclass(frozen=True)
+class AuditView:
+    """Read-only access to one audit's crawl results: what every check receives.
+
+    The filters (`urls`, `sources`, `targets`, `with_text`) exist because a 20,000-page audit has
+    ~600k edges: a check that needs a few of them must not load them all into Python. A
+    `snapshot` view (`Store.view(..., snapshot=True)`) reads the page rows (records and texts)
+    and the list items once and filters them in Python; edges are always read on demand."""
+
+    db: sqlite_utils.Database
+    audit_id: int
+    # Derived data several checks share (the site's columns), computed once per view.
+    _memo: dict[Any, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
+    snapshot: bool = field(default=False, compare=False)
+
+    def pages(
+        self,
+        kind: str | None = None,
+        internal: bool | None = None,
+        *,
+        urls: Iterable[str] | None = None,
+        with_text: bool = True,
+    ) -> Iterator[PageRecord]:
+        """Pages without their links and list items (see `links()`, `list_items()`).
+
+        `urls`: only these (requested) URLs. `with_text=False`: `text` is "" (a page's text is
+        most of its row; read it with `texts()` for the few pages that need it)."""
+        if self.snapshot:
+            return iter(self._snapshot_pages(kind, internal, urls, with_text))
+        return self._live_pages(kind, internal, urls, with_text)
+
+    def _live_pages(
+        self, kind: str | None, internal: bool | None, urls: Iterable[str] | None, with_text: bool
+    ) -> Iterator[PageRecord]:
+        sql, args = f"SELECT {_page_select(with_text)} FROM pages WHERE audit = ?", [self.audit_id]
+        if kind is not None:
+            sql, args = sql + " AND kind = ?", [*args, kind]
+        if internal is not None:
+            sql, args = sql + " AND internal = ?", [*args, int(internal)]
+        if urls is not None:
+            sql += " AND url IN (SELECT value FROM json_each(?))"
+            args.append(json.dumps(list(urls)))
+        for row in self.db.execute(sql + " ORDER BY rowid", args):
+            yield _page_record(row)
+
+    def _snapshot_pages(
+        self, kind: str | None, internal: bool | None, urls: Iterable[str] | None, with_text: bool
+    ) -> Sequence[PageRecord]:
+        """The filters of `pages()` applied to the pages read once (same rows, same order)."""
+        stored = self._stored_pages()
+        records = (
+            self.memo(("pages with text",), stored.with_texts) if with_text else stored.records
+        )
+        flag = None if internal is None else int(internal)
+        if urls is not None:  # a few pages: by their places, not a walk of the whole site
+            places = sorted({stored.places[url] for url in urls if url in stored.places})
+            return [records[p] for p in places if _passes(stored.filters[p], kind, flag)]
+        if kind is None and flag is None:
+            return records
+        # The same few filters come again and again (every check asks for the internal pages).
+        return self.memo(
+            ("pages", with_text, kind, flag),
+            lambda: [
+                r for f, r in zip(stored.filters, records, strict=True) if _passes(f, kind, flag)
+            ],
+        )
+
+    def _stored_pages(self) -> _StoredPages:
+        """Every page row of the audit, read once (a snapshot's): the records without their text,
+        and the texts beside them."""
+        return self.memo(("pages",), self._read_pages)
+
+    def _read_pages(self) -> _StoredPages:
+        # By rowid, the table in its own order: ORDER BY rowid over the audit's index would
+        # first copy every row, text and all, into a temporary B-tree.
+        sql = (
+            f"SELECT {_page_select(False)}, text FROM pages"
+            " WHERE rowid IN (SELECT rowid FROM pages WHERE audit = ?) ORDER BY rowid"
+        )
+        filters, records, texts = [], [], {}
+        for row in self.db.execute(sql, [self.audit_id]):
+            filters.append((row[_KIND], row[_INTERNAL]))
+            records.append(_page_record(row[:-1]))
+            texts[row[0]] = row[-1] or ""
+        return _StoredPages(filters, records, texts)
+
+    def page(self, url: str) -> PageRecord | None:
+        sql = f"SELECT {_page_select(True)} FROM pages WHERE audit = ? AND url = ?"
+        row = self.db.execute(sql, [self.audit_id, url]).fetchone()
+        return _page_record(row) if row else None
+
+    def texts(self, urls: Iterable[str] | None = None) -> Mapping[str, str]:
+        """url -> text of the given pages (those recorded), or of every page of the audit (a
+        snapshot has them all)."""
+        if self.snapshot:
+            every = self._stored_pages().texts
+            return (
+                MappingProxyType(every)
+                if urls is None
+                else {u: every[u] for u in urls if u in every}
+            )
+        if urls is None:
+            sql, args = "SELECT url, text FROM pages WHERE audit = ?", [self.audit_id]
+        else:
+            sql = (
+                "SELECT url, text FROM pages WHERE audit = ? "
+                "AND url IN (SELECT value FROM json_each(?))"
+            )
+            args = [self.audit_id, json.dumps(list(urls))]
+        return {url: text or "" for url, text in self.db.execute(sql, args)}
+
+    def links(
+        self,
+        *,
+        sources: Iterable[str] | None = None,
+        targets: Iterable[str] | None = None,
+        anchor_like: Iterable[str] = (),
+        boilerplate: bool | None = None,
+        tags: Iterable[str] | None = None,
+    ) -> Iterator[tuple[str, Link]]:
+        """Every (source_url, Link) edge of the audit, in crawl order; or only the edges from
+        `sources`, to `targets`, or whose anchor text matches every SQL LIKE pattern of
+        `anchor_like` (a cheap pre-filter: the caller still applies its own rule), or only
+        content (`boilerplate=False`) or menu (`True`) edges, or only edges of these `tags`."""
+        sources = None if sources is None else list(sources)
+        targets = None if targets is None else list(targets)
+        where, args = self._edges_between(sources, targets)
+        sql = f"SELECT source, {_LINK_COLUMNS} FROM links WHERE {where}"
+        if tags is not None:
+            sql += " AND tag IN (SELECT value FROM json_each(?))"
+            args.append(json.dumps(list(tags)))
+        for pattern in anchor_like:
+            sql += " AND anchor LIKE ?"
+            args.append(pattern)
+        if boilerplate is not None:
+            sql += " AND (IFNULL(boilerplate, 0) != 0) = ?"  # as `Link.in_boilerplate` reads it
+            args.append(int(boilerplate))
+        for source, *row in self.db.execute(sql + " ORDER BY rowid", args):
+            yield source, _link(row)
+
+    def _edges_between(
+        self, sources: list[str] | None, targets: list[str] | None
+    ) -> tuple[str, list[Any]]:
+        """The WHERE clause, and its arguments, of the audit's edges from `sources` to `targets`
+        (None: any), worded for the cheaper plan. SQLite has no statistics (nothing runs
+        ANALYZE): it walks an index even when the audit's edges are all the table holds (a
+        first audit), where the table read in its own order (crawl order) is faster and needs
+        no sort; and given both lists it walks the edges of every source, where the shorter
+        list reads fewer (a page has as many edges out as in, on average). `+` keeps SQLite off
+        an index."""
+        alone = sources is None and targets is None and self._alone_in_links()
+        where, args = ("+audit = ?" if alone else "audit = ?"), [self.audit_id]
+        by_target = sources is not None and targets is not None and len(targets) < len(sources)
+        if sources is not None:
+            where += f" AND {'+' if by_target else ''}source IN (SELECT value FROM json_each(?))"
+            args.append(json.dumps(sources))
+        if targets is not None:
+            where += " AND target IN (SELECT value FROM json_each(?))"
+            args.append(json.dumps(targets))
+        return where, args
+
+    def _alone_in_links(self) -> bool:
+        """Whether no other audit has edges in the store (two index seeks)."""
+        sql = "SELECT 1 FROM links WHERE audit < ? OR audit > ? LIMIT 1"
+        return self.db.execute(sql, [self.audit_id, self.audit_id]).fetchone() is None
+
+    def link_sources(
+        self, targets: Iterable[str], *, not_from: Iterable[str] = (), limit: int | None = None
+    ) -> list[str]:
+        """The distinct pages linking to any of `targets`, other than `not_from`, in crawl order
+        of their first such edge (at most `limit`: `limit=1` asks whether there is one). A menu
+        entry has an edge from every page: the answer must not need them all in Python."""
+        sql = (
+            "SELECT source FROM links WHERE audit = ? AND target IN (SELECT value FROM json_each(?))"
+            " AND source NOT IN (SELECT value FROM json_each(?)) GROUP BY source ORDER BY MIN(rowid)"
+        )
+        args: list[Any] = [self.audit_id, json.dumps(list(targets)), json.dumps(list(not_from))]
+        if limit is not None:
+            sql, args = sql + " LIMIT ?", [*args, limit]
+        return [source for (source,) in self.db.execute(sql, args)]
+
+    def anchor_counts(self, target: str, *, not_from: Iterable[str] = ()) -> list[tuple[str, int]]:
+        """(anchor text as written, number of edges) of the edges to `target` from pages other
+        than `not_from`, in crawl order of each text's first edge: what a column is called."""
+        sql = (
+            "SELECT IFNULL(anchor, ''), COUNT(*) FROM links WHERE audit = ? AND target = ?"
+            " AND source NOT IN (SELECT value FROM json_each(?))"
+            " GROUP BY IFNULL(anchor, '') ORDER BY MIN(rowid)"
+        )
+        return list(self.db.execute(sql, [self.audit_id, target, json.dumps(list(not_from))]))
+
+    def linking_pages(self, targets: Iterable[str]) -> Iterator[tuple[Link, set[str]]]:
+        """Each distinct edge to `targets` (target, tag, attribute, anchor text, boilerplate
+        flag) with the set of pages that have it, in crawl order of its first edge: who links
+        to a page and how. A menu entry has an edge from every page: its pages come as one
+        set, not as an object per edge."""
+        sql = (
+            "SELECT target, tag, attr, IFNULL(anchor, ''), IFNULL(boilerplate, 0) != 0,"
+            " json_group_array(source) FROM links"
+            " WHERE audit = ? AND target IN (SELECT value FROM json_each(?))"
+            " GROUP BY target, tag, attr, IFNULL(anchor, ''), IFNULL(boilerplate, 0) != 0"
+            " ORDER BY MIN(rowid)"
+        )
+        args = [self.audit_id, json.dumps(list(targets))]
+        for target, tag, attr, anchor, boilerplate, sources in self.db.execute(sql, args):
+            yield Link(target, tag, attr, anchor, bool(boilerplate)), set(json.loads(sources))
+
+    def links_of(self, source: str) -> list[Link]:
+        """The edges of one page, in page order (a re-crawl follows an unchanged page's links)."""
+        sql = f"SELECT {_LINK_COLUMNS} FROM links WHERE audit = ? AND source = ? ORDER BY rowid"
+        return [_link(row) for row in self.db.execute(sql, [self.audit_id, source])]
+
+    def fragment_links(self) -> Iterator[tuple[str, Link]]:
+        """Every (source_url, Link) edge that names a `#fragment` of its target, in crawl order."""
+        sql = (
+            f"SELECT source, {_LINK_COLUMNS} FROM links"
+            " WHERE audit = ? AND fragment IS NOT NULL AND fragment != '' ORDER BY rowid"
+        )
+        for source, *row in self.db.execute(sql, [self.audit_id]):
+            yield source, _link(row)
+
+    def anchor_facts(
+        self, urls: Iterable[str] | None = None
+    ) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+        """url -> (anchors, local fragments) of the given pages (or of every page that has
+        either): what `#fragment` links land on, read apart from the records (most checks never
+        need them)."""
+        sql = (
+            "SELECT url, anchors, local_fragments FROM pages WHERE audit = ?"
+            " AND (anchors IS NOT NULL OR local_fragments IS NOT NULL)"
+        )
+        args: list[Any] = [self.audit_id]
+        if urls is not None:
+            sql += " AND url IN (SELECT value FROM json_each(?))"
+            args.append(json.dumps(list(urls)))
+        return {
+            url: (
+                tuple(json.loads(anchors)) if anchors else (),
+                tuple(json.loads(local)) if local else (),
+            )
+            for url, anchors, local in self.db.execute(sql, args)
+        }
+
+    def list_items(self, pages: Iterable[str] | None = None) -> Iterator[tuple[str, ListItem]]:
+        """Every (list_page_url, ListItem) of the audit (or of the given list `pages`), in page
+        order."""
+        if not self.snapshot:
+            return self._list_items(pages)
+        every = self.memo(("list_items",), self._all_list_items)
+        pairs = zip(every.pages, every.items, strict=True)
+        if pages is None:
+            return pairs
+        wanted = set(pages)
+        return (pair for pair in pairs if pair[0] in wanted)
+
+    def _all_list_items(self) -> _StoredItems:
+        pages, items = [], []
+        for page, item in self._list_items(None):
+            pages.append(page)
+            items.append(item)
+        return _StoredItems(pages, items)
+
+    def _list_items(self, pages: Iterable[str] | None) -> Iterator[tuple[str, ListItem]]:
+        sql = "SELECT page, url, title, date, position FROM list_items WHERE audit = ?"
+        args: list[Any] = [self.audit_id]
+        if pages is not None:
+            sql += " AND page IN (SELECT value FROM json_each(?))"
+            args.append(json.dumps(list(pages)))
+        for page, url, title, day, position in self.db.execute(
+            sql + " ORDER BY page, position", args
+        ):
+            yield page, ListItem(url, title or "", stored_date(day), position)
+
+    def memo(self, key: Any, compute: Callable[[], T]) -> T:
+        """`compute()` once per view and key: the audit is finished when checks read it."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
+
+# A snapshot's pages and list items, kept as parallel lists rather than a tuple per row: the
+# cyclic garbage collector walks every live tuple that holds an object (a record, an item) at
+# each of its full passes, and a 20,000-page audit has ~85,000 rows.
+@dataclass(frozen=True)
+class _StoredPages:
+    # (kind, internal) as stored, for the filters of `pages()`: a NULL kind matches no kind,
+    # while the record says "other".
+    filters: list[tuple[str | None, int | None]]
+    records: list[PageRecord]  # without their text
+    texts: dict[str, str]  # url → text
+
+    @cached_property
+    def places(self) -> dict[str, int]:
+        """url → the page's place in crawl order."""
+        return {record.url: place for place, record in enumerate(self.records)}
+
+    def with_texts(self) -> list[PageRecord]:
+        """The records with their text (a page without text is the same record both ways)."""
+        texts = self.texts
+        return [r.with_text(texts[r.url]) if texts[r.url] else r for r in self.records]
+
+
+@dataclass(frozen=True)
+class _StoredItems:
+    pages: list[str]  # the list page of each item
+    items: list[ListItem]
+
+
+def _passes(filters: tuple[str | None, int | None], kind: str | None, flag: int | None) -> bool:
+    """Whether a page's stored (kind, internal) pass the filters of `pages()`."""
+    row_kind, row_internal = filters
+    return (kind is None or row_kind == kind) and (flag is None or row_internal == flag)
+
+
+def _link(row: Sequence[Any]) -> Link:
+    """A Link from the `_LINK_COLUMNS` of a row."""
+    target, tag, attr, anchor, boilerplate, fragment = row
+    return Link(
+        target=target,
+        tag=tag,
+        attr=attr,
+        text=anchor or "",
+        in_boilerplate=bool(boilerplate),
+        fragment=fragment or "",
+    )
+
+
+def _page_select(with_text: bool) -> str:
+    """The columns `_page_record` reads, in `_PAGE_COLUMNS` order (text as NULL without it)."""
+    return ", ".join(c if with_text or c != "text" else "NULL" for c in _PAGE_COLUMNS)
+
+
+_KIND, _INTERNAL = _PAGE_COLUMNS.index("kind"), _PAGE_COLUMNS.index("internal")
+
+
+@lru_cache(maxsize=1024)
+def _json_tuple(raw: str | None) -> tuple[Any, ...]:
+    """Cached: the pages of a column share one breadcrumb (tuples, so sharing is safe)."""
+    return tuple(json.loads(raw)) if raw and raw != "[]" else ()
+
+
+def _page_record(row: Sequence[Any]) -> PageRecord:
+    """A PageRecord from a row of `_page_select` columns (most pages have no redirects and no
+    pagination: their empty JSON is not parsed)."""
+    (
+        url, final_url, status, error, error_detail, content_type, charset, size, elapsed,
+        depth, method, internal, kind, title, text, published, meta, breadcrumb, pagination,
+        redirects, etag, last_modified, published_from, kind_evidence,
+    ) = row  # fmt: skip
+    return PageRecord(
+        url=url,
+        final_url=final_url,
+        status=status,
+        error=error,
+        error_detail=error_detail,
+        content_type=content_type,
+        charset=charset,
+        size=size,
+        elapsed=elapsed,
+        depth=depth or 0,
+        method=method or "GET",
+        internal=bool(internal),
+        kind=kind or "other",
+        title=title or "",
+        text=text or "",
+        published=stored_date(published),
+        meta=json.loads(meta) if meta and meta != "{}" else {},
+        breadcrumb=_json_tuple(breadcrumb),
+        pagination=_json_tuple(pagination),
+        redirects=_json_tuple(redirects),
+        etag=etag,
+        last_modified=last_modified,
+        published_from=published_from,
+        kind_evidence=_json_tuple(kind_evidence),
+    )
