@@ -25,7 +25,6 @@ from typing import Any
 from govaudit.checks import words
 from govaudit.checks.attachment_text import Attachment, attachments, text_pages
 from govaudit.checks.typo_detector import Guess, TypoDetector
-
 from govaudit.core.config import compile_pattern
 from govaudit.core.model import Finding, fingerprint
 from govaudit.core.store import AuditView

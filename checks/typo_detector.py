@@ -95,6 +95,7 @@ class TypoDetector:
     def _build(self) -> None:
         import ahocorasick_rs
         import jieba
+
         from govaudit.checks.wordmatch import _base_dictionary
 
         freq, total = _base_dictionary()

@@ -12,10 +12,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from govaudit.checks import suspected_typos
 from openpyxl import load_workbook
 from site_server import Reply, SiteServer
 
+from govaudit.checks import suspected_typos
 from govaudit.core.model import PageRecord
 from govaudit.core.store import Store
 
