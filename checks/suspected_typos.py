@@ -17,6 +17,7 @@ Settings, `[checks.suspected_typos]`:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date
 from functools import lru_cache
@@ -58,6 +59,17 @@ def run(view: AuditView, rules: dict[str, Any], as_of: date) -> Iterator[Finding
     for attachment in attachments(view, readable=True):
         if not any(p.search(attachment.url) for p in skip):
             yield from text_findings(attachment.url, attachment.record.text, detector, attachment)
+
+
+def validate_rules(rules: dict[str, Any]) -> dict[str, Any]:
+    """Compile the page patterns now: a bad one stops the audit before the crawl."""
+    _skip_patterns(rules)
+    return rules
+
+
+def _skip_patterns(rules: dict[str, Any]) -> list[re.Pattern[str]]:
+    key = f"checks.{SECTION}.whitelist_pages"
+    return [compile_pattern(key, p) for p in rules["whitelist_pages"]]
 
 
 @lru_cache(maxsize=2)

@@ -130,3 +130,10 @@ def test_an_audit_reports_an_unlisted_typo_in_every_output(tmp_path):
         str(c.value) for ws in load_workbook(xlsx) for row in ws.iter_rows() for c in row if c.value
     ]
     assert any("因地置宜" in c for c in cells) and any("疑似错别字" in c for c in cells)
+
+
+def test_a_bad_page_pattern_stops_the_audit_before_the_crawl():
+    from govaudit.core.config import ConfigError
+
+    with pytest.raises(ConfigError, match="whitelist_pages"):
+        suspected_typos.validate_rules({**suspected_typos.DEFAULTS, "whitelist_pages": ["("]})
