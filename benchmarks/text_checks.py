@@ -3,12 +3,18 @@ segmenting everything with jieba, and the privacy scan, on a generated corpus.
 
     python -m benchmarks.text_checks                       # 5 MB, 1% error sentences
     python -m benchmarks.text_checks --size-mb 10 --error-rate 0.1 --repeat 3
+    python -m benchmarks.text_checks --gov-text-only     # the real-text figures alone
 
 The corpus is seeded government-style text (notices, statistics, 公示, 办事指南, political
 formulations) cut into pages of 2–8 KB; `--error-rate` of its sentences carry a wordlist term,
 a trap (按装修, 农业部署, 个人社保 …) or a personal number. Figures are CPU seconds
 (`time.process_time`, best of `--repeat`) so that other jobs on the machine barely move them;
 MB means 10^6 bytes of UTF-8. Issue 5's target: ≥ 20 MB/s for the words check on one core.
+
+Then, on real government text (benchmarks/gov_text/, provenance in its README): the suspected-typo
+detector's precision and recall with the held-out typos of gov_text/plants.tsv planted into a
+copy (the first `PLANTS_PER_PAIR` occurrences of each correct form), and the speed of the whole
+words check (list + detector) over that text. Issue 21's targets: precision >= 0.9, >= 10 MB/s.
 """
 
 from __future__ import annotations
@@ -18,8 +24,9 @@ import random
 import time
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
-from govaudit.checks import privacy_leak, words
+from govaudit.checks import privacy_leak, suspected_typo, words
 from govaudit.checks.wordmatch import WordMatcher, _base_dictionary
 from govaudit.core.model import PageRecord
 from govaudit.wordlists import load_wordlists
@@ -169,6 +176,88 @@ def best_cpu(fn: Callable[[], object], repeat: int) -> float:
     return best
 
 
+GOV_TEXT = Path(__file__).parent / "gov_text"
+PLANTS_PER_PAIR = 3
+
+
+def planted_copy(texts: list[str], pairs: list[tuple[str, str]]) -> tuple[list[str], set]:
+    """The texts with the first occurrences of each correct form replaced by its typo, and the
+    (text index, start, wrong, correct) of every plant. Same lengths: offsets survive."""
+    out, plants = list(texts), set()
+    for correct, wrong in pairs:
+        left = PLANTS_PER_PAIR
+        for i, text in enumerate(out):
+            at = text.find(correct)
+            while at >= 0 and left:
+                text = text[:at] + wrong + text[at + len(correct) :]
+                plants.add((i, at, wrong, correct))
+                left -= 1
+                at = text.find(correct, at + len(wrong))
+            out[i] = text
+    return out, plants
+
+
+def gov_text_figures(repeat: int) -> None:
+    texts = [p.read_text("utf-8") for p in sorted(GOV_TEXT.glob("*.txt"))]
+    pairs = [
+        tuple(line.split("\t")[:2])
+        for line in (GOV_TEXT / "plants.tsv").read_text("utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
+    t0 = time.perf_counter()
+    detector = suspected_typo.detector_for((), True, ())
+    detector.find("")
+    print(
+        f"real government text: {mb:.2f} MB in {len(texts)} files; detector built in "
+        f"{time.perf_counter() - t0:.1f} s ({len(detector.variants)} misspellings of frequent words)"
+    )
+    clean = [(i, g) for i, t in enumerate(texts) for g in detector.find(t)]
+    planted, plants = planted_copy(texts, pairs)  # type: ignore[arg-type]
+    found = [(i, g) for i, t in enumerate(planted) for g in detector.find(t)]
+    hits = {(i, g.start, g.term, g.suggestion) for i, g in found}
+    tp = len(hits & plants)
+    fp = len(found) - tp
+    precision = tp / len(found) if found else float("nan")
+    print(
+        f"suspected typos on the clean text: {len(clean)} (each a false report)"
+        + "".join(
+            f"\n    {texts[i][max(0, g.start - 8) : g.end + 8]!r} -> {g.suggestion}"
+            for i, g in clean[:10]
+        )
+    )
+    print(
+        f"planted {len(plants)} typos of {len(pairs)} held-out pairs: found {tp}, false {fp}; "
+        f"precision {precision:.2f}, recall {tp / len(plants):.2f}"
+    )
+    missed = sorted({(w, c) for i, a, w, c in plants} - {(w, c) for i, a, w, c in hits & plants})
+    print("  missed: " + "、".join(f"{w}→{c}" for w, c in missed))
+
+    matcher = words.matcher_for((), True, ())
+    matcher.tokenizer()  # built once per process, as in an audit: not part of the scan
+    rules = words.DEFAULTS
+    historical = words._regexes("historical_context", [rules["historical_context"]])[0]
+    warning = words.warning_pattern(rules)
+    records = [
+        PageRecord(url=f"http://gov.example.cn/{i}.html", text=t, published=date(2026, 2, 1))
+        for i, t in enumerate(planted)
+    ]
+
+    def whole_check() -> None:
+        matcher.clear_block_cache()
+        detector._blocks.clear()
+        for r in records:
+            list(words.page_findings(r, r.url, matcher, historical, warning))
+            list(suspected_typo.text_findings(r.url, r.text, detector))
+
+    seconds = best_cpu(whole_check, repeat)
+    seconds_detector = best_cpu(lambda: [detector.find(r.text) for r in records], repeat)
+    print(
+        f"words check + suspected typos on it: {mb / seconds:7.1f} MB/s ({seconds:.3f} s CPU); "
+        f"the detector alone {mb / seconds_detector:7.1f} MB/s"
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size-mb", type=float, default=5.0)
@@ -182,7 +271,11 @@ def main(argv: list[str] | None = None) -> None:
         help="forget segmented blocks between pages (a corpus without repeated sentences)",
     )
     parser.add_argument("--jieba-mb", type=float, default=1.0, help="text for the jieba baseline")
+    parser.add_argument("--gov-text-only", action="store_true", help="only the real-text figures")
     args = parser.parse_args(argv)
+    if args.gov_text_only:
+        gov_text_figures(args.repeat)
+        return
 
     pages = build_corpus(args.size_mb, args.error_rate, args.seed, args.trap_rate)
     mb = sum(len(p.encode("utf-8")) for p in pages) / 1e6
@@ -270,6 +363,7 @@ def main(argv: list[str] | None = None) -> None:
         f"privacy scan (ID, mobile, bank card):                   {mb / seconds:7.1f} MB/s "
         f"({len(leaks)} numbers)"
     )
+    gov_text_figures(args.repeat)
 
 
 if __name__ == "__main__":

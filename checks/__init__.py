@@ -24,6 +24,7 @@ from govaudit.checks import (
     overdue_publication,
     privacy_leak,
     stale_column,
+    suspected_typo,
     unanswered_message,
     words,
 )
@@ -35,6 +36,7 @@ REGISTRY: list[ModuleType] = [
     stale_column,
     overdue_publication,
     words,
+    suspected_typo,
     privacy_leak,
     attachments,
     unanswered_message,

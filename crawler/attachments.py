@@ -455,11 +455,31 @@ def _read_word97(body: bytes, fmt: str, limits: Limits) -> AttachmentText:
         if not ole.exists(table_name):
             raise _Unreadable("corrupt", f"Word 文件结构损坏（缺少 {table_name} 流）")
         table = ole.openstream(table_name).read()
-    fc_clx, lcb_clx, ccp_text = _fib_clx(word)
+    fc_clx, lcb_clx, ccps = _fib_clx(word)
     pieces = _piece_table(table[fc_clx : fc_clx + lcb_clx])
+    # The subdocuments follow the main text in CP order ([MS-DOC] §2.4.1): footnotes, headers
+    # and footers, comments, endnotes, text boxes and the headers' text boxes. A fast save
+    # (fComplex) changes only where the pieces' bytes lie, which the piece table says.
+    wanted = sum(n for _, n in ccps)
+    chars = _piece_text(word, pieces, min(wanted, limits.max_chars))
+    out = _TextBuilder(limits)
+    start = 0
+    for name, count in ccps:
+        part = chars[start : start + count]
+        start += count
+        if name is None:
+            continue
+        for number, paragraph in enumerate(_word_paragraphs(part), 1):
+            out.add(paragraph, f"{name}第{number}段" if name else f"第{number}段")
+    if wanted > limits.max_chars:
+        out.truncated = "chars"
+    return out.result(fmt)
+
+
+def _piece_text(word: bytes, pieces: list[tuple[int, int, int, bool]], budget: int) -> str:
+    """The first `budget` characters the piece table maps, in CP order."""
     chunks: list[str] = []
     total = 0
-    budget = min(ccp_text, limits.max_chars)
     for cp_start, cp_end, fc, compressed in pieces:
         if total >= budget:
             break
@@ -469,12 +489,7 @@ def _read_word97(body: bytes, fmt: str, limits: Limits) -> AttachmentText:
         else:
             chunks.append(word[fc : fc + 2 * n].decode("utf-16-le", "replace"))
         total += n
-    out = _TextBuilder(limits)
-    for number, paragraph in enumerate(_word_paragraphs("".join(chunks)), 1):
-        out.add(paragraph, f"第{number}段")
-    if ccp_text > limits.max_chars:
-        out.truncated = "chars"
-    return out.result(fmt)
+    return "".join(chunks)
 
 
 # The code page of a Word 6/95 file's 8-bit text, by the FIB's language id (lid).
@@ -501,20 +516,32 @@ def _read_word6(word: bytes, n_fib: int, flags: int, fmt: str, limits: Limits) -
     return out.result(fmt)
 
 
-def _fib_clx(word: bytes) -> tuple[int, int, int]:
-    """(fcClx, lcbClx, ccpText) from the variable-length FIB ([MS-DOC] §2.5.1)."""
+# FibRgLw97 ([MS-DOC] §2.5.5): the character counts of the main text and of each subdocument,
+# by index, with the name a finding's location gives it ("" for the main text).
+# ccpMcr (6) must be 0; it is counted all the same, so that a file breaking the rule keeps the
+# later subdocuments in place, and its text is not read.
+_SUBDOCUMENTS = ((3, ""), (4, "脚注"), (5, "页眉页脚"), (6, None), (7, "批注"), (8, "尾注"))
+_SUBDOCUMENTS += ((9, "文本框"), (10, "页眉文本框"))
+
+
+def _fib_clx(word: bytes) -> tuple[int, int, list[tuple[str | None, int]]]:
+    """(fcClx, lcbClx, [(subdocument, ccp) ...]) from the variable-length FIB ([MS-DOC] §2.5.1)."""
     pos = 0x20
     (csw,) = struct.unpack_from("<H", word, pos)
     pos += 2 + csw * 2
     (cslw,) = struct.unpack_from("<H", word, pos)
     rg_lw = pos + 2
-    (ccp_text,) = struct.unpack_from("<i", word, rg_lw + 3 * 4)
+    ccps = [
+        (name, max(struct.unpack_from("<i", word, rg_lw + 4 * i)[0], 0))
+        for i, name in _SUBDOCUMENTS
+        if i < cslw
+    ]
     pos = rg_lw + cslw * 4
     (cb_rg,) = struct.unpack_from("<H", word, pos)
     if cb_rg < 34:
         raise _Unreadable("corrupt", "Word 文件结构损坏（FIB 过短，没有 piece table）")
     fc_clx, lcb_clx = struct.unpack_from("<II", word, pos + 2 + 33 * 8)  # fcClx is pair 33
-    return fc_clx, lcb_clx, max(ccp_text, 0)
+    return fc_clx, lcb_clx, ccps
 
 
 def _piece_table(clx: bytes) -> list[tuple[int, int, int, bool]]:

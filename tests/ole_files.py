@@ -106,10 +106,21 @@ def word97(
     lid: int = 0x0804,
     prc: bool = True,
     extra_streams: dict[str, bytes] | None = None,
+    subdocuments: dict[int, str] | None = None,
 ) -> bytes:
     """A Word 97–2003 document whose main text is the pieces, in this CP order; `order` is the
-    order in which their bytes are stored in the WordDocument stream (a fast save appends)."""
-    order = list(order) if order is not None else list(range(len(pieces)))
+    order in which their bytes are stored in the WordDocument stream (a fast save appends).
+
+    `subdocuments`: FibRgLw97 index (4 footnotes, 5 headers, 7 comments, 8 endnotes, 9 text
+    boxes, 10 header text boxes) → its text, stored after the main text in CP order and closed
+    by the one extra paragraph mark [MS-DOC] §2.4.1 asks for."""
+    main = len(pieces)
+    subdocuments = dict(sorted((subdocuments or {}).items()))
+    pieces = [*pieces, *(Piece(text) for text in subdocuments.values())]
+    if subdocuments:
+        pieces.append(Piece("\r"))
+    order = list(order) if order is not None else list(range(main))
+    order += range(main, len(pieces))
     stored = bytearray(TEXT_AT)
     fcs: dict[int, int] = {}
     for index in order:
@@ -137,7 +148,9 @@ def word97(
     struct.pack_into("<H", fib, 0x20, 14)  # csw
     rg_lw = 0x22 + 28 + 2
     struct.pack_into("<H", fib, rg_lw - 2, 22)  # cslw
-    struct.pack_into("<i", fib, rg_lw + 3 * 4, cps[-1])  # ccpText
+    struct.pack_into("<i", fib, rg_lw + 3 * 4, cps[main])  # ccpText
+    for index, text in subdocuments.items():
+        struct.pack_into("<i", fib, rg_lw + index * 4, len(text))
     blob = rg_lw + 22 * 4 + 2
     struct.pack_into("<H", fib, blob - 2, 93)  # cbRgFcLcb
     struct.pack_into("<II", fib, blob + 33 * 8, 64, len(clx))  # fcClx, lcbClx

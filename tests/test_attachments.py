@@ -580,3 +580,39 @@ def test_a_download_is_readable_by_its_name_or_its_type():
     assert is_readable_download("application/pdf", None)
     assert not is_readable_download("application/zip", "材料.zip")
     assert not is_readable_download("image/png", None)
+
+
+def test_word97_headers_footnotes_endnotes_and_text_boxes_are_read() -> None:
+    """[MS-DOC] §2.4.1: the subdocuments follow the main text in CP order; each is read, and a
+    finding there names it (页眉页脚第1段). Stored as a fast save (pieces out of order)."""
+    body = word97(
+        FAST_SAVED,
+        order=[2, 0, 3, 1],
+        subdocuments={
+            4: "见《关于贯切落实的意见》。\r",
+            5: "某某县人民政府办公室\r第 1 页\r",
+            8: "尾注：数据截止2024年底。\r",
+            9: "咨询电话：12345\r",
+        },
+    )
+    result = extract_attachment("http://gov.cn/tongzhi.doc", body, "application/msword")
+    assert result.reason is None
+    lines = result.text.split("\n")
+    assert lines[:4] == [
+        "关于做好2024 “Notice” 年工作的通知",
+        "请各单位认真贯切落实。",
+        "中国政府网",
+        "姓名\t李四",
+    ]
+    assert lines[4:] == [
+        "见《关于贯切落实的意见》。",
+        "某某县人民政府办公室",
+        "第 1 页",
+        "尾注：数据截止2024年底。",
+        "咨询电话：12345",
+    ]
+    assert where(result, "贯切落实") == "第2段"
+    assert where(result, "某某县人民政府办公室") == "页眉页脚第1段"
+    assert where(result, "数据截止") == "尾注第1段"
+    assert where(result, "咨询电话") == "文本框第1段"
+    assert where(result, "关于贯切落实的意见") == "脚注第1段"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -59,6 +60,24 @@ def test_no_wrong_form_is_a_common_word():
         if e.category == "typo" and tok.FREQ.get(t, 0) > 500
     }
     assert frequent == {}
+
+
+def test_every_typo_entry_names_a_source_with_its_licence():
+    """Provenance per entry (issue 21): the note starts with a key of wordlists/sources.tsv,
+    which gives the source, its licence or status, and where it was read."""
+    base = builtin_paths()[0].parent
+    rows = [
+        line.split("\t")
+        for line in (base / "sources.tsv").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    header, *sources = rows
+    assert header == ["key", "source", "licence or status", "where"]
+    assert all(len(r) == 4 and all(c.strip() for c in r) for r in sources), sources
+    keys = {r[0] for r in sources}
+    for entry in read_wordlist(base / "typo.tsv"):
+        assert re.match(r"[A-Z][A-Z0-9]*", entry.note)[0] in keys, entry.origin
+    assert "similar_shape.tsv" in keys and (base / "NOTICE").is_file()
 
 
 def test_full_format_with_severity_note_and_since(tmp_path):

@@ -438,3 +438,22 @@ def test_no_builtin_suggestion_is_a_placeholder():
     wl = load_wordlists()
     for entry in (*wl.terms.values(), *wl.rules):
         assert "X" not in (entry.suggestion or "").replace("XX", ""), entry.origin
+
+
+def test_the_builtin_lists_report_nothing_in_real_government_reports():
+    """Every built-in pair must be wrong in every context (issue 21): six 2026 provincial
+    政府工作报告 (benchmarks/gov_text/, real text) hold none of them."""
+    matcher = words.matcher_for((), True, ())
+    historical = re.compile(words.DEFAULTS["historical_context"])
+    warning = words.warning_pattern(words.DEFAULTS)
+    gov_text = Path(__file__).resolve().parents[1] / "benchmarks" / "gov_text"
+    for path in sorted(gov_text.glob("*.txt")):
+        text = path.read_text("utf-8")
+        page = PageRecord(
+            url="http://www.example.gov.cn/r.html", text=text, published=date(2026, 2, 1)
+        )
+        found = [
+            f.details["term"]
+            for f in words.page_findings(page, page.url, matcher, historical, warning)
+        ]
+        assert found == [], path.name
