@@ -153,6 +153,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="审计未覆盖整个网站时（达到 max_pages、max_depth 或时间上限，或有页面被人机验证拦截）"
         "以退出码 6 结束：此时结论为 否决 或 无法判定",
     )
+    audit.add_argument(
+        "--no-alerts",
+        action="store_true",
+        help="审计后不发送告警（企业微信、钉钉、邮件：配置文件 [alerts]）",
+    )
 
     demo = sub.add_parser("demo", help="在 127.0.0.1 上审计自带的示例单位网站")
     demo.add_argument(
@@ -263,10 +268,20 @@ def cmd_audit(args: argparse.Namespace, console: Console) -> int:
     log_path = args.log or (out / "govaudit.log" if args.quiet else None)
     log = phase_log(log_path, key or config.site_name) if log_path else None
     result = audit_with_progress(
-        config, out, db, console, args.quiet, resume=args.resume, full=args.full, log=log
+        config,
+        out,
+        db,
+        console,
+        args.quiet,
+        resume=args.resume,
+        full=args.full,
+        log=log,
+        alerts=not args.no_alerts,
     )
     if not args.quiet:
         print_summary(result, console)
+    for line in result.alert_failures:  # the log has them already; the audit stands
+        print(f"govaudit: {line}", file=sys.stderr)
     status = result.exit_status(args.fail_incomplete)
     why = None
     if not result.reachable:
@@ -326,6 +341,7 @@ def cmd_audit_sites(args: argparse.Namespace, profiles, flags: dict, console: Co
             ("--resume", args.resume),
             ("--full", args.full),
             ("--fail-incomplete", args.fail_incomplete),
+            ("--no-alerts", args.no_alerts),
         )
         if on
     ]
@@ -432,9 +448,12 @@ def audit_with_progress(
     resume: bool = False,
     full: bool = False,
     log=None,
+    alerts: bool = True,
 ) -> AuditResult:
     if quiet:
-        return run_audit(config, out, db, resume=resume, incremental=not full, log=log)
+        return run_audit(
+            config, out, db, resume=resume, incremental=not full, log=log, alerts=alerts
+        )
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     columns = (
@@ -461,7 +480,14 @@ def audit_with_progress(
             )
 
         return run_audit(
-            config, out, db, progress=show, resume=resume, incremental=not full, log=log
+            config,
+            out,
+            db,
+            progress=show,
+            resume=resume,
+            incremental=not full,
+            log=log,
+            alerts=alerts,
         )
 
 

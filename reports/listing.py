@@ -22,7 +22,7 @@ from govaudit.reports.masking import mask
 from govaudit.reports.scorecard import ScoreItem, message_coverage, scorecard
 from govaudit.reports.settings import ReportSettings
 
-from govaudit.core.model import SEVERITIES, Finding
+from govaudit.core.model import EARLY_WARNING, SEVERITIES, Finding
 from govaudit.core.store import Store
 
 
@@ -54,6 +54,7 @@ class Row:
     # both reports show them all and make them links.
     source_pages: tuple[str, ...] = ()
     target_url: str = ""
+    early_warning: bool = False  # a 预警 (govaudit.core.model.EARLY_WARNING), not a problem yet
 
 
 def staff_digest(status: str, note: str, department: str, deadline: str) -> str:
@@ -250,6 +251,7 @@ def _present(
         version=export_version(audit_id, staff.get("revision") or 0, digest),
         source_pages=tuple(mask(str(p)) for p in finding.details.get("source_pages") or ()),
         target_url=mask(_target_url(finding.details)),
+        early_warning=bool(finding.details.get(EARLY_WARNING)),
     )
 
 

@@ -51,6 +51,10 @@ SCRIPT_CHALLENGE = "script_challenge"
 # A record's meta key holding what the privacy check found in its text when it was written, as
 # JSON: the store keeps the text with personal numbers masked (checks/privacy.py `scan`).
 PRIVACY_SCAN = "privacy_scan"
+# A finding's details key, true on an early warning (预警): a problem to come, not one yet (a
+# column due within days, a publication limit ending soon). Reports, alerts and the notice list
+# such findings apart from the problems (reports/listing.py `Row.early_warning`).
+EARLY_WARNING = "early_warning"
 
 
 @dataclass(frozen=True)
