@@ -18,11 +18,10 @@ import time
 from datetime import date
 from pathlib import Path
 
-from govaudit.crawler.extract import parse_page
-
 from benchmarks.sitegen import generate_site
 from govaudit.core.model import PageRecord
 from govaudit.core.store import Store
+from govaudit.crawler.extract import parse_page
 
 BASE = "http://127.0.0.1:18091"
 

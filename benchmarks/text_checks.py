@@ -21,9 +21,8 @@ from datetime import date
 
 from govaudit.checks import privacy, words
 from govaudit.checks.wordmatch import WordMatcher, _base_dictionary
-from govaudit.wordlists import load_wordlists
-
 from govaudit.core.model import PageRecord
+from govaudit.wordlists import load_wordlists
 
 CITIES = ["杭州市", "宁波市", "温州市", "合肥市", "芜湖市", "南昌市", "长沙市", "株洲市", "福州市"]
 DEPTS = [

@@ -18,7 +18,6 @@ from datetime import date
 from typing import Any
 
 from govaudit.checks.attachment_text import attachments
-
 from govaudit.core.config import ConfigError
 from govaudit.core.model import SEVERITIES, Finding, fingerprint
 from govaudit.core.store import AuditView

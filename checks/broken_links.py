@@ -19,7 +19,6 @@ from datetime import date
 from typing import Any
 
 from govaudit.checks.wordmatch import required_literals
-
 from govaudit.core.columns import Column, site_column_of
 from govaudit.core.config import ConfigError, compile_pattern
 from govaudit.core.model import SEVERITIES, Finding, PageRecord, fingerprint

@@ -40,7 +40,6 @@ from datetime import date
 from typing import Any
 
 from govaudit.checks.attachment_text import Attachment, attachments, text_pages
-
 from govaudit.core.config import compile_pattern
 from govaudit.core.masking import (
     CARD_CANDIDATE,

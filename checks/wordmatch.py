@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import ahocorasick
+
 from govaudit.wordlists import Entry, Wordlist
 
 if TYPE_CHECKING:

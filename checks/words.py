@@ -39,12 +39,11 @@ from typing import Any
 
 from govaudit.checks.attachment_text import Attachment, attachments, text_pages
 from govaudit.checks.wordmatch import Hit, WordMatcher
-from govaudit.wordlists import load_wordlists
-
 from govaudit.core.config import compile_pattern
 from govaudit.core.masking import mask_personal_numbers, masked_window
 from govaudit.core.model import Finding, PageRecord, fingerprint
 from govaudit.core.store import AuditView
+from govaudit.wordlists import load_wordlists
 
 # The check scans the text of every page and attachment, so its cost grows with the site's text:
 # the roof runs it in its helper process, beside the other checks (govaudit/helper.py).

@@ -38,6 +38,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from lxml import etree
 
 from govaudit.core.model import Link, ListItem, PageRecord
+from govaudit.crawler.extract.dates import parse_date
 
 ADAPTER = "cms_adapter"  # PageRecord.meta key: the adapters that read the page, comma-separated
 
@@ -175,7 +176,6 @@ _SHANGHAI = timedelta(hours=8)
 
 
 def _date(value: Any) -> date | None:
-    from govaudit.crawler.extract import parse_date  # extract imports this module
 
     if isinstance(value, bool):
         return None

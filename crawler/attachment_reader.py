@@ -28,10 +28,9 @@ import time
 from pathlib import PurePosixPath
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
+from govaudit.core.locations import dump_locations
 from govaudit.crawler.attachments import AttachmentText, Limits, sniff_format
 from govaudit.crawler.worker import AsyncWorker
-
-from govaudit.core.locations import dump_locations
 
 # Formats whose text the audit reads (issue 10); other resources are only checked with HEAD.
 READ_EXTENSIONS = frozenset({"pdf", "doc", "docx", "xls", "xlsx", "wps", "et", "rtf"})

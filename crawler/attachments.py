@@ -559,6 +559,7 @@ def _word_paragraphs(raw: str) -> list[str]:
 def _read_html(body: bytes, fmt: str, limits: Limits) -> AttachmentText:
     """Word/Excel/WPS "save as web page" files published as .doc/.xls: their visible text."""
     import lxml.html
+
     from govaudit.crawler.extract import decode_html
 
     html, _charset = decode_html(body, None)

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from govaudit.crawler.extract import script_challenge
 from scrapy.http import Request, Response
+
+from govaudit.crawler.extract import script_challenge
 
 CLOUDFLARE = "Cloudflare 人机验证"
 

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from govaudit.crawler.errors import error_kind
 from scrapy.http import Request, Response
+
+from govaudit.crawler.errors import error_kind
 
 _FINAL_KINDS = frozenset({"dns", "refused", "skipped"})
 

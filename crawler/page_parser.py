@@ -20,10 +20,9 @@ from __future__ import annotations
 import asyncio
 from datetime import date
 
+from govaudit.core.model import PageRecord
 from govaudit.crawler.extract import parse_page
 from govaudit.crawler.worker import AsyncWorker
-
-from govaudit.core.model import PageRecord
 
 # Pages parsed inline before the worker starts: a site this small is crawled before the worker
 # has imported lxml (~0.3 s); after it, a page parsed inline waits for no pipe.

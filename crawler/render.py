@@ -31,10 +31,9 @@ import shutil
 from dataclasses import dataclass, replace
 from typing import Any
 
-from govaudit.crawler import adapters
-
 from govaudit.core.config import AuditConfig
 from govaudit.core.model import LOADED_BY_SCRIPT, RENDERED, PageRecord
+from govaudit.crawler import adapters
 
 HANDLER = (
     "govaudit.crawler.browser_handler.LazyPlaywrightHandler"  # scrapy-playwright, started lazily

@@ -20,12 +20,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from govaudit.crawler.settings import crawl_settings
-from govaudit.crawler.spider import HANDLER_FAILED, SiteSpider
 from scrapy.crawler import CrawlerProcess
 
 from govaudit.core.config import AuditConfig
 from govaudit.core.store import Store
+from govaudit.crawler.settings import crawl_settings
+from govaudit.crawler.spider import HANDLER_FAILED, SiteSpider
 
 
 class CrawlFailed(RuntimeError):

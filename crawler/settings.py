@@ -38,12 +38,12 @@ from functools import cache
 from typing import Any
 from urllib.request import getproxies
 
-from govaudit.crawler import pipeline, progress, retry
-from govaudit.crawler.render import render_settings
 from scrapy.settings import default_settings
 from scrapy.utils.misc import load_object
 
 from govaudit.core.config import AuditConfig, ConfigError
+from govaudit.crawler import pipeline, progress, retry
+from govaudit.crawler.render import render_settings
 
 _COMPONENT_TABLES = (
     "DOWNLOADER_MIDDLEWARES",

@@ -50,6 +50,14 @@ from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
+from scrapy import Request, Spider, signals
+from scrapy.exceptions import CloseSpider, NotSupported, StopDownload
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from govaudit.core.config import AuditConfig
+from govaudit.core.model import RENDERED, SCRIPT_CHALLENGE, Link, PageRecord
+from govaudit.core.store import Store
 from govaudit.crawler import render
 from govaudit.crawler.adapters import adapters_of, is_json_answer
 from govaudit.crawler.attachment_reader import (
@@ -69,14 +77,6 @@ from govaudit.crawler.page_parser import PageParser
 from govaudit.crawler.pipeline import CarriedPage
 from govaudit.crawler.rolling import RollingSchedule
 from govaudit.crawler.scope import Scope
-from scrapy import Request, Spider, signals
-from scrapy.exceptions import CloseSpider, NotSupported, StopDownload
-from scrapy.http import Response
-from twisted.python.failure import Failure
-
-from govaudit.core.config import AuditConfig
-from govaudit.core.model import RENDERED, SCRIPT_CHALLENGE, Link, PageRecord
-from govaudit.core.store import Store
 
 # Non-HTML targets are checked, not parsed: by the extension of their path ...
 RESOURCE_EXTENSIONS = frozenset(

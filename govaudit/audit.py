@@ -18,6 +18,7 @@ from typing import Any
 
 from govaudit import checks
 from govaudit.checks import privacy
+from govaudit.checks.scorecard import ScoreItem
 from govaudit.core.columns import Column, column_for_url, detect_columns
 from govaudit.core.config import AuditConfig, ConfigError, check_rules
 from govaudit.core.locking import holder_pid, lock_exclusive
@@ -26,7 +27,6 @@ from govaudit.core.store import AuditView, Store
 from govaudit.helper import Helper
 from govaudit.reports import ReportData, ReportSettings, report_settings, write_reports
 from govaudit.reports.alerts import AlertSettings, alert_settings, send_alerts
-from govaudit.reports.scorecard import ScoreItem
 
 # Exit statuses that cron and systemd units can rely on.
 EXIT_OK = 0
@@ -35,7 +35,7 @@ EXIT_UNREACHABLE = 3  # the crawl could not fetch a single start URL
 EXIT_CRAWL_FAILED = 5  # Scrapy could not run the crawl (what was recorded is kept)
 # With --fail-incomplete: the audit ran and wrote its reports, but did not see the whole site
 # (max_pages, max_depth, a time limit, pages behind a bot check): its verdict is 否决 or 无法判定,
-# never 合格 (reports/completeness.py).
+# never 合格 (checks/completeness.py).
 EXIT_INCOMPLETE = 6  # 4: `govaudit worker`'s queue lost; 5: the crawl could not run
 
 
@@ -52,7 +52,7 @@ class AuditResult:
     reachable: bool
     scorecard: tuple[ScoreItem, ...] = ()  # the inspection veto items, for the CLI summary
     report: ReportData | None = None  # what the reports show (after reviews): the CLI's counts
-    verdict: str | None = None  # 合格 / 预警 / 否决 / 无法判定 (reports/completeness.py)
+    verdict: str | None = None  # 合格 / 预警 / 否决 / 无法判定 (checks/completeness.py)
     complete: bool = True  # the audit saw the whole site
     incomplete: tuple[str, ...] = ()  # why not, in Chinese
     judged: bool = True  # a start page answered with a page of the site

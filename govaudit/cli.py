@@ -588,7 +588,7 @@ def print_scorecard(
     items, console: Console, verdict: str | None = None, incomplete: tuple[str, ...] = ()
 ) -> None:
     """The inspection veto items: the office's first question is whether the site would pass."""
-    from govaudit.reports.scorecard import overall
+    from govaudit.checks.scorecard import overall
 
     colours = _VERDICT_COLOURS
     verdict = verdict or overall(list(items))

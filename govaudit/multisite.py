@@ -43,7 +43,7 @@ def write_summary(
     result: AuditResult, site_key: str, site_name: str, exit_status: int, out_dir: Path
 ) -> Path:
     """OUT/summary.json: the audit's outcome in one small object."""
-    from govaudit.reports.scorecard import overall
+    from govaudit.checks.scorecard import overall
 
     severities = Counter(f.severity for f in result.findings)
     opened = Counter(r.severity for r in (result.report.open_rows if result.report else []))
@@ -64,7 +64,7 @@ def write_summary(
         "findings": {s: severities.get(s, 0) for s in SEVERITIES},
         # What the xlsx and report.html list as 待整改 (after the staff's reviews): the table's.
         "open_findings": {s: opened.get(s, 0) for s in SEVERITIES},
-        # Said first: what the audit saw bounds every verdict (reports/completeness.py). An
+        # Said first: what the audit saw bounds every verdict (checks/completeness.py). An
         # unreachable site or a part of one is 无法判定 (or 否决), never a hollow 合格.
         "veto": result.verdict or (overall(list(result.scorecard)) if result.scorecard else None),
         "complete": result.complete,

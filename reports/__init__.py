@@ -16,10 +16,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from govaudit.core.store import Store
 from govaudit.reports.listing import ReportData, build_listing
 from govaudit.reports.settings import ReportSettings, report_settings
-
-from govaudit.core.store import Store
 
 __all__ = ["ReportData", "ReportSettings", "build_listing", "report_settings", "write_reports"]
 

@@ -9,9 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from govaudit.reports.settings import ReportSettings
-
 from govaudit.core.workdays import add_workdays
+from govaudit.reports.settings import ReportSettings
 
 
 @dataclass(frozen=True)

@@ -22,12 +22,12 @@ import hashlib
 import re
 from pathlib import Path
 
-from govaudit.reports.labels import CARRIED_LABEL, SEVERITY_NAMES, audit_state
-from govaudit.reports.listing import ReportData
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from govaudit.core.model import SEVERITIES
+from govaudit.reports.labels import CARRIED_LABEL, SEVERITY_NAMES, audit_state
+from govaudit.reports.listing import ReportData
 
 HTML_NAME = "report.html"
 _TEMPLATES = Path(__file__).parent / "templates"

@@ -13,17 +13,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from govaudit.reports.completeness import Completeness, completeness, final_verdict, limited_items
+from govaudit.checks.completeness import Completeness, completeness, final_verdict, limited_items
+from govaudit.checks.scorecard import ScoreItem, message_coverage, scorecard
+from govaudit.core.model import EARLY_WARNING, SEVERITIES, Finding
+from govaudit.core.store import Store
 from govaudit.reports.deadlines import deadline_for
 from govaudit.reports.departments import department_for
 from govaudit.reports.history import History, audit_history
 from govaudit.reports.labels import check_name, detail_text, severity_name
 from govaudit.reports.masking import mask
-from govaudit.reports.scorecard import ScoreItem, message_coverage, scorecard
 from govaudit.reports.settings import ReportSettings
-
-from govaudit.core.model import EARLY_WARNING, SEVERITIES, Finding
-from govaudit.core.store import Store
 
 
 @dataclass(frozen=True)
@@ -94,7 +93,7 @@ class ReportData:
     by_check: list[tuple[str, dict[str, int], int]] = field(default_factory=list)
     by_column: list[tuple[str, int]] = field(default_factory=list)
     warn_ratio: float = 0.7
-    # How much of the site the audit saw (reports/completeness.py): said before any verdict.
+    # How much of the site the audit saw (checks/completeness.py): said before any verdict.
     complete: bool = True
     incomplete: tuple[str, ...] = ()
     judged: bool = True  # a start page answered with a page: something could be judged

@@ -17,9 +17,9 @@ from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
+from govaudit.checks.scorecard import WARN
 from govaudit.reports.labels import STATE_NAMES
 from govaudit.reports.listing import ReportData, Row
-from govaudit.reports.scorecard import WARN
 from govaudit.reports.settings import ReportSettings
 
 NOTICE_NAME = "整改通知书"
@@ -51,6 +51,7 @@ def write_notice(
     data: ReportData, settings: ReportSettings, department: str | None, path: Path
 ) -> Path:
     from docx import Document  # python-docx (~0.1 s): only when a notice is written
+
     from govaudit.reports import official_docx as od
 
     rows = [r for r in data.open_rows if department is None or r.department == department]
@@ -165,6 +166,7 @@ def _requirements(settings: ReportSettings) -> str:
 
 def _signature(document, bureau: str, as_of: str) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
+
     from govaudit.reports import official_docx as od
 
     document.add_paragraph()

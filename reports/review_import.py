@@ -32,6 +32,12 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from govaudit.core.config import ConfigError
+from govaudit.core.model import Finding
+from govaudit.core.store import Store
 from govaudit.reports.deadlines import deadline_for
 from govaudit.reports.departments import department_for
 from govaudit.reports.history import REVIEW_STATUSES
@@ -52,12 +58,6 @@ from govaudit.reports.xlsx import (
     VERSION_HEADER,
     restore_cell,
 )
-from openpyxl import load_workbook
-from openpyxl.worksheet.worksheet import Worksheet
-
-from govaudit.core.config import ConfigError
-from govaudit.core.model import Finding
-from govaudit.core.store import Store
 
 
 class ReviewImportError(ConfigError):

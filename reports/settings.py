@@ -6,7 +6,7 @@
     departments = [{prefix = "http://host/zwgk/", department = "办公室"},
                    {column = "工作动态", department = "宣传科"}]
     deadline_days = {critical = 3, major = 5, minor = 10}     # working days after the audit date
-    scorecard = {homepage_days = 14, stale_columns = 5, ...}   # see reports/scorecard.py
+    scorecard = {homepage_days = 14, stale_columns = 5, ...}   # see checks/scorecard.py
 
 Every mistake raises `ConfigError` naming the key, before the crawl starts.
 """

@@ -17,11 +17,6 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from govaudit.reports.completeness import UNDECIDABLE
-from govaudit.reports.history import REVIEW_STATUSES
-from govaudit.reports.labels import CARRIED_LABEL, audit_state, severity_name
-from govaudit.reports.listing import ReportData, Row
-from govaudit.reports.scorecard import PASS, VETO, WARN
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
@@ -29,7 +24,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from govaudit.checks.completeness import UNDECIDABLE
+from govaudit.checks.scorecard import PASS, VETO, WARN
 from govaudit.core.model import SEVERITIES
+from govaudit.reports.history import REVIEW_STATUSES
+from govaudit.reports.labels import CARRIED_LABEL, audit_state, severity_name
+from govaudit.reports.listing import ReportData, Row
 
 XLSX_NAME = "整改清单.xlsx"
 ID_HEADER, STATUS_HEADER, NOTE_HEADER = "问题编号", "整改状态", "整改说明"

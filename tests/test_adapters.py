@@ -6,12 +6,12 @@ import json
 from datetime import date
 
 import pytest
-from govaudit.crawler import adapters
-from govaudit.crawler.extract import parse_page
-from govaudit.crawler.render import Browser, merged, unrendered
 
 from govaudit.core.config import AuditConfig, ConfigError, load_config
 from govaudit.core.model import LOADED_BY_SCRIPT, RENDERED, ListItem, PageRecord
+from govaudit.crawler import adapters
+from govaudit.crawler.extract import parse_page
+from govaudit.crawler.render import Browser, merged, unrendered
 
 BASE = "http://zwgk.example.gov.cn"
 CONFIG, AS_OF = "临江市", date(2024, 6, 1)

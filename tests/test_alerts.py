@@ -11,13 +11,13 @@ from datetime import date
 
 import pytest
 from alert_receivers import MailReceiver, RobotReceiver, free_port
-from govaudit.reports import build_listing, report_settings
-from govaudit.reports.alerts import alert_settings, send_alerts
-from govaudit.reports.alerts.message import alert_summary, link_target, plain, robot_markdown
 from reports_store import RAW_ID, SITE, broken, make_audit, new_store, stale, word
 
 from govaudit.core.config import ConfigError
 from govaudit.core.model import EARLY_WARNING, Finding
+from govaudit.reports import build_listing, report_settings
+from govaudit.reports.alerts import alert_settings, send_alerts
+from govaudit.reports.alerts.message import alert_summary, link_target, plain, robot_markdown
 
 REPORT = {
     "bureau": "示例市政务公开办公室",

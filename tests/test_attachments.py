@@ -21,6 +21,9 @@ import docx
 import olefile
 import openpyxl
 import pytest
+from ole_files import Piece, compound_file, word97
+from pypdf import PdfReader, PdfWriter
+
 from govaudit.crawler.attachment_reader import (
     download_name,
     is_readable_attachment,
@@ -34,9 +37,6 @@ from govaudit.crawler.attachments import (
     location_at,
     sniff_format,
 )
-from ole_files import Piece, compound_file, word97
-from pypdf import PdfReader, PdfWriter
-
 from govaudit.sample_site.documents import pdf_file
 
 FIXTURES = Path(__file__).parent / "fixtures" / "attachments"

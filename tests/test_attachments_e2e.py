@@ -16,7 +16,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from govaudit.crawler.attachment_reader import AttachmentReader
 from site_server import Reply, SiteServer
 from test_attachments import (
     FIXTURES,
@@ -29,6 +28,7 @@ from test_attachments import (
 )
 
 from govaudit.core.store import Store
+from govaudit.crawler.attachment_reader import AttachmentReader
 
 REPO = Path(__file__).resolve().parents[1]
 CHECK_FINDINGS = REPO.parent / "shared" / "tools" / "check_findings.py"

@@ -6,8 +6,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from govaudit.checks import broken_links
 
+from govaudit.checks import broken_links
 from govaudit.core.config import AuditConfig, ConfigError, check_rules
 from govaudit.core.model import Link, PageRecord, fingerprint
 from govaudit.core.store import Store

@@ -31,10 +31,11 @@ from cms_sites import (
     build_routes,
     dataproxy,
 )
-from govaudit.crawler.extract import MAX_PROXY_RECORDS, is_datastore_answer, parse_page
 from site_server import SiteServer
 
 from govaudit.core.model import LOADED_BY_SCRIPT
+from govaudit.crawler.extract import is_datastore_answer, parse_page
+from govaudit.crawler.extract.datastore import MAX_PROXY_RECORDS
 
 REPO = Path(__file__).resolve().parents[1]
 VALIDATOR = REPO.parent / "shared" / "tools" / "check_findings.py"

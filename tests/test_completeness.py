@@ -16,20 +16,20 @@ from pathlib import Path
 
 import lxml.html
 import pytest
-from govaudit.reports import build_listing, report_settings
-from govaudit.reports.completeness import (
+from openpyxl import load_workbook
+from reports_store import make_audit, new_store, stale
+from site_server import Reply, SiteServer
+
+from govaudit.checks.completeness import (
     UNDECIDABLE,
     Completeness,
     completeness,
     final_verdict,
     limited_items,
 )
-from govaudit.reports.scorecard import PASS, UNCHECKED, VETO, WARN, ScoreItem
-from openpyxl import load_workbook
-from reports_store import make_audit, new_store, stale
-from site_server import Reply, SiteServer
-
+from govaudit.checks.scorecard import PASS, UNCHECKED, VETO, WARN, ScoreItem
 from govaudit.core.model import SCRIPT_CHALLENGE, PageRecord
+from govaudit.reports import build_listing, report_settings
 
 AS_OF = "2024-06-01"
 ROOT = Path(__file__).resolve().parents[1]

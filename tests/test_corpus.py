@@ -14,11 +14,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from govaudit.checks import anchors, stale_columns, words
-from govaudit.crawler.extract import parse_page
 
+from govaudit.checks import anchors, stale_columns, words
 from govaudit.core.model import Link, PageRecord
 from govaudit.core.store import Store
+from govaudit.crawler.extract import parse_page
 
 CORPUS = Path(__file__).parent / "fixtures" / "corpus"
 MANIFEST = json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))

@@ -19,12 +19,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from govaudit.crawler.errors import error_kind
-from govaudit.crawler.retry import retry_after_seconds
-from govaudit.crawler.scope import CALENDAR_VARIANTS, Scope, strip_session
 from site_server import Reply, SiteServer, redirect
 
 from govaudit.core.store import Store
+from govaudit.crawler.errors import error_kind
+from govaudit.crawler.retry import retry_after_seconds
+from govaudit.crawler.scope import CALENDAR_VARIANTS, Scope, strip_session
 
 AS_OF = "2024-06-01"
 CHECK_FINDINGS = Path(__file__).resolve().parents[2] / "shared" / "tools" / "check_findings.py"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+
 from govaudit.crawler.extract import decode_html, find_dates, parse_date, parse_page, url_date
 
 D = date(2021, 8, 12)
@@ -192,7 +193,7 @@ def test_link_text_and_boilerplate_flags() -> None:
     assert by_text["外站"].target == "http://other.cn/x"  # img alt as anchor text
 
 
-# Bases and links around the edges of the plain-path shortcut (crawler.extract._Resolver): odd
+# Bases and links around the edges of the plain-path shortcut (crawler.extract.urls.Resolver): odd
 # hosts and ports, dot and empty segments, queries in encodings that do not keep ASCII, IDNs.
 SHORTCUT_BASES = [
     "http://x.gov.cn/zwgk/index.html",
@@ -224,12 +225,12 @@ SHORTCUT_LINKS = [
 @pytest.mark.parametrize("base", SHORTCUT_BASES)
 @pytest.mark.parametrize("encoding", ["utf-8", "gb18030", "utf-16-le", ""])
 def test_plain_links_resolve_as_the_full_resolution_does(base: str, encoding: str) -> None:
-    from govaudit.crawler.extract import _absolute, _Resolver
+    from govaudit.crawler.extract.urls import Resolver, absolute
 
     for page_url in (base, "http://x.gov.cn/zwgk/index.html"):
         for href in SHORTCUT_LINKS:
-            want = _absolute(base, href, encoding, page_url)
-            assert _Resolver(base, page_url, encoding).url(href) == want, (base, href)
+            want = absolute(base, href, encoding, page_url)
+            assert Resolver(base, page_url, encoding).url(href) == want, (base, href)
 
 
 def test_gbk_query_is_encoded_in_the_page_encoding() -> None:
@@ -681,12 +682,11 @@ def test_a_link_made_without_init_is_the_dataclass_one() -> None:
     import dataclasses
     import pickle
 
-    from govaudit.crawler.extract import _new_link
-
     from govaudit.core.model import Link
+    from govaudit.crawler.extract.links import new_link
 
     args = ("http://x.gov.cn/a.html", "a", "href", "通知", True)
-    fast, made = _new_link(*args), Link(*args)
+    fast, made = new_link(*args), Link(*args)
     assert fast == made and hash(fast) == hash(made)
     assert list(vars(fast)) == [f.name for f in dataclasses.fields(Link)]
     assert pickle.dumps(fast) == pickle.dumps(made)
@@ -704,13 +704,15 @@ def test_a_link_made_without_init_is_the_dataclass_one() -> None:
 )
 def test_text_content_is_lxml_html_text_content(html: str) -> None:
     import lxml.html
-    from govaudit.crawler.extract import _parse_tree, _text_content
 
-    root = _parse_tree(f"<html><body>{html}</body></html>")
+    from govaudit.crawler.extract.page import parse_tree
+    from govaudit.crawler.extract.text import text_content
+
+    root = parse_tree(f"<html><body>{html}</body></html>")
     reference = lxml.html.document_fromstring(f"<html><body>{html}</body></html>")
     for mine, theirs in zip(root.iter(), reference.iter(), strict=True):
         if isinstance(theirs.tag, str):
-            assert _text_content(mine) == theirs.text_content()
+            assert text_content(mine) == theirs.text_content()
 
 
 @pytest.mark.parametrize(
@@ -721,11 +723,11 @@ def test_text_content_is_lxml_html_text_content(html: str) -> None:
 def test_script_page_names_join_as_urljoin_does(base: str) -> None:
     from urllib.parse import urljoin
 
-    from govaudit.crawler.extract import _join_names
+    from govaudit.crawler.extract.pagination import join_names
 
     names = ["index.html", "index_1.html", "list_2.shtml", "~x_3", "../up_1.html", ".h_1.html",
              "a:b_1.html", "a;p_1.html", "a?x_1.html", "/root_1.html", "中文_1.html", "..", "."]  # fmt: skip
-    assert _join_names(base, names) == [urljoin(base, name) for name in names]
+    assert join_names(base, names) == [urljoin(base, name) for name in names]
 
 
 @pytest.mark.parametrize(
@@ -743,6 +745,6 @@ def test_script_page_names_join_as_urljoin_does(base: str) -> None:
     ],
 )
 def test_other_pages_of_a_list(page: str, other: str, same: bool) -> None:
-    from govaudit.crawler.extract import _SameList
+    from govaudit.crawler.extract.pagination import SameList
 
-    assert _SameList(page).includes(other) is same
+    assert SameList(page).includes(other) is same

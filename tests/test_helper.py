@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from govaudit.reports import report_settings, write_reports
 from openpyxl import load_workbook
 from reports_store import SITE, broken, make_audit, new_store, word
 
@@ -15,6 +14,7 @@ from govaudit.audit import run_checks
 from govaudit.core.model import ListItem, PageRecord
 from govaudit.core.store import Store
 from govaudit.helper import Helper
+from govaudit.reports import report_settings, write_reports
 
 AS_OF = date(2024, 3, 15)
 

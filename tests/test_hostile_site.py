@@ -20,11 +20,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from govaudit.crawler.extract import parse_page
 from openpyxl import load_workbook
 from site_server import Reply, SiteServer, redirect
 
 from govaudit.core.store import Store
+from govaudit.crawler.extract import parse_page
 
 AS_OF = "2024-06-01"
 CHECK_FINDINGS = Path(__file__).resolve().parents[2] / "shared" / "tools" / "check_findings.py"

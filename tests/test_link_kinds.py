@@ -16,12 +16,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from govaudit.checks import anchors as anchor_check
-from govaudit.crawler.extract import css_urls, parse_page, srcset_urls, stylesheet_links
 from site_server import Reply, SiteServer
 
+from govaudit.checks import anchors as anchor_check
 from govaudit.core.model import LOADED_BY_SCRIPT, Link, PageRecord
 from govaudit.core.store import Store
+from govaudit.crawler.extract import css_urls, parse_page, srcset_urls, stylesheet_links
 
 SITE = "http://x.gov.cn"
 ROOT = Path(__file__).resolve().parents[1]

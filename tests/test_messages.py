@@ -5,15 +5,15 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from govaudit.checks import messages
-from govaudit.crawler.extract import parse_page
-from govaudit.reports.labels import check_name, detail_text
-from govaudit.reports.scorecard import MessageCoverage, message_coverage, scorecard
-from govaudit.reports.settings import DEFAULT_SCORECARD
 
+from govaudit.checks import messages
+from govaudit.checks.scorecard import MessageCoverage, message_coverage, scorecard
 from govaudit.core.config import AuditConfig, ConfigError, check_rules
 from govaudit.core.model import Finding, ListItem, PageRecord
 from govaudit.core.store import Store
+from govaudit.crawler.extract import parse_page
+from govaudit.reports.labels import check_name, detail_text
+from govaudit.reports.settings import DEFAULT_SCORECARD
 
 SITE = "http://127.0.0.1:8000"
 AS_OF = date(2024, 6, 30)

@@ -10,8 +10,9 @@ from datetime import date
 from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Pt
-from govaudit.reports import build_listing, report_settings, write_reports
 from reports_store import HOSTILE_TITLES, RAW_ID, SITE, broken, make_audit, new_store, stale, word
+
+from govaudit.reports import build_listing, report_settings, write_reports
 
 REPORT = {
     "bureau": "示例市政务公开办公室",

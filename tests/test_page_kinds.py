@@ -8,10 +8,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from govaudit.checks import stale_columns
-from govaudit.crawler.extract import parse_page
 
+from govaudit.checks import stale_columns
 from govaudit.core.store import Store
+from govaudit.crawler.extract import parse_page
 
 SITE = "http://www.example.gov.cn"
 AS_OF = date(2024, 6, 1)

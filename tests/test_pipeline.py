@@ -6,12 +6,12 @@ import time
 from datetime import date
 
 import pytest
-from govaudit.crawler.pipeline import StorePipeline
 from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
 
 from govaudit.core.model import Link, PageRecord
 from govaudit.core.store import Store
+from govaudit.crawler.pipeline import StorePipeline
 from govaudit.helper import Helper
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from govaudit.checks import privacy
 
+from govaudit.checks import privacy
 from govaudit.core.masking import (
     id_check_char,
     is_id_number,

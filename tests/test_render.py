@@ -13,9 +13,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from govaudit.crawler.render import find_browser
 from script_sites import AS_OF, DYN_COLUMN, NEWEST, SPA, build_routes
 from site_server import SiteServer
+
+from govaudit.crawler.render import find_browser
 
 REPO = Path(__file__).resolve().parents[1]
 VALIDATOR = REPO.parent / "shared" / "tools" / "check_findings.py"

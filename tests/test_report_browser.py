@@ -18,10 +18,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from govaudit.reports import report_settings, write_reports
 from reports_store import SITE, broken, empty, make_audit, new_store, stale, word
 
 from govaudit.core.model import Finding
+from govaudit.reports import report_settings, write_reports
 
 playwright_api = pytest.importorskip(
     "playwright.sync_api",

@@ -177,12 +177,12 @@ def test_the_console_counts_are_the_reports_counts_after_reviews(tmp_path, capsy
     """The console once said 问题 45 条 where the xlsx and html said 44 after a 误报."""
     import re
 
-    from govaudit.reports import build_listing, report_settings
     from reports_store import empty
     from rich.console import Console
 
     from govaudit.audit import AuditResult
     from govaudit.cli import print_summary
+    from govaudit.reports import build_listing, report_settings
 
     store = new_store(tmp_path)
     a, b, c = broken(f"{SITE}/a.pdf"), word("杜家豪"), empty("专题专栏")

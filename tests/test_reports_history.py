@@ -2,10 +2,11 @@
 
 from datetime import date, datetime
 
-from govaudit.reports import build_listing, report_settings, write_reports
-from govaudit.reports.history import audit_history
 from openpyxl import load_workbook
 from reports_store import SITE, broken, make_audit, new_store, stale, word
+
+from govaudit.reports import build_listing, report_settings, write_reports
+from govaudit.reports.history import audit_history
 
 SETTINGS = report_settings({})
 

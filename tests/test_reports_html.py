@@ -4,10 +4,10 @@ from datetime import date
 
 import lxml.html
 import pytest
-from govaudit.reports import report_settings, write_reports
 from reports_store import HOSTILE_TITLES, RAW_ID, SITE, broken, make_audit, new_store, stale, word
 
 from govaudit.core.model import Finding
+from govaudit.reports import report_settings, write_reports
 
 
 @pytest.fixture

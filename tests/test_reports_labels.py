@@ -1,8 +1,7 @@
 """问题详情 texts: what staff need to fix a finding, for known and unknown checks."""
 
-from govaudit.reports.labels import check_name, detail_text
-
 from govaudit.core.model import Finding
+from govaudit.reports.labels import check_name, detail_text
 
 
 def finding(check, **details):

@@ -3,11 +3,12 @@
 from datetime import date
 
 import pytest
+from openpyxl import load_workbook
+from reports_store import SITE, broken, make_audit, new_store, word
+
 from govaudit.reports import report_settings, write_reports
 from govaudit.reports.history import audit_history
 from govaudit.reports.review_import import ReviewImportError, import_reviews
-from openpyxl import load_workbook
-from reports_store import SITE, broken, make_audit, new_store, word
 
 SETTINGS = report_settings({})
 

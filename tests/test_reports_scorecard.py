@@ -3,13 +3,13 @@
 from datetime import date
 
 import pytest
-from govaudit.reports.deadlines import deadline_for
-from govaudit.reports.departments import department_for
-from govaudit.reports.scorecard import overall, scorecard
-from govaudit.reports.settings import DEFAULT_SCORECARD, report_settings
 from reports_store import SITE, empty, stale, word
 
+from govaudit.checks.scorecard import overall, scorecard
 from govaudit.core.config import ConfigError
+from govaudit.reports.deadlines import deadline_for
+from govaudit.reports.departments import department_for
+from govaudit.reports.settings import DEFAULT_SCORECARD, report_settings
 
 AS_OF = date(2024, 3, 1)
 

@@ -3,12 +3,12 @@
 from datetime import date, datetime
 
 import pytest
-from govaudit.reports import report_settings, write_reports
-from govaudit.reports.xlsx import LIST_COLUMNS, safe_cell
 from openpyxl import load_workbook
 from reports_store import HOSTILE_TITLES, RAW_ID, SITE, broken, make_audit, new_store, stale, word
 
 from govaudit.core.model import Finding
+from govaudit.reports import report_settings, write_reports
+from govaudit.reports.xlsx import LIST_COLUMNS, safe_cell
 
 HEADERS = [name for name, _ in LIST_COLUMNS]
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from govaudit.crawler.rolling import RollingSchedule
-
 from govaudit.core.model import ListItem, PageRecord
+from govaudit.crawler.rolling import RollingSchedule
 
 TODAY = date(2024, 3, 15)
 BASE = "http://rsj.example.gov.cn"

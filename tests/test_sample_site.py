@@ -18,9 +18,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from govaudit.crawler.attachments import extract_attachment
 
 from govaudit import checks
+from govaudit.crawler.attachments import extract_attachment
 from govaudit.demo import write_profile
 from govaudit.sample_site import DEMO_AS_OF, build_site, entry_keys, finding_key, serve
 from govaudit.sample_site.answer_key import same_problem

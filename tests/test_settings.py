@@ -11,12 +11,12 @@ import textwrap
 import threading
 
 import pytest
-from govaudit.crawler.settings import check_scrapy_settings, crawl_settings
 from site_server import Reply, SiteServer, redirect
 from test_crawl import AS_OF, run_cli
 
 from govaudit.core.config import ConfigError, load_config
 from govaudit.core.store import Store
+from govaudit.crawler.settings import check_scrapy_settings, crawl_settings
 
 START = "http://127.0.0.1:8/"
 

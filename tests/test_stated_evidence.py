@@ -8,10 +8,9 @@ from datetime import date
 from pathlib import Path
 
 from govaudit.checks import stale_columns, words
-from govaudit.crawler.extract import parse_page
-
 from govaudit.core.model import Link, ListItem, PageRecord
 from govaudit.core.store import Store
+from govaudit.crawler.extract import parse_page
 
 SITE = "http://www.example.gov.cn"
 AS_OF = date(2024, 6, 1)

@@ -14,13 +14,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from govaudit.reports import report_settings, write_reports
 from openpyxl import load_workbook
 from reports_store import SITE, broken, make_audit, new_store, word
 
 from govaudit.audit import output_dir
 from govaudit.cli import main
 from govaudit.core.store import SCHEMA_VERSION, Store
+from govaudit.reports import report_settings, write_reports
 
 URL = "http://127.0.0.1:9/"  # never fetched: every case fails before the crawl
 

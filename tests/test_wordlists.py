@@ -7,6 +7,8 @@ from pathlib import Path
 
 import jieba
 import pytest
+
+from govaudit.core.config import ConfigError
 from govaudit.wordlists import (
     BUILTIN_FILES,
     CATEGORIES,
@@ -14,8 +16,6 @@ from govaudit.wordlists import (
     load_wordlists,
     read_wordlist,
 )
-
-from govaudit.core.config import ConfigError
 
 
 def write(tmp_path: Path, text: str, name: str = "mine.tsv") -> Path:

@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from govaudit.checks import words
 from govaudit.checks.wordmatch import WordMatcher
-from govaudit.wordlists import load_wordlists
-
 from govaudit.core.config import ConfigError
 from govaudit.core.model import Finding, PageRecord, fingerprint
 from govaudit.core.store import Store
+from govaudit.wordlists import load_wordlists
 
 SITE = "http://www.example.gov.cn"
 AS_OF = date(2025, 6, 1)

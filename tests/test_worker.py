@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+
 from govaudit.crawler.worker import AsyncWorker, Worker
 
 

@@ -45,6 +45,7 @@ def send_alerts(
     import smtplib  # requests (~0.1 s) only when there is something to send
 
     import requests
+
     from govaudit.reports.alerts.delivery import SendFailed, failure_reason
 
     # What a send may raise that is the network's or the receiver's fault, never the audit's.

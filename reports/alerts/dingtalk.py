@@ -15,6 +15,7 @@ import time
 from urllib.parse import quote_plus
 
 import requests
+
 from govaudit.reports.alerts.delivery import robot_answer
 
 # The robots accept ~20,000 bytes a message; markdown is kept well inside it so that a chat

@@ -17,9 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from govaudit.checks.scorecard import WARN
 from govaudit.reports.labels import STATE_NAMES
 from govaudit.reports.listing import ReportData, Row
-from govaudit.reports.scorecard import WARN
 
 _MARKDOWN = str.maketrans(
     {

@@ -32,9 +32,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from govaudit.reports.settings import ReportSettings
-
 from govaudit.core.config import ConfigError
+from govaudit.reports.settings import ReportSettings
 
 SECURITY = ("ssl", "starttls", "none")
 _CHANNEL_KEYS = {"wecom_webhook", "dingtalk_webhook", "dingtalk_secret"}

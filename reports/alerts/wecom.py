@@ -8,6 +8,7 @@ UTF-8 content, and answers HTTP 200 with `{"errcode": 0}` on success (a non-zero
 from __future__ import annotations
 
 import requests
+
 from govaudit.reports.alerts.delivery import SendFailed, robot_answer
 
 CONTENT_LIMIT = 4096  # bytes of UTF-8, the robot's documented limit for markdown content

@@ -26,8 +26,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from govaudit.reports.scorecard import PASS, UNCHECKED, VETO, WARN, ScoreItem, overall
-
+from govaudit.checks.scorecard import PASS, UNCHECKED, VETO, WARN, ScoreItem, overall
 from govaudit.core.model import SCRIPT_CHALLENGE, PageRecord
 
 UNDECIDABLE = "无法判定"

@@ -1,0 +1,57 @@
+"""The breadcrumb (首页 > 信息公开 > ...), from its container or a lead word."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from lxml import etree
+
+from govaudit.crawler.extract.text import collapse, iter_elements, text_content
+
+# ----- breadcrumb -----
+
+_CRUMB_CLASS = re.compile(
+    r"crumb|position|location|dqwz|weizhi|path|mianbao|currentpos|curpos", re.I
+)
+_CRUMB_LEAD = re.compile(
+    r"^\s*(?:当前位置|您的位置|您现在的位置|你的位置|你现在的位置|所在位置|当前所在位置)\s*[:：]?\s*"
+)
+_CRUMB_SPLIT = re.compile(r"\s*(?:>>|>|»|→|/|＞|›|〉|>)\s*")
+
+
+@functools.lru_cache(maxsize=4096)
+def _crumb_names(names: str) -> bool:
+    """Whether a class/id attribute pair names a breadcrumb; memoised like `_bp_names`."""
+    return any(_CRUMB_CLASS.search(t) for t in names.lower().split())
+
+
+def breadcrumb_names(root: etree._Element) -> tuple[str, ...]:
+    """Column path of the page, outermost first (当前位置：首页 > 政务公开 > 通知公告)."""
+    holder = None
+    for el in iter_elements(root):
+        classes, ident = el.get("class"), el.get("id")
+        if not (classes or ident) or el.tag in ("html", "body", "script", "style"):
+            continue
+        if _crumb_names(f"{classes or ''} {ident or ''}") and len(text_content(el)) < 300:
+            holder = el
+            break
+    if holder is None:
+        for node in root.xpath("//text()[contains(., '位置')]"):
+            parent = node.getparent()
+            if parent is not None and _CRUMB_LEAD.match(collapse(text_content(parent))):
+                holder = parent
+                break
+            if parent is not None and _CRUMB_LEAD.match(collapse(node)):
+                holder = parent.getparent() if parent.getparent() is not None else parent
+                break
+    if holder is None:
+        return ()
+    text = _CRUMB_LEAD.sub("", collapse(text_content(holder)))
+    names = [n for n in (collapse(x) for x in _CRUMB_SPLIT.split(text)) if n]
+    if len(names) <= 1:  # separators drawn as images or spaces: take the anchors
+        anchors = [collapse(text_content(a)) for a in holder.iter("a")]
+        anchors = [n for n in anchors if n]
+        if len(anchors) > len(names):
+            names = [_CRUMB_LEAD.sub("", n) for n in anchors]
+    return tuple(names)
