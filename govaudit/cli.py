@@ -177,6 +177,11 @@ def _add_report_commands(sub: argparse._SubParsersAction) -> None:
     )
     report.add_argument("--db", required=True, type=Path, help="保存历次审计的 SQLite 数据库")
     report.add_argument("--audit", type=_positive, help="审计编号（默认：最近一次）")
+    report.add_argument(
+        "--period",
+        help="期间报告：汇总该期间的历次审计（2026-Q4 季度、2026-11 月份、2026 年度），"
+        "生成 .docx 和 .xlsx；数据库中有多个站点时另生成跨站点汇总",
+    )
     report.add_argument("--out", required=True, type=Path, help="输出目录")
     audits = sub.add_parser("audits", help="列出数据库中保存的审计")
     audits.add_argument("--db", required=True, type=Path, help="SQLite 数据库")
