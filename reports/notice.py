@@ -17,14 +17,13 @@ from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
-from govaudit.checks.scorecard import WARN
+from govaudit.reports.early_warnings import NO_COLUMN, warning_lines
 from govaudit.reports.labels import STATE_NAMES
 from govaudit.reports.listing import ReportData, Row
 from govaudit.reports.settings import ReportSettings
 
 NOTICE_NAME = "整改通知书"
 NO_DEPARTMENT = "（未指定责任科室）"
-NO_COLUMN = "（未归属栏目）"
 _PROBLEM_HEADERS = ["序号", "问题类型", "严重程度", "问题描述", "页面地址", "整改时限"]
 _PROBLEM_WIDTHS = [10, 22, 14, 50, 40, 20]
 _REPLY_HEADERS = ["序号", "问题", "整改情况", "完成时间", "责任人"]
@@ -73,12 +72,12 @@ def write_notice(
         for column, column_rows in columns.items():
             od.body(document, f"栏目：{column}（{len(column_rows)} 条）")
             _problem_table(document, column_rows)
-    warnings = _warnings(data, rows, department)
+    warnings = warning_lines(data, rows, department is None)
     part = 2
     if warnings:
         od.heading(document, f"{_chinese_number(part)}、预警（尚未构成问题，请提前处理）")
         for line in warnings:
-            od.body(document, line)
+            od.body(document, f"{line}。")
         part += 1
     od.heading(document, f"{_chinese_number(part)}、整改要求")
     od.body(document, _requirements(settings))
@@ -139,20 +138,6 @@ def _reply_table(document, rows: list[Row]) -> None:
     for i, row in enumerate(rows, 1):
         where = f"［{row.column}］" if row.column else ""
         od.add_row(grid, [str(i), f"{where}{row.description}", "", "", ""], _REPLY_WIDTHS)
-
-
-def _warnings(data: ReportData, rows: list[Row], department: str | None) -> list[str]:
-    lines = [
-        f"{item.name}：实测 {item.measured_label()}，否决阈值 {item.threshold_label()}。"
-        for item in data.score
-        if item.verdict == WARN and department is None
-    ]
-    lines += [
-        f"［{r.column or NO_COLUMN}］{r.check_name}：{r.description}"
-        for r in rows
-        if r.early_warning
-    ]
-    return lines
 
 
 def _requirements(settings: ReportSettings) -> str:

@@ -159,3 +159,30 @@ def test_the_listing_feeds_the_notice_unchanged(tmp_path):
     path = write_notice(data, report_settings(REPORT), None, tmp_path / "n.docx")
     rows = [row for t in Document(path).tables[:-1] for row in cells(t)[1:]]
     assert len(rows) == len(data.open_rows)
+
+
+def test_early_warnings_are_a_section_of_their_own(tmp_path):
+    from govaudit.core.model import EARLY_WARNING, Finding
+
+    warning = Finding(
+        id="column_due-x",
+        check="column_due",
+        severity="minor",
+        page_url=f"{SITE}/gzdt/",
+        title="栏目“工作动态”将于 3 天后超期未更新",
+        column="工作动态",
+        details={EARLY_WARNING: True},
+    )
+    near = [stale(f"要闻{i}", 20) for i in range(3)]  # with 工作动态, 4 of 5: the item warns
+    paths = written(tmp_path, [*problems(), *near, warning])
+    lines = texts(Document(paths["整改通知书.docx"]))
+    section = lines.index("二、预警（尚未构成问题，请提前处理）")
+    assert lines[section + 1].startswith(
+        "动态要闻类栏目 2 周、通知公告政策文件类栏目 6 个月未更新：实测 4"
+    )
+    assert "［工作动态］column_due：栏目“工作动态”将于 3 天后超期未更新。" in lines
+    assert "三、整改要求" in lines and "四、整改情况回执" in lines
+    assert "待整改问题共 6 条" in lines[2]  # the warning is not a problem
+    press = texts(Document(paths["整改通知书-宣传科.docx"]))
+    assert "［工作动态］column_due：栏目“工作动态”将于 3 天后超期未更新。" in press
+    assert not any(line.startswith("动态要闻类栏目") for line in press)  # a site-wide measure

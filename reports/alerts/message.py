@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from govaudit.checks.scorecard import WARN
+from govaudit.reports.early_warnings import warning_lines
 from govaudit.reports.labels import STATE_NAMES
 from govaudit.reports.listing import ReportData, Row
 
@@ -84,12 +84,7 @@ def alert_summary(
     counts = {state: sum(r.state == state for r in problems) for state in ("new", "open")}
     counts["reopened"] = sum(r.state == "reopened" for r in problems)
     counts["fixed"] = sum(not r.early_warning for r in fixed)
-    warnings = [
-        f"{item.name}：实测 {item.measured_label()}，否决阈值 {item.threshold_label()}"
-        for item in data.score
-        if item.verdict == WARN and department is None  # a site-wide measure: the office's
-    ]
-    warnings += [_row_line(r) for r in mine if r.early_warning]
+    warnings = [plain(line) for line in warning_lines(data, mine, department is None)]
     return AlertSummary(
         site=data.site,
         as_of=data.as_of,
