@@ -255,3 +255,25 @@ def test_the_password_comes_from_the_environment_and_never_shows(tmp_path):
     loaded = settings(raw, environ={"GOVAUDIT_SMTP_PASSWORD": "s3cret"})
     assert loaded.mail.password == "s3cret" and loaded.mail.security == "starttls"
     assert loaded.mail.port == 587 and "s3cret" not in repr(loaded)
+
+
+@pytest.mark.parametrize(
+    ("security", "reason"),
+    [("starttls", "不支持 STARTTLS"), ("ssl", "TLS 握手失败")],
+)
+def test_mail_security_the_server_does_not_speak_is_one_line(tmp_path, security, reason):
+    data = listing(tmp_path, findings())
+    with MailReceiver() as smtp:  # plain SMTP, no STARTTLS offered
+        raw = {
+            "timeout": 2,
+            "email": {
+                "host": "127.0.0.1",
+                "port": smtp.port,
+                "security": security,
+                "from": "a@b.cn",
+                "to": ["c@d.cn"],
+            },
+        }
+        outcome = send_alerts(data, settings(raw), tmp_path / "report.html")
+        assert smtp.messages == []  # nothing went out in clear text
+    assert len(outcome.failed) == 1 and reason in outcome.failed[0]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import smtplib
 import socket
+import ssl
 from urllib.parse import urlsplit
 
 import requests
@@ -35,10 +36,14 @@ def failure_reason(error: BaseException) -> str:
     """One Chinese line for a failed send."""
     if isinstance(error, SendFailed):
         return str(error)
+    if isinstance(error, ssl.SSLError | requests.exceptions.SSLError):
+        return "TLS 握手失败（请核对 security 和 port，或服务器证书）"
     if isinstance(error, requests.Timeout | socket.timeout | TimeoutError):
         return "连接超时"
     if isinstance(error, requests.ConnectionError | ConnectionRefusedError):
         return "无法连接"
+    if isinstance(error, smtplib.SMTPNotSupportedError):
+        return "邮件服务器不支持 STARTTLS（请核对 security 和 port）"
     if isinstance(error, smtplib.SMTPAuthenticationError):
         return "邮箱用户名或密码错误"
     if isinstance(error, smtplib.SMTPRecipientsRefused):
