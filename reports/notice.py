@@ -104,9 +104,9 @@ def _opening(data: ReportData, bureau: str, problems: list[Row], department: str
         f"根据《政府网站与政务新媒体检查指标》（国办秘函〔2019〕19号）等要求，{bureau}于"
         f"{_chinese_date(data.as_of)}对{data.site}（{data.start_url}）开展了监测。"
         f"总体结论为“{data.verdict}”，{scope}。"
-        f"{'涉及本科室的' if department else ''}待整改问题共 {len(problems)} 条，其中严重问题 "
-        f"{critical} 条（{STATE_NAMES['new']} {states['new']} 条、{STATE_NAMES['open']} "
-        f"{states['open']} 条、{STATE_NAMES['reopened']} {states['reopened']} 条）；"
+        f"{'涉及本科室的' if department else ''}待整改问题共 {len(problems)} 条（"
+        f"{STATE_NAMES['new']} {states['new']} 条、{STATE_NAMES['open']} {states['open']} 条、"
+        f"{STATE_NAMES['reopened']} {states['reopened']} 条），其中严重问题 {critical} 条；"
         f"上次监测以来{STATE_NAMES['fixed']} {len(fixed)} 条。现将问题通知如下，请在整改时限内完成"
         f"整改，并填写文末回执报送{bureau}。"
     )
@@ -128,7 +128,7 @@ def _problem_table(document, rows: list[Row]) -> None:
         description = row.description + (f"（{row.state_label}）" if row.state != "new" else "")
         values = [str(i), row.check_name, row.severity_name, description, "", row.deadline]
         cells = od.add_row(grid, values, _PROBLEM_WIDTHS)
-        od.hyperlink(cells[4].paragraphs[0], row.target_url or row.page_url)
+        od.hyperlink(cells[4].paragraphs[0], row.page_url)  # where a person sees it
 
 
 def _reply_table(document, rows: list[Row]) -> None:

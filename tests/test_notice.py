@@ -62,7 +62,11 @@ def test_the_notice_names_the_bureau_the_date_the_verdict_and_every_problem(tmp_
     opening = lines[2]
     assert "示例市政务公开办公室于2024年3月1日对示例局" in opening
     assert "总体结论为“否决”，本次监测覆盖整个网站" in opening
-    assert "待整改问题共 3 条，其中严重问题 2 条" in opening and "已整改 1 条" in opening
+    assert (
+        "待整改问题共 3 条（新发现 3 条、持续存在 0 条、重新出现 0 条），其中严重问题 2 条"
+        in opening
+    )
+    assert "上次监测以来已整改 1 条" in opening
     assert "（一）办公室" in lines and "（二）宣传科" in lines
     assert "栏目：工作动态（2 条）" in lines
     assert lines[-2:] == ["示例市政务公开办公室", "2024年3月1日"]
@@ -78,9 +82,10 @@ def test_the_notice_names_the_bureau_the_date_the_verdict_and_every_problem(tmp_
     ]
     assert len(rows) == 3
     broken_row = next(r for r in rows if r[1] == "链接不可用")
-    assert broken_row[2] == "严重" and broken_row[4] == f"{SITE}/gone.pdf"
+    assert broken_row[2] == "严重" and broken_row[4] == f"{SITE}/"  # where it is seen
+    assert broken_row[3] == f"链接不可用：{SITE}/gone.pdf"
     assert broken_row[5] == "2024-03-06"  # 3 working days after Friday 1 March
-    assert f"{SITE}/gone.pdf" in links(document)
+    assert f"{SITE}/" in links(document) and f"{SITE}/zwgk/a.html" in links(document)
     reply = cells(document.tables[-1])
     assert reply[0] == ["序号", "问题", "整改情况", "完成时间", "责任人"]
     assert len(reply) == 4 and all(row[2:] == ["", "", ""] for row in reply[1:])
@@ -94,7 +99,7 @@ def test_each_department_gets_its_own_rows_only(tmp_path):
     assert "涉及本科室的待整改问题共 2 条" in lines[2]
     rows = [row for t in press.tables[:-1] for row in cells(t)[1:]]
     assert sorted(r[1] for r in rows) == ["栏目未按时更新", "错别字/不规范表述"]
-    assert f"{SITE}/gone.pdf" not in links(press)
+    assert f"{SITE}/" not in links(press)  # the 办公室's broken link
     assert len(cells(press.tables[-1])) == 3
 
 
