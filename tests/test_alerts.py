@@ -277,3 +277,23 @@ def test_mail_security_the_server_does_not_speak_is_one_line(tmp_path, security,
         outcome = send_alerts(data, settings(raw), tmp_path / "report.html")
         assert smtp.messages == []  # nothing went out in clear text
     assert len(outcome.failed) == 1 and reason in outcome.failed[0]
+
+
+def test_a_multi_site_profile_shares_alerts_and_places_a_mistake(tmp_path):
+    from govaudit.core.config import load_sites
+    from govaudit.multisite import validate_sites
+
+    profile = tmp_path / "sites.toml"
+    profile.write_text(
+        '[defaults.alerts]\nwecom_webhook = "http://127.0.0.1:9/hook"\n'
+        '[sites.portal.site]\nstart_urls = ["http://127.0.0.1:9/"]\n'
+        '[sites.rsj.site]\nstart_urls = ["http://127.0.0.1:9/rsj/"]\n'
+        '[sites.rsj.alerts]\ndingtalk_webhook = "oapi.dingtalk.com/robot/send"\n',
+        encoding="utf-8",
+    )
+    sites = load_sites(profile)
+    portal = alert_settings(sites["portal"].config().alerts, report_settings({}))
+    assert portal.audiences[0].wecom_webhook == "http://127.0.0.1:9/hook"
+    with pytest.raises(ConfigError) as error:
+        validate_sites(sites)
+    assert str(error.value) == "sites.rsj.alerts.dingtalk_webhook 应为 http(s) 地址"
