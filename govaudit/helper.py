@@ -24,7 +24,7 @@ from govaudit.crawler.worker import Worker
 
 def preload() -> None:
     """Run in the helper first: what its later work imports, imported while the crawl runs."""
-    import govaudit.audit  # noqa: F401  (checks, store)
+    import govaudit.checks  # noqa: F401  (and the store)
     import govaudit.reports.xlsx  # noqa: F401
 
 

@@ -8,7 +8,6 @@ which go to their 责任科室 like any row.
 
 from __future__ import annotations
 
-from govaudit.checks.scorecard import WARN
 from govaudit.reports.listing import ReportData, Row
 
 NO_COLUMN = "（未归属栏目）"
@@ -18,8 +17,8 @@ def warning_lines(data: ReportData, rows: list[Row], whole_site: bool) -> list[s
     """The 预警 of `rows` (an audience's share of `data.open_rows`), as one line each."""
     lines = [
         f"{item.name}：实测 {item.measured_label()}，否决阈值 {item.threshold_label()}"
-        for item in data.score
-        if item.verdict == WARN and whole_site
+        for item in data.warned_items
+        if whole_site
     ]
     lines += [
         f"［{r.column or NO_COLUMN}］{r.check_name}：{r.description}"

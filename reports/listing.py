@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from govaudit.checks.completeness import Completeness, completeness, final_verdict, limited_items
-from govaudit.checks.scorecard import ScoreItem, message_coverage, scorecard
+from govaudit.checks.scorecard import WARN, ScoreItem, message_coverage, scorecard
 from govaudit.core.model import EARLY_WARNING, SEVERITIES, Finding
 from govaudit.core.store import Store
 from govaudit.reports.deadlines import deadline_for
@@ -101,6 +101,11 @@ class ReportData:
     @property
     def total_open(self) -> int:
         return len(self.open_rows)
+
+    @property
+    def warned_items(self) -> list[ScoreItem]:
+        """The veto items measured near their threshold (预警, from `warn_ratio`)."""
+        return [item for item in self.score if item.verdict == WARN]
 
 
 def build_listing(store: Store, audit_id: int, settings: ReportSettings) -> ReportData:

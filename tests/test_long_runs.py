@@ -21,7 +21,7 @@ import lxml.html
 import openpyxl
 import pytest
 
-from govaudit.demo import write_profile
+from govaudit.commands.demo import write_profile
 from govaudit.sample_site import DEMO_AS_OF, build_site, serve
 
 EDITED = "/gzdt/202402/t20240224_2634613.html"

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from govaudit.checks import overdue
+from govaudit.checks import overdue_publication as overdue
 from govaudit.core.config import ConfigError, check_rules, load_config
 from govaudit.core.model import Finding, Link, ListItem, PageRecord
 from govaudit.core.store import Store

@@ -181,7 +181,7 @@ def test_the_console_counts_are_the_reports_counts_after_reviews(tmp_path, capsy
     from rich.console import Console
 
     from govaudit.audit import AuditResult
-    from govaudit.cli import print_summary
+    from govaudit.console import print_summary
     from govaudit.reports import build_listing, report_settings
 
     store = new_store(tmp_path)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import re
 import socket
 import subprocess
@@ -20,8 +21,8 @@ from pathlib import Path
 import pytest
 
 from govaudit import checks
+from govaudit.commands.demo import write_profile
 from govaudit.crawler.attachments import extract_attachment
-from govaudit.demo import write_profile
 from govaudit.sample_site import DEMO_AS_OF, build_site, entry_keys, finding_key, serve
 from govaudit.sample_site.answer_key import same_problem
 from govaudit.sample_site.generator import CLOSED_PORT_URL, UNRESOLVABLE
@@ -385,6 +386,40 @@ def test_sample_site_audit(tmp_path):
             failures.append(f"{check}: flagged traps {[e['why'] for e in trap_hits]}")
     failures += _wrong_severities(site.planted, findings, base)
     assert not failures, "\n".join(failures)
+    _assert_same_findings_as_before(findings, base)
+
+
+# The sample site's findings as the audit made them before the house was put in order (issue 19:
+# packages split, modules moved, behaviour unchanged). A change of behaviour updates the file on
+# purpose: GOVAUDIT_UPDATE_GOLDEN=1 pytest tests/test_sample_site.py -k sample_site_audit
+GOLDEN = Path(__file__).parent / "fixtures" / "sample_site_findings.tsv"
+
+
+def _golden_lines(findings: list[dict], base: str) -> list[str]:
+    """One line per finding, its URLs without this run's ports (the site's, a closed one's)."""
+
+    def path(url: str | None) -> str:
+        url = (url or "").replace(base.rstrip("/"), "")
+        return re.sub(r"http://127\.0\.0\.1:\d+", "http://127.0.0.1:PORT", url)
+
+    fields = ("check", "severity", "page_url", "target_url", "column")
+    return sorted(
+        {
+            "\t".join(path(f.get(k)) if k.endswith("url") else f.get(k) or "" for k in fields)
+            for f in findings
+        }
+    )
+
+
+def _assert_same_findings_as_before(findings: list[dict], base: str) -> None:
+    lines = _golden_lines(findings, base)
+    if os.environ.get("GOVAUDIT_UPDATE_GOLDEN"):
+        GOLDEN.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    golden = GOLDEN.read_text(encoding="utf-8").splitlines()
+    assert lines == golden, {
+        "new": sorted(set(lines) - set(golden)),
+        "gone": sorted(set(golden) - set(lines)),
+    }
 
 
 def _wrong_severities(planted: list[dict], findings: list[dict], base: str) -> list[str]:

@@ -16,9 +16,9 @@ from govaudit.crawler.extract.text import collapse, iter_elements, text_content
 
 
 def page_title(root: etree._Element, kind: str, bp: Boilerplate) -> str:
-    page_title = ""
+    head_title = ""
     for t in root.iter("title"):
-        page_title = collapse(text_content(t))
+        head_title = collapse(text_content(t))
         break
     if kind in ("document", "article"):
         for m in root.iter("meta"):
@@ -28,7 +28,7 @@ def page_title(root: etree._Element, kind: str, bp: Boilerplate) -> str:
             heading = collapse(text_content(h))
             if heading and not bp.contains(h):
                 return heading
-    return page_title
+    return head_title
 
 
 # ----- document metadata -----

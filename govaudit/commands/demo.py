@@ -48,7 +48,7 @@ def write_profile(path: Path, url: str) -> Path:
 
 def run_demo(out: Path, console: Console, quiet: bool = False) -> int:
     """Build and serve the sample site, audit it as of DEMO_AS_OF into `out`, stop the server."""
-    from govaudit.cli import audit_with_progress, print_summary  # the same display as `audit`
+    from govaudit.console import audit_with_progress, print_summary  # the same display as `audit`
 
     writable_dir(out)  # --out a file: one line, before the server starts
     site = build_site(DEMO_AS_OF)

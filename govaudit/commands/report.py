@@ -48,7 +48,7 @@ def _open_store(path: Path) -> Store:
 
 
 def cmd_report(store: Store, audit_id: int | None, out: Path, console: Console) -> int:
-    from govaudit.cli import print_counts, print_scorecard
+    from govaudit.console import print_counts, print_scorecard
 
     audits = store.audits()
     if not audits:
