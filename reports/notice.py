@@ -127,7 +127,7 @@ def _problem_table(document, rows: list[Row]) -> None:
     for i, row in enumerate(rows, 1):
         description = row.description + (f"（{row.state_label}）" if row.state != "new" else "")
         values = [str(i), row.check_name, row.severity_name, description, "", row.deadline]
-        cells = od.add_row(grid, values, _PROBLEM_WIDTHS)
+        cells = od.add_row(grid, values)
         od.hyperlink(cells[4].paragraphs[0], row.page_url)  # where a person sees it
 
 
@@ -137,7 +137,7 @@ def _reply_table(document, rows: list[Row]) -> None:
     grid = od.table(document, _REPLY_HEADERS, _REPLY_WIDTHS)
     for i, row in enumerate(rows, 1):
         where = f"［{row.column}］" if row.column else ""
-        od.add_row(grid, [str(i), f"{where}{row.description}", "", "", ""], _REPLY_WIDTHS)
+        od.add_row(grid, [str(i), f"{where}{row.description}", "", "", ""])
 
 
 def _requirements(settings: ReportSettings) -> str:

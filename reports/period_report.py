@@ -59,7 +59,7 @@ def write_period_docx(summary: PeriodSummary, out_dir: Path, bureau: str = "") -
     grid = od.table(document, _TREND, _TREND_WIDTHS)
     for a in summary.audits:
         values = [f"#{a.audit_id}", a.as_of, a.verdict, "是" if a.complete else "否"]
-        od.add_row(grid, [*values, str(a.open), str(a.critical)], _TREND_WIDTHS)
+        od.add_row(grid, [*values, str(a.open), str(a.critical)])
     for number, title, groups in (
         ("二", "按栏目统计", summary.by_column),
         ("三", "按责任科室统计", summary.by_department),
@@ -68,7 +68,7 @@ def write_period_docx(summary: PeriodSummary, out_dir: Path, bureau: str = "") -
         widths = [60, 26, 26, 24, 26]
         grid = od.table(document, [title[1:3], *_TALLY], widths)
         for name, tally in groups:
-            od.add_row(grid, [name, *_tally(tally)], widths)
+            od.add_row(grid, [name, *_tally(tally)])
     if bureau:
         od.body(document, bureau, indent=False).alignment = WD_ALIGN_PARAGRAPH.RIGHT
     path = out_dir / f"{report_name(summary)}.docx"
@@ -142,7 +142,7 @@ def write_rollup_docx(summaries: list[PeriodSummary], out_dir: Path) -> Path:
     grid = od.table(document, _ROLLUP, _ROLLUP_WIDTHS)
     for s in summaries:
         values = [s.site, str(len(s.audits)), s.last_verdict, *_tally(s.total)]
-        od.add_row(grid, values, _ROLLUP_WIDTHS)
+        od.add_row(grid, values)
     path = out_dir / f"监测汇总-{period.text}.docx"
     document.save(path)
     return path

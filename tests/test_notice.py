@@ -139,6 +139,10 @@ def test_it_looks_like_an_official_notice(tmp_path):
     normal = document.styles["Normal"]
     assert normal.font.size == Pt(16)
     assert normal.element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
+    cell_style = document.tables[0].rows[1].cells[3].paragraphs[0].style
+    assert cell_style.name == "公文表格" and cell_style.font.size == Pt(10.5)  # 五号
+    assert cell_style.element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
+    assert document.tables[0].rows[0].cells[0].paragraphs[0].style.font.bold  # 表头
     footer = section.footer.paragraphs[0]._p.xml
     assert 'w:instr="PAGE"' in footer and footer.count("—") == 2
     font_table = next(
