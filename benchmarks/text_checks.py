@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from datetime import date
 
-from govaudit.checks import privacy, words
+from govaudit.checks import privacy_leak, words
 from govaudit.checks.wordmatch import WordMatcher, _base_dictionary
 from govaudit.core.model import PageRecord
 from govaudit.wordlists import load_wordlists
@@ -256,14 +256,14 @@ def main(argv: list[str] | None = None) -> None:
 
     as_of = date(2025, 6, 1)
     contact = re.compile(
-        rf"(?:{privacy.DEFAULTS['contact_labels']})(?:电话|热线|方式|人|号码)?[：:]?[^\d\n]{{0,8}}$"
+        rf"(?:{privacy_leak.DEFAULTS['contact_labels']})(?:电话|热线|方式|人|号码)?[：:]?[^\d\n]{{0,8}}$"
     )
     leaks: list[object] = []
 
     def privacy_scan() -> None:
         leaks.clear()
         for p in pages:
-            leaks.extend(privacy.find_leaks(p, as_of, contact))
+            leaks.extend(privacy_leak.find_leaks(p, as_of, contact))
 
     seconds = best_cpu(privacy_scan, args.repeat)
     print(

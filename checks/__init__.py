@@ -12,23 +12,24 @@ its helper process. `as_of` is the only clock a check sees.
 from types import ModuleType
 
 from govaudit.checks import (
-    anchors,
     attachments,
-    broken_links,
-    messages,
+    broken_link,
+    missing_anchor,
     overdue_publication,
-    privacy,
-    stale_columns,
+    privacy_leak,
+    stale_column,
+    unanswered_message,
     words,
 )
 
+# Each module is named as its profile section ([checks.<SECTION>]) and its main finding kind.
 REGISTRY: list[ModuleType] = [
-    broken_links,
-    anchors,
-    stale_columns,
+    broken_link,
+    missing_anchor,
+    stale_column,
     overdue_publication,
     words,
-    privacy,
+    privacy_leak,
     attachments,
-    messages,
+    unanswered_message,
 ]

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from govaudit.checks.attachment_text import attachments
+from govaudit.checks.site_texts import attachments
 from govaudit.core.config import ConfigError
 from govaudit.core.model import SEVERITIES, Finding, fingerprint
 from govaudit.core.store import AuditView

@@ -28,20 +28,13 @@ from typing import Any
 
 from govaudit.checks.scorecard import PASS, UNCHECKED, VETO, WARN, ScoreItem, overall
 from govaudit.core.model import SCRIPT_CHALLENGE, PageRecord
+from govaudit.core.vocabulary import ERROR_NAMES
 
 UNDECIDABLE = "无法判定"
 
 # The skipped reasons that leave URLs of the site's scope unseen (the others are the profile's
 # own scope, `excluded`/`not_included`, or URL traps that have no end to reach).
 _UNSEEN = ("max_pages", "max_depth", "bot_check")
-_NETWORK_ERRORS = {
-    "dns": "域名无法解析",
-    "refused": "连接被拒绝",
-    "timeout": "访问超时",
-    "tls": "证书/TLS 错误",
-    "too_many_redirects": "重定向过多",
-    "connection": "连接中断",
-}
 # Finish reasons of a crawl that stopped before its frontier was empty (Scrapy's CloseSpider
 # extension names its own when [crawl.scrapy] sets CLOSESPIDER_*).
 _STOPPED = {
@@ -111,7 +104,7 @@ def _unreachable(
     if home is not None and home.error == "skipped" and home.error_detail == "robots":
         return "网站 robots.txt 禁止抓取首页，未能检查网站内容"
     if home is not None and home.error:
-        why = _NETWORK_ERRORS.get(home.error, home.error)
+        why = ERROR_NAMES.get(home.error, home.error)
         return f"网站无法访问（首页{why}），未能检查网站内容"
     if answered:
         return f"首页返回 HTTP {answered[0].status}，未能检查网站内容"

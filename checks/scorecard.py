@@ -21,13 +21,13 @@ from typing import Any
 from govaudit.core import messages as msg
 from govaudit.core.model import Finding
 from govaudit.core.store import AuditView
+from govaudit.core.vocabulary import HOMEPAGE
 
 PASS, WARN, VETO, UNCHECKED = "合格", "预警", "否决", "未检查"
 # An item the unreadable columns could tip over its threshold: neither 合格 nor 否决.
 UNDECIDABLE = "无法判定"
 
 # Column categories of the stale_column check; names are the fallback when a finding lacks one.
-HOMEPAGE = "首页"
 NEWS, NOTICES = "动态要闻", "通知公告政策文件"
 _NEWS_WORDS = ("动态", "要闻", "新闻", "工作信息")
 _NOTICE_WORDS = ("通知", "公告", "公示", "政策", "文件")

@@ -1,5 +1,5 @@
 """Wrong and sensitive words (错敏字) in the titles and body text of the site's own pages and
-in the text of its attachments (pdf, doc/docx, xls/xlsx, wps, et; checks/attachment_text.py).
+in the text of its attachments (pdf, doc/docx, xls/xlsx, wps, et; checks/site_texts.py).
 
 Yields `wrong_word` (typo, outdated, political) and `sensitive_word` (sensitive) findings, one per
 (page, term) with the number of occurrences and the first occurrence's sentence (personal numbers
@@ -37,7 +37,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from govaudit.checks.attachment_text import Attachment, attachments, text_pages
+from govaudit.checks.site_texts import Attachment, attachments, text_pages
 from govaudit.checks.wordmatch import Hit, WordMatcher
 from govaudit.core.config import compile_pattern
 from govaudit.core.masking import mask_personal_numbers, masked_window

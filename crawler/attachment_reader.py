@@ -5,14 +5,14 @@ The spider fetches internal attachments (`READ_EXTENSIONS`) with GET and hands t
 
 - a process, not a thread: the readers (pypdf, openpyxl, python-docx, xlrd) are pure Python and
   hold the GIL, so a thread would still slow the crawl, and a thread stuck on a pathological pdf
-  can be neither interrupted nor killed. A process (`crawler.worker`) is killed on timeout and a
+  can be neither interrupted nor killed. A process (`crawler.worker_process`) is killed on timeout and a
   fresh one started.
 - one worker, one file at a time (an asyncio lock), so the timeout measures the file's own
   extraction and not its wait in the queue; the crawl itself stays concurrent. The worker starts
   once (~0.3 s) and then costs a pipe round trip per file, awaited on the event loop.
 
 The result becomes the record's `text`, `title` and `meta` (`attachment_meta`); the word and
-privacy checks read those (checks/attachment_text.py).
+privacy checks read those (checks/site_texts.py).
 
 Timeout: EXTRACT_TIMEOUT seconds per file (60); the readers' own time bound is half of it, so a
 long file is cut short (meta `truncated`) before the process has to be killed.
@@ -30,7 +30,7 @@ from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
 from govaudit.core.locations import dump_locations
 from govaudit.crawler.attachments import AttachmentText, Limits, sniff_format
-from govaudit.crawler.worker import AsyncWorker
+from govaudit.crawler.worker_process import AsyncWorker
 
 # Formats whose text the audit reads (issue 10); other resources are only checked with HEAD.
 READ_EXTENSIONS = frozenset({"pdf", "doc", "docx", "xls", "xlsx", "wps", "et", "rtf"})

@@ -1,7 +1,7 @@
 """Parsing pages on the machine's second core: `crawler.extract.parse_page` in a worker process.
 
 The crawl is CPU-bound (the benchmark's profile: parsing is most of a page's cost), so the crawl
-process keeps networking and scheduling and a worker (`crawler.worker.AsyncWorker`) parses. Every
+process keeps networking and scheduling and a worker (`crawler.worker_process.AsyncWorker`) parses. Every
 page is written to the worker at once, so 16 concurrent downloads never wait on one another's
 round trip.
 
@@ -22,7 +22,7 @@ from datetime import date
 
 from govaudit.core.model import PageRecord
 from govaudit.crawler.extract import parse_page
-from govaudit.crawler.worker import AsyncWorker
+from govaudit.crawler.worker_process import AsyncWorker
 
 # Pages parsed inline before the worker starts: a site this small is crawled before the worker
 # has imported lxml (~0.3 s); after it, a page parsed inline waits for no pipe.

@@ -15,7 +15,7 @@ points at the system browser (`.ci/run` installs Debian's `chromium`).
 A browser that is missing or crashes costs one line in crawl.log (`浏览器不可用` / `浏览器渲染失败`):
 the pages it would have rendered keep the record of their HTML, marked in
 `meta["rendered_by_browser"]` (`unavailable`, `failed`, `over_budget`), and their columns are
-无法判定 (checks/stale_columns.py's `undecidable_column`), never empty. The audit goes on.
+无法判定 (checks/stale_column.py's `undecidable_column`), never empty. The audit goes on.
 
 Stats (`govaudit/render/...`): `pages` (rendered), `seconds` (their download time summed),
 `still_empty` (rendered, list still unreadable), `failed[/<kind>]`, `over_budget`, `unavailable`

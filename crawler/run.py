@@ -24,8 +24,9 @@ from scrapy.crawler import CrawlerProcess
 
 from govaudit.core.config import AuditConfig
 from govaudit.core.store import Store
+from govaudit.crawler.records import HANDLER_FAILED
 from govaudit.crawler.settings import crawl_settings
-from govaudit.crawler.spider import HANDLER_FAILED, SiteSpider
+from govaudit.crawler.spider import SiteSpider
 
 
 class CrawlFailed(RuntimeError):
@@ -79,7 +80,8 @@ def crawl(
     stats = plain_stats(crawler.stats.get_stats())
     write_stats(log_file, stats)
     reason = stats.get("finish_reason")
-    if reason == "shutdown":
+    # Ctrl-C (or SIGTERM) while the crawl was still starting fails its start with the interrupt.
+    if reason == "shutdown" or any(f.check(KeyboardInterrupt) for f in failures):
         raise KeyboardInterrupt
     if reason is None or failures or reason == HANDLER_FAILED:
         raise CrawlFailed(f"Scrapy 无法运行抓取（{_why(failures, stats)}），详见 {log_file}")

@@ -27,11 +27,11 @@
   recorded URL is claimed and seeded into the dupefilter, and the links of recorded pages that
   have no record yet are the frontier.
 - Incremental re-crawl (`previous` = the site's last finished audit): what is not due today is
-  not asked at all (crawler/rolling.py), and page requests are made conditional by
-  crawler/conditional.py. A 304 or a target not due carries the previous record over
-  (`CarriedPage`, written by the pipeline with `Store.carry_over`) and its stored links are
-  followed, so the checks still see the whole site; a changed page answers 200 and is parsed.
+  not asked (crawler/rolling.py), page requests are conditional (crawler/conditional.py), and a
+  304 or a target not due carries the previous record over (crawler/carry_over.py).
 
+The spider is made of parts, one concern a file: crawler/spider_render.py (the browser),
+crawler/carry_over.py, crawler/records.py (records made without a parse, the counters).
 Inputs are per-run spider arguments: `config` (AuditConfig), `store`, `audit_id`, `progress`,
 `resume`, `previous`, `helper` (the audit's helper process, for the pipeline), `scan` (the
 privacy check's, for the pipeline: the store never keeps a raw personal number).
@@ -42,21 +42,18 @@ start_urls_ok, resumed, conditional, not_modified, parse_worker_pages, parse_fal
 from __future__ import annotations
 
 import logging
-import re
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
-from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy import Request, Spider, signals
-from scrapy.exceptions import CloseSpider, NotSupported, StopDownload
+from scrapy.exceptions import StopDownload
 from scrapy.http import Response
-from twisted.python.failure import Failure
 
 from govaudit.core.config import AuditConfig
-from govaudit.core.model import RENDERED, SCRIPT_CHALLENGE, Link, PageRecord
+from govaudit.core.model import SCRIPT_CHALLENGE, Link, PageRecord
 from govaudit.core.store import Store
 from govaudit.crawler import render
 from govaudit.crawler.adapters import adapters_of, is_json_answer
@@ -71,62 +68,29 @@ from govaudit.crawler.attachment_reader import (
     too_large_meta,
 )
 from govaudit.crawler.attachments import sniff_format
-from govaudit.crawler.errors import error_kind
+from govaudit.crawler.carry_over import CarryOver
 from govaudit.crawler.extract import is_datastore_answer
 from govaudit.crawler.page_parser import PageParser
-from govaudit.crawler.pipeline import CarriedPage
+from govaudit.crawler.records import RecordKeeping, is_parsed_page
+from govaudit.crawler.responses import (
+    HTML_TYPES,
+    JSON_TYPES,
+    RESOURCE_TAGS,
+    XML_TYPES,
+    content_length,
+    header,
+    header_charset,
+    is_resource_url,
+    mime_type,
+)
 from govaudit.crawler.rolling import RollingSchedule
 from govaudit.crawler.scope import Scope
-
-# Non-HTML targets are checked, not parsed: by the extension of their path ...
-RESOURCE_EXTENSIONS = frozenset(
-    "pdf doc docx xls xlsx ppt pptx wps et dps ofd txt rtf csv zip rar 7z gz tar "
-    "jpg jpeg png gif bmp webp svg ico tif tiff mp3 mp4 avi flv wmv swf css js json xml apk exe".split()
-)
-# ... or by the tag that links them.
-RESOURCE_TAGS = frozenset({"img", "script", "link", "embed", "object", "video", "audio", "source"})
-HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
-XML_TYPES = frozenset({"text/xml", "application/xml"})
-HANDLER_FAILED = "handler_failed"  # the finish_reason of a crawl whose http handler did not load
-# A list's JSON API (crawler/adapters.py), read when its answer is JSON.
-JSON_TYPES = frozenset({"application/json", "text/json", "application/x-json", "text/plain"})
+from govaudit.crawler.spider_render import BrowserRendering
 
 logger = logging.getLogger(__name__)
 
 
-def header(headers: Mapping[bytes, bytes], name: str) -> str | None:
-    """A response header as the Latin-1 text of the bytes sent (any byte can be stored: a stray
-    one in an ETag once lost the page)."""
-    value = headers.get(name)
-    return None if value is None else value.decode("latin-1")
-
-
-def mime_type(headers: Mapping[bytes, bytes]) -> str | None:
-    raw = header(headers, "Content-Type")
-    if not raw:
-        return None
-    return raw.split(";")[0].strip().lower() or None
-
-
-def header_charset(headers: Mapping[bytes, bytes]) -> str | None:
-    raw = header(headers, "Content-Type")
-    if not raw:
-        return None
-    match = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", raw, re.IGNORECASE)
-    return match.group(1) if match else None
-
-
-def content_length(headers: Mapping[bytes, bytes]) -> int | None:
-    raw = (header(headers, "Content-Length") or "").strip()
-    return int(raw) if raw.isdigit() else None
-
-
-def is_resource_url(url: str) -> bool:
-    suffix = PurePosixPath(urlsplit(url).path).suffix.lower().lstrip(".")
-    return suffix in RESOURCE_EXTENSIONS
-
-
-class SiteSpider(Spider):
+class SiteSpider(BrowserRendering, CarryOver, RecordKeeping, Spider):
     name = "govaudit"
 
     def __init__(
@@ -214,7 +178,7 @@ class SiteSpider(Spider):
         stats.set_value("govaudit/resumed", len(self.resumed))
         view = self.store.view(self.audit_id)
         followed = [r for r in self.resumed if self._was_followed(r)]
-        stats.inc_value("govaudit/pages", sum(1 for r in self.resumed if _is_parsed_page(r)))
+        stats.inc_value("govaudit/pages", sum(1 for r in self.resumed if is_parsed_page(r)))
         stats.inc_value(
             "govaudit/start_urls_ok",
             sum(
@@ -473,75 +437,6 @@ class SiteSpider(Spider):
         yield from requests
         yield from self._carry_rolled()
 
-    # -- the browser (crawler/render.py) -------------------------------------------------------
-
-    def _render_request(self, record: PageRecord, facts: dict[str, Any]) -> Request:
-        meta = {
-            **self.browser.request_meta(),
-            "target": facts["target"],
-            "role": "render",
-            "depth": facts["depth"],
-            "html_record": record,
-            "facts": facts,
-        }
-        return Request(
-            facts["url"],
-            callback=self.on_rendered,
-            errback=self.on_render_error,
-            meta=meta,
-            dont_filter=True,  # the same URL again, through the browser
-            priority=-facts["depth"],
-        )
-
-    async def on_rendered(self, response: Response):
-        """A page the browser rendered: its DOM parsed like any page, merged with its HTML's."""
-        meta = response.meta
-        html_record, facts = meta["html_record"], meta["facts"]
-        stats = self.stats
-        stats.inc_value("govaudit/render/pages")
-        stats.inc_value("govaudit/render/seconds", round(meta.get("download_latency") or 0.0, 3))
-        text = getattr(response, "text", None)
-        if response.status >= 400 or not text:
-            self._render_failed(f"HTTP {response.status}")
-            record = self._not_rendered(html_record, render.FAILED)
-        else:
-            rendered = await self.parser.parse(
-                facts["url"], text.encode("utf-8"), "text/html", "utf-8", self.config.as_of
-            )
-            record = render.merged(html_record, rendered)
-            if record.meta.get(RENDERED) == render.STILL_EMPTY:
-                stats.inc_value("govaudit/render/still_empty")
-        for item in self._page_done(record, facts):
-            yield item
-
-    def on_render_error(self, failure: Failure) -> Iterator[Any]:
-        """The browser failed on a page (missing, crashed, timed out): its HTML's record, 无法判定."""
-        meta = failure.request.meta
-        exc = failure.value
-        self._render_failed(f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
-        self.stats.inc_value(f"govaudit/render/failed/{error_kind(exc)}")
-        record = self._not_rendered(meta["html_record"], render.FAILED)
-        yield from self._page_done(record, meta["facts"])
-
-    def _render_failed(self, why: str) -> None:
-        stats = self.stats
-        stats.inc_value("govaudit/render/failed")
-        if stats.get_value("govaudit/render/failed") == 1:  # one line, not one a page
-            logger.warning(
-                "浏览器渲染失败（%s）：需要浏览器的页面记为无法判定，审计继续", why[:300]
-            )
-
-    def _not_rendered(self, record: PageRecord, why: str) -> PageRecord:
-        stats = self.stats
-        if why != render.FAILED:
-            stats.inc_value(f"govaudit/render/{why}")
-        if why == render.UNAVAILABLE and stats.get_value("govaudit/render/unavailable") == 1:
-            stats.set_value("govaudit/render/browser_problem", self.browser.problem)
-            logger.warning(
-                "浏览器不可用：%s；需要浏览器的页面记为无法判定，审计继续", self.browser.problem
-            )
-        return render.unrendered(record, why)
-
     def _is_download(self, response: Response, mime: str | None) -> bool:
         """A document where a page was expected (a `downfile.jsp?id=…` link): read like an
         attachment, by its Content-Disposition name, its content type or its first bytes."""
@@ -577,54 +472,6 @@ class SiteSpider(Spider):
         if canonical is None:
             canonical = self.canonicals[url] = self.scope.canonical(url)
         return canonical
-
-    def _not_modified(self, response: Response) -> Iterator[PageRecord | CarriedPage | Request]:
-        """304: the previous audit's record of this URL still holds; follow its stored links.
-        (crawler/conditional.py asked again in full where the 304 vouched for another page.)"""
-        meta = response.meta
-        target = meta["target"]
-        previous = self.previous_view.page(target)
-        self.stats.inc_value("govaudit/not_modified")
-        if meta.get("home"):
-            self.stats.inc_value("govaudit/start_urls_ok")
-        if self.schedule is not None and previous.kind == "list":
-            items = (item for _, item in self.previous_view.list_items([target]))
-            self.schedule.note_list(items, self._canonical)
-        yield from self._carry(previous, meta["depth"], verified=True)
-        yield from self._carry_rolled()
-
-    def _carry(
-        self, previous: PageRecord, depth: int, verified: bool
-    ) -> Iterator[PageRecord | CarriedPage | Request]:
-        """The previous audit's record kept in this one, and its stored links routed again."""
-        if _is_parsed_page(previous):
-            self.stats.inc_value("govaudit/pages")
-        self._count(previous)
-        yield CarriedPage(previous.url, verified)
-        if self._was_followed(previous):
-            _, requests, skipped = self._follow(
-                self.previous_view.links_of(previous.url), previous.pagination, depth + 1
-            )
-            yield from skipped
-            yield from requests
-
-    def _carry_rolled(self) -> Iterator[PageRecord | CarriedPage | Request]:
-        """Every target routed as not due today, breadth-first (their links may add more)."""
-        while self.rolled:
-            previous, depth = self.rolled.popleft()
-            self.stats.inc_value("govaudit/rolled")
-            yield from self._carry(previous, depth, verified=False)
-
-    def _rolls(self, url: str, depth: int) -> bool:
-        """True when today's schedule keeps the previous record of `url` instead of asking."""
-        if self.schedule is None:
-            return False
-        reason = self.schedule.due_reason(url)
-        if reason is not None:
-            self.stats.inc_value(f"govaudit/verified_due/{reason}")
-            return False
-        self.rolled.append((self.schedule.previous[url], depth))
-        return True
 
     def _route(
         self,
@@ -684,16 +531,6 @@ class SiteSpider(Spider):
             requests.append(self._check_request(url, depth, internal))
         return url
 
-    def _malformed(self, url: str, depth: int, problem: str) -> PageRecord:
-        return PageRecord(
-            url=url,
-            error="malformed",
-            error_detail=f"not a valid URL: {problem}"[:500],
-            depth=depth,
-            internal=not url.lower().startswith(("http:", "https:", "//")),
-            kind="other",
-        )
-
     def on_check(self, response: Response) -> Iterator[PageRecord]:
         meta = response.meta
         if meta.get("bot_check"):  # not checked: the WAF answered, not the target
@@ -701,38 +538,6 @@ class SiteSpider(Spider):
             return
         method = "HEAD>GET" if meta.get("head_result") else response.request.method
         yield self._count(self._resource_record(response, method))
-
-    def on_error(self, failure: Failure) -> Iterator[PageRecord]:
-        request, exc = failure.request, failure.value
-        if isinstance(exc, NotSupported) and request.url.startswith(("http:", "https:")):
-            # The http(s) download handler did not load ([crawl.scrapy] DOWNLOAD_HANDLERS):
-            # every request would fail alike, and none of it is the site's fault.
-            self.stats.set_value("govaudit/handler_failed", str(exc))
-            raise CloseSpider(HANDLER_FAILED)
-        meta = request.meta
-        kind = error_kind(exc)
-        target = meta["target"]
-        if kind == "skipped":
-            record = self._skipped(target, meta["depth"], "robots")
-        else:
-            chain = tuple(meta.get("redirect_urls", ()))
-            record = PageRecord(
-                url=target,
-                final_url=request.url if chain else None,
-                error=kind,
-                error_detail=f"{type(exc).__name__}: {exc}"[:500],
-                redirects=chain,
-                depth=meta["depth"],
-                method="HEAD>GET" if meta.get("head_result") else request.method,
-                internal=self.scope.is_internal(target),
-                kind="home" if meta.get("home") else "other",
-            )
-        if meta.get("role") == "attachment" and kind == "cancelled":
-            # Over the size bound without a Content-Length: the file is there, only not read.
-            bound = self.config.max_resource_bytes
-            record = replace(record, kind="resource", meta=too_large_meta(target, None, bound))
-            self._count_attachment(record.meta)
-        yield self._count(record)
 
     async def on_attachment(self, response: Response):
         """An internal attachment: its text, read in a worker process (crawler.attachment_reader)."""
@@ -756,15 +561,6 @@ class SiteSpider(Spider):
         title = attachment_title(name or "", record.url)
         yield self._count(replace(record, title=title, meta=meta))
 
-    def _count_attachment(self, meta: dict[str, str]) -> None:
-        stats = self.stats
-        reason = meta.get("unreadable")
-        if reason is None:
-            stats.inc_value("govaudit/attachments/read")
-        else:
-            stats.inc_value("govaudit/attachments/unreadable")
-            stats.inc_value(f"govaudit/attachments/unreadable/{reason}")
-
     def closed(self, reason: str) -> None:
         stats = self.stats
         stats.set_value("govaudit/parse_worker_pages", self.parser.offloaded)
@@ -772,86 +568,3 @@ class SiteSpider(Spider):
         self.parser.close()
         if self.reader is not None:
             self.reader.close()
-
-    # -- records -------------------------------------------------------------------------------
-
-    def _resource_record(self, response: Response, method: str) -> PageRecord:
-        meta = response.meta
-        target = meta["target"]
-        mime = mime_type(response.headers)
-        body_read = method == "GET" and "download_stopped" not in response.flags
-        size = len(response.body) if body_read else content_length(response.headers)
-        html = mime in HTML_TYPES
-        return PageRecord(
-            url=target,
-            final_url=response.url,
-            status=response.status,
-            content_type=mime,
-            charset=header_charset(response.headers),
-            size=size,
-            elapsed=meta.get("download_latency"),
-            depth=meta["depth"],
-            method=method,
-            internal=self.scope.is_internal(target),
-            kind="home" if meta.get("home") else ("other" if html else "resource"),
-            redirects=tuple(meta.get("redirect_urls", ())),
-        )
-
-    def _skipped(
-        self,
-        url: str,
-        depth: int,
-        reason: str,
-        internal: bool | None = None,
-        resource: bool = False,
-    ) -> PageRecord:
-        return PageRecord(
-            url=url,
-            error="skipped",
-            error_detail=reason,
-            depth=depth,
-            method="",
-            internal=self.scope.is_internal(url) if internal is None else internal,
-            kind="resource" if resource or is_resource_url(url) else "other",
-        )
-
-    def _count(self, record: PageRecord) -> PageRecord:
-        """Every record passes here once: the stats are the audit's counters."""
-        stats = self.stats
-        self.recorded.add(record.url)
-        stats.inc_value("govaudit/records")
-        if record.error != "skipped":
-            outcome = {
-                "status": record.status,
-                "error": record.error,
-                "error_detail": record.error_detail,
-            }
-            for url in {record.url, record.final_url or record.url}:
-                key = self.scope.key(url)
-                self.outcome[key] = outcome
-                for waiting in self.awaiting.pop(key, ()):
-                    self._emit(replace(waiting, **outcome))
-        if record.error == "skipped":
-            stats.inc_value("govaudit/skipped")
-            stats.inc_value(f"govaudit/skipped/{record.error_detail}")
-        elif record.error:
-            stats.inc_value("govaudit/errors")
-            stats.inc_value(f"govaudit/errors/{record.error}")
-        elif record.status is not None and record.status >= 400:
-            stats.inc_value("govaudit/errors")
-            stats.inc_value(f"govaudit/errors/http_{record.status}")
-        return record
-
-
-def _is_parsed_page(record: PageRecord) -> bool:
-    """A record of a page the crawl parsed (error pages included), as `parse_page` counts them.
-    Not: redirects recorded without a fetch of their own (`on_dropped`: a 3xx, or the outcome of
-    the page they end at, without its content)."""
-    return (
-        record.method == "GET"
-        and record.internal
-        and record.kind != "resource"
-        and record.status is not None
-        and not 300 <= record.status < 400
-        and bool(record.title or record.text or record.final_url in (None, record.url))
-    )

@@ -17,13 +17,14 @@ from types import ModuleType
 from typing import Any
 
 from govaudit import checks
-from govaudit.checks import privacy
+from govaudit.checks import privacy_leak
 from govaudit.checks.scorecard import ScoreItem
 from govaudit.core.columns import Column, column_for_url, detect_columns
 from govaudit.core.config import AuditConfig, ConfigError, check_rules
 from govaudit.core.locking import holder_pid, lock_exclusive
 from govaudit.core.model import SEVERITIES, Finding
 from govaudit.core.store import AuditView, Store
+from govaudit.core.vocabulary import HOMEPAGE
 from govaudit.helper import Helper
 from govaudit.reports import ReportData, ReportSettings, report_settings, write_reports
 from govaudit.reports.alerts import AlertSettings, alert_settings, send_alerts
@@ -135,9 +136,6 @@ def stored_findings(
         store.close()
 
 
-HOME_COLUMN = "首页"
-
-
 def with_columns(
     findings: list[Finding],
     column_of: Callable[[str], Column | None],
@@ -150,7 +148,7 @@ def with_columns(
         if f.column:
             named.append(f)
         elif f.page_url in homes:
-            named.append(replace(f, column=HOME_COLUMN))
+            named.append(replace(f, column=HOMEPAGE))
         else:
             column = column_of(f.page_url)
             named.append(replace(f, column=column.name) if column else f)
@@ -294,8 +292,8 @@ def _run_audit(
     )
     try:
         # The privacy check reads each record's numbers as it is written: the store keeps them
-        # masked (checks/privacy.py `scan`).
-        scan = partial(privacy.scan, as_of=config.as_of, rules=rules[privacy.SECTION])
+        # masked (checks/privacy_leak.py `scan`).
+        scan = partial(privacy_leak.scan, as_of=config.as_of, rules=rules[privacy_leak.SECTION])
         counters = crawl(
             config,
             store,

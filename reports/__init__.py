@@ -4,10 +4,12 @@
     settings = report_settings(config.report)       # before the crawl: fail early on a bad profile
     paths = write_reports(store, audit_id, out_dir, settings)
 
-Reports read the store only; they never import the crawler, the checks or the roof. One module
-per job: settings, history, scorecard, departments, deadlines, labels, masking, listing (the
-records every format presents), xlsx, html, notice (official_docx: the 公文 look),
-review_import; alerts/ (a module per channel, message.py composing what they say).
+Reports read the store only; they never import the crawler or the roof, and take from checks/ only
+the veto verdicts they present (tests/test_layout.py). One module per job: settings, history,
+departments, deadlines, labels, listing (the records every format presents, masked with
+govaudit.core.masking), xlsx, html, notice (official_docx: the 公文 look), period and
+period_report, early_warnings, review_import; alerts/ (a module per channel, message.py composing
+what they say).
 """
 
 from __future__ import annotations

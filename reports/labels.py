@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from govaudit.core.model import Finding
+from govaudit.core.vocabulary import ERROR_NAMES
 
 CHECK_NAMES = {
     "broken_link": "链接不可用",
@@ -44,20 +45,6 @@ AUDIT_STATES = {
 }
 
 PRIVACY_KINDS = {"id_card": "身份证号", "mobile": "手机号码", "bank_card": "银行卡号"}
-
-_ERRORS = {
-    "dns": "域名无法解析",
-    "refused": "连接被拒绝",
-    "timeout": "访问超时",
-    "tls": "证书/TLS 错误",
-    "too_many_redirects": "重定向过多",
-    "malformed": "链接地址格式错误",
-    "cancelled": "文件超过大小上限",
-    "connection": "连接中断",
-    "other": "其他错误",
-    "empty": "空文件",
-    "soft_404": "错误页面（软 404）",
-}
 
 _ATTACHMENT_REASONS = {
     "encrypted": "文件已加密",
@@ -100,7 +87,7 @@ def audit_state(status: str) -> str:
 
 def error_name(kind: str) -> str:
     """A fetch error kind as people read it (`refused` → 连接被拒绝)."""
-    return _ERRORS.get(kind, kind)
+    return ERROR_NAMES.get(kind, kind)
 
 
 def detail_text(finding: Finding) -> str:
@@ -114,7 +101,7 @@ def _broken_link(d: dict[str, Any]) -> list[str]:
     status = d.get("status")
     kind = d.get("error") or d.get("error_kind") or ""
     why = "，".join(
-        part for part in (f"HTTP {status}" if status else "", _ERRORS.get(kind, kind)) if part
+        part for part in (f"HTTP {status}" if status else "", ERROR_NAMES.get(kind, kind)) if part
     )
     sources = d.get("source_pages") or []
     anchors = [a for a in d.get("anchors") or [] if a]

@@ -2,7 +2,7 @@
 
 Built once per report from the store (findings, history, reviews, settings), so the two formats
 cannot disagree. Every string that came from a crawled page is masked here, at construction
-(reports/masking.py), and nowhere else; format-specific safety (formulas, HTML) is the writers'.
+(govaudit/core/masking.py), and nowhere else; format-specific safety (formulas, HTML) is the writers'.
 """
 
 from __future__ import annotations
@@ -15,13 +15,13 @@ from typing import Any
 
 from govaudit.checks.completeness import Completeness, completeness, final_verdict, limited_items
 from govaudit.checks.scorecard import WARN, ScoreItem, message_coverage, scorecard
+from govaudit.core.masking import mask
 from govaudit.core.model import EARLY_WARNING, SEVERITIES, Finding
 from govaudit.core.store import Store
 from govaudit.reports.deadlines import deadline_for
 from govaudit.reports.departments import department_for
 from govaudit.reports.history import History, audit_history
 from govaudit.reports.labels import check_name, detail_text, severity_name
-from govaudit.reports.masking import mask
 from govaudit.reports.settings import ReportSettings
 
 

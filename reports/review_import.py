@@ -36,13 +36,13 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from govaudit.core.config import ConfigError
+from govaudit.core.masking import mask
 from govaudit.core.model import Finding
 from govaudit.core.store import Store
 from govaudit.reports.deadlines import deadline_for
 from govaudit.reports.departments import department_for
 from govaudit.reports.history import REVIEW_STATUSES
 from govaudit.reports.listing import parse_version, staff_digest
-from govaudit.reports.masking import mask
 from govaudit.reports.settings import report_settings
 from govaudit.reports.xlsx import (
     AUDIT_LABEL,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from govaudit.checks import broken_links
+from govaudit.checks import broken_link as broken_links
 from govaudit.core.config import AuditConfig, ConfigError, check_rules
 from govaudit.core.model import Link, PageRecord, fingerprint
 from govaudit.core.store import Store

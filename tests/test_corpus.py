@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from govaudit.checks import anchors, stale_columns, words
+from govaudit.checks import missing_anchor as anchors
+from govaudit.checks import stale_column as stale_columns
+from govaudit.checks import words
 from govaudit.core.model import Link, PageRecord
 from govaudit.core.store import Store
 from govaudit.crawler.extract import parse_page

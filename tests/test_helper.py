@@ -62,7 +62,7 @@ def test_text_checks_run_in_the_helper_with_the_same_findings(tmp_path, monkeypa
     assert {"privacy_leak", "wrong_word"} <= {f.check for f in alone}
     # In this process the text checks now fail: the findings can only come from the helper.
     monkeypatch.setattr(checks.words, "run", _broken_here)
-    monkeypatch.setattr(checks.privacy, "run", _broken_here)
+    monkeypatch.setattr(checks.privacy_leak, "run", _broken_here)
     helper = Helper()
     try:
         assert helper.running

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from site_server import Reply, SiteServer
 
-from govaudit.checks import anchors as anchor_check
+from govaudit.checks import missing_anchor as anchor_check
 from govaudit.core.model import LOADED_BY_SCRIPT, Link, PageRecord
 from govaudit.core.store import Store
 from govaudit.crawler.extract import css_urls, parse_page, srcset_urls, stylesheet_links

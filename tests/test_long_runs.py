@@ -256,7 +256,7 @@ def test_no_raw_personal_number_in_any_file_the_audits_wrote(sample):
     this module (first, killed and resumed, conditional re-audit, next day), no file they wrote
     holds one raw: not the store, its WAL or temporary files, the logs, findings.json or the
     reports. The privacy findings are there all the same, on the re-audit whose pages were 304."""
-    from govaudit.checks.privacy import find_leaks
+    from govaudit.checks.privacy_leak import find_leaks
 
     raw: set[str] = set()
     for resource in build_site(DEMO_AS_OF).resources.values():

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from govaudit.checks import messages
+from govaudit.checks import unanswered_message as messages
 from govaudit.checks.scorecard import MessageCoverage, message_coverage, scorecard
 from govaudit.core.config import AuditConfig, ConfigError, check_rules
 from govaudit.core.model import Finding, ListItem, PageRecord

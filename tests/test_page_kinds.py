@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from govaudit.checks import stale_columns
+from govaudit.checks import stale_column as stale_columns
 from govaudit.core.store import Store
 from govaudit.crawler.extract import parse_page
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from govaudit.checks import privacy
+from govaudit.checks import privacy_leak as privacy
 from govaudit.core.masking import (
     id_check_char,
     is_id_number,

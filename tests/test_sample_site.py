@@ -25,8 +25,8 @@ from govaudit.commands.demo import write_profile
 from govaudit.crawler.attachments import extract_attachment
 from govaudit.sample_site import DEMO_AS_OF, build_site, entry_keys, finding_key, serve
 from govaudit.sample_site.answer_key import same_problem
-from govaudit.sample_site.generator import CLOSED_PORT_URL, UNRESOLVABLE
 from govaudit.sample_site.markup import CLOSED_PORT
+from govaudit.sample_site.site import CLOSED_PORT_URL, UNRESOLVABLE
 
 REPO = Path(__file__).resolve().parents[1]
 VALIDATOR = REPO.parent / "shared" / "tools" / "check_findings.py"

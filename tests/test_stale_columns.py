@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from govaudit.checks import stale_columns
-from govaudit.checks.stale_columns import DEFAULTS
+from govaudit.checks import stale_column as stale_columns
+from govaudit.checks.stale_column import DEFAULTS
 from govaudit.core.config import AuditConfig, ConfigError, check_rules
 from govaudit.core.model import LOADED_BY_SCRIPT, RENDERED, Link, ListItem, PageRecord
 from govaudit.core.store import Store

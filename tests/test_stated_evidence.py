@@ -7,7 +7,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from govaudit.checks import stale_columns, words
+from govaudit.checks import stale_column as stale_columns
+from govaudit.checks import words
 from govaudit.core.model import Link, ListItem, PageRecord
 from govaudit.core.store import Store
 from govaudit.crawler.extract import parse_page

@@ -306,7 +306,7 @@ def test_a_plain_occurrence_beside_a_warned_one_is_the_error(tmp_path):
 
 
 def test_attachment_in_warning_context_is_a_hint(tmp_path):
-    from govaudit.checks.attachment_text import Attachment
+    from govaudit.checks.site_texts import Attachment
 
     record = PageRecord(url=f"{SITE}/f.pdf", status=200, kind="resource", text="谨防网络赌博。")
     attachment = Attachment(

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from govaudit.crawler.worker import AsyncWorker, Worker
+from govaudit.crawler.worker_process import AsyncWorker, Worker
 
 
 def test_many_calls_in_flight_each_get_their_own_answer():

@@ -10,7 +10,7 @@ from govaudit.checks.overdue_publication.settings import CHECK, RULE_ANNUAL, RUL
 from govaudit.checks.overdue_publication.site import (
     ANNUAL_TITLE,
     ATTACHMENT,
-    CN_DIGITS,
+    CN_DIGIT_TABLE,
     CN_YEAR,
     YEAR,
     Site,
@@ -98,7 +98,7 @@ def _report_year(title: str, settings: Settings) -> int | None:
     if report is None or any(w in text for w in settings.annual_exclude):
         return None
     years = [(m.start(), int(m[1])) for m in YEAR.finditer(text)]
-    years += [(m.start(), int(m[1].translate(CN_DIGITS))) for m in CN_YEAR.finditer(text)]
+    years += [(m.start(), int(m[1].translate(CN_DIGIT_TABLE))) for m in CN_YEAR.finditer(text)]
     years += [(m.start(), int(m[1])) for m in re.finditer(r"[（(]((?:19|20)\d{2})[)）]", text)]
     if not years:
         return None

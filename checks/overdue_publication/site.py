@@ -19,6 +19,7 @@ from govaudit.core.columns import (
 )
 from govaudit.core.model import Link, PageRecord
 from govaudit.core.store import AuditView
+from govaudit.core.vocabulary import CN_DIGITS, HOME_NAMES, PAGE_TYPE_CRUMBS
 
 _DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _OPEN = "〔[［【(（"
@@ -31,25 +32,12 @@ NUMBER_TAIL = re.compile(r"〔(?:19|20)\d{2}〕[^\s，。；、〔〕]{0,8}?\d{1
 BOOK_TITLE = re.compile(r"《([^《》]{2,80})》")
 YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 CN_YEAR = re.compile(r"([〇零○Ｏ一二三四五六七八九]{4})\s*年")
-CN_DIGITS = str.maketrans("〇零○Ｏ一二三四五六七八九", "0000123456789")
+CN_DIGIT_TABLE = str.maketrans({numeral: str(digit) for numeral, digit in CN_DIGITS.items()})
 POLICY_TITLE_END = re.compile(r"的(?:通知|意见|办法|方案|规定|决定|公告|通告|批复)\s*$")
 # A column of documents and their 解读 together ("政策文件及解读").
 MIXED_COLUMN = re.compile(r"[及与和、](?:政策)?解读$")
 ANNUAL_TITLE = re.compile(r"(?:政府信息公开|政务公开).{0,8}?(?:年度报告|年报)")
 ATTACHMENT = re.compile(r"\.(?:pdf|docx?|wps|xlsx?|ofd|zip|rar)(?:$|\?)", re.I)
-# Last breadcrumb elements that name the page, not its column.
-_GENERIC_CRUMBS = {
-    "正文",
-    "详情",
-    "内容",
-    "正文内容",
-    "详细内容",
-    "文章",
-    "当前位置",
-    "阅读",
-    "查看",
-}
-_HOME_CRUMBS = {"首页", "网站首页", "主页"}
 
 # -- what the crawl recorded, indexed for this check -------------------------------------------
 
@@ -166,8 +154,8 @@ def _crumb_names(page: PageRecord) -> list[str]:
         name = name.strip()
         if (
             name
-            and name not in _GENERIC_CRUMBS
-            and name not in _HOME_CRUMBS
+            and name not in PAGE_TYPE_CRUMBS
+            and name not in HOME_NAMES
             and (name != page.title.strip() or page.kind in ("list", "home"))
             and len(name) <= 30  # a document title, not a column name
         ):

@@ -9,6 +9,8 @@ import re
 from datetime import date
 from urllib.parse import urlsplit
 
+from govaudit.core.vocabulary import CN_DIGITS
+
 TEXT_DATE = re.compile(
     r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*(?:"
     r"年\s*(?P<m1>\d{1,2})\s*月\s*(?P<d1>\d{1,2})\s*日?"
@@ -76,7 +78,6 @@ def url_date(url: str) -> date | None:
 
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
-_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}  # fmt: skip
 _CN_DATE = re.compile(
     r"([〇○零O一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日"
 )
@@ -85,9 +86,9 @@ _CN_DATE = re.compile(
 def _cn_number(text: str) -> int:
     """十二 → 12, 二十一 → 21, 三十 → 30 (the 落款 dates of official documents)."""
     if "十" not in text:
-        return _CN_DIGITS.get(text, 0)
+        return CN_DIGITS.get(text, 0)
     tens, _, ones = text.partition("十")
-    return (_CN_DIGITS.get(tens, 0) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
+    return (CN_DIGITS.get(tens, 0) if tens else 1) * 10 + (CN_DIGITS.get(ones, 0) if ones else 0)
 
 
 def any_date(text: str) -> date | None:
@@ -97,6 +98,6 @@ def any_date(text: str) -> date | None:
         return found
     cn = _CN_DATE.search(text or "")
     if cn:
-        year = "".join(str(_CN_DIGITS[c]) for c in cn.group(1))
+        year = "".join(str(CN_DIGITS[c]) for c in cn.group(1))
         return valid_date(year, str(_cn_number(cn.group(2))), str(_cn_number(cn.group(3))))
     return None

@@ -22,8 +22,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 from govaudit.core.model import LOADED_BY_SCRIPT, RENDERED, ListItem, PageRecord
 from govaudit.core.store import AuditView
+from govaudit.core.vocabulary import HOME_NAMES, HOMEPAGE, PAGE_TYPE_CRUMBS
 
-HOMEPAGE = "首页"
 OTHER = "其他"
 
 # Column categories and their name keywords, after 《政府网站与政务新媒体检查指标》(国办秘函〔2019〕19号):
@@ -58,18 +58,7 @@ CATEGORY_KEYWORDS: dict[str, list[str]] = {
     "人事规划计划": ["人事", "任免", "招聘", "招考", "录用", "规划", "计划"],
 }
 
-# Breadcrumb tails that name the page type, not the column (…> 通知公告 > 正文).
-_GENERIC_CRUMBS = {
-    "正文",
-    "列表",
-    "内容",
-    "详情",
-    "正文内容",
-    "当前位置",
-    "首页",
-    "主页",
-    "信息列表",
-}
+_GENERIC_CRUMBS = PAGE_TYPE_CRUMBS | HOME_NAMES
 # Anchor texts that point at a column without naming it: pagination, "more" links.
 _GENERIC_ANCHORS = re.compile(
     r"^(首页|主页|返回首页|上一?页|下一?页|前一页|后一页|尾页|末页|最后一页|第一页|更多.*|查看更多.*|"

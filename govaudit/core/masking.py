@@ -135,3 +135,11 @@ def _numberish(ch: str) -> bool:
 
 def _digit_at(text: str, i: int) -> bool:
     return 0 <= i < len(text) and text[i].isdigit()
+
+
+def mask(text: str) -> str:
+    """`text` with every personal number masked (138****1234): what every report writes passes
+    here (reports/listing.py), as crawled free text may carry a number beside its problem."""
+    if not text or not any(c.isdigit() for c in text):
+        return text
+    return mask_personal_numbers(text)

@@ -5,7 +5,7 @@ A message is a page whose metadata carries the day it was asked (`留言时间`,
 (互动交流 > 局长信箱), else the column that lists it does. The indicators count only 政务咨询类
 columns, so 在线访谈, 调查征集, 信访 and 纪检举报 are left out (国办秘函〔2019〕19号, 互动回应差).
 
-The check (checks/messages.py) judges each message; the report's scorecard asks the same
+The check (checks/unanswered_message.py) judges each message; the report's scorecard asks the same
 question for the oldest unanswered one. Both read this module, so they cannot disagree. Reads
 only an `AuditView`.
 """
@@ -21,6 +21,7 @@ from datetime import date
 from govaudit.core.columns import detect_columns, site_column_of
 from govaudit.core.model import PageRecord
 from govaudit.core.store import AuditView
+from govaudit.core.vocabulary import HOME_NAMES, PAGE_TYPE_CRUMBS
 
 # Column-name words of 政务咨询类 interaction columns, and of the interaction columns the
 # indicators leave out (在线访谈、调查征集、信访、纪检举报). An exclusion beats a keyword in the same
@@ -70,7 +71,7 @@ _REPLY = re.compile(
     re.S,
 )
 _NO_REPLY = ("暂无", "待", "未", "无", "—", "-", "尚未")
-_GENERIC_CRUMBS = {"正文", "详情", "内容", "正文内容", "信件详情", "留言详情", "查看", "首页"}
+_GENERIC_CRUMBS = PAGE_TYPE_CRUMBS | HOME_NAMES
 _MAX_COLUMN_NAME = 15  # a longer crumb is the page's own title, not a column
 
 

@@ -49,7 +49,7 @@ RENDERED = "rendered_by_browser"
 # check's name (瑞数, 加速乐, Cloudflare, 脚本验证). The audit then saw nothing of the site.
 SCRIPT_CHALLENGE = "script_challenge"
 # A record's meta key holding what the privacy check found in its text when it was written, as
-# JSON: the store keeps the text with personal numbers masked (checks/privacy.py `scan`).
+# JSON: the store keeps the text with personal numbers masked (checks/privacy_leak.py `scan`).
 PRIVACY_SCAN = "privacy_scan"
 # A finding's details key, true on an early warning (预警): a problem to come, not one yet (a
 # column due within days, a publication limit ending soon). Reports, alerts and the notice list

@@ -6,8 +6,9 @@ with serve(site) as server:          # 127.0.0.1, a free port
 """
 
 from govaudit.sample_site.answer_key import entry_keys, finding_key
-from govaudit.sample_site.generator import DEMO_AS_OF, Resource, Site, build_site
+from govaudit.sample_site.generator import build_site
 from govaudit.sample_site.server import SampleServer, serve
+from govaudit.sample_site.site import DEMO_AS_OF, Resource, Site
 
 __all__ = [
     "DEMO_AS_OF",

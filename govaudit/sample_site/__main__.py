@@ -9,7 +9,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from govaudit.sample_site.generator import DEMO_AS_OF, build_site
+from govaudit.sample_site import DEMO_AS_OF, build_site
 from govaudit.sample_site.server import serve
 
 

@@ -21,8 +21,8 @@ from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
-from govaudit.sample_site.generator import Resource, Site
 from govaudit.sample_site.markup import CLOSED_PORT
+from govaudit.sample_site.site import Resource, Site
 
 NOT_FOUND = (
     "<!DOCTYPE html><html><head><meta charset='utf-8'><title>404 页面未找到</title></head>"

@@ -16,7 +16,7 @@ from govaudit.core.model import PageRecord
 PageRows = tuple[list[str], list[tuple], list[tuple], list[tuple]]
 
 
-# (meta, title, text) -> (meta, title, text): checks/privacy.py's `scan`, given by the roof.
+# (meta, title, text) -> (meta, title, text): checks/privacy_leak.py's `scan`, given by the roof.
 Scan = Callable[[dict[str, Any], str, str], tuple[dict[str, Any], str, str]]
 
 

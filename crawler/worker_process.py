@@ -1,4 +1,4 @@
-"""A worker process for the machine's other core: `python -m crawler.worker`, and its clients.
+"""A worker process for the machine's other core: `python -m crawler.worker_process`, and its clients.
 
 The worker reads requests from stdin and writes answers to stdout, each a length-prefixed pickle
 (8 bytes, little-endian, then the data): a request is (module, function, args), the answer the
@@ -69,7 +69,7 @@ def start_worker() -> subprocess.Popen:
         "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])),
     }
     return subprocess.Popen(
-        [sys.executable, "-m", "govaudit.crawler.worker"],
+        [sys.executable, "-m", "govaudit.crawler.worker_process"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,

@@ -23,6 +23,7 @@ from govaudit.core.columns import Column, site_column_of
 from govaudit.core.config import ConfigError, compile_pattern
 from govaudit.core.model import SEVERITIES, Finding, PageRecord, fingerprint
 from govaudit.core.store import AuditView
+from govaudit.core.vocabulary import ERROR_NAMES
 
 SECTION = "broken_link"
 
@@ -68,19 +69,6 @@ DEFAULTS: dict[str, Any] = {
     "soft404_weak_max_text": 200,
 }
 
-_ERROR_WORDS = {
-    "dns": "域名无法解析",
-    "refused": "连接被拒绝",
-    "timeout": "访问超时",
-    "tls": "证书/TLS 错误",
-    "too_many_redirects": "重定向过多",
-    "malformed": "链接地址格式错误",
-    "connection": "连接失败",
-    "cancelled": "下载中断",
-    "other": "访问失败",
-    "soft_404": "错误页面（软 404）",
-    "empty": "空文件",
-}
 # Tags whose target is embedded in the page: a failure is visible on the page itself.
 _EMBED_TAGS = {
     "img", "script", "link", "iframe", "frame", "embed", "object", "source", "video", "audio",
@@ -309,7 +297,7 @@ def _finding(
     on_home = [s for s in sources if s in homes]
     page_url = on_home[0] if on_home else sources[0]
     anchor = ref.anchors[0] if ref.anchors else page.url
-    reason = str(page.status) if kind == "status" else _ERROR_WORDS.get(kind, kind)
+    reason = str(page.status) if kind == "status" else ERROR_NAMES.get(kind, kind)
     details: dict[str, Any] = {
         "target_url": page.url,
         "status": page.status,

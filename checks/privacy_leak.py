@@ -1,6 +1,6 @@
 """Personal data published by mistake (privacy_leak): 身份证号, 手机号, 银行卡号 in page text
 and in the text of the site's attachments (公示 lists as xls, policy texts as pdf: the leak
-inspectors find most; checks/attachment_text.py).
+inspectors find most; checks/site_texts.py).
 
 《政府信息公开条例》 art. 15 bars disclosure that harms personal privacy; inspectors flag 公示 lists
 that were not de-identified (去标识化). Number rules and masks are in govaudit/core/masking.py;
@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from govaudit.checks.attachment_text import Attachment, attachments, text_pages
+from govaudit.checks.site_texts import Attachment, attachments, text_pages
 from govaudit.core.config import compile_pattern
 from govaudit.core.masking import (
     CARD_CANDIDATE,
