@@ -28,6 +28,7 @@ from govaudit.core.store import AuditView, Store
 from govaudit.core.vocabulary import HOMEPAGE
 from govaudit.helper import Helper
 from govaudit.reports import ReportData, ReportSettings, report_settings, write_reports
+from govaudit.reports.alerts import AlertSettings, alert_settings, send_alerts
 
 # Exit statuses that cron and systemd units can rely on.
 EXIT_OK = 0
@@ -57,6 +58,7 @@ class AuditResult:
     complete: bool = True  # the audit saw the whole site
     incomplete: tuple[str, ...] = ()  # why not, in Chinese
     judged: bool = True  # a start page answered with a page of the site
+    alert_failures: tuple[str, ...] = ()  # one line per alert not sent (the audit stands)
 
     def exit_status(self, fail_incomplete: bool = False) -> int:
         """What a scheduler reads: 3 nothing audited (unreachable, or the start page an HTTP
@@ -253,18 +255,30 @@ def run_audit(
     resume: bool = False,
     incremental: bool = True,
     log: Callable[[str], None] | None = None,
+    alerts: bool = True,
 ) -> AuditResult:
     """Crawl, check and report one site; raises ConfigError before any work on a bad profile.
 
     `resume`: continue the site's unfinished audit in this store, if there is one (its id, its
     recorded pages, its as_of). `incremental`: make page requests
     conditional on the validators of the site's previous finished audit. `log` receives one line
-    per phase (the `--quiet` log file)."""
+    per phase (the `--quiet` log file). `alerts`: send the profile's `[alerts]` afterwards."""
     rules = validated_rules(config)
     report = report_settings(config.report)
+    channels = alert_settings(config.alerts, report)  # validated even when not sent
     with output_dir(out_dir), closing(Helper()) as helper:  # it starts before the crawl
         return _run_audit(
-            config, rules, report, out_dir, db_path, progress, resume, incremental, log, helper
+            config,
+            rules,
+            report,
+            channels if alerts else AlertSettings(),
+            out_dir,
+            db_path,
+            progress,
+            resume,
+            incremental,
+            log,
+            helper,
         )
 
 
@@ -272,6 +286,7 @@ def _run_audit(
     config: AuditConfig,
     rules: dict[str, dict[str, Any]],
     report: ReportSettings,
+    channels: AlertSettings,
     out_dir: Path,
     db_path: Path,
     progress: Callable[[dict[str, Any]], None] | None,
@@ -333,6 +348,7 @@ def _run_audit(
     outputs, listing = write_outputs(store, audit_id, out_dir, report, helper)
     say("报告已生成：" + "，".join(str(p) for p in outputs))
     store.close()
+    sent = send_alerts(listing, channels, out_dir / "report.html", say)
     return AuditResult(
         audit_id,
         findings,
@@ -345,4 +361,5 @@ def _run_audit(
         complete=listing.complete,
         incomplete=listing.incomplete,
         judged=listing.judged,
+        alert_failures=tuple(sent.failed),
     )

@@ -144,6 +144,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="审计未覆盖整个网站时（达到 max_pages、max_depth 或时间上限，或有页面被人机验证拦截）"
         "以退出码 6 结束：此时结论为 否决 或 无法判定",
     )
+    audit.add_argument(
+        "--no-alerts",
+        action="store_true",
+        help="审计后不发送告警（企业微信、钉钉、邮件：配置文件 [alerts]）",
+    )
 
     demo = sub.add_parser("demo", help="在 127.0.0.1 上审计自带的示例单位网站")
     demo.add_argument(
@@ -163,6 +168,11 @@ def _add_report_commands(sub: argparse._SubParsersAction) -> None:
     )
     report.add_argument("--db", required=True, type=Path, help="保存历次审计的 SQLite 数据库")
     report.add_argument("--audit", type=_positive, help="审计编号（默认：最近一次）")
+    report.add_argument(
+        "--period",
+        help="期间报告：汇总该期间的历次审计（2026-Q4 季度、2026-11 月份、2026 年度），"
+        "生成 .docx 和 .xlsx；数据库中有多个站点时另生成跨站点汇总",
+    )
     report.add_argument("--out", required=True, type=Path, help="输出目录")
     add_evidence_command(sub, _positive)
     audits = sub.add_parser("audits", help="列出数据库中保存的审计")

@@ -37,9 +37,12 @@ def audit_with_progress(
     resume: bool = False,
     full: bool = False,
     log=None,
+    alerts: bool = True,
 ) -> AuditResult:
     if quiet:
-        return run_audit(config, out, db, resume=resume, incremental=not full, log=log)
+        return run_audit(
+            config, out, db, resume=resume, incremental=not full, log=log, alerts=alerts
+        )
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     columns = (
@@ -66,7 +69,14 @@ def audit_with_progress(
             )
 
         return run_audit(
-            config, out, db, progress=show, resume=resume, incremental=not full, log=log
+            config,
+            out,
+            db,
+            progress=show,
+            resume=resume,
+            incremental=not full,
+            log=log,
+            alerts=alerts,
         )
 
 

@@ -33,6 +33,7 @@ from govaudit.audit import (
 from govaudit.core.config import ConfigError, SiteProfile
 from govaudit.core.model import SEVERITIES
 from govaudit.reports import report_settings
+from govaudit.reports.alerts import alert_settings
 
 SUMMARY_FILE = "summary.json"
 EXIT_SOME_FAILED = 1  # a site's audit crashed or was killed (not merely unreachable)
@@ -93,7 +94,7 @@ def validate_sites(profiles: dict[str, SiteProfile], **flags: Any) -> None:
         config = profile.config(**flags)
         try:
             validated_rules(config)
-            report_settings(config.report)
+            alert_settings(config.alerts, report_settings(config.report))
         except ConfigError as e:
             raise profile.error(str(e)) from None
 

@@ -1,12 +1,15 @@
-"""Reports: an audit's findings (with history and reviews) → 整改清单.xlsx and report.html.
+"""Reports: an audit's findings (with history and reviews) → 整改清单.xlsx, report.html and the
+整改通知书 (.docx, one per 责任科室 too); alerts/ tells people of them after an audit.
 
     settings = report_settings(config.report)       # before the crawl: fail early on a bad profile
     paths = write_reports(store, audit_id, out_dir, settings)
 
 Reports read the store only; they never import the crawler or the roof, and take from checks/ only
 the veto verdicts they present (tests/test_layout.py). One module per job: settings, history,
-departments, deadlines, labels, listing (the records both formats present, masked with
-govaudit.core.masking), xlsx, html, review_import.
+departments, deadlines, labels, listing (the records every format presents, masked with
+govaudit.core.masking), xlsx, html, notice (official_docx: the 公文 look), period and
+period_report, early_warnings, review_import; alerts/ (a module per channel, message.py composing
+what they say).
 """
 
 from __future__ import annotations
@@ -33,15 +36,17 @@ def write_reports(
     settings: ReportSettings,
     beside: Beside | None = None,
 ) -> tuple[list[Path], ReportData]:
-    """Write 整改清单.xlsx and report.html of `audit_id` into `out_dir`; returns their paths and
-    the listing they show (its scorecard ends the CLI summary). `beside`: the xlsx is written
-    there while the html is written here."""
+    """Write 整改清单.xlsx, report.html and the 整改通知书 of `audit_id` into `out_dir`;
+    returns their paths and the listing they show (its scorecard ends the CLI summary).
+    `beside`: the xlsx is written there while the html and the notices are written here."""
     # The writers import openpyxl and jinja2 (~0.1 s): not before a report is written.
     from govaudit.reports.html import write_html
+    from govaudit.reports.notice import write_notices
     from govaudit.reports.xlsx import write_xlsx
 
     out_dir.mkdir(parents=True, exist_ok=True)
     data = build_listing(store, audit_id, settings)
     xlsx = beside(write_xlsx, data, out_dir) if beside else None
     html = write_html(data, out_dir)
-    return [xlsx() if xlsx else write_xlsx(data, out_dir), html], data
+    notices = write_notices(data, out_dir, settings)
+    return [xlsx() if xlsx else write_xlsx(data, out_dir), html, *notices], data

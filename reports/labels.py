@@ -34,6 +34,9 @@ CHECK_NAMES = {
 
 SEVERITY_NAMES = {"critical": "严重", "major": "一般", "minor": "提示"}
 
+# Where a problem stands against the previous audit (reports/history.py's states, and `fixed`).
+STATE_NAMES = {"new": "新发现", "open": "持续存在", "reopened": "重新出现", "fixed": "已整改"}
+
 # The store keeps an audit's state in English (other tools read it); people read these.
 AUDIT_STATES = {
     "running": "进行中",

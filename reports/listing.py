@@ -17,7 +17,7 @@ from govaudit.checks import early_warnings
 from govaudit.checks.completeness import Completeness, completeness, final_verdict, limited_items
 from govaudit.checks.confirmation import is_suspected
 from govaudit.checks.early_warnings import EarlyWarning
-from govaudit.checks.scorecard import ScoreItem, message_coverage, scorecard
+from govaudit.checks.scorecard import WARN, ScoreItem, message_coverage, scorecard
 from govaudit.core.masking import mask
 from govaudit.core.model import SEVERITIES, Finding
 from govaudit.core.store import AuditView, Store
@@ -114,6 +114,11 @@ class ReportData:
     @property
     def total_open(self) -> int:
         return len(self.open_rows)
+
+    @property
+    def warned_items(self) -> list[ScoreItem]:
+        """The veto items measured near their threshold (预警, from `warn_ratio`)."""
+        return [item for item in self.score if item.verdict == WARN]
 
 
 def build_listing(store: Store, audit_id: int, settings: ReportSettings) -> ReportData:

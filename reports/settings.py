@@ -1,6 +1,7 @@
 """The `[report]` section of the site profile, validated into a frozen `ReportSettings`.
 
     [report]
+    bureau = "某某市某某局"          # who sends the 整改通知书 (default: the site's name)
     default_department = "办公室"
     departments = [{prefix = "http://host/zwgk/", department = "办公室"},
                    {column = "工作动态", department = "宣传科"}]
@@ -33,7 +34,7 @@ DEFAULT_SCORECARD = {
     "warn_ratio": 0.7,  # 预警 from 70 % of a threshold (monitoring platforms warn at 10 of 14 days)
 }
 
-_KEYS = {"departments", "default_department", "deadline_days", "scorecard"}
+_KEYS = {"bureau", "departments", "default_department", "deadline_days", "scorecard"}
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class ReportSettings:
     default_department: str = ""
     deadline_days: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_DEADLINE_DAYS))
     scorecard: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_SCORECARD))
+    bureau: str = ""  # the 发文单位 of the 整改通知书 (reports/notice.py); "": the site's name
 
 
 def report_settings(raw: dict[str, Any] | None) -> ReportSettings:
@@ -62,11 +64,15 @@ def report_settings(raw: dict[str, Any] | None) -> ReportSettings:
     default_department = raw.get("default_department", "")
     if not isinstance(default_department, str):
         raise ConfigError("report.default_department 应为字符串")
+    bureau = raw.get("bureau", "")
+    if not isinstance(bureau, str):
+        raise ConfigError("report.bureau 应为字符串（发出整改通知书的单位名称）")
     return ReportSettings(
         departments=_departments(raw.get("departments", [])),
         default_department=default_department,
         deadline_days=_deadline_days(raw.get("deadline_days", {})),
         scorecard=_scorecard(raw.get("scorecard", {})),
+        bureau=bureau.strip(),
     )
 
 

@@ -96,7 +96,8 @@ def test_the_xlsx_written_in_the_helper_is_the_one_written_here(tmp_path, monkey
         beside, listing = write_reports(store, audit, tmp_path / "beside", settings, helper.submit)
     finally:
         helper.close()
-    assert [p.name for p in beside] == [p.name for p in here] == ["整改清单.xlsx", "report.html"]
+    names = ["整改清单.xlsx", "report.html", "整改通知书.docx"]
+    assert [p.name for p in beside] == [p.name for p in here] == names
     assert listing.score
     assert _cells(beside[0]) == _cells(here[0])
     assert beside[1].read_text(encoding="utf-8") == here[1].read_text(encoding="utf-8")

@@ -32,6 +32,7 @@ def test_report_regenerates_every_output_of_the_latest_audit(tmp_path, capsys):
         "report.html",
         "warnings.json",
         "整改清单.xlsx",
+        "整改通知书.docx",
     ]
     assert [f["id"] for f in json.loads((out / "findings.json").read_text("utf-8"))] == [b.id]
     ws = load_workbook(out / "整改清单.xlsx")["问题清单"]

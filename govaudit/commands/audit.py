@@ -54,10 +54,20 @@ def cmd_audit(args: argparse.Namespace, console: Console) -> int:
     log_path = args.log or (out / "govaudit.log" if args.quiet else None)
     log = phase_log(log_path, key or config.site_name) if log_path else None
     result = audit_with_progress(
-        config, out, db, console, args.quiet, resume=args.resume, full=args.full, log=log
+        config,
+        out,
+        db,
+        console,
+        args.quiet,
+        resume=args.resume,
+        full=args.full,
+        log=log,
+        alerts=not args.no_alerts,
     )
     if not args.quiet:
         print_summary(result, console)
+    for line in result.alert_failures:  # the log has them already; the audit stands
+        print(f"govaudit: {line}", file=sys.stderr)
     status = result.exit_status(args.fail_incomplete)
     why = None
     if not result.reachable:
@@ -117,6 +127,7 @@ def cmd_audit_sites(args: argparse.Namespace, profiles, flags: dict, console: Co
             ("--resume", args.resume),
             ("--full", args.full),
             ("--fail-incomplete", args.fail_incomplete),
+            ("--no-alerts", args.no_alerts),
         )
         if on
     ]

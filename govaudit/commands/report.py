@@ -36,6 +36,10 @@ def run_report_command(args: argparse.Namespace, console: Console) -> int:
         raise ConfigError("review：请指明操作，例如 govaudit review import 整改清单.xlsx --db 文件")
     store = _open_store(args.db)
     try:
+        if args.command == "report" and args.period:
+            if args.audit:
+                raise ConfigError("--period 与 --audit 不能同时使用")
+            return cmd_period_report(store, args.period, args.out, console)
         if args.command == "report":
             return cmd_report(store, args.audit, args.out, console)
         if args.command == "audits":
@@ -74,6 +78,42 @@ def cmd_report(store: Store, audit_id: int | None, out: Path, console: Console) 
     for path in outputs:
         console.print(f"  → {path}")
     print_scorecard(listing.score, console, listing.verdict, listing.incomplete)
+    return EXIT_OK
+
+
+def cmd_period_report(store: Store, period_text: str, out: Path, console: Console) -> int:
+    """The period's report of every site with audits in it, and their roll-up when several."""
+    from govaudit.audit import writable_dir
+    from govaudit.reports.period import parse_period, period_summary, sites_in_period
+    from govaudit.reports.period_report import (
+        write_period_docx,
+        write_period_xlsx,
+        write_rollup_docx,
+    )
+
+    period = parse_period(period_text)
+    sites = sites_in_period(store, period)
+    if not sites:
+        raise ConfigError(f"--db {store.path}：{period.label}（{period_text}）没有完成的审计")
+    writable_dir(out)
+    summaries = [period_summary(store, site, period) for site in sites]
+    paths = []
+    for summary in summaries:
+        bureau = report_settings(store.audit(summary.audits[-1].audit_id)["config"].get("report"))
+        paths += [write_period_docx(summary, out, bureau.bureau), write_period_xlsx(summary, out)]
+        t = summary.total
+        console.print(
+            f"{summary.site}（{period.label}）：审计 {len(summary.audits)} 次，最近结论 "
+            f"{summary.last_verdict}；发现问题 {t.found} 条，已整改 {t.fixed} 条，"
+            f"仍待整改 {t.open} 条",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+    if len(summaries) > 1:
+        paths.append(write_rollup_docx(summaries, out))
+    for path in paths:
+        console.print(f"  → {path}", markup=False, highlight=False)
     return EXIT_OK
 
 

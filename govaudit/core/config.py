@@ -11,7 +11,9 @@ check owns its settings and adding one needs no edit here (see `check_rules`).
               render_timeout, render_max_pages;
               [crawl.scrapy] any other Scrapy setting (crawler/settings.py checks its names)
     [checks.<name>]   per check, e.g. [checks.stale_column] thresholds, columns
-    [report]  departments, deadline_days
+    [report]  departments, deadline_days, bureau
+    [alerts]  wecom_webhook, dingtalk_webhook, dingtalk_secret, report_url, timeout;
+              [alerts.email], [alerts.departments.<科室>] (reports/alerts/settings.py checks them)
 
 A multi-site profile keeps several sites in one file (`load_sites`): shared settings under
 `[defaults.crawl]`, `[defaults.checks.<name>]`, `[defaults.report]`, and each site's own sections
@@ -72,6 +74,7 @@ class AuditConfig:
     wordlists: tuple[str, ...] = ()
     checks: dict[str, dict[str, Any]] = field(default_factory=dict)
     report: dict[str, Any] = field(default_factory=dict)
+    alerts: dict[str, Any] = field(default_factory=dict)  # [alerts]: validated by the reports
     # Processes that parse pages beside the crawl's own (crawler/page_parser.py); 0: parse inline.
     parse_workers: int = 1
     # A re-audit verifies every page and link target at least this often (days), the homepage,
@@ -92,7 +95,9 @@ class AuditConfig:
         return validate(replace(self, **{k: v for k, v in changes.items() if v is not None}))
 
     def as_dict(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+        """What the store keeps of the profile: all but `[alerts]`, whose webhook tokens and
+        signing secret must not travel with a copied database file."""
+        return {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "alerts"}
 
 
 _CRAWL_KEYS = {
@@ -117,8 +122,8 @@ _CRAWL_KEYS = {
     "render_max_pages": int,
     "scrapy": dict,
 }
-_SECTIONS = {"site", "crawl", "checks", "report"}
-_DEFAULT_SECTIONS = {"crawl", "checks", "report"}  # [site] is never shared
+_SECTIONS = {"site", "crawl", "checks", "report", "alerts"}
+_DEFAULT_SECTIONS = {"crawl", "checks", "report", "alerts"}  # [site] is never shared
 _SITE_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
@@ -190,6 +195,7 @@ def _config_from_raw(
         + tuple(wordlists),
         checks=checks,
         report=_table(raw, "report"),
+        alerts=_table(raw, "alerts"),
         **values,
     )
     return config.with_overrides(**crawl_overrides)

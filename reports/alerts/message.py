@@ -1,0 +1,197 @@
+"""What an alert says: one audit's outcome for one audience, as robot markdown or mail text.
+
+    summary = alert_summary(listing, department=None, report_link="http://.../report.html")
+    robot_markdown(summary, limit=4096)      # 企业微信 (4096 bytes), 钉钉
+    mail_subject(summary), mail_text(summary)
+
+Built from the listing (reports/listing.py), whose strings are already masked; every string that
+came from a crawled page (titles, columns, URLs) is neutralised here before it enters markdown:
+markdown's control characters become their full-width forms, so a page title cannot make a link,
+a heading or a `<font>` tag in the group chat, and a URL is percent-encoded where it could close
+the link it sits in. A message longer than its channel allows drops whole item lines from the end
+and says how many are left out (见报告), rather than being cut mid-line or refused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from govaudit.reports.early_warnings import warning_lines
+from govaudit.reports.labels import STATE_NAMES
+from govaudit.reports.listing import ReportData, Row
+
+_MARKDOWN = str.maketrans(
+    {
+        "[": "［",
+        "]": "］",
+        "(": "（",
+        ")": "）",
+        "<": "＜",
+        ">": "＞",
+        "*": "＊",
+        "_": "＿",
+        "`": "｀",
+        "#": "＃",
+        "!": "！",
+        "~": "～",
+        "|": "｜",
+        "\\": "＼",
+        "\r": " ",
+        "\n": " ",
+        "\t": " ",
+    }
+)
+
+
+def plain(text: str) -> str:
+    """Untrusted text, inert in markdown: one line, no control characters of the syntax."""
+    cleaned = "".join(c for c in str(text).translate(_MARKDOWN) if c.isprintable())
+    return " ".join(cleaned.split())
+
+
+def link_target(url: str) -> str:
+    """A crawled URL fit to stand inside `(...)` of a markdown link, or "" if not http(s)."""
+    if not url.startswith(("http://", "https://")):
+        return ""
+    return quote(url, safe=":/?&=%+,;@$.-_~")
+
+
+@dataclass(frozen=True)
+class AlertSummary:
+    site: str
+    as_of: str
+    audit_id: int
+    verdict: str
+    complete: bool
+    incomplete: tuple[str, ...]
+    department: str | None  # None: the whole site
+    counts: dict[str, int]  # new, open, reopened, fixed (of this audience's rows)
+    total_open: int
+    critical: tuple[Row, ...]  # every 严重 problem of the audience, in the listing's order
+    warnings: tuple[str, ...]  # 预警 lines: scorecard items near their threshold, 预警 rows
+    report_link: str  # report_url's report.html, or the report's path on this machine
+    top: int = 5
+
+
+def alert_summary(
+    data: ReportData, department: str | None, report_link: str, top: int = 5
+) -> AlertSummary:
+    """The outcome `department` (None: the whole site) hears of: only its own rows."""
+    mine = [r for r in data.open_rows if department is None or r.department == department]
+    problems = list(mine)
+    fixed = [r for r in data.fixed_rows if department is None or r.department == department]
+    counts = {state: sum(r.state == state for r in problems) for state in ("new", "open")}
+    counts["reopened"] = sum(r.state == "reopened" for r in problems)
+    counts["fixed"] = len(fixed)
+    warnings = [plain(line) for line in warning_lines(data, mine, department is None)]
+    return AlertSummary(
+        site=data.site,
+        as_of=data.as_of,
+        audit_id=data.audit_id,
+        verdict=data.verdict,
+        complete=data.complete,
+        incomplete=data.incomplete,
+        department=department,
+        counts=counts,
+        total_open=len(problems),
+        critical=tuple(r for r in problems if r.severity == "critical"),
+        warnings=tuple(warnings),
+        report_link=report_link,
+        top=top,
+    )
+
+
+def headline(summary: AlertSummary) -> str:
+    who = f"（{plain(summary.department)}）" if summary.department else ""
+    return f"网站监测：{plain(summary.site)}{who} {summary.as_of}"
+
+
+def _row_line(row: Row) -> str:
+    column = f"［{plain(row.column)}］" if row.column else ""
+    return f"{column}{plain(row.check_name)}：{plain(row.description)}"
+
+
+def _counts_line(summary: AlertSummary) -> str:
+    c = summary.counts
+    return (
+        f"待整改问题 {summary.total_open} 条：{STATE_NAMES['new']} {c['new']}，"
+        f"{STATE_NAMES['open']} {c['open']}，{STATE_NAMES['reopened']} {c['reopened']}；"
+        f"{STATE_NAMES['fixed']} {c['fixed']}"
+    )
+
+
+def _scope_line(summary: AlertSummary) -> str:
+    if summary.complete:
+        return "审计完整：已检查整个网站"
+    return "审计不完整，结论仅适用于已检查的页面：" + "；".join(
+        plain(r) for r in summary.incomplete
+    )
+
+
+def robot_markdown(summary: AlertSummary, limit: int) -> str:
+    """The robots' markdown, at most `limit` UTF-8 bytes: item lines go first, the verdict,
+    the counts and the report's place stay."""
+    items = [_markdown_item(i, r) for i, r in enumerate(summary.critical[: summary.top], 1)]
+    warnings = [f"- {w}" for w in summary.warnings]
+    for shown in range(len(items) + len(warnings), -1, -1):
+        kept_items = items[: min(shown, len(items))]
+        kept_warnings = warnings[: max(0, shown - len(items))]
+        text = _markdown(summary, kept_items, kept_warnings)
+        if len(text.encode("utf-8")) <= limit:
+            return text
+    return text.encode("utf-8")[:limit].decode("utf-8", "ignore")
+
+
+def _markdown_item(number: int, row: Row) -> str:
+    target = link_target(row.page_url)
+    where = f" [查看页面]({target})" if target else ""
+    deadline = f"，整改时限 {row.deadline}" if row.deadline else ""
+    return f"{number}. {_row_line(row)}（{row.state_label}{deadline}）{where}"
+
+
+def _markdown(summary: AlertSummary, items: list[str], warnings: list[str]) -> str:
+    lines = [f"### {headline(summary)}", f"**总体结论：{summary.verdict}**", _scope_line(summary)]
+    lines.append(_counts_line(summary))
+    critical = len(summary.critical)
+    if critical:
+        lines.append(f"**严重问题 {critical} 条**")
+        lines += items
+        if len(items) < critical:
+            lines.append(f"……另有 {critical - len(items)} 条，见报告")
+    else:
+        lines.append("严重问题：无")
+    if summary.warnings:
+        lines.append(f"**预警 {len(summary.warnings)} 项**")
+        lines += warnings
+        if len(warnings) < len(summary.warnings):
+            lines.append(f"……另有 {len(summary.warnings) - len(warnings)} 项，见报告")
+    target = link_target(summary.report_link)
+    # A path of this machine (ours, not the site's) as code: its `_` and `*` are no markup.
+    path = " ".join(summary.report_link.replace("`", "").split())
+    lines.append(f"报告：[report.html]({target})" if target else f"报告位置：`{path}`")
+    return "\n\n".join(lines)
+
+
+def mail_subject(summary: AlertSummary) -> str:
+    return f"【网站监测】{headline(summary)} 总体结论：{summary.verdict}"
+
+
+def mail_text(summary: AlertSummary) -> str:
+    """The mail's plain text: every 严重 problem with its address (mail has no size limit
+    worth the name), then the 预警."""
+    lines = [headline(summary), f"总体结论：{summary.verdict}", _scope_line(summary)]
+    lines += [_counts_line(summary), ""]
+    if summary.critical:
+        lines.append(f"严重问题 {len(summary.critical)} 条：")
+        for i, row in enumerate(summary.critical, 1):
+            deadline = f"，整改时限 {row.deadline}" if row.deadline else ""
+            lines.append(f"{i}. {_row_line(row)}（{row.state_label}{deadline}）")
+            lines.append(f"   {link_target(row.page_url) or plain(row.page_url)}")
+    else:
+        lines.append("严重问题：无")
+    if summary.warnings:
+        lines += ["", f"预警 {len(summary.warnings)} 项："]
+        lines += [f"- {w}" for w in summary.warnings]
+    lines += ["", f"报告：{summary.report_link}", "", f"（govaudit 审计 #{summary.audit_id}）"]
+    return "\n".join(lines) + "\n"
