@@ -4,8 +4,6 @@ import ast
 import tomllib
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -148,10 +146,6 @@ def test_no_import_circle():
     assert circles == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="crawler/attachments.py: to split",
-)
 def test_no_source_file_over_600_lines():
     too_long = {
         str(path.relative_to(ROOT)): n
