@@ -384,3 +384,23 @@ def test_checkpoint_says_when_another_writer_holds_the_log(tmp_path):
     finally:
         writer.close()
         store.close()
+
+
+def test_a_page_copy_masks_a_number_its_markup_splits(tmp_path):
+    """A browser shows `<span>1101011990</span><span>03074514</span>` as one ID number: the
+    stored evidence copy must not keep it (nor a mobile number split the same way)."""
+    store = Store(tmp_path / "a.db")
+    audit = store.start_audit("site", "http://x.gov.cn/", date(2024, 3, 15), {})
+    html = (
+        "<p>身份证号：<span>1101011990</span><span>03074514</span></p>"
+        "<p>电话：<b>138</b>1234<i>5678</i></p><p>2024年3月15日，第 12 期</p>"
+    )
+    page = PageRecord(url="http://x.gov.cn/a.html", status=200, kind="article", source=html)
+    store.add_pages(audit, [page])
+    copy = store.page_copy(audit, page.url)
+    store.close()
+    digits = "".join(c for c in copy if c.isdigit())
+    assert "110101199003074514" not in digits and "13812345678" not in digits
+    assert "<span>110*******</span>" in copy and "2024年3月15日，第 12 期" in copy
+    raw = (tmp_path / "a.db").read_bytes()
+    assert b"03074514" not in raw and b"5678</i>" not in raw

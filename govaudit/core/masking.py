@@ -112,6 +112,42 @@ def mask_personal_numbers(text: str) -> str:
     )
 
 
+# Digits a page's markup splits between elements (`<span>1101011990</span><span>03074514</span>`):
+# a browser shows them as one number (inline elements: a block ends it), so an HTML copy masks
+# them as one.
+_INLINE_TAG = (
+    r"</?(?:span|font|b|i|u|s|em|strong|small|big|a|label|ins|del|mark|sub|sup)\b[^<>]{0,300}>"
+)
+_SPLIT_DIGITS = re.compile(rf"\d(?:[\d\s-]|{_INLINE_TAG})*\d", re.I)
+_MIN_HIDDEN_DIGITS = 11  # a mobile number's length, the shortest personal number
+
+
+def mask_html_numbers(html: str) -> str:
+    """An HTML page with its personal numbers masked, those split across tags too: wherever inline
+    tags alone separate 11 or more digits, every digit after the first three is masked (broader than
+    need be, as for `mask_personal_numbers`: a copy is evidence for people, not data)."""
+
+    def hide(match: re.Match[str]) -> str:
+        run = match.group(0)
+        if "<" not in run or sum(c.isdigit() for c in run) < _MIN_HIDDEN_DIGITS:
+            return run
+        seen, out = 0, []
+        for part in re.split(r"(<[^<>]*>)", run):
+            if part.startswith("<"):
+                out.append(part)
+                continue
+            chars = []
+            for c in part:
+                if c.isdigit():
+                    seen += 1
+                    c = c if seen <= 3 else "*"
+                chars.append(c)
+            out.append("".join(chars))
+        return "".join(out)
+
+    return _SPLIT_DIGITS.sub(hide, mask_personal_numbers(html))
+
+
 def masked_window(text: str, start: int, end: int, chars: int = 20) -> str:
     """`text[start:end]` with `chars` characters either side, personal numbers masked.
 

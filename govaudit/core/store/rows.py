@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
-from govaudit.core.masking import mask_personal_numbers
+from govaudit.core.masking import mask_html_numbers, mask_personal_numbers
 from govaudit.core.model import PageRecord
 
 # (cheap to pickle to another process).
@@ -100,7 +100,7 @@ def with_copies(pages: list[tuple]) -> tuple[list[tuple], list[PageCopy]]:
         if not source:
             rows.append(row)
             continue
-        masked = mask_personal_numbers(source).encode("utf-8", "replace")
+        masked = mask_html_numbers(source).encode("utf-8", "replace")
         digest = hashlib.sha256(masked).hexdigest()
         copies.append((digest, zlib.compress(masked, 6), len(masked)))
         rows.append((*row[:at], digest, *row[at + 1 :]))
