@@ -31,6 +31,7 @@ from cms_sites import (
     build_routes,
     dataproxy,
 )
+from contract import valid_findings
 from site_server import SiteServer
 
 from govaudit.core.model import LOADED_BY_SCRIPT
@@ -38,7 +39,6 @@ from govaudit.crawler.extract import is_datastore_answer, parse_page
 from govaudit.crawler.extract.datastore import MAX_PROXY_RECORDS
 
 REPO = Path(__file__).resolve().parents[1]
-VALIDATOR = REPO.parent / "shared" / "tools" / "check_findings.py"
 BASE = "http://qh.example.gov.cn"
 
 
@@ -355,14 +355,7 @@ def audit(tmp_path_factory):
         cmd += ["--as-of", AS_OF.isoformat(), "--config", str(profile), "--quiet"]
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=120, cwd=REPO)
         assert done.returncode == 0, done.stderr[-2000:]
-        findings = json.loads((out / "findings.json").read_text(encoding="utf-8"))
-        if VALIDATOR.is_file():
-            checked = subprocess.run(
-                [sys.executable, str(VALIDATOR), str(out / "findings.json")],
-                capture_output=True,
-                text=True,
-            )
-            assert checked.returncode == 0, checked.stdout
+        findings = valid_findings(out / "findings.json")
         return site.url, findings, out
 
 

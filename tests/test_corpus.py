@@ -22,6 +22,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from contract import valid_findings
 from site_server import Reply, SiteServer
 
 from govaudit.checks import missing_anchor as anchors
@@ -33,7 +34,6 @@ from govaudit.core.store import Store
 from govaudit.crawler.extract import parse_page
 
 REPO = Path(__file__).resolve().parents[1]
-VALIDATOR = REPO.parent / "shared" / "tools" / "check_findings.py"
 CORPUS = Path(__file__).parent / "fixtures" / "corpus"
 MANIFEST = json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))
 PAGES = MANIFEST["pages"]
@@ -245,14 +245,7 @@ def served_audit(tmp_path_factory):
         cmd = [sys.executable, "-m", "govaudit.cli", "audit", site.url + "/", "--out", str(out)]
         cmd += ["--as-of", AS_OF.isoformat(), "--config", str(profile), "--quiet"]
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=300, cwd=REPO)
-    findings = json.loads((out / "findings.json").read_text(encoding="utf-8"))
-    if VALIDATOR.is_file():
-        checked = subprocess.run(
-            [sys.executable, str(VALIDATOR), str(out / "findings.json")],
-            capture_output=True,
-            text=True,
-        )
-        assert checked.returncode == 0, checked.stdout
+    findings = valid_findings(out / "findings.json")
     return site.url, done, findings
 
 

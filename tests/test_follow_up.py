@@ -20,10 +20,10 @@ from pathlib import Path
 import lxml.html
 import openpyxl
 import pytest
+from contract import valid_findings
 from reports_store import RAW_ID
 from site_server import Reply, SiteServer
 
-CHECK_FINDINGS = Path("/work/shared/tools/check_findings.py")
 DAY1, DAY2, DAY3 = date(2026, 12, 2), date(2026, 12, 3), date(2026, 12, 4)
 TYPO = "面对困难，我们不能一愁莫展。"  # 一愁莫展 → 一筹莫展 (wordlists/typo.tsv)
 IDENTITY = f"联系人身份证号 {RAW_ID}"
@@ -90,13 +90,7 @@ def audit(site: SiteServer, out: Path, db: Path, day: date, *extra: str) -> dict
     ]
     done = subprocess.run(command, capture_output=True, text=True, timeout=180)
     assert done.returncode == 0, done.stderr[-2000:]
-    checked = subprocess.run(
-        [sys.executable, str(CHECK_FINDINGS), str(out / "findings.json")],
-        capture_output=True,
-        text=True,
-    )
-    assert checked.returncode == 0, checked.stdout + checked.stderr
-    return {f["check"] + ":" + f["page_url"]: f for f in read_json(out / "findings.json")}
+    return {f["check"] + ":" + f["page_url"]: f for f in valid_findings(out / "findings.json")}
 
 
 def read_json(path: Path):

@@ -13,13 +13,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from contract import valid_findings
 from script_sites import AS_OF, DYN_COLUMN, NEWEST, SPA, build_routes
 from site_server import SiteServer
 
 from govaudit.crawler.render import find_browser
 
 REPO = Path(__file__).resolve().parents[1]
-VALIDATOR = REPO.parent / "shared" / "tools" / "check_findings.py"
 PROFILE = """
 [crawl]
 {crawl}
@@ -69,14 +69,7 @@ def run_audit(tmp: Path, crawl: str, quiet: bool = True) -> tuple[str, list[dict
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=180, cwd=REPO)
         assert done.returncode == 0, done.stderr[-2000:]
         hits = dict(site.hits)
-    findings = json.loads((out / "findings.json").read_text(encoding="utf-8"))
-    if VALIDATOR.is_file():
-        checked = subprocess.run(
-            [sys.executable, str(VALIDATOR), str(out / "findings.json")],
-            capture_output=True,
-            text=True,
-        )
-        assert checked.returncode == 0, checked.stdout
+    findings = valid_findings(out / "findings.json")
     for finding in findings:
         finding["path"] = finding["page_url"].removeprefix(site.url)
     return site.url, findings, out, done.stdout + done.stderr, hits
