@@ -26,9 +26,9 @@ class CarryOver:
         self.stats.inc_value("govaudit/not_modified")
         if meta.get("home"):
             self.stats.inc_value("govaudit/start_urls_ok")
-        if self.schedule is not None and previous.kind == "list":
+        if self.schedule is not None and previous.kind in ("home", "list"):
             items = (item for _, item in self.previous_view.list_items([target]))
-            self.schedule.note_list(items, self._canonical)
+            self.schedule.note_list(items, self._canonical, previous.pagination)
         yield from self._carry(previous, meta["depth"], verified=True)
         yield from self._carry_rolled()
 

@@ -84,7 +84,7 @@ from govaudit.crawler.responses import (
     mime_type,
     page_source,
 )
-from govaudit.crawler.rolling import RollingSchedule
+from govaudit.crawler.rolling import RollingSchedule, newest_item_dates
 from govaudit.crawler.scope import Scope
 from govaudit.crawler.spider_render import BrowserRendering
 from govaudit.crawler.stylesheets import is_stylesheet, sheet_links
@@ -120,8 +120,9 @@ class SiteSpider(BrowserRendering, CarryOver, RecordKeeping, Spider):
         if previous is not None:
             records = {r.url: r for r in self.previous_view.pages(with_text=False)}
             verified = store.verified_dates(previous)
+            newest = newest_item_dates(self.previous_view.list_items())
             self.schedule = RollingSchedule(
-                records, verified, config.verify_every_days, config.as_of
+                records, verified, config.verify_every_days, config.as_of, newest
             )
         self.rolled: deque[tuple[PageRecord, int]] = deque()  # carried, their links to route
         self.scope = Scope.from_config(config)
@@ -419,7 +420,7 @@ class SiteSpider(BrowserRendering, CarryOver, RecordKeeping, Spider):
         skipped: list[PageRecord] = []
         if follow:
             if self.schedule is not None and record.list_items:
-                self.schedule.note_list(record.list_items, self._canonical)
+                self.schedule.note_list(record.list_items, self._canonical, record.pagination)
             linked = {link.target for link in record.links}
             # Script-written pagination (createPageHTML) has no <a>: its edge is added here.
             extra = [Link(u, "script", "pagination") for u in record.pagination if u not in linked]

@@ -2,71 +2,206 @@
 
 from __future__ import annotations
 
+import zlib
 from datetime import date, timedelta
 
 from govaudit.core.model import ListItem, PageRecord
-from govaudit.crawler.rolling import RollingSchedule
+from govaudit.crawler.rolling import RollingSchedule, newest_item_dates
 
 TODAY = date(2024, 3, 15)
 BASE = "http://rsj.example.gov.cn"
 
 
-def schedule(records: list[PageRecord], verified_days_ago: int = 1, every: int = 7):
+def schedule(records: list[PageRecord], verified_days_ago: int = 1, every: int = 7, newest=None):
     previous = {r.url: r for r in records}
     verified = {r.url: TODAY - timedelta(days=verified_days_ago) for r in records}
-    return RollingSchedule(previous, verified, every, TODAY)
+    return RollingSchedule(previous, verified, every, TODAY, newest)
 
 
-def test_lists_new_and_failed_targets_are_asked_every_day():
+def articles(count: int, prefix: str = "art") -> list[PageRecord]:
+    return [
+        PageRecord(url=f"{BASE}/{prefix}/{i}.html", kind="article", status=200)
+        for i in range(count)
+    ]
+
+
+def item(url: str, days_ago: int | None, position: int = 0) -> ListItem:
+    day = None if days_ago is None else TODAY - timedelta(days=days_ago)
+    return ListItem(url, "通知", day, position)
+
+
+def test_home_first_list_pages_new_and_failed_targets_are_asked_every_day():
     home = PageRecord(url=f"{BASE}/", kind="home", status=200)
     column = PageRecord(url=f"{BASE}/gzdt/", kind="list", status=200)
-    page_two = PageRecord(
-        url=f"{BASE}/gzdt/index_1.html", status=200, pagination=(f"{BASE}/gzdt/",)
-    )
     broken = PageRecord(url=f"{BASE}/a.pdf", kind="resource", status=404)
     refused = PageRecord(url="http://other.gov.cn/", error="refused")
-    plan = schedule([home, column, page_two, broken, refused])
-    assert plan.due_reason(home.url) == plan.due_reason(column.url) == "list"
-    assert plan.due_reason(page_two.url) == "list"
+    plan = schedule([home, column, broken, refused])
+    assert plan.due_reason(home.url) == "home"
+    assert plan.due_reason(column.url) == "list"  # no dated item known: always
     assert plan.due_reason(broken.url) == plan.due_reason(refused.url) == "failed"
     assert plan.due_reason(f"{BASE}/new.html") == "new"
 
 
-def test_every_record_is_verified_within_the_period_and_a_share_each_day():
-    articles = [
-        PageRecord(url=f"{BASE}/art/{i}.html", kind="article", status=200) for i in range(700)
+def test_deeper_pagination_with_old_items_only_takes_its_turn():
+    pages = [f"{BASE}/gzdt/index.html"] + [f"{BASE}/gzdt/index_{k}.html" for k in range(1, 40)]
+    records = [
+        PageRecord(
+            url=u,
+            kind="list",
+            status=200,
+            depth=1 if k == 0 else 2,  # the column's entry linked from the nav, its pager below
+            pagination=tuple(p for p in pages if p != u),
+        )
+        for k, u in enumerate(pages)
     ]
-    plan = schedule(articles)
-    carried = [a for a in articles if plan.due_reason(a.url) is None]
-    # About a seventh is verified today (its turn in the cycle), the rest carried.
-    assert 0.75 * 600 < len(carried) < 1.25 * 600
-    # Over seven consecutive days every record gets its turn (even when each was verified the
-    # day before, so that its age never forces it).
-    turns = set()
-    for day in range(7):
-        yesterday = {a.url: TODAY + timedelta(days=day - 1) for a in articles}
-        later = RollingSchedule(plan.previous, yesterday, 7, TODAY + timedelta(days=day))
-        turns |= {a.url for a in articles if later.due_reason(a.url) == "turn"}
-    assert turns == {a.url for a in articles}
-    # A record not verified for the whole period is verified whatever its turn.
-    stale = schedule(articles, verified_days_ago=7)
-    assert all(stale.due_reason(a.url) in ("age", "turn") for a in articles)
-    # One day: everything, every audit.
-    daily = schedule(articles, every=1)
-    assert all(daily.due_reason(a.url) for a in articles)
+    # Page k lists items 20k..20k+19 days old: the first page shows this week's news.
+    listed = [(u, item(f"{u}#{i}", 20 * k + i)) for k, u in enumerate(pages) for i in range(20)]
+    newest = newest_item_dates(listed)
+    assert newest[pages[1]] == TODAY - timedelta(days=20)
+    plan = schedule(records, verified_days_ago=3, newest=newest)
+    assert plan.due_reason(pages[0]) == "list"
+    deeper = [plan.due_reason(u) for u in pages[1:]]
+    assert "list" not in deeper and 0 < deeper.count(None) < len(deeper)
+    # A quiet column (nothing for a year): its first page is still asked every day.
+    quiet = {u: d - timedelta(days=365) for u, d in newest.items()}
+    plan = schedule(records, newest=quiet)
+    assert plan.due_reason(pages[0]) == "list"
+    assert "list" not in {plan.due_reason(u) for u in pages[1:]}
+    # A page that shows this week's items is a first page, whatever its number.
+    busy = dict(newest, **{pages[1]: TODAY - timedelta(days=3)})
+    assert schedule(records, newest=busy).due_reason(pages[1]) == "list"
+    # A list sorted oldest first: its entry and its newest (last) page are both asked.
+    ascending = {u: TODAY - timedelta(days=900 - 20 * k) for k, u in enumerate(pages)}
+    plan = schedule(records, verified_days_ago=3, newest=ascending)
+    asked = [u for u in pages if plan.due_reason(u) == "list"]
+    assert asked == [pages[0], pages[-1]]
 
 
-def test_articles_a_list_shows_as_recent_are_asked():
-    recent = PageRecord(url=f"{BASE}/art/1.html", kind="article", status=200)
-    old = PageRecord(url=f"{BASE}/art/2.html", kind="article", status=200)
-    plan = schedule([recent, old])
+def test_a_list_of_news_only_is_followed_into_its_pagination():
+    first = PageRecord(url=f"{BASE}/gzdt/index.html", kind="list", status=200, depth=1)
+    deeper = PageRecord(
+        url=f"{BASE}/gzdt/index_1.html", kind="list", status=200, depth=2, pagination=(first.url,)
+    )
+    old = articles(3)
+    newest = {deeper.url: TODAY - timedelta(days=30), first.url: TODAY - timedelta(days=1)}
+    plan = schedule([first, deeper, *old], newest=newest)
+    carried = plan.due_reason(deeper.url)
+    assert carried != "list"
+    # A mix of news and items verified since their date: the news ends on this page.
+    plan.note_list(
+        [item(f"{BASE}/art/new.html", 0), item(old[0].url, 30)], str, pagination=[deeper.url]
+    )
+    assert plan.due_reason(deeper.url) == carried
+    # Only news (a column that published a page's worth since yesterday): follow it.
+    plan.note_list([item(f"{BASE}/art/new.html", 0), item(old[1].url, 1)], str, [deeper.url])
+    assert plan.due_reason(deeper.url) == "list_news"
+
+
+def test_an_item_is_fresh_when_its_list_date_is_on_or_after_its_last_verification():
+    edited, same_day, checked, undated = articles(4)
+    plan = RollingSchedule(
+        {r.url: r for r in (edited, same_day, checked, undated)},
+        {
+            edited.url: TODAY - timedelta(days=10),
+            same_day.url: TODAY - timedelta(days=2),
+            checked.url: TODAY - timedelta(days=1),
+            undated.url: TODAY - timedelta(days=1),
+        },
+        7,
+        TODAY,
+    )
     plan.note_list(
         [
-            ListItem(recent.url, "新通知", TODAY - timedelta(days=2), 0),
-            ListItem(old.url, "旧通知", TODAY - timedelta(days=90), 1),
-            ListItem(f"{BASE}/art/3.html", "无日期", None, 2),
+            item(edited.url, 3),  # changed three days ago, last verified ten days ago
+            item(same_day.url, 2),  # verified on the day it was dated: an edit after that audit
+            item(checked.url, 2),  # dated two days ago, verified since: not asked again
+            item(undated.url, None),
         ],
-        canonical=lambda url: url,
+        str,
     )
-    assert plan.due_reason(recent.url) == "fresh"
-    assert plan.due_reason(old.url) in (None, "turn")
+    assert plan.due_reason(edited.url) == plan.due_reason(same_day.url) == "fresh"
+    assert plan.due_reason(checked.url) != "fresh"
+    assert plan.due_reason(undated.url) != "fresh"
+
+
+def test_a_record_verified_the_day_before_its_turn_is_caught_up_within_the_cycle():
+    pages = articles(700)
+    # Day 0: a full audit verified everything. Day 1: nothing takes its turn.
+    full = TODAY
+    verified = {p.url: full for p in pages}
+    previous = {p.url: p for p in pages}
+    day_one = RollingSchedule(previous, verified, 7, full + timedelta(days=1))
+    assert {day_one.due_reason(p.url) for p in pages} == {None}
+    # The seventh whose turn it was is verified on one of days 2..6, each day about a fifth.
+    skipped = [p.url for p in pages if (full.toordinal() + 1 - _slot(p.url)) % 7 == 0]
+    catch_up_days = {}
+    for day in range(2, 8):
+        plan = RollingSchedule(previous, verified, 7, full + timedelta(days=day))
+        for url in skipped:
+            if plan.due_reason(url) == "catch_up":
+                catch_up_days.setdefault(url, day)
+    assert set(catch_up_days) == set(skipped)
+    assert set(catch_up_days.values()) == {2, 3, 4, 5, 6}
+    # One day: everything, every audit.
+    daily = RollingSchedule(previous, verified, 1, full + timedelta(days=1))
+    assert all(daily.due_reason(p.url) for p in pages)
+
+
+def _slot(url: str) -> int:
+    return zlib.crc32(url.encode("utf-8")) % 7
+
+
+def simulate(days: int, audit_days: set[int], count: int = 2800, news_per_day: int = 6):
+    """A full audit on day 0, then a rolling audit on each of `audit_days`: new articles listed
+    every day. Returns the share of the old records asked on each audit day, and each audit's
+    oldest carried verification (days)."""
+    start = TODAY
+    records = {p.url: p for p in articles(count)}
+    verified = {url: start for url in records}
+    shares, oldest = {}, {}
+    for day in range(1, days + 1):
+        published = [f"{BASE}/new/{day}-{i}.html" for i in range(news_per_day)]
+        if day not in audit_days:
+            continue
+        today = start + timedelta(days=day)
+        plan = RollingSchedule(dict(records), dict(verified), 7, today)
+        newest_first = [item(u, 0) for u in published] + [
+            ListItem(u, "旧", start, 9) for u in list(records)[:10]
+        ]
+        plan.note_list(newest_first, str)
+        asked = {url for url in records if plan.due_reason(url)}
+        for url in published:
+            assert plan.due_reason(url) == "new"
+            records[url] = PageRecord(url=url, kind="article", status=200)
+            asked.add(url)
+        for url in asked:
+            verified[url] = today
+        old = [url for url in records if url.startswith(f"{BASE}/art/")]
+        shares[day] = sum(1 for url in old if url in asked) / len(old)
+        oldest[day] = max((today - verified[url]).days for url in records)
+    return shares, oldest, verified
+
+
+def test_over_eight_weeks_no_record_ages_past_the_period_and_no_day_asks_over_6_35ths():
+    shares, oldest, _ = simulate(56, set(range(1, 57)))
+    assert max(oldest.values()) <= 6  # nothing carried that was verified 7 or more days ago
+    assert shares[1] < 0.01  # the day after the full audit: news and lists only
+    assert all(shares[d] < 6 / 35 * 1.12 for d in shares)  # first week: 1/7 + 1/35 a day
+    steady = [shares[d] for d in range(8, 57)]
+    assert all(1 / 7 * 0.85 < s < 1 / 7 * 1.15 for s in steady)  # then a seventh
+    # Each old record exactly once a week in steady state: no request wasted.
+    _, _, verified = simulate(49, set(range(1, 50)))
+    last_day = TODAY + timedelta(days=49)
+    ages = {(last_day - verified[f"{BASE}/art/{i}.html"]).days for i in range(2800)}
+    assert ages == set(range(7))
+
+
+def test_a_weekend_without_audits_is_caught_up_on_monday():
+    weekdays = {d for d in range(1, 43) if d % 7 not in (5, 6)}
+    shares, oldest, _ = simulate(42, weekdays)
+    # The weekend's turns are due by age on Monday: no audit carries a record verified 7 or
+    # more days before, and Monday asks the three days' share, no more.
+    assert max(oldest.values()) <= 6
+    mondays = [d for d in shares if d % 7 == 0 and d >= 7]
+    assert all(shares[d] < 3 / 7 * 1.15 for d in mondays)
+    assert all(shares[d] < 6 / 35 * 1.12 for d in shares if d not in mondays)
