@@ -81,8 +81,9 @@ def validated_rules(config: AuditConfig) -> dict[str, dict[str, Any]]:
     rules = {}
     for module in [*checks.REGISTRY, *checks.FOLLOW_UP]:
         section = check_rules(config, module.SECTION, module.DEFAULTS)
-        if "wordlists" in section:  # --wordlist flags and profile lists, already resolved
-            section["wordlists"] = list(config.wordlists)
+        resolve = getattr(module, "resolve_rules", None)  # settings that name files, flags
+        if resolve:
+            section = resolve(section, config)
         validate = getattr(module, "validate_rules", None)  # checks beyond types, if any
         rules[module.SECTION] = validate(section) if validate else section
     return rules

@@ -102,3 +102,30 @@ def test_a_string_where_a_list_is_wanted_is_a_list(tmp_path):
 def test_a_number_where_a_list_is_wanted_is_still_refused(tmp_path):
     with pytest.raises(ConfigError, match="start_urls"):
         load_config(_profile(tmp_path, "[site]\nstart_urls = 42\n"))
+
+
+def test_profile_wordlists_are_relative_to_the_profile_and_flags_to_the_command(
+    tmp_path, monkeypatch
+):
+    from govaudit.audit import validated_rules
+
+    folder = tmp_path / "profiles"
+    folder.mkdir()
+    (folder / "mine.tsv").write_text("按装\ttypo\t安装\n", encoding="utf-8")
+    profile = folder / "site.toml"
+    profile.write_text(
+        '[site]\nstart_urls = ["http://127.0.0.1:9/"]\n[checks.words]\nwordlists = ["mine.tsv"]\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "flag.tsv").write_text("松驰\ttypo\t松弛\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    config = load_config(profile, wordlists=("flag.tsv",))
+    assert validated_rules(config)["words"]["wordlists"] == [str(folder / "mine.tsv"), "flag.tsv"]
+
+    profile.write_text(
+        '[site]\nstart_urls = ["http://127.0.0.1:9/"]\n[checks.words]\nwordlists = ["gone.tsv"]\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match="不存在") as e:
+        validated_rules(load_config(profile))
+    assert str(folder / "gone.tsv") in str(e.value)
