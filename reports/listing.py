@@ -104,7 +104,7 @@ class ReportData:
     judged: bool = True  # a start page answered with a page: something could be judged
     # 疑似 findings (first sight of what may be transient): listed, left out of every veto count.
     suspected: int = 0
-    # 预警 rows (checks/early_warnings.py): apart from the problems, never counted with them.
+    # 预警 rows (checks/early_warning.py): apart from the problems, never counted with them.
     warnings: list[EarlyWarning] = field(default_factory=list)
 
     @property

@@ -129,3 +129,19 @@ def test_profile_wordlists_are_relative_to_the_profile_and_flags_to_the_command(
     with pytest.raises(ConfigError, match="不存在") as e:
         validated_rules(load_config(profile))
     assert str(folder / "gone.tsv") in str(e.value)
+
+
+def test_a_renamed_check_section_is_still_read(tmp_path):
+    from govaudit.audit import validated_rules
+
+    profile = tmp_path / "site.toml"
+    start = '[site]\nstart_urls = ["http://127.0.0.1:9/"]\n'
+    profile.write_text(start + '[checks.attachments]\nseverity = "major"\n', encoding="utf-8")
+    assert validated_rules(load_config(profile))["unreadable_attachment"]["severity"] == "major"
+
+    both = '[checks.attachments]\nseverity = "major"\n[checks.unreadable_attachment]\n'
+    profile.write_text(start + both, encoding="utf-8")
+    with pytest.raises(
+        ConfigError, match=r"\[checks.attachments\] 是 \[checks.unreadable_attachment\] 的旧名称"
+    ):
+        validated_rules(load_config(profile))

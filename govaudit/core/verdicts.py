@@ -56,7 +56,7 @@ class Completeness:
 
 @dataclass(frozen=True)
 class EarlyWarning:
-    """One 预警 row (checks/early_warnings.py): `to_json` is its object in warnings.json."""
+    """One 预警 row (checks/early_warning.py): `to_json` is its object in warnings.json."""
 
     id: str  # stable: the same warning has the same id in every audit
     kind: str  # one of WARNING_KINDS
