@@ -2,15 +2,20 @@
 
     python -m benchmarks.daily --pages 2000 --latency 0.1           # govaudit, then the peers
     python -m benchmarks.daily --pages 300 --latency 0.05 --tools govaudit   # the harness itself
+    python -m benchmarks.daily --pages 20000 --concurrency 16 --days 9 --tools govaudit
 
 A generated TRS-style site (benchmarks/sitegen.py) is served by a threaded Python server on
 127.0.0.1 that sleeps `--latency` seconds before each answer (nginx cannot), counting requests.
 Day one: a first audit with govaudit's polite defaults (2 requests at a time, 0.25 s between two,
 AutoThrottle). Then a handful of new articles is published (`--new`, each with a planted broken
 link) and day two is audited with `--as-of` one day later: the rolling schedule of
-crawler/rolling.py asks only what is due. The peers crawl the whole site each day at the same
-concurrency (linkinator has no delay setting; LinkChecker's is `maxrequestspersecond`).
-Printed: wall time and requests of each day, and whether every new problem was found.
+crawler/rolling.py asks only what is due; `--days N` goes on to day N, publishing each day.
+`--concurrency N` runs govaudit N requests at a time without delay: the requests a schedule
+asks do not depend on the pace, so a 20,000-page site's counts take minutes, not hours.
+The peers crawl the whole site each day at the same concurrency (linkinator has no delay
+setting; LinkChecker's is `maxrequestspersecond`). Printed: wall time and requests of each
+day, why each target was asked (`govaudit/verified_due/<reason>`), the oldest carried
+verification, and whether every new problem was found.
 """
 
 from __future__ import annotations
@@ -18,12 +23,13 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -63,18 +69,19 @@ def serve(root: Path, latency: float) -> tuple[ThreadingHTTPServer, list[int]]:
     return httpd, counter
 
 
-def publish(root: Path, count: int, url: str) -> list[str]:
-    """`count` new articles at the top of 工作动态, dated the next day, each linking a page that
-    does not exist (the new problems day two must find). Returns the broken targets."""
-    day = AS_OF + timedelta(days=1)
+def publish(root: Path, count: int, url: str, day_number: int) -> list[str]:
+    """`count` new articles at the top of 工作动态, dated that day, each linking a page that
+    does not exist (the new problems that day's audit must find). Returns the broken targets."""
+    day = AS_OF + timedelta(days=day_number - 1)
     index = root / "col" / "gzdt" / "index.html"
     html = index.read_text(encoding="utf-8")
     items, broken = [], []
     for i in range(count):
-        rel = f"{day:%Y%m}/t{day:%Y%m%d}_{990000 + i}.html"
+        number = 990000 + 100 * day_number + i
+        rel = f"{day:%Y%m}/t{day:%Y%m%d}_{number}.html"
         page = root / "col" / "gzdt" / rel
         page.parent.mkdir(parents=True, exist_ok=True)
-        dead = f"/col/gzdt/gone_{i}.html"
+        dead = f"/col/gzdt/gone_{number}.html"
         broken.append(url + dead)
         page.write_text(
             f"<html><head><title>新发布的工作动态{i}</title></head><body><h1>新发布的工作动态{i}"
@@ -133,11 +140,46 @@ def peer(name: str, url: str, work: Path) -> float:
     return time.monotonic() - started
 
 
+def daily_audits(url: str, work: Path, counter: list[int], args: argparse.Namespace) -> list:
+    """Day one (a full audit), then each later day: `--new` articles published, a daily audit."""
+    before = counter[0]
+    first = govaudit(url, work, AS_OF, "day1", args.concurrency)
+    asked_first = counter[0] - before
+    rows = [("govaudit day 1", first["wall"], asked_first, "")]
+    for day in range(2, args.days + 1):
+        broken = publish(work / "site", args.new, url, day)
+        before = counter[0]
+        today = AS_OF + timedelta(days=day - 1)
+        audit = govaudit(url, work, today, f"day{day}", args.concurrency)
+        asked = counter[0] - before
+        found = all(b in audit["broken"] for b in broken)
+        s = audit["summary"]
+        note = (
+            f"{asked / max(asked_first, 1):.1%} of day 1; verified {s['verified']}, carried"
+            f" {s['carried']}, oldest carried {oldest_carried(work / 'g.db', today)} days;"
+            f" new problems found: {found}"
+        )
+        rows.append((f"govaudit day {day}", audit["wall"], asked, note))
+        why = ", ".join(f"{k} {n}" for k, n in sorted(audit["reasons"].items()))
+        rows.append(("  verified because", None, None, why))
+    return rows
+
+
+def oldest_carried(db: Path, today) -> int:
+    """Days since the oldest carried record of the last audit was verified (0: none carried)."""
+    with sqlite3.connect(db) as con:
+        (oldest,) = con.execute(
+            "SELECT MIN(verified) FROM pages WHERE audit = (SELECT MAX(id) FROM audits)"
+        ).fetchone()
+    return 0 if oldest is None else (today - date.fromisoformat(oldest)).days
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=2000)
     parser.add_argument("--latency", type=float, default=0.1, help="seconds before each answer")
-    parser.add_argument("--new", type=int, default=5, help="articles published on day two")
+    parser.add_argument("--new", type=int, default=5, help="articles published each later day")
+    parser.add_argument("--days", type=int, default=2, help="audit days (day one: a full audit)")
     parser.add_argument("--tools", default="govaudit,linkinator,linkchecker")
     parser.add_argument(
         "--concurrency",
@@ -154,27 +196,7 @@ def main() -> None:
     rows = []
     try:
         if "govaudit" in tools:
-            before = counter[0]
-            first = govaudit(url, work, AS_OF, "day1", args.concurrency)
-            asked_first = counter[0] - before
-            broken = publish(root, args.new, url)
-            before = counter[0]
-            second = govaudit(url, work, AS_OF + timedelta(days=1), "day2", args.concurrency)
-            asked_second = counter[0] - before
-            found = all(b in second["broken"] for b in broken)
-            s = second["summary"]
-            rows.append(("govaudit day 1", first["wall"], asked_first, ""))
-            rows.append(
-                (
-                    "govaudit day 2",
-                    second["wall"],
-                    asked_second,
-                    f"{asked_second / max(asked_first, 1):.0%} of day 1; verified {s['verified']},"
-                    f" carried {s['carried']}; new problems found: {found}",
-                )
-            )
-            why = ", ".join(f"{k} {n}" for k, n in sorted(second["reasons"].items()))
-            rows.append(("  verified because", None, None, why))
+            rows += daily_audits(url, work, counter, args)
         for name in ("linkinator", "linkchecker"):
             if name in tools:
                 before = counter[0]
