@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import zlib
 from datetime import date, timedelta
+from pathlib import Path
+
+from site_server import Reply, SiteServer
 
 from govaudit.core.model import ListItem, PageRecord
 from govaudit.crawler.rolling import RollingSchedule, newest_item_dates
@@ -205,3 +211,77 @@ def test_a_weekend_without_audits_is_caught_up_on_monday():
     mondays = [d for d in shares if d % 7 == 0 and d >= 7]
     assert all(shares[d] < 3 / 7 * 1.15 for d in mondays)
     assert all(shares[d] < 6 / 35 * 1.12 for d in shares if d not in mondays)
+
+
+# -- a real daily audit: a column that published more than a page overnight ------------------
+
+PER_PAGE = 10
+
+
+def _column_page(k: int, items: list[tuple[str, date]], pages: int) -> str:
+    lis = "".join(
+        f'<li><a href="{path}">通知{path[-8:-5]}</a><span class="date">{day}</span></li>'
+        for path, day in items
+    )
+    names = ["index.html"] + [f"index_{n}.html" for n in range(1, pages)]
+    pager = '<a href="index.html">首页</a>'
+    if k + 1 < pages:
+        pager += f' <a href="{names[k + 1]}">下一页</a>'
+    pager += f' <a href="{names[-1]}">尾页</a>'
+    return (
+        f"<html><head><title>工作动态</title></head><body><ul class='list'>{lis}</ul>"
+        f'<div class="page">{pager}</div></body></html>'
+    )
+
+
+def _column_site(items: list[tuple[str, date]], links: dict[str, str]) -> dict[str, Reply]:
+    """A homepage, one column of `items` (newest first, PER_PAGE a page), and its articles;
+    `links`: article path -> a target it links."""
+    pages = [items[i : i + PER_PAGE] for i in range(0, len(items), PER_PAGE)]
+    routes = {
+        "/": Reply('<html><body><a href="/gzdt/index.html">工作动态</a></body></html>'),
+    }
+    for k, chunk in enumerate(pages):
+        name = "index.html" if k == 0 else f"index_{k}.html"
+        routes[f"/gzdt/{name}"] = Reply(_column_page(k, chunk, len(pages)))
+    for path, day in items:
+        extra = f'<a href="{links[path]}">相关</a>' if path in links else ""
+        routes[path] = Reply(
+            f"<html><head><title>通知</title></head><body><h1>通知</h1>"
+            f"<p>发布时间：{day}</p><p>正文。{extra}</p></body></html>"
+        )
+    return routes
+
+
+def _audit(site: SiteServer, tmp: Path, db: Path, day: date) -> dict:
+    out = tmp / day.isoformat()
+    command = [sys.executable, "-m", "govaudit.cli", "audit", site.url + "/", "--out", str(out)]
+    command += ["--db", str(db), "--as-of", day.isoformat(), "--quiet"]
+    subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    return json.loads((out / "findings.json").read_text(encoding="utf-8"))
+
+
+def test_a_burst_of_news_is_followed_down_the_pagination_and_deeper_pages_are_carried(tmp_path):
+    old = [(f"/gzdt/2023/t{100 + i}.html", TODAY - timedelta(days=20 + 3 * i)) for i in range(40)]
+    routes = _column_site(old, {})
+    with SiteServer(routes) as site:
+        db = tmp_path / "store.db"
+        _audit(site, tmp_path, db, TODAY)
+        # Overnight: 14 articles (more than a page), each linking a page that does not exist;
+        # the old items move two pages down (index_4, index_5 are new pages).
+        news = [(f"/gzdt/2024/t{500 + i}.html", TODAY + timedelta(days=1)) for i in range(14)]
+        gone = {path: f"/gzdt/gone{i}.html" for i, (path, _) in enumerate(news)}
+        routes.update(_column_site(news + old, gone))
+        before = dict(site.hits)
+        findings = _audit(site, tmp_path, db, TODAY + timedelta(days=1))
+
+    def asked(path: str) -> int:
+        return sum(n - before.get(key, 0) for key, n in site.hits.items() if key[1] == path)
+
+    broken = {f["target_url"] for f in findings if f["check"] == "broken_link"}
+    assert {site.url + target for target in gone.values()} <= broken  # page two's news too
+    # Page one showed only news, so its pager (下一页, 尾页) was followed; page two showed old
+    # items too: the news ends there. Pages three and four list old items only: carried.
+    assert asked("/gzdt/index.html") == asked("/gzdt/index_1.html") == 1
+    assert asked("/gzdt/index_2.html") == asked("/gzdt/index_3.html") == 0
+    assert all(asked(path) == 0 for path, _ in old)
