@@ -200,6 +200,24 @@ def _open_and_write(path: str, site: str, barrier) -> None:
     store.finish_audit(audit, "finished", {})
 
 
+def test_a_store_written_before_list_dates_had_a_source_is_read(tmp_path):
+    """An older store's list items have no `date_from`: opening it adds the column, and its
+    items read as of unknown source (they then prove no date mismatch), new ones as written."""
+    path = tmp_path / "old.db"
+    store = Store(path)
+    audit = store.start_audit("site", "http://127.0.0.1/", date(2024, 5, 1), {})
+    old_item = ListItem("http://127.0.0.1/a.html", "通知", date(2024, 3, 2), 0)
+    store.add_pages(audit, [_page("http://127.0.0.1/tzgg/", list_items=(old_item,))])
+    store.db.execute("ALTER TABLE list_items DROP COLUMN date_from")
+    store.close()
+    store = Store(path)
+    ((_, item),) = store.view(audit).list_items()
+    assert item.date == date(2024, 3, 2) and item.date_from is None
+    by_url = ListItem("http://127.0.0.1/b.html", "公告", date(2024, 4, 1), 0, date_from="url")
+    store.add_pages(audit, [_page("http://127.0.0.1/gg/", list_items=(by_url,))])
+    assert dict(store.view(audit).list_items())["http://127.0.0.1/gg/"] == by_url
+
+
 def test_several_processes_can_open_and_write_one_new_store(tmp_path):
     """`--jobs N` and workers start audits together on one store: none may fail on the schema."""
     import multiprocessing

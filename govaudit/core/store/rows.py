@@ -45,7 +45,10 @@ def page_rows(audit_id: int, records: Iterable[PageRecord]) -> PageRows:
             )
             for k in r.links
         )
-        items.extend((audit_id, url, i.url, i.title, iso(i.date), i.position) for i in r.list_items)
+        items.extend(
+            (audit_id, url, i.url, i.title, iso(i.date), i.position, i.date_from)
+            for i in r.list_items
+        )
     return urls, pages, links, items
 
 
@@ -56,7 +59,7 @@ PAGE_ROW = (
     "local_fragments", "published_from", "kind_evidence", "copy",
 )  # fmt: skip
 LINK_ROW = ("audit", "source", "target", "tag", "attr", "anchor", "boilerplate", "fragment")
-ITEM_ROW = ("audit", "page", "url", "title", "date", "position")
+ITEM_ROW = ("audit", "page", "url", "title", "date", "position", "date_from")
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

@@ -147,9 +147,14 @@ def create_schema(db: sqlite_utils.Database) -> None:
             "title": str,
             "date": str,
             "position": int,
+            # Where the date was read: "list" or "url" (model.ListItem.date_from). NULL in a
+            # store written before the column: unknown, so it proves no date mismatch.
+            "date_from": str,
         },
         if_not_exists=True,
     )
+    if "date_from" not in db["list_items"].columns_dict:
+        db["list_items"].add_column("date_from", str)
     db["findings"].create(
         {
             "audit": int,

@@ -292,15 +292,15 @@ class AuditView:
         return _StoredItems(pages, items)
 
     def _list_items(self, pages: Iterable[str] | None) -> Iterator[tuple[str, ListItem]]:
-        sql = "SELECT page, url, title, date, position FROM list_items WHERE audit = ?"
+        sql = "SELECT page, url, title, date, position, date_from FROM list_items WHERE audit = ?"
         args: list[Any] = [self.audit_id]
         if pages is not None:
             sql += " AND page IN (SELECT value FROM json_each(?))"
             args.append(json.dumps(list(pages)))
-        for page, url, title, day, position in self.db.execute(
+        for page, url, title, day, position, date_from in self.db.execute(
             sql + " ORDER BY page, position", args
         ):
-            yield page, ListItem(url, title or "", stored_date(day), position)
+            yield page, ListItem(url, title or "", stored_date(day), position, date_from)
 
     def memo(self, key: Any, compute: Callable[[], T]) -> T:
         """`compute()` once per view and key: the audit is finished when checks read it."""

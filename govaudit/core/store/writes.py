@@ -226,7 +226,7 @@ class Store:
         pick = "WHERE audit = ? AND {key} IN (SELECT value FROM json_each(?))"
         page_cols = [c for c in self.db["pages"].columns_dict if c not in ("audit", "verified")]
         link_cols = ["source", "target", "tag", "attr", "anchor", "boilerplate", "fragment"]
-        item_cols = ["page", "url", "title", "date", "position"]
+        item_cols = ["page", "url", "title", "date", "position", "date_from"]
         self._snapshots.clear()
         with self.db.conn:
             for table, key in (("links", "source"), ("list_items", "page")):
