@@ -40,6 +40,7 @@ PAGES = MANIFEST["pages"]
 LISTS = [e for e in PAGES if e["truth"]["kind"] == "list"]
 DATED = [e for e in PAGES if "published" in e["truth"]]
 DOCUMENTED = [e for e in PAGES if {"meta", "has_meta", "no_meta"} & set(e["truth"])]
+CRUMBED = [e for e in PAGES if "breadcrumb" in e["truth"]]
 AS_OF = date(2024, 12, 1)
 HOME = "http://www.example.gov.cn/"
 
@@ -47,6 +48,7 @@ GAPS: dict[str, dict[str, str]] = {
     "kind": {},
     "date": {},
     "meta": {},
+    "crumb": {},
     "items": {},
     "column": {},
     "store": {},
@@ -115,6 +117,20 @@ def test_document_metadata_in_its_layout(entry):
         assert record.meta.get(key), key
     for key in truth.get("no_meta", []):
         assert key not in record.meta, key
+
+
+@pytest.mark.parametrize("entry", cases(CRUMBED, "crumb"))
+def test_the_breadcrumb_a_reader_sees(entry):
+    """The 当前位置 line as shown: not Hanweb's hidden block of column names and URLs
+    (hiddenLocation: col1_name, col1_url …), not one string where a style sheet draws the
+    separators between <li> items."""
+    assert list(parsed(entry).breadcrumb) == entry["truth"]["breadcrumb"]
+
+
+def test_no_breadcrumb_holds_an_address():
+    for entry in PAGES:
+        crumbs = parsed(entry).breadcrumb
+        assert not any(re.search(r"\.html?|/col|^col\d*$", c) for c in crumbs), entry["file"]
 
 
 @pytest.mark.parametrize("entry", cases(LISTS, "items"))

@@ -10,7 +10,7 @@ from lxml import etree
 
 from govaudit.crawler.extract.boilerplate import Boilerplate
 from govaudit.crawler.extract.dates import CJK, any_date
-from govaudit.crawler.extract.text import collapse, iter_elements, text_content
+from govaudit.crawler.extract.text import collapse, iter_elements, shown_text, text_content
 
 # ----- title -----
 
@@ -169,7 +169,7 @@ def document_metadata(root: etree._Element, visible: str) -> dict[str, str]:
         if tail:
             add(key, tail)
         elif nxt is not None:
-            value = text_content(nxt)
+            value = shown_text(nxt)  # a script that writes the value is no value
             # An empty cell's neighbour is the next field (`文件编号:` | `发布机构: 省教育厅`),
             # not its value.
             if not _label_key(value) and not _LABEL_RUN.match(collapse(value)):
@@ -239,7 +239,7 @@ def _labels_above(
         if len(values) != len(cells) or _more_data_rows(below):
             continue  # a list of documents under a header row, not one document's table
         for key, cell in zip(keys, values, strict=True):
-            value = text_content(cell)
+            value = shown_text(cell)
             if key and not _label_key(collapse(value)):
                 yield key, value
 
