@@ -27,6 +27,7 @@ class Link:
     text: str = ""  # anchor text, alt or title
     in_boilerplate: bool = False  # inside nav/header/footer: repeated on every page
     fragment: str = ""  # the `#anchor` an <a>/<area> href names on its target, as written
+    rel: str = ""  # a <link>'s rel, lowercased (stylesheet, icon, canonical ...): what loads it
 
 
 # `ListItem.date_from` values.

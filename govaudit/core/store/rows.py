@@ -42,6 +42,7 @@ def page_rows(audit_id: int, records: Iterable[PageRecord]) -> PageRows:
                 k.text,
                 int(k.in_boilerplate),
                 k.fragment or None,
+                k.rel or None,
             )
             for k in r.links
         )
@@ -58,7 +59,9 @@ PAGE_ROW = (
     "meta", "breadcrumb", "pagination", "redirects", "etag", "last_modified", "anchors",
     "local_fragments", "published_from", "kind_evidence", "copy",
 )  # fmt: skip
-LINK_ROW = ("audit", "source", "target", "tag", "attr", "anchor", "boilerplate", "fragment")
+LINK_ROW = (
+    "audit", "source", "target", "tag", "attr", "anchor", "boilerplate", "fragment", "rel",
+)  # fmt: skip
 ITEM_ROW = ("audit", "page", "url", "title", "date", "position", "date_from")
 
 

@@ -134,11 +134,15 @@ def create_schema(db: sqlite_utils.Database) -> None:
             "anchor": str,
             "boilerplate": int,
             "fragment": str,
+            # A <link>'s rel (NULL for other tags, and in stores written before the column,
+            # where a .css suffix still names a sheet).
+            "rel": str,
         },
         if_not_exists=True,
     )
-    if "fragment" not in db["links"].columns_dict:
-        db["links"].add_column("fragment", str)
+    for column in ("fragment", "rel"):
+        if column not in db["links"].columns_dict:
+            db["links"].add_column(column, str)
     db["list_items"].create(
         {
             "audit": int,

@@ -15,7 +15,7 @@ import sqlite_utils
 from govaudit.core.model import Link, ListItem, PageRecord
 
 T = TypeVar("T")
-_LINK_COLUMNS = "target, tag, attr, anchor, boilerplate, fragment"
+_LINK_COLUMNS = "target, tag, attr, anchor, boilerplate, fragment, rel"
 _PAGE_COLUMNS = (
     "url final_url status error error_detail content_type charset size elapsed depth method "
     "internal kind title text published meta breadcrumb pagination redirects etag last_modified "
@@ -345,7 +345,7 @@ def _passes(filters: tuple[str | None, int | None], kind: str | None, flag: int 
 
 def _link(row: Sequence[Any]) -> Link:
     """A Link from the `_LINK_COLUMNS` of a row."""
-    target, tag, attr, anchor, boilerplate, fragment = row
+    target, tag, attr, anchor, boilerplate, fragment, rel = row
     return Link(
         target=target,
         tag=tag,
@@ -353,6 +353,7 @@ def _link(row: Sequence[Any]) -> Link:
         text=anchor or "",
         in_boilerplate=bool(boilerplate),
         fragment=fragment or "",
+        rel=rel or "",
     )
 
 
