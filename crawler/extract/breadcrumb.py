@@ -35,6 +35,13 @@ def _hidden(el: etree._Element) -> bool:
     return el.get("hidden") is not None or bool(_HIDDEN.search(el.get("style") or ""))
 
 
+def _reads_as_path(el: etree._Element) -> bool:
+    """A block named like a breadcrumb that reads as one: 首页, a lead word, a separator. Not
+    a menu entry that shares the word (国家金融监督管理总局's `span.weizhi-text-top`)."""
+    text = collapse(text_content(el))
+    return "首页" in text or bool(_CRUMB_LEAD.match(text) or _CRUMB_SPLIT.search(text))
+
+
 def breadcrumb_names(root: etree._Element) -> tuple[str, ...]:
     """Column path of the page, outermost first (当前位置：首页 > 政务公开 > 通知公告)."""
     holder = None
@@ -46,6 +53,7 @@ def breadcrumb_names(root: etree._Element) -> tuple[str, ...]:
             _crumb_names(f"{classes or ''} {ident or ''}")
             and len(text_content(el)) < 300
             and not _hidden(el)
+            and _reads_as_path(el)
         ):
             holder = el
             break
@@ -60,6 +68,8 @@ def breadcrumb_names(root: etree._Element) -> tuple[str, ...]:
                 break
     if holder is None:
         return ()
+    if holder.tag == "li" and holder.getparent() is not None:
+        holder = holder.getparent()  # <ul><li>当前位置：首页</li><li>政务信息</li>…</ul>
     text = _CRUMB_LEAD.sub("", collapse(text_content(holder)))
     names = [n for n in (collapse(x) for x in _CRUMB_SPLIT.split(text)) if n]
     if len(names) <= 1:
