@@ -18,7 +18,7 @@ from typing import Any
 
 from govaudit import checks
 from govaudit.checks import confirmation, privacy_leak
-from govaudit.checks.verdicts import judge
+from govaudit.checks.judge import judge
 from govaudit.core.columns import Column, column_for_url, detect_columns
 from govaudit.core.config import AuditConfig, ConfigError, merged_rules
 from govaudit.core.locking import holder_pid, lock_exclusive

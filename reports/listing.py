@@ -127,7 +127,7 @@ def build_listing(
     store: Store, audit_id: int, settings: ReportSettings, judge: Judge
 ) -> ReportData:
     """Everything a report shows about `audit_id`, masked, ordered by severity; its verdicts
-    are `judge`'s (checks/verdicts.py, handed over by the roof)."""
+    are `judge`'s (checks/judge.py, handed over by the roof)."""
     audit = store.audit(audit_id)
     as_of = date.fromisoformat(audit["as_of"])
     findings = store.findings(audit_id)

@@ -2,7 +2,7 @@
 the site was seen, and the 预警 rows.
 
 The records live on the floor so that checks/ can produce them and reports/ present them without
-one room importing the other (tests/test_layout.py). The judging itself is checks/verdicts.py;
+one room importing the other (tests/test_layout.py). The judging itself is checks/judge.py;
 the roof hands it to the reports as a `Judge`.
 """
 
@@ -91,5 +91,5 @@ class Verdicts:
 
 
 # judge(store, audit_id, active findings (the staff's 误报 left out), the `[report] scorecard`
-# thresholds) -> Verdicts. The roof passes checks.verdicts.judge.
+# thresholds) -> Verdicts. The roof passes checks.judge.judge.
 Judge = Callable[["Store", int, Sequence[Finding], Mapping[str, Any]], Verdicts]
