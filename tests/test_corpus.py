@@ -1,10 +1,10 @@
 """The regression corpus of real markup (tests/fixtures/corpus/): pages of real sites of several
-CMS families (TRS WCM, Hanweb/大汉, Ucap/开普云, 广州's 集约化 platform, other provincial CMSs,
-fund companies' 信息披露 lists; GB2312, UTF-16 and stale-charset pages), rebuilt with their
-structure kept and their text rewritten (rebuild.py). Provenance and the ground truth read off
+CMS families (TRS WCM, Hanweb/大汉, Ucap/开普云, 广州's 集约化 platform, an AngularJS app as
+rendered, other provincial CMSs, fund companies' 信息披露 lists; GB2312, UTF-16 and
+stale-charset pages), rebuilt with their structure kept and their text rewritten (rebuild.py). Provenance and the ground truth read off
 each original are in manifest.json; the audit is held to it: encoding, page kind, the stated
-publication date and where it was read, document metadata (文号, 索引号 ...), list items with
-their dates, columns, and no false finding on the corpus served on 127.0.0.1.
+publication date and where it was read, document metadata (文号, 索引号 ...), the breadcrumb,
+list items with their dates, columns, and no false finding on the corpus served on 127.0.0.1.
 
 What the audit gets wrong today is listed in GAPS, aspect by aspect, as strict xfails: each
 says why, and turns into a failure the day it is fixed, so that its entry is removed.
