@@ -545,8 +545,9 @@ class SiteSpider(BrowserRendering, CarryOver, SheetReading, RecordKeeping, Spide
         if meta.get("bot_check"):  # not checked: the WAF answered, not the target
             yield self._count(self._skipped(meta["target"], meta["depth"], "bot_check"))
             return
-        if self._is_unread_sheet(response):  # its record comes with the GET that reads it
-            yield self._stylesheet_request(meta["target"], meta["depth"], again=True)
+        sheet = self._sheet_by_answer(response)
+        if sheet is not None:  # its record comes with the GET that reads it
+            yield sheet
             return
         method = "HEAD>GET" if meta.get("head_result") else response.request.method
         yield self._count(self._resource_record(response, method))

@@ -82,13 +82,18 @@ class SheetReading:
             dont_filter=again,
         )
 
-    def _is_unread_sheet(self, response: Response) -> bool:
-        """A checked target that answered as a sheet though nothing named it one (the loadCSS
-        `<link rel=preload as=style>`, a stored link of unknown rel, an <a> to it): read it."""
+    def _sheet_by_answer(self, response: Response) -> Request | None:
+        """The GET that reads a checked target which answered as a sheet though nothing named
+        it one (the loadCSS `<link rel=preload as=style>`, a stored link of unknown rel, an <a>
+        to it); None for any other answer."""
         if not answered_as_css(mime_type(response.headers)) or response.status >= 400:
-            return False
+            return None
         self.stats.inc_value("govaudit/stylesheets/by_content_type")
-        return True
+        meta = response.meta
+        request = self._stylesheet_request(meta["target"], meta["depth"], again=True)
+        if meta.get("dont_obey_robotstxt"):  # an external target, checked as a visitor would
+            request.meta["dont_obey_robotstxt"] = True
+        return request
 
     def on_stylesheet(self, response: Response) -> Iterator[PageRecord | Request]:
         """A sheet: recorded with its @import and url() targets as its links, each routed."""
