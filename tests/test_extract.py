@@ -391,6 +391,21 @@ def test_a_letters_number_alone_under_its_title_is_its_wenhao() -> None:
     assert "文号" not in parse_page("http://x.gov.cn/b.html", page(cited).encode()).meta
 
 
+def test_a_field_the_page_says_is_empty_has_no_value() -> None:
+    """文号：无 (邯郸's <p><strong>label</strong>：value</p> layout), 暂无, a slash or a dash: the page
+    states that the document has no number, so none is recorded (a 文号 "无" is no number)."""
+    for none in ("无", "暂无", "/", "—", "-"):
+        body = (
+            f"<p><strong>索引号</strong>：000014348/2020-35147</p><p><strong>文号</strong>：{none}</p>"
+            f"<p><strong>发布日期</strong>：2020年08月02日</p>"
+        )
+        meta = parse_page(
+            "http://x.gov.cn/t20200802_1.html", page(body).encode(), None, None, D
+        ).meta
+        assert "文号" not in meta, none
+        assert meta["索引号"] == "000014348/2020-35147" and meta["发布日期"] == "2020-08-02"
+
+
 def test_metadata_text_runs() -> None:
     html = page(
         "<h1>标题</h1><div class='info'>发布时间：2021-08-12 来源：市人社局 浏览次数：32</div>"

@@ -104,6 +104,9 @@ _LABEL_ALT = "|".join(
 _LABEL_RUN = re.compile(rf"(?P<label>{_LABEL_ALT})\s*[:：]")
 # Where a value written in a run of text ends: the next `标签：` (来源：, 作者：, 点击数：).
 _NEXT_LABEL = re.compile(r"\s+[\u4e00-\u9fff][\u4e00-\u9fff\s]{0,7}[:：]|\s{2,}|\u3000")
+# What a CMS writes in a field the document does not have (文号：无, 文号：暂无, 文号：/): the page
+# states that there is none, which is no value (a 文号 "无" would be a document number).
+_NONE_STATED = re.compile(r"(?:暂?无|空|没有|无文号|不适用|[/\\\-—–－一]+)")
 
 
 def _clean_value(key: str, raw: str) -> str | None:
@@ -115,6 +118,8 @@ def _clean_value(key: str, raw: str) -> str | None:
     if cut:
         value = value[: cut.start()]
     value = value.strip(" :：")
+    if _NONE_STATED.fullmatch(value):
+        return None
     if key == "是否规范性文件" and value:
         if value.startswith(("否", "非", "不是")) or value.lower() in ("n", "no"):
             return "否"
