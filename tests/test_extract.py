@@ -406,6 +406,25 @@ def test_a_field_the_page_says_is_empty_has_no_value() -> None:
         assert meta["索引号"] == "000014348/2020-35147" and meta["发布日期"] == "2020-08-02"
 
 
+def test_one_listed_document_under_column_heads_is_no_metadata() -> None:
+    """A 信息公开 list whose page holds one row (名称 | 索引号 | 发布机构 | 发布日期 over a row whose
+    名称 links to the document, 邯郸's 近期信息公开): the row is a listed document, not the
+    metadata of the list page, which is no document and states no publication date."""
+    row = (
+        "<tr><td><a href='/gszbm/202008/t20200805_1353179.html'>关于印发学校安全工作考核办法的通知</a>"
+        "</td><td>000014348/2020-35428</td><td>市教育局</td><td>2020-08-05</td></tr>"
+    )
+    head = "<tr><th>名称</th><th>索引号</th><th>发布机构</th><th>发布日期</th></tr>"
+    rec = parse_page("http://x.gov.cn/zfwj/jqxxgk/", page(f"<table>{head}{row}</table>").encode())
+    assert rec.meta == {} and rec.kind != "document" and rec.published_from != "label"
+    # The same table naming the page itself, no link: one document's metadata.
+    own = row.replace("<a href='/gszbm/202008/t20200805_1353179.html'>", "").replace("</a>", "")
+    meta = parse_page(
+        "http://x.gov.cn/t20200805_1.html", page(f"<table>{head}{own}</table>").encode()
+    ).meta
+    assert meta["索引号"] == "000014348/2020-35428" and meta["发布日期"] == "2020-08-05"
+
+
 def test_metadata_text_runs() -> None:
     html = page(
         "<h1>标题</h1><div class='info'>发布时间：2021-08-12 来源：市人社局 浏览次数：32</div>"

@@ -255,7 +255,7 @@ def _labels_above(
             continue
         if header_rows is not None:
             header_rows.add(tr)
-        if len(values) != len(cells) or _more_data_rows(below):
+        if len(values) != len(cells) or _more_data_rows(below) or _links_a_title(below):
             continue  # a list of documents under a header row, not one document's table
         for key, cell in zip(keys, values, strict=True):
             value = shown_text(cell)
@@ -292,6 +292,20 @@ def _more_data_rows(row: etree._Element) -> bool:
         return False
     cells = [c for c in after if c.tag in ("th", "td")]
     return not all(_label_key(collapse(text_content(c))) for c in cells)
+
+
+def _links_a_title(row: etree._Element) -> bool:
+    """Whether a row of values links a title to its page (名称 | 索引号 | 发布日期 over a row whose
+    名称 is a link): a listed document, however few the rows; a page's own table names itself."""
+    for a in row.iter("a"):
+        href = (a.get("href") or "").strip()
+        if (
+            href
+            and not href.startswith(("#", "javascript:"))
+            and len(CJK.findall(text_content(a))) >= 6
+        ):
+            return True
+    return False
 
 
 def _spanned_rows(row: etree._Element) -> int:
