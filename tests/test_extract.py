@@ -425,6 +425,28 @@ def test_one_listed_document_under_column_heads_is_no_metadata() -> None:
     assert meta["索引号"] == "000014348/2020-35428" and meta["发布日期"] == "2020-08-05"
 
 
+def test_the_page_after_an_included_header_s_own_end_tag_is_read() -> None:
+    """中国政府网's header include ends in </html>; libxml2 stopped there and the breadcrumb,
+    the text and the links below were lost. A browser reads on, so does the crawler."""
+    html = (
+        "<html><head><title>决议_中国政府网</title></head><body><div class='header'>"
+        "<a href='/'>首页</a></div>\n</html>\n<!--end header-->"
+        "<div class='BreadcrumbNav'><a href='/'>首页</a>&nbsp;&gt;&nbsp;<a href='/gongbao/'>国务院公报</a>"
+        "&nbsp;&gt;&nbsp;<a href='/gongbao/2007/23/'>2007年第23号</a>"
+        "<div class='pages_print'>字号：<span>默认</span> <span>大</span> | 打印 |</div></div>"
+        "<div id='UCAP-CONTENT'><p>（2007年6月29日第十届全国人民代表大会常务委员会第二十八次会议通过）</p>"
+        "<p><a href='/zhengce/2007-08/20/content_1.htm'>相关文件</a></p></div></body></html>"
+    )
+    rec = parse_page(
+        "https://www.gov.cn/gongbao/content/2007/content_1.htm", html.encode(), None, None, D
+    )
+    assert rec.breadcrumb == ("首页", "国务院公报", "2007年第23号")
+    assert "https://www.gov.cn/zhengce/2007-08/20/content_1.htm" in {
+        link.target for link in rec.links
+    }
+    assert rec.published is None  # the day it was adopted (通过) is no publication date
+
+
 def test_metadata_text_runs() -> None:
     html = page(
         "<h1>标题</h1><div class='info'>发布时间：2021-08-12 来源：市人社局 浏览次数：32</div>"

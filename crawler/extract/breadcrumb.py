@@ -42,6 +42,17 @@ def _reads_as_path(el: etree._Element) -> bool:
     return "首页" in text or bool(_CRUMB_LEAD.match(text) or _CRUMB_SPLIT.search(text))
 
 
+def _path_text(holder: etree._Element) -> str:
+    """The holder's text without the blocks inside it that are no part of the path (中国政府网's
+    div.BreadcrumbNav also holds the 字号 | 打印 | 分享 toolbar)."""
+    parts = [holder.text or ""]
+    for child in holder:
+        if not (child.tag in ("div", "form") and not _reads_as_path(child)):
+            parts.append(text_content(child) if isinstance(child.tag, str) else "")
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
 def breadcrumb_names(root: etree._Element) -> tuple[str, ...]:
     """Column path of the page, outermost first (当前位置：首页 > 政务公开 > 通知公告)."""
     holder = None
@@ -51,7 +62,7 @@ def breadcrumb_names(root: etree._Element) -> tuple[str, ...]:
             continue
         if (
             _crumb_names(f"{classes or ''} {ident or ''}")
-            and len(text_content(el)) < 300
+            and len(collapse(text_content(el))) < 300
             and not _hidden(el)
             and _reads_as_path(el)
         ):
@@ -70,7 +81,7 @@ def breadcrumb_names(root: etree._Element) -> tuple[str, ...]:
         return ()
     if holder.tag == "li" and holder.getparent() is not None:
         holder = holder.getparent()  # <ul><li>当前位置：首页</li><li>政务信息</li>…</ul>
-    text = _CRUMB_LEAD.sub("", collapse(text_content(holder)))
+    text = _CRUMB_LEAD.sub("", collapse(_path_text(holder)))
     names = [n for n in (collapse(x) for x in _CRUMB_SPLIT.split(text)) if n]
     if len(names) <= 1:
         # Separators drawn as images, spaces or by the style sheet between <li> (Bootstrap's

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -53,11 +54,19 @@ _HTML_PARSER.set_element_class_lookup(
 )
 
 
+# libxml2 stops reading at the first </html> and drops the rest of the page, where a browser reads
+# on into the body (HTML5, "after after body"). Pages built from included fragments carry one
+# early: 中国政府网's header include ends in </html>, and its articles lost their text, breadcrumb
+# and links. The end tag means nothing else; the parser closes the document at its end.
+_HTML_END_TAG = re.compile(r"</html\s*>", re.I)
+
+
 def parse_tree(text: str) -> etree._Element | None:
     if not text or text.isspace():  # as `not text.strip()`, without copying the page
         return None
     try:
-        root = lxml.html.document_fromstring(text.replace("\x00", ""), parser=_HTML_PARSER)
+        text = _HTML_END_TAG.sub("", text.replace("\x00", ""))
+        root = lxml.html.document_fromstring(text, parser=_HTML_PARSER)
     except (etree.ParserError, ValueError, TypeError):
         return None
     return root
