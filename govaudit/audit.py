@@ -27,6 +27,7 @@ from govaudit.core.model import SEVERITIES, Finding
 from govaudit.core.store import AuditView, Store
 from govaudit.core.vocabulary import HOMEPAGE
 from govaudit.helper import Helper
+from govaudit.outside_lists import record_outside_statuses, validate_outside_lists
 from govaudit.reports import ReportData, ReportSettings, report_settings, write_reports
 from govaudit.reports.alerts import AlertSettings, alert_settings, send_alerts
 
@@ -241,6 +242,10 @@ def write_outputs(
     and the listing they show; with a running `helper`, the xlsx is written there meanwhile."""
     writable_dir(out_dir)
     outputs = [write_findings_json(store.findings(audit_id), out_dir / "findings.json")]
+    # Imported outside lists judged against this audit before its reports show them.
+    record_outside_statuses(
+        store, audit_id, store.audit(audit_id)["config"].get("outside_lists") or {}
+    )
     beside = helper.submit if helper is not None and helper.running else None
     paths, listing = write_reports(store, audit_id, out_dir, settings, beside)
     warnings = write_warnings_json(listing.warnings, out_dir / "warnings.json")
@@ -264,6 +269,7 @@ def run_audit(
     conditional on the validators of the site's previous finished audit. `log` receives one line
     per phase (the `--quiet` log file). `alerts`: send the profile's `[alerts]` afterwards."""
     rules = validated_rules(config)
+    validate_outside_lists(config)
     report = report_settings(config.report)
     channels = alert_settings(config.alerts, report)  # validated even when not sent
     with output_dir(out_dir), closing(Helper()) as helper:  # it starts before the crawl

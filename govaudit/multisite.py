@@ -32,6 +32,7 @@ from govaudit.audit import (
 )
 from govaudit.core.config import ConfigError, SiteProfile
 from govaudit.core.model import SEVERITIES
+from govaudit.outside_lists import validate_outside_lists
 from govaudit.reports import report_settings
 from govaudit.reports.alerts import alert_settings
 
@@ -69,6 +70,8 @@ def write_summary(
         # 预警 rows (warnings.json) and 疑似 findings: apart from the problems and every veto.
         "warnings": len(result.report.warnings) if result.report else 0,
         "suspected": result.report.suspected if result.report else 0,
+        # Imported outside lists' rows by their status after this audit (仍存在, 未核实, ...).
+        "outside": result.report.outside_counts if result.report else {},
         "veto": result.verdict or (overall(list(result.scorecard)) if result.scorecard else None),
         "complete": result.complete,
         "incomplete": list(result.incomplete),
@@ -94,6 +97,7 @@ def validate_sites(profiles: dict[str, SiteProfile], **flags: Any) -> None:
         config = profile.config(**flags)
         try:
             validated_rules(config)
+            validate_outside_lists(config)
             alert_settings(config.alerts, report_settings(config.report))
         except ConfigError as e:
             raise profile.error(str(e)) from None

@@ -20,6 +20,7 @@ from govaudit.checks.early_warnings import EarlyWarning
 from govaudit.checks.scorecard import WARN, ScoreItem, message_coverage, scorecard
 from govaudit.core.masking import mask
 from govaudit.core.model import SEVERITIES, Finding
+from govaudit.core.outside_lists import FIXED, STATUSES, OutsideStatus
 from govaudit.core.store import AuditView, Store
 from govaudit.reports.deadlines import deadline_for
 from govaudit.reports.departments import department_for
@@ -110,10 +111,23 @@ class ReportData:
     suspected: int = 0
     # 预警 rows (checks/early_warnings.py): apart from the problems, never counted with them.
     warnings: list[EarlyWarning] = field(default_factory=list)
+    # Rows of imported outside lists with their status after this audit (govaudit/outside_lists.py).
+    outside: list[OutsideStatus] = field(default_factory=list)
 
     @property
     def total_open(self) -> int:
         return len(self.open_rows)
+
+    @property
+    def outside_counts(self) -> dict[str, int]:
+        """The outside rows by status (summary.json `outside`), every status named."""
+        counts = Counter(s.status for s in self.outside)
+        return {status: counts[status] for status in STATUSES}
+
+    @property
+    def outside_open(self) -> list[OutsideStatus]:
+        """The outside rows not known to be fixed: the 整改通知书 lists them."""
+        return [s for s in self.outside if s.status != FIXED]
 
     @property
     def warned_items(self) -> list[ScoreItem]:
@@ -179,14 +193,19 @@ def build_listing(store: Store, audit_id: int, settings: ReportSettings) -> Repo
         judged=seen.judged,
         suspected=len(active) - len(confirmed),
         warnings=warnings,
+        outside=store.outside_statuses(audit_id),
     )
 
 
 def audit_warnings(
     view: AuditView, profile_checks: dict[str, Any], as_of: date
 ) -> list[EarlyWarning]:
-    """The columns' 即将超期 warnings under the audit's stored profile, masked."""
-    found = early_warnings.profile_column_warnings(view, profile_checks, as_of)
+    """The columns' and register documents' 即将超期 warnings under the audit's stored
+    profile, masked."""
+    found = [
+        *early_warnings.profile_column_warnings(view, profile_checks, as_of),
+        *early_warnings.register_warnings(view, profile_checks, as_of),
+    ]
     return [
         replace(w, title=mask(w.title), column=mask(w.column), page_url=mask(w.page_url))
         for w in found
