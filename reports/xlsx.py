@@ -2,8 +2,8 @@
 
 Sheets: 汇总 (site, date, counts, comparison with the previous audit, inspection scorecard),
 问题清单 (open findings, one a row, with 整改状态 / 整改说明 for staff), 已整改 (fixed since the
-previous audit), 已标记误报 (suppressed), 引用页面, 预警 and 外部清单 (imported outside lists'
-rows with their status after this audit). The narrow last columns carry each row back through
+previous audit), 已标记误报 (suppressed), 引用页面, 预警 and, when lists were imported, 外部清单
+(outside lists' rows with their status after this audit). The narrow last columns carry each row back through
 `govaudit review import` (reports/review_import.py reads these same headers): 问题编号 (the
 finding id) and 导出版本 (the audit, the review revision and a digest of the staff cells the row
 was exported with). Dates (首次发现, 整改时限) are real Excel dates.
@@ -153,7 +153,8 @@ def write_xlsx(data: ReportData, out_dir: Path) -> Path:
     )
     _sources_sheet(wb.create_sheet(SOURCES_SHEET), data.open_rows)
     _warnings_sheet(wb.create_sheet(WARNINGS_SHEET), data)
-    _outside_sheet(wb.create_sheet(OUTSIDE_SHEET), data)
+    if data.outside:  # a site without imported lists gets no empty sheet
+        _outside_sheet(wb.create_sheet(OUTSIDE_SHEET), data)
     wb.active = 1 if data.open_rows else 0
     path = out_dir / XLSX_NAME
     wb.save(path)
