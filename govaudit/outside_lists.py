@@ -1,8 +1,8 @@
 """Outside lists at the roof: an import stored and judged, and every audit's statuses recorded.
 
-`import_outside_list` reads a workbook (reports/outside_import.py), stores its rows once
+`import_outside_list` reads a workbook (reports/outside_workbook.py), stores its rows once
 (core/store) and judges them against the site's latest finished audit; `record_outside_statuses`
-judges the rows after an audit (checks/outside_lists.py) so that its reports show them.
+judges the rows after an audit (checks/outside_matching.py) so that its reports show them.
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from govaudit.checks.outside_lists import judge_rows, kind_overrides
+from govaudit.checks.outside_matching import judge_rows, kind_overrides
 from govaudit.core.config import AuditConfig
-from govaudit.core.outside_lists import OutsideStatus, url_key
+from govaudit.core.outside_records import OutsideStatus, url_key
 from govaudit.core.store import Store
-from govaudit.reports.outside_import import read_outside_list, source_settings
+from govaudit.reports.outside_workbook import read_outside_list, source_settings
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from govaudit.core.model import SEVERITIES
-from govaudit.core.outside_lists import UNMATCHED_NOTE
+from govaudit.core.outside_records import UNMATCHED_NOTE
 from govaudit.reports.evidence import marked_text
 from govaudit.reports.labels import CARRIED_LABEL, SEVERITY_NAMES, SUSPECTED_NOTE, audit_state
 from govaudit.reports.listing import ReportData

@@ -23,10 +23,10 @@ from contract import valid_findings
 from reports_store import RAW_ID
 from site_server import Reply, SiteServer
 
-from govaudit.checks.outside_lists import judge_rows, kind_overrides, kinds_of
+from govaudit.checks.outside_matching import judge_rows, kind_overrides, kinds_of
 from govaudit.core.config import ConfigError
 from govaudit.core.model import Finding
-from govaudit.core.outside_lists import OutsideRow, url_key
+from govaudit.core.outside_records import OutsideRow, url_key
 
 DAY1, DAY2 = date(2026, 12, 2), date(2026, 12, 3)
 TYPO = "面对困难，我们不能一愁莫展。"  # 一愁莫展 → 一筹莫展 (wordlists/typo.tsv)

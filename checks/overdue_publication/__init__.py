@@ -15,7 +15,7 @@ this check does too, from the metadata the crawler recorded. Rules (all threshol
   (`interpretation_local_rule` names it, e.g. 郑州's 3 working days; 0 means the national rule
   alone). The finding says how the 解读 was paired with its policy (`paired_by`: 文号, 标题, 链接).
 - 发文登记: a document of the imported register not found on the site, past its limit
-  (register.py; the 预警 before it is in checks/early_warnings.py).
+  (register.py; the 预警 before it is in checks/early_warning.py).
 - data quality: a document page without any 发布日期 (`publication_date_missing`), or published
   before it was written (`publication_date_invalid`), is reported, never silently skipped.
 

@@ -5,7 +5,7 @@ is found when a page of the site (or an item of one of its lists) has its 文号
 One not found gets the limit the check's rules give it (a 规范性文件: `normative_days` calendar
 days of 印发; any other: `active_workdays` working days of 成文, 条例第二十六条): past it, an
 `overdue_publication` finding with the register as its evidence; within
-`[checks.early_warning] register_workdays` working days of it, a 预警 (checks/early_warnings.py).
+`[checks.early_warning] register_workdays` working days of it, a 预警 (checks/early_warning.py).
 A document without a 成文日期 or 印发日期 has no limit to judge.
 """
 
@@ -26,7 +26,7 @@ from govaudit.checks.overdue_publication.settings import (
 )
 from govaudit.checks.overdue_publication.site import Site, doc_number, shortened
 from govaudit.core.model import Finding, fingerprint
-from govaudit.core.outside_lists import RegisterDocument
+from govaudit.core.outside_records import RegisterDocument
 from govaudit.core.store import AuditView
 from govaudit.core.workdays import workdays_between
 

@@ -16,7 +16,7 @@ from govaudit.core.config import (
     load_sites,
     today_in_china,
 )
-from govaudit.core.outside_lists import STATUSES
+from govaudit.core.outside_records import STATUSES
 from govaudit.core.store import Store
 from govaudit.outside_lists import import_outside_list
 

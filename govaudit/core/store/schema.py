@@ -192,7 +192,7 @@ def create_schema(db: sqlite_utils.Database) -> None:
 
 
 # The columns an outside row and a register document keep, besides their id (a row is stored once
-# per site: `fingerprint` is the digest of what it says, core/outside_lists.py).
+# per site: `fingerprint` is the digest of what it says, core/outside_records.py).
 OUTSIDE_ROW_COLUMNS = (
     "site", "source", "imported", "file", "place", "url", "kind", "description", "found",
     "deadline", "fingerprint",

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import sqlite_utils
 
 from govaudit.core.model import Link, ListItem, PageRecord
-from govaudit.core.outside_lists import OutsideRow, OutsideStatus, RegisterDocument
+from govaudit.core.outside_records import OutsideRow, OutsideStatus, RegisterDocument
 
 T = TypeVar("T")
 _LINK_COLUMNS = "target, tag, attr, anchor, boilerplate, fragment"
@@ -420,7 +420,7 @@ def _page_record(row: Sequence[Any]) -> PageRecord:
     )
 
 
-# -- outside lists (core/outside_lists.py) ------------------------------------------------------
+# -- outside lists (core/outside_records.py) ------------------------------------------------------
 
 _ROW_SELECT = (
     "SELECT id, source, imported, file, place, url, kind, description, found, deadline "

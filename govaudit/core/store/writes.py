@@ -19,7 +19,7 @@ import sqlite_utils
 
 from govaudit.core.locking import lock_exclusive
 from govaudit.core.model import Finding, PageRecord
-from govaudit.core.outside_lists import OutsideRow, OutsideStatus, RegisterDocument
+from govaudit.core.outside_records import OutsideRow, OutsideStatus, RegisterDocument
 from govaudit.core.store.rows import (
     ITEM_ROW,
     LINK_ROW,
@@ -383,7 +383,7 @@ class Store:
             for row in self.db.execute(sql, args)
         }
 
-    # -- outside lists (core/outside_lists.py) ---------------------------------------------------
+    # -- outside lists (core/outside_records.py) ---------------------------------------------------
 
     def add_outside(
         self,

@@ -30,7 +30,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from govaudit.core.config import ConfigError
 from govaudit.core.masking import mask
-from govaudit.core.outside_lists import OutsideRow, RegisterDocument, row_fingerprint, url_key
+from govaudit.core.outside_records import OutsideRow, RegisterDocument, row_fingerprint, url_key
 
 # Headers lists commonly use, per field, as written (compared without spaces and marks).
 HEADERS: dict[str, tuple[str, ...]] = {

@@ -20,7 +20,7 @@ from typing import Any
 
 from govaudit.core.config import ConfigError
 from govaudit.core.model import Finding
-from govaudit.core.outside_lists import (
+from govaudit.core.outside_records import (
     FIXED,
     STILL_OPEN,
     UNMATCHED,

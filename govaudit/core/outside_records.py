@@ -2,7 +2,7 @@
 
 Inspectors (市公开办, 省办, 国办) and vendors send problem lists as xlsx; `govaudit import-list`
 keeps their rows (`OutsideRow`) in the store, and after every audit each row gets a status
-(`OutsideStatus`) judged against the audit's findings (checks/outside_lists.py). A document
+(`OutsideStatus`) judged against the audit's findings (checks/outside_matching.py). A document
 register (发文登记, `RegisterDocument`) says what the bureau issued: what the site should publish.
 
 The records cross rooms (reports read them from the store, checks judge them), so they are here.
