@@ -23,6 +23,7 @@ from typing import Any
 
 from govaudit.checks import overdue_publication, stale_column
 from govaudit.checks.overdue_publication.register import unpublished
+from govaudit.checks.overdue_publication.site import Site
 from govaudit.checks.stale_column import newest_dated, threshold_days
 from govaudit.core.columns import detect_columns
 from govaudit.core.config import ConfigError, merged_rules
@@ -96,8 +97,11 @@ def register_warnings(
     settings = overdue_publication.Settings.from_rules(
         merged_rules(given, overdue_publication.SECTION, overdue_publication.DEFAULTS)
     )
+    documents = view.register_documents()
+    if not documents:
+        return []
     warnings = []
-    for m in unpublished(view, settings):
+    for m in unpublished(documents, Site.load(view), settings):
         left, _ = workdays_between(as_of, m.deadline)
         if m.deadline < as_of or left > int(rules["register_workdays"]):
             continue

@@ -9,7 +9,7 @@ type is read through `KIND_SYNONYMS` (the words inspectors' lists use), which th
 A verdict never says more than the audit saw: 已整改 needs the row's page verified at the site in
 this audit (not carried over from an earlier one: the rolling schedule) and a finding of ours
 that matched it before; a row our checks never matched stays 无法匹配 (需人工核实), whatever
-the audit saw.
+the audit saw. A list without a 问题类型 column is read by its 问题描述.
 """
 
 from __future__ import annotations
@@ -119,7 +119,7 @@ def judge_rows(
             by_url.setdefault(key, []).append(f)
     statuses = []
     for row in rows:
-        key, kinds = url_key(row.url), kinds_of(row.kind, overrides)
+        key, kinds = url_key(row.url), kinds_of(row.kind or row.description, overrides)
         match = next((f for f in by_url.get(key, ()) if f.check in kinds), None)
         if match is not None:
             statuses.append(OutsideStatus(row, STILL_OPEN, match.id))

@@ -345,6 +345,7 @@ def test_urls_compare_as_the_same_page():
     assert url_key("HTTP://Example.GOV.cn:80/a/b/#x") == url_key("https://example.gov.cn/a/b")
     assert url_key("example.gov.cn/a?x=1") == "example.gov.cn/a?x=1"
     assert url_key("http://example.gov.cn:8080/") != url_key("http://example.gov.cn/")
+    assert url_key("见附件") == url_key("") == ""  # no page: never verified, never matched
 
 
 def test_kinds_read_through_synonyms_and_the_profile():
@@ -359,11 +360,27 @@ def test_kinds_read_through_synonyms_and_the_profile():
 
 
 def test_a_page_carried_over_is_not_verified_so_not_fixed():
-    finding = Finding("broken_link-1", "broken_link", "major", "http://s/", "链接不可用", {})
-    rows = [row("http://s/", "死链")]
+    finding = Finding("broken_link-1", "broken_link", "major", "http://s.gov.cn/", "链接不可用", {})
+    rows = [row("http://s.gov.cn/", "死链")]
     assert judge_rows(rows, [finding], set(), set(), {})[0].status == "仍存在"
     # The finding is gone, but the page was carried from an earlier audit: not verified today.
     assert judge_rows(rows, [], set(), {1}, {})[0].status == "未核实"
-    assert judge_rows(rows, [], {url_key("http://s/")}, {1}, {})[0].status == "已整改"
+    assert judge_rows(rows, [], {url_key("http://s.gov.cn/")}, {1}, {})[0].status == "已整改"
     # Verified, gone, but never matched before: the tool cannot say it was fixed.
-    assert judge_rows(rows, [], {url_key("http://s/")}, set(), {})[0].status == "无法匹配"
+    assert judge_rows(rows, [], {url_key("http://s.gov.cn/")}, set(), {})[0].status == "无法匹配"
+    # A list without a 问题类型 column is read by its 问题描述.
+    described = [
+        OutsideRow(
+            2,
+            "服务商",
+            "2026-12-01",
+            "y.xlsx",
+            "第 2 行",
+            "http://s.gov.cn/",
+            "",
+            "首页死链",
+            "",
+            "",
+        )
+    ]
+    assert judge_rows(described, [finding], set(), set(), {})[0].finding_id == "broken_link-1"

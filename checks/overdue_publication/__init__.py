@@ -56,4 +56,5 @@ def run(view: AuditView, rules: dict[str, Any], as_of: date) -> Iterable[Finding
     yield from interpretation_findings(site, documents, settings)
     if settings.annual_report:
         yield from annual_report_findings(site, settings, as_of)
-    yield from register_findings(unpublished(view, settings), view.start_url(), settings, as_of)
+    missing = unpublished(view.register_documents(), site, settings)
+    yield from register_findings(missing, view.start_url(), settings, as_of, not site.skipped)

@@ -27,11 +27,11 @@ from govaudit.checks.overdue_publication.settings import (
 from govaudit.checks.overdue_publication.site import Site, doc_number, shortened
 from govaudit.core.model import Finding, fingerprint
 from govaudit.core.outside_records import RegisterDocument
-from govaudit.core.store import AuditView
 from govaudit.core.workdays import workdays_between
 
 RULE_KEY = "register_unpublished"
 _TITLE_NOISE = re.compile(r"[\s《》“”\"'「」]+")
+_TITLE_INSIDE = 6  # characters a title needs to be looked for inside longer ones
 
 
 @dataclass(frozen=True)
@@ -46,24 +46,34 @@ class Unpublished:
     approximate: bool  # the working days were counted Monday to Friday (calendar unknown)
 
 
-def unpublished(view: AuditView, settings: Settings) -> list[Unpublished]:
+def unpublished(
+    documents: list[RegisterDocument], site: Site, settings: Settings
+) -> list[Unpublished]:
     """The register's documents not found among the audit's pages and list items."""
-    documents = view.register_documents()
     if not documents:
         return []
-    site = Site.load(view)
     numbers = {doc_number(str(p.meta.get("文号") or "")) for p in site.pages} - {""}
-    titles = [_plain(p.title) for p in site.pages]
-    titles += [_plain(item.title) for _, item in view.list_items()]
+    titles = {_plain(p.title) for p in site.pages}
+    if site.view is not None:
+        titles |= {_plain(item.title) for _, item in site.view.list_items()}
     missing = []
     for doc in documents:
-        number, title = doc_number(doc.number), _plain(doc.title)
-        if (number and number in numbers) or (title and any(title in t for t in titles)):
-            continue
-        limit = _limit(doc, settings)
-        if limit is not None:
-            missing.append(limit)
+        if not _found(doc, numbers, titles):
+            limit = _limit(doc, settings)
+            if limit is not None:
+                missing.append(limit)
     return missing
+
+
+def _found(doc: RegisterDocument, numbers: set[str], titles: set[str]) -> bool:
+    """By 文号, then by title: the same, or inside a longer one (“…-某某市人民政府”) when it is
+    long enough not to be inside any title by chance."""
+    number, title = doc_number(doc.number), _plain(doc.title)
+    if number and number in numbers:
+        return True
+    if not title:
+        return False
+    return title in titles or (len(title) >= _TITLE_INSIDE and any(title in t for t in titles))
 
 
 def _plain(title: str) -> str:
@@ -96,9 +106,10 @@ def _limit(doc: RegisterDocument, settings: Settings) -> Unpublished | None:
 
 
 def register_findings(
-    missing: list[Unpublished], page_url: str, settings: Settings, as_of: date
+    missing: list[Unpublished], page_url: str, settings: Settings, as_of: date, complete: bool
 ) -> Iterator[Finding]:
-    """The documents past their limit: overdue, with the register row as the evidence."""
+    """The documents past their limit: overdue, with the register row as the evidence.
+    `complete`: the crawl skipped no page (else not finding one is said with a caveat)."""
     for m in missing:
         if as_of <= m.deadline:
             continue
@@ -109,6 +120,7 @@ def register_findings(
             f"登记的文件未在网站公开：{named}{m.issued}{m.issued_as}，应于{m.deadline}前公开，"
             f"本次审计未在网站上找到，已超期{late}天"
             + (APPROXIMATE if m.approximate or approx_late else "")
+            + ("" if complete else "；本次抓取未覆盖全站，请人工核实")
         )
         yield Finding(
             id=fingerprint(CHECK, RULE_KEY, doc_number(doc.number) or _plain(doc.title)),
@@ -127,6 +139,7 @@ def register_findings(
                 "approximate": m.approximate or approx_late,
                 "document_title": doc.title,
                 **({"document_number": doc.number} if doc.number else {}),
+                "crawl_complete": complete,
                 "register": {
                     "source": doc.source,
                     "file": doc.file,

@@ -70,7 +70,7 @@ class RegisterDocument:
 def url_key(url: str) -> str:
     """A URL as matching compares it: the crawl's safe encoding, host lowercased, default port,
     fragment and a trailing slash dropped. The scheme is left out: a list written with http://
-    names the same page the crawl fetched over https://. "" for no URL."""
+    names the same page the crawl fetched over https://. "" for no URL (empty, "见附件")."""
     text = url.strip()
     if not text:
         return ""
@@ -80,8 +80,10 @@ def url_key(url: str) -> str:
         parts = urlsplit(safe_url_string(text))
         host = (parts.hostname or "").lower()
         port = parts.port
-    except ValueError:
-        return text
+    except ValueError:  # "见附件", a port out of range: no page to compare
+        return ""
+    if "." not in host and host != "localhost":
+        return ""
     if port and port not in (80, 443):
         host = f"{host}:{port}"
     path = parts.path.rstrip("/")
