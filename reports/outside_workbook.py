@@ -6,8 +6,9 @@ Each source's columns are mapped once in the profile, `[outside_lists.<来源>]`
                                  first of its top rows with a URL header)
     url, kind, description,      the headers of 问题页面, 问题类型, 问题描述, 发现日期, 整改时限
     found, deadline
-    register_sheet,              a 发文登记 in the same workbook (default: a sheet with 文号 and
-    register_header_row          标题 headers)
+    register_sheet,              a 发文登记 in the same workbook (default: another sheet with
+    register_header_row          文号 or 标题 and 成文日期 or 印发日期 headers; none is no error
+                                 unless these two keys name one)
     title, number, written,      its headers of 标题, 文号, 成文日期, 印发日期, 是否规范性文件
     printed, normative
 
@@ -61,7 +62,10 @@ _PLACE_KEYS = {"sheet", "header_row", "register_sheet", "register_header_row"}
 _SOURCE_KEYS = {*PROBLEM_FIELDS, *REGISTER_FIELDS, *_PLACE_KEYS}
 _TOP_ROWS = 10  # a header is looked for in the sheet's first rows (a title row may precede it)
 _MARKS = re.compile(r"[\s*＊:：]|[（(]必填[)）]")
-_DATE_TEXT = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+# A date as lists write it, with the time of day a spreadsheet's export may add.
+_DATE_TEXT = re.compile(
+    r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"
+)
 
 
 class OutsideListError(ConfigError):
@@ -74,8 +78,6 @@ class ImportedList:
 
     rows: list[tuple[OutsideRow, str]]
     documents: list[tuple[RegisterDocument, str]]
-    problem_sheet: str  # "" when the workbook has no problem list
-    register_sheet: str  # "" when it has no register
 
 
 def source_settings(section: dict[str, Any], source: str) -> dict[str, Any]:
@@ -101,10 +103,14 @@ def read_outside_list(
     """The problem rows and register documents of the workbook, all read before any is kept."""
     wb = _workbook(path)
     name = path.name
-    problem = _find_table(wb, name, settings, "sheet", "header_row", PROBLEM_FIELDS, (("url",),))
+    problem = _find_table(
+        wb, name, settings, ("sheet", "header_row"), PROBLEM_FIELDS, (("url",),),
+        required=any(k in settings for k in ("sheet", "header_row", *PROBLEM_FIELDS)),
+    )  # fmt: skip
     register = _find_table(
-        wb, name, settings, "register_sheet", "register_header_row", REGISTER_FIELDS,
+        wb, name, settings, ("register_sheet", "register_header_row"), REGISTER_FIELDS,
         (("number", "title"), ("written", "printed")), skip=problem[0] if problem else None,
+        required=any(k in settings for k in ("register_sheet", "register_header_row")),
     )  # fmt: skip
     if problem is None and register is None:
         raise OutsideListError(
@@ -114,9 +120,7 @@ def read_outside_list(
     stamp = imported.isoformat()
     rows = _problem_rows(problem, name, source, stamp) if problem else []
     documents = _register_rows(register, name, source, stamp) if register else []
-    return ImportedList(
-        rows, documents, problem[0].title if problem else "", register[0].title if register else ""
-    )
+    return ImportedList(rows, documents)
 
 
 def _workbook(path: Path) -> Workbook:
@@ -135,16 +139,16 @@ def _find_table(
     wb: Workbook,
     name: str,
     settings: dict[str, Any],
-    sheet_key: str,
-    row_key: str,
+    place_keys: tuple[str, str],
     fields: tuple[str, ...],
     anchors: tuple[tuple[str, ...], ...],
     skip: Worksheet | None = None,
+    required: bool = False,
 ) -> _Table | None:
     """The sheet, header row and columns of one table: the first header row (of the profile's
     sheet and row, or of the first `_TOP_ROWS` rows of any sheet) with every mapped header and
-    one field of each group of `anchors`. A table the profile maps that is not there is an
-    error."""
+    one field of each group of `anchors`. A `required` table that is not there is an error."""
+    sheet_key, row_key = place_keys
     wanted = settings.get(sheet_key)
     if wanted is not None and wanted not in wb.sheetnames:
         raise OutsideListError(f"{name}：没有工作表「{wanted}」（有：{'、'.join(wb.sheetnames)}）")
@@ -158,7 +162,7 @@ def _find_table(
                 any(a in columns for a in group) for group in anchors
             ):
                 return ws, number, columns
-    if not (wanted or mapped or row_key in settings):
+    if not required:
         return None  # no such table in the workbook, and the profile expects none
     where = f"第 {numbers[0]} 行" if row_key in settings else f"前 {_TOP_ROWS} 行"
     first = sheets[0] if sheets else None
@@ -213,8 +217,8 @@ def _problem_rows(
             url=mask(cell.get("url", "")),
             kind=mask(cell.get("kind", "")),
             description=mask(cell.get("description", "")),
-            found=mask(cell.get("found", "")),
-            deadline=mask(cell.get("deadline", "")),
+            found=_day(cell.get("found", "")) or mask(cell.get("found", "")),
+            deadline=_day(cell.get("deadline", "")) or mask(cell.get("deadline", "")),
         )
         digest = row_fingerprint(source, url_key(row.url), row.kind, row.description, row.found)
         rows.append((row, digest))

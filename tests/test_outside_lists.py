@@ -284,6 +284,13 @@ def test_a_register_document_not_published_is_overdue_or_warned(two_audits):
     assert overdue["register"]["place"] == "发文登记 第 3 行"
     assert overdue["page_url"] == f"{url}/"
     assert "2026-10-09成文，应于2026-11-05前公开，本次审计未在网站上找到" in overdue["title"]
+    [listed] = [
+        r
+        for r in sheet_rows(tmp / "day2" / "整改清单.xlsx", "问题清单")
+        if r["问题编号"] == overdue["id"]
+    ]
+    assert "发布日期：网站上未找到" in listed["问题详情"]
+    assert "依据发文登记：市公开办 市公开办问题清单.xlsx 发文登记 第 3 行" in listed["问题详情"]
     # The others are found on the site: by 文号 (a document page), by title (a list item).
     # 印发 2026-11-27 + 7 days; 2026-12-02 is a Wednesday: Thursday and Friday are left. The
     # first audit's report, regenerated after the import, warns too.

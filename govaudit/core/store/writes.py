@@ -45,7 +45,6 @@ from govaudit.core.store.views import (
     ever_matched,
     outside_rows,
     outside_statuses,
-    register_documents,
     stored_date,
 )
 
@@ -400,25 +399,20 @@ class Store:
                 ("outside_rows", OUTSIDE_ROW_COLUMNS, rows),
                 ("register_documents", REGISTER_COLUMNS, documents),
             ):
-                before = self.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+                # The record's own fields between the site and the fingerprint.
                 values = [
                     (site, *(getattr(r, c) for c in columns[1:-1]), digest) for r, digest in records
                 ]
-                self.db.conn.executemany(
+                cursor = self.db.conn.executemany(
                     f"INSERT OR IGNORE INTO {table} ({', '.join(columns)}) "
                     f"VALUES ({', '.join('?' for _ in columns)})",
                     values,
                 )
-                added.append(
-                    self.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] - before
-                )
+                added.append(max(cursor.rowcount, 0))  # the rows inserted, not those ignored
         return added[0], added[1]
 
     def outside_rows(self, site: str) -> list[OutsideRow]:
         return outside_rows(self.db, site)
-
-    def register_documents(self, site: str) -> list[RegisterDocument]:
-        return register_documents(self.db, site)
 
     def ever_matched(self, site: str, before_audit: int) -> set[int]:
         return ever_matched(self.db, site, before_audit)
@@ -428,7 +422,10 @@ class Store:
         values = [(audit_id, s.row.id, s.status, s.finding_id) for s in statuses]
         with self.db.conn:
             self.db.execute("DELETE FROM outside_statuses WHERE audit = ?", [audit_id])
-            self.db.conn.executemany("INSERT INTO outside_statuses VALUES (?, ?, ?, ?)", values)
+            self.db.conn.executemany(
+                "INSERT INTO outside_statuses (audit, row, status, finding_id) VALUES (?, ?, ?, ?)",
+                values,
+            )
 
     def outside_statuses(self, audit_id: int) -> list[OutsideStatus]:
         return outside_statuses(self.db, audit_id)
