@@ -186,6 +186,7 @@ def two_audits(tmp_path_factory):
         # The import judged the rows against DAY1's audit: its report shows them once regenerated.
         regenerated = cli("report", "--db", str(db), "--out", str(tmp / "day1"))
         assert regenerated.returncode == 0, regenerated.stderr
+        assert "外部清单 6 条：仍存在 3 条，未核实 1 条，无法匹配 2 条" in regenerated.stdout
         site.routes["/gone.html"] = Reply(page("办事指南", "<p>已恢复</p>"))
         day2 = audit(config, tmp / "day2", db, DAY2)
         return site.url, tmp, db, (day1, day2), (imported, again)
