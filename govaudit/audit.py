@@ -71,7 +71,7 @@ class AuditResult:
 
 def validated_rules(config: AuditConfig) -> dict[str, dict[str, Any]]:
     """Every registered check's settings, validated before the crawl starts (fail early), and
-    the profile's `[crawl.scrapy]` settings with them."""
+    the profile's `[crawl.scrapy]` and `[outside_lists]` settings with them."""
     from govaudit.crawler.settings import check_scrapy_settings
 
     check_scrapy_settings(config)
@@ -101,6 +101,7 @@ def validated_rules(config: AuditConfig) -> dict[str, dict[str, Any]]:
             section = resolve(section, config)
         validate = getattr(module, "validate_rules", None)  # checks beyond types, if any
         rules[module.SECTION] = validate(section) if validate else section
+    validate_outside_lists(config)
     return rules
 
 
@@ -284,7 +285,6 @@ def run_audit(
     conditional on the validators of the site's previous finished audit. `log` receives one line
     per phase (the `--quiet` log file). `alerts`: send the profile's `[alerts]` afterwards."""
     rules = validated_rules(config)
-    validate_outside_lists(config)
     report = report_settings(config.report)
     channels = alert_settings(config.alerts, report)  # validated even when not sent
     with output_dir(out_dir), closing(Helper()) as helper:  # it starts before the crawl

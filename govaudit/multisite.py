@@ -32,7 +32,6 @@ from govaudit.audit import (
 )
 from govaudit.core.config import ConfigError, SiteProfile
 from govaudit.core.model import SEVERITIES
-from govaudit.outside_lists import validate_outside_lists
 from govaudit.reports import report_settings
 from govaudit.reports.alerts import alert_settings
 
@@ -97,7 +96,6 @@ def validate_sites(profiles: dict[str, SiteProfile], **flags: Any) -> None:
         config = profile.config(**flags)
         try:
             validated_rules(config)
-            validate_outside_lists(config)
             alert_settings(config.alerts, report_settings(config.report))
         except ConfigError as e:
             raise profile.error(str(e)) from None

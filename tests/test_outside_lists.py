@@ -27,6 +27,7 @@ from govaudit.checks.outside_matching import judge_rows, kind_overrides, kinds_o
 from govaudit.core.config import ConfigError
 from govaudit.core.model import Finding
 from govaudit.core.outside_records import OutsideRow, url_key
+from govaudit.core.store import Store
 
 DAY1, DAY2 = date(2026, 12, 2), date(2026, 12, 3)
 TYPO = "面对困难，我们不能一愁莫展。"  # 一愁莫展 → 一筹莫展 (wordlists/typo.tsv)
@@ -392,3 +393,45 @@ def test_a_page_carried_over_is_not_verified_so_not_fixed():
         )
     ]
     assert judge_rows(described, [finding], set(), set(), {})[0].finding_id == "broken_link-1"
+
+
+def test_a_multi_site_profile_names_the_site_of_the_list(tmp_path):
+    db = tmp_path / "sites.db"
+    Store(db).close()
+    config = tmp_path / "sites.toml"
+    config.write_text(
+        """[defaults.outside_lists."省办"]
+url = "网页地址"
+
+[sites.portal.site]
+name = "门户网站"
+start_urls = ["http://portal.example.gov.cn/"]
+
+[sites.rsj.site]
+start_urls = ["http://rsj.example.gov.cn/"]
+""",
+        encoding="utf-8",
+    )
+    wb = openpyxl.Workbook()
+    wb.active.append(["网页地址", "问题类型"])
+    wb.active.append(["http://portal.example.gov.cn/a.html", "死链"])
+    wb.save(tmp_path / "省办.xlsx")
+    args = ("import-list", str(tmp_path / "省办.xlsx"), "--profile", str(config), "--db", str(db))
+    unnamed = cli(*args)
+    assert unnamed.returncode == 2
+    assert "请用 --site 指明站点（已有站点：portal, rsj）" in unnamed.stderr
+    named = cli(*args, "--site", "portal")
+    assert named.returncode == 0, named.stderr
+    assert named.stdout.splitlines() == [
+        "门户网站：从「省办」导入问题 1 条（新增 1 条）",
+        "  尚无完成的审计：下次审计后给出各条的整改状态",
+    ]
+
+
+def test_a_bad_outside_lists_key_stops_the_audit_before_the_crawl(tmp_path):
+    config = profile(tmp_path / "bad.toml", "http://127.0.0.1:9", 'link = "网址"\n')
+    done = cli("audit", "--config", str(config), "--out", str(tmp_path / "out"))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    [line] = done.stderr.strip().splitlines()
+    assert line.startswith("govaudit: outside_lists.市公开办.link 不是可用的设置")
+    assert not (tmp_path / "out" / "govaudit.db").exists()
