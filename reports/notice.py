@@ -6,7 +6,7 @@
 It says who audited (`[report] bureau`, else the site's name), when, the verdict as far as the
 audit saw (an incomplete audit says so before any number), the problems grouped by 责任科室 and
 栏目 with their 整改时限 and links, the rows of outside lists (市公开办, vendors) still open with
-their source (the office's notice), the 预警 apart, and ends with a reply table (整改情况 /
+their source (a department's notice: those of its findings or pages), the 预警 apart, and ends with a reply table (整改情况 /
 完成时间 / 责任人) for the department to fill in and send back. Built from the listing, so its
 rows, states and deadlines are those of the xlsx and report.html, masked the same way.
 """
@@ -19,6 +19,7 @@ from datetime import date
 from pathlib import Path
 
 from govaudit.core.outside_records import OutsideStatus
+from govaudit.reports.departments import department_for
 from govaudit.reports.labels import STATE_NAMES
 from govaudit.reports.listing import ReportData, Row
 from govaudit.reports.period import NO_COLUMN
@@ -76,7 +77,11 @@ def write_notice(
             _problem_table(document, column_rows)
     warnings = data.warning_lines(rows, department is None)
     part = 2
-    outside = data.outside_open if department is None else []
+    outside = [
+        s
+        for s in data.outside_open
+        if department is None or _outside_department(s, data, settings) == department
+    ]
     if outside:
         od.heading(document, f"{_chinese_number(part)}、上级通报及外部清单问题")
         od.body(document, _OUTSIDE_INTRO)
@@ -145,6 +150,14 @@ _OUTSIDE_INTRO = (
 )
 _OUTSIDE_HEADERS = ["序号", "来源", "问题类型", "问题描述", "问题页面", "整改时限", "本次状态"]
 _OUTSIDE_WIDTHS = [10, 18, 18, 44, 36, 20, 16]
+
+
+def _outside_department(status: OutsideStatus, data: ReportData, settings: ReportSettings) -> str:
+    """The department of the finding that matched the row, else of the row's page."""
+    matched = next((r for r in data.open_rows if r.finding_id == status.finding_id), None)
+    if status.finding_id and matched is not None:
+        return matched.department
+    return department_for(status.row.url, None, settings)
 
 
 def _outside_table(document, statuses: list[OutsideStatus]) -> None:

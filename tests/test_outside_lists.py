@@ -179,7 +179,10 @@ def two_audits(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("outside")
     db = tmp / "govaudit.db"
     with SiteServer(routes()) as site:
-        config = profile(tmp / "site.toml", site.url)
+        offices = (
+            f'[report]\ndepartments = [{{prefix = "{site.url}/tzgg/", department = "办公室"}}]\n'
+        )
+        config = profile(tmp / "site.toml", site.url, offices)
         day1 = audit(config, tmp / "day1", db, DAY1)
         xlsx = problem_list(tmp / "市公开办问题清单.xlsx", site.url)
         imported = import_list(xlsx, config, db)
@@ -272,6 +275,10 @@ def test_summary_html_and_notice_show_the_outside_rows(two_audits):
         ("市公开办", "其他", "无法匹配"),
         ("市公开办", "栏目长期未更新", "仍存在"),
     ]  # the fixed 死链 is left out
+    # The department's notice: the rows of its pages (通知公告 is the 办公室's).
+    office = docx.Document(str(tmp / "day2" / "整改通知书-办公室.docx"))
+    [table] = [t for t in office.tables if t.rows[0].cells[1].text == "来源"]
+    assert [row.cells[2].text for row in table.rows[1:]] == ["错别字", "栏目长期未更新"]
 
 
 def test_a_register_document_not_published_is_overdue_or_warned(two_audits):
