@@ -24,6 +24,7 @@ from govaudit.reports.outside_workbook import read_outside_list, source_settings
 class ImportSummary:
     rows: int  # problem rows in the workbook
     new_rows: int  # of them, not stored before
+    new_deadlines: int  # rows stored before whose 整改时限 the list changed
     documents: int  # register documents in the workbook
     new_documents: int
     audit_id: int | None  # the audit the rows were judged against (None: the site has none yet)
@@ -46,13 +47,16 @@ def import_outside_list(
     section = config.outside_lists
     validate_outside_lists(config)  # before anything is stored
     imported = read_outside_list(path, source, source_settings(section, source), today)
-    new_rows, new_documents = store.add_outside(config.site_name, imported.rows, imported.documents)
+    new_rows, new_documents, new_deadlines = store.add_outside(
+        config.site_name, imported.rows, imported.documents
+    )
     finished = [a for a in store.audits(config.site_name) if a["status"] == "finished"]
     audit_id = finished[-1]["id"] if finished else None
     statuses = record_outside_statuses(store, audit_id, section) if audit_id is not None else []
     return ImportSummary(
         len(imported.rows),
         new_rows,
+        new_deadlines,
         len(imported.documents),
         new_documents,
         audit_id,

@@ -336,18 +336,24 @@ def test_a_bad_file_or_a_missing_column_imports_nothing(two_audits, tmp_path):
 
 def test_common_headers_are_recognised_without_a_mapping(two_audits, tmp_path):
     url, _, db, _, _ = two_audits
-    wb = openpyxl.Workbook()
-    wb.active.append(["序号", "链接", "类别", "详情"])
-    wb.active.append([1, f"{url}/gone.html", "链接错误", "服务商发现"])
-    wb.save(tmp_path / "服务商.xlsx")
     config = tmp_path / "plain.toml"
     config.write_text(f'[site]\nname = "示范区政府网站"\nstart_urls = ["{url}/"]\n', "utf-8")
-    done = cli(
-        "import-list", str(tmp_path / "服务商.xlsx"), "--profile", str(config), "--db", str(db)
-    )
-    assert done.returncode == 0, done.stderr
-    assert "从「服务商」导入问题 1 条（新增 1 条）" in done.stdout
-    assert "对照审计 #2" in done.stdout  # the list is judged against the latest audit
+    outputs = []
+    for deadline in ("2026-12-31", "2027年1月15日"):  # resent with the 整改时限 extended
+        wb = openpyxl.Workbook()
+        wb.active.append(["序号", "链接", "类别", "详情", "整改期限"])
+        wb.active.append([1, f"{url}/gone.html", "链接错误", "服务商发现", deadline])
+        wb.save(tmp_path / "服务商.xlsx")
+        args = ("--profile", str(config), "--db", str(db))
+        done = cli("import-list", str(tmp_path / "服务商.xlsx"), *args)
+        assert done.returncode == 0, done.stderr
+        outputs.append(done.stdout)
+    assert "从「服务商」导入问题 1 条（新增 1 条）" in outputs[0]
+    assert "对照审计 #2" in outputs[0]  # the list is judged against the latest audit
+    assert "导入问题 1 条（新增 0 条，更新整改时限 1 条）" in outputs[1]
+    with sqlite3.connect(db) as conn:
+        deadlines = conn.execute("SELECT deadline FROM outside_rows WHERE source = '服务商'")
+        assert deadlines.fetchall() == [("2027-01-15",)]
 
 
 # -- the judgement itself, on records a real audit would store -----------------------------------

@@ -54,7 +54,9 @@ def cmd_import_list(args: argparse.Namespace, console: Console) -> int:
     finally:
         store.close()
     console.print(
-        f"{config.site_name}：从「{source}」导入问题 {result.rows} 条（新增 {result.new_rows} 条）"
+        f"{config.site_name}：从「{source}」导入问题 {result.rows} 条（新增 {result.new_rows} 条"
+        + (f"，更新整改时限 {result.new_deadlines} 条" if result.new_deadlines else "")
+        + "）"
         + (
             f"，发文登记 {result.documents} 件（新增 {result.new_documents} 件）"
             if result.documents

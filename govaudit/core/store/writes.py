@@ -389,10 +389,11 @@ class Store:
         site: str,
         rows: Iterable[tuple[OutsideRow, str]],
         documents: Iterable[tuple[RegisterDocument, str]] = (),
-    ) -> tuple[int, int]:
+    ) -> tuple[int, int, int]:
         """Store an import's problem rows and register documents, each (record, fingerprint),
-        in one transaction; a row already stored for the site is skipped. Returns how many
-        rows and documents were new."""
+        in one transaction; a row already stored for the site is kept, with the 整改时限 of
+        the list resent (an inspector may extend it). Returns how many rows and documents were
+        new, and how many stored rows got a new 整改时限."""
         added = []
         with self.db.conn:
             for table, columns, records in (
@@ -409,7 +410,12 @@ class Store:
                     values,
                 )
                 added.append(max(cursor.rowcount, 0))  # the rows inserted, not those ignored
-        return added[0], added[1]
+            extended = self.db.conn.executemany(
+                "UPDATE outside_rows SET deadline = ? WHERE site = ? AND fingerprint = ? "
+                "AND deadline IS NOT ?",
+                [(r.deadline, site, digest, r.deadline) for r, digest in rows],
+            ).rowcount
+        return added[0], added[1], max(extended, 0)
 
     def outside_rows(self, site: str) -> list[OutsideRow]:
         return outside_rows(self.db, site)
