@@ -213,7 +213,7 @@ def _problem_rows(
             source=source,
             imported=stamp,
             file=mask(name),
-            place=f"{ws.title} 第 {number} 行",
+            place=mask(f"{ws.title} 第 {number} 行"),
             url=mask(cell.get("url", "")),
             kind=mask(cell.get("kind", "")),
             description=mask(cell.get("description", "")),
@@ -234,7 +234,7 @@ def _register_rows(
         cell = {f: _text(values, i) for f, i in columns.items()}
         if not (cell.get("title") or cell.get("number")):
             continue
-        place = f"{ws.title} 第 {number} 行"
+        place = mask(f"{ws.title} 第 {number} 行")
         days = {}
         for field in ("written", "printed"):
             days[field] = _day(cell.get(field, ""))

@@ -16,6 +16,7 @@ from govaudit.core.config import (
     load_sites,
     today_in_china,
 )
+from govaudit.core.masking import mask
 from govaudit.core.outside_records import STATUSES
 from govaudit.core.store import Store
 from govaudit.outside_lists import import_outside_list
@@ -45,7 +46,7 @@ def cmd_import_list(args: argparse.Namespace, console: Console) -> int:
     config = _profile(args.profile, args.site)
     if not args.db.exists():
         raise ConfigError(f"--db {args.db}：文件不存在（请用 --db 指明审计所用的数据库）")
-    source = (args.source or args.xlsx.stem).strip()
+    source = mask((args.source or args.xlsx.stem).strip())  # a file name may hold a number
     if not source:
         raise ConfigError("--source 不能为空")
     store = Store(args.db)
