@@ -3,7 +3,8 @@
 Each source's columns are mapped once in the profile, `[outside_lists.<来源>]`:
 
     sheet, header_row            where the problem list is (default: the first sheet, and the
-                                 first of its top rows with a URL header)
+                                 first of its top rows with a URL header and a 问题类型 or
+                                 问题描述 one: a title row "网站链接问题清单" is no header)
     url, kind, description,      the headers of 问题页面, 问题类型, 问题描述, 发现日期, 整改时限
     found, deadline
     register_sheet,              a 发文登记 in the same workbook (default: another sheet with
@@ -104,7 +105,8 @@ def read_outside_list(
     wb = _workbook(path)
     name = path.name
     problem = _find_table(
-        wb, name, settings, ("sheet", "header_row"), PROBLEM_FIELDS, (("url",),),
+        wb, name, settings, ("sheet", "header_row"), PROBLEM_FIELDS,
+        (("url",), ("kind", "description")),
         required=any(k in settings for k in ("sheet", "header_row", *PROBLEM_FIELDS)),
     )  # fmt: skip
     register = _find_table(

@@ -108,7 +108,7 @@ def problem_list(path: Path, url: str, register: bool = True, bad_date: bool = F
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "问题清单"
-    ws.append(["示范区政府网站问题清单（市公开办 2026年第4期）"])
+    ws.append(["示范区政府网站链接问题清单（市公开办 2026年第4期）"])  # a title, no header
     ws.append(["序号", "问题页面", "问题类型", "问题描述", "发现日期", "整改时限"])
     rows = [
         (f"HTTP://127.0.0.1:{url.rsplit(':', 1)[1]}/gone.html#top", "死链", "办事指南打不开"),
@@ -322,8 +322,22 @@ def test_a_bad_file_or_a_missing_column_imports_nothing(two_audits, tmp_path):
     )
     fresh = problem_list(tmp_path / "新清单.xlsx", url + "/new", bad_date=True)
     good = profile(tmp_path / "good.toml", url)
+    headless = openpyxl.Workbook()
+    headless.active.append(["一", "二"])
+    headless.save(tmp_path / "无表头.xlsx")
     cases = [
         (import_list(not_xlsx, good, db), "清单.xlsx：不是 xlsx 工作簿"),
+        (
+            cli(
+                "import-list",
+                str(tmp_path / "无表头.xlsx"),
+                "--profile",
+                str(good),
+                "--db",
+                str(db),
+            ),
+            "无表头.xlsx：没有找到问题清单（表头含 问题页面/网址/链接）或发文登记",
+        ),
         (import_list(fresh, tmp_path / "wrong.toml", db), "没有「问题网址」列"),
         (import_list(fresh, good, db), "发文登记 第 4 行：印发日期「十一月」不是日期"),
     ]
@@ -341,6 +355,7 @@ def test_common_headers_are_recognised_without_a_mapping(two_audits, tmp_path):
     outputs = []
     for deadline in ("2026-12-31", "2027年1月15日"):  # resent with the 整改时限 extended
         wb = openpyxl.Workbook()
+        wb.active.append(["服务商网站链接检查结果"])  # a title row above the header
         wb.active.append(["序号", "链接", "类别", "详情", "整改期限"])
         wb.active.append([1, f"{url}/gone.html", "链接错误", "服务商发现", deadline])
         wb.save(tmp_path / "服务商.xlsx")
