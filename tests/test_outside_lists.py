@@ -9,6 +9,7 @@ warnings.json, findings.json and 整改通知书 are opened.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import subprocess
 import sys
@@ -104,7 +105,7 @@ deadline = "整改时限"
     return path
 
 
-def problem_list(path: Path, url: str, register: bool = True, bad_date: bool = False) -> Path:
+def problem_list(path: Path, url: str, bad_date: bool = False) -> Path:
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "问题清单"
@@ -121,17 +122,14 @@ def problem_list(path: Path, url: str, register: bool = True, bad_date: bool = F
     for i, (page_url, kind, text) in enumerate(rows, 1):
         ws.append([i, page_url, kind, text, date(2026, 11, 25), date(2026, 12, 20)])
         ws.cell(row=ws.max_row, column=4).data_type = "s"  # typed text, as Excel keeps '=...
-    if register:
-        reg = wb.create_sheet("发文登记")
-        reg.append(["文件标题", "文号", "成文日期", "印发日期", "是否规范性文件"])
-        reg.append(["示范区政务公开办法", "示范规〔2026〕1号", "2026-11-18", "2026-11-18", "是"])
-        reg.append(
-            ["关于印发示范区年度计划的通知", "示范发〔2026〕7号", date(2026, 10, 9), None, "否"]
-        )
-        reg.append(
-            ["示范区规范性文件管理规定", "示范规〔2026〕9号", None, "十一月" if bad_date else "2026年11月27日", "是"]
-        )  # fmt: skip
-        reg.append(["工作动态第1条", "", "2026-11-01", "", "否"])  # published as a list item
+    reg = wb.create_sheet("发文登记")
+    reg.append(["文件标题", "文号", "成文日期", "印发日期", "是否规范性文件"])
+    reg.append(["示范区政务公开办法", "示范规〔2026〕1号", "2026-11-18", "2026-11-18", "是"])
+    reg.append(["关于印发示范区年度计划的通知", "示范发〔2026〕7号", date(2026, 10, 9), None, "否"])
+    reg.append(
+        ["示范区规范性文件管理规定", "示范规〔2026〕9号", None, "十一月" if bad_date else "2026年11月27日", "是"]
+    )  # fmt: skip
+    reg.append(["工作动态第1条", "", "2026-11-01", "", "否"])  # published as a list item
     wb.save(path)
     return path
 
@@ -163,8 +161,6 @@ def sheet_rows(path: Path, sheet: str) -> list[dict]:
 
 
 def read_json(path: Path):
-    import json
-
     return json.loads(path.read_text(encoding="utf-8"))
 
 
