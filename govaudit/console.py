@@ -163,8 +163,7 @@ def print_follow_up(report, console: Console) -> None:
         for w in report.warnings:
             console.print(f"  · {w.title}", soft_wrap=True, markup=False)
     if report.outside:
-        counts = "，".join(f"{s} {n} 条" for s, n in report.outside_counts.items() if n)
-        console.print(f"外部清单 {len(report.outside)} 条：{counts}", markup=False)
+        console.print(f"外部清单 {len(report.outside)} 条：{report.outside_summary}", markup=False)
 
 
 _VERDICT_COLOURS = {

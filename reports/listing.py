@@ -127,6 +127,11 @@ class ReportData:
         return {status: counts[status] for status in STATUSES}
 
     @property
+    def outside_summary(self) -> str:
+        """The counts in words, as every output says them: 仍存在 3 条，未核实 1 条."""
+        return "，".join(f"{status} {n} 条" for status, n in self.outside_counts.items() if n)
+
+    @property
     def outside_open(self) -> list[OutsideStatus]:
         """The outside rows not known to be fixed: the 整改通知书 lists them."""
         return [s for s in self.outside if s.status != FIXED]

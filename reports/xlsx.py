@@ -3,10 +3,10 @@
 Sheets: 汇总 (site, date, counts, comparison with the previous audit, inspection scorecard),
 问题清单 (open findings, one a row, with 整改状态 / 整改说明 for staff), 已整改 (fixed since the
 previous audit), 已标记误报 (suppressed), 引用页面, 预警 and, when lists were imported, 外部清单
-(outside lists' rows with their status after this audit). The narrow last columns carry each row back through
-`govaudit review import` (reports/review_import.py reads these same headers): 问题编号 (the
-finding id) and 导出版本 (the audit, the review revision and a digest of the staff cells the row
-was exported with). Dates (首次发现, 整改时限) are real Excel dates.
+(outside lists' rows with their status after this audit). The narrow last columns carry each row
+back through `govaudit review import` (reports/review_import.py reads these same headers):
+问题编号 (the finding id) and 导出版本 (the audit, the review revision and a digest of the staff
+cells the row was exported with). Dates (首次发现, 整改时限) are real Excel dates.
 
 Cell values from crawled pages are untrusted: anything Excel would run as a formula (a leading
 =, +, -, @, tab or CR) gets a leading apostrophe and stays a plain string cell; characters
@@ -213,7 +213,7 @@ def _summary_sheet(ws: Worksheet, data: ReportData) -> None:
         (f"疑似问题（{SUSPECTED_NOTE}）", data.suspected),
         (f"预警（见「{WARNINGS_SHEET}」工作表，不计入问题）", len(data.warnings)),
         *(
-            [(f"外部清单（见「{OUTSIDE_SHEET}」工作表）", _outside_summary(data))]
+            [(f"外部清单（见「{OUTSIDE_SHEET}」工作表）", data.outside_summary)]
             if data.outside
             else []
         ),
@@ -379,10 +379,6 @@ _OUTSIDE_COLUMNS = (
     ("对应问题编号", 22),
     ("清单位置", 16),
 )
-
-
-def _outside_summary(data: ReportData) -> str:
-    return "，".join(f"{status} {n} 条" for status, n in data.outside_counts.items() if n)
 
 
 def _outside_sheet(ws: Worksheet, data: ReportData) -> None:
