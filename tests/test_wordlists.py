@@ -18,6 +18,8 @@ from govaudit.wordlists import (
     read_wordlist,
 )
 
+TYPO_FILES = ("typo.tsv", "variant_words.tsv", "variant_characters.tsv")
+
 
 def write(tmp_path: Path, text: str, name: str = "mine.tsv") -> Path:
     path = tmp_path / name
@@ -75,8 +77,9 @@ def test_every_typo_entry_names_a_source_with_its_licence():
     assert header == ["key", "source", "licence or status", "where"]
     assert all(len(r) == 4 and all(c.strip() for c in r) for r in sources), sources
     keys = {r[0] for r in sources}
-    for entry in read_wordlist(base / "typo.tsv"):
-        assert re.match(r"[A-Z][A-Z0-9]*", entry.note)[0] in keys, entry.origin
+    for name in TYPO_FILES:
+        for entry in read_wordlist(base / name):
+            assert re.match(r"[A-Z][A-Z0-9]*", entry.note)[0] in keys, entry.origin
     assert "similar_shape.tsv" in keys and (base / "NOTICE").is_file()
 
 

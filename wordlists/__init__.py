@@ -22,7 +22,8 @@ Plain terms are matched as words (see checks/words.py);
 context rules are matched as written.
 
 The built-in lists are the `*.tsv` files next to this module, one per category plus
-`context.tsv`; later files override earlier ones term by term, so a user file can change the
+`context.tsv`, the typos in three (typo.tsv: misspellings; variant_words.tsv: 异形词;
+variant_characters.tsv: 异体字); later files override earlier ones term by term, so a user file can change the
 severity of a built-in entry or switch it off (give it severity `off`).
 """
 
@@ -80,7 +81,15 @@ DEFAULT_SEVERITY = {
 }
 OFF = "off"  # severity that removes an entry (a user file switching a built-in one off)
 RULE_PREFIX = "re:"
-BUILTIN_FILES = ("typo.tsv", "outdated.tsv", "political.tsv", "sensitive.tsv", "context.tsv")
+BUILTIN_FILES = (
+    "typo.tsv",
+    "variant_words.tsv",
+    "variant_characters.tsv",
+    "outdated.tsv",
+    "political.tsv",
+    "sensitive.tsv",
+    "context.tsv",
+)
 
 
 @dataclass(frozen=True)
