@@ -1,0 +1,62 @@
+"""Each source of the built-in typo lists, held to both sides (issue 21): a planted wrong form is
+reported with the source's suggestion and severity, and a legitimate use of the same characters
+in official text is kept (a name, a term of its own, two words side by side)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+
+from govaudit.checks import words
+from govaudit.core.model import Finding, PageRecord
+
+
+@pytest.fixture(scope="module")
+def check():
+    matcher = words.matcher_for((), True, ())
+    historical = re.compile(words.DEFAULTS["historical_context"])
+    warning = words.warning_pattern(words.DEFAULTS)
+
+    def findings(text: str) -> list[Finding]:
+        page = PageRecord(
+            url="http://www.example.gov.cn/a.html", text=text, published=date(2025, 3, 1)
+        )
+        return list(words.page_findings(page, page.url, matcher, historical, warning))
+
+    return findings
+
+
+# source key, planted sentence, wrong form, suggestion, severity, sentence that must stay clean
+CASES = [
+    ("YWJZ", "新建项目年内全部峻工投用。", "峻工", "竣工", "major", "面对严峻工作形势，压实责任。"),
+    ("GOVAUDIT", "持续改善农村人居坏境。", "坏境", "环境", "major", "严厉打击破坏境内生态的行为。"),
+    ("YXC1", "群众按纳不住喜悦的心情。", "按纳", "按捺", "minor", "筚路蓝缕，以启山林。"),
+    ("YXC1", "采购办公傢具一批。", "傢具", "家具", "minor", "千伏输电线路建成投运。"),
+    ("YXC2", "学校座落在山脚下。", "座落", "坐落", "minor", "系列讲座落幕。"),
+    ("XDHY", "截止2024年底，全市完成改造。", "截止", "截至", "major", "报名截止日期为3月1日。"),
+    ("TGHZB", "保护歴史文化街区。", "歴", "历", "minor", "毕昇发明活字印刷，哪吒闹海。"),
+]
+
+
+@pytest.mark.parametrize(
+    ("key", "planted", "term", "suggestion", "severity", "kept"),
+    CASES,
+    ids=[f"{c[0]}-{c[2]}" for c in CASES],
+)
+def test_every_source_finds_its_typo_and_keeps_the_right_use(
+    check, key, planted, term, suggestion, severity, kept
+):
+    (found,) = check(planted)
+    assert (found.details["term"], found.details["suggestion"]) == (term, suggestion)
+    assert found.severity == severity
+    assert found.details["note"].startswith(key)
+    assert check(kept) == []
+
+
+def test_variant_characters_are_found_in_running_text_and_beside_digits(check):
+    """One-character entries are found by their own scan (not the automaton): in a sentence, at
+    the edges of a line, next to digits and outside the basic CJK block."""
+    text = "歴年数据\n2024年煑饭\n𠪱史"
+    assert sorted(f.details["term"] for f in check(text)) == ["歴", "煑", "𠪱"]
