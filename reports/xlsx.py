@@ -24,9 +24,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from govaudit.checks.completeness import UNDECIDABLE
-from govaudit.checks.scorecard import PASS, VETO, WARN
 from govaudit.core.model import SEVERITIES
+from govaudit.core.verdicts import PASS, UNDECIDABLE, VETO, WARN
 from govaudit.reports.history import REVIEW_STATUSES
 from govaudit.reports.labels import CARRIED_LABEL, SUSPECTED_NOTE, audit_state, severity_name
 from govaudit.reports.listing import ReportData, Row
@@ -344,7 +343,7 @@ _WARNING_COLUMNS = (
 
 
 def _warnings_sheet(ws: Worksheet, data: ReportData) -> None:
-    """The 预警 rows (checks/early_warnings.py): apart from the problems, never counted."""
+    """The 预警 rows (checks/early_warning.py): apart from the problems, never counted."""
     _header_row(ws, _WARNING_COLUMNS)
     for i, w in enumerate(data.warnings, 1):
         values = (i, w.kind_name, w.title, w.column, w.page_url, w.due, w.days_left, w.id)
