@@ -32,7 +32,14 @@ def check():
 CASES = [
     ("YWJZ", "新建项目年内全部峻工投用。", "峻工", "竣工", "major", "面对严峻工作形势，压实责任。"),
     ("GOVAUDIT", "持续改善农村人居坏境。", "坏境", "环境", "major", "严厉打击破坏境内生态的行为。"),
-    ("YXC1", "群众按纳不住喜悦的心情。", "按纳", "按捺", "minor", "筚路蓝缕（又作荜路蓝缕），以启山林。"),
+    (
+        "YXC1",
+        "群众按纳不住喜悦的心情。",
+        "按纳",
+        "按捺",
+        "minor",
+        "筚路蓝缕（又作荜路蓝缕），以启山林。",
+    ),
     ("YXC1", "采购办公傢具一批。", "傢具", "家具", "minor", "千伏输电线路建成投运。"),
     ("YXC2", "学校座落在山脚下。", "座落", "坐落", "minor", "系列讲座落幕。"),
     ("XDHY", "截止2024年底，全市完成改造。", "截止", "截至", "major", "报名截止日期为3月1日。"),
@@ -60,3 +67,21 @@ def test_variant_characters_are_found_in_running_text_and_beside_digits(check):
     the edges of a line, next to digits and outside the basic CJK block."""
     text = "歴年数据\n2024年煑饭\n𠪱史"
     assert sorted(f.details["term"] for f in check(text)) == ["歴", "煑", "𠪱"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "破除清规戒律，轻装上阵。",  # 规戒 (listed) inside an idiom: 清规|戒律
+        "指导学生写好记叙文。",  # 叙文 (listed): 记叙|文
+        "战乱使百姓永无宁日。",  # 无宁
+        "南斯拉夫前领导人普拉夫希奇。",  # 希奇 inside a transliterated name
+        "1000千伏输电线路。",  # 伏输 across 千伏|输电
+        "三星堆、濛溪河等遗址入选。",  # a site's name in a 繁体字: the table's 繁体字 are not listed
+        "毕昇、陶喆、王淼、哪吒、大阪。",  # 异体字 the table makes 规范字 for names and places
+    ],
+)
+def test_correct_text_around_listed_and_left_out_forms_stays_clean(check, text):
+    """Correct text around listed forms (split by the tokenizer) and around the forms each
+    file's header leaves out because of such text."""
+    assert check(text) == []

@@ -190,3 +190,13 @@ def test_unknown_category_lists_the_chinese_names_too(tmp_path):
     with pytest.raises(ConfigError, match="错别字") as err:
         load_wordlists([path], builtins=False)
     assert "'别写错'" in str(err.value) and "typo" in str(err.value)
+
+
+def test_no_term_is_listed_twice_in_the_builtin_lists():
+    """A later file overrides an earlier one term by term: a term in two built-in files would
+    silently take the second one's severity and source."""
+    seen: dict[str, str] = {}
+    for path in builtin_paths():
+        for entry in read_wordlist(path):
+            assert entry.term not in seen, (entry.origin, seen[entry.term])
+            seen[entry.term] = entry.origin
