@@ -5,8 +5,8 @@ Why this shape (measured in /work/shared/research/text-checks.md §2):
   when both its ends fall on jieba token boundaries.
 - jieba splits its input on every character outside `[\u4e00-\u9fd5a-zA-Z0-9+#&._%-]` and
   segments each run (block) alone, so cutting only the block around a hit gives exactly the
-  tokens a whole-text cut gives. jieba runs near 1 MB/s; Aho-Corasick over the terms (a DFA of
-  ahocorasick_rs) runs over 100 MB/s, so only the few blocks with a hit are ever segmented.
+  tokens a whole-text cut gives. jieba runs near 1 MB/s; Aho-Corasick over the terms
+  (ahocorasick_rs) runs over 100 MB/s, so only the few blocks with a hit are ever segmented.
 - HMM off: with HMM on, jieba glues unknown neighbours onto a term (市人社) and hides it.
 - The tokenizer is our own instance with the wordlist terms added (so a typo segments as one
   token) and with the dictionary words that hide a term removed (座落在 hides 座落, 中国卫生部
@@ -194,14 +194,15 @@ class WordMatcher:
         self._by_line = not any("\n" in key for key in keys)
         self._lines: dict[str, tuple[tuple[int, tuple], ...]] = {}
         self._line_chars = 0
-        # A DFA: pyahocorasick's trie scanned a node's children one by one and slowed to 8 MB/s
-        # once a thousand one-character terms (异体字) hung from its root; this runs at ~250 MB/s
-        # with them (benchmarks/gov_text). Payload: (length, term, is whitelisted, rules).
+        # pyahocorasick's trie scanned a node's children one by one and slowed to 8 MB/s once a
+        # thousand one-character terms (异体字) hung from its root; ahocorasick_rs's contiguous
+        # NFA scans benchmarks/gov_text at ~200 MB/s with them. Its DFA is faster at 1,700 keys
+        # but takes 165 MB at 20,000 (a bureau's own lists), the NFA 11 MB.
+        # Payload: (length, term, is whitelisted, rules).
         self._payloads = [(len(k), *payload) for k, payload in keys.items()]
+        nfa = ahocorasick_rs.Implementation.ContiguousNFA
         self._automaton = (
-            ahocorasick_rs.AhoCorasick(list(keys), implementation=ahocorasick_rs.Implementation.DFA)
-            if keys
-            else None
+            ahocorasick_rs.AhoCorasick(list(keys), implementation=nfa) if keys else None
         )
         self._tok: jieba.Tokenizer | None = None
         self._tok_lock = threading.Lock()
@@ -241,7 +242,9 @@ class WordMatcher:
         """Dictionary words that contain a term and so would swallow it (座落在 ⊃ 座落)."""
         if not self.terms:
             return []
-        terms = ahocorasick_rs.AhoCorasick(list(self.terms))
+        terms = ahocorasick_rs.AhoCorasick(
+            list(self.terms), implementation=ahocorasick_rs.Implementation.ContiguousNFA
+        )
         shortest = min(len(k) for k in self.terms)
         hiding = []
         for word, count in freq.items():
