@@ -79,6 +79,10 @@ def test_variant_characters_are_found_in_running_text_and_beside_digits(check):
         "1000千伏输电线路。",  # 伏输 across 千伏|输电
         "三星堆、濛溪河等遗址入选。",  # a site's name in a 繁体字: the table's 繁体字 are not listed
         "毕昇、陶喆、王淼、哪吒、大阪。",  # 异体字 the table makes 规范字 for names and places
+        "不得复制、摹仿、翻译他人注册的商标。",  # 商标法's wording: 摹仿 left out
+        "将建设工程支解以后以分包的名义转包。",  # 民法典 art. 791: 支解 left out
+        "原由市发展改革委承担的职责划入市数据局。",  # 原|由: 原由 left out
+        "定船、定线、定货的船舶可以定期报告。",  # 定|货: 定货 left out
     ],
 )
 def test_correct_text_around_listed_and_left_out_forms_stays_clean(check, text):
