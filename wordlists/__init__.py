@@ -23,8 +23,8 @@ context rules are matched as written.
 
 The built-in lists are the `*.tsv` files next to this module, one per category plus
 `context.tsv`, the typos in three (typo.tsv: misspellings; variant_words.tsv: 异形词;
-variant_characters.tsv: 异体字); later files override earlier ones term by term, so a user file can change the
-severity of a built-in entry or switch it off (give it severity `off`).
+variant_characters.tsv: 异体字); later files override earlier ones term by term, so a user file
+can change the severity of a built-in entry or switch it off (give it severity `off`).
 """
 
 from __future__ import annotations
