@@ -5,9 +5,15 @@ in official text is kept (a name, a term of its own, two words side by side)."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from datetime import date
 
+import lxml.html
+import openpyxl
 import pytest
+from contract import valid_findings
+from site_server import Reply, SiteServer
 
 from govaudit.checks import words
 from govaudit.core.model import Finding, PageRecord
@@ -89,3 +95,52 @@ def test_correct_text_around_listed_and_left_out_forms_stays_clean(check, text):
     """Correct text around listed forms (split by the tokenizer) and around the forms each
     file's header leaves out because of such text."""
     assert check(text) == []
+
+
+def test_a_served_page_audited_shows_variant_forms_as_hints_in_every_output(tmp_path):
+    """The real CLI over a page on 127.0.0.1: the 异形词 and 异体字 it holds (one outside the
+    basic CJK block) are 提示 in findings.json, the xlsx and the html; its names stay clean."""
+    body = (
+        "<p>保护歴史文化街区，群众按纳不住喜悦。𠪱代碑刻。</p>"
+        "<p>毕昇发明活字印刷；筚路蓝缕，以启山林；1000千伏输电线路建成。</p>"
+    )
+    html = (
+        "<html><head><meta charset='utf-8'><title>工作动态</title></head><body>"
+        f"<h1>文化遗产保护工作动态</h1><div>发布日期：2026-11-20</div>{body}</body></html>"
+    )
+    out = tmp_path / "out"
+    with SiteServer({"/": Reply(html)}) as site:
+        command = [
+            sys.executable,
+            "-m",
+            "govaudit.cli",
+            "audit",
+            f"{site.url}/",
+            "--out",
+            str(out),
+            "--db",
+            str(tmp_path / "a.db"),
+            "--as-of",
+            "2026-12-01",
+            "--quiet",
+        ]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr[-2000:]
+    typos = {
+        f["term"]: f for f in valid_findings(out / "findings.json") if f["check"] == "wrong_word"
+    }
+    assert {t: (f["suggestion"], f["severity"]) for t, f in typos.items()} == {
+        "歴": ("历", "minor"),
+        "按纳": ("按捺", "minor"),
+        "𠪱": ("历", "minor"),
+    }
+    sheet = openpyxl.load_workbook(out / "整改清单.xlsx")["问题清单"]
+    cells = " ".join(str(c) for row in sheet.iter_rows(values_only=True) for c in row if c)
+    assert all(f"“{t}”应为“{f['suggestion']}”" in cells for t, f in typos.items())
+    report = lxml.html.fromstring((out / "report.html").read_text(encoding="utf-8"))
+    marked = {
+        m.text_content()
+        for f in typos.values()
+        for m in report.get_element_by_id(f"f-{f['id']}").iter("mark")
+    }
+    assert marked == set(typos)
