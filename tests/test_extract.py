@@ -319,6 +319,38 @@ def test_metadata_xinxi_suoyin_label_of_moe() -> None:
     assert meta["索引号"] == "360A12-07-2024-0008-1" and meta["成文日期"] == "2024-06-04"
 
 
+def test_metadata_under_column_heads_with_merged_cells() -> None:
+    """One label among the heads of a wider table (行政处罚信息公开表): the value below it, the
+    rows its merged cells span are the same record; more records make a list, no 文号. Label-left
+    rows of short values without colons stay label-left."""
+    heads = (
+        "<tr><td>序号</td><td>当事人名称</td><td>行政处罚决定书文号</td><td>作出决定机关</td></tr>"
+    )
+    one = (
+        "<tr><td>1</td><td>甲公司</td><td rowspan='2'>浙金罚决字〔2024〕52号</td>"
+        "<td rowspan='2'>浙江金融监管局</td></tr><tr><td>2</td><td>乙某</td></tr>"
+    )
+    meta = parse_page("http://x.gov.cn/p.html", page(f"<table>{heads}{one}</table>").encode()).meta
+    assert meta["文号"] == "浙金罚决字〔2024〕52号"
+    more = (
+        one
+        + "<tr><td>3</td><td>丙公司</td><td>浙金罚决字〔2024〕53号</td><td>浙江金融监管局</td></tr>"
+    )
+    meta = parse_page("http://x.gov.cn/q.html", page(f"<table>{heads}{more}</table>").encode()).meta
+    assert "文号" not in meta
+    left = (
+        "<table><tr><td>发布机构</td><td>市教育局</td><td>主题分类</td><td>教育</td></tr>"
+        "<tr><td>成文日期</td><td>2024-05-06</td><td>文号</td><td>教发〔2024〕3号</td></tr></table>"
+    )
+    meta = parse_page("http://x.gov.cn/r.html", page(left).encode()).meta
+    assert meta == {
+        "发布机构": "市教育局",
+        "主题分类": "教育",
+        "成文日期": "2024-05-06",
+        "文号": "教发〔2024〕3号",
+    }
+
+
 def test_the_date_line_under_the_title_beats_a_later_pubdate_meta_and_the_url() -> None:
     """Ucap/开普云 pages show the title in an h2 broken by <br> and the date under it; their
     PubDate meta may be a later re-publication, their URL's date is no date the page states."""

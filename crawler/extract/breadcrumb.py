@@ -26,6 +26,22 @@ def _crumb_names(names: str) -> bool:
     return any(_CRUMB_CLASS.search(t) for t in names.lower().split())
 
 
+_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+
+
+def _hidden(el: etree._Element) -> bool:
+    """A block no reader sees: Hanweb's `<div id="hiddenLocation" style="display:none">` holds
+    the column names and URLs for its scripts (col1_name, col1_url …), no breadcrumb."""
+    return el.get("hidden") is not None or bool(_HIDDEN.search(el.get("style") or ""))
+
+
+def _reads_as_path(el: etree._Element) -> bool:
+    """A block named like a breadcrumb that reads as one: 首页, a lead word, a separator. Not
+    a menu entry that shares the word (国家金融监督管理总局's `span.weizhi-text-top`)."""
+    text = collapse(text_content(el))
+    return "首页" in text or bool(_CRUMB_LEAD.match(text) or _CRUMB_SPLIT.search(text))
+
+
 def breadcrumb_names(root: etree._Element) -> tuple[str, ...]:
     """Column path of the page, outermost first (当前位置：首页 > 政务公开 > 通知公告)."""
     holder = None
@@ -33,7 +49,12 @@ def breadcrumb_names(root: etree._Element) -> tuple[str, ...]:
         classes, ident = el.get("class"), el.get("id")
         if not (classes or ident) or el.tag in ("html", "body", "script", "style"):
             continue
-        if _crumb_names(f"{classes or ''} {ident or ''}") and len(text_content(el)) < 300:
+        if (
+            _crumb_names(f"{classes or ''} {ident or ''}")
+            and len(text_content(el)) < 300
+            and not _hidden(el)
+            and _reads_as_path(el)
+        ):
             holder = el
             break
     if holder is None:
@@ -47,11 +68,16 @@ def breadcrumb_names(root: etree._Element) -> tuple[str, ...]:
                 break
     if holder is None:
         return ()
+    if holder.tag == "li" and holder.getparent() is not None:
+        holder = holder.getparent()  # <ul><li>当前位置：首页</li><li>政务信息</li>…</ul>
     text = _CRUMB_LEAD.sub("", collapse(text_content(holder)))
     names = [n for n in (collapse(x) for x in _CRUMB_SPLIT.split(text)) if n]
-    if len(names) <= 1:  # separators drawn as images or spaces: take the anchors
+    if len(names) <= 1:
+        # Separators drawn as images, spaces or by the style sheet between <li> (Bootstrap's
+        # ol.breadcrumb): take the items, else the anchors.
+        items = [collapse(text_content(li)) for li in holder.iter("li")]
         anchors = [collapse(text_content(a)) for a in holder.iter("a")]
-        anchors = [n for n in anchors if n]
-        if len(anchors) > len(names):
-            names = [_CRUMB_LEAD.sub("", n) for n in anchors]
+        parts = [n for n in (items if len(items) >= 2 else anchors) if n]
+        if len(parts) > len(names):
+            names = [_CRUMB_LEAD.sub("", n) for n in parts]
     return tuple(names)

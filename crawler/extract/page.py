@@ -10,7 +10,7 @@ from urllib.parse import urljoin
 import lxml.html
 from lxml import etree
 
-from govaudit.core.model import LOADED_BY_SCRIPT, ListItem, PageRecord
+from govaudit.core.model import DATED_BY_URL, LOADED_BY_SCRIPT, ListItem, PageRecord
 from govaudit.crawler import adapters
 from govaudit.crawler.extract.boilerplate import Boilerplate
 from govaudit.crawler.extract.breadcrumb import breadcrumb_names
@@ -154,8 +154,7 @@ def _build(
     if "文号" not in meta and (number := number_under_title(visible, title_heading(root))):
         meta["文号"] = number
     published, published_from = published_date(root, meta, visible, url)
-    url_dated: list[bool] = []
-    items = list_items(root, resolve, bp, texts, today, url_dated)
+    items = list_items(root, resolve, bp, texts, today)
     pagination = pagination_urls(root, resolve, bp, texts)
     for proxy in proxy_pages(root, groups, resolve):
         if proxy not in pagination:
@@ -172,9 +171,7 @@ def _build(
     ):
         # A list that a script fills is not empty, only unseen: it never counts here.
         listish["empty"] = empty_list_container(root, bp)
-    kind, evidence = _kind(
-        meta, items, pagination, listish, published, published_from, root, url_dated
-    )
+    kind, evidence = _kind(meta, items, pagination, listish, published, published_from, root)
     if adapters.adapters_of(meta):
         evidence = (*evidence, f"CMS 适配器 {'、'.join(adapters.adapters_of(meta))}")
     if kind == "other" and meta.get(LOADED_BY_SCRIPT):
@@ -241,7 +238,6 @@ def _kind(
     published: date | None,
     published_from: str | None,
     root: etree._Element,
-    url_dated: list[bool] | None = None,
 ) -> tuple[str, tuple[str, ...]]:
     """The page's kind and the evidence it was judged on (kept with the page, so that a wrong
     column can be explained). A list is a page whose main content is a repeated block of dated
@@ -249,7 +245,7 @@ def _kind(
     in their URLs (sidebars, footers, 相关链接 of an article) never make one by themselves when
     the page states its own publication date."""
     doc_labels = sum(1 for k in ("索引号", "成文日期", "文号", "发布机构") if meta.get(k))
-    by_url = sum(url_dated or ())
+    by_url = sum(1 for item in items if item.date_from == DATED_BY_URL)
     shown = len(items) - by_url
     stated = published is not None and published_from in ("label", "meta", "heading")
     article_meta = _has_article_meta(root)

@@ -134,11 +134,15 @@ def create_schema(db: sqlite_utils.Database) -> None:
             "anchor": str,
             "boilerplate": int,
             "fragment": str,
+            # A <link>'s rel (NULL for other tags, and in stores written before the column,
+            # where a .css suffix still names a sheet).
+            "rel": str,
         },
         if_not_exists=True,
     )
-    if "fragment" not in db["links"].columns_dict:
-        db["links"].add_column("fragment", str)
+    for column in ("fragment", "rel"):
+        if column not in db["links"].columns_dict:
+            db["links"].add_column(column, str)
     db["list_items"].create(
         {
             "audit": int,
@@ -147,9 +151,14 @@ def create_schema(db: sqlite_utils.Database) -> None:
             "title": str,
             "date": str,
             "position": int,
+            # Where the date was read: "list" or "url" (model.ListItem.date_from). NULL in a
+            # store written before the column: unknown, so it proves no date mismatch.
+            "date_from": str,
         },
         if_not_exists=True,
     )
+    if "date_from" not in db["list_items"].columns_dict:
+        db["list_items"].add_column("date_from", str)
     db["findings"].create(
         {
             "audit": int,

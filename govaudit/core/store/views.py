@@ -15,7 +15,7 @@ import sqlite_utils
 from govaudit.core.model import Link, ListItem, PageRecord
 
 T = TypeVar("T")
-_LINK_COLUMNS = "target, tag, attr, anchor, boilerplate, fragment"
+_LINK_COLUMNS = "target, tag, attr, anchor, boilerplate, fragment, rel"
 _PAGE_COLUMNS = (
     "url final_url status error error_detail content_type charset size elapsed depth method "
     "internal kind title text published meta breadcrumb pagination redirects etag last_modified "
@@ -292,15 +292,15 @@ class AuditView:
         return _StoredItems(pages, items)
 
     def _list_items(self, pages: Iterable[str] | None) -> Iterator[tuple[str, ListItem]]:
-        sql = "SELECT page, url, title, date, position FROM list_items WHERE audit = ?"
+        sql = "SELECT page, url, title, date, position, date_from FROM list_items WHERE audit = ?"
         args: list[Any] = [self.audit_id]
         if pages is not None:
             sql += " AND page IN (SELECT value FROM json_each(?))"
             args.append(json.dumps(list(pages)))
-        for page, url, title, day, position in self.db.execute(
+        for page, url, title, day, position, date_from in self.db.execute(
             sql + " ORDER BY page, position", args
         ):
-            yield page, ListItem(url, title or "", stored_date(day), position)
+            yield page, ListItem(url, title or "", stored_date(day), position, date_from)
 
     def memo(self, key: Any, compute: Callable[[], T]) -> T:
         """`compute()` once per view and key: the audit is finished when checks read it."""
@@ -345,7 +345,7 @@ def _passes(filters: tuple[str | None, int | None], kind: str | None, flag: int 
 
 def _link(row: Sequence[Any]) -> Link:
     """A Link from the `_LINK_COLUMNS` of a row."""
-    target, tag, attr, anchor, boilerplate, fragment = row
+    target, tag, attr, anchor, boilerplate, fragment, rel = row
     return Link(
         target=target,
         tag=tag,
@@ -353,6 +353,7 @@ def _link(row: Sequence[Any]) -> Link:
         text=anchor or "",
         in_boilerplate=bool(boilerplate),
         fragment=fragment or "",
+        rel=rel or "",
     )
 
 

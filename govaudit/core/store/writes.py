@@ -225,8 +225,8 @@ class Store:
         args = [new_audit, prev_audit, urls_json]
         pick = "WHERE audit = ? AND {key} IN (SELECT value FROM json_each(?))"
         page_cols = [c for c in self.db["pages"].columns_dict if c not in ("audit", "verified")]
-        link_cols = ["source", "target", "tag", "attr", "anchor", "boilerplate", "fragment"]
-        item_cols = ["page", "url", "title", "date", "position"]
+        link_cols = ["source", "target", "tag", "attr", "anchor", "boilerplate", "fragment", "rel"]
+        item_cols = ["page", "url", "title", "date", "position", "date_from"]
         self._snapshots.clear()
         with self.db.conn:
             for table, key in (("links", "source"), ("list_items", "page")):
