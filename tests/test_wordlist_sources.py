@@ -137,6 +137,9 @@ def test_a_served_page_audited_shows_variant_forms_as_hints_in_every_output(tmp_
     sheet = openpyxl.load_workbook(out / "整改清单.xlsx")["问题清单"]
     cells = " ".join(str(c) for row in sheet.iter_rows(values_only=True) for c in row if c)
     assert all(f"“{t}”应为“{f['suggestion']}”" in cells for t, f in typos.items())
+    # each row names its source as staff read it (wordlists/sources.tsv), not a key
+    assert "依据：国务院《通用规范汉字表》（国发〔2013〕23号" in cells
+    assert "依据：教育部、国家语言文字工作委员会《第一批异形词整理表》" in cells
     report = lxml.html.fromstring((out / "report.html").read_text(encoding="utf-8"))
     marked = {
         m.text_content()
