@@ -10,6 +10,7 @@ from typing import Any
 
 from govaudit.core.model import Finding
 from govaudit.core.vocabulary import ERROR_NAMES
+from govaudit.wordlists import entry_source
 
 CHECK_NAMES = {
     "broken_link": "链接不可用",
@@ -186,6 +187,7 @@ def _word(d: dict[str, Any]) -> list[str]:
         f"警示语境：{d['warning_context']}，请人工确认页面是否可保留该用语"
         if d.get("warning_context")
         else "",
+        f"依据：{source}" if (source := entry_source(str(d.get("note") or ""))) else "",
     ]
 
 
