@@ -26,6 +26,7 @@ from govaudit.core.model import Finding
 from govaudit.core.store import AuditView, Store
 from govaudit.core.verdicts import EarlyWarning, ScoreItem
 from govaudit.helper import Helper
+from govaudit.outside_lists import record_outside_statuses, validate_outside_lists
 from govaudit.reports import ReportData, ReportSettings, report_settings, write_reports
 from govaudit.reports.alerts import AlertSettings, alert_settings, send_alerts
 
@@ -69,7 +70,7 @@ class AuditResult:
 
 def validated_rules(config: AuditConfig) -> dict[str, dict[str, Any]]:
     """Every registered check's settings, validated before the crawl starts (fail early), and
-    the profile's `[crawl.scrapy]` settings with them."""
+    the profile's `[crawl.scrapy]` and `[outside_lists]` settings with them."""
     from govaudit.crawler.settings import check_scrapy_settings
 
     check_scrapy_settings(config)
@@ -99,6 +100,7 @@ def validated_rules(config: AuditConfig) -> dict[str, dict[str, Any]]:
             section = resolve(section, config)
         validate = getattr(module, "validate_rules", None)  # checks beyond types, if any
         rules[module.SECTION] = validate(section) if validate else section
+    validate_outside_lists(config)
     return rules
 
 
@@ -203,6 +205,10 @@ def write_outputs(
     and the listing they show; with a running `helper`, the xlsx is written there meanwhile."""
     writable_dir(out_dir)
     outputs = [write_findings_json(store.findings(audit_id), out_dir / "findings.json")]
+    # Imported outside lists judged against this audit before its reports show them.
+    record_outside_statuses(
+        store, audit_id, store.audit(audit_id)["config"].get("outside_lists") or {}
+    )
     beside = helper.submit if helper is not None and helper.running else None
     paths, listing = write_reports(store, audit_id, out_dir, settings, judge, beside)
     warnings = write_warnings_json(listing.warnings, out_dir / "warnings.json")
