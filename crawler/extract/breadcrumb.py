@@ -47,8 +47,9 @@ def _path_text(holder: etree._Element) -> str:
     div.BreadcrumbNav also holds the 字号 | 打印 | 分享 toolbar)."""
     parts = [holder.text or ""]
     for child in holder:
-        if not (child.tag in ("div", "form") and not _reads_as_path(child)):
-            parts.append(text_content(child) if isinstance(child.tag, str) else "")
+        toolbar = child.tag in ("div", "form") and not _reads_as_path(child)
+        if isinstance(child.tag, str) and not toolbar:
+            parts.append(text_content(child))
         parts.append(child.tail or "")
     return "".join(parts)
 
