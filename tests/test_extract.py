@@ -669,6 +669,15 @@ def test_pager_anchors_and_page_params() -> None:
         "<div id='dqwz'>您现在的位置：<a href='/'>首页</a>&gt;&gt;<a href='/a/'>政务公开</a>&gt;&gt;通知公告</div>",
         "<p>当前位置：首页 ＞ 政务公开 ＞ 通知公告</p>",
         "<div class='weizhi'><a href='/'>首页</a><img src='arrow.gif'><a href='/a/'>政务公开</a><img src='arrow.gif'><a>通知公告</a></div>",
+        # Real leads of the corpus' sites: 重庆 您当前的位置, 河北 您所在的位置 (div.bread), 鄂尔多斯
+        # 您现在的位置是; and TRS's CurrChnlCls links in a block named like nothing (武汉 div.navInfo).
+        "<div class='wrap'>您当前的位置：<a href='/'>首页</a><span>&gt;</span><a href='/a/'>政务公开</a>"
+        "<span>&gt;</span><span>通知公告</span></div>",
+        "<div class='bread'>您所在的位置：<a href='/'>首页</a>&gt;&gt;<a href='/a/'>政务公开</a>&gt;&gt;"
+        "<a href='/a/b/'>通知公告</a></div>",
+        "<td>您现在的位置是：<a href='/'>首页</a> &gt;&gt; <a href='/a/'>政务公开</a> &gt;&gt; 通知公告</td>",
+        "<div class='navInfo'><img src='home.png'><a href='/' class='CurrChnlCls'>首页</a> / "
+        "<a href='/a/' class='CurrChnlCls'>政务公开</a> / <a href='/a/b/' class='CurrChnlCls'>通知公告</a></div>",
     ],
 )
 def test_breadcrumb_forms(markup: str) -> None:

@@ -12,11 +12,15 @@ from govaudit.crawler.extract.text import collapse, iter_elements, text_content
 # ----- breadcrumb -----
 
 _CRUMB_CLASS = re.compile(
-    r"crumb|position|location|dqwz|weizhi|path|mianbao|currentpos|curpos", re.I
+    r"crumb|bread|position|location|dqwz|weizhi|path|mianbao|currentpos|curpos", re.I
 )
+# 当前位置, 您的位置, 您当前的位置, 您所在的位置, 您现在的位置是 …; a bare 位置 only with its colon.
 _CRUMB_LEAD = re.compile(
-    r"^\s*(?:当前位置|您的位置|您现在的位置|你的位置|你现在的位置|所在位置|当前所在位置)\s*[:：]?\s*"
+    r"^\s*(?:(?:[您你](?:当前|现在|目前)?(?:所在)?的?|当前(?:所在)?|现在|所在|目前)位置是?\s*[:：]?"
+    r"|位置\s*[:：])\s*"
 )
+# TRS WCM writes its column path (the TRS_CurrChnl tag) as links of this class, whatever holds them.
+_TRS_CRUMB_LINK = "CurrChnlCls"
 _CRUMB_SPLIT = re.compile(r"\s*(?:>>|>|»|→|/|＞|›|〉|>)\s*")
 
 
@@ -54,6 +58,16 @@ def _path_text(holder: etree._Element) -> str:
     return "".join(parts)
 
 
+def _trs_path_holder(root: etree._Element) -> etree._Element | None:
+    """The block TRS's column path links stand in (div.navInfo: 首页 / 要闻), if shown."""
+    for a in root.iter("a"):
+        if _TRS_CRUMB_LINK in (a.get("class") or ""):
+            holder = a.getparent()
+            if holder is not None and not _hidden(holder) and _reads_as_path(holder):
+                return holder
+    return None
+
+
 def breadcrumb_names(root: etree._Element) -> tuple[str, ...]:
     """Column path of the page, outermost first (当前位置：首页 > 政务公开 > 通知公告)."""
     holder = None
@@ -69,6 +83,8 @@ def breadcrumb_names(root: etree._Element) -> tuple[str, ...]:
         ):
             holder = el
             break
+    if holder is None:
+        holder = _trs_path_holder(root)
     if holder is None:
         for node in root.xpath("//text()[contains(., '位置')]"):
             parent = node.getparent()
