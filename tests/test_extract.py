@@ -676,6 +676,9 @@ def test_pager_anchors_and_page_params() -> None:
         "<div class='bread'>您所在的位置：<a href='/'>首页</a>&gt;&gt;<a href='/a/'>政务公开</a>&gt;&gt;"
         "<a href='/a/b/'>通知公告</a></div>",
         "<td>您现在的位置是：<a href='/'>首页</a> &gt;&gt; <a href='/a/'>政务公开</a> &gt;&gt; 通知公告</td>",
+        # The lead in an element of its own (北京市发展改革委 div.station, a fund company's span).
+        "<div class='station'><font>当前位置： </font><a href='/'>首页</a> > <a href='/a/'>政务公开</a>"
+        "&nbsp;>&nbsp;<a href='/a/b/'>通知公告</a></div>",
         "<div class='navInfo'><img src='home.png'><a href='/' class='CurrChnlCls'>首页</a> / "
         "<a href='/a/' class='CurrChnlCls'>政务公开</a> / <a href='/a/b/' class='CurrChnlCls'>通知公告</a></div>",
     ],

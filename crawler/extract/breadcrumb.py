@@ -88,8 +88,12 @@ def breadcrumb_names(root: etree._Element) -> tuple[str, ...]:
     if holder is None:
         for node in root.xpath("//text()[contains(., '位置')]"):
             parent = node.getparent()
-            if parent is not None and _CRUMB_LEAD.match(collapse(text_content(parent))):
-                holder = parent
+            shown = collapse(text_content(parent)) if parent is not None else ""
+            if _CRUMB_LEAD.match(shown):
+                # The lead in an element of its own (<font>当前位置：</font><a>首页</a> >…):
+                # the path is its parent's.
+                alone = not _CRUMB_LEAD.sub("", shown) and parent.getparent() is not None
+                holder = parent.getparent() if alone else parent
                 break
             if parent is not None and _CRUMB_LEAD.match(collapse(node)):
                 holder = parent.getparent() if parent.getparent() is not None else parent
