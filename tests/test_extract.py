@@ -676,6 +676,9 @@ def test_pager_anchors_and_page_params() -> None:
         "<div class='bread'>您所在的位置：<a href='/'>首页</a>&gt;&gt;<a href='/a/'>政务公开</a>&gt;&gt;"
         "<a href='/a/b/'>通知公告</a></div>",
         "<td>您现在的位置是：<a href='/'>首页</a> &gt;&gt; <a href='/a/'>政务公开</a> &gt;&gt; 通知公告</td>",
+        # No lead, a holder named like nothing: a short block that reads 首页 > … (陕西 div.szf-local).
+        "<div class='szf-local'><img src='local.png'><a href='/'>首页</a><span class='arrow'>></span>"
+        "<a href='/a/'>政务公开</a><span class='arrow'>></span><span class='cur'>通知公告</span></div>",
         # The lead in an element of its own (北京市发展改革委 div.station, a fund company's span).
         "<div class='station'><font>当前位置： </font><a href='/'>首页</a> > <a href='/a/'>政务公开</a>"
         "&nbsp;>&nbsp;<a href='/a/b/'>通知公告</a></div>",
@@ -686,6 +689,15 @@ def test_pager_anchors_and_page_params() -> None:
 def test_breadcrumb_forms(markup: str) -> None:
     rec = parse_page("http://x.gov.cn/a/b/", page(markup).encode())
     assert rec.breadcrumb == ("首页", "政务公开", "通知公告")
+
+
+def test_a_menu_that_starts_at_home_is_no_breadcrumb() -> None:
+    """A top menu (首页 | 信息公开 | 互动交流) starts at 首页 too, with no path separator."""
+    body = (
+        "<div class='menu'><a href='/'>首页</a> | <a href='/xxgk/'>信息公开</a> | "
+        "<a href='/hdjl/'>互动交流</a></div><h1>标题</h1><p>正文</p>"
+    )
+    assert parse_page("http://x.gov.cn/a.html", page(body).encode()).breadcrumb == ()
 
 
 # ----- robustness -----

@@ -19,6 +19,8 @@ _CRUMB_LEAD = re.compile(
     r"^\s*(?:(?:[您你](?:当前|现在|目前)?(?:所在)?的?|当前(?:所在)?|现在|所在|目前)位置是?\s*[:：]?"
     r"|位置\s*[:：])\s*"
 )
+# A path that names no holder nor lead still starts at 首页 and goes on (首页 > 新闻 > 陕西要闻).
+_HOME_THEN = re.compile(r"^首页\s*(?:>>|>|»|→|＞|›|〉)")
 # TRS WCM writes its column path (the TRS_CurrChnl tag) as links of this class, whatever holds them.
 _TRS_CRUMB_LINK = "CurrChnlCls"
 _CRUMB_SPLIT = re.compile(r"\s*(?:>>|>|»|→|/|＞|›|〉|>)\s*")
@@ -68,6 +70,25 @@ def _trs_path_holder(root: etree._Element) -> etree._Element | None:
     return None
 
 
+def _home_path_holder(root: etree._Element) -> etree._Element | None:
+    """The shortest shown block that reads 首页 > … with links after the first (陕西's
+    div.szf-local, 工信部's span, 安徽's aria-label="栏目路径"): a path, however it is named."""
+    for a in root.iter("a"):
+        if collapse(text_content(a)) != "首页":
+            continue
+        el = a.getparent()
+        while el is not None and el.tag not in ("body", "html"):
+            text = collapse(text_content(el))
+            if len(text) > 200:
+                break
+            if _HOME_THEN.match(text) and sum(1 for _ in el.iter("a")) >= 2:
+                if not _hidden(el):
+                    return el
+                break
+            el = el.getparent()
+    return None
+
+
 def breadcrumb_names(root: etree._Element) -> tuple[str, ...]:
     """Column path of the page, outermost first (当前位置：首页 > 政务公开 > 通知公告)."""
     holder = None
@@ -98,6 +119,8 @@ def breadcrumb_names(root: etree._Element) -> tuple[str, ...]:
             if parent is not None and _CRUMB_LEAD.match(collapse(node)):
                 holder = parent.getparent() if parent.getparent() is not None else parent
                 break
+    if holder is None:
+        holder = _home_path_holder(root)
     if holder is None:
         return ()
     if holder.tag == "li" and holder.getparent() is not None:
