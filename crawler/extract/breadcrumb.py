@@ -89,9 +89,8 @@ def _home_path_holder(root: etree._Element) -> etree._Element | None:
     return None
 
 
-def breadcrumb_names(root: etree._Element) -> tuple[str, ...]:
-    """Column path of the page, outermost first (当前位置：首页 > 政务公开 > 通知公告)."""
-    holder = None
+def _named_holder(root: etree._Element) -> etree._Element | None:
+    """A shown block named like a breadcrumb (div.crumb, #dqwz, .position) that reads as one."""
     for el in iter_elements(root):
         classes, ident = el.get("class"), el.get("id")
         if not (classes or ident) or el.tag in ("html", "body", "script", "style"):
@@ -102,26 +101,34 @@ def breadcrumb_names(root: etree._Element) -> tuple[str, ...]:
             and not _hidden(el)
             and _reads_as_path(el)
         ):
-            holder = el
+            return el
+    return None
+
+
+def _lead_holder(root: etree._Element) -> etree._Element | None:
+    """The block a lead word (当前位置：) opens."""
+    for node in root.xpath("//text()[contains(., '位置')]"):
+        parent = node.getparent()
+        if parent is None:
+            continue
+        shown = collapse(text_content(parent))
+        if _CRUMB_LEAD.match(shown):
+            # The lead in an element of its own (<font>当前位置：</font><a>首页</a> >…): the path
+            # is its parent's.
+            alone = not _CRUMB_LEAD.sub("", shown) and parent.getparent() is not None
+            return parent.getparent() if alone else parent
+        if _CRUMB_LEAD.match(collapse(node)):
+            return parent.getparent() if parent.getparent() is not None else parent
+    return None
+
+
+def breadcrumb_names(root: etree._Element) -> tuple[str, ...]:
+    """Column path of the page, outermost first (当前位置：首页 > 政务公开 > 通知公告)."""
+    for find in (_named_holder, _trs_path_holder, _lead_holder, _home_path_holder):
+        holder = find(root)  # not `or`: an element without children is false
+        if holder is not None:
             break
-    if holder is None:
-        holder = _trs_path_holder(root)
-    if holder is None:
-        for node in root.xpath("//text()[contains(., '位置')]"):
-            parent = node.getparent()
-            shown = collapse(text_content(parent)) if parent is not None else ""
-            if _CRUMB_LEAD.match(shown):
-                # The lead in an element of its own (<font>当前位置：</font><a>首页</a> >…):
-                # the path is its parent's.
-                alone = not _CRUMB_LEAD.sub("", shown) and parent.getparent() is not None
-                holder = parent.getparent() if alone else parent
-                break
-            if parent is not None and _CRUMB_LEAD.match(collapse(node)):
-                holder = parent.getparent() if parent.getparent() is not None else parent
-                break
-    if holder is None:
-        holder = _home_path_holder(root)
-    if holder is None:
+    else:
         return ()
     if holder.tag == "li" and holder.getparent() is not None:
         holder = holder.getparent()  # <ul><li>当前位置：首页</li><li>政务信息</li>…</ul>
