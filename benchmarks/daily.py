@@ -23,12 +23,12 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import sqlite3
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from contextlib import closing
 from datetime import date, timedelta
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -36,6 +36,7 @@ from pathlib import Path
 
 from benchmarks.crawl import TOOLS
 from benchmarks.sitegen import AS_OF, generate_site
+from govaudit.core.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
 DUE_PREFIX = "govaudit/verified_due/"  # why each target was asked today (crawler/rolling.py)
@@ -165,13 +166,11 @@ def daily_audits(url: str, work: Path, counter: list[int], args: argparse.Namesp
     return rows
 
 
-def oldest_carried(db: Path, today) -> int:
-    """Days since the oldest carried record of the last audit was verified (0: none carried)."""
-    with sqlite3.connect(db) as con:
-        (oldest,) = con.execute(
-            "SELECT MIN(verified) FROM pages WHERE audit = (SELECT MAX(id) FROM audits)"
-        ).fetchone()
-    return 0 if oldest is None else (today - date.fromisoformat(oldest)).days
+def oldest_carried(db: Path, today: date) -> int:
+    """Days since the oldest record of the last audit was verified (0: nothing carried)."""
+    with closing(Store(db)) as store:
+        last = store.audits()[-1]["id"]
+        return (today - min(store.verified_dates(last).values(), default=today)).days
 
 
 def main() -> None:
