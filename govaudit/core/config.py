@@ -84,7 +84,8 @@ class AuditConfig:
     # Processes that parse pages beside the crawl's own (crawler/page_parser.py); 0: parse inline.
     parse_workers: int = 1
     # A re-audit verifies every page and link target at least this often (days), the homepage,
-    # list pages, new and failed targets every time (crawler/rolling.py); 1: everything, always.
+    # each column's first list pages, news and failed targets every time (crawler/rolling.py);
+    # 1: everything, always.
     verify_every_days: int = 7
     # The browser for pages only a script fills (crawler/render.py): URL regexes always rendered,
     # the executable ("auto": Debian's chromium or one on PATH; "off"), and its own politeness:
