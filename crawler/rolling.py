@@ -17,7 +17,8 @@ an earlier audit of the site, a re-audit asks the site today for (the stats reas
   (today's scope decides again);
 - every item a list shows with a date on or after its own last verification [fresh]: new or
   changed since (the same day included: an edit after that day's audit). An item verified
-  since its list date is not asked again, however recent;
+  since its list date is not asked again, however recent. (An item that a page met earlier
+  today links is decided then: an edit of it is seen on its turn, within the period.)
 - every other record on its turn [turn]: a stable hash of the URL gives it one day in each
   cycle of `verify_every_days`; [age] when it was last verified `verify_every_days` ago (an
   audit day missed), so no record is ever carried that long.
