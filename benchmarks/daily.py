@@ -100,8 +100,9 @@ def publish(root: Path, count: int, url: str, day_number: int) -> list[str]:
 def govaudit(url: str, work: Path, as_of, label: str, concurrency: int | None) -> dict:
     profile = work / "polite.toml"
     text = f'[site]\nname = "benchmark"\nstart_urls = ["{url}/"]\nallowed_hosts = ["127.0.0.1"]\n'
+    text += "[crawl]\nmax_pages = 1000000\n"  # the whole site, however many days of news
     if concurrency is not None:  # requests do not depend on the pace: a faster count
-        text += f"[crawl]\nconcurrency = {concurrency}\ndownload_delay = 0\nautothrottle = false\n"
+        text += f"concurrency = {concurrency}\ndownload_delay = 0\nautothrottle = false\n"
     profile.write_text(text, encoding="utf-8")
     out = work / label
     command = [str(REPO / ".venv" / "bin" / "govaudit"), "audit", "--config", str(profile)]
