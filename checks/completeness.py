@@ -23,14 +23,21 @@ Reads only the audit's counters, its settings and its start pages' records (the 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
-from govaudit.checks.scorecard import PASS, UNCHECKED, VETO, WARN, ScoreItem, overall
+from govaudit.checks.scorecard import overall
 from govaudit.core.model import SCRIPT_CHALLENGE, PageRecord
+from govaudit.core.verdicts import (
+    PASS,
+    UNCHECKED,
+    UNDECIDABLE,
+    VETO,
+    WARN,
+    Completeness,
+    ScoreItem,
+)
 from govaudit.core.vocabulary import ERROR_NAMES
-
-UNDECIDABLE = "无法判定"
 
 # The skipped reasons that leave URLs of the site's scope unseen (the others are the profile's
 # own scope, `excluded`/`not_included`, or URL traps that have no end to reach).
@@ -44,13 +51,6 @@ _STOPPED = {
     "closespider_itemcount": "达到抓取数量上限（CLOSESPIDER_ITEMCOUNT），其余页面未检查",
     "closespider_errorcount": "抓取错误过多，抓取提前停止，其余页面未检查",
 }
-
-
-@dataclass(frozen=True)
-class Completeness:
-    complete: bool
-    judged: bool  # a start page answered with a page: something of the site could be judged
-    reasons: tuple[str, ...] = ()  # why not complete, in Chinese, most important first
 
 
 def completeness(

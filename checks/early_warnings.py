@@ -14,47 +14,19 @@ Monitoring platforms warn 即将超期 N days ahead and below each veto line
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from govaudit.checks import stale_column
-from govaudit.checks.scorecard import WARN, ScoreItem
 from govaudit.checks.stale_column import newest_dated, threshold_days
 from govaudit.core.columns import detect_columns
 from govaudit.core.config import ConfigError, merged_rules
 from govaudit.core.model import fingerprint
 from govaudit.core.store import AuditView
+from govaudit.core.verdicts import WARN, EarlyWarning, ScoreItem
 
 SECTION = "early_warning"
 DEFAULTS: dict[str, Any] = {"column_days": 3}
-
-KINDS = {"column_due": "栏目即将超期", "veto_near": "接近单项否决"}
-
-
-@dataclass(frozen=True)
-class EarlyWarning:
-    """One 预警 row: `to_json` is its object in warnings.json (fields documented above)."""
-
-    id: str  # stable: the same warning has the same id in every audit
-    kind: str  # one of KINDS
-    title: str  # one line for a human, in Chinese
-    page_url: str = ""  # where a person looks ("" for a site-wide veto item)
-    column: str = ""
-    due: date | None = None  # the day it becomes a problem (column_due)
-    days_left: int | None = None  # days from the audit's as_of to `due`
-    measured: int | None = None  # veto_near: the item's count or days now, and its threshold
-    threshold: int | None = None
-
-    @property
-    def kind_name(self) -> str:
-        return KINDS[self.kind]
-
-    def to_json(self) -> dict[str, Any]:
-        out = {k: v for k, v in self.__dict__.items() if v is not None and v != ""}
-        if self.due is not None:
-            out["due"] = self.due.isoformat()
-        return {**out, "kind_name": self.kind_name}
 
 
 def validate_rules(rules: dict[str, Any]) -> dict[str, Any]:

@@ -21,34 +21,13 @@ from typing import Any
 from govaudit.core import messages as msg
 from govaudit.core.model import Finding
 from govaudit.core.store import AuditView
+from govaudit.core.verdicts import PASS, UNCHECKED, UNDECIDABLE, VETO, WARN, ScoreItem
 from govaudit.core.vocabulary import HOMEPAGE
-
-PASS, WARN, VETO, UNCHECKED = "合格", "预警", "否决", "未检查"
-# An item the unreadable columns could tip over its threshold: neither 合格 nor 否决.
-UNDECIDABLE = "无法判定"
 
 # Column categories of the stale_column check; names are the fallback when a finding lacks one.
 NEWS, NOTICES = "动态要闻", "通知公告政策文件"
 _NEWS_WORDS = ("动态", "要闻", "新闻", "工作信息")
 _NOTICE_WORDS = ("通知", "公告", "公示", "政策", "文件")
-
-
-@dataclass(frozen=True)
-class ScoreItem:
-    key: str
-    name: str  # the item as the indicators word it
-    measured: int | None  # None: not measured (unknown, or no check for it)
-    threshold: int
-    unit: str
-    verdict: str
-    note: str = ""
-    over: bool = False  # vetoes when measured exceeds the threshold (days), not when it reaches it
-
-    def measured_label(self) -> str:
-        return "—" if self.measured is None else f"{self.measured} {self.unit}"
-
-    def threshold_label(self) -> str:
-        return f"{'>' if self.over else '≥'} {self.threshold} {self.unit}"
 
 
 @dataclass(frozen=True)

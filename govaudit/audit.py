@@ -18,13 +18,13 @@ from typing import Any
 
 from govaudit import checks
 from govaudit.checks import confirmation, privacy_leak
-from govaudit.checks.early_warnings import EarlyWarning
-from govaudit.checks.scorecard import ScoreItem
+from govaudit.checks.verdicts import judge
 from govaudit.core.columns import Column, column_for_url, detect_columns
 from govaudit.core.config import AuditConfig, ConfigError, check_rules
 from govaudit.core.locking import holder_pid, lock_exclusive
 from govaudit.core.model import SEVERITIES, Finding
 from govaudit.core.store import AuditView, Store
+from govaudit.core.verdicts import EarlyWarning, ScoreItem
 from govaudit.core.vocabulary import HOMEPAGE
 from govaudit.helper import Helper
 from govaudit.reports import ReportData, ReportSettings, report_settings, write_reports
@@ -242,7 +242,7 @@ def write_outputs(
     writable_dir(out_dir)
     outputs = [write_findings_json(store.findings(audit_id), out_dir / "findings.json")]
     beside = helper.submit if helper is not None and helper.running else None
-    paths, listing = write_reports(store, audit_id, out_dir, settings, beside)
+    paths, listing = write_reports(store, audit_id, out_dir, settings, judge, beside)
     warnings = write_warnings_json(listing.warnings, out_dir / "warnings.json")
     return outputs + [warnings] + paths, listing
 

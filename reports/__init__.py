@@ -4,11 +4,11 @@
     settings = report_settings(config.report)       # before the crawl: fail early on a bad profile
     paths = write_reports(store, audit_id, out_dir, settings)
 
-Reports read the store only; they never import the crawler or the roof, and take from checks/ only
-the veto verdicts they present (tests/test_layout.py). One module per job: settings, history,
+Reports read the store only; they never import the crawler, the checks or the roof
+(tests/test_layout.py): the verdicts they present come from the `judge` the roof hands them. One module per job: settings, history,
 departments, deadlines, labels, listing (the records every format presents, masked with
 govaudit.core.masking), xlsx, html, notice (official_docx: the 公文 look), period and
-period_report, early_warnings, review_import; alerts/ (a module per channel, message.py composing
+period_report, review_import; alerts/ (a module per channel, message.py composing
 what they say).
 """
 
@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from govaudit.core.store import Store
+from govaudit.core.verdicts import Judge
 from govaudit.reports.listing import ReportData, build_listing
 from govaudit.reports.settings import ReportSettings, report_settings
 
@@ -34,10 +35,12 @@ def write_reports(
     audit_id: int,
     out_dir: Path,
     settings: ReportSettings,
+    judge: Judge,
     beside: Beside | None = None,
 ) -> tuple[list[Path], ReportData]:
     """Write 整改清单.xlsx, report.html and the 整改通知书 of `audit_id` into `out_dir`;
     returns their paths and the listing they show (its scorecard ends the CLI summary).
+    `judge`: the verdicts' source (checks.verdicts.judge, handed over by the roof).
     `beside`: the xlsx is written there while the html and the notices are written here."""
     # The writers import openpyxl and jinja2 (~0.1 s): not before a report is written.
     from govaudit.reports.html import write_html
@@ -45,7 +48,7 @@ def write_reports(
     from govaudit.reports.xlsx import write_xlsx
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    data = build_listing(store, audit_id, settings)
+    data = build_listing(store, audit_id, settings, judge)
     xlsx = beside(write_xlsx, data, out_dir) if beside else None
     html = write_html(data, out_dir)
     notices = write_notices(data, out_dir, settings)

@@ -13,14 +13,10 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from govaudit.checks import early_warnings
-from govaudit.checks.completeness import Completeness, completeness, final_verdict, limited_items
-from govaudit.checks.confirmation import is_suspected
-from govaudit.checks.early_warnings import EarlyWarning
-from govaudit.checks.scorecard import WARN, ScoreItem, message_coverage, scorecard
 from govaudit.core.masking import mask
 from govaudit.core.model import SEVERITIES, Finding
-from govaudit.core.store import AuditView, Store
+from govaudit.core.store import Store
+from govaudit.core.verdicts import WARN, EarlyWarning, Judge, ScoreItem
 from govaudit.reports.deadlines import deadline_for
 from govaudit.reports.departments import department_for
 from govaudit.reports.history import History, audit_history
@@ -115,14 +111,23 @@ class ReportData:
     def total_open(self) -> int:
         return len(self.open_rows)
 
+    def warning_lines(self, rows: list[Row], whole_site: bool) -> list[str]:
+        """The 预警 for an audience whose share of `open_rows` is `rows` (the office sees all; a
+        责任科室 those of its own columns), one line each (the alerts and the notices)."""
+        columns = {r.column for r in rows}
+        return [w.title for w in self.warnings if whole_site or (w.column and w.column in columns)]
+
     @property
     def warned_items(self) -> list[ScoreItem]:
         """The veto items measured near their threshold (预警, from `warn_ratio`)."""
         return [item for item in self.score if item.verdict == WARN]
 
 
-def build_listing(store: Store, audit_id: int, settings: ReportSettings) -> ReportData:
-    """Everything a report shows about `audit_id`, masked, ordered by severity."""
+def build_listing(
+    store: Store, audit_id: int, settings: ReportSettings, judge: Judge
+) -> ReportData:
+    """Everything a report shows about `audit_id`, masked, ordered by severity; its verdicts
+    are `judge`'s (checks/verdicts.py, handed over by the roof)."""
     audit = store.audit(audit_id)
     as_of = date.fromisoformat(audit["as_of"])
     findings = store.findings(audit_id)
@@ -142,20 +147,7 @@ def build_listing(store: Store, audit_id: int, settings: ReportSettings) -> Repo
         for f in history.fixed
     ]
     active = [f for f in findings if history.states[f.id].state != "suppressed"]
-    profile_checks = audit["config"].get("checks") or {}
-    coverage = message_coverage(
-        store.view(audit_id, snapshot=True), as_of, profile_checks.get("unanswered_message")
-    )
-    confirmed = [f for f in active if not is_suspected(f)]
-    score = scorecard(
-        confirmed, settings.scorecard, store.newest_item_date(audit_id, "home"), as_of, coverage
-    )
-    seen = audit_completeness(store, audit_id)
-    score = limited_items(score, seen)
-    warnings = [
-        *audit_warnings(store.view(audit_id, snapshot=True), profile_checks, as_of),
-        *early_warnings.veto_warnings(score),
-    ]
+    verdicts = judge(store, audit_id, active, settings.scorecard)
     return ReportData(
         audit_id=audit_id,
         site=mask(audit["site"] or ""),
@@ -169,38 +161,26 @@ def build_listing(store: Store, audit_id: int, settings: ReportSettings) -> Repo
         fixed_rows=fixed_rows,
         suppressed_rows=[r for r in rows if r.state == "suppressed"],
         history=history,
-        score=score,
-        verdict=final_verdict(score, seen),
+        score=verdicts.score,
+        verdict=verdicts.verdict,
         by_check=_by_check(open_rows),
         by_column=Counter(r.column or "（未归属栏目）" for r in open_rows).most_common(),
         warn_ratio=float(settings.scorecard["warn_ratio"]),
-        complete=seen.complete,
-        incomplete=seen.reasons,
-        judged=seen.judged,
-        suspected=len(active) - len(confirmed),
-        warnings=warnings,
+        complete=verdicts.seen.complete,
+        incomplete=verdicts.seen.reasons,
+        judged=verdicts.seen.judged,
+        suspected=verdicts.suspected,
+        warnings=[_masked(w) for w in verdicts.warnings],
     )
 
 
-def audit_warnings(
-    view: AuditView, profile_checks: dict[str, Any], as_of: date
-) -> list[EarlyWarning]:
-    """The columns' 即将超期 warnings under the audit's stored profile, masked."""
-    found = early_warnings.profile_column_warnings(view, profile_checks, as_of)
-    return [
-        replace(w, title=mask(w.title), column=mask(w.column), page_url=mask(w.page_url))
-        for w in found
-    ]
-
-
-def audit_completeness(store: Store, audit_id: int) -> Completeness:
-    """How much of its site a stored audit saw (its counters, settings and start pages)."""
-    audit = store.audit(audit_id)
-    config = audit["config"]
-    view = store.view(audit_id)
-    starts = config.get("start_urls") or [audit["start_url"]]
-    pages = [p for p in (view.page(url) for url in starts if url) if p is not None]
-    return completeness(audit["counters"], config, pages, audit["status"] or "finished")
+def _masked(warning: EarlyWarning) -> EarlyWarning:
+    return replace(
+        warning,
+        title=mask(warning.title),
+        column=mask(warning.column),
+        page_url=mask(warning.page_url),
+    )
 
 
 def _column(finding: Finding) -> str:

@@ -17,7 +17,6 @@ from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
-from govaudit.reports.early_warnings import warning_lines
 from govaudit.reports.labels import STATE_NAMES
 from govaudit.reports.listing import ReportData, Row
 from govaudit.reports.period import NO_COLUMN
@@ -73,7 +72,7 @@ def write_notice(
         for column, column_rows in columns.items():
             od.body(document, f"栏目：{column}（{len(column_rows)} 条）")
             _problem_table(document, column_rows)
-    warnings = warning_lines(data, rows, department is None)
+    warnings = data.warning_lines(rows, department is None)
     part = 2
     if warnings:
         od.heading(document, f"{_chinese_number(part)}、预警（尚未构成问题，请提前处理）")

@@ -1,8 +1,8 @@
 """A period's audits of a site summed up, for the 季度报告 the office sends up.
 
     period = parse_period("2026-Q4")          # also "2026-11" (a month) and "2026" (a year)
-    summary = period_summary(store, "示例局", period)
-    rollup = [period_summary(store, site, period) for site in sites]   # a multi-site store
+    summary = period_summary(store, "示例局", period, judge)     # judge: checks.verdicts.judge
+    rollup = [period_summary(store, site, period, judge) for site in sites]   # a multi-site store
 
 Read from the store only: every finished audit of the site whose audit date (as_of) falls in the
 period, each through its own listing (reports/listing.py), so the figures are those its lists
@@ -28,6 +28,7 @@ from datetime import date
 
 from govaudit.core.config import ConfigError
 from govaudit.core.store import Store
+from govaudit.core.verdicts import Judge
 from govaudit.reports.listing import ReportData, Row, build_listing
 from govaudit.reports.settings import report_settings
 
@@ -110,7 +111,7 @@ def sites_in_period(store: Store, period: Period) -> list[str]:
     return list(sites)
 
 
-def period_summary(store: Store, site: str, period: Period) -> PeriodSummary:
+def period_summary(store: Store, site: str, period: Period, judge: Judge) -> PeriodSummary:
     audits = [
         a for a in store.audits(site) if a["status"] == "finished" and _within(a["as_of"], period)
     ]
@@ -119,7 +120,7 @@ def period_summary(store: Store, site: str, period: Period) -> PeriodSummary:
             f"{store.path} 中没有 {site} 在 {period.label}（{period.text}）完成的审计"
         )
     listings = [
-        build_listing(store, a["id"], report_settings(a["config"].get("report") or {}))
+        build_listing(store, a["id"], report_settings(a["config"].get("report") or {}), judge)
         for a in audits
     ]
     return _summed(listings[0].site, period, listings)

@@ -24,9 +24,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from govaudit.checks.completeness import UNDECIDABLE
-from govaudit.checks.scorecard import PASS, VETO, WARN
 from govaudit.core.model import SEVERITIES
+from govaudit.core.verdicts import PASS, UNDECIDABLE, VETO, WARN
 from govaudit.reports.history import REVIEW_STATUSES
 from govaudit.reports.labels import CARRIED_LABEL, SUSPECTED_NOTE, audit_state, severity_name
 from govaudit.reports.listing import ReportData, Row

@@ -13,6 +13,7 @@ import pytest
 from alert_receivers import MailReceiver, RobotReceiver, TlsMailReceiver, free_port
 from reports_store import RAW_ID, SITE, broken, make_audit, new_store, stale, word
 
+from govaudit.checks.verdicts import judge
 from govaudit.core.config import ConfigError
 from govaudit.reports import build_listing, report_settings
 from govaudit.reports.alerts import alert_settings, send_alerts
@@ -33,7 +34,7 @@ def listing(tmp_path, findings, previous=None, report=REPORT):
     if previous is not None:
         make_audit(store, previous, as_of=date(2024, 2, 1), report=report)
     audit = make_audit(store, findings, report=report)
-    data = build_listing(store, audit, report_settings(report))
+    data = build_listing(store, audit, report_settings(report), judge)
     store.close()
     return data
 
@@ -183,7 +184,7 @@ def test_a_long_dingtalk_message_goes_as_utf8_inside_the_robots_body_limit(tmp_p
 def test_early_warnings_are_listed_apart_and_not_counted_as_problems(tmp_path):
     from dataclasses import replace
 
-    from govaudit.checks.early_warnings import EarlyWarning
+    from govaudit.core.verdicts import EarlyWarning
 
     due = EarlyWarning(
         id="column_due-x",

@@ -20,15 +20,10 @@ from openpyxl import load_workbook
 from reports_store import make_audit, new_store, stale
 from site_server import Reply, SiteServer
 
-from govaudit.checks.completeness import (
-    UNDECIDABLE,
-    Completeness,
-    completeness,
-    final_verdict,
-    limited_items,
-)
-from govaudit.checks.scorecard import PASS, UNCHECKED, VETO, WARN, ScoreItem
+from govaudit.checks.completeness import completeness, final_verdict, limited_items
+from govaudit.checks.verdicts import judge
 from govaudit.core.model import SCRIPT_CHALLENGE, PageRecord
+from govaudit.core.verdicts import PASS, UNCHECKED, UNDECIDABLE, VETO, WARN, Completeness, ScoreItem
 from govaudit.reports import build_listing, report_settings
 
 AS_OF = "2024-06-01"
@@ -150,12 +145,12 @@ def test_a_report_of_a_stopped_audit_says_so_first(tmp_path):
     store = new_store(tmp_path)
     audit = make_audit(store, [stale("通知公告", 400, "通知公告政策文件")])
     store.finish_audit(audit, "finished", {**counters(max_pages=9), "pages": 40})
-    data = build_listing(store, audit, report_settings({}))
+    data = build_listing(store, audit, report_settings({}), judge)
     assert (data.complete, data.verdict) == (False, UNDECIDABLE)
     assert data.incomplete == ("达到页面上限 ? 页，其余页面未检查（9 个页面未抓取）",)
     # a hand-built store of before the counters existed is taken as complete
     old = make_audit(store, [])
-    assert build_listing(store, old, report_settings({})).complete is True
+    assert build_listing(store, old, report_settings({}), judge).complete is True
 
 
 # -- the CLI on real sites ---------------------------------------------------------------------

@@ -11,6 +11,7 @@ from reports_store import SITE, broken, make_audit, new_store, word
 
 from govaudit import checks, reports
 from govaudit.audit import run_checks
+from govaudit.checks.verdicts import judge
 from govaudit.core.model import ListItem, PageRecord
 from govaudit.core.store import Store
 from govaudit.helper import Helper
@@ -89,11 +90,13 @@ def test_the_xlsx_written_in_the_helper_is_the_one_written_here(tmp_path, monkey
     store = new_store(tmp_path)
     audit = make_audit(store, [broken(f"{SITE}/gone.html"), word("杜家豪")], as_of=AS_OF)
     settings = report_settings({})
-    here, _ = write_reports(store, audit, tmp_path / "here", settings)
+    here, _ = write_reports(store, audit, tmp_path / "here", settings, judge)
     monkeypatch.setattr(reports.xlsx, "Workbook", _broken_here)  # write_xlsx fails here
     helper = Helper()
     try:
-        beside, listing = write_reports(store, audit, tmp_path / "beside", settings, helper.submit)
+        beside, listing = write_reports(
+            store, audit, tmp_path / "beside", settings, judge, helper.submit
+        )
     finally:
         helper.close()
     names = ["整改清单.xlsx", "report.html", "整改通知书.docx"]

@@ -38,16 +38,6 @@ def test_every_package_folder_is_installed_under_govaudit():
 FLOOR = ("govaudit.core",)
 ROOMS = ("govaudit.crawler", "govaudit.checks", "govaudit.reports")
 DATA = ("govaudit.wordlists",)
-# What reports/ still takes from checks/ (the veto verdicts): to be handed over by the roof.
-ROOM_EXCEPTIONS = {
-    ("govaudit.reports.listing", "govaudit.checks.completeness"),
-    ("govaudit.reports.listing", "govaudit.checks.scorecard"),
-    ("govaudit.reports.xlsx", "govaudit.checks.completeness"),
-    ("govaudit.reports.xlsx", "govaudit.checks.scorecard"),
-    # 疑似/确认 and 预警 are judged in checks/ too (issue 23); the list presents them.
-    ("govaudit.reports.listing", "govaudit.checks.confirmation"),
-    ("govaudit.reports.listing", "govaudit.checks.early_warnings"),
-}
 
 
 def _modules() -> dict[str, Path]:
@@ -107,11 +97,8 @@ def test_the_rooms_never_import_the_roof_or_each_other():
                 continue
             if _within(target, DATA) and room != _within(target, DATA):
                 continue  # every room may read the word lists
-            if (module, target) not in ROOM_EXCEPTIONS:
-                wrong.append((module, target))
+            wrong.append((module, target))
     assert wrong == []
-    edges = {(m, t) for m, ts in graph.items() for t in ts}
-    assert ROOM_EXCEPTIONS <= edges, "an exception no longer needed: remove it"
 
 
 def test_no_import_circle():

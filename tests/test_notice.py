@@ -12,6 +12,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 from reports_store import HOSTILE_TITLES, RAW_ID, SITE, broken, make_audit, new_store, stale, word
 
+from govaudit.checks.verdicts import judge
 from govaudit.reports import build_listing, report_settings, write_reports
 
 REPORT = {
@@ -27,7 +28,7 @@ def written(tmp_path, findings, report=REPORT, status="finished", counters=None)
     audit = make_audit(store, findings, report=report, status=status)
     if counters:
         store.finish_audit(audit, status, counters)
-    paths, _ = write_reports(store, audit, tmp_path / "out", report_settings(report))
+    paths, _ = write_reports(store, audit, tmp_path / "out", report_settings(report), judge)
     store.close()
     return {p.name: p for p in paths}
 
@@ -161,7 +162,7 @@ def test_the_listing_feeds_the_notice_unchanged(tmp_path):
     """The notice's rows are the listing's: same count as the xlsx's 问题清单."""
     store = new_store(tmp_path)
     audit = make_audit(store, problems(), report=REPORT)
-    data = build_listing(store, audit, report_settings(REPORT))
+    data = build_listing(store, audit, report_settings(REPORT), judge)
     store.close()
     from govaudit.reports.notice import write_notice
 
@@ -173,14 +174,14 @@ def test_the_listing_feeds_the_notice_unchanged(tmp_path):
 def test_early_warnings_are_a_section_of_their_own(tmp_path):
     from dataclasses import replace
 
-    from govaudit.checks.early_warnings import EarlyWarning
+    from govaudit.core.verdicts import EarlyWarning
     from govaudit.reports.notice import write_notices
 
     near = [stale(f"要闻{i}", 20) for i in range(3)]  # with 工作动态, 4 of 5: the item warns
     store = new_store(tmp_path)
     audit = make_audit(store, [*problems(), *near], report=REPORT)
     settings = report_settings(REPORT)
-    data = build_listing(store, audit, settings)
+    data = build_listing(store, audit, settings, judge)
     store.close()
     due = EarlyWarning(
         id="column_due-x",

@@ -10,6 +10,7 @@ from docx import Document
 from openpyxl import load_workbook
 from reports_store import HOSTILE_TITLES, SITE, broken, empty, make_audit, new_store, stale, word
 
+from govaudit.checks.verdicts import judge
 from govaudit.cli import main
 from govaudit.core.config import ConfigError
 from govaudit.reports.period import Tally, parse_period, period_summary
@@ -58,7 +59,7 @@ def test_bad_periods_are_one_line(text):
 
 def test_a_quarter_sums_its_audits(tmp_path):
     store = store_of_a_quarter(tmp_path)
-    summary = period_summary(store, "示例局", parse_period("2026-Q4"))
+    summary = period_summary(store, "示例局", parse_period("2026-Q4"), judge)
     store.close()
     assert [a.as_of for a in summary.audits] == ["2026-10-09", "2026-11-06", "2026-12-04"]
     assert [a.verdict for a in summary.audits] == [

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from reports_store import SITE, broken, empty, make_audit, new_store, stale, word
 
+from govaudit.checks.verdicts import judge
 from govaudit.core.model import Finding
 from govaudit.reports import report_settings, write_reports
 
@@ -85,7 +86,7 @@ def report(tmp_path_factory) -> Path:
     settings = {"departments": [{"prefix": f"{SITE}/zwgk/", "department": "政务公开办"}]}
     make_audit(store, findings[:4], as_of=date(2024, 2, 1), report=settings)
     audit = make_audit(store, findings, as_of=date(2024, 3, 1), report=settings)
-    paths, _ = write_reports(store, audit, tmp / "out", report_settings(settings))
+    paths, _ = write_reports(store, audit, tmp / "out", report_settings(settings), judge)
     store.close()
     return next(p for p in paths if p.suffix == ".html")
 

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from openpyxl import load_workbook
 from reports_store import SITE, broken, make_audit, new_store, word
 
+from govaudit.checks.verdicts import judge
 from govaudit.cli import main
 
 
@@ -190,7 +191,7 @@ def test_the_console_counts_are_the_reports_counts_after_reviews(tmp_path, capsy
     make_audit(store, [a, b], as_of=date(2024, 3, 1))
     second = make_audit(store, [b, c], as_of=date(2024, 4, 1))
     store.add_reviews(second, [(c.id, "误报", "页面脚本加载，非空白")])
-    listing = build_listing(store, second, report_settings({}))
+    listing = build_listing(store, second, report_settings({}), judge)
     store.close()
     console = Console(file=__import__("io").StringIO(), width=200)
     result = AuditResult(second, [b, c], {"pages": 3}, [], True, tuple(listing.score), listing)

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from openpyxl import load_workbook
 from reports_store import SITE, broken, make_audit, new_store, stale, word
 
+from govaudit.checks.verdicts import judge
 from govaudit.reports import build_listing, report_settings, write_reports
 from govaudit.reports.history import audit_history
 
@@ -75,7 +76,7 @@ def test_reviews_suppress_and_reopen(tmp_path):
     assert history.states[deferred.id].review["note"] == "栏目将合并"  # carried forward
     assert history.states[fixed.id].review is None  # staff must answer again
 
-    data = build_listing(store, second, SETTINGS)
+    data = build_listing(store, second, SETTINGS, judge)
     assert {r.finding_id for r in data.open_rows} == {fixed.id, deferred.id}
     assert [r.finding_id for r in data.suppressed_rows] == [fp.id]
     assert [r.finding_id for r in data.fixed_rows] == [later.id]
@@ -102,7 +103,7 @@ def test_xlsx_sections_for_fixed_and_suppressed(tmp_path):
     first = make_audit(store, [a, b], as_of=date(2024, 3, 1))
     store.add_reviews(first, [(b.id, "误报", "外部网站临时故障")])
     second = make_audit(store, [b, c], as_of=date(2024, 4, 1))
-    paths, _ = write_reports(store, second, tmp_path / "out", SETTINGS)
+    paths, _ = write_reports(store, second, tmp_path / "out", SETTINGS, judge)
     wb = load_workbook(paths[0])
     ids = {
         name: [r[-1] for r in wb[name].iter_rows(min_row=2, values_only=True)]

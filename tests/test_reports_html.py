@@ -6,6 +6,7 @@ import lxml.html
 import pytest
 from reports_store import HOSTILE_TITLES, RAW_ID, SITE, broken, make_audit, new_store, stale, word
 
+from govaudit.checks.verdicts import judge
 from govaudit.core.model import Finding
 from govaudit.reports import report_settings, write_reports
 
@@ -27,7 +28,7 @@ def page(tmp_path):
         ),
     ]
     audit = make_audit(store, findings, homepage_newest=date(2024, 2, 20))
-    paths, _ = write_reports(store, audit, tmp_path / "out", report_settings({}))
+    paths, _ = write_reports(store, audit, tmp_path / "out", report_settings({}), judge)
     html = next(p for p in paths if p.suffix == ".html")
     assert html.name == "report.html"
     text = html.read_text(encoding="utf-8")

@@ -6,6 +6,7 @@ import pytest
 from openpyxl import load_workbook
 from reports_store import SITE, broken, make_audit, new_store, word
 
+from govaudit.checks.verdicts import judge
 from govaudit.reports import report_settings, write_reports
 from govaudit.reports.history import audit_history
 from govaudit.reports.review_import import ReviewImportError, import_reviews
@@ -19,7 +20,7 @@ def audited(tmp_path):
     store = new_store(tmp_path)
     findings = [word("杜家豪"), broken(f"{SITE}/a.pdf"), broken(f"{SITE}/b.pdf")]
     audit = make_audit(store, findings, as_of=date(2024, 3, 1))
-    paths, _ = write_reports(store, audit, tmp_path / "out", SETTINGS)
+    paths, _ = write_reports(store, audit, tmp_path / "out", SETTINGS, judge)
     return store, audit, findings, paths[0]
 
 
@@ -59,7 +60,7 @@ def test_regenerated_list_shows_the_imported_decisions(audited, tmp_path):
     store, audit, (fp, fixed, _), xlsx = audited
     fill(xlsx, {fixed.id: ("暂不整改", "-外链，待对方恢复")})
     import_reviews(store, xlsx)
-    paths, _ = write_reports(store, audit, tmp_path / "again", SETTINGS)
+    paths, _ = write_reports(store, audit, tmp_path / "again", SETTINGS, judge)
     ws = load_workbook(paths[0])["问题清单"]
     header = [c.value for c in ws[1]]
     row = next(r for r in ws.iter_rows(min_row=2, values_only=True) if r[-1] == fixed.id)
@@ -73,7 +74,7 @@ def test_note_without_status_is_kept_and_lifts_a_false_positive(audited, tmp_pat
     store, audit, (fp, *_), xlsx = audited
     fill(xlsx, {fp.id: ("误报", "")})
     import_reviews(store, xlsx)
-    paths, _ = write_reports(store, audit, tmp_path / "again", SETTINGS)
+    paths, _ = write_reports(store, audit, tmp_path / "again", SETTINGS, judge)
     fill(paths[0], {fp.id: (None, "复核后确认是错别字")}, sheet="已标记误报")
     assert import_reviews(store, paths[0]).written == 1
     assert store.latest_reviews()[fp.id] == {**store.latest_reviews()[fp.id], "status": ""}
@@ -228,7 +229,7 @@ def test_staff_columns_carry_over_to_the_next_audits_list(audited, tmp_path):
         "",
     )
     nxt = make_audit(store, [fp, fixed, other], as_of=date(2024, 4, 1))
-    paths, _ = write_reports(store, nxt, tmp_path / "next", SETTINGS)
+    paths, _ = write_reports(store, nxt, tmp_path / "next", SETTINGS, judge)
     shown = _row(paths[0], other.id)
     assert shown["责任科室"] == "信息中心" and shown["整改说明"] == "已联系厂商修复"
     assert shown["整改时限"].date() == date(2024, 5, 31)  # a real Excel date

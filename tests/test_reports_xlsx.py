@@ -6,6 +6,7 @@ import pytest
 from openpyxl import load_workbook
 from reports_store import HOSTILE_TITLES, RAW_ID, SITE, broken, make_audit, new_store, stale, word
 
+from govaudit.checks.verdicts import judge
 from govaudit.core.model import Finding
 from govaudit.reports import report_settings, write_reports
 from govaudit.reports.xlsx import LIST_COLUMNS, safe_cell
@@ -39,7 +40,7 @@ def workbook(tmp_path):
         }
     )
     audit = make_audit(store, findings, as_of=date(2024, 3, 1))
-    paths, _ = write_reports(store, audit, tmp_path / "out", settings)
+    paths, _ = write_reports(store, audit, tmp_path / "out", settings, judge)
     xlsx = next(p for p in paths if p.suffix == ".xlsx")
     assert xlsx.name == "整改清单.xlsx"
     return load_workbook(xlsx)
@@ -156,7 +157,7 @@ def test_summary_sheet(workbook):
 def test_an_audit_without_findings_still_gives_both_reports(tmp_path):
     store = new_store(tmp_path)
     audit = make_audit(store, [], status="failed")
-    paths, data = write_reports(store, audit, tmp_path / "out", report_settings({}))
+    paths, data = write_reports(store, audit, tmp_path / "out", report_settings({}), judge)
     wb = load_workbook(paths[0])
     assert wb.active.title == "汇总" and wb["问题清单"].max_row == 1
     # a failed audit (nothing reached) found nothing, and passes nothing (issue 17)
@@ -183,7 +184,7 @@ def test_every_referring_page_of_a_broken_link_is_listed_and_clickable(tmp_path)
     many = Finding(**{**many.__dict__, "details": {**many.details, "source_pages": pages}})
     few = broken(f"{SITE}/old.doc")
     audit = make_audit(store, [many, few])
-    paths, _ = write_reports(store, audit, tmp_path / "out", report_settings({}))
+    paths, _ = write_reports(store, audit, tmp_path / "out", report_settings({}), judge)
     wb = load_workbook(paths[0])
     rows = rows_by_id(wb["问题清单"])
     detail = rows[many.id]["问题详情"]

@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 from reports_store import SITE, broken, make_audit, new_store, word
 
 from govaudit.audit import output_dir
+from govaudit.checks.verdicts import judge
 from govaudit.cli import main
 from govaudit.core.store import SCHEMA_VERSION, Store
 from govaudit.reports import report_settings, write_reports
@@ -239,7 +240,7 @@ def audited(tmp_path):
     store = new_store(tmp_path)
     findings = [word("杜家豪"), broken(f"{SITE}/a.pdf")]
     audit_id = make_audit(store, findings, as_of=date(2024, 3, 1))
-    paths, _ = write_reports(store, audit_id, tmp_path / "lists", report_settings({}))
+    paths, _ = write_reports(store, audit_id, tmp_path / "lists", report_settings({}), judge)
     xlsx = next(p for p in paths if p.suffix == ".xlsx")
     store.close()
     return tmp_path / "audits.db", xlsx, [f.id for f in findings]

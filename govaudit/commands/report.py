@@ -84,6 +84,7 @@ def cmd_report(store: Store, audit_id: int | None, out: Path, console: Console) 
 def cmd_period_report(store: Store, period_text: str, out: Path, console: Console) -> int:
     """The period's report of every site with audits in it, and their roll-up when several."""
     from govaudit.audit import writable_dir
+    from govaudit.checks.verdicts import judge
     from govaudit.reports.period import parse_period, period_summary, sites_in_period
     from govaudit.reports.period_report import (
         write_period_docx,
@@ -96,7 +97,7 @@ def cmd_period_report(store: Store, period_text: str, out: Path, console: Consol
     if not sites:
         raise ConfigError(f"--db {store.path}：{period.label}（{period_text}）没有完成的审计")
     writable_dir(out)
-    summaries = [period_summary(store, site, period) for site in sites]
+    summaries = [period_summary(store, site, period, judge) for site in sites]
     paths = []
     for summary in summaries:
         bureau = report_settings(store.audit(summary.audits[-1].audit_id)["config"].get("report"))

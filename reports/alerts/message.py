@@ -17,7 +17,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from govaudit.reports.early_warnings import warning_lines
 from govaudit.reports.labels import STATE_NAMES
 from govaudit.reports.listing import ReportData, Row
 
@@ -84,7 +83,7 @@ def alert_summary(
     counts = {state: sum(r.state == state for r in problems) for state in ("new", "open")}
     counts["reopened"] = sum(r.state == "reopened" for r in problems)
     counts["fixed"] = len(fixed)
-    warnings = [plain(line) for line in warning_lines(data, mine, department is None)]
+    warnings = [plain(line) for line in data.warning_lines(mine, department is None)]
     return AlertSummary(
         site=data.site,
         as_of=data.as_of,
