@@ -149,6 +149,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="审计后不发送告警（企业微信、钉钉、邮件：配置文件 [alerts]）",
     )
+    audit.add_argument(
+        "--no-screenshots",
+        action="store_true",
+        help="不为问题页面截图（默认：有浏览器时为每个有严重或重要问题的页面截图，"
+        "至多 crawl.screenshot_max_pages 页）",
+    )
 
     demo = sub.add_parser("demo", help="在 127.0.0.1 上审计自带的示例单位网站")
     demo.add_argument(

@@ -106,6 +106,9 @@ class ReportData:
     suspected: int = 0
     # 预警 rows (checks/early_warnings.py): apart from the problems, never counted with them.
     warnings: list[EarlyWarning] = field(default_factory=list)
+    # page URL -> (digest of its screenshot's PNG or None, why none): the pages the audit wanted
+    # shot (govaudit/screenshots.py); reports/screenshots.py writes the PNGs beside the report.
+    screenshots: dict[str, tuple[str | None, str]] = field(default_factory=dict)
 
     @property
     def total_open(self) -> int:
@@ -171,6 +174,7 @@ def build_listing(
         judged=verdicts.seen.judged,
         suspected=verdicts.suspected,
         warnings=[_masked(w) for w in verdicts.warnings],
+        screenshots={url: (d, mask(why)) for url, (d, why) in store.screenshots(audit_id).items()},
     )
 
 

@@ -148,12 +148,21 @@ def cmd_evidence(
     except EvidenceError as e:
         raise ConfigError(str(e)) from None
     path = out or Path(f"问题存档-{evidence.finding.id}.html")
+    shot = path.with_name(f"问题截图-{evidence.finding.id}.png") if evidence.screenshot else None
     try:
-        path.write_text(evidence_html(evidence), encoding="utf-8")
+        if shot is not None:
+            shot.write_bytes(evidence.screenshot)
+        path.write_text(evidence_html(evidence, shot.name if shot else ""), encoding="utf-8")
     except OSError as e:
         raise ConfigError(f"--out {path}：无法写入（{e.strerror}）") from None
     where = "已标出问题所在位置" if evidence.marked else "未在源码中找到问题所在位置"
-    console.print(f"审计 #{evidence.audit_id} 的页面存档（{where}）：{path}", markup=False)
+    lines = [f"审计 #{evidence.audit_id} 的页面存档（{where}）：{path}"]
+    if shot is not None:
+        lines.append(f"页面截图（个人号码已脱敏，问题位置已框出）：{shot}")
+    elif evidence.no_screenshot:
+        lines.append(f"无截图：{evidence.no_screenshot}")
+    for line in lines:  # a path whole on its line, however narrow the terminal
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
     return EXIT_OK
 
 
