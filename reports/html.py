@@ -9,8 +9,7 @@ Columns sort by a click on their header (again: reversed); the filters (type, se
 责任科室, text) apply together; a broken link's referring pages are all listed, past the first
 five folded under 展开其余 N 个; every URL in a details text is a link; a page's screenshot
 (reports/screenshots.py, a file beside the report) is a thumbnail linking to it, or 无截图 and
-why. At phone width (under
-700 px) each finding is a card with labelled cells.
+why. At phone width (under 700 px) each finding is a card with labelled cells.
 
 tests/test_report_browser.py renders the page in Debian's chromium (playwright, at 1400 and
 400 px): no console error under the CSP, sorting, filters, folding, a CJK font, no sideways

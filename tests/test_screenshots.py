@@ -214,6 +214,22 @@ def test_the_audit_shoots_each_page_with_a_grave_finding_once(shot_audit):
     assert (out / src).read_bytes() == images[0][1]
 
 
+def test_the_thumbnails_load_in_the_report_under_its_policy(shot_audit, browser):
+    from playwright.sync_api import sync_playwright
+
+    out, _, _ = shot_audit
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=browser, args=["--no-sandbox"])
+        tab, errors = b.new_page(), []
+        tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        tab.goto((out / "report.html").as_uri())
+        loaded = tab.evaluate(
+            "[...document.querySelectorAll('.shot img')].map(i => i.complete && i.naturalWidth)"
+        )
+        b.close()
+    assert loaded and set(loaded) == {1280} and errors == []
+
+
 def test_evidence_names_the_screenshot_file(shot_audit, tmp_path):
     out, _, findings = shot_audit
     (privacy,) = [f for f in findings if f["check"] == "privacy_leak"][:1]
