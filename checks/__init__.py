@@ -9,27 +9,29 @@ and attachment (its cost grows with the site's text): the roof then runs it besi
 its helper process. `as_of` is the only clock a check sees.
 
 FOLLOW_UP lists the modules that judge the findings across audits rather than the pages
-(confirmation: 疑似 → 确认; early_warnings: 预警 before a limit is crossed): each has a
+(confirmation: 疑似 → 确认; early_warning: 预警 before a limit is crossed): each has a
 SECTION and DEFAULTS of its own in the profile, but no `run`.
 """
 
 from types import ModuleType
 
 from govaudit.checks import (
-    attachments,
     broken_link,
     confirmation,
-    early_warnings,
+    early_warning,
     missing_anchor,
     overdue_publication,
     privacy_leak,
     stale_column,
     suspected_typo,
     unanswered_message,
+    unreadable_attachment,
     words,
 )
 
-# Each module is named as its profile section ([checks.<SECTION>]) and its main finding kind.
+# Each module is named as its profile section ([checks.<SECTION>]) and its main finding kind;
+# `words` (the word lists) gives `wrong_word` and `sensitive_word` findings, as a list entry's
+# category says. OLD_SECTIONS: section names a profile may still use (read as the new one).
 REGISTRY: list[ModuleType] = [
     broken_link,
     missing_anchor,
@@ -38,8 +40,8 @@ REGISTRY: list[ModuleType] = [
     words,
     suspected_typo,
     privacy_leak,
-    attachments,
+    unreadable_attachment,
     unanswered_message,
 ]
 
-FOLLOW_UP: list[ModuleType] = [confirmation, early_warnings]
+FOLLOW_UP: list[ModuleType] = [confirmation, early_warning]

@@ -5,7 +5,7 @@ The crawler stores an internal attachment (pdf, doc/docx, xls/xlsx, wps, et) as 
 `meta` holds its `format` and either `locations` (JSON, see govaudit/core/locations.py) or
 `unreadable` with `unreadable_detail`. A finding about an attachment names the file and the page
 that links to it ("附件《XX名单.xls》（链接自 某页面）"), because staff fix the file but find it
-through the page. Used by checks/words.py, checks/privacy_leak.py and checks/attachments.py.
+through the page. Used by checks/words.py, checks/privacy_leak.py and checks/unreadable_attachment.py.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ first linking page, `attachment_url`, `attachment_name`, `location` (名单!C2, 
 `source_pages` say where; dated rules use the linking page's 发布日期.
 
 Settings, `[checks.words]`:
-    wordlists          user TSV files (the roof fills in --wordlist and the profile's list)
+    wordlists          user TSV files, relative to the profile (`resolve_rules` adds --wordlist)
     builtin_lists      use the lists shipped in wordlists/ (default true)
     whitelist_terms    terms never reported; a hit inside a whitelisted string (美国农业部) is not
                        reported either
@@ -35,11 +35,12 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from govaudit.checks.site_texts import Attachment, attachments, text_pages
 from govaudit.checks.wordmatch import Hit, WordMatcher
-from govaudit.core.config import compile_pattern
+from govaudit.core.config import AuditConfig, ConfigError, compile_pattern
 from govaudit.core.masking import mask_personal_numbers, masked_window
 from govaudit.core.model import Finding, PageRecord, fingerprint
 from govaudit.core.store import AuditView
@@ -120,6 +121,20 @@ def run(view: AuditView, rules: dict[str, Any], as_of: date) -> Iterator[Finding
         yield from attachment_findings(
             attachment, matcher, historical, warning, bool(rules["flag_undated_pages"])
         )
+
+
+def resolve_rules(rules: dict[str, Any], config: AuditConfig) -> dict[str, Any]:
+    """The profile's lists (relative to the profile's folder) and then the --wordlist flags'
+    (relative to where the command runs), each an existing file."""
+    given = rules["wordlists"]
+    profile = [given] if isinstance(given, str) else list(given)
+    paths = [str(Path(config.base_dir) / p) for p in profile] + list(config.wordlists)
+    for path in paths:
+        if Path(path).is_dir():
+            raise ConfigError(f"词表 {path} 是目录，不是 TSV 文件")
+        if not Path(path).is_file():
+            raise ConfigError(f"词表 {path} 不存在")
+    return {**rules, "wordlists": paths}
 
 
 def validate_rules(rules: dict[str, Any]) -> dict[str, Any]:

@@ -18,9 +18,9 @@ from typing import Any
 
 from govaudit import checks
 from govaudit.checks import confirmation, privacy_leak
-from govaudit.checks.verdicts import judge
+from govaudit.checks.judge import judge
 from govaudit.core.columns import Column, column_for_url, detect_columns
-from govaudit.core.config import AuditConfig, ConfigError, check_rules
+from govaudit.core.config import AuditConfig, ConfigError, merged_rules
 from govaudit.core.locking import holder_pid, lock_exclusive
 from govaudit.core.model import SEVERITIES, Finding
 from govaudit.core.store import AuditView, Store
@@ -75,15 +75,30 @@ def validated_rules(config: AuditConfig) -> dict[str, dict[str, Any]]:
     from govaudit.crawler.settings import check_scrapy_settings
 
     check_scrapy_settings(config)
-    known = sorted(module.SECTION for module in [*checks.REGISTRY, *checks.FOLLOW_UP])
+    modules = [*checks.REGISTRY, *checks.FOLLOW_UP]
+    known = sorted(module.SECTION for module in modules)
+    renamed = {old: m.SECTION for m in modules for old in getattr(m, "OLD_SECTIONS", ())}
     for name in config.checks:
-        if name not in known:  # a typo would otherwise silently keep the defaults
+        if name in renamed and renamed[name] in config.checks:
+            raise ConfigError(
+                f"[checks.{name}] 是 [checks.{renamed[name]}] 的旧名称：两者只能写一个"
+            )
+        if name not in known and name not in renamed:  # a typo would silently keep the defaults
             raise ConfigError(f"[checks.{name}] 不是已有的检查（可选：{', '.join(known)}）")
     rules = {}
-    for module in [*checks.REGISTRY, *checks.FOLLOW_UP]:
-        section = check_rules(config, module.SECTION, module.DEFAULTS)
-        if "wordlists" in section:  # --wordlist flags and profile lists, already resolved
-            section["wordlists"] = list(config.wordlists)
+    for module in modules:
+        given = config.checks.get(module.SECTION) or next(
+            (
+                config.checks[old]
+                for old in getattr(module, "OLD_SECTIONS", ())
+                if old in config.checks
+            ),
+            {},
+        )
+        section = merged_rules(given, module.SECTION, module.DEFAULTS)
+        resolve = getattr(module, "resolve_rules", None)  # settings that name files, flags
+        if resolve:
+            section = resolve(section, config)
         validate = getattr(module, "validate_rules", None)  # checks beyond types, if any
         rules[module.SECTION] = validate(section) if validate else section
     return rules
@@ -191,7 +206,7 @@ def write_findings_json(findings: list[Finding], path: Path) -> Path:
 
 
 def write_warnings_json(warnings: list[EarlyWarning], path: Path) -> Path:
-    """DIR/warnings.json: the 预警 rows (checks/early_warnings.py), apart from findings.json."""
+    """DIR/warnings.json: the 预警 rows (checks/early_warning.py), apart from findings.json."""
     payload = [w.to_json() for w in warnings]
     path.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return path

@@ -2,14 +2,14 @@
 整改通知书 (.docx, one per 责任科室 too); alerts/ tells people of them after an audit.
 
     settings = report_settings(config.report)       # before the crawl: fail early on a bad profile
-    paths = write_reports(store, audit_id, out_dir, settings)
+    paths = write_reports(store, audit_id, out_dir, settings, judge)   # judge: checks.judge.judge
 
 Reports read the store only; they never import the crawler, the checks or the roof
-(tests/test_layout.py): the verdicts they present come from the `judge` the roof hands them. One module per job: settings, history,
-departments, deadlines, labels, listing (the records every format presents, masked with
-govaudit.core.masking), xlsx, html, notice (official_docx: the 公文 look), period and
-period_report, review_import; alerts/ (a module per channel, message.py composing
-what they say).
+(tests/test_layout.py): the verdicts they present come from the `judge` the roof hands them.
+One module per job: settings, history, departments, deadlines, labels, listing (the records every
+format presents, masked with govaudit.core.masking), xlsx, html, notice (official_docx: the 公文
+look), period and period_report, review_import; alerts/ (a module per channel, message.py
+composing what they say).
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def write_reports(
 ) -> tuple[list[Path], ReportData]:
     """Write 整改清单.xlsx, report.html and the 整改通知书 of `audit_id` into `out_dir`;
     returns their paths and the listing they show (its scorecard ends the CLI summary).
-    `judge`: the verdicts' source (checks.verdicts.judge, handed over by the roof).
+    `judge`: the verdicts' source (checks.judge.judge, handed over by the roof).
     `beside`: the xlsx is written there while the html and the notices are written here."""
     # The writers import openpyxl and jinja2 (~0.1 s): not before a report is written.
     from govaudit.reports.html import write_html

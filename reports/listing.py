@@ -104,7 +104,7 @@ class ReportData:
     judged: bool = True  # a start page answered with a page: something could be judged
     # 疑似 findings (first sight of what may be transient): listed, left out of every veto count.
     suspected: int = 0
-    # 预警 rows (checks/early_warnings.py): apart from the problems, never counted with them.
+    # 预警 rows (checks/early_warning.py): apart from the problems, never counted with them.
     warnings: list[EarlyWarning] = field(default_factory=list)
     # page URL -> (digest of its screenshot's PNG or None, why none): the pages the audit wanted
     # shot (govaudit/screenshots.py); reports/screenshots.py writes the PNGs beside the report.
@@ -130,7 +130,7 @@ def build_listing(
     store: Store, audit_id: int, settings: ReportSettings, judge: Judge
 ) -> ReportData:
     """Everything a report shows about `audit_id`, masked, ordered by severity; its verdicts
-    are `judge`'s (checks/verdicts.py, handed over by the roof)."""
+    are `judge`'s (checks/judge.py, handed over by the roof)."""
     audit = store.audit(audit_id)
     as_of = date.fromisoformat(audit["as_of"])
     findings = store.findings(audit_id)

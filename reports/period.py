@@ -1,7 +1,7 @@
 """A period's audits of a site summed up, for the 季度报告 the office sends up.
 
     period = parse_period("2026-Q4")          # also "2026-11" (a month) and "2026" (a year)
-    summary = period_summary(store, "示例局", period, judge)     # judge: checks.verdicts.judge
+    summary = period_summary(store, "示例局", period, judge)     # judge: checks.judge.judge
     rollup = [period_summary(store, site, period, judge) for site in sites]   # a multi-site store
 
 Read from the store only: every finished audit of the site whose audit date (as_of) falls in the

@@ -343,7 +343,7 @@ _WARNING_COLUMNS = (
 
 
 def _warnings_sheet(ws: Worksheet, data: ReportData) -> None:
-    """The 预警 rows (checks/early_warnings.py): apart from the problems, never counted."""
+    """The 预警 rows (checks/early_warning.py): apart from the problems, never counted."""
     _header_row(ws, _WARNING_COLUMNS)
     for i, w in enumerate(data.warnings, 1):
         values = (i, w.kind_name, w.title, w.column, w.page_url, w.due, w.days_left, w.id)

@@ -13,7 +13,7 @@ import pytest
 from alert_receivers import MailReceiver, RobotReceiver, TlsMailReceiver, free_port
 from reports_store import RAW_ID, SITE, broken, make_audit, new_store, stale, word
 
-from govaudit.checks.verdicts import judge
+from govaudit.checks.judge import judge
 from govaudit.core.config import ConfigError
 from govaudit.reports import build_listing, report_settings
 from govaudit.reports.alerts import alert_settings, send_alerts

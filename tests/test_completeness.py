@@ -21,7 +21,7 @@ from reports_store import make_audit, new_store, stale
 from site_server import Reply, SiteServer
 
 from govaudit.checks.completeness import completeness, final_verdict, limited_items
-from govaudit.checks.verdicts import judge
+from govaudit.checks.judge import judge
 from govaudit.core.model import SCRIPT_CHALLENGE, PageRecord
 from govaudit.core.verdicts import PASS, UNCHECKED, UNDECIDABLE, VETO, WARN, Completeness, ScoreItem
 from govaudit.reports import build_listing, report_settings

@@ -102,3 +102,46 @@ def test_a_string_where_a_list_is_wanted_is_a_list(tmp_path):
 def test_a_number_where_a_list_is_wanted_is_still_refused(tmp_path):
     with pytest.raises(ConfigError, match="start_urls"):
         load_config(_profile(tmp_path, "[site]\nstart_urls = 42\n"))
+
+
+def test_profile_wordlists_are_relative_to_the_profile_and_flags_to_the_command(
+    tmp_path, monkeypatch
+):
+    from govaudit.audit import validated_rules
+
+    folder = tmp_path / "profiles"
+    folder.mkdir()
+    (folder / "mine.tsv").write_text("按装\ttypo\t安装\n", encoding="utf-8")
+    profile = folder / "site.toml"
+    profile.write_text(
+        '[site]\nstart_urls = ["http://127.0.0.1:9/"]\n[checks.words]\nwordlists = ["mine.tsv"]\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "flag.tsv").write_text("松驰\ttypo\t松弛\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    config = load_config(profile, wordlists=("flag.tsv",))
+    assert validated_rules(config)["words"]["wordlists"] == [str(folder / "mine.tsv"), "flag.tsv"]
+
+    profile.write_text(
+        '[site]\nstart_urls = ["http://127.0.0.1:9/"]\n[checks.words]\nwordlists = ["gone.tsv"]\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match="不存在") as e:
+        validated_rules(load_config(profile))
+    assert str(folder / "gone.tsv") in str(e.value)
+
+
+def test_a_renamed_check_section_is_still_read(tmp_path):
+    from govaudit.audit import validated_rules
+
+    profile = tmp_path / "site.toml"
+    start = '[site]\nstart_urls = ["http://127.0.0.1:9/"]\n'
+    profile.write_text(start + '[checks.attachments]\nseverity = "major"\n', encoding="utf-8")
+    assert validated_rules(load_config(profile))["unreadable_attachment"]["severity"] == "major"
+
+    both = '[checks.attachments]\nseverity = "major"\n[checks.unreadable_attachment]\n'
+    profile.write_text(start + both, encoding="utf-8")
+    with pytest.raises(
+        ConfigError, match=r"\[checks.attachments\] 是 \[checks.unreadable_attachment\] 的旧名称"
+    ):
+        validated_rules(load_config(profile))

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from govaudit.checks.confirmation import validate_rules, with_history
-from govaudit.checks.early_warnings import veto_warnings
+from govaudit.checks.early_warning import veto_warnings
 from govaudit.checks.scorecard import scorecard
 from govaudit.core.config import ConfigError
 from govaudit.core.model import Finding

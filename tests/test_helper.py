@@ -11,7 +11,7 @@ from reports_store import SITE, broken, make_audit, new_store, word
 
 from govaudit import checks, reports
 from govaudit.audit import run_checks
-from govaudit.checks.verdicts import judge
+from govaudit.checks.judge import judge
 from govaudit.core.model import ListItem, PageRecord
 from govaudit.core.store import Store
 from govaudit.helper import Helper

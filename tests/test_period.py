@@ -10,7 +10,7 @@ from docx import Document
 from openpyxl import load_workbook
 from reports_store import HOSTILE_TITLES, SITE, broken, empty, make_audit, new_store, stale, word
 
-from govaudit.checks.verdicts import judge
+from govaudit.checks.judge import judge
 from govaudit.cli import main
 from govaudit.core.config import ConfigError
 from govaudit.reports.period import Tally, parse_period, period_summary

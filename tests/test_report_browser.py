@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from reports_store import SITE, broken, empty, make_audit, new_store, stale, word
 
-from govaudit.checks.verdicts import judge
+from govaudit.checks.judge import judge
 from govaudit.core.model import Finding
 from govaudit.reports import report_settings, write_reports
 

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from openpyxl import load_workbook
 from reports_store import SITE, broken, make_audit, new_store, word
 
-from govaudit.checks.verdicts import judge
+from govaudit.checks.judge import judge
 from govaudit.cli import main
 
 

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from openpyxl import load_workbook
 from reports_store import SITE, broken, make_audit, new_store, stale, word
 
-from govaudit.checks.verdicts import judge
+from govaudit.checks.judge import judge
 from govaudit.reports import build_listing, report_settings, write_reports
 from govaudit.reports.history import audit_history
 

@@ -6,7 +6,7 @@ import lxml.html
 import pytest
 from reports_store import HOSTILE_TITLES, RAW_ID, SITE, broken, make_audit, new_store, stale, word
 
-from govaudit.checks.verdicts import judge
+from govaudit.checks.judge import judge
 from govaudit.core.model import Finding
 from govaudit.reports import report_settings, write_reports
 

@@ -6,7 +6,7 @@ import pytest
 from openpyxl import load_workbook
 from reports_store import SITE, broken, make_audit, new_store, word
 
-from govaudit.checks.verdicts import judge
+from govaudit.checks.judge import judge
 from govaudit.reports import report_settings, write_reports
 from govaudit.reports.history import audit_history
 from govaudit.reports.review_import import ReviewImportError, import_reviews

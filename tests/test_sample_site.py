@@ -318,7 +318,6 @@ EMITS = {
     ),
     "privacy_leak": ("privacy_leak",),
     "words": ("wrong_word", "sensitive_word"),
-    "attachments": ("unreadable_attachment",),
     "wrong_word": ("wrong_word", "sensitive_word"),
 }
 # Every registered check must find every planted problem of its kind unless listed here.

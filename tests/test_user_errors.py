@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from reports_store import SITE, broken, make_audit, new_store, word
 
 from govaudit.audit import output_dir
-from govaudit.checks.verdicts import judge
+from govaudit.checks.judge import judge
 from govaudit.cli import main
 from govaudit.core.store import SCHEMA_VERSION, Store
 from govaudit.reports import report_settings, write_reports

@@ -84,7 +84,7 @@ def cmd_report(store: Store, audit_id: int | None, out: Path, console: Console) 
 def cmd_period_report(store: Store, period_text: str, out: Path, console: Console) -> int:
     """The period's report of every site with audits in it, and their roll-up when several."""
     from govaudit.audit import writable_dir
-    from govaudit.checks.verdicts import judge
+    from govaudit.checks.judge import judge
     from govaudit.reports.period import parse_period, period_summary, sites_in_period
     from govaudit.reports.period_report import (
         write_period_docx,

@@ -72,7 +72,9 @@ class AuditConfig:
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     max_resource_bytes: int = 20 * 1024 * 1024
-    wordlists: tuple[str, ...] = ()
+    wordlists: tuple[str, ...] = ()  # --wordlist flags (the profile's own are the words check's)
+    # The profile's folder: paths a check's settings give are relative to it ("" = none given).
+    base_dir: str = ""
     checks: dict[str, dict[str, Any]] = field(default_factory=dict)
     report: dict[str, Any] = field(default_factory=dict)
     alerts: dict[str, Any] = field(default_factory=dict)  # [alerts]: validated by the reports
@@ -191,17 +193,14 @@ def _config_from_raw(
     hosts = _as_list(site.get("allowed_hosts")) or [
         _host(u) for u in start_urls if isinstance(u, str)
     ]
-    profile_wordlists = _as_list(checks.get("words", {}).get("wordlists", []))
     fallback_name = default_name or _host(str(start_urls[0])) or "site"
     config = AuditConfig(
         site_name=str(site.get("name") or fallback_name),
         start_urls=tuple(_str_list("site.start_urls", start_urls)),
         allowed_hosts=tuple(h.lower() for h in _str_list("site.allowed_hosts", hosts)),
         as_of=as_of or today_in_china(),
-        wordlists=tuple(
-            str(base_dir / p) for p in _str_list("checks.words.wordlists", profile_wordlists)
-        )
-        + tuple(wordlists),
+        wordlists=tuple(wordlists),
+        base_dir=str(base_dir),
         checks=checks,
         report=_table(raw, "report"),
         alerts=_table(raw, "alerts"),
@@ -355,11 +354,6 @@ def validate(config: AuditConfig) -> AuditConfig:
     for key in ("include", "exclude", "render"):
         for pattern in getattr(config, key):
             compile_pattern(f"crawl.{key}", pattern)
-    for path in config.wordlists:
-        if Path(path).is_dir():
-            raise ConfigError(f"词表 {path} 是目录，不是 TSV 文件")
-        if not Path(path).is_file():
-            raise ConfigError(f"词表 {path} 不存在")
     return config
 
 

@@ -2,7 +2,7 @@
 the site was seen, and the 预警 rows.
 
 The records live on the floor so that checks/ can produce them and reports/ present them without
-one room importing the other (tests/test_layout.py). The judging itself is checks/verdicts.py;
+one room importing the other (tests/test_layout.py). The judging itself is checks/judge.py;
 the roof hands it to the reports as a `Judge`.
 """
 
@@ -56,7 +56,7 @@ class Completeness:
 
 @dataclass(frozen=True)
 class EarlyWarning:
-    """One 预警 row (checks/early_warnings.py): `to_json` is its object in warnings.json."""
+    """One 预警 row (checks/early_warning.py): `to_json` is its object in warnings.json."""
 
     id: str  # stable: the same warning has the same id in every audit
     kind: str  # one of WARNING_KINDS
@@ -91,5 +91,5 @@ class Verdicts:
 
 
 # judge(store, audit_id, active findings (the staff's 误报 left out), the `[report] scorecard`
-# thresholds) -> Verdicts. The roof passes checks.verdicts.judge.
+# thresholds) -> Verdicts. The roof passes checks.judge.judge.
 Judge = Callable[["Store", int, Sequence[Finding], Mapping[str, Any]], Verdicts]

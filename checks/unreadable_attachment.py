@@ -6,8 +6,8 @@ The file may be fine, but nobody has checked it: one `minor` finding per file, n
 so that someone opens it by hand (and, for a scanned 公示 list, that the text layer is missing is
 itself worth fixing: it cannot be read by screen readers or searched).
 
-Settings, `[checks.attachments]`:
-    reasons    the reasons reported (crawler/attachments.py REASONS); drop one to silence it
+Settings, `[checks.unreadable_attachment]` (`[checks.attachments]` is still read):
+    reasons    the reasons reported (crawler/attachments/ REASONS); drop one to silence it
     severity   of every finding (default minor)
 """
 
@@ -22,8 +22,8 @@ from govaudit.core.config import ConfigError
 from govaudit.core.model import SEVERITIES, Finding, fingerprint
 from govaudit.core.store import AuditView
 
-SECTION = "attachments"
-CHECKS = ("unreadable_attachment",)
+SECTION = "unreadable_attachment"
+OLD_SECTIONS = ("attachments",)  # its name before 2026-12
 DEFAULTS: dict[str, Any] = {
     "reasons": ["encrypted", "corrupt", "scanned", "unsupported", "too_large", "timeout"],
     "severity": "minor",
@@ -40,7 +40,7 @@ REASON_NAMES = {
 
 def validate_rules(rules: dict[str, Any]) -> dict[str, Any]:
     if rules["severity"] not in SEVERITIES:
-        raise ConfigError(f"checks.attachments.severity 应为 {', '.join(SEVERITIES)} 之一")
+        raise ConfigError(f"checks.{SECTION}.severity 应为 {', '.join(SEVERITIES)} 之一")
     return rules
 
 

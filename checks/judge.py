@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from govaudit.checks import early_warnings
+from govaudit.checks import early_warning
 from govaudit.checks.completeness import completeness, final_verdict, limited_items
 from govaudit.checks.confirmation import is_suspected
 from govaudit.checks.scorecard import message_coverage, scorecard
@@ -48,8 +48,8 @@ def judge(
         seen=seen,
         suspected=len(active) - len(confirmed),
         warnings=[
-            *early_warnings.profile_column_warnings(view, profile_checks, as_of),
-            *early_warnings.veto_warnings(score),
+            *early_warning.profile_column_warnings(view, profile_checks, as_of),
+            *early_warning.veto_warnings(score),
         ],
     )
 
