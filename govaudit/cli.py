@@ -179,6 +179,12 @@ def _add_report_commands(sub: argparse._SubParsersAction) -> None:
         help="期间报告：汇总该期间的历次审计（2026-Q4 季度、2026-11 月份、2026 年度），"
         "生成 .docx 和 .xlsx；数据库中有多个站点时另生成跨站点汇总",
     )
+    report.add_argument(
+        "--profile",
+        type=Path,
+        help="与 --period 一起使用：只汇总该多站点配置中的站点（一张表、一个 .docx；"
+        "本期没有审计的站点也列出）",
+    )
     report.add_argument("--out", required=True, type=Path, help="输出目录")
     add_evidence_command(sub, _positive)
     audits = sub.add_parser("audits", help="列出数据库中保存的审计")

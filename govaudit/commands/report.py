@@ -39,7 +39,9 @@ def run_report_command(args: argparse.Namespace, console: Console) -> int:
         if args.command == "report" and args.period:
             if args.audit:
                 raise ConfigError("--period 与 --audit 不能同时使用")
-            return cmd_period_report(store, args.period, args.out, console)
+            return cmd_period_report(store, args.period, args.out, console, args.profile)
+        if args.command == "report" and args.profile:
+            raise ConfigError("--profile 需与 --period 一起使用（按多站点配置汇总一个期间）")
         if args.command == "report":
             return cmd_report(store, args.audit, args.out, console)
         if args.command == "audits":
@@ -81,8 +83,12 @@ def cmd_report(store: Store, audit_id: int | None, out: Path, console: Console) 
     return EXIT_OK
 
 
-def cmd_period_report(store: Store, period_text: str, out: Path, console: Console) -> int:
-    """The period's report of every site with audits in it, and their roll-up when several."""
+def cmd_period_report(
+    store: Store, period_text: str, out: Path, console: Console, profile: Path | None = None
+) -> int:
+    """The period's report of every site with audits in it (or of the sites of a multi-site
+    `profile`), and their roll-up: when several, and always for a profile, whose sites without
+    an audit in the period are rows of their own (本期未审计), never left out."""
     from govaudit.audit import writable_dir
     from govaudit.checks.judge import judge
     from govaudit.reports.period import parse_period, period_summary, sites_in_period
@@ -93,9 +99,13 @@ def cmd_period_report(store: Store, period_text: str, out: Path, console: Consol
     )
 
     period = parse_period(period_text)
-    sites = sites_in_period(store, period)
+    audited = sites_in_period(store, period)
+    wanted = profile_sites(profile) if profile is not None else audited
+    sites = [site for site in wanted if site in audited]
     if not sites:
-        raise ConfigError(f"--db {store.path}：{period.label}（{period_text}）没有完成的审计")
+        scope = f"{profile} 中的站点" if profile is not None else f"--db {store.path}"
+        others = f"（数据库中有：{'、'.join(audited)}）" if audited and profile else ""
+        raise ConfigError(f"{scope}：{period.label}（{period_text}）没有完成的审计{others}")
     writable_dir(out)
     summaries = [period_summary(store, site, period, judge) for site in sites]
     paths = []
@@ -111,11 +121,35 @@ def cmd_period_report(store: Store, period_text: str, out: Path, console: Consol
             highlight=False,
             soft_wrap=True,
         )
-    if len(summaries) > 1:
-        paths.append(write_rollup_docx(summaries, out))
+    missing = [site for site in wanted if site not in audited]
+    for site in missing:
+        console.print(
+            f"{site}（{period.label}）：本期没有完成的审计", markup=False, highlight=False
+        )
+    if profile is not None or len(summaries) > 1:
+        scope = profile.stem if profile is not None else ""
+        paths.append(write_rollup_docx(summaries, out, missing, scope))
     for path in paths:
         console.print(f"  → {path}", markup=False, highlight=False)
     return EXIT_OK
+
+
+def profile_sites(path: Path) -> list[str]:
+    """The sites of a multi-site profile, by the names their audits are stored under."""
+    from govaudit.core.config import is_multi_site, load_sites
+
+    if not path.is_file():
+        raise ConfigError(f"--profile {path}：文件不存在")
+    if not is_multi_site(path):
+        raise ConfigError(f"--profile {path} 不是多站点配置（没有 [sites.<key>] 表）")
+    profiles = load_sites(path)
+    names = []
+    for profile in profiles.values():
+        try:
+            names.append(profile.config().site_name)
+        except ConfigError as e:
+            raise profile.error(str(e)) from None
+    return list(dict.fromkeys(names))
 
 
 def cmd_audits(store: Store, console: Console) -> int:
