@@ -42,16 +42,25 @@ _COLLECT = """() => {
     return el;
   };
   const runs = [];
-  let last = null;
-  const walker = document.createTreeWalker(document.documentElement, NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    if (!node.parentElement || skip.has(node.parentElement.tagName)) continue;
-    const box = container(node);
-    if (runs.length && box === last) runs[runs.length - 1].push(node);
-    else runs.push([node]);
-    last = box;
+  const fields = [];
+  // The document, then every open shadow root met in it (a web component's text shows too).
+  const roots = [document.documentElement];
+  for (let r = 0; r < roots.length; r++) {
+    let last = null;
+    const walker = document.createTreeWalker(roots[r], NodeFilter.SHOW_TEXT | NodeFilter.SHOW_ELEMENT);
+    for (let node = walker.currentNode; node; node = walker.nextNode()) {
+      if (node.nodeType === Node.ELEMENT_NODE) {
+        if (node.shadowRoot) roots.push(node.shadowRoot);
+        if (["INPUT", "TEXTAREA", "IMG"].includes(node.tagName)) fields.push(node);
+        continue;
+      }
+      if (!node.parentElement || skip.has(node.parentElement.tagName)) continue;
+      const box = container(node);
+      if (runs.length && box === last) runs[runs.length - 1].push(node);
+      else runs.push([node]);
+      last = box;
+    }
   }
-  const fields = [...document.querySelectorAll("input, textarea, img")];
   window.__govauditRuns = runs;
   window.__govauditFields = fields;
   return {
@@ -138,6 +147,9 @@ class Camera:
     timeout: float  # seconds per page
     max_height: int
     user_agent: str
+    # All the shots together: a site whose pages each take the whole `timeout` (a script that
+    # never stops, a server that trickles) costs the audit this much at most, not 50 x timeout.
+    budget: float = 300.0
 
 
 def take_screenshots(
@@ -179,8 +191,13 @@ async def _take(
             # One page at a time, never two: headless chromium shooting two pages at once drew
             # the other page into a shot (seen here, 2026-12), and that page may not be masked yet.
             shots: list[Screenshot] = []
+            deadline = time.monotonic() + camera.budget
             for request in requests:
-                shot = await _shoot(context, request, camera)
+                if time.monotonic() > deadline:
+                    why = f"截图总用时超过上限（{camera.budget:g} 秒）"
+                    shot = Screenshot(request.url, problem=why)
+                else:
+                    shot = await _shoot_within(context, request, camera)
                 if shot.problem and all(not s.problem for s in shots):  # one line, not one a page
                     log(f"截图失败：{request.url}：{shot.problem}；该页记为无截图，审计继续")
                 shots.append(shot)
@@ -188,6 +205,15 @@ async def _take(
             return shots
     except Error as e:  # the driver itself (node) could not run
         return unavailable(e)
+
+
+async def _shoot_within(context, request: ShotRequest, camera: Camera) -> Screenshot:
+    """`_shoot` bounded as a whole: playwright's own time-outs cover loading and the shot, not
+    an evaluate on a page whose script never yields."""
+    try:
+        return await asyncio.wait_for(_shoot(context, request, camera), camera.timeout * 2 + 5)
+    except TimeoutError:
+        return Screenshot(request.url, problem="页面长时间无响应（脚本不停运行），未截图")
 
 
 async def _shoot(context, request: ShotRequest, camera: Camera) -> Screenshot:
@@ -234,7 +260,10 @@ async def _shoot(context, request: ShotRequest, camera: Camera) -> Screenshot:
     except Error as e:
         return Screenshot(request.url, problem=f"页面无法打开（{_first_line(e)}）")
     finally:
-        await page.close()
+        try:  # a hung renderer is killed with its page; never wait on it for long
+            await asyncio.wait_for(page.close(), 5)
+        except (TimeoutError, Error):
+            pass
 
 
 async def _mask_frame(frame) -> None:

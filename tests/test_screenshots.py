@@ -11,6 +11,7 @@ import json
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import lxml.html
@@ -82,36 +83,42 @@ def test_a_planted_number_is_shot_exactly_as_the_page_with_it_pre_masked(browser
         (a, b, c), lines = shots(browser, requests)
     assert lines == [] and a.png[:8] == PNG and not a.problem
     assert (a.width, a.height) == (1280, 900)
-    assert pixels(a.png) == pixels(b.png)
-    assert pixels(a.png) != pixels(c.png)
+    planted_px, premasked_px, other_px = pixels(a.png, b.png, c.png)
+    assert planted_px == premasked_px
+    assert planted_px != other_px
 
 
 def routes_names(routes: dict) -> list[str]:
     return [path.strip("/").removesuffix(".html") for path in routes]
 
 
-def pixels(png: bytes) -> bytes:
-    """The decoded RGBA pixels of a PNG, read by the browser itself (no imaging library)."""
+def pixels(*pngs: bytes) -> list[bytes]:
+    """The decoded RGBA pixels of each PNG, read by the browser itself (no imaging library)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=find_browser("auto"), args=["--no-sandbox"])
         tab = b.new_page()
-        data = tab.evaluate(
-            """async (src) => {
-                const img = new Image(); img.src = src; await img.decode();
-                const c = document.createElement("canvas");
-                c.width = img.width; c.height = img.height;
-                const g = c.getContext("2d"); g.drawImage(img, 0, 0);
-                const d = g.getImageData(0, 0, c.width, c.height).data;
-                let s = ""; for (let i = 0; i < d.length; i += 8192)
-                    s += String.fromCharCode(...d.subarray(i, i + 8192));
-                return btoa(s);
-            }""",
-            "data:image/png;base64," + base64.b64encode(png).decode(),
-        )
+        decoded = [
+            base64.b64decode(
+                tab.evaluate(
+                    """async (src) => {
+                        const img = new Image(); img.src = src; await img.decode();
+                        const c = document.createElement("canvas");
+                        c.width = img.width; c.height = img.height;
+                        const g = c.getContext("2d"); g.drawImage(img, 0, 0);
+                        const d = g.getImageData(0, 0, c.width, c.height).data;
+                        let s = ""; for (let i = 0; i < d.length; i += 8192)
+                            s += String.fromCharCode(...d.subarray(i, i + 8192));
+                        return btoa(s);
+                    }""",
+                    "data:image/png;base64," + base64.b64encode(png).decode(),
+                )
+            )
+            for png in pngs
+        ]
         b.close()
-    return base64.b64decode(data)
+    return decoded
 
 
 def test_the_place_is_outlined_and_a_low_place_moves_the_cut(browser):
@@ -128,7 +135,8 @@ def test_the_place_is_outlined_and_a_low_place_moves_the_cut(browser):
         (top, low), _ = shots(browser, requests, max_height=1500)
     assert top.highlighted == 1 and low.highlighted == 1
     assert top.height == low.height == 1500  # full page cut at the profile's height
-    assert pixels(top.png) != pixels(low.png)
+    top_px, low_px = pixels(top.png, low.png)
+    assert top_px != low_px
 
 
 def test_a_timeout_a_failing_page_and_no_browser_are_reasons_not_errors(browser, tmp_path):
@@ -146,6 +154,43 @@ def test_a_timeout_a_failing_page_and_no_browser_are_reasons_not_errors(browser,
     assert ok.png[:8] == PNG
     assert len(lines) == 1 and "slow.html" in lines[0]  # one line, not one a page
     assert gone.problem.startswith("浏览器无法启动") and len(gone_lines) == 1
+
+
+def test_hostile_pages_cost_their_time_and_no_more(browser):
+    hang = "<script>setTimeout(() => { for (;;) {} }, 50)</script>"
+    routes = {
+        "/loop.html": Reply(page("<p>先显示，再卡死</p>" + hang)),
+        "/block.html": Reply(page("<script>for (;;) {}</script><p>从不加载完</p>")),
+        "/ok.html": Reply(page("<p>好</p>")),
+    }
+    with SiteServer(routes) as site:
+        requests = [ShotRequest(f"{site.url}{path}") for path in routes]
+        lines: list[str] = []
+        started = time.monotonic()
+        loop, block, ok = take_screenshots(requests, camera(browser, timeout=2), lines.append)
+        elapsed = time.monotonic() - started
+        budget = Camera(browser, 2, 4000, "t", budget=0.5)
+        first, late, _ = take_screenshots(requests[::-1], budget, lines.append)
+    assert ok.png[:8] == PNG and loop.problem and block.problem
+    assert not loop.png and not block.png
+    assert elapsed < 2 * (2 * 2 + 5) + 10  # each page within its bound
+    assert first.png[:8] == PNG and late.problem == "截图总用时超过上限（0.5 秒）"
+
+
+def test_text_in_an_open_shadow_root_is_masked_too(browser):
+    script = (
+        "<div id=host></div><script>document.getElementById('host').attachShadow({mode: 'open'})"
+        f".innerHTML = '<p>影子：{RAW_ID}</p>';</script>"
+    )
+    routes = {
+        "/shadow.html": Reply(page(script)),
+        "/premasked.html": Reply(page(script.replace(RAW_ID, "1101**********4514"))),
+    }
+    with SiteServer(routes) as site:
+        requests = [ShotRequest(f"{site.url}{path}") for path in routes]
+        (a, b), _ = shots(browser, requests)
+    shadow_px, premasked_px = pixels(a.png, b.png)
+    assert a.png and shadow_px == premasked_px
 
 
 # -- the audit end to end ---------------------------------------------------------------------
