@@ -7,12 +7,14 @@ stretch around the first outlined place when that lies lower). Masking happens i
 before the shot: every text node, grouped by the line of text a browser shows them on (inline
 elements join, a block ends), goes through govaudit.core.masking's `mask_text_runs`, the rules of
 the store and every report, so `<span>1101011990</span><span>03074514</span>` is masked as the one
-number it shows. Input values, placeholders and image alt texts are masked too. Then the page's
-scripts are stopped (timers cleared, script execution disabled), the DOM is checked again before
-and after the shot, and a page whose text changed back keeps no shot.
+number it shows; open shadow roots, input values, placeholders and image alt texts too. Then the
+page's scripts are stopped (timers cleared, script execution disabled), the DOM is checked again
+before and after the shot, and a page whose text changed back keeps no shot.
 
-A missing browser, a time-out, a page that fails: that page (or every page) has no shot and the
-reason in words (`Screenshot.problem`); nothing raises.
+Bounds: each page `crawl.render_timeout` seconds from opening to shot, whatever it does after
+its load; all the shots together `Camera.budget` (300 s). A missing browser, a time-out, a
+failing page, the budget spent: that page (or every page) has no shot and the reason in words
+(`Screenshot.problem`); nothing raises.
 """
 
 from __future__ import annotations
