@@ -13,11 +13,14 @@ from __future__ import annotations
 import importlib.util
 import logging
 from collections.abc import Callable, Collection, Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 from govaudit.core.config import AuditConfig
 from govaudit.core.model import RENDERED, Finding, Screenshot
 from govaudit.core.store import Store
+
+if TYPE_CHECKING:  # imported when a shot is taken: asyncio and playwright are not cheap
+    from govaudit.crawler.screenshots import ShotRequest
 
 SHOT_SEVERITIES = ("critical", "major")
 _TEXT_KEYS = ("term", "masked")  # what a text hit quotes, masked as the page will be
@@ -26,7 +29,7 @@ _LINK_KEYS = ("target_url", "attachment_url", "item_url", "newest_item_url")
 logger = logging.getLogger("govaudit.screenshots")
 
 
-def shot_requests(findings: Sequence[Finding], rendered: Collection[str] = ()) -> list[Any]:
+def shot_requests(findings: Sequence[Finding], rendered: Collection[str] = ()) -> list[ShotRequest]:
     """One ShotRequest per page with a 严重 or 重要 finding, gravest and fullest pages first;
     `rendered`: the pages the crawl had the browser render (their lists wait for the network)."""
     from govaudit.crawler.screenshots import ShotRequest

@@ -45,8 +45,8 @@ class Evidence:
     finding: Finding
     source: str  # the stored (masked) copy of the page
     marked: str  # the locator found in it, "" when none was
-    # The page's screenshot (its PNG, masked in the page before the shot), or why none: b"" and
-    # the reason; ("" when the audit wanted none of the page: no 严重 or 重要 finding on it).
+    # The page's screenshot (masked in the page before the shot), or b"" and why none; the
+    # reason is "" too when the audit wanted no shot of the page (no 严重 or 重要 finding on it).
     screenshot: bytes = b""
     no_screenshot: str = ""
 
