@@ -135,12 +135,16 @@ _OUTLINE = """([texts, links]) => {
 class ShotRequest:
     """A page to shoot, and what to outline in it: text windows (a term, a masked number, as
     the finding quotes them) and link targets (absolute URLs, as a broken link's). `settle`:
-    the page's list came by script (the crawl rendered it), so its requests are waited for."""
+    the page's list came by script (the crawl rendered it), so its requests are waited for.
+    `html`: the page as the audit fetched it (its stored copy, masked): the browser is given it
+    instead of asking the site for the page again; its style sheets, images and scripts still
+    come from the site."""
 
     url: str
     texts: tuple[str, ...] = ()
     links: tuple[str, ...] = ()
     settle: bool = False
+    html: str | None = None
 
 
 @dataclass(frozen=True)
@@ -228,6 +232,8 @@ async def _shoot(context, request: ShotRequest, camera: Camera) -> Screenshot:
     page = await context.new_page()
     started = time.monotonic()
     try:
+        if request.html is not None:
+            await page.route(request.url, _serve(request.html))
         response = await page.goto(request.url, wait_until="load", timeout=camera.timeout * 1000)
         if response is not None and response.status >= 400:
             return Screenshot(request.url, problem=f"页面返回 HTTP {response.status}")
@@ -269,6 +275,21 @@ async def _shoot(context, request: ShotRequest, camera: Camera) -> Screenshot:
             await asyncio.wait_for(page.close(), 5)
         except (TimeoutError, Error):
             pass
+
+
+def _serve(html: str):
+    """A route handler answering the page's own navigation with `html` (UTF-8, whatever its meta
+    tag says: the header's charset wins); any other request to the same URL goes to the site."""
+
+    async def answer(route) -> None:
+        if route.request.is_navigation_request() and route.request.frame.parent_frame is None:
+            await route.fulfill(
+                status=200, content_type="text/html; charset=utf-8", body=html.encode("utf-8")
+            )
+        else:
+            await route.continue_()
+
+    return answer
 
 
 async def _mask_frame(frame) -> None:

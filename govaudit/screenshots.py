@@ -2,8 +2,9 @@
 
 After the checks: each page that carries a 严重 or 重要 finding, the pages with the gravest and
 most findings first, at most `crawl.screenshot_max_pages`; in each, the findings' places outlined
-(the quoted term or masked number, the link a broken link is). The shots themselves are the
-crawler's (crawler/screenshots.py: the network is the crawler's alone). Every wanted page gets a
+(the quoted term or masked number, the link a broken link is), each page given to the browser
+as the audit stored it. The shots themselves are the crawler's (crawler/screenshots.py: the
+network is the crawler's alone). Every wanted page gets a
 row in the store, with a PNG or with the reason there is none (no browser, `--no-screenshots`,
 over the budget, a time-out), so that each report can say 无截图 and why.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 import importlib.util
 import logging
 from collections.abc import Callable, Collection, Sequence
+from functools import partial
 from typing import TYPE_CHECKING
 
 from govaudit.core.config import AuditConfig
@@ -29,9 +31,14 @@ _LINK_KEYS = ("target_url", "attachment_url", "item_url", "newest_item_url")
 logger = logging.getLogger("govaudit.screenshots")
 
 
-def shot_requests(findings: Sequence[Finding], rendered: Collection[str] = ()) -> list[ShotRequest]:
+def shot_requests(
+    findings: Sequence[Finding],
+    rendered: Collection[str] = (),
+    copy_of: Callable[[str], str | None] = lambda url: None,
+) -> list[ShotRequest]:
     """One ShotRequest per page with a 严重 or 重要 finding, gravest and fullest pages first;
-    `rendered`: the pages the crawl had the browser render (their lists wait for the network)."""
+    `rendered`: the pages the crawl had the browser render (their lists wait for the network);
+    `copy_of`: a page's stored copy, shot instead of fetching the page again."""
     from govaudit.crawler.screenshots import ShotRequest
 
     pages: dict[str, list[Finding]] = {}
@@ -49,7 +56,7 @@ def shot_requests(findings: Sequence[Finding], rendered: Collection[str] = ()) -
         texts = [str(f.details[k]) for f in found for k in _TEXT_KEYS if f.details.get(k)]
         links = [str(f.details[k]) for f in found for k in _LINK_KEYS if f.details.get(k)]
         unique = (tuple(dict.fromkeys(texts)), tuple(dict.fromkeys(links)))
-        requests.append(ShotRequest(url, *unique, settle=url in rendered))
+        requests.append(ShotRequest(url, *unique, settle=url in rendered, html=copy_of(url)))
     return requests
 
 
@@ -80,7 +87,9 @@ def take_evidence_screenshots(
     """Shoot the audit's wanted pages into the store; the counters of what came of it."""
     view = store.view(audit_id, snapshot=True)  # the checks' view: read already
     rendered = {p.url for p in view.pages(with_text=False) if p.meta.get(RENDERED)}
-    wanted = shot_requests(findings, rendered)
+    # The pages as the audit fetched them: the shot shows what the findings were read from, and
+    # the site is not asked for them a second time (only for their style sheets and images).
+    wanted = shot_requests(findings, rendered, partial(store.page_copy, audit_id))
     if not wanted:
         return {}
     problem = camera_problem(config)
