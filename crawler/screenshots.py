@@ -138,7 +138,7 @@ class ShotRequest:
     the page's list came by script (the crawl rendered it), so its requests are waited for.
     `html`: the page as the audit fetched it (its stored copy, masked): the browser is given it
     instead of asking the site for the page again; its style sheets, images and scripts still
-    come from the site."""
+    come from the site, each once a session (`_Resources`)."""
 
     url: str
     texts: tuple[str, ...] = ()
@@ -194,6 +194,7 @@ async def _take(
                 service_workers="block",
                 accept_downloads=False,
             )
+            await context.route("**/*", _Resources().answer)
             # One page at a time, never two: headless chromium shooting two pages at once drew
             # the other page into a shot (seen here, 2026-12), and that page may not be masked yet.
             shots: list[Screenshot] = []
@@ -275,6 +276,47 @@ async def _shoot(context, request: ShotRequest, camera: Camera) -> Screenshot:
             await asyncio.wait_for(page.close(), 5)
         except (TimeoutError, Error):
             pass
+
+
+class _Resources:
+    """The style sheets, scripts, images and fonts of the pages shot, asked of the site once a
+    session (the site's own cache headers aside: many send none), up to a memory bound."""
+
+    TYPES = frozenset({"stylesheet", "script", "image", "font"})
+    MAX_ONE, MAX_ALL = 2 * 1024 * 1024, 32 * 1024 * 1024
+
+    def __init__(self) -> None:
+        self.kept: dict[str, tuple[int, dict[str, str], bytes]] = {}
+        self.size = 0
+
+    async def answer(self, route) -> None:
+        from playwright.async_api import Error
+
+        request = route.request
+        if request.method != "GET" or request.resource_type not in self.TYPES:
+            await route.continue_()
+            return
+        kept = self.kept.get(request.url)
+        try:
+            if kept is None:
+                response = await route.fetch()
+                body = await response.body()
+                headers = {
+                    k: v
+                    for k, v in response.headers.items()
+                    if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")
+                }
+                kept = (response.status, headers, body)
+                if len(body) <= self.MAX_ONE and self.size + len(body) <= self.MAX_ALL:
+                    self.kept[request.url] = kept
+                    self.size += len(body)
+            status, headers, body = kept
+            await route.fulfill(status=status, headers=headers, body=body)
+        except Error:  # the site did not answer, or the page was closed meanwhile
+            try:
+                await route.abort()
+            except Error:
+                pass
 
 
 def _serve(html: str):

@@ -121,6 +121,25 @@ def pixels(*pngs: bytes) -> list[bytes]:
     return decoded
 
 
+def test_a_stored_page_is_not_fetched_again_and_its_resources_once(browser):
+    head = '<link rel="stylesheet" href="/style.css"><img src="/logo.gif" alt="标志">'
+    routes = {
+        "/a.html": Reply(page(head + "<p>站点上的版本</p>")),
+        "/b.html": Reply(page(head + "<p>乙</p>")),
+        "/style.css": Reply("p { color: #c00 }", content_type="text/css"),
+        "/logo.gif": Reply(b"GIF89a\x01\x00\x01\x00\x00\x00\x00;", content_type="image/gif"),
+    }
+    with SiteServer(routes) as site:
+        requests = [
+            ShotRequest(f"{site.url}/a.html", html=page(head + f"<p>审计时的版本 {RAW_ID}</p>")),
+            ShotRequest(f"{site.url}/b.html", html=page(head + "<p>乙</p>")),
+        ]
+        (a, b), lines = shots(browser, requests)
+        hits = {path: site.count("GET", path) for path in routes}
+    assert lines == [] and a.png[:8] == PNG and b.png[:8] == PNG
+    assert hits == {"/a.html": 0, "/b.html": 0, "/style.css": 1, "/logo.gif": 1}
+
+
 def test_the_place_is_outlined_and_a_low_place_moves_the_cut(browser):
     filler = "".join(f"<p>第 {i} 段正文。</p>" for i in range(200))
     routes = {
