@@ -11,6 +11,10 @@ its helper process. `as_of` is the only clock a check sees.
 FOLLOW_UP lists the modules that judge the findings across audits rather than the pages
 (confirmation: 疑似 → 确认; early_warning: 预警 before a limit is crossed): each has a
 SECTION and DEFAULTS of its own in the profile, but no `run`.
+
+Beyond the checks, checks/ judges what the roof hands on: annotate.py gives every finding its
+栏目, `last_verified` and history; judge.py the whole audit's verdicts (veto items, completeness,
+预警), which the reports only present.
 """
 
 from types import ModuleType

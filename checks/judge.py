@@ -6,7 +6,8 @@ The roof calls this and hands the result to the reports (`reports.build_listing(
 which only present it. `active_findings` are the audit's findings without those the staff marked
 误报 (reports/history.py knows the reviews); 疑似 ones (checks/confirmation.py) are counted
 apart and never in a veto. Reads the audit's stored profile for the checks' own settings
-(`[checks.unanswered_message]`, `[checks.early_warning]`, `[checks.stale_column]`).
+(`[checks.unanswered_message]`, `[checks.early_warning]`, `[checks.stale_column]`,
+`[checks.overdue_publication]`).
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ def judge(
         suspected=len(active) - len(confirmed),
         warnings=[
             *early_warning.profile_column_warnings(view, profile_checks, as_of),
+            *early_warning.register_warnings(view, profile_checks, as_of),
             *early_warning.veto_warnings(score),
         ],
     )

@@ -27,7 +27,7 @@ from govaudit.core.columns import (
     listing_pages,
 )
 from govaudit.core.config import ConfigError
-from govaudit.core.model import SEVERITIES, Finding, ListItem, fingerprint
+from govaudit.core.model import DATED_BY_LIST, SEVERITIES, Finding, ListItem, fingerprint
 from govaudit.core.store import AuditView
 
 SECTION = "stale_column"
@@ -359,11 +359,12 @@ def _date_mismatches(
     recorded = {p.url: p for p in view.pages(urls=dated, with_text=False)}
     places: dict[str, dict[str, int]] = {}  # by column URL, made for the columns with a finding
     for column, list_page, item in _listed(columns, on_homes):
-        if item.date is None or item.url in seen:
+        # Both dates read: the one the list states and the one the article page states. A
+        # date taken from a URL alone, on either side, proves nothing (the page may say
+        # otherwise, or nothing); it only orders pages.
+        if item.date is None or item.date_from != DATED_BY_LIST or item.url in seen:
             continue
         page = recorded.get(item.url)
-        # Both dates read: the list's and the one the article page states. A date taken from
-        # the article's URL alone proves nothing (the page may say otherwise, or nothing).
         if page is None or page.published is None or page.published_from == "url":
             continue
         seen.add(item.url)

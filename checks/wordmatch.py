@@ -5,8 +5,8 @@ Why this shape (measured in /work/shared/research/text-checks.md §2):
   when both its ends fall on jieba token boundaries.
 - jieba splits its input on every character outside `[\u4e00-\u9fd5a-zA-Z0-9+#&._%-]` and
   segments each run (block) alone, so cutting only the block around a hit gives exactly the
-  tokens a whole-text cut gives. jieba runs near 1 MB/s; Aho-Corasick over a few hundred terms
-  runs over 100 MB/s, so only the few blocks with a hit are ever segmented.
+  tokens a whole-text cut gives. jieba runs near 1 MB/s; Aho-Corasick over the terms
+  (ahocorasick_rs) runs over 100 MB/s, so only the few blocks with a hit are ever segmented.
 - HMM off: with HMM on, jieba glues unknown neighbours onto a term (市人社) and hides it.
 - The tokenizer is our own instance with the wordlist terms added (so a typo segments as one
   token) and with the dictionary words that hide a term removed (座落在 hides 座落, 中国卫生部
@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import ahocorasick
+import ahocorasick_rs
 
 from govaudit.wordlists import Entry, Wordlist
 
@@ -194,11 +194,16 @@ class WordMatcher:
         self._by_line = not any("\n" in key for key in keys)
         self._lines: dict[str, tuple[tuple[int, tuple], ...]] = {}
         self._line_chars = 0
-        self._automaton = ahocorasick.Automaton()
-        for spelling, payload in keys.items():
-            self._automaton.add_word(spelling, (len(spelling), *payload))
-        if len(self._automaton):
-            self._automaton.make_automaton()
+        # pyahocorasick's trie scanned a node's children one by one and slowed to 8 MB/s once a
+        # thousand one-character terms (异体字) hung from its root; ahocorasick_rs's contiguous
+        # NFA scans benchmarks/gov_text at ~200 MB/s with them. Its DFA is faster at 1,700 keys
+        # but takes 165 MB at 20,000 (a bureau's own lists), the NFA 11 MB.
+        # Payload: (length, term, is whitelisted, rules).
+        self._payloads = [(len(k), *payload) for k, payload in keys.items()]
+        nfa = ahocorasick_rs.Implementation.ContiguousNFA
+        self._automaton = (
+            ahocorasick_rs.AhoCorasick(list(keys), implementation=nfa) if keys else None
+        )
         self._tok: jieba.Tokenizer | None = None
         self._tok_lock = threading.Lock()
         self.exposed: tuple[str, ...] = ()  # dictionary words removed because they hid a term
@@ -237,19 +242,22 @@ class WordMatcher:
         """Dictionary words that contain a term and so would swallow it (座落在 ⊃ 座落)."""
         if not self.terms:
             return []
-        terms = ahocorasick.Automaton()
-        for key in self.terms:
-            terms.add_word(key, len(key))
-        terms.make_automaton()
+        terms = ahocorasick_rs.AhoCorasick(
+            list(self.terms), implementation=ahocorasick_rs.Implementation.ContiguousNFA
+        )
         shortest = min(len(k) for k in self.terms)
         hiding = []
         for word, count in freq.items():
             if count and len(word) > shortest and word not in keep:
-                for _end, length in terms.iter(word):
-                    if length < len(word):
-                        hiding.append(word)
-                        break
+                found = terms.find_matches_as_indexes(word, overlapping=True)
+                if any(end - start < len(word) for _i, start, end in found):
+                    hiding.append(word)
         return hiding
+
+    def clear_line_cache(self) -> None:
+        """Forget the automaton's hits by line: a benchmark's cold scan."""
+        self._lines.clear()
+        self._line_chars = 0
 
     def clear_block_cache(self) -> None:
         self._blocks.clear()
@@ -267,7 +275,7 @@ class WordMatcher:
         candidates: list[tuple[int, int, str]] = []
         allowed: list[tuple[int, int]] = []
         anchored: dict[int, list[int]] = {}  # rule index -> anchor positions
-        if len(self._automaton):
+        if self._automaton is not None:
             for last, (length, term, is_allowed, rules) in self._automaton_hits(norm):
                 start = last - length + 1
                 if term is not None:
@@ -286,18 +294,17 @@ class WordMatcher:
 
     def _automaton_hits(self, norm: str) -> list[tuple[int, tuple]]:
         """The automaton's (last index, payload) over `norm`, line by line from a cache: a
-        site's pages repeat whole lines (a 来源 line, a list of 相关信息, a closing paragraph)
-        and the automaton is slow over text with many first characters (it scans a node's
-        children one by one). No key holds a line break, so a line starts at the root state
-        and its hits are the whole text's, shifted."""
+        site's pages repeat whole lines (a 来源 line, a list of 相关信息, a closing paragraph),
+        and a dictionary lookup is cheaper than a scan. No key holds a line break, so a line
+        starts at the root state and its hits are the whole text's, shifted."""
         if not self._by_line:
-            return list(self._automaton.iter(norm))
+            return self.scan(norm)
         found: list[tuple[int, tuple]] = []
         pos, cache = 0, self._lines
         for line in norm.split("\n"):
             hits = cache.get(line)
             if hits is None:
-                hits = tuple(self._automaton.iter(line)) if line else ()
+                hits = tuple(self.scan(line)) if line else ()
                 self._line_chars += len(line)
                 if self._line_chars > LINE_CACHE_CHARS:
                     cache.clear()
@@ -307,6 +314,13 @@ class WordMatcher:
                 found.extend((pos + last, payload) for last, payload in hits)
             pos += len(line) + 1
         return found
+
+    def scan(self, text: str) -> list[tuple[int, tuple]]:
+        """The automaton's (last index, payload) of every key in `text`, overlaps included."""
+        if self._automaton is None:
+            return []
+        found = self._automaton.find_matches_as_indexes(text, overlapping=True)
+        return [(end - 1, self._payloads[i]) for i, _start, end in found]
 
     def _rule_hits(
         self, entry: Entry, windows: list[tuple[int, int]], text: str, norm: str

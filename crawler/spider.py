@@ -31,7 +31,8 @@
   304 or a target not due carries the previous record over (crawler/carry_over.py).
 
 The spider is made of parts, one concern a file: crawler/spider_render.py (the browser),
-crawler/carry_over.py, crawler/records.py (records made without a parse, the counters).
+crawler/carry_over.py, crawler/stylesheets.py (reading style sheets), crawler/records.py (records
+made without a parse, the counters).
 Inputs are per-run spider arguments: `config` (AuditConfig), `store`, `audit_id`, `progress`,
 `resume`, `previous`, `helper` (the audit's helper process, for the pipeline), `scan` (the
 privacy check's, for the pipeline: the store never keeps a raw personal number).
@@ -87,12 +88,12 @@ from govaudit.crawler.responses import (
 from govaudit.crawler.rolling import RollingSchedule
 from govaudit.crawler.scope import Scope
 from govaudit.crawler.spider_render import BrowserRendering
-from govaudit.crawler.stylesheets import is_stylesheet, sheet_links
+from govaudit.crawler.stylesheets import SheetReading, is_read_sheet, is_stylesheet
 
 logger = logging.getLogger(__name__)
 
 
-class SiteSpider(BrowserRendering, CarryOver, RecordKeeping, Spider):
+class SiteSpider(BrowserRendering, CarryOver, SheetReading, RecordKeeping, Spider):
     name = "govaudit"
 
     def __init__(
@@ -199,7 +200,10 @@ class SiteSpider(BrowserRendering, CarryOver, RecordKeeping, Spider):
         self.resumed = []
 
     def _was_followed(self, record: PageRecord) -> bool:
-        """A recorded page whose links the crawl followed (see `parse_page`)."""
+        """A recorded page whose links the crawl followed (see `parse_page`), or a style sheet
+        it read (its url()s and @imports)."""
+        if is_read_sheet(record):
+            return True
         return (
             record.method == "GET"
             and record.internal
@@ -238,14 +242,6 @@ class SiteSpider(BrowserRendering, CarryOver, RecordKeeping, Spider):
             errback=self.on_error,
             meta=meta,
             priority=-depth,
-        )
-
-    def _stylesheet_request(self, url: str, depth: int) -> Request:
-        """A linked style sheet is read, not only checked: its url()s are links too."""
-        meta = {"target": url, "role": "stylesheet", "depth": depth}
-        meta["download_maxsize"] = self.config.max_resource_bytes
-        return Request(
-            url, callback=self.on_stylesheet, errback=self.on_error, meta=meta, priority=-depth
         )
 
     def _attachment_request(self, url: str, depth: int, anchor: str) -> Request:
@@ -549,22 +545,12 @@ class SiteSpider(BrowserRendering, CarryOver, RecordKeeping, Spider):
         if meta.get("bot_check"):  # not checked: the WAF answered, not the target
             yield self._count(self._skipped(meta["target"], meta["depth"], "bot_check"))
             return
+        sheet = self._sheet_by_answer(response)
+        if sheet is not None:  # its record comes with the GET that reads it
+            yield sheet
+            return
         method = "HEAD>GET" if meta.get("head_result") else response.request.method
         yield self._count(self._resource_record(response, method))
-
-    def on_stylesheet(self, response: Response) -> Iterator[PageRecord | Request]:
-        """A sheet: recorded with its @import and url() targets as its links, each routed."""
-        record = self._resource_record(response, "GET")
-        self.stats.inc_value("govaudit/stylesheets")
-        body = (
-            b"" if "download_stopped" in response.flags or record.status >= 400 else response.body
-        )
-        links = sheet_links(record.url, body, record.content_type, record.charset)
-        edges, requests, skipped = self._follow(links, (), record.depth + 1)
-        self.stats.inc_value("govaudit/stylesheets/links", len(edges))
-        yield self._count(replace(record, links=tuple(edges)))
-        yield from skipped
-        yield from requests
 
     async def on_attachment(self, response: Response):
         """An internal attachment: its text, read in a worker process (crawler.attachment_reader)."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
@@ -17,16 +17,16 @@ from types import ModuleType
 from typing import Any
 
 from govaudit import checks
-from govaudit.checks import confirmation, privacy_leak
+from govaudit.checks import privacy_leak
+from govaudit.checks.annotate import annotated
 from govaudit.checks.judge import judge
-from govaudit.core.columns import Column, column_for_url, detect_columns
 from govaudit.core.config import AuditConfig, ConfigError, merged_rules
 from govaudit.core.locking import holder_pid, lock_exclusive
-from govaudit.core.model import SEVERITIES, Finding
+from govaudit.core.model import Finding
 from govaudit.core.store import AuditView, Store
 from govaudit.core.verdicts import EarlyWarning, ScoreItem
-from govaudit.core.vocabulary import HOMEPAGE
 from govaudit.helper import Helper
+from govaudit.outside_lists import record_outside_statuses, validate_outside_lists
 from govaudit.reports import ReportData, ReportSettings, report_settings, write_reports
 from govaudit.reports.alerts import AlertSettings, alert_settings, send_alerts
 from govaudit.screenshots import take_evidence_screenshots
@@ -71,7 +71,7 @@ class AuditResult:
 
 def validated_rules(config: AuditConfig) -> dict[str, dict[str, Any]]:
     """Every registered check's settings, validated before the crawl starts (fail early), and
-    the profile's `[crawl.scrapy]` settings with them."""
+    the profile's `[crawl.scrapy]` and `[outside_lists]` settings with them."""
     from govaudit.crawler.settings import check_scrapy_settings
 
     check_scrapy_settings(config)
@@ -101,6 +101,7 @@ def validated_rules(config: AuditConfig) -> dict[str, dict[str, Any]]:
             section = resolve(section, config)
         validate = getattr(module, "validate_rules", None)  # checks beyond types, if any
         rules[module.SECTION] = validate(section) if validate else section
+    validate_outside_lists(config)
     return rules
 
 
@@ -126,15 +127,7 @@ def run_checks(
         view, [m for m in checks.REGISTRY if m.SECTION not in beside], rules, as_of
     )
     findings.extend(theirs())
-    overrides = rules.get("stale_column", {}).get("columns", ())
-    homes = {p.url for p in view.pages(kind="home", with_text=False)}
-    findings = with_columns(findings, column_for_url(detect_columns(view, overrides)), homes)
-    findings = with_last_verified(findings, store.verified_dates(audit_id))
-    confirm = rules.get(confirmation.SECTION, confirmation.DEFAULTS)
-    findings = with_history(store, audit_id, findings, confirm, as_of)
-    order = {s: i for i, s in enumerate(SEVERITIES)}
-    findings.sort(key=lambda f: (order[f.severity], f.check, f.page_url, f.id))
-    return findings
+    return annotated(store, audit_id, view, findings, rules, as_of)
 
 
 def module_findings(
@@ -153,50 +146,6 @@ def stored_findings(
         return module_findings(store.view(audit_id, snapshot=True), modules, rules, as_of)
     finally:
         store.close()
-
-
-def with_columns(
-    findings: list[Finding],
-    column_of: Callable[[str], Column | None],
-    homes: Collection[str] = (),
-) -> list[Finding]:
-    """Name the 栏目 of every finding whose check did not: staff sort the list by column, and
-    a finding without one lands on nobody's desk. The homepage is a 栏目 of its own to them."""
-    named = []
-    for f in findings:
-        if f.column:
-            named.append(f)
-        elif f.page_url in homes:
-            named.append(replace(f, column=HOMEPAGE))
-        else:
-            column = column_of(f.page_url)
-            named.append(replace(f, column=column.name) if column else f)
-    return named
-
-
-def with_last_verified(findings: list[Finding], verified: dict[str, date]) -> list[Finding]:
-    """Each finding's `last_verified`: the day its target (a broken link) or its page was last
-    asked of the site. A daily audit carries unvisited records over (crawler/rolling.py): what
-    it reports of them was seen then, not today."""
-    dated = []
-    for f in findings:
-        day = verified.get(f.details.get("target_url") or f.page_url)
-        details = {**f.details, "last_verified": day.isoformat()} if day else f.details
-        dated.append(replace(f, details=details) if day else f)
-    return dated
-
-
-def with_history(
-    store: Store, audit_id: int, findings: list[Finding], rules: dict[str, Any], as_of: date
-) -> list[Finding]:
-    """first_seen, last_seen, times_seen and 疑似/确认 (checks/confirmation.py), from the same
-    findings in the site's previous finished audit."""
-    previous_id = store.previous_audit(audit_id)
-    previous = {f.id: f for f in store.findings(previous_id)} if previous_id is not None else {}
-    first_seen = store.first_seen(store.audit(audit_id)["site"], [f.id for f in findings])
-    return confirmation.with_history(
-        findings, previous, first_seen, as_of, int(rules["confirm_after"])
-    )
 
 
 def write_findings_json(findings: list[Finding], path: Path) -> Path:
@@ -257,6 +206,10 @@ def write_outputs(
     and the listing they show; with a running `helper`, the xlsx is written there meanwhile."""
     writable_dir(out_dir)
     outputs = [write_findings_json(store.findings(audit_id), out_dir / "findings.json")]
+    # Imported outside lists judged against this audit before its reports show them.
+    record_outside_statuses(
+        store, audit_id, store.audit(audit_id)["config"].get("outside_lists") or {}
+    )
     beside = helper.submit if helper is not None and helper.running else None
     paths, listing = write_reports(store, audit_id, out_dir, settings, judge, beside)
     warnings = write_warnings_json(listing.warnings, out_dir / "warnings.json")

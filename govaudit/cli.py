@@ -21,6 +21,7 @@ from govaudit.audit import (
 )
 from govaudit.commands import UsageError
 from govaudit.commands.audit import cmd_audit
+from govaudit.commands.import_list import add_import_list_command, cmd_import_list
 from govaudit.commands.report import add_evidence_command
 from govaudit.console import print_sites_table
 from govaudit.core.config import ConfigError
@@ -199,6 +200,7 @@ def _add_report_commands(sub: argparse._SubParsersAction) -> None:
     )
     imp.add_argument("xlsx", type=Path, help="工作人员填好的整改清单.xlsx")
     imp.add_argument("--db", required=True, type=Path, help="该审计所在的 SQLite 数据库")
+    add_import_list_command(sub)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -211,6 +213,8 @@ def main(argv: list[str] | None = None) -> int:
             from govaudit.commands.demo import run_demo
 
             return run_demo(args.out, console, quiet=args.quiet)
+        if args.command == "import-list":
+            return cmd_import_list(args, Console())
         if args.command in ("report", "audits", "review", "evidence"):
             from govaudit.commands.report import run_report_command
 

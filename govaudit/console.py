@@ -154,13 +154,16 @@ def print_counts(report, console: Console) -> None:
 
 
 def print_follow_up(report, console: Console) -> None:
-    """疑似 findings (not in any veto count) and the 预警 rows, apart from the problems."""
+    """疑似 findings (not in any veto count), the 预警 rows and the outside lists' rows, apart
+    from the problems."""
     if report.suspected:
         console.print(f"其中疑似问题 {report.suspected} 条（疑似，待下次审计确认），未计入否决项")
     if report.warnings:
         console.print(f"[yellow]预警 {len(report.warnings)} 条[/]（不计入问题与否决项）：")
         for w in report.warnings:
             console.print(f"  · {w.title}", soft_wrap=True, markup=False)
+    if report.outside:
+        console.print(f"外部清单 {len(report.outside)} 条：{report.outside_summary}", markup=False)
 
 
 _VERDICT_COLOURS = {

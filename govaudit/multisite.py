@@ -69,6 +69,8 @@ def write_summary(
         # 预警 rows (warnings.json) and 疑似 findings: apart from the problems and every veto.
         "warnings": len(result.report.warnings) if result.report else 0,
         "suspected": result.report.suspected if result.report else 0,
+        # Imported outside lists' rows by their status after this audit (仍存在, 未核实, ...).
+        "outside": result.report.outside_counts if result.report else {},
         "veto": result.verdict or (overall(list(result.scorecard)) if result.scorecard else None),
         "complete": result.complete,
         "incomplete": list(result.incomplete),

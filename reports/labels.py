@@ -10,6 +10,7 @@ from typing import Any
 
 from govaudit.core.model import Finding
 from govaudit.core.vocabulary import ERROR_NAMES
+from govaudit.wordlists import entry_source
 
 CHECK_NAMES = {
     "broken_link": "链接不可用",
@@ -186,6 +187,7 @@ def _word(d: dict[str, Any]) -> list[str]:
         f"警示语境：{d['warning_context']}，请人工确认页面是否可保留该用语"
         if d.get("warning_context")
         else "",
+        f"依据：{source}" if (source := entry_source(str(d.get("note") or ""))) else "",
     ]
 
 
@@ -221,15 +223,22 @@ def _document(d: dict[str, Any]) -> list[str]:
 
 def _overdue(d: dict[str, Any]) -> list[str]:
     late, workdays = d.get("days_late"), d.get("workdays_late")
+    register = d.get("register") or {}  # a 发文登记 document not found on the site
     return [
         *_document(d),
         f"所解读政策：{d['policy_title']}" if d.get("policy_title") else "",
         f"配对方式：按{d['paired_by']}（{d.get('paired_on') or ''}）" if d.get("paired_by") else "",
         f"成文/印发日期：{d.get('issued') or '未注明'}",
-        f"发布日期：{d.get('published') or '未注明'}",
+        f"发布日期：{d.get('published') or ('网站上未找到' if register else '未注明')}",
         f"公开时限：{d.get('deadline', '')}" + ("（约）" if d.get("approximate") else ""),
         f"依据：{d.get('rule', '')}" if d.get("rule") else "",
         f"逾期 {late} 天" + (f"（{workdays} 个工作日）" if workdays else "") if late else "",
+        (
+            f"依据发文登记：{register.get('source', '')} {register.get('file', '')} "
+            f"{register.get('place', '')}（{register.get('imported', '')} 导入）"
+            if register
+            else ""
+        ),
     ]
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from govaudit.core.masking import mask
 from govaudit.core.model import SEVERITIES, Finding
+from govaudit.core.outside_records import FIXED, STATUSES, OutsideStatus
 from govaudit.core.store import Store
 from govaudit.core.verdicts import WARN, EarlyWarning, Judge, ScoreItem
 from govaudit.reports.deadlines import deadline_for
@@ -109,6 +110,8 @@ class ReportData:
     # page URL -> (digest of its screenshot's PNG or None, why none): the pages the audit wanted
     # shot (govaudit/screenshots.py); reports/screenshots.py writes the PNGs beside the report.
     screenshots: dict[str, tuple[str | None, str]] = field(default_factory=dict)
+    # Rows of imported outside lists with their status after this audit (govaudit/outside_lists.py).
+    outside: list[OutsideStatus] = field(default_factory=list)
 
     @property
     def total_open(self) -> int:
@@ -119,6 +122,22 @@ class ReportData:
         责任科室 those of its own columns), one line each (the alerts and the notices)."""
         columns = {r.column for r in rows}
         return [w.title for w in self.warnings if whole_site or (w.column and w.column in columns)]
+
+    @property
+    def outside_counts(self) -> dict[str, int]:
+        """The outside rows by status (summary.json `outside`), every status named."""
+        counts = Counter(s.status for s in self.outside)
+        return {status: counts[status] for status in STATUSES}
+
+    @property
+    def outside_summary(self) -> str:
+        """The counts in words, as every output says them: 仍存在 3 条，未核实 1 条."""
+        return "，".join(f"{status} {n} 条" for status, n in self.outside_counts.items() if n)
+
+    @property
+    def outside_open(self) -> list[OutsideStatus]:
+        """The outside rows not known to be fixed: the 整改通知书 lists them."""
+        return [s for s in self.outside if s.status != FIXED]
 
     @property
     def warned_items(self) -> list[ScoreItem]:
@@ -175,6 +194,7 @@ def build_listing(
         suspected=verdicts.suspected,
         warnings=[_masked(w) for w in verdicts.warnings],
         screenshots={url: (d, mask(why)) for url, (d, why) in store.screenshots(audit_id).items()},
+        outside=store.outside_statuses(audit_id),
     )
 
 

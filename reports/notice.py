@@ -5,7 +5,8 @@
 
 It says who audited (`[report] bureau`, else the site's name), when, the verdict as far as the
 audit saw (an incomplete audit says so before any number), the problems grouped by 责任科室 and
-栏目 with their 整改时限 and links, the 预警 apart, and ends with a reply table (整改情况 /
+栏目 with their 整改时限 and links, the rows of outside lists (市公开办, vendors) still open with
+their source (a department's notice: those of its findings or pages), the 预警 apart, and ends with a reply table (整改情况 /
 完成时间 / 责任人) for the department to fill in and send back. Built from the listing, so its
 rows, states and deadlines are those of the xlsx and report.html, masked the same way.
 """
@@ -17,6 +18,8 @@ from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
+from govaudit.core.outside_records import OutsideStatus
+from govaudit.reports.departments import department_for
 from govaudit.reports.labels import STATE_NAMES
 from govaudit.reports.listing import ReportData, Row
 from govaudit.reports.period import NO_COLUMN
@@ -74,6 +77,16 @@ def write_notice(
             _problem_table(document, column_rows)
     warnings = data.warning_lines(rows, department is None)
     part = 2
+    outside = [
+        s
+        for s in data.outside_open
+        if department is None or _outside_department(s, data, settings) == department
+    ]
+    if outside:
+        od.heading(document, f"{_chinese_number(part)}、上级通报及外部清单问题")
+        od.body(document, _OUTSIDE_INTRO)
+        _outside_table(document, outside)
+        part += 1
     if warnings:
         od.heading(document, f"{_chinese_number(part)}、预警（尚未构成问题，请提前处理）")
         for line in warnings:
@@ -129,6 +142,34 @@ def _problem_table(document, rows: list[Row]) -> None:
         values = [str(i), row.check_name, row.severity_name, description, "", row.deadline]
         cells = od.add_row(grid, values)
         od.hyperlink(cells[4].paragraphs[0], row.page_url)  # where a person sees it
+
+
+_OUTSIDE_INTRO = (
+    "以下问题由上级部门或服务商通报，尚未确认整改完毕（“仍存在”：本次监测仍发现；“未核实”："
+    "本次监测未核验该页面；“无法匹配”：需人工核实）。"
+)
+_OUTSIDE_HEADERS = ["序号", "来源", "问题类型", "问题描述", "问题页面", "整改时限", "本次状态"]
+_OUTSIDE_WIDTHS = [10, 18, 18, 44, 36, 20, 16]
+
+
+def _outside_department(status: OutsideStatus, data: ReportData, settings: ReportSettings) -> str:
+    """The department of the finding that matched the row, else of the row's page."""
+    matched = next((r for r in data.open_rows if r.finding_id == status.finding_id), None)
+    if status.finding_id and matched is not None:
+        return matched.department
+    return department_for(status.row.url, None, settings)
+
+
+def _outside_table(document, statuses: list[OutsideStatus]) -> None:
+    from govaudit.reports import official_docx as od
+
+    grid = od.table(document, _OUTSIDE_HEADERS, _OUTSIDE_WIDTHS)
+    for i, s in enumerate(statuses, 1):
+        r = s.row
+        values = [str(i), r.source, r.kind, r.description, "", r.deadline, s.status]
+        cells = od.add_row(grid, values)
+        if r.url:
+            od.hyperlink(cells[4].paragraphs[0], r.url)
 
 
 def _reply_table(document, rows: list[Row]) -> None:

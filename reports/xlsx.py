@@ -2,10 +2,11 @@
 
 Sheets: 汇总 (site, date, counts, comparison with the previous audit, inspection scorecard),
 问题清单 (open findings, one a row, with 整改状态 / 整改说明 for staff), 已整改 (fixed since the
-previous audit) and 已标记误报 (suppressed). The narrow last columns carry each row back through
-`govaudit review import` (reports/review_import.py reads these same headers): 问题编号 (the
-finding id) and 导出版本 (the audit, the review revision and a digest of the staff cells the row
-was exported with). Dates (首次发现, 整改时限) are real Excel dates.
+previous audit), 已标记误报 (suppressed), 引用页面, 预警 and, when lists were imported, 外部清单
+(outside lists' rows with their status after this audit). The narrow last columns carry each row
+back through `govaudit review import` (reports/review_import.py reads these same headers):
+问题编号 (the finding id) and 导出版本 (the audit, the review revision and a digest of the staff
+cells the row was exported with). Dates (首次发现, 整改时限) are real Excel dates.
 
 Cell values from crawled pages are untrusted: anything Excel would run as a formula (a leading
 =, +, -, @, tab or CR) gets a leading apostrophe and stays a plain string cell; characters
@@ -25,6 +26,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from govaudit.core.model import SEVERITIES
+from govaudit.core.outside_records import UNMATCHED, UNMATCHED_NOTE
 from govaudit.core.verdicts import PASS, UNDECIDABLE, VETO, WARN
 from govaudit.reports.history import REVIEW_STATUSES
 from govaudit.reports.labels import CARRIED_LABEL, SUSPECTED_NOTE, audit_state, severity_name
@@ -40,6 +42,7 @@ SUMMARY_SHEET, LIST_SHEET, FIXED_SHEET, SUPPRESSED_SHEET, SOURCES_SHEET, WARNING
     "引用页面",
     "预警",
 )
+OUTSIDE_SHEET = "外部清单"
 # A 问题详情 cell lists this many referring pages; the 引用页面 sheet has every one, a row each.
 _PAGES_IN_CELL = 20
 _SOURCES_COLUMNS = (
@@ -149,6 +152,8 @@ def write_xlsx(data: ReportData, out_dir: Path) -> Path:
     )
     _sources_sheet(wb.create_sheet(SOURCES_SHEET), data.open_rows)
     _warnings_sheet(wb.create_sheet(WARNINGS_SHEET), data)
+    if data.outside:  # a site without imported lists gets no empty sheet
+        _outside_sheet(wb.create_sheet(OUTSIDE_SHEET), data)
     wb.active = 1 if data.open_rows else 0
     path = out_dir / XLSX_NAME
     wb.save(path)
@@ -207,6 +212,11 @@ def _summary_sheet(ws: Worksheet, data: ReportData) -> None:
         # Left out of every veto count until the next audit sees them again.
         (f"疑似问题（{SUSPECTED_NOTE}）", data.suspected),
         (f"预警（见「{WARNINGS_SHEET}」工作表，不计入问题）", len(data.warnings)),
+        *(
+            [(f"外部清单（见「{OUTSIDE_SHEET}」工作表）", data.outside_summary)]
+            if data.outside
+            else []
+        ),
     ]
     row += 1
     for label, value in facts:
@@ -354,6 +364,41 @@ def _warnings_sheet(ws: Worksheet, data: ReportData) -> None:
         _link(ws.cell(row=i + 1, column=5), w.page_url)
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(_WARNING_COLUMNS))}{len(data.warnings) + 1}"
+
+
+_OUTSIDE_COLUMNS = (
+    ("序号", 5),
+    ("来源", 10),
+    ("导入日期", 11),
+    ("问题页面", 40),
+    ("问题类型", 11),
+    ("问题描述", 40),
+    ("发现日期", 11),
+    (DEADLINE_HEADER, 11),
+    ("本次状态", 9),
+    ("对应问题编号", 22),
+    ("清单位置", 16),
+)
+
+
+def _outside_sheet(ws: Worksheet, data: ReportData) -> None:
+    """The outside lists' rows: as they were sent, with their status after this audit."""
+    _header_row(ws, _OUTSIDE_COLUMNS)
+    for i, s in enumerate(data.outside, 1):
+        r = s.row
+        status = f"{s.status}（{UNMATCHED_NOTE}）" if s.status == UNMATCHED else s.status
+        values = (
+            i, r.source, excel_date(r.imported), r.url, r.kind, r.description,
+            excel_date(r.found), excel_date(r.deadline), status, s.finding_id,
+            f"{r.file} {r.place}",
+        )  # fmt: skip
+        for col, value in enumerate(values, 1):
+            cell = _put(ws, i + 1, col, value, style=_BODY)
+            if isinstance(value, date):
+                cell.number_format = DATE_FORMAT
+        _link(ws.cell(row=i + 1, column=4), r.url)
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(_OUTSIDE_COLUMNS))}{len(data.outside) + 1}"
 
 
 def _list_sheet(ws: Worksheet, rows: list[Row], columns: tuple, with_review: bool) -> None:

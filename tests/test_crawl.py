@@ -153,8 +153,8 @@ def run_cli(
 class Crawled:
     """A finished crawl: the server (for hit counts), the store view and the CLI's result."""
 
-    def __init__(self, site: SiteServer, out: Path, result, seconds: float) -> None:
-        self.site, self.out, self.result, self.seconds = site, out, result, seconds
+    def __init__(self, site: SiteServer, out: Path, result) -> None:
+        self.site, self.out, self.result = site, out, result
         self.store = Store(out / "govaudit.db")
         (self.audit,) = self.store.audits()
         self.view = self.store.view(self.audit["id"])
@@ -175,7 +175,6 @@ def crawled(tmp_path_factory):
     profile.write_text(PROFILE, encoding="utf-8")
     closed = closed_port()
     with SiteServer(rich_site(closed)) as site:
-        started = time.monotonic()
         result = run_cli(
             site.url + "/",
             "--out",
@@ -186,7 +185,7 @@ def crawled(tmp_path_factory):
             AS_OF,
             "--quiet",
         )
-        crawl = Crawled(site, tmp / "out", result, time.monotonic() - started)
+        crawl = Crawled(site, tmp / "out", result)
         crawl.closed = closed
         yield crawl
         crawl.store.close()
@@ -222,7 +221,6 @@ def test_counters_explain_the_run(crawled):
     # HTML pages fetched and parsed (dropped redirects have no size: they were not fetched)
     parsed = [p for p in pages if p.method == "GET" and p.kind != "resource" and p.size is not None]
     assert c["pages"] == len(parsed)
-    assert crawled.seconds < 30
 
 
 def test_every_edge_of_the_home_page_is_recorded(crawled):
@@ -654,7 +652,13 @@ def test_interrupted_crawl_keeps_what_it_recorded(tmp_path):
             text=True,
             cwd=Path(__file__).resolve().parents[1],
         )
-        time.sleep(2.5)
+        # Stop it mid-crawl: once some slow pages were answered (a busy machine starts slowly).
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and proc.poll() is None:
+            if sum(site.count("GET", f"/p{i}.html") for i in range(200)) >= 5:
+                break
+            time.sleep(0.1)
+        time.sleep(0.5)
         os.kill(proc.pid, signal.SIGINT)
         _, stderr = proc.communicate(timeout=30)
     assert proc.returncode == 130, stderr

@@ -319,6 +319,38 @@ def test_metadata_xinxi_suoyin_label_of_moe() -> None:
     assert meta["索引号"] == "360A12-07-2024-0008-1" and meta["成文日期"] == "2024-06-04"
 
 
+def test_metadata_under_column_heads_with_merged_cells() -> None:
+    """One label among the heads of a wider table (行政处罚信息公开表): the value below it, the
+    rows its merged cells span are the same record; more records make a list, no 文号. Label-left
+    rows of short values without colons stay label-left."""
+    heads = (
+        "<tr><td>序号</td><td>当事人名称</td><td>行政处罚决定书文号</td><td>作出决定机关</td></tr>"
+    )
+    one = (
+        "<tr><td>1</td><td>甲公司</td><td rowspan='2'>浙金罚决字〔2024〕52号</td>"
+        "<td rowspan='2'>浙江金融监管局</td></tr><tr><td>2</td><td>乙某</td></tr>"
+    )
+    meta = parse_page("http://x.gov.cn/p.html", page(f"<table>{heads}{one}</table>").encode()).meta
+    assert meta["文号"] == "浙金罚决字〔2024〕52号"
+    more = (
+        one
+        + "<tr><td>3</td><td>丙公司</td><td>浙金罚决字〔2024〕53号</td><td>浙江金融监管局</td></tr>"
+    )
+    meta = parse_page("http://x.gov.cn/q.html", page(f"<table>{heads}{more}</table>").encode()).meta
+    assert "文号" not in meta
+    left = (
+        "<table><tr><td>发布机构</td><td>市教育局</td><td>主题分类</td><td>教育</td></tr>"
+        "<tr><td>成文日期</td><td>2024-05-06</td><td>文号</td><td>教发〔2024〕3号</td></tr></table>"
+    )
+    meta = parse_page("http://x.gov.cn/r.html", page(left).encode()).meta
+    assert meta == {
+        "发布机构": "市教育局",
+        "主题分类": "教育",
+        "成文日期": "2024-05-06",
+        "文号": "教发〔2024〕3号",
+    }
+
+
 def test_the_date_line_under_the_title_beats_a_later_pubdate_meta_and_the_url() -> None:
     """Ucap/开普云 pages show the title in an h2 broken by <br> and the date under it; their
     PubDate meta may be a later re-publication, their URL's date is no date the page states."""
@@ -357,6 +389,62 @@ def test_a_letters_number_alone_under_its_title_is_its_wenhao() -> None:
     )
     cited = "<h1>关于工作的复函</h1><p>代表：根据川办发〔2024〕3号文件，现答复如下。</p>"
     assert "文号" not in parse_page("http://x.gov.cn/b.html", page(cited).encode()).meta
+
+
+def test_a_field_the_page_says_is_empty_has_no_value() -> None:
+    """文号：无 (邯郸's <p><strong>label</strong>：value</p> layout), 暂无, a slash or a dash: the page
+    states that the document has no number, so none is recorded (a 文号 "无" is no number)."""
+    for none in ("无", "暂无", "/", "—", "-"):
+        body = (
+            f"<p><strong>索引号</strong>：000014348/2020-35147</p><p><strong>文号</strong>：{none}</p>"
+            f"<p><strong>发布日期</strong>：2020年08月02日</p>"
+        )
+        meta = parse_page(
+            "http://x.gov.cn/t20200802_1.html", page(body).encode(), None, None, D
+        ).meta
+        assert "文号" not in meta, none
+        assert meta["索引号"] == "000014348/2020-35147" and meta["发布日期"] == "2020-08-02"
+
+
+def test_one_listed_document_under_column_heads_is_no_metadata() -> None:
+    """A 信息公开 list whose page holds one row (名称 | 索引号 | 发布机构 | 发布日期 over a row whose
+    名称 links to the document, 邯郸's 近期信息公开): the row is a listed document, not the
+    metadata of the list page, which is no document and states no publication date."""
+    row = (
+        "<tr><td><a href='/gszbm/202008/t20200805_1353179.html'>关于印发学校安全工作考核办法的通知</a>"
+        "</td><td>000014348/2020-35428</td><td>市教育局</td><td>2020-08-05</td></tr>"
+    )
+    head = "<tr><th>名称</th><th>索引号</th><th>发布机构</th><th>发布日期</th></tr>"
+    rec = parse_page("http://x.gov.cn/zfwj/jqxxgk/", page(f"<table>{head}{row}</table>").encode())
+    assert rec.meta == {} and rec.kind != "document" and rec.published_from != "label"
+    # The same table naming the page itself, no link: one document's metadata.
+    own = row.replace("<a href='/gszbm/202008/t20200805_1353179.html'>", "").replace("</a>", "")
+    meta = parse_page(
+        "http://x.gov.cn/t20200805_1.html", page(f"<table>{head}{own}</table>").encode()
+    ).meta
+    assert meta["索引号"] == "000014348/2020-35428" and meta["发布日期"] == "2020-08-05"
+
+
+def test_the_page_after_an_included_header_s_own_end_tag_is_read() -> None:
+    """中国政府网's header include ends in </html>; libxml2 stopped there and the breadcrumb,
+    the text and the links below were lost. A browser reads on, so does the crawler."""
+    html = (
+        "<html><head><title>决议_中国政府网</title></head><body><div class='header'>"
+        "<a href='/'>首页</a></div>\n</html>\n<!--end header-->"
+        "<div class='BreadcrumbNav'><a href='/'>首页</a>&nbsp;&gt;&nbsp;<a href='/gongbao/'>国务院公报</a>"
+        "&nbsp;&gt;&nbsp;<a href='/gongbao/2007/23/'>2007年第23号</a>"
+        "<div class='pages_print'>字号：<span>默认</span> <span>大</span> | 打印 |</div></div>"
+        "<div id='UCAP-CONTENT'><p>（2007年6月29日第十届全国人民代表大会常务委员会第二十八次会议通过）</p>"
+        "<p><a href='/zhengce/2007-08/20/content_1.htm'>相关文件</a></p></div></body></html>"
+    )
+    rec = parse_page(
+        "https://www.gov.cn/gongbao/content/2007/content_1.htm", html.encode(), None, None, D
+    )
+    assert rec.breadcrumb == ("首页", "国务院公报", "2007年第23号")
+    assert "https://www.gov.cn/zhengce/2007-08/20/content_1.htm" in {
+        link.target for link in rec.links
+    }
+    assert rec.published is None  # the day it was adopted (通过) is no publication date
 
 
 def test_metadata_text_runs() -> None:
@@ -581,11 +669,35 @@ def test_pager_anchors_and_page_params() -> None:
         "<div id='dqwz'>您现在的位置：<a href='/'>首页</a>&gt;&gt;<a href='/a/'>政务公开</a>&gt;&gt;通知公告</div>",
         "<p>当前位置：首页 ＞ 政务公开 ＞ 通知公告</p>",
         "<div class='weizhi'><a href='/'>首页</a><img src='arrow.gif'><a href='/a/'>政务公开</a><img src='arrow.gif'><a>通知公告</a></div>",
+        # Real leads of the corpus' sites: 重庆 您当前的位置, 河北 您所在的位置 (div.bread), 鄂尔多斯
+        # 您现在的位置是; and TRS's CurrChnlCls links in a block named like nothing (武汉 div.navInfo).
+        "<div class='wrap'>您当前的位置：<a href='/'>首页</a><span>&gt;</span><a href='/a/'>政务公开</a>"
+        "<span>&gt;</span><span>通知公告</span></div>",
+        "<div class='bread'>您所在的位置：<a href='/'>首页</a>&gt;&gt;<a href='/a/'>政务公开</a>&gt;&gt;"
+        "<a href='/a/b/'>通知公告</a></div>",
+        "<td>您现在的位置是：<a href='/'>首页</a> &gt;&gt; <a href='/a/'>政务公开</a> &gt;&gt; 通知公告</td>",
+        # No lead, a holder named like nothing: a short block that reads 首页 > … (陕西 div.szf-local).
+        "<div class='szf-local'><img src='local.png'><a href='/'>首页</a><span class='arrow'>></span>"
+        "<a href='/a/'>政务公开</a><span class='arrow'>></span><span class='cur'>通知公告</span></div>",
+        # The lead in an element of its own (北京市发展改革委 div.station, a fund company's span).
+        "<div class='station'><font>当前位置： </font><a href='/'>首页</a> > <a href='/a/'>政务公开</a>"
+        "&nbsp;>&nbsp;<a href='/a/b/'>通知公告</a></div>",
+        "<div class='navInfo'><img src='home.png'><a href='/' class='CurrChnlCls'>首页</a> / "
+        "<a href='/a/' class='CurrChnlCls'>政务公开</a> / <a href='/a/b/' class='CurrChnlCls'>通知公告</a></div>",
     ],
 )
 def test_breadcrumb_forms(markup: str) -> None:
     rec = parse_page("http://x.gov.cn/a/b/", page(markup).encode())
     assert rec.breadcrumb == ("首页", "政务公开", "通知公告")
+
+
+def test_a_menu_that_starts_at_home_is_no_breadcrumb() -> None:
+    """A top menu (首页 | 信息公开 | 互动交流) starts at 首页 too, with no path separator."""
+    body = (
+        "<div class='menu'><a href='/'>首页</a> | <a href='/xxgk/'>信息公开</a> | "
+        "<a href='/hdjl/'>互动交流</a></div><h1>标题</h1><p>正文</p>"
+    )
+    assert parse_page("http://x.gov.cn/a.html", page(body).encode()).breadcrumb == ()
 
 
 # ----- robustness -----

@@ -11,8 +11,11 @@ BASE = "http://127.0.0.1:8000"
 
 
 def _html(i: int) -> bytes:
+    """A list page; odd ones state no date, their items dated by their URLs alone."""
     rows = "".join(
-        f'<li><a href="/tzgg/{i}_{n}.html">关于第{n}项工作的通知</a><span>2024-05-{n + 1:02d}</span></li>'
+        f'<li><a href="/tzgg/202405/t202405{n + 1:02d}_{i}.html">关于第{n}项工作的通知</a></li>'
+        if i % 2
+        else f'<li><a href="/tzgg/{i}_{n}.html">关于第{n}项工作的通知</a><span>2024-05-{n + 1:02d}</span></li>'
         for n in range(12)
     )
     return (
@@ -43,6 +46,9 @@ def test_worker_records_equal_inline_records():
     assert offloaded == 25  # the first five inline, the rest pipelined to the worker
     assert records == [parse_page(*p) for p in pages]
     assert records[3].list_items and records[3].links
+    # where each item's date was read crosses the pipe too
+    assert {i.date_from for i in records[3].list_items} == {"url"}
+    assert {i.date_from for i in records[4].list_items} == {"list"}
 
 
 def test_a_busy_worker_shares_the_pages_with_the_event_loop():
@@ -112,8 +118,9 @@ def test_stuck_worker_times_out_and_pages_are_parsed_inline():
     pages = _pages(5)
 
     async def run() -> tuple[list, PageParser]:
-        parser = PageParser(workers=1, in_process_pages=0, timeout=0.5)
-        first = await parser.parse(*pages[0])
+        parser = PageParser(workers=1, in_process_pages=0)
+        first = await parser.parse(*pages[0])  # the worker's start-up within the usual bound
+        parser.timeout = 0.5
         os.kill(parser.worker.process.pid, signal.SIGSTOP)  # alive but never answers
         rest = await asyncio.gather(*(parser.parse(*p) for p in pages[1:]))
         parser.close()

@@ -78,3 +78,12 @@ def test_unknown_check_shows_its_fields():
     text = detail_text(finding("new_check", item_url="http://127.0.0.1/x", extra=[1, 2], none=None))
     assert text.splitlines() == ["信息地址：http://127.0.0.1/x", "extra：1、2"]
     assert check_name("new_check") == "new_check"
+
+
+def test_a_word_finding_names_its_built_in_source_and_not_a_users_note():
+    builtin = detail_text(finding("wrong_word", term="澈底", suggestion="彻底", note="YXC1"))
+    assert "依据：教育部、国家语言文字工作委员会《第一批异形词整理表》" in builtin
+    own = detail_text(finding("wrong_word", term="按装", suggestion="安装", note="GOVAUDIT; x"))
+    assert "依据：govaudit 内置词表" in own
+    users = detail_text(finding("wrong_word", term="某词", suggestion="另词", note="本局规定"))
+    assert "依据" not in users

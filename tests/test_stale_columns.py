@@ -2,6 +2,7 @@
 
 import importlib.util
 import re
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -314,6 +315,21 @@ def test_list_showing_the_documents_own_written_date_is_no_mismatch(tmp_path):
         tmp_path, list_page("/gkml/", "通知公告", [("/gkml/a.html", ago(9))]), document
     )
     assert findings == []
+
+
+def test_a_date_only_the_items_url_carries_proves_no_mismatch(tmp_path):
+    """Both dates read, or no 列表日期与正文发布日期不一致: a list that states no date (its item
+    dated by its URL) or a store that does not say where the date came from proves nothing,
+    while the URL's date still dates the column."""
+    by_url = ListItem(f"{SITE}/gzdt/a.html", "信息a", ago(1), 0, date_from="url")
+    unknown = ListItem(f"{SITE}/gzdt/b.html", "信息b", ago(2), 1, date_from=None)
+    column = replace(list_page("/gzdt/", "工作动态"), list_items=(by_url, unknown))
+    findings = audit(
+        tmp_path, column, _article("/gzdt/a.html", ago(40)), _article("/gzdt/b.html", ago(50))
+    )
+    assert by_check(findings, "date_mismatch") == []
+    stale = audit(tmp_path, replace(column, list_items=(replace(by_url, date=ago(400)),)))
+    assert [f.check for f in stale] == ["stale_column"]
 
 
 def test_mismatch_on_homepage_items_too(tmp_path):

@@ -1,3 +1,4 @@
+from dataclasses import replace
 from datetime import date
 
 from govaudit.core.model import Finding, Link, ListItem, PageRecord, fingerprint
@@ -198,6 +199,30 @@ def _open_and_write(path: str, site: str, barrier) -> None:
     for i in range(20):
         store.add_pages(audit, [_page(f"http://127.0.0.1/{site}/{i}")])
     store.finish_audit(audit, "finished", {})
+
+
+def test_a_store_written_before_list_dates_had_a_source_is_read(tmp_path):
+    """An older store's list items have no `date_from`, its links no `rel`: opening it adds the
+    columns; its items read as of unknown source (they then prove no date mismatch), its links
+    with no rel (a .css suffix then names a sheet), new ones as written."""
+    path = tmp_path / "old.db"
+    store = Store(path)
+    audit = store.start_audit("site", "http://127.0.0.1/", date(2024, 5, 1), {})
+    old_item = ListItem("http://127.0.0.1/a.html", "通知", date(2024, 3, 2), 0)
+    sheet = Link("http://127.0.0.1/s.css", "link", "href", rel="stylesheet")
+    store.add_pages(
+        audit, [_page("http://127.0.0.1/tzgg/", list_items=(old_item,), links=(sheet,))]
+    )
+    store.db.execute("ALTER TABLE list_items DROP COLUMN date_from")
+    store.db.execute("ALTER TABLE links DROP COLUMN rel")
+    store.close()
+    store = Store(path)
+    ((_, item),) = store.view(audit).list_items()
+    assert item.date == date(2024, 3, 2) and item.date_from is None
+    assert store.view(audit).links_of("http://127.0.0.1/tzgg/") == [replace(sheet, rel="")]
+    by_url = ListItem("http://127.0.0.1/b.html", "公告", date(2024, 4, 1), 0, date_from="url")
+    store.add_pages(audit, [_page("http://127.0.0.1/gg/", list_items=(by_url,))])
+    assert dict(store.view(audit).list_items())["http://127.0.0.1/gg/"] == by_url
 
 
 def test_several_processes_can_open_and_write_one_new_store(tmp_path):

@@ -158,7 +158,7 @@ def test_an_old_store_is_opened_and_versioned(tmp_path):
         (b"[site\n", "不是有效的 TOML"),
         (
             b"[checks.typo_section]\nx = 1\n",
-            "[checks.typo_section] 不是已有的检查（可选：attachments, broken_link,",
+            "[checks.typo_section] 不是已有的检查（可选：broken_link, confirmation,",
         ),
         (b"[checks]\nwords = 3\n", "checks.words 应为表"),
         (

@@ -18,6 +18,8 @@ from govaudit.wordlists import (
     read_wordlist,
 )
 
+TYPO_FILES = ("typo.tsv", "variant_words.tsv", "variant_characters.tsv")
+
 
 def write(tmp_path: Path, text: str, name: str = "mine.tsv") -> Path:
     path = tmp_path / name
@@ -75,8 +77,9 @@ def test_every_typo_entry_names_a_source_with_its_licence():
     assert header == ["key", "source", "licence or status", "where"]
     assert all(len(r) == 4 and all(c.strip() for c in r) for r in sources), sources
     keys = {r[0] for r in sources}
-    for entry in read_wordlist(base / "typo.tsv"):
-        assert re.match(r"[A-Z][A-Z0-9]*", entry.note)[0] in keys, entry.origin
+    for name in TYPO_FILES:
+        for entry in read_wordlist(base / name):
+            assert re.match(r"[A-Z][A-Z0-9]*", entry.note)[0] in keys, entry.origin
     assert "similar_shape.tsv" in keys and (base / "NOTICE").is_file()
 
 
@@ -122,7 +125,7 @@ def test_allow_entries_protect_correct_words(tmp_path):
     path = write(tmp_path, "人社\ttypo\t人社局\n华人社区\tallow\t\n")
     wl = load_wordlists([path], builtins=False)
     assert list(wl.terms) == ["人社"] and wl.allow == ("华人社区",)
-    assert "成份股" in load_wordlists().allow
+    assert "筚路蓝缕" in load_wordlists().allow
 
 
 def test_utf8_bom_is_accepted(tmp_path):
@@ -187,3 +190,13 @@ def test_unknown_category_lists_the_chinese_names_too(tmp_path):
     with pytest.raises(ConfigError, match="错别字") as err:
         load_wordlists([path], builtins=False)
     assert "'别写错'" in str(err.value) and "typo" in str(err.value)
+
+
+def test_no_term_is_listed_twice_in_the_builtin_lists():
+    """A later file overrides an earlier one term by term: a term in two built-in files would
+    silently take the second one's severity and source."""
+    seen: dict[str, str] = {}
+    for path in builtin_paths():
+        for entry in read_wordlist(path):
+            assert entry.term not in seen, (entry.origin, seen[entry.term])
+            seen[entry.term] = entry.origin

@@ -84,8 +84,10 @@ def found(matcher: WordMatcher, text: str) -> list[str]:
         ("银保监会发布通知", ["银保监会"]),  # not also 保监会 / 银监会
         ("纪检监察部门和监察部门", []),  # 监察|部门
         ("筚路蓝缕，以启山林", []),  # the classical idiom keeps 蓝缕
-        ("沪深300指数成份股调整", []),  # allow entry 成份股
-        ("检测化学成份含量", ["成份"]),
+        ("沪深300指数成份股调整", []),
+        ("药品说明书应当注明成份、规格", []),  # the 药品管理法's wording: 成份 left out
+        ("检测化学成分含量，按姓氏笔划排序", ["笔划"]),
+        ("西至杨府庙、龙门坎、何家村", []),  # a place name: allow entry 龙门坎
     ],
 )
 def test_builtin_terms_only_where_they_stand_as_words(builtin, text, expected):

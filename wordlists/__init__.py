@@ -22,8 +22,9 @@ Plain terms are matched as words (see checks/words.py);
 context rules are matched as written.
 
 The built-in lists are the `*.tsv` files next to this module, one per category plus
-`context.tsv`; later files override earlier ones term by term, so a user file can change the
-severity of a built-in entry or switch it off (give it severity `off`).
+`context.tsv`, the typos in three (typo.tsv: misspellings; variant_words.tsv: 异形词;
+variant_characters.tsv: 异体字); later files override earlier ones term by term, so a user file
+can change the severity of a built-in entry or switch it off (give it severity `off`).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -80,7 +82,15 @@ DEFAULT_SEVERITY = {
 }
 OFF = "off"  # severity that removes an entry (a user file switching a built-in one off)
 RULE_PREFIX = "re:"
-BUILTIN_FILES = ("typo.tsv", "outdated.tsv", "political.tsv", "sensitive.tsv", "context.tsv")
+BUILTIN_FILES = (
+    "typo.tsv",
+    "variant_words.tsv",
+    "variant_characters.tsv",
+    "outdated.tsv",
+    "political.tsv",
+    "sensitive.tsv",
+    "context.tsv",
+)
 
 
 @dataclass(frozen=True)
@@ -128,6 +138,26 @@ class Wordlist:
 def builtin_paths() -> list[Path]:
     base = resources.files(__name__)
     return [Path(str(base / name)) for name in BUILTIN_FILES]
+
+
+# The project's own entries: said in Chinese to staff, not with sources.tsv's English wording.
+OWN_SOURCE = "GOVAUDIT"
+
+
+@cache
+def sources() -> dict[str, str]:
+    """Each built-in source key (sources.tsv) with the source as staff read it."""
+    text = (resources.files(__name__) / "sources.tsv").read_text("utf-8")
+    rows = [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
+    found = {row[0]: row[1] for row in rows[1:] if len(row) > 1}
+    return {**found, OWN_SOURCE: "govaudit 内置词表（本项目整理，已对照 jieba 词典和真实公文核对）"}
+
+
+def entry_source(note: str) -> str | None:
+    """The source of a built-in entry whose note starts with its key ("YXC1", "YWJZ; ..."), or
+    None (a user's own entry)."""
+    key = re.split(r"[;；,，\s]", note.strip(), maxsplit=1)[0]
+    return sources().get(key)
 
 
 def load_wordlists(paths: Iterable[str | Path] = (), *, builtins: bool = True) -> Wordlist:

@@ -14,6 +14,8 @@ this check does too, from the metadata the crawler recorded. Rules (all threshol
   政务公开工作的意见》); `interpretation_workdays` working days are allowed by a local rule
   (`interpretation_local_rule` names it, e.g. 郑州's 3 working days; 0 means the national rule
   alone). The finding says how the 解读 was paired with its policy (`paired_by`: 文号, 标题, 链接).
+- 发文登记: a document of the imported register not found on the site, past its limit
+  (register.py; the 预警 before it is in checks/early_warning.py).
 - data quality: a document page without any 发布日期 (`publication_date_missing`), or published
   before it was written (`publication_date_invalid`), is reported, never silently skipped.
 
@@ -30,6 +32,7 @@ from typing import Any
 from govaudit.checks.overdue_publication.annual_report import annual_report_findings
 from govaudit.checks.overdue_publication.documents import document_findings, read_document
 from govaudit.checks.overdue_publication.interpretation import interpretation_findings
+from govaudit.checks.overdue_publication.register import register_findings, unpublished
 from govaudit.checks.overdue_publication.settings import CHECK, CHECKS, DEFAULTS, SECTION, Settings
 from govaudit.checks.overdue_publication.site import Site, is_document
 from govaudit.core.model import Finding
@@ -53,3 +56,5 @@ def run(view: AuditView, rules: dict[str, Any], as_of: date) -> Iterable[Finding
     yield from interpretation_findings(site, documents, settings)
     if settings.annual_report:
         yield from annual_report_findings(site, settings, as_of)
+    missing = unpublished(view.register_documents(), site, settings)
+    yield from register_findings(missing, view.start_url(), settings, as_of, not site.skipped)

@@ -12,11 +12,17 @@ from govaudit.crawler.extract.text import collapse, iter_elements, text_content
 # ----- breadcrumb -----
 
 _CRUMB_CLASS = re.compile(
-    r"crumb|position|location|dqwz|weizhi|path|mianbao|currentpos|curpos", re.I
+    r"crumb|bread|position|location|dqwz|weizhi|path|mianbao|currentpos|curpos", re.I
 )
+# 当前位置, 您的位置, 您当前的位置, 您所在的位置, 您现在的位置是 …; a bare 位置 only with its colon.
 _CRUMB_LEAD = re.compile(
-    r"^\s*(?:当前位置|您的位置|您现在的位置|你的位置|你现在的位置|所在位置|当前所在位置)\s*[:：]?\s*"
+    r"^\s*(?:(?:[您你](?:当前|现在|目前)?(?:所在)?的?|当前(?:所在)?|现在|所在|目前)位置是?\s*[:：]?"
+    r"|位置\s*[:：])\s*"
 )
+# A path that names no holder nor lead still starts at 首页 and goes on (首页 > 新闻 > 陕西要闻).
+_HOME_THEN = re.compile(r"^首页\s*(?:>>|>|»|→|＞|›|〉)")
+# TRS WCM writes its column path (the TRS_CurrChnl tag) as links of this class, whatever holds them.
+_TRS_CRUMB_LINK = "CurrChnlCls"
 _CRUMB_SPLIT = re.compile(r"\s*(?:>>|>|»|→|/|＞|›|〉|>)\s*")
 
 
@@ -26,32 +32,114 @@ def _crumb_names(names: str) -> bool:
     return any(_CRUMB_CLASS.search(t) for t in names.lower().split())
 
 
-def breadcrumb_names(root: etree._Element) -> tuple[str, ...]:
-    """Column path of the page, outermost first (当前位置：首页 > 政务公开 > 通知公告)."""
-    holder = None
+_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+
+
+def _hidden(el: etree._Element) -> bool:
+    """A block no reader sees: Hanweb's `<div id="hiddenLocation" style="display:none">` holds
+    the column names and URLs for its scripts (col1_name, col1_url …), no breadcrumb."""
+    return el.get("hidden") is not None or bool(_HIDDEN.search(el.get("style") or ""))
+
+
+def _reads_as_path(el: etree._Element) -> bool:
+    """A block named like a breadcrumb that reads as one: 首页, a lead word, a separator. Not
+    a menu entry that shares the word (国家金融监督管理总局's `span.weizhi-text-top`)."""
+    text = collapse(text_content(el))
+    return "首页" in text or bool(_CRUMB_LEAD.match(text) or _CRUMB_SPLIT.search(text))
+
+
+def _path_text(holder: etree._Element) -> str:
+    """The holder's text without the blocks inside it that are no part of the path (中国政府网's
+    div.BreadcrumbNav also holds the 字号 | 打印 | 分享 toolbar)."""
+    parts = [holder.text or ""]
+    for child in holder:
+        toolbar = child.tag in ("div", "form") and not _reads_as_path(child)
+        if isinstance(child.tag, str) and not toolbar:
+            parts.append(text_content(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _trs_path_holder(root: etree._Element) -> etree._Element | None:
+    """The block TRS's column path links stand in (div.navInfo: 首页 / 要闻), if shown."""
+    for a in root.iter("a"):
+        if _TRS_CRUMB_LINK in (a.get("class") or ""):
+            holder = a.getparent()
+            if holder is not None and not _hidden(holder) and _reads_as_path(holder):
+                return holder
+    return None
+
+
+def _home_path_holder(root: etree._Element) -> etree._Element | None:
+    """The shortest shown block that reads 首页 > … with links after the first (陕西's
+    div.szf-local, 工信部's span, 安徽's aria-label="栏目路径"): a path, however it is named."""
+    for a in root.iter("a"):
+        if collapse(text_content(a)) != "首页":
+            continue
+        el = a.getparent()
+        while el is not None and el.tag not in ("body", "html"):
+            text = collapse(text_content(el))
+            if len(text) > 200:
+                break
+            if _HOME_THEN.match(text) and sum(1 for _ in el.iter("a")) >= 2:
+                if not _hidden(el):
+                    return el
+                break
+            el = el.getparent()
+    return None
+
+
+def _named_holder(root: etree._Element) -> etree._Element | None:
+    """A shown block named like a breadcrumb (div.crumb, #dqwz, .position) that reads as one."""
     for el in iter_elements(root):
         classes, ident = el.get("class"), el.get("id")
         if not (classes or ident) or el.tag in ("html", "body", "script", "style"):
             continue
-        if _crumb_names(f"{classes or ''} {ident or ''}") and len(text_content(el)) < 300:
-            holder = el
+        if (
+            _crumb_names(f"{classes or ''} {ident or ''}")
+            and len(collapse(text_content(el))) < 300
+            and not _hidden(el)
+            and _reads_as_path(el)
+        ):
+            return el
+    return None
+
+
+def _lead_holder(root: etree._Element) -> etree._Element | None:
+    """The block a lead word (当前位置：) opens."""
+    for node in root.xpath("//text()[contains(., '位置')]"):
+        parent = node.getparent()
+        if parent is None:
+            continue
+        shown = collapse(text_content(parent))
+        if _CRUMB_LEAD.match(shown):
+            # The lead in an element of its own (<font>当前位置：</font><a>首页</a> >…): the path
+            # is its parent's.
+            alone = not _CRUMB_LEAD.sub("", shown) and parent.getparent() is not None
+            return parent.getparent() if alone else parent
+        if _CRUMB_LEAD.match(collapse(node)):
+            return parent.getparent() if parent.getparent() is not None else parent
+    return None
+
+
+def breadcrumb_names(root: etree._Element) -> tuple[str, ...]:
+    """Column path of the page, outermost first (当前位置：首页 > 政务公开 > 通知公告)."""
+    for find in (_named_holder, _trs_path_holder, _lead_holder, _home_path_holder):
+        holder = find(root)  # not `or`: an element without children is false
+        if holder is not None:
             break
-    if holder is None:
-        for node in root.xpath("//text()[contains(., '位置')]"):
-            parent = node.getparent()
-            if parent is not None and _CRUMB_LEAD.match(collapse(text_content(parent))):
-                holder = parent
-                break
-            if parent is not None and _CRUMB_LEAD.match(collapse(node)):
-                holder = parent.getparent() if parent.getparent() is not None else parent
-                break
-    if holder is None:
+    else:
         return ()
-    text = _CRUMB_LEAD.sub("", collapse(text_content(holder)))
+    if holder.tag == "li" and holder.getparent() is not None:
+        holder = holder.getparent()  # <ul><li>当前位置：首页</li><li>政务信息</li>…</ul>
+    text = _CRUMB_LEAD.sub("", collapse(_path_text(holder)))
     names = [n for n in (collapse(x) for x in _CRUMB_SPLIT.split(text)) if n]
-    if len(names) <= 1:  # separators drawn as images or spaces: take the anchors
+    if len(names) <= 1:
+        # Separators drawn as images, spaces or by the style sheet between <li> (Bootstrap's
+        # ol.breadcrumb): take the items, else the anchors.
+        items = [collapse(text_content(li)) for li in holder.iter("li")]
         anchors = [collapse(text_content(a)) for a in holder.iter("a")]
-        anchors = [n for n in anchors if n]
-        if len(anchors) > len(names):
-            names = [_CRUMB_LEAD.sub("", n) for n in anchors]
+        parts = [n for n in (items if len(items) >= 2 else anchors) if n]
+        if len(parts) > len(names):
+            names = [_CRUMB_LEAD.sub("", n) for n in parts]
     return tuple(names)

@@ -81,9 +81,15 @@ def _link_text(el: etree._Element, texts: Texts) -> str:
 
 
 def new_link(
-    target: str, tag: str, attr: str, text: str, in_boilerplate: bool, fragment: str = ""
+    target: str,
+    tag: str,
+    attr: str,
+    text: str,
+    in_boilerplate: bool,
+    fragment: str = "",
+    rel: str = "",
 ) -> Link:
-    """`Link(target, tag, attr, text, in_boilerplate, fragment)`, without the frozen
+    """`Link(target, tag, attr, text, in_boilerplate, fragment, rel)`, without the frozen
     dataclass's __init__ (one object.__setattr__ per field) as `PageRecord.with_text` does: a
     page makes dozens of links. tests/test_extract.py checks that it gives the same object for
     every field of Link."""
@@ -95,6 +101,7 @@ def new_link(
         text=text,
         in_boilerplate=in_boilerplate,
         fragment=fragment,
+        rel=rel,
     )
     return link
 
@@ -153,9 +160,10 @@ def page_links(
     for el in root.iter(etree.Element):
         tag = el.tag
         attr = _LINK_ATTRS.get(tag)
+        rel = ""
         if tag == "link":
-            rels = set((el.get("rel") or "").lower().split())
-            attr = "href" if rels & _LINK_RELS else None
+            rel = " ".join((el.get("rel") or "").lower().split())
+            attr = "href" if _LINK_RELS.intersection(rel.split()) else None
         if attr:
             raw = written_url(el.get(attr))
             if tag == "a" and raw:
@@ -164,7 +172,7 @@ def page_links(
             fragment = _fragment_of(raw) if tag in ("a", "area") else ""
             if target:
                 text = _link_text(el, texts)
-                out.append(new_link(target, tag, attr, text, bp.contains(el), fragment))
+                out.append(new_link(target, tag, attr, text, bp.contains(el), fragment, rel))
             elif fragment and resolve.is_self(raw):
                 local.append(fragment)
         onclick = el.get("onclick")

@@ -7,7 +7,7 @@ from datetime import date
 
 from lxml import etree
 
-from govaudit.core.model import ListItem
+from govaudit.core.model import DATED_BY_LIST, DATED_BY_URL, ListItem
 from govaudit.crawler.extract.boilerplate import Boilerplate
 from govaudit.crawler.extract.dates import TEXT_DATE, find_dates, url_date, valid_date
 from govaudit.crawler.extract.pagination import PAGER_WORDS
@@ -257,10 +257,10 @@ def list_items(
     bp: Boilerplate,
     texts: Texts,
     today: date | None = None,
-    url_dated: list[bool] | None = None,
 ) -> list[ListItem]:
     """Dated entries of the page's lists; undated rows only inside a list whose rows are dated.
-    `url_dated` receives, per item, whether its date is only its URL's (a list showing none)."""
+    Each item says where its date was read: the list's text, or only its URL (a list showing
+    none), which orders pages but states no date."""
     rows: dict[etree._Element, list[tuple[etree._Element, str]]] = {}
     row_by_parent: dict[etree._Element | None, etree._Element | None] = {}
     for a, target in _article_anchors(root, resolve, bp):
@@ -337,8 +337,13 @@ def list_items(
     if len(items) > 1 and (groups_taken > 1 or by_onclick):
         order = {el: i for i, el in enumerate(root.iter())}
         items.sort(key=lambda m: order.get(m[0], 0))
-    if url_dated is not None:
-        url_dated.extend(m[4] for m in items)
     return [
-        ListItem(url=t, title=ti, date=d, position=i) for i, (_, t, ti, d, _) in enumerate(items)
+        ListItem(t, ti, d, i, _date_from(d, by_url))
+        for i, (_, t, ti, d, by_url) in enumerate(items)
     ]
+
+
+def _date_from(day: date | None, by_url: bool) -> str | None:
+    if day is None:
+        return None
+    return DATED_BY_URL if by_url else DATED_BY_LIST

@@ -10,7 +10,7 @@ from lxml import etree
 
 from govaudit.crawler.extract.boilerplate import Boilerplate
 from govaudit.crawler.extract.dates import CJK, any_date
-from govaudit.crawler.extract.text import collapse, iter_elements, text_content
+from govaudit.crawler.extract.text import collapse, iter_elements, shown_text, text_content
 
 # ----- title -----
 
@@ -60,6 +60,10 @@ META_LABELS = {
     "公开时间": "发布日期",
     "文号": "文号",
     "发文字号": "文号",
+    # 行政处罚信息公开表 (国家金融监督管理总局 and its offices): the decision's number and date.
+    "行政处罚决定书文号": "文号",
+    "处罚决定书文号": "文号",
+    "作出处罚决定的日期": "成文日期",
     "主题分类": "主题分类",
     "主题词": "主题词",
     "有效性": "有效性",
@@ -100,6 +104,9 @@ _LABEL_ALT = "|".join(
 _LABEL_RUN = re.compile(rf"(?P<label>{_LABEL_ALT})\s*[:：]")
 # Where a value written in a run of text ends: the next `标签：` (来源：, 作者：, 点击数：).
 _NEXT_LABEL = re.compile(r"\s+[\u4e00-\u9fff][\u4e00-\u9fff\s]{0,7}[:：]|\s{2,}|\u3000")
+# What a CMS writes in a field the document does not have (文号：无, 文号：暂无, 文号：/): the page
+# states that there is none, which is no value (a 文号 "无" would be a document number).
+_NONE_STATED = re.compile(r"(?:暂?无|空|没有|无文号|不适用|[/\\\-—–－一]+)")
 
 
 def _clean_value(key: str, raw: str) -> str | None:
@@ -111,6 +118,8 @@ def _clean_value(key: str, raw: str) -> str | None:
     if cut:
         value = value[: cut.start()]
     value = value.strip(" :：")
+    if _NONE_STATED.fullmatch(value):
+        return None
     if key == "是否规范性文件" and value:
         if value.startswith(("否", "非", "不是")) or value.lower() in ("n", "no"):
             return "否"
@@ -169,7 +178,7 @@ def document_metadata(root: etree._Element, visible: str) -> dict[str, str]:
         if tail:
             add(key, tail)
         elif nxt is not None:
-            value = text_content(nxt)
+            value = shown_text(nxt)  # a script that writes the value is no value
             # An empty cell's neighbour is the next field (`文件编号:` | `发布机构: 省教育厅`),
             # not its value.
             if not _label_key(value) and not _LABEL_RUN.match(collapse(value)):
@@ -226,20 +235,30 @@ def _labels_above(
         texts = [collapse(text_content(c)) for c in cells]
         keys = [_label_key(t) for t in texts]
         labels = sum(1 for k in keys if k)
-        # Most cells labels, none a value (short, no digits), none written `label：` (that is
-        # the label-left layout: 有效性： | 有效 | 是否规范性文件： | 是).
-        if labels < 2 or labels * 2 <= len(cells):
+        # No cell a value (a short text without digits, but for a label: 行政处罚决定书文号),
+        # none written `label：` (that is the label-left layout: 有效性： | 有效 | 是否规范性文件： | 是).
+        if not labels or any(
+            (not key and (len(t) > 8 or _DIGIT.search(t))) or t.endswith((":", "："))
+            for t, key in zip(texts, keys, strict=True)
+        ):
             continue
-        if any(len(t) > 8 or _DIGIT.search(t) or t.endswith((":", "：")) for t in texts):
+        below = _next_row(tr)
+        values = [c for c in below if c.tag in ("th", "td")] if below is not None else []
+        # Most cells labels; or one label among the column heads of a wider table (序号 | 当事人名称
+        # | 行政处罚决定书文号 | …) whose next row holds values only (label-left layouts alternate
+        # labels and values, row after row).
+        if labels * 2 <= len(cells) and (
+            len(cells) < 3
+            or len(values) != len(cells)
+            or any(_label_key(collapse(text_content(c))) for c in values)
+        ):
             continue
         if header_rows is not None:
             header_rows.add(tr)
-        below = _next_row(tr)
-        values = [c for c in below if c.tag in ("th", "td")] if below is not None else []
-        if len(values) != len(cells) or _more_data_rows(below):
+        if len(values) != len(cells) or _more_data_rows(below) or _links_a_title(below):
             continue  # a list of documents under a header row, not one document's table
         for key, cell in zip(keys, values, strict=True):
-            value = text_content(cell)
+            value = shown_text(cell)
             if key and not _label_key(collapse(value)):
                 yield key, value
 
@@ -264,12 +283,35 @@ def _next_row(tr: etree._Element) -> etree._Element | None:
 
 
 def _more_data_rows(row: etree._Element) -> bool:
-    """Whether a row of values is followed by another row that is not a row of labels."""
+    """Whether a row of values is followed by another row that is not a row of labels. The
+    rows its merged cells span (rowspan: one decision, two parties) are the same record."""
     after = _next_row(row)
+    for _ in range(_spanned_rows(row)):
+        after = _next_row(after) if after is not None else None
     if after is None:
         return False
     cells = [c for c in after if c.tag in ("th", "td")]
     return not all(_label_key(collapse(text_content(c))) for c in cells)
+
+
+def _links_a_title(row: etree._Element) -> bool:
+    """Whether a row of values links a title to its page (名称 | 索引号 | 发布日期 over a row whose
+    名称 is a link): a listed document, however few the rows; a page's own table names itself."""
+    for a in row.iter("a"):
+        href = (a.get("href") or "").strip()
+        if (
+            href
+            and not href.startswith(("#", "javascript:"))
+            and len(CJK.findall(text_content(a))) >= 6
+        ):
+            return True
+    return False
+
+
+def _spanned_rows(row: etree._Element) -> int:
+    """How many rows below `row` its merged cells reach into."""
+    spans = [c.get("rowspan", "1").strip() for c in row if c.tag in ("th", "td")]
+    return max((int(n) - 1 for n in spans if n.isdigit()), default=0)
 
 
 def cjk_before(text: str, pos: int) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -10,7 +11,7 @@ from urllib.parse import urljoin
 import lxml.html
 from lxml import etree
 
-from govaudit.core.model import LOADED_BY_SCRIPT, ListItem, PageRecord
+from govaudit.core.model import DATED_BY_URL, LOADED_BY_SCRIPT, ListItem, PageRecord
 from govaudit.crawler import adapters
 from govaudit.crawler.extract.boilerplate import Boilerplate
 from govaudit.crawler.extract.breadcrumb import breadcrumb_names
@@ -53,11 +54,19 @@ _HTML_PARSER.set_element_class_lookup(
 )
 
 
+# libxml2 stops reading at the first </html> and drops the rest of the page, where a browser reads
+# on into the body (HTML5, "after after body"). Pages built from included fragments carry one
+# early: 中国政府网's header include ends in </html>, and its articles lost their text, breadcrumb
+# and links. The end tag means nothing else; the parser closes the document at its end.
+_HTML_END_TAG = re.compile(r"</html\s*>", re.I)
+
+
 def parse_tree(text: str) -> etree._Element | None:
     if not text or text.isspace():  # as `not text.strip()`, without copying the page
         return None
     try:
-        root = lxml.html.document_fromstring(text.replace("\x00", ""), parser=_HTML_PARSER)
+        text = _HTML_END_TAG.sub("", text.replace("\x00", ""))
+        root = lxml.html.document_fromstring(text, parser=_HTML_PARSER)
     except (etree.ParserError, ValueError, TypeError):
         return None
     return root
@@ -154,8 +163,7 @@ def _build(
     if "文号" not in meta and (number := number_under_title(visible, title_heading(root))):
         meta["文号"] = number
     published, published_from = published_date(root, meta, visible, url)
-    url_dated: list[bool] = []
-    items = list_items(root, resolve, bp, texts, today, url_dated)
+    items = list_items(root, resolve, bp, texts, today)
     pagination = pagination_urls(root, resolve, bp, texts)
     for proxy in proxy_pages(root, groups, resolve):
         if proxy not in pagination:
@@ -172,9 +180,7 @@ def _build(
     ):
         # A list that a script fills is not empty, only unseen: it never counts here.
         listish["empty"] = empty_list_container(root, bp)
-    kind, evidence = _kind(
-        meta, items, pagination, listish, published, published_from, root, url_dated
-    )
+    kind, evidence = _kind(meta, items, pagination, listish, published, published_from, root)
     if adapters.adapters_of(meta):
         evidence = (*evidence, f"CMS 适配器 {'、'.join(adapters.adapters_of(meta))}")
     if kind == "other" and meta.get(LOADED_BY_SCRIPT):
@@ -241,7 +247,6 @@ def _kind(
     published: date | None,
     published_from: str | None,
     root: etree._Element,
-    url_dated: list[bool] | None = None,
 ) -> tuple[str, tuple[str, ...]]:
     """The page's kind and the evidence it was judged on (kept with the page, so that a wrong
     column can be explained). A list is a page whose main content is a repeated block of dated
@@ -249,7 +254,7 @@ def _kind(
     in their URLs (sidebars, footers, 相关链接 of an article) never make one by themselves when
     the page states its own publication date."""
     doc_labels = sum(1 for k in ("索引号", "成文日期", "文号", "发布机构") if meta.get(k))
-    by_url = sum(url_dated or ())
+    by_url = sum(1 for item in items if item.date_from == DATED_BY_URL)
     shown = len(items) - by_url
     stated = published is not None and published_from in ("label", "meta", "heading")
     article_meta = _has_article_meta(root)

@@ -31,6 +31,19 @@ def text_content(el: etree._Element) -> str:
     return etree.tostring(el, method="text", encoding="unicode", with_tail=False)
 
 
+def shown_text(el: etree._Element) -> str:
+    """The element's text as a reader sees it: `text_content` without the code of its scripts
+    and style sheets (`<td><script>var fileNum = "";…</script></td>` shows no 文号)."""
+    if not len(el) or not any(True for _ in el.iter(*SKIP_TAGS)):
+        return text_content(el)
+    parts: list[str] = [el.text or ""]
+    for child in el:
+        if child.tag.__class__ is str and child.tag not in SKIP_TAGS:
+            parts.append(shown_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
 class Texts:
     """Collapsed text content per element, memoised: an anchor's text is read for its link,
     its list item and the pager."""

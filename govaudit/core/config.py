@@ -15,6 +15,8 @@ check owns its settings and adding one needs no edit here (see `check_rules`).
     [report]  departments, deadline_days, bureau
     [alerts]  wecom_webhook, dingtalk_webhook, dingtalk_secret, report_url, timeout;
               [alerts.email], [alerts.departments.<科室>] (reports/alerts/settings.py checks them)
+    [outside_lists]  kinds; [outside_lists.<来源>] the columns of a source's problem list
+              (reports/outside_workbook.py and checks/outside_matching.py check them)
 
 A multi-site profile keeps several sites in one file (`load_sites`): shared settings under
 `[defaults.crawl]`, `[defaults.checks.<name>]`, `[defaults.report]`, and each site's own sections
@@ -78,6 +80,8 @@ class AuditConfig:
     checks: dict[str, dict[str, Any]] = field(default_factory=dict)
     report: dict[str, Any] = field(default_factory=dict)
     alerts: dict[str, Any] = field(default_factory=dict)  # [alerts]: validated by the reports
+    # [outside_lists]: the columns of imported problem lists and the kind synonyms
+    outside_lists: dict[str, Any] = field(default_factory=dict)
     # Processes that parse pages beside the crawl's own (crawler/page_parser.py); 0: parse inline.
     parse_workers: int = 1
     # A re-audit verifies every page and link target at least this often (days), the homepage,
@@ -133,8 +137,8 @@ _CRAWL_KEYS = {
     "screenshot_max_height": int,
     "scrapy": dict,
 }
-_SECTIONS = {"site", "crawl", "checks", "report", "alerts"}
-_DEFAULT_SECTIONS = {"crawl", "checks", "report", "alerts"}  # [site] is never shared
+_SECTIONS = {"site", "crawl", "checks", "report", "alerts", "outside_lists"}
+_DEFAULT_SECTIONS = {"crawl", "checks", "report", "alerts", "outside_lists"}  # not [site]
 _SITE_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
@@ -204,6 +208,7 @@ def _config_from_raw(
         checks=checks,
         report=_table(raw, "report"),
         alerts=_table(raw, "alerts"),
+        outside_lists=_table(raw, "outside_lists"),
         **values,
     )
     return config.with_overrides(**crawl_overrides)

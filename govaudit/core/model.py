@@ -27,6 +27,12 @@ class Link:
     text: str = ""  # anchor text, alt or title
     in_boilerplate: bool = False  # inside nav/header/footer: repeated on every page
     fragment: str = ""  # the `#anchor` an <a>/<area> href names on its target, as written
+    rel: str = ""  # a <link>'s rel, lowercased (stylesheet, icon, canonical ...): what loads it
+
+
+# `ListItem.date_from` values.
+DATED_BY_LIST = "list"
+DATED_BY_URL = "url"
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,9 @@ class ListItem:
     title: str
     date: date | None
     position: int  # 0-based order on the list page
+    # Where `date` was read: "list" (the list states it), "url" (only the item's URL carries it;
+    # it orders pages but proves no 发布日期), None (unknown: a store written before this field).
+    date_from: str | None = DATED_BY_LIST
 
 
 # `PageRecord.meta` key set (to "1") on a page whose list has no item while a script of the page

@@ -22,7 +22,11 @@ PASS, WARN, VETO, UNCHECKED = "合格", "预警", "否决", "未检查"
 # Nothing could be judged, or what was seen cannot settle it: neither 合格 nor 否决.
 UNDECIDABLE = "无法判定"
 
-WARNING_KINDS = {"column_due": "栏目即将超期", "veto_near": "接近单项否决"}
+WARNING_KINDS = {
+    "column_due": "栏目即将超期",
+    "veto_near": "接近单项否决",
+    "register_due": "文件即将超期公开",
+}
 
 
 @dataclass(frozen=True)

@@ -42,10 +42,14 @@ def page_rows(audit_id: int, records: Iterable[PageRecord]) -> PageRows:
                 k.text,
                 int(k.in_boilerplate),
                 k.fragment or None,
+                k.rel or None,
             )
             for k in r.links
         )
-        items.extend((audit_id, url, i.url, i.title, iso(i.date), i.position) for i in r.list_items)
+        items.extend(
+            (audit_id, url, i.url, i.title, iso(i.date), i.position, i.date_from)
+            for i in r.list_items
+        )
     return urls, pages, links, items
 
 
@@ -55,8 +59,10 @@ PAGE_ROW = (
     "meta", "breadcrumb", "pagination", "redirects", "etag", "last_modified", "anchors",
     "local_fragments", "published_from", "kind_evidence", "copy",
 )  # fmt: skip
-LINK_ROW = ("audit", "source", "target", "tag", "attr", "anchor", "boilerplate", "fragment")
-ITEM_ROW = ("audit", "page", "url", "title", "date", "position")
+LINK_ROW = (
+    "audit", "source", "target", "tag", "attr", "anchor", "boilerplate", "fragment", "rel",
+)  # fmt: skip
+ITEM_ROW = ("audit", "page", "url", "title", "date", "position", "date_from")
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

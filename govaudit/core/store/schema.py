@@ -2,8 +2,10 @@
 
 Tables: `audits` (one row per run), `pages` (one row per fetched or checked URL), `links` (every
 source → target edge), `list_items` (dated entries of list pages), `findings` and `reviews`,
-`page_copies` (each fetched version of a page once: the evidence behind a finding), and
-`screenshots` (an audit's shot of a page, or why none) over `screenshot_images` (each PNG once).
+`page_copies` (each fetched version of a page once: the evidence behind a finding);
+`screenshots` (an audit's shot of a page, or why none) over `screenshot_images` (each PNG once);
+`outside_rows` and `register_documents` (imported problem lists and 发文登记 registers, per site)
+with `outside_statuses` (each row's status after each audit).
 """
 
 from __future__ import annotations
@@ -149,11 +151,15 @@ def create_schema(db: sqlite_utils.Database) -> None:
             "anchor": str,
             "boilerplate": int,
             "fragment": str,
+            # A <link>'s rel (NULL for other tags, and in stores written before the column,
+            # where a .css suffix still names a sheet).
+            "rel": str,
         },
         if_not_exists=True,
     )
-    if "fragment" not in db["links"].columns_dict:
-        db["links"].add_column("fragment", str)
+    for column in ("fragment", "rel"):
+        if column not in db["links"].columns_dict:
+            db["links"].add_column(column, str)
     db["list_items"].create(
         {
             "audit": int,
@@ -162,9 +168,14 @@ def create_schema(db: sqlite_utils.Database) -> None:
             "title": str,
             "date": str,
             "position": int,
+            # Where the date was read: "list" or "url" (model.ListItem.date_from). NULL in a
+            # store written before the column: unknown, so it proves no date mismatch.
+            "date_from": str,
         },
         if_not_exists=True,
     )
+    if "date_from" not in db["list_items"].columns_dict:
+        db["list_items"].add_column("date_from", str)
     db["findings"].create(
         {
             "audit": int,
@@ -195,9 +206,40 @@ def create_schema(db: sqlite_utils.Database) -> None:
     for column in REVIEW_STAFF_COLUMNS:
         if column not in db["reviews"].columns_dict:
             db["reviews"].add_column(column, str)
+    _create_outside_tables(db)
     db["links"].create_index(["audit", "target"], if_not_exists=True)
     db["links"].create_index(["audit", "source"], if_not_exists=True)
     db["list_items"].create_index(["audit", "page"], if_not_exists=True)
     db["reviews"].create_index(["finding_id"], if_not_exists=True)
     if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+# The columns an outside row and a register document keep, besides their id (a row is stored once
+# per site: `fingerprint` is the digest of what it says, core/outside_records.py).
+OUTSIDE_ROW_COLUMNS = (
+    "site", "source", "imported", "file", "place", "url", "kind", "description", "found",
+    "deadline", "fingerprint",
+)  # fmt: skip
+REGISTER_COLUMNS = (
+    "site", "source", "imported", "file", "place", "title", "number", "written", "printed",
+    "normative", "fingerprint",
+)  # fmt: skip
+
+
+def _create_outside_tables(db: sqlite_utils.Database) -> None:
+    """Outside lists (issue 23), made where missing: an older store gets them on opening."""
+    for table, columns in (
+        ("outside_rows", OUTSIDE_ROW_COLUMNS),
+        ("register_documents", REGISTER_COLUMNS),
+    ):
+        types = {"id": int, **{c: str for c in columns}}
+        if table == "register_documents":
+            types["normative"] = int
+        db[table].create(types, pk="id", if_not_exists=True)
+        db[table].create_index(["site", "fingerprint"], unique=True, if_not_exists=True)
+    db["outside_statuses"].create(
+        {"audit": int, "row": int, "status": str, "finding_id": str},
+        pk=("audit", "row"),
+        if_not_exists=True,
+    )

@@ -13,9 +13,10 @@ from typing import Any, TypeVar
 import sqlite_utils
 
 from govaudit.core.model import Link, ListItem, PageRecord
+from govaudit.core.outside_records import OutsideRow, OutsideStatus, RegisterDocument
 
 T = TypeVar("T")
-_LINK_COLUMNS = "target, tag, attr, anchor, boilerplate, fragment"
+_LINK_COLUMNS = "target, tag, attr, anchor, boilerplate, fragment, rel"
 _PAGE_COLUMNS = (
     "url final_url status error error_detail content_type charset size elapsed depth method "
     "internal kind title text published meta breadcrumb pagination redirects etag last_modified "
@@ -292,15 +293,28 @@ class AuditView:
         return _StoredItems(pages, items)
 
     def _list_items(self, pages: Iterable[str] | None) -> Iterator[tuple[str, ListItem]]:
-        sql = "SELECT page, url, title, date, position FROM list_items WHERE audit = ?"
+        sql = "SELECT page, url, title, date, position, date_from FROM list_items WHERE audit = ?"
         args: list[Any] = [self.audit_id]
         if pages is not None:
             sql += " AND page IN (SELECT value FROM json_each(?))"
             args.append(json.dumps(list(pages)))
-        for page, url, title, day, position in self.db.execute(
+        for page, url, title, day, position, date_from in self.db.execute(
             sql + " ORDER BY page, position", args
         ):
-            yield page, ListItem(url, title or "", stored_date(day), position)
+            yield page, ListItem(url, title or "", stored_date(day), position, date_from)
+
+    def register_documents(self) -> list[RegisterDocument]:
+        """The 发文登记 documents imported for the audit's site (what it should publish)."""
+        return register_documents(self.db, self._audit_fact("site"))
+
+    def start_url(self) -> str:
+        """Where the audit started: the page of a problem of the whole site."""
+        return self._audit_fact("start_url")
+
+    def _audit_fact(self, column: str) -> str:
+        sql = f"SELECT {column} FROM audits WHERE id = ?"
+        row = self.db.execute(sql, [self.audit_id]).fetchone()
+        return (row[0] or "") if row else ""
 
     def memo(self, key: Any, compute: Callable[[], T]) -> T:
         """`compute()` once per view and key: the audit is finished when checks read it."""
@@ -345,7 +359,7 @@ def _passes(filters: tuple[str | None, int | None], kind: str | None, flag: int 
 
 def _link(row: Sequence[Any]) -> Link:
     """A Link from the `_LINK_COLUMNS` of a row."""
-    target, tag, attr, anchor, boilerplate, fragment = row
+    target, tag, attr, anchor, boilerplate, fragment, rel = row
     return Link(
         target=target,
         tag=tag,
@@ -353,6 +367,7 @@ def _link(row: Sequence[Any]) -> Link:
         text=anchor or "",
         in_boilerplate=bool(boilerplate),
         fragment=fragment or "",
+        rel=rel or "",
     )
 
 
@@ -404,3 +419,50 @@ def _page_record(row: Sequence[Any]) -> PageRecord:
         published_from=published_from,
         kind_evidence=_json_tuple(kind_evidence),
     )
+
+
+# -- outside lists (core/outside_records.py) ------------------------------------------------------
+
+_ROW_SELECT = (
+    "SELECT id, source, imported, file, place, url, kind, description, found, deadline "
+    "FROM outside_rows"
+)
+
+
+def outside_rows(db: sqlite_utils.Database, site: str) -> list[OutsideRow]:
+    """Every problem-list row imported for the site, in import order."""
+    rows = db.execute(f"{_ROW_SELECT} WHERE site = ? ORDER BY id", [site])
+    return [OutsideRow(*row) for row in rows]
+
+
+def outside_statuses(db: sqlite_utils.Database, audit_id: int) -> list[OutsideStatus]:
+    """The rows' statuses recorded after `audit_id`, in import order."""
+    sql = (
+        "SELECT s.status, s.finding_id, r.id, r.source, r.imported, r.file, r.place, r.url, "
+        "r.kind, r.description, r.found, r.deadline FROM outside_statuses s JOIN outside_rows r "
+        "ON r.id = s.row WHERE s.audit = ? ORDER BY r.id"
+    )
+    return [
+        OutsideStatus(OutsideRow(*row[2:]), row[0], row[1] or "")
+        for row in db.execute(sql, [audit_id])
+    ]
+
+
+def ever_matched(db: sqlite_utils.Database, site: str, before_audit: int) -> set[int]:
+    """Rows a finding of an earlier audit of the site matched: only those can be 已整改."""
+    sql = (
+        "SELECT DISTINCT s.row FROM outside_statuses s JOIN audits a ON a.id = s.audit "
+        "WHERE a.site = ? AND s.audit < ? AND s.finding_id != ''"
+    )
+    return {row for (row,) in db.execute(sql, [site, before_audit])}
+
+
+def register_documents(db: sqlite_utils.Database, site: str) -> list[RegisterDocument]:
+    sql = (
+        "SELECT id, source, imported, file, place, title, number, written, printed, normative "
+        "FROM register_documents WHERE site = ? ORDER BY id"
+    )
+    return [
+        RegisterDocument(*row[:-1], normative=None if row[-1] is None else bool(row[-1]))
+        for row in db.execute(sql, [site])
+    ]

@@ -20,6 +20,7 @@ import sqlite_utils
 
 from govaudit.core.locking import lock_exclusive
 from govaudit.core.model import Finding, PageRecord, Screenshot
+from govaudit.core.outside_records import OutsideRow, OutsideStatus, RegisterDocument
 from govaudit.core.store.rows import (
     ITEM_ROW,
     LINK_ROW,
@@ -32,8 +33,21 @@ from govaudit.core.store.rows import (
     storable,
     with_copies,
 )
-from govaudit.core.store.schema import REVIEW_STAFF_COLUMNS, StoreError, check_store, create_schema
-from govaudit.core.store.views import AuditView, stored_date
+from govaudit.core.store.schema import (
+    OUTSIDE_ROW_COLUMNS,
+    REGISTER_COLUMNS,
+    REVIEW_STAFF_COLUMNS,
+    StoreError,
+    check_store,
+    create_schema,
+)
+from govaudit.core.store.views import (
+    AuditView,
+    ever_matched,
+    outside_rows,
+    outside_statuses,
+    stored_date,
+)
 
 AUDIT_STATUSES = ("running", "finished", "interrupted", "failed")
 
@@ -226,8 +240,8 @@ class Store:
         args = [new_audit, prev_audit, urls_json]
         pick = "WHERE audit = ? AND {key} IN (SELECT value FROM json_each(?))"
         page_cols = [c for c in self.db["pages"].columns_dict if c not in ("audit", "verified")]
-        link_cols = ["source", "target", "tag", "attr", "anchor", "boilerplate", "fragment"]
-        item_cols = ["page", "url", "title", "date", "position"]
+        link_cols = ["source", "target", "tag", "attr", "anchor", "boilerplate", "fragment", "rel"]
+        item_cols = ["page", "url", "title", "date", "position", "date_from"]
         self._snapshots.clear()
         with self.db.conn:
             for table, key in (("links", "source"), ("list_items", "page")):
@@ -402,6 +416,60 @@ class Store:
             row[0]: dict(zip((*cols, "revision"), row, strict=True))
             for row in self.db.execute(sql, args)
         }
+
+    # -- outside lists (core/outside_records.py) ---------------------------------------------------
+
+    def add_outside(
+        self,
+        site: str,
+        rows: Iterable[tuple[OutsideRow, str]],
+        documents: Iterable[tuple[RegisterDocument, str]] = (),
+    ) -> tuple[int, int, int]:
+        """Store an import's problem rows and register documents, each (record, fingerprint),
+        in one transaction; a row already stored for the site is kept, with the 整改时限 of
+        the list resent (an inspector may extend it). Returns how many rows and documents were
+        new, and how many stored rows got a new 整改时限."""
+        added = []
+        with self.db.conn:
+            for table, columns, records in (
+                ("outside_rows", OUTSIDE_ROW_COLUMNS, rows),
+                ("register_documents", REGISTER_COLUMNS, documents),
+            ):
+                # The record's own fields between the site and the fingerprint.
+                values = [
+                    (site, *(getattr(r, c) for c in columns[1:-1]), digest) for r, digest in records
+                ]
+                cursor = self.db.conn.executemany(
+                    f"INSERT OR IGNORE INTO {table} ({', '.join(columns)}) "
+                    f"VALUES ({', '.join('?' for _ in columns)})",
+                    values,
+                )
+                added.append(max(cursor.rowcount, 0))  # the rows inserted, not those ignored
+            extended = self.db.conn.executemany(
+                "UPDATE outside_rows SET deadline = ? WHERE site = ? AND fingerprint = ? "
+                "AND deadline IS NOT ?",
+                [(r.deadline, site, digest, r.deadline) for r, digest in rows],
+            ).rowcount
+        return added[0], added[1], max(extended, 0)
+
+    def outside_rows(self, site: str) -> list[OutsideRow]:
+        return outside_rows(self.db, site)
+
+    def ever_matched(self, site: str, before_audit: int) -> set[int]:
+        return ever_matched(self.db, site, before_audit)
+
+    def save_outside_statuses(self, audit_id: int, statuses: Iterable[OutsideStatus]) -> None:
+        """The rows' statuses after `audit_id`, replacing any recorded before (a report again)."""
+        values = [(audit_id, s.row.id, s.status, s.finding_id) for s in statuses]
+        with self.db.conn:
+            self.db.execute("DELETE FROM outside_statuses WHERE audit = ?", [audit_id])
+            self.db.conn.executemany(
+                "INSERT INTO outside_statuses (audit, row, status, finding_id) VALUES (?, ?, ?, ?)",
+                values,
+            )
+
+    def outside_statuses(self, audit_id: int) -> list[OutsideStatus]:
+        return outside_statuses(self.db, audit_id)
 
     def checkpoint(self) -> bool:
         """Move the write-ahead log into the store file and empty it: govaudit.db alone then
