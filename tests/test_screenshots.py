@@ -293,8 +293,9 @@ def test_the_thumbnails_load_in_the_report_under_its_policy(shot_audit, browser)
         tab, errors = b.new_page(), []
         tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         tab.goto((out / "report.html").as_uri())
-        loaded = tab.evaluate(
-            "[...document.querySelectorAll('.shot img')].map(i => i.complete && i.naturalWidth)"
+        loaded = tab.evaluate(  # lazy thumbnails below the fold load when asked to decode
+            """() => Promise.all([...document.querySelectorAll('.shot img')].map(
+                (i) => { i.loading = 'eager'; return i.decode().then(() => i.naturalWidth, () => 0); }))"""
         )
         b.close()
     assert loaded and set(loaded) == {1280} and errors == []
