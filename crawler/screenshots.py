@@ -234,7 +234,8 @@ async def _shoot(context, request: ShotRequest, camera: Camera) -> Screenshot:
     started = time.monotonic()
     try:
         if request.html is not None:
-            await page.route(request.url, _serve(request.html))
+            # a predicate, not a glob: a query's ? or a [ would be pattern characters
+            await page.route(lambda url: url == request.url, _serve(request.html))
         response = await page.goto(request.url, wait_until="load", timeout=camera.timeout * 1000)
         if response is not None and response.status >= 400:
             return Screenshot(request.url, problem=f"页面返回 HTTP {response.status}")
