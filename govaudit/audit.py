@@ -29,6 +29,7 @@ from govaudit.helper import Helper
 from govaudit.outside_lists import record_outside_statuses, validate_outside_lists
 from govaudit.reports import ReportData, ReportSettings, report_settings, write_reports
 from govaudit.reports.alerts import AlertSettings, alert_settings, send_alerts
+from govaudit.screenshots import take_evidence_screenshots
 
 # Exit statuses that cron and systemd units can rely on.
 EXIT_OK = 0
@@ -311,6 +312,7 @@ def _run_audit(
     store.save_findings(audit_id, findings)
     counters["findings"] = len(findings)
     say(f"检查完成：发现问题 {len(findings)} 条")
+    counters.update(take_evidence_screenshots(store, audit_id, findings, config, say))
     reachable = counters.get("start_urls_ok", 1) > 0
     store.finish_audit(audit_id, "finished" if reachable else "failed", counters)
     outputs, listing = write_outputs(store, audit_id, out_dir, report, helper)

@@ -150,6 +150,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="审计后不发送告警（企业微信、钉钉、邮件：配置文件 [alerts]）",
     )
+    audit.add_argument(
+        "--no-screenshots",
+        action="store_true",
+        help="不为问题页面截图（默认：有浏览器时为每个有严重或重要问题的页面截图，"
+        "至多 crawl.screenshot_max_pages 页）",
+    )
 
     demo = sub.add_parser("demo", help="在 127.0.0.1 上审计自带的示例单位网站")
     demo.add_argument(
@@ -173,6 +179,12 @@ def _add_report_commands(sub: argparse._SubParsersAction) -> None:
         "--period",
         help="期间报告：汇总该期间的历次审计（2026-Q4 季度、2026-11 月份、2026 年度），"
         "生成 .docx 和 .xlsx；数据库中有多个站点时另生成跨站点汇总",
+    )
+    report.add_argument(
+        "--profile",
+        type=Path,
+        help="与 --period 一起使用：只汇总该多站点配置中的站点（一张表、一个 .docx；"
+        "本期没有审计的站点也列出）",
     )
     report.add_argument("--out", required=True, type=Path, help="输出目录")
     add_evidence_command(sub, _positive)

@@ -45,11 +45,13 @@ def write_reports(
     # The writers import openpyxl and jinja2 (~0.1 s): not before a report is written.
     from govaudit.reports.html import write_html
     from govaudit.reports.notice import write_notices
+    from govaudit.reports.screenshots import write_screenshots
     from govaudit.reports.xlsx import write_xlsx
 
     out_dir.mkdir(parents=True, exist_ok=True)
     data = build_listing(store, audit_id, settings, judge)
     xlsx = beside(write_xlsx, data, out_dir) if beside else None
+    write_screenshots(store, data, out_dir)  # the PNGs report.html shows, beside it
     html = write_html(data, out_dir)
     notices = write_notices(data, out_dir, settings)
     return [xlsx() if xlsx else write_xlsx(data, out_dir), html, *notices], data

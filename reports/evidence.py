@@ -7,6 +7,8 @@ the stored copy of its page (`page_copies`: masked, once per version) as source 
 page is hostile: it is shown escaped, never rendered, under a policy that runs and loads nothing.
 Each occurrence of what the finding is about (`locators`: the term, the masked number, the link's
 target as written) is marked, the first one at `#hit-1`, so the element is found at a glance.
+The page's screenshot, when the audit took one (govaudit/screenshots.py), is written beside the
+HTML file as 问题截图-<编号>.png and shown at its top; else the page says 无截图 and why.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from govaudit.core.store import Store
 from govaudit.reports.labels import check_name
 
 _POLICY = "default-src 'none'; style-src 'unsafe-inline'"
+# With a screenshot: images from beside the page (the PNG written there), still no network.
+_POLICY_WITH_SHOT = _POLICY + "; img-src 'self' file:"
 _STYLE = (
     "body{font-family:'Noto Sans CJK SC',sans-serif;margin:16px}"
     "pre{white-space:pre-wrap;word-break:break-all;background:#f6f8fa;padding:12px;font-size:12px}"
@@ -41,6 +45,10 @@ class Evidence:
     finding: Finding
     source: str  # the stored (masked) copy of the page
     marked: str  # the locator found in it, "" when none was
+    # The page's screenshot (masked in the page before the shot), or b"" and why none; the
+    # reason is "" too when the audit wanted no shot of the page (no 严重 or 重要 finding on it).
+    screenshot: bytes = b""
+    no_screenshot: str = ""
 
 
 def locators(finding: Finding) -> list[str]:
@@ -72,7 +80,11 @@ def find_evidence(store: Store, finding_id: str, audit_id: int | None = None) ->
             f"问题 {finding_id}：审计 #{audit_id} 没有保存页面 {finding.page_url} 的存档"
         )
     marked = next((text for text in locators(finding) if text in source), "")
-    return Evidence(audit_id, store.audit(audit_id)["as_of"], finding, source, marked)
+    digest, why = store.screenshots(audit_id).get(finding.page_url, (None, ""))
+    png = (store.screenshot_png(digest) or b"") if digest else b""
+    return Evidence(
+        audit_id, store.audit(audit_id)["as_of"], finding, source, marked, png, mask(why)
+    )
 
 
 def marked_text(text: str, marked: str, ids: bool = True) -> Markup:
@@ -87,7 +99,8 @@ def marked_text(text: str, marked: str, ids: bool = True) -> Markup:
     return Markup("").join(out)
 
 
-def evidence_html(evidence: Evidence) -> str:
+def evidence_html(evidence: Evidence, screenshot_name: str = "") -> str:
+    """The evidence page; `screenshot_name`: the PNG written beside it, shown and linked."""
     f, d = evidence.finding, evidence.finding.details
     facts: list[tuple[str, Any]] = [
         ("问题", mask(f.title)),
@@ -98,9 +111,22 @@ def evidence_html(evidence: Evidence) -> str:
         ("最近发现", d.get("last_seen", "")),
         ("确认", d.get("confirmation", "")),
         ("定位", mask(evidence.marked) or "未在页面源码中找到问题所在位置，请查看全文"),
+        (
+            "截图",
+            screenshot_name
+            or (f"无截图：{evidence.no_screenshot}" if evidence.no_screenshot else ""),
+        ),
     ]
     rows = Markup("").join(
         Markup("<dt>{0}</dt><dd>{1}</dd>").format(k, v) for k, v in facts if v not in ("", None)
+    )
+    shot = (
+        Markup(
+            '<p><a href="{0}"><img src="{0}" alt="页面截图" style="max-width:100%;'
+            'border:1px solid #ccc"></a></p>'
+        ).format(screenshot_name)
+        if screenshot_name
+        else ""
     )
     hits = evidence.source.count(evidence.marked) if evidence.marked else 0
     jump = Markup('（<a href="#hit-1">跳到第 1 处</a>，共 {0} 处）').format(hits) if hits else ""
@@ -109,15 +135,16 @@ def evidence_html(evidence: Evidence) -> str:
             '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
             '<meta http-equiv="Content-Security-Policy" content="{0}">'
             "<title>问题存档 {1}</title><style>{2}</style></head><body>"
-            "<h1>问题存档</h1><dl>{3}</dl>"
+            "<h1>问题存档</h1><dl>{3}</dl>{6}"
             "<h2>审计时抓取的页面源码（个人号码已脱敏；仅显示，不执行）{4}</h2>"
             "<pre>{5}</pre></body></html>\n"
         ).format(
-            _POLICY,
+            _POLICY_WITH_SHOT if screenshot_name else _POLICY,
             f.id,
             Markup(_STYLE),
             rows,
             jump,
             marked_text(evidence.source, evidence.marked),
+            shot,
         )
     )

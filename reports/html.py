@@ -7,8 +7,9 @@ through could not run; links are emitted for http(s) URLs only. Opening the file
 
 Columns sort by a click on their header (again: reversed); the filters (type, severity, state,
 责任科室, text) apply together; a broken link's referring pages are all listed, past the first
-five folded under 展开其余 N 个; every URL in a details text is a link. At phone width (under
-700 px) each finding is a card with labelled cells.
+five folded under 展开其余 N 个; every URL in a details text is a link; a page's screenshot
+(reports/screenshots.py, a file beside the report) is a thumbnail linking to it, or 无截图 and
+why. At phone width (under 700 px) each finding is a card with labelled cells.
 
 tests/test_report_browser.py renders the page in Debian's chromium (playwright, at 1400 and
 400 px): no console error under the CSP, sorting, filters, folding, a CJK font, no sideways
@@ -30,6 +31,7 @@ from govaudit.core.outside_records import UNMATCHED_NOTE
 from govaudit.reports.evidence import marked_text
 from govaudit.reports.labels import CARRIED_LABEL, SEVERITY_NAMES, SUSPECTED_NOTE, audit_state
 from govaudit.reports.listing import ReportData
+from govaudit.reports.screenshots import shot_path
 
 HTML_NAME = "report.html"
 _TEMPLATES = Path(__file__).parent / "templates"
@@ -93,6 +95,7 @@ def render_html(data: ReportData) -> str:
         unmatched_note=UNMATCHED_NOTE,
         script=script,
         script_hash=f"sha256-{digest}",
+        shot_path=shot_path,
     )
 
 

@@ -107,6 +107,9 @@ class ReportData:
     suspected: int = 0
     # 预警 rows (checks/early_warning.py): apart from the problems, never counted with them.
     warnings: list[EarlyWarning] = field(default_factory=list)
+    # page URL -> (digest of its screenshot's PNG or None, why none): the pages the audit wanted
+    # shot (govaudit/screenshots.py); reports/screenshots.py writes the PNGs beside the report.
+    screenshots: dict[str, tuple[str | None, str]] = field(default_factory=dict)
     # Rows of imported outside lists with their status after this audit (govaudit/outside_lists.py).
     outside: list[OutsideStatus] = field(default_factory=list)
 
@@ -190,6 +193,7 @@ def build_listing(
         judged=verdicts.seen.judged,
         suspected=verdicts.suspected,
         warnings=[_masked(w) for w in verdicts.warnings],
+        screenshots={url: (d, mask(why)) for url, (d, why) in store.screenshots(audit_id).items()},
         outside=store.outside_statuses(audit_id),
     )
 

@@ -1,5 +1,6 @@
 """The period report as files: 季度报告.docx and 季度报告.xlsx of one site, and the roll-up of
-every site of a store (one table, one .docx) — `govaudit report --period 2026-Q4`.
+every site of a store, or of a multi-site profile's sites (one table, one .docx) — `govaudit
+report --period 2026-Q4 [--profile sites.toml]`.
 
 The figures are reports/period.py's; the look is the notice's (reports/official_docx.py); xlsx
 cells pass `safe_cell` (a column name from a crawled page is text, never a formula).
@@ -8,8 +9,10 @@ cells pass `safe_cell` (a column name from a crawled page is text, never a formu
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
+from govaudit.core.verdicts import UNDECIDABLE
 from govaudit.reports.period import PeriodSummary, Tally
 
 _TREND = ["审计编号", "审计日期", "总体结论", "审计完整", "待整改问题", "其中严重"]
@@ -120,8 +123,17 @@ def _numbers(t: Tally) -> list[int]:
     return [t.found, t.new, t.fixed, t.open]
 
 
-def write_rollup_docx(summaries: list[PeriodSummary], out_dir: Path) -> Path:
-    """One table across the sites: audits, the last verdict and the period's tallies."""
+def write_rollup_docx(
+    summaries: list[PeriodSummary],
+    out_dir: Path,
+    not_audited: Sequence[str] = (),
+    scope: str = "",
+) -> Path:
+    """One table across the sites: audits, the last verdict and the period's tallies.
+
+    `not_audited`: sites of the roll-up (a multi-site profile's) without a finished audit in the
+    period: each a row saying so, its verdict 无法判定, so that no site silently drops out of the
+    figures. `scope`: the profile's name, in the file's name (`监测汇总-区县-2026-Q4.docx`)."""
     from docx import Document
 
     from govaudit.reports import official_docx as od
@@ -132,9 +144,15 @@ def write_rollup_docx(summaries: list[PeriodSummary], out_dir: Path) -> Path:
     od.title(document, f"网站监测情况汇总（{period.label}）")
     total = sum(s.total.open for s in summaries)
     vetoed = [s.site for s in summaries if s.last_verdict == "否决"]
+    count = len(summaries) + len(not_audited)
+    unaudited = (
+        f"（其中 {len(not_audited)} 个本期没有完成的审计：{'、'.join(not_audited)}，结论无法判定）"
+        if not_audited
+        else ""
+    )
     od.body(
         document,
-        f"{period.label}共监测网站 {len(summaries)} 个，期末仍待整改问题 {total} 条；"
+        f"{period.label}共监测网站 {count} 个{unaudited}，期末仍待整改问题 {total} 条；"
         + (
             f"最近一次审计结论为否决的：{'、'.join(vetoed)}。" if vetoed else "最近一次审计无否决。"
         ),
@@ -143,6 +161,9 @@ def write_rollup_docx(summaries: list[PeriodSummary], out_dir: Path) -> Path:
     for s in summaries:
         values = [s.site, str(len(s.audits)), s.last_verdict, *_tally(s.total)]
         od.add_row(grid, values)
-    path = out_dir / f"监测汇总-{period.text}.docx"
+    for site in not_audited:
+        od.add_row(grid, [site, "0", f"{UNDECIDABLE}（本期未审计）", *["—"] * len(_TALLY)])
+    name = _UNSAFE_NAME.sub("_", scope)
+    path = out_dir / f"监测汇总-{name + '-' if name else ''}{period.text}.docx"
     document.save(path)
     return path

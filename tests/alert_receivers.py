@@ -2,13 +2,16 @@
 
 `RobotReceiver` answers like 企业微信/钉钉 robots (HTTP 200 `{"errcode": 0}`), or with a chosen
 status, an errcode, or after a delay longer than the sender's timeout; it keeps every request
-(path, query, JSON body). `MailReceiver` is aiosmtpd's real SMTP server keeping every message.
+(path, query, JSON body). `MailReceiver` is aiosmtpd's real SMTP server keeping every message;
+`TlsMailReceiver` the same behind TLS (STARTTLS or SMTP over TLS) with a login, its certificate
+issued for 127.0.0.1 by a throwaway CA (trustme) that the sender is told to trust.
 """
 
 from __future__ import annotations
 
 import json
 import socket
+import ssl
 import threading
 import time
 from email import message_from_bytes, policy
@@ -16,7 +19,9 @@ from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
+import trustme
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 def free_port() -> int:
@@ -43,6 +48,7 @@ class RobotReceiver:
                         "query": {k: v[0] for k, v in parse_qs(parts.query).items()},
                         "content_type": self.headers.get("Content-Type", ""),
                         "json": json.loads(raw.decode("utf-8")),
+                        "raw": raw,
                         "received_ms": int(time.time() * 1000),
                     }
                 )
@@ -106,3 +112,47 @@ class MailReceiver:
 
     def __exit__(self, *exc: object) -> None:
         self.controller.stop()
+
+
+class TlsMailReceiver(MailReceiver):
+    """aiosmtpd with a certificate for 127.0.0.1 and AUTH (PLAIN, LOGIN) of one user: `security`
+    "starttls" (plain session, upgraded; no login before it) or "ssl" (TLS from the first byte;
+    `offer_auth=False`: a relay that takes no login). `ca_file` is the CA bundle a client must
+    trust to talk to it."""
+
+    def __init__(
+        self, security: str, ca_dir, user: str, password: str, offer_auth: bool = True
+    ) -> None:
+        super().__init__()
+        ca = trustme.CA()
+        self.ca_file = str(ca_dir / "ca.pem")
+        ca.cert_pem.write_to_path(self.ca_file)
+        server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ca.issue_cert("127.0.0.1").configure_cert(server_tls)
+        self.logins: list[str] = []
+        receiver = self
+
+        def authenticate(server, session, envelope, mechanism, auth_data) -> AuthResult:
+            ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (
+                user.encode(),
+                password.encode(),
+            )
+            if ok:
+                receiver.logins.append(f"{mechanism}:{user}")
+            return AuthResult(success=ok, handled=False)
+
+        tls = (
+            {"tls_context": server_tls, "require_starttls": True}
+            if security == "starttls"
+            else {"ssl_context": server_tls}
+        )
+        self.controller = Controller(
+            self.handler,
+            hostname="127.0.0.1",
+            port=self.port,
+            authenticator=authenticate,
+            # aiosmtpd counts only STARTTLS as TLS for AUTH: over SMTP-over-TLS it would never
+            # offer AUTH, unless told not to require it (the whole session is TLS there).
+            auth_require_tls=not (security == "ssl" and offer_auth),
+            **tls,
+        )

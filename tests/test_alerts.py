@@ -10,7 +10,7 @@ import hmac
 from datetime import date
 
 import pytest
-from alert_receivers import MailReceiver, RobotReceiver, free_port
+from alert_receivers import MailReceiver, RobotReceiver, TlsMailReceiver, free_port
 from reports_store import RAW_ID, SITE, broken, make_audit, new_store, stale, word
 
 from govaudit.checks.judge import judge
@@ -165,6 +165,22 @@ def test_a_long_list_stays_inside_the_robots_limit_and_says_what_is_left_out(tmp
     assert content.rstrip().endswith("报告位置：`/r/report.html`")
 
 
+def test_a_long_dingtalk_message_goes_as_utf8_inside_the_robots_body_limit(tmp_path):
+    from govaudit.reports.alerts.dingtalk import BODY_LIMIT
+
+    many = [broken(f"{SITE}/{i}/{'很长的文件名' * 20}.pdf", "critical") for i in range(200)]
+    data = listing(tmp_path, many)
+    with RobotReceiver() as robot:
+        raw = {"dingtalk_webhook": robot.webhook("/robot/send", "access_token=ABC"), "top": 50}
+        outcome = send_alerts(data, settings(raw), tmp_path / "report.html")
+    assert outcome.failed == []
+    (request,) = robot.requests
+    assert BODY_LIMIT == 20000 and len(request["raw"]) <= BODY_LIMIT
+    # Chinese as UTF-8, not \uXXXX escapes (six bytes a character against the limit)
+    assert "严重问题 200 条".encode() in request["raw"] and b"\\u" not in request["raw"]
+    assert "……另有" in request["json"]["markdown"]["text"]
+
+
 def test_early_warnings_are_listed_apart_and_not_counted_as_problems(tmp_path):
     from dataclasses import replace
 
@@ -259,6 +275,81 @@ def test_the_password_comes_from_the_environment_and_never_shows(tmp_path):
     loaded = settings(raw, environ={"GOVAUDIT_SMTP_PASSWORD": "s3cret"})
     assert loaded.mail.password == "s3cret" and loaded.mail.security == "starttls"
     assert loaded.mail.port == 587 and "s3cret" not in repr(loaded)
+
+
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+def test_mail_logs_in_over_tls_and_arrives(tmp_path, monkeypatch, security):
+    """A real TLS session: the sender verifies the server's certificate (its CA trusted through
+    SSL_CERT_FILE, as an office trusts its intranet CA), logs in, and the message arrives."""
+    data = listing(tmp_path, findings())
+    with TlsMailReceiver(security, tmp_path, "audit@b.cn", "s3cret") as smtp:
+        monkeypatch.setenv("SSL_CERT_FILE", smtp.ca_file)
+        raw = {
+            "timeout": 5,
+            "email": {
+                "host": "127.0.0.1",
+                "port": smtp.port,
+                "security": security,
+                "username": "audit@b.cn",
+                "password_env": "GOVAUDIT_SMTP_PASSWORD",
+                "from": "audit@b.cn",
+                "to": ["office@d.cn"],
+            },
+        }
+        loaded = settings(raw, environ={"GOVAUDIT_SMTP_PASSWORD": "s3cret"})
+        outcome = send_alerts(data, loaded, tmp_path / "report.html")
+    assert outcome.failed == [] and outcome.sent == ["邮件 127.0.0.1（全站）"]
+    assert len(smtp.logins) == 1 and smtp.logins[0].endswith(":audit@b.cn")
+    ((sender, recipients, message),) = smtp.messages
+    assert (sender, recipients) == ("audit@b.cn", ["office@d.cn"])
+    assert "总体结论：否决" in message["Subject"] and "严重问题 2 条" in message.get_content()
+
+
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+def test_mail_to_a_server_whose_certificate_is_not_trusted_is_refused(tmp_path, security):
+    data = listing(tmp_path, findings())
+    with TlsMailReceiver(security, tmp_path, "audit@b.cn", "s3cret") as smtp:
+        raw = {
+            "timeout": 5,
+            "email": {
+                "host": "127.0.0.1",
+                "port": smtp.port,
+                "security": security,
+                "username": "audit@b.cn",
+                "password_env": "PW",
+                "from": "audit@b.cn",
+                "to": ["office@d.cn"],
+            },
+        }
+        outcome = send_alerts(data, settings(raw, environ={"PW": "s3cret"}), tmp_path / "r.html")
+    assert smtp.logins == [] and smtp.messages == []  # no password sent to an unknown server
+    assert len(outcome.failed) == 1 and "TLS 握手失败" in outcome.failed[0]
+
+
+@pytest.mark.parametrize(
+    ("password", "offer_auth", "reason"),
+    [("wrong", True, "邮箱用户名或密码错误"), ("s3cret", False, "邮件服务器不接受登录")],
+)
+def test_a_refused_login_over_tls_is_one_line(tmp_path, monkeypatch, password, offer_auth, reason):
+    data = listing(tmp_path, findings())
+    security = "starttls" if offer_auth else "ssl"
+    with TlsMailReceiver(security, tmp_path, "audit@b.cn", "s3cret", offer_auth) as smtp:
+        monkeypatch.setenv("SSL_CERT_FILE", smtp.ca_file)
+        raw = {
+            "timeout": 5,
+            "email": {
+                "host": "127.0.0.1",
+                "port": smtp.port,
+                "security": security,
+                "username": "audit@b.cn",
+                "password_env": "PW",
+                "from": "audit@b.cn",
+                "to": ["office@d.cn"],
+            },
+        }
+        outcome = send_alerts(data, settings(raw, environ={"PW": password}), tmp_path / "r.html")
+    assert smtp.messages == []
+    assert len(outcome.failed) == 1 and reason in outcome.failed[0]
 
 
 @pytest.mark.parametrize(

@@ -229,7 +229,9 @@ def test_evidence_marks_the_broken_link_on_its_page(three_days, tmp_path):
     assert marks and set(marks) <= {f"{url}/gone.html", "/gone.html", "gone.html"}
     assert "<a href=" in doc.get_element_by_id("hit-1").getparent().text_content()
     policy = doc.xpath("//meta[@http-equiv='Content-Security-Policy']/@content")
-    assert policy == ["default-src 'none'; style-src 'unsafe-inline'"]
+    # Nothing runs or loads, but the page's screenshot written beside it (tests/test_screenshots.py)
+    shot = "; img-src 'self' file:" if doc.xpath("//img") else ""
+    assert policy == ["default-src 'none'; style-src 'unsafe-inline'" + shot]
 
 
 def test_evidence_of_a_hostile_page_stays_text(three_days, tmp_path):

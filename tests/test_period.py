@@ -136,3 +136,62 @@ def test_a_period_without_audits_or_with_audit_is_one_line(tmp_path, capsys):
     assert len(err) == 1 and "2025年第一季度（2025-Q1）没有完成的审计" in err[0]
     assert main([*argv, "--period", "2026-Q4", "--audit", "2"]) == 2
     assert capsys.readouterr().err.strip() == "govaudit: --period 与 --audit 不能同时使用"
+
+
+def profile_of(tmp_path, names: dict[str, str]):
+    """A multi-site profile whose sites' display names are `names` (key -> name)."""
+    path = tmp_path / "区县.toml"
+    path.write_text(
+        "".join(
+            f'[sites.{key}.site]\nname = "{name}"\nstart_urls = ["http://127.0.0.1:9/{key}/"]\n'
+            for key, name in names.items()
+        ),
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_a_profile_chooses_the_sites_of_the_rollup(tmp_path, capsys):
+    store = store_of_a_quarter(tmp_path)
+    make_audit(store, [E], as_of=date(2026, 12, 1), site="第三局")
+    store.close()
+    profile = profile_of(tmp_path, {"sjj": "示例局", "dsj": "第三局", "wsj": "未审局"})
+    out = tmp_path / "out"
+    argv = ["report", "--db", str(tmp_path / "audits.db"), "--out", str(out)]
+    assert main([*argv, "--period", "2026-Q4", "--profile", str(profile)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        "监测报告-示例局-2026-Q4.docx",
+        "监测报告-示例局-2026-Q4.xlsx",
+        "监测报告-第三局-2026-Q4.docx",
+        "监测报告-第三局-2026-Q4.xlsx",
+        "监测汇总-区县-2026-Q4.docx",  # 另一局 is in the store, not in the profile
+    ]
+    rollup = Document(out / "监测汇总-区县-2026-Q4.docx")
+    rows = [[c.text for c in row.cells] for row in rollup.tables[0].rows]
+    assert len(rollup.tables) == 1 and [r[0] for r in rows[1:]] == ["示例局", "第三局", "未审局"]
+    assert rows[1] == ["示例局", "3", "否决", "4", "3", "3", "2"]
+    assert rows[2] == ["第三局", "1", rows[2][2], "1", "1", "0", "1"]
+    assert rows[3] == ["未审局", "0", "无法判定（本期未审计）", "—", "—", "—", "—"]
+    sentence = rollup.paragraphs[1].text
+    assert "共监测网站 3 个（其中 1 个本期没有完成的审计：未审局，结论无法判定）" in sentence
+    printed = capsys.readouterr().out
+    assert "未审局（2026年第四季度）：本期没有完成的审计" in printed and "另一局" not in printed
+
+
+def test_a_profile_mistake_is_one_line(tmp_path, capsys):
+    store_of_a_quarter(tmp_path).close()
+    argv = ["report", "--db", str(tmp_path / "audits.db"), "--out", str(tmp_path / "o")]
+    nobody = profile_of(tmp_path, {"a": "甲局", "b": "乙局"})
+    assert main([*argv, "--period", "2026-Q4", "--profile", str(nobody)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        f"govaudit: {nobody} 中的站点：2026年第四季度（2026-Q4）没有完成的审计"
+        "（数据库中有：示例局、另一局）"
+    ]
+    single = tmp_path / "one.toml"
+    single.write_text('[site]\nstart_urls = ["http://127.0.0.1:9/"]\n', encoding="utf-8")
+    assert main([*argv, "--period", "2026-Q4", "--profile", str(single)]) == 2
+    assert "不是多站点配置" in capsys.readouterr().err
+    assert main([*argv, "--profile", str(nobody)]) == 2
+    assert "--profile 需与 --period 一起使用" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()  # nothing written on a mistake

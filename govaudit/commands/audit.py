@@ -27,6 +27,7 @@ def cmd_audit(args: argparse.Namespace, console: Console) -> int:
         "wordlists": tuple(args.wordlist),
         "max_pages": args.max_pages,
         "concurrency": args.concurrency,
+        "screenshots": False if args.no_screenshots else None,
     }
     out, db, key = args.out, args.db or args.out / "govaudit.db", None
     check_log_path(args.log)
@@ -128,6 +129,7 @@ def cmd_audit_sites(args: argparse.Namespace, profiles, flags: dict, console: Co
             ("--full", args.full),
             ("--fail-incomplete", args.fail_incomplete),
             ("--no-alerts", args.no_alerts),
+            ("--no-screenshots", args.no_screenshots),
         )
         if on
     ]

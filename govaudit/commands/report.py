@@ -39,7 +39,9 @@ def run_report_command(args: argparse.Namespace, console: Console) -> int:
         if args.command == "report" and args.period:
             if args.audit:
                 raise ConfigError("--period 与 --audit 不能同时使用")
-            return cmd_period_report(store, args.period, args.out, console)
+            return cmd_period_report(store, args.period, args.out, console, args.profile)
+        if args.command == "report" and args.profile:
+            raise ConfigError("--profile 需与 --period 一起使用（按多站点配置汇总一个期间）")
         if args.command == "report":
             return cmd_report(store, args.audit, args.out, console)
         if args.command == "audits":
@@ -81,8 +83,12 @@ def cmd_report(store: Store, audit_id: int | None, out: Path, console: Console) 
     return EXIT_OK
 
 
-def cmd_period_report(store: Store, period_text: str, out: Path, console: Console) -> int:
-    """The period's report of every site with audits in it, and their roll-up when several."""
+def cmd_period_report(
+    store: Store, period_text: str, out: Path, console: Console, profile: Path | None = None
+) -> int:
+    """The period's report of every site with audits in it (or of the sites of a multi-site
+    `profile`), and their roll-up: when several, and always for a profile, whose sites without
+    an audit in the period are rows of their own (本期未审计), never left out."""
     from govaudit.audit import writable_dir
     from govaudit.checks.judge import judge
     from govaudit.reports.period import parse_period, period_summary, sites_in_period
@@ -93,9 +99,13 @@ def cmd_period_report(store: Store, period_text: str, out: Path, console: Consol
     )
 
     period = parse_period(period_text)
-    sites = sites_in_period(store, period)
+    audited = sites_in_period(store, period)
+    wanted = profile_sites(profile) if profile is not None else audited
+    sites = [site for site in wanted if site in audited]
     if not sites:
-        raise ConfigError(f"--db {store.path}：{period.label}（{period_text}）没有完成的审计")
+        scope = f"{profile} 中的站点" if profile is not None else f"--db {store.path}"
+        others = f"（数据库中有：{'、'.join(audited)}）" if audited and profile else ""
+        raise ConfigError(f"{scope}：{period.label}（{period_text}）没有完成的审计{others}")
     writable_dir(out)
     summaries = [period_summary(store, site, period, judge) for site in sites]
     paths = []
@@ -111,11 +121,35 @@ def cmd_period_report(store: Store, period_text: str, out: Path, console: Consol
             highlight=False,
             soft_wrap=True,
         )
-    if len(summaries) > 1:
-        paths.append(write_rollup_docx(summaries, out))
+    missing = [site for site in wanted if site not in audited]
+    for site in missing:
+        console.print(
+            f"{site}（{period.label}）：本期没有完成的审计", markup=False, highlight=False
+        )
+    if profile is not None or len(summaries) > 1:
+        scope = profile.stem if profile is not None else ""
+        paths.append(write_rollup_docx(summaries, out, missing, scope))
     for path in paths:
         console.print(f"  → {path}", markup=False, highlight=False)
     return EXIT_OK
+
+
+def profile_sites(path: Path) -> list[str]:
+    """The sites of a multi-site profile, by the names their audits are stored under."""
+    from govaudit.core.config import is_multi_site, load_sites
+
+    if not path.is_file():
+        raise ConfigError(f"--profile {path}：文件不存在")
+    if not is_multi_site(path):
+        raise ConfigError(f"--profile {path} 不是多站点配置（没有 [sites.<key>] 表）")
+    profiles = load_sites(path)
+    names = []
+    for profile in profiles.values():
+        try:
+            names.append(profile.config().site_name)
+        except ConfigError as e:
+            raise profile.error(str(e)) from None
+    return list(dict.fromkeys(names))
 
 
 def cmd_audits(store: Store, console: Console) -> int:
@@ -148,12 +182,21 @@ def cmd_evidence(
     except EvidenceError as e:
         raise ConfigError(str(e)) from None
     path = out or Path(f"问题存档-{evidence.finding.id}.html")
+    shot = path.with_name(f"问题截图-{evidence.finding.id}.png") if evidence.screenshot else None
     try:
-        path.write_text(evidence_html(evidence), encoding="utf-8")
+        if shot is not None:
+            shot.write_bytes(evidence.screenshot)
+        path.write_text(evidence_html(evidence, shot.name if shot else ""), encoding="utf-8")
     except OSError as e:
         raise ConfigError(f"--out {path}：无法写入（{e.strerror}）") from None
     where = "已标出问题所在位置" if evidence.marked else "未在源码中找到问题所在位置"
-    console.print(f"审计 #{evidence.audit_id} 的页面存档（{where}）：{path}", markup=False)
+    lines = [f"审计 #{evidence.audit_id} 的页面存档（{where}）：{path}"]
+    if shot is not None:
+        lines.append(f"页面截图（个人号码已脱敏，问题位置已框出）：{shot}")
+    elif evidence.no_screenshot:
+        lines.append(f"无截图：{evidence.no_screenshot}")
+    for line in lines:  # a path whole on its line, however narrow the terminal
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
     return EXIT_OK
 
 

@@ -8,7 +8,8 @@ check owns its settings and adding one needs no edit here (see `check_rules`).
     [crawl]   max_pages, max_depth, concurrency, download_delay, autothrottle, timeout, retries,
               user_agent, obey_robots, include, exclude, max_resource_bytes, parse_workers,
               verify_every_days, render, render_browser, render_concurrency,
-              render_timeout, render_max_pages;
+              render_timeout, render_max_pages, screenshots, screenshot_max_pages,
+              screenshot_max_height;
               [crawl.scrapy] any other Scrapy setting (crawler/settings.py checks its names)
     [checks.<name>]   per check, e.g. [checks.stale_column] thresholds, columns
     [report]  departments, deadline_days, bureau
@@ -95,6 +96,11 @@ class AuditConfig:
     render_concurrency: int = 2
     render_timeout: float = 30.0
     render_max_pages: int = 200
+    # Screenshots as evidence (crawler/screenshots.py), with the same browser: one per page with
+    # a 严重 or 重要 finding, at most this many pages, each cut at this height (px, width 1280).
+    screenshots: bool = True
+    screenshot_max_pages: int = 50
+    screenshot_max_height: int = 4000
     # [crawl.scrapy]: any other Scrapy setting by its own name (checked in crawler/settings.py).
     scrapy: dict[str, Any] = field(default_factory=dict)
 
@@ -127,6 +133,9 @@ _CRAWL_KEYS = {
     "render_concurrency": int,
     "render_timeout": float,
     "render_max_pages": int,
+    "screenshots": bool,
+    "screenshot_max_pages": int,
+    "screenshot_max_height": int,
     "scrapy": dict,
 }
 _SECTIONS = {"site", "crawl", "checks", "report", "alerts", "outside_lists"}
@@ -341,11 +350,13 @@ def validate(config: AuditConfig) -> AuditConfig:
         raise ConfigError("crawl.retries 应为 0 或更大")
     if config.parse_workers not in (0, 1):
         raise ConfigError("crawl.parse_workers 应为 0（在抓取进程内解析）或 1")
-    for key in ("render_concurrency", "render_max_pages"):
+    for key in ("render_concurrency", "render_max_pages", "screenshot_max_pages"):
         if getattr(config, key) < 1:
             raise ConfigError(f"crawl.{key} 应为正整数")
     if not math.isfinite(config.render_timeout) or config.render_timeout <= 0:
         raise ConfigError("crawl.render_timeout 应为正数（秒）")
+    if not 200 <= config.screenshot_max_height <= 20000:
+        raise ConfigError("crawl.screenshot_max_height 应为 200 到 20000 之间的整数（像素）")
     for key in ("include", "exclude", "render"):
         for pattern in getattr(config, key):
             compile_pattern(f"crawl.{key}", pattern)

@@ -148,6 +148,59 @@ def mask_html_numbers(html: str) -> str:
     return _SPLIT_DIGITS.sub(hide, mask_personal_numbers(html))
 
 
+def mask_in_place(text: str) -> str:
+    """`text` with the digits `mask_personal_numbers` hides turned into `*`, every other character
+    where it was: the same numbers, the same digits kept (an ID's first and last four, a mobile's
+    first three and last four, a card's first and last four), the same length. A browser's text
+    nodes (crawler/screenshots.py) can then take their masked text back one by one."""
+    chars = list(text)
+
+    def hide(start: int, end: int, keep_first: int, keep_last: int) -> None:
+        at = [i for i in range(start, end) if chars[i].isdigit()]
+        if chars[end - 1] in "Xx" and end - 1 not in at:  # an ID's check character
+            at.append(end - 1)
+        for i in at[keep_first : len(at) - keep_last]:
+            chars[i] = "*"
+
+    for pattern in (ID_CANDIDATE, OLD_ID_CANDIDATE):
+        for m in pattern.finditer("".join(chars)):
+            hide(m.start(), m.end(), 4, 4)
+    for m in CARD_CANDIDATE.finditer("".join(chars)):
+        hide(m.start(), m.end(), 4, 4)
+    for m in MOBILE_CANDIDATE.finditer("".join(chars)):
+        hide(m.start(1), m.end(1), 3, 4)
+    return "".join(chars)
+
+
+_RUN_DIGITS = re.compile(r"\d[\d\s-]*\d")
+
+
+def mask_text_runs(run: list[str]) -> list[str]:
+    """The texts of one inline run (text nodes a browser shows as one line of text, in order),
+    masked as one: `mask_in_place` over their joined text, and, as `mask_html_numbers` does for
+    markup, every digit after the first three of 11 or more that a node boundary splits."""
+    joined = "".join(run)
+    if sum(c.isdigit() for c in joined) < _MIN_HIDDEN_DIGITS:
+        return list(run)
+    masked = mask_in_place(joined)
+    chars = list(masked)
+    cuts, at = set(), 0
+    for text in run[:-1]:
+        at += len(text)
+        cuts.add(at)
+    for m in _RUN_DIGITS.finditer(masked):
+        digits = [i for i in range(m.start(), m.end()) if masked[i].isdigit()]
+        split = any(m.start() < cut < m.end() for cut in cuts)
+        if split and len(digits) >= _MIN_HIDDEN_DIGITS:
+            for i in digits[3:]:
+                chars[i] = "*"
+    out, at = [], 0
+    for text in run:
+        out.append("".join(chars[at : at + len(text)]))
+        at += len(text)
+    return out
+
+
 def masked_window(text: str, start: int, end: int, chars: int = 20) -> str:
     """`text[start:end]` with `chars` characters either side, personal numbers masked.
 

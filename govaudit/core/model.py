@@ -113,6 +113,19 @@ class PageRecord:
         return copy
 
 
+@dataclass(frozen=True)
+class Screenshot:
+    """A page's screenshot as evidence (crawler/screenshots.py), its personal numbers masked in
+    the page before the shot; or, with `png` empty, why there is none (`problem`, in Chinese)."""
+
+    url: str
+    png: bytes = b""
+    problem: str = ""
+    width: int = 0
+    height: int = 0
+    highlighted: int = 0  # how many of its findings' places are outlined in it
+
+
 def fingerprint(check: str, *parts: object) -> str:
     """Stable id of a problem: the same check on the same thing gives the same id in every audit."""
     raw = "\x1f".join([check, *(str(p) for p in parts)])

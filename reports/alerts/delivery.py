@@ -43,6 +43,9 @@ def failure_reason(error: BaseException) -> str:
     if isinstance(error, requests.ConnectionError | ConnectionRefusedError):
         return "无法连接"
     if isinstance(error, smtplib.SMTPNotSupportedError):
+        # smtplib raises it for a missing STARTTLS and for a missing AUTH alike
+        if "AUTH" in str(error):
+            return "邮件服务器不接受登录（请核对 security 和 port，或去掉 username）"
         return "邮件服务器不支持 STARTTLS（请核对 security 和 port）"
     if isinstance(error, smtplib.SMTPAuthenticationError):
         return "邮箱用户名或密码错误"

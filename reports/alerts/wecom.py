@@ -11,7 +11,11 @@ import requests
 
 from govaudit.reports.alerts.delivery import SendFailed, robot_answer
 
-CONTENT_LIMIT = 4096  # bytes of UTF-8, the robot's documented limit for markdown content
+# Bytes of UTF-8 in markdown.content: 企业微信's 群机器人配置说明 ("markdown内容，最长不超过4096个
+# 字节，必须是utf8编码", as quoted in cnblogs.com/tiandi/p/17768525.html and ymlluo/group-robot);
+# over it the robot answers errcode 40058 "markdown.content exceed max length 4096"
+# (dromara/domain-admin#82, RayWangQvQ/BiliBiliToolPro#702).
+CONTENT_LIMIT = 4096
 
 
 def send_wecom(webhook: str, content: str, timeout: float) -> None:

@@ -2,7 +2,8 @@
 
 Tables: `audits` (one row per run), `pages` (one row per fetched or checked URL), `links` (every
 source → target edge), `list_items` (dated entries of list pages), `findings` and `reviews`,
-and `page_copies` (each fetched version of a page once: the evidence behind a finding);
+`page_copies` (each fetched version of a page once: the evidence behind a finding);
+`screenshots` (an audit's shot of a page, or why none) over `screenshot_images` (each PNG once);
 `outside_rows` and `register_documents` (imported problem lists and 发文登记 registers, per site)
 with `outside_statuses` (each row's status after each audit).
 """
@@ -125,6 +126,20 @@ def create_schema(db: sqlite_utils.Database) -> None:
     # numbers masked, zlib-compressed, keyed by the SHA-256 of that masked HTML.
     db["page_copies"].create(
         {"digest": str, "body": bytes, "size": int}, pk="digest", if_not_exists=True
+    )
+    # Screenshots kept in the store, as the page copies are: `govaudit report` and `evidence`
+    # rebuild any audit's outputs from this one file, and an unchanged page shot again by the
+    # next audit costs nothing (the same PNG, the same SHA-256). `digest` NULL: no shot, `problem`
+    # says why.
+    db["screenshots"].create(
+        {"audit": int, "url": str, "digest": str, "problem": str, "highlighted": int},
+        pk=("audit", "url"),
+        if_not_exists=True,
+    )
+    db["screenshot_images"].create(
+        {"digest": str, "png": bytes, "width": int, "height": int, "size": int},
+        pk="digest",
+        if_not_exists=True,
     )
     db["links"].create(
         {

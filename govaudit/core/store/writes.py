@@ -8,6 +8,7 @@ holds everything (copy govaudit.db, not govaudit.db-wal, for a backup).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
@@ -18,7 +19,7 @@ from typing import Any
 import sqlite_utils
 
 from govaudit.core.locking import lock_exclusive
-from govaudit.core.model import Finding, PageRecord
+from govaudit.core.model import Finding, PageRecord, Screenshot
 from govaudit.core.outside_records import OutsideRow, OutsideStatus, RegisterDocument
 from govaudit.core.store.rows import (
     ITEM_ROW,
@@ -277,6 +278,40 @@ class Store:
             [audit_id, url, url],
         ).fetchone()
         return copy_text(row[0]) if row else None
+
+    def save_screenshots(self, audit_id: int, shots: Iterable[Screenshot]) -> None:
+        """The audit's screenshots (or why none), each PNG stored once by its SHA-256."""
+        rows, images = [], []
+        for shot in shots:
+            digest = hashlib.sha256(shot.png).hexdigest() if shot.png else None
+            if digest:
+                images.append((digest, shot.png, shot.width, shot.height, len(shot.png)))
+            rows.append((audit_id, shot.url, digest, shot.problem, shot.highlighted))
+        with self.db.conn:
+            self.db.conn.executemany(
+                "INSERT OR IGNORE INTO screenshot_images (digest, png, width, height, size) "
+                "VALUES (?, ?, ?, ?, ?)",
+                images,
+            )
+            self.db.conn.executemany(
+                "INSERT OR REPLACE INTO screenshots (audit, url, digest, problem, highlighted) "
+                "VALUES (?, ?, ?, ?, ?)",
+                rows,
+            )
+
+    def screenshots(self, audit_id: int) -> dict[str, tuple[str | None, str]]:
+        """url -> (digest of its PNG or None, why none) for each page the audit wanted shot."""
+        sql = "SELECT url, digest, problem FROM screenshots WHERE audit = ?"
+        return {
+            url: (digest, problem or "")
+            for url, digest, problem in self.db.execute(sql, [audit_id])
+        }
+
+    def screenshot_png(self, digest: str) -> bytes | None:
+        row = self.db.execute(
+            "SELECT png FROM screenshot_images WHERE digest = ?", [digest]
+        ).fetchone()
+        return row[0] if row else None
 
     def newest_item_date(self, audit_id: int, page_kind: str) -> date | None:
         """The newest dated list item on pages of a kind (`home`: how fresh the homepage is)."""
