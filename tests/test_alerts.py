@@ -51,6 +51,13 @@ def settings(raw, report=REPORT, environ=None):
     return alert_settings(raw, report_settings(report), environ or {})
 
 
+def tls_mail(port: int, security: str) -> dict:
+    """[alerts] for the TLS receiver: its login, the password from $PW."""
+    email = {"host": "127.0.0.1", "port": port, "security": security, "username": "audit@b.cn"}
+    email |= {"password_env": "PW", "from": "audit@b.cn", "to": ["office@d.cn"]}
+    return {"timeout": 5, "email": email}
+
+
 def test_wecom_robot_receives_one_markdown_message_with_the_outcome(tmp_path):
     data = listing(tmp_path, findings(), previous=[broken(f"{SITE}/fixed.html")])
     with RobotReceiver() as robot:
@@ -309,18 +316,7 @@ def test_mail_logs_in_over_tls_and_arrives(tmp_path, monkeypatch, security):
 def test_mail_to_a_server_whose_certificate_is_not_trusted_is_refused(tmp_path, security):
     data = listing(tmp_path, findings())
     with TlsMailReceiver(security, tmp_path, "audit@b.cn", "s3cret") as smtp:
-        raw = {
-            "timeout": 5,
-            "email": {
-                "host": "127.0.0.1",
-                "port": smtp.port,
-                "security": security,
-                "username": "audit@b.cn",
-                "password_env": "PW",
-                "from": "audit@b.cn",
-                "to": ["office@d.cn"],
-            },
-        }
+        raw = tls_mail(smtp.port, security)
         outcome = send_alerts(data, settings(raw, environ={"PW": "s3cret"}), tmp_path / "r.html")
     assert smtp.logins == [] and smtp.messages == []  # no password sent to an unknown server
     assert len(outcome.failed) == 1 and "TLS 握手失败" in outcome.failed[0]
@@ -335,18 +331,7 @@ def test_a_refused_login_over_tls_is_one_line(tmp_path, monkeypatch, password, o
     security = "starttls" if offer_auth else "ssl"
     with TlsMailReceiver(security, tmp_path, "audit@b.cn", "s3cret", offer_auth) as smtp:
         monkeypatch.setenv("SSL_CERT_FILE", smtp.ca_file)
-        raw = {
-            "timeout": 5,
-            "email": {
-                "host": "127.0.0.1",
-                "port": smtp.port,
-                "security": security,
-                "username": "audit@b.cn",
-                "password_env": "PW",
-                "from": "audit@b.cn",
-                "to": ["office@d.cn"],
-            },
-        }
+        raw = tls_mail(smtp.port, security)
         outcome = send_alerts(data, settings(raw, environ={"PW": password}), tmp_path / "r.html")
     assert smtp.messages == []
     assert len(outcome.failed) == 1 and reason in outcome.failed[0]
