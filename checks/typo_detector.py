@@ -112,7 +112,8 @@ class TypoDetector:
         )
         log.debug("疑似错别字：%d 个常用词的变体", len(self.variants))
 
-    def _ensure(self) -> None:
+    def build(self) -> None:
+        """Build what `find` needs, once; later calls return at once."""
         with self._lock:
             if not self._built:
                 self._build()
@@ -122,7 +123,7 @@ class TypoDetector:
 
     def find(self, text: str) -> list[Guess]:
         """The confirmed guesses in `text`, in text order."""
-        self._ensure()
+        self.build()
         guesses = []
         hits = self._automaton.find_matches_as_indexes(text, overlapping=True)
         for index, start, end in hits:

@@ -137,6 +137,13 @@ def resolve_rules(rules: dict[str, Any], config: AuditConfig) -> dict[str, Any]:
     return {**rules, "wordlists": paths}
 
 
+def warm(rules: dict[str, Any]) -> None:
+    """Build the matcher and its tokenizer now, not at the first page that needs them."""
+    matcher_for(
+        tuple(rules["wordlists"]), bool(rules["builtin_lists"]), tuple(rules["whitelist_terms"])
+    ).tokenizer()
+
+
 def validate_rules(rules: dict[str, Any]) -> dict[str, Any]:
     """Read the wordlists and compile the patterns now, so a bad line stops the audit before
     the crawl (one line naming file and line number) instead of after it."""

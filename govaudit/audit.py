@@ -130,6 +130,13 @@ def run_checks(
     return annotated(store, audit_id, view, findings, rules, as_of)
 
 
+def warm_checks(rules: dict[str, dict[str, Any]]) -> None:
+    """Run in the helper while the crawl runs: what its text checks build before their first page."""
+    for module in checks.REGISTRY:
+        if getattr(module, "SCANS_TEXT", False) and hasattr(module, "warm"):
+            module.warm(rules[module.SECTION])
+
+
 def module_findings(
     view: AuditView, modules: list[ModuleType], rules: dict[str, dict[str, Any]], as_of: date
 ) -> list[Finding]:
@@ -267,6 +274,7 @@ def _run_audit(
     from govaudit.crawler.run import CrawlFailed, crawl  # imported late: the roof may only validate
 
     say = log or (lambda line: None)
+    helper.send(warm_checks, rules)  # the text checks run there after the crawl
     store = Store(db_path)
     audit_id = store.unfinished_audit(config.site_name) if resume else None
     if audit_id is not None:

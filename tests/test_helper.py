@@ -117,3 +117,26 @@ def test_no_helper_on_one_core(monkeypatch, cores):
     helper = Helper()
     assert not helper.running
     assert helper.submit(sum, [1, 2])() == 3
+
+
+def test_the_text_checks_are_built_before_their_first_page():
+    """`warm_checks` (sent to the helper before the crawl) builds the typo detector's automaton
+    and the words tokenizer, so the checks after the crawl no longer wait seconds for them."""
+    from govaudit.audit import warm_checks
+    from govaudit.checks import suspected_typo, words
+
+    rules = _rules()
+    suspected_typo.detector_for.cache_clear()
+    words.matcher_for.cache_clear()
+    warm_checks(rules)
+    typo, word_rules = rules[suspected_typo.SECTION], rules[words.SECTION]
+    detector = suspected_typo.detector_for(
+        tuple(typo["wordlists"]), bool(typo["builtin_lists"]), tuple(typo["whitelist_terms"])
+    )
+    matcher = words.matcher_for(
+        tuple(word_rules["wordlists"]),
+        bool(word_rules["builtin_lists"]),
+        tuple(word_rules["whitelist_terms"]),
+    )
+    assert detector._built and matcher._tok is not None
+    assert detector.find("这部电影十分震憾人心。")[0].suggestion == "震撼人心"
