@@ -140,3 +140,18 @@ def test_the_text_checks_are_built_before_their_first_page():
     )
     assert detector._built and matcher._tok is not None
     assert detector.find("这部电影十分震憾人心。")[0].suggestion == "震撼人心"
+
+
+def test_the_audit_process_starts_without_the_report_writers():
+    """openpyxl, jinja2, python-docx and playwright are imported to write or to render, not to
+    start: the helper imports the writers meanwhile (each costs the crawl's start ~50-300 ms)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, govaudit.cli, govaudit.audit;"
+        "govaudit.cli.build_parser();"
+        "print(sorted(m for m in ('openpyxl', 'jinja2', 'docx', 'playwright') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.strip() == "[]", done.stderr
