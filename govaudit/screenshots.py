@@ -88,14 +88,15 @@ def take_evidence_screenshots(
     say: Callable[[str], None],
 ) -> dict[str, int]:
     """Shoot the audit's wanted pages into the store; the counters of what came of it."""
+    problem = camera_problem(config)
     view = store.view(audit_id, snapshot=True)  # the checks' view: read already
     rendered = {p.url for p in view.pages(with_text=False) if p.meta.get(RENDERED)}
     # The pages as the audit fetched them: the shot shows what the findings were read from, and
     # the site is not asked for them a second time (only for their style sheets and images).
-    wanted = shot_requests(findings, rendered, partial(store.page_copy, audit_id))
+    copy_of = partial(store.page_copy, audit_id) if problem is None else (lambda url: None)
+    wanted = shot_requests(findings, rendered, copy_of)
     if not wanted:
         return {}
-    problem = camera_problem(config)
 
     def log(line: str) -> None:
         logger.warning(line)
