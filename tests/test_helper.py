@@ -121,14 +121,16 @@ def test_no_helper_on_one_core(monkeypatch, cores):
 
 def test_the_text_checks_are_built_before_their_first_page():
     """`warm_checks` (sent to the helper before the crawl) builds the typo detector's automaton
-    and the words tokenizer, so the checks after the crawl no longer wait seconds for them."""
-    from govaudit.audit import warm_checks
+    and the words tokenizer in a thread, so the checks after the crawl no longer wait seconds
+    for them and the batches written meanwhile do not wait either."""
+    from govaudit import audit
     from govaudit.checks import suspected_typo, words
 
     rules = _rules()
     suspected_typo.detector_for.cache_clear()
     words.matcher_for.cache_clear()
-    warm_checks(rules)
+    audit.warm_checks(rules)  # returns at once: the helper goes on writing the crawl's batches
+    audit._warming.join()
     typo, word_rules = rules[suspected_typo.SECTION], rules[words.SECTION]
     detector = suspected_typo.detector_for(
         tuple(typo["wordlists"]), bool(typo["builtin_lists"]), tuple(typo["whitelist_terms"])
