@@ -26,7 +26,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from govaudit.core.model import SEVERITIES
-from govaudit.core.outside_records import UNMATCHED, UNMATCHED_NOTE
+from govaudit.core.outside_records import status_label
 from govaudit.core.verdicts import PASS, UNDECIDABLE, VETO, WARN
 from govaudit.reports.history import REVIEW_STATUSES
 from govaudit.reports.labels import CARRIED_LABEL, SUSPECTED_NOTE, audit_state, severity_name
@@ -386,10 +386,9 @@ def _outside_sheet(ws: Worksheet, data: ReportData) -> None:
     _header_row(ws, _OUTSIDE_COLUMNS)
     for i, s in enumerate(data.outside, 1):
         r = s.row
-        status = f"{s.status}（{UNMATCHED_NOTE}）" if s.status == UNMATCHED else s.status
         values = (
             i, r.source, excel_date(r.imported), r.url, r.kind, r.description,
-            excel_date(r.found), excel_date(r.deadline), status, s.finding_id,
+            excel_date(r.found), excel_date(r.deadline), status_label(s.status), s.finding_id,
             f"{r.file} {r.place}",
         )  # fmt: skip
         for col, value in enumerate(values, 1):
