@@ -30,25 +30,16 @@ def problem_list(path: Path, url: str) -> Path:
     ws.title = "问题清单"
     ws.append(["市公开办 2026年第4期"])
     ws.append(["序号", "问题页面", "问题类型", "问题描述", "发现日期", "整改时限"])
-    ws.append(
-        [1, f"{url}/gone.html", "死链", "办事指南打不开", date(2026, 11, 20), date(2026, 11, 30)]
-    )
-    ws.append(
-        [2, f"{url}/gzdt/0.html", "错别字", "“一愁莫展”应为“一筹莫展”", "2026-11-25", "2026-12-04"]
-    )
-    ws.append(
-        [
-            3,
-            f"{url}/tzgg/index.html",
-            "栏目长期未更新",
-            "通知公告栏目长期未更新",
-            "2026-11-25",
-            "2026-12-31",
-        ]
-    )
-    ws.append([4, f"{url}/never.html", "死链", "页面不存在", "2026-11-25", "尽快"])
+    rows = [
+        (f"{url}/gone.html", "死链", "办事指南打不开", date(2026, 11, 30)),
+        (f"{url}/gzdt/0.html", "错别字", "“一愁莫展”应为“一筹莫展”", date(2026, 12, 4)),
+        (f"{url}/tzgg/index.html", "栏目长期未更新", "通知公告栏目长期未更新", "2026-12-31"),
+        (f"{url}/never.html", "死链", "页面不存在", "尽快"),  # a deadline with no date
+    ]
+    for i, (page_url, kind, text, deadline) in enumerate(rows, 1):
+        ws.append([i, page_url, kind, text, date(2026, 11, 25), deadline])
     wb.save(path)
-    return path  # fmt: skip
+    return path
 
 
 def mark_false_positive(xlsx: Path, finding_id: str) -> None:
@@ -89,7 +80,8 @@ def disputed(tmp_path_factory):
             mark_false_positive(tmp / "day1" / "整改清单.xlsx", typo["id"])
             reviewed = cli("review", "import", str(tmp / "day1" / "整改清单.xlsx"), "--db", str(db))
             assert reviewed.returncode == 0, reviewed.stderr
-            whole.requests.clear(), office.requests.clear(), smtp.messages.clear()
+            for received in (whole.requests, office.requests, smtp.messages):
+                received.clear()  # the first audit's alerts, sent before the import
             audit(config, tmp / "day2", db, DAY2)
             robots = (whole.requests[:], office.requests[:])
             mails = smtp.messages[:]

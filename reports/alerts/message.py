@@ -137,6 +137,9 @@ def _scope_line(summary: AlertSummary) -> str:
     )
 
 
+_DUE_TEXT = 60  # characters of an outside row's description in an alert line
+
+
 def _list_name(outside: OutsideList) -> str:
     return f"{plain(outside.source)}《{plain(outside.file)}》"
 
@@ -163,9 +166,6 @@ def _due_line(due: OutsideDue) -> str:
         text = text[: _DUE_TEXT - 1] + "…"
     kind = f"{plain(row.kind)}：" if row.kind and row.description else ""
     return f"{kind}{text}（{_due_words(due)}）"
-
-
-_DUE_TEXT = 60  # characters of an outside row's description in an alert line
 
 
 def robot_markdown(summary: AlertSummary, limit: int) -> str:
