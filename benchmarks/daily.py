@@ -12,6 +12,10 @@ link) and day two is audited with `--as-of` one day later: the rolling schedule 
 crawler/rolling.py asks only what is due; `--days N` goes on to day N, publishing each day.
 `--concurrency N` runs govaudit N requests at a time without delay: the requests a schedule
 asks do not depend on the pace, so a 20,000-page site's counts take minutes, not hours.
+`--first-day-concurrency N` does that for day one only and audits the later days at the polite
+defaults: the time of a polite daily audit of a large site, without the hours of its first one.
+The profile's `max_pages` is always above the site (its link edges bound its pages), so every
+day audits the whole site and none is cut by the bound.
 The peers crawl the whole site each day at the same concurrency (linkinator has no delay
 setting; LinkChecker's is `maxrequestspersecond`). Printed: wall time and requests of each
 day, why each target was asked (`govaudit/verified_due/<reason>`), the oldest carried
@@ -22,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -29,13 +34,18 @@ import tempfile
 import threading
 import time
 from contextlib import closing
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from rich import box
+from rich.console import Console
+from rich.table import Table
+
 from benchmarks.crawl import TOOLS
-from benchmarks.sitegen import AS_OF, generate_site
+from benchmarks.sitegen import AS_OF, Manifest, generate_site
 from govaudit.core.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
@@ -97,16 +107,17 @@ def publish(root: Path, count: int, url: str, day_number: int) -> list[str]:
     return broken
 
 
-def govaudit(url: str, work: Path, as_of, label: str, concurrency: int | None) -> dict:
+def govaudit(url: str, work: Path, as_of, label: str, concurrency: int | None, bound: int) -> dict:
     profile = work / "polite.toml"
     text = f'[site]\nname = "benchmark"\nstart_urls = ["{url}/"]\nallowed_hosts = ["127.0.0.1"]\n'
-    text += "[crawl]\nmax_pages = 1000000\n"  # the whole site, however many days of news
+    text += f"[crawl]\nmax_pages = {bound}\n"
     if concurrency is not None:  # requests do not depend on the pace: a faster count
         text += f"concurrency = {concurrency}\ndownload_delay = 0\nautothrottle = false\n"
     profile.write_text(text, encoding="utf-8")
     out = work / label
     command = [str(REPO / ".venv" / "bin" / "govaudit"), "audit", "--config", str(profile)]
     command += ["--out", str(out), "--db", str(work / "g.db"), "--as-of", as_of.isoformat()]
+    load = os.getloadavg()[0]
     started = time.monotonic()
     done = subprocess.run([*command, "--quiet"], capture_output=True, text=True)
     wall = time.monotonic() - started
@@ -118,13 +129,15 @@ def govaudit(url: str, work: Path, as_of, label: str, concurrency: int | None) -
     return {
         "exit": done.returncode,
         "wall": wall,
+        "load": load,
         "summary": summary,
         "broken": broken,
         "reasons": reasons,
     }
 
 
-def peer(name: str, url: str, work: Path) -> float:
+def peer(name: str, url: str, work: Path) -> tuple[float, float]:
+    """One full crawl by a peer at govaudit's politeness: (wall seconds, 1-minute load before)."""
     if name == "linkinator":
         command = [str(TOOLS / "node_modules" / ".bin" / "linkinator"), url + "/", "--recurse"]
         command += ["--concurrency", "2", "--format", "json", "--timeout", "20000"]
@@ -137,34 +150,66 @@ def peer(name: str, url: str, work: Path) -> float:
         )
         command = [str(TOOLS / "venv" / "bin" / "linkchecker"), "-f", str(rc), "--no-status"]
         command += ["--no-warnings", "-o", "none", url + "/"]
+    load = os.getloadavg()[0]
     started = time.monotonic()
     subprocess.run(command, capture_output=True, text=True, cwd=work)
-    return time.monotonic() - started
+    return time.monotonic() - started, load
 
 
-def daily_audits(url: str, work: Path, counter: list[int], args: argparse.Namespace) -> list:
-    """Day one (a full audit), then each later day: `--new` articles published, a daily audit."""
+@dataclass
+class Row:
+    """One line of the printed table: a run, or why a day's targets were asked."""
+
+    run: str
+    wall: float | None = None
+    crawl: float | None = None
+    requests: int | None = None
+    load: float | None = None
+    notes: str = ""
+
+
+def daily_audits(url: str, work: Path, counter: list[int], args: argparse.Namespace, bound: int):
+    """Day one (a full audit), then each later day: `--new` articles published, a daily audit.
+    Yields the table's rows as each day ends."""
+    first_pace = args.first_day_concurrency or args.concurrency
     before = counter[0]
-    first = govaudit(url, work, AS_OF, "day1", args.concurrency)
+    first = govaudit(url, work, AS_OF, "day1", first_pace, bound)
     asked_first = counter[0] - before
-    rows = [("govaudit day 1", first["wall"], asked_first, "")]
+    s = first["summary"]
+    yield Row(
+        f"govaudit day 1 ({pace_name(first_pace)})",
+        first["wall"],
+        s["elapsed"],
+        asked_first,
+        first["load"],
+        f"{s['pages']} pages, exit {first['exit']}, {completeness(s)}",
+    )
     for day in range(2, args.days + 1):
         broken = publish(work / "site", args.new, url, day)
         before = counter[0]
         today = AS_OF + timedelta(days=day - 1)
-        audit = govaudit(url, work, today, f"day{day}", args.concurrency)
+        audit = govaudit(url, work, today, f"day{day}", args.concurrency, bound)
         asked = counter[0] - before
-        found = all(b in audit["broken"] for b in broken)
+        found = sum(b in audit["broken"] for b in broken)
         s = audit["summary"]
         note = (
             f"{asked / max(asked_first, 1):.1%} of day 1; verified {s['verified']}, carried"
             f" {s['carried']}, oldest carried {oldest_carried(work / 'g.db', today)} days;"
-            f" new problems found: {found}"
+            f" new problems found: {found}/{len(broken)}; {completeness(s)}"
         )
-        rows.append((f"govaudit day {day}", audit["wall"], asked, note))
+        name = f"govaudit day {day} ({pace_name(args.concurrency)})"
+        yield Row(name, audit["wall"], s["elapsed"], asked, audit["load"], note)
         why = ", ".join(f"{k} {n}" for k, n in sorted(audit["reasons"].items()))
-        rows.append(("  verified because", None, None, why))
-    return rows
+        yield Row("  verified because", notes=why)
+
+
+def completeness(summary: dict) -> str:
+    """What the audit says of its own coverage (checks/completeness.py)."""
+    return "complete" if summary["complete"] else "incomplete: " + ", ".join(summary["incomplete"])
+
+
+def pace_name(concurrency: int | None) -> str:
+    return "polite" if concurrency is None else f"{concurrency} at a time"
 
 
 def oldest_carried(db: Path, today: date) -> int:
@@ -172,6 +217,34 @@ def oldest_carried(db: Path, today: date) -> int:
     with closing(Store(db)) as store:
         last = store.audits()[-1]["id"]
         return (today - min(store.verified_dates(last).values(), default=today)).days
+
+
+def site_bound(manifest: Manifest, args: argparse.Namespace) -> int:
+    """A `max_pages` above every page the audits can meet: each page but the homepage is the
+    target of a link edge, and each published article adds itself, its broken link and its
+    list item."""
+    return manifest.links + 3 * args.new * args.days + 1
+
+
+def print_table(title: str, rows: list[Row]) -> None:
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, expand=True)
+    for name in ("run", "wall s", "crawl s", "requests", "load"):
+        table.add_column(name, justify="left" if name == "run" else "right", no_wrap=True)
+    table.add_column("notes", ratio=1)
+    for row in rows:
+        table.add_row(
+            row.run,
+            _number(row.wall, "{:.1f}"),
+            _number(row.crawl, "{:.1f}"),
+            _number(row.requests, "{:,}"),
+            _number(row.load, "{:.2f}"),
+            row.notes,
+        )
+    Console(width=160).print(table)
+
+
+def _number(value: float | None, form: str) -> str:
+    return "" if value is None else form.format(value)
 
 
 def main() -> None:
@@ -186,32 +259,44 @@ def main() -> None:
         type=int,
         help="govaudit's requests at a time, no delay (request counts only; default: polite)",
     )
+    parser.add_argument(
+        "--first-day-concurrency",
+        type=int,
+        help="day one only at this many requests at a time, no delay (later days: --concurrency)",
+    )
     args = parser.parse_args()
     tools = args.tools.split(",")
     work = Path(tempfile.mkdtemp(prefix=f"govaudit-daily-{args.pages}-"))
     root = work / "site"
     httpd, counter = serve(root, args.latency)
     url = f"http://127.0.0.1:{httpd.server_address[1]}"
-    generate_site(root, args.pages, base_url=url, external_base=url)
-    rows = []
+    manifest = generate_site(root, args.pages, base_url=url, external_base=url)
+    bound = site_bound(manifest, args)
+    title = (
+        f"{manifest.pages} pages (max_pages {bound}), {args.latency * 1000:.0f} ms latency,"
+        f" govaudit at {commit()}"
+    )
+    rows: list[Row] = []
     try:
         if "govaudit" in tools:
-            rows += daily_audits(url, work, counter, args)
+            for row in daily_audits(url, work, counter, args, bound):
+                rows.append(row)
+                print_table(title, rows)
         for name in ("linkinator", "linkchecker"):
             if name in tools:
                 before = counter[0]
-                wall = peer(name, url, work)
-                rows.append((f"{name} (each day)", wall, counter[0] - before, ""))
+                wall, load = peer(name, url, work)
+                rows.append(Row(f"{name} (each day)", wall, None, counter[0] - before, load))
+                print_table(title, rows)
     finally:
         httpd.shutdown()
-    pace = "polite defaults" if args.concurrency is None else f"{args.concurrency} at a time"
-    print(f"\n{args.pages} pages, {args.latency * 1000:.0f} ms latency, govaudit at {pace}")
-    print(f"{'run':<24} {'wall s':>8} {'requests':>9}  notes")
-    for name, wall, asked, note in rows:
-        wall_text = "" if wall is None else f"{wall:.1f}"
-        asked_text = "" if asked is None else str(asked)
-        print(f"{name:<24} {wall_text:>8} {asked_text:>9}  {note}")
     shutil.rmtree(work, ignore_errors=True)
+
+
+def commit() -> str:
+    """The commit measured (its figures are committed with it)."""
+    head = ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"]
+    return subprocess.run(head, capture_output=True, text=True).stdout.strip()
 
 
 if __name__ == "__main__":
