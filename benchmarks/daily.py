@@ -42,6 +42,7 @@ from pathlib import Path
 
 from rich import box
 from rich.console import Console
+from rich.live import Live
 from rich.table import Table
 
 from benchmarks.crawl import TOOLS
@@ -226,7 +227,8 @@ def site_bound(manifest: Manifest, args: argparse.Namespace) -> int:
     return manifest.links + 3 * args.new * args.days + 1
 
 
-def print_table(title: str, rows: list[Row]) -> None:
+def days_table(title: str, rows: list[Row]) -> Table:
+    """The days so far on one screen (a terminal redraws it; a log gets the last one)."""
     table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, expand=True)
     for name in ("run", "wall s", "crawl s", "requests", "load"):
         table.add_column(name, justify="left" if name == "run" else "right", no_wrap=True)
@@ -240,7 +242,7 @@ def print_table(title: str, rows: list[Row]) -> None:
             _number(row.load, "{:.2f}"),
             row.notes,
         )
-    Console(width=160).print(table)
+    return table
 
 
 def _number(value: float | None, form: str) -> str:
@@ -277,19 +279,25 @@ def main() -> None:
         f" govaudit at {commit()}"
     )
     rows: list[Row] = []
-    try:
-        if "govaudit" in tools:
-            for row in daily_audits(url, work, counter, args, bound):
-                rows.append(row)
-                print_table(title, rows)
-        for name in ("linkinator", "linkchecker"):
-            if name in tools:
-                before = counter[0]
-                wall, load = peer(name, url, work)
-                rows.append(Row(f"{name} (each day)", wall, None, counter[0] - before, load))
-                print_table(title, rows)
-    finally:
-        httpd.shutdown()
+    live = Live(
+        days_table(title, rows),
+        console=Console(width=None if sys.stdout.isatty() else 160),
+        auto_refresh=False,
+    )
+    with live:
+        try:
+            if "govaudit" in tools:
+                for row in daily_audits(url, work, counter, args, bound):
+                    rows.append(row)
+                    live.update(days_table(title, rows), refresh=True)
+            for name in ("linkinator", "linkchecker"):
+                if name in tools:
+                    before = counter[0]
+                    wall, load = peer(name, url, work)
+                    rows.append(Row(f"{name} (each day)", wall, None, counter[0] - before, load))
+                    live.update(days_table(title, rows), refresh=True)
+        finally:
+            httpd.shutdown()
     shutil.rmtree(work, ignore_errors=True)
 
 
