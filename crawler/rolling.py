@@ -1,6 +1,6 @@
 """A daily audit's rolling schedule: what a re-audit verifies today, and what it carries over.
 
-A full crawl of a 20,000-page site at the polite defaults takes over an hour; monitoring
+A full crawl of a 20,000-page site at the polite defaults takes over two hours; monitoring
 services scan lightly every day and verify everything once a week. Here, when the store holds
 an earlier audit of the site, a re-audit asks the site today for (the stats reason in brackets):
 
@@ -37,8 +37,8 @@ day after a full audit asks only the homepage, the first list pages, news and fa
 five days after it 6/35 (17 %) of the records each (their seventh and a fifth of the skipped
 seventh); from the second week on, every day asks its seventh (14 %), every record is verified
 once a week on its turn, and no audit carries a record verified 7 or more days before.
-Measured (benchmarks/README.md): day two 0.5 % of a full audit's requests at 20,000 pages,
-17.9-18.4 % on days 3-7, 15.5 % from day 8 on (the seventh, the lists, news and failures).
+Measured (benchmarks/README.md): day two 0.8 % of a full audit's requests at 20,000 pages,
+17.6-18.0 % on days 3-7, 15.2 % from day 8 on (the seventh, the lists, news and failures).
 
 Anything else keeps the earlier audit's record (`CarriedPage(verified=False)`), with the date it
 was last verified (`Store.verified_dates`): its problems stay in the list, and a fixed problem
