@@ -17,9 +17,10 @@ defaults: the time of a polite daily audit of a large site, without the hours of
 The profile's `max_pages` is always above the site (its link edges bound its pages), so every
 day audits the whole site and none is cut by the bound.
 The peers crawl the whole site each day at the same concurrency (linkinator has no delay
-setting; LinkChecker's is `maxrequestspersecond`). Printed: wall time and requests of each
-day, why each target was asked (`govaudit/verified_due/<reason>`), the oldest carried
-verification, and whether every new problem was found.
+setting; LinkChecker's is `maxrequestspersecond`). Printed, in a table redrawn as the days
+go: wall time, crawl time, requests and the 1-minute load before each run, its completeness,
+why each target was asked (`govaudit/verified_due/<reason>`), the oldest carried verification,
+and how many of the new problems were found.
 """
 
 from __future__ import annotations
@@ -222,9 +223,8 @@ def oldest_carried(db: Path, today: date) -> int:
 
 def site_bound(manifest: Manifest, args: argparse.Namespace) -> int:
     """A `max_pages` above every page the audits can meet: each page but the homepage is the
-    target of a link edge, and each published article adds itself, its broken link and its
-    list item."""
-    return manifest.links + 3 * args.new * args.days + 1
+    target of a link edge, and each published article adds two (itself and its broken link)."""
+    return 1 + manifest.links + 2 * args.new * args.days
 
 
 def days_table(title: str, rows: list[Row]) -> Table:
@@ -303,7 +303,7 @@ def main() -> None:
 
 def commit() -> str:
     """The commit measured (its figures are committed with it)."""
-    head = ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"]
+    head = ["git", "-C", str(REPO), "describe", "--always", "--dirty"]
     return subprocess.run(head, capture_output=True, text=True).stdout.strip()
 
 
