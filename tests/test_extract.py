@@ -904,6 +904,25 @@ def test_script_page_names_join_as_urljoin_does(base: str) -> None:
         ("http://x.gov.cn/list.jsp?page=1", "http://x.gov.cn/list.jsp?page=2", True),
         ("http://x.gov.cn/col/index.html", "http://y.gov.cn/col/index_2.html", False),
         ("http://x.gov.cn/col/.html", "http://x.gov.cn/col/index_2.html", True),
+        # Articles are no pages of a list: TRS t<date>_<id>, Hanweb art_<column>_<id>, a
+        # content_<id>; the number after their stem is a document id, not a page number.
+        (
+            "http://x.gov.cn/col/202506/t20250624_100496.html",
+            "http://x.gov.cn/col/202506/t20250624_100497.html",
+            False,
+        ),
+        (
+            "http://x.gov.cn/art/2020/12/29/art_1229678763_4982889.html",
+            "http://x.gov.cn/art/2020/12/29/art_1229678763_4982890.html",
+            False,
+        ),
+        (
+            "http://x.gov.cn/2018-05/20/content_1744295.html",
+            "http://x.gov.cn/2018-05/20/content_1744296.html",
+            False,
+        ),
+        ("http://x.gov.cn/col/index.html", "http://x.gov.cn/col/index_100496.html", False),
+        ("http://x.gov.cn/col/list_2.html", "http://x.gov.cn/col/list_3.html", True),
     ],
 )
 def test_other_pages_of_a_list(page: str, other: str, same: bool) -> None:
