@@ -40,7 +40,9 @@ TOOLS = HERE / ".tools"
 RESULTS = HERE / "results"
 # govaudit-reaudit: a second audit of the unchanged site into the same store (incremental mode:
 # conditional requests against the first audit's validators); it must follow govaudit.
-TOOL_NAMES = ("govaudit", "govaudit-reaudit", "linkchecker", "linkinator")
+# govaudit takes no screenshots (the peers take none); govaudit-shots is the same first audit
+# with the evidence screenshots of its grave pages (crawl.screenshot_max_pages, chromium).
+TOOL_NAMES = ("govaudit", "govaudit-reaudit", "govaudit-shots", "linkchecker", "linkinator")
 # LinkChecker waits uniform(1/r, 6/r) seconds between two requests to one host, r being
 # maxrequestspersecond, and honours r > 10 only for hosts that send a `LinkChecker` response header
 # (linkcheck/director/aggregator.py, checker/httpurl.py; linkcheckerrc(5)). The server sends it and
@@ -289,23 +291,29 @@ def govaudit_cmd(spec: str) -> list[str] | None:
 
 
 def run_govaudit(
-    base: list[str], url: str, work: Path, concurrency: int, pages: int, fresh: bool = True
+    base: list[str],
+    url: str,
+    work: Path,
+    concurrency: int,
+    pages: int,
+    fresh: bool = True,
+    screenshots: bool = False,
 ) -> tuple:
     """The audit command; `fresh=False` keeps the store, so the audit is an incremental one."""
     out = work / "govaudit-out"
     if fresh:
         shutil.rmtree(out, ignore_errors=True)
     profile = work / "govaudit-profile.toml"
-    profile.write_text(govaudit_profile(url, concurrency, pages), encoding="utf-8")
+    profile.write_text(govaudit_profile(url, concurrency, pages, screenshots), encoding="utf-8")
     cmd = [*base, "audit", url, "--out", str(out), "--config", str(profile)]
     cmd += ["--as-of", AS_OF.isoformat(), "--quiet"]
     return cmd, out
 
 
-def govaudit_profile(url: str, concurrency: int, pages: int) -> str:
+def govaudit_profile(url: str, concurrency: int, pages: int, screenshots: bool = False) -> str:
     # Benchmark settings, written down: no politeness delay nor AutoThrottle (the peers have
     # none), robots.txt not fetched (the site has none), bounds far above the site so they never
-    # cut the crawl, the default 2 retries.
+    # cut the crawl, the default 2 retries; screenshots only when asked (govaudit-shots).
     return f"""[site]
 name = "benchmark"
 start_urls = ["{url}"]
@@ -321,6 +329,7 @@ max_depth = 100000
 timeout = 20.0
 retries = 2
 user_agent = "govaudit-benchmark"
+screenshots = {str(screenshots).lower()}
 """
 
 
@@ -501,8 +510,9 @@ def run_tool(
         if base is None:
             print(f"   {name}: placeholder (--govaudit none), nothing run", flush=True)
             return {"tool": name, "placeholder": True}
-        fresh = name == "govaudit"
-        cmd, out = run_govaudit(base, url, work, args.concurrency, pages, fresh)
+        fresh = name != "govaudit-reaudit"
+        shots = name == "govaudit-shots"
+        cmd, out = run_govaudit(base, url, work, args.concurrency, pages, fresh, shots)
     elif name == "linkchecker":
         cmd = linkchecker_cmd(url, work, args.concurrency)
     else:

@@ -214,7 +214,7 @@ def gov_text_figures(repeat: int) -> None:
     detector.find("")
     print(
         f"real government text: {mb:.2f} MB in {len(texts)} files; detector built in "
-        f"{time.perf_counter() - t0:.1f} s ({len(detector.variants)} misspellings of frequent words)"
+        f"{time.perf_counter() - t0:.1f} s ({detector.size} misspellings of frequent words)"
     )
     planted, plants = planted_copy(texts, pairs)  # type: ignore[arg-type]
     detected = detector_figures(texts, planted, plants, len(pairs), detector)

@@ -87,6 +87,13 @@ def profile_column_warnings(
     return column_warnings(view, stale, as_of, int(rules["column_days"]))
 
 
+def warning_days(profile_checks: dict[str, Any]) -> int:
+    """How many days ahead the 预警 look under a stored profile (`column_days`): the reports
+    warn of an outside list's 整改时限 as near (reports/listing.py)."""
+    rules = validate_rules(merged_rules(profile_checks.get(SECTION) or {}, SECTION, DEFAULTS))
+    return int(rules["column_days"])
+
+
 def register_warnings(
     view: AuditView, profile_checks: dict[str, Any], as_of: date
 ) -> list[EarlyWarning]:

@@ -53,6 +53,7 @@ def judge(
             *early_warning.register_warnings(view, profile_checks, as_of),
             *early_warning.veto_warnings(score),
         ],
+        warning_days=early_warning.warning_days(profile_checks),
     )
 
 

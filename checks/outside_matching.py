@@ -6,6 +6,9 @@ that link to it count as its URLs) and the list's problem type names the finding
 type is read through `KIND_SYNONYMS` (the words inspectors' lists use), which the profile's
 `[outside_lists] kinds = {"链接打不开" = "broken_link"}` extends and overrides.
 
+A row whose matching finding the staff marked 误报 (their review of an earlier list) is
+本单位认定误报: not 仍存在 by our word, and not 已整改 either (the sender has not agreed).
+
 A verdict never says more than the audit saw: 已整改 needs the row's page verified at the site in
 this audit (not carried over from an earlier one: the rolling schedule) and a finding of ours
 that matched it before; a row our checks never matched stays 无法匹配 (需人工核实), whatever
@@ -21,6 +24,7 @@ from typing import Any
 from govaudit.core.config import ConfigError
 from govaudit.core.model import Finding
 from govaudit.core.outside_records import (
+    DISPUTED,
     FIXED,
     STILL_OPEN,
     UNMATCHED,
@@ -109,10 +113,12 @@ def judge_rows(
     verified_today: set[str],
     matched_before: set[int],
     overrides: Mapping[str, tuple[str, ...]],
+    false_positives: frozenset[str] = frozenset(),
 ) -> list[OutsideStatus]:
     """Each row's status after the audit whose `findings` these are. `verified_today`: the
     `url_key`s of the records the audit verified at the site itself; `matched_before`: the rows
-    a finding of an earlier audit matched."""
+    a finding of an earlier audit matched (仍存在); `false_positives`: the ids of findings the
+    staff's reviews mark 误报."""
     by_url: dict[str, list[Finding]] = {}
     for f in findings:
         for key in finding_urls(f):
@@ -120,9 +126,13 @@ def judge_rows(
     statuses = []
     for row in rows:
         key, kinds = url_key(row.url), kinds_of(row.kind or row.description, overrides)
-        match = next((f for f in by_url.get(key, ()) if f.check in kinds), None)
+        matches = [f for f in by_url.get(key, ()) if f.check in kinds]
+        # A finding staff did not dispute speaks for the row before one they marked 误报.
+        matches.sort(key=lambda f: f.id in false_positives)
+        match = matches[0] if matches else None
         if match is not None:
-            statuses.append(OutsideStatus(row, STILL_OPEN, match.id))
+            status = DISPUTED if match.id in false_positives else STILL_OPEN
+            statuses.append(OutsideStatus(row, status, match.id))
         elif not key or key not in verified_today:
             statuses.append(OutsideStatus(row, UNVERIFIED if key else UNMATCHED))
         elif row.id in matched_before and kinds:

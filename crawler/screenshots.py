@@ -20,6 +20,8 @@ failing page, the budget spent: that page (or every page) has no shot and the re
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import json
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -28,6 +30,7 @@ from govaudit.core.masking import mask_in_place, mask_text_runs
 from govaudit.core.model import Screenshot
 
 WIDTH = 1280
+SHOT_VERSION = 1  # bump when what a shot shows changes (masking, outlining, the cut)
 _VIEWPORT_HEIGHT = 900
 _MARGIN = 160  # px shown above an outlined place that lies below the cut
 
@@ -156,6 +159,17 @@ class Camera:
     # All the shots together: a site whose pages each take the whole `timeout` (a script that
     # never stops, a server that trickles) costs the audit this much at most, not 50 x timeout.
     budget: float = 300.0
+
+
+def shot_key(request: ShotRequest, camera: Camera) -> str:
+    """What a shot of `request` shows, as a digest: the same stored page, the same places
+    outlined, the same camera. "" when that is not fixed (no stored copy, or a list its scripts
+    fill from the network): such a page is shot every time."""
+    if request.html is None or request.settle:
+        return ""
+    what = [SHOT_VERSION, WIDTH, camera.max_height, request.url, request.texts, request.links]
+    raw = json.dumps(what, ensure_ascii=False) + "\n" + request.html
+    return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def take_screenshots(

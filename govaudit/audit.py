@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, replace
@@ -130,11 +131,22 @@ def run_checks(
     return annotated(store, audit_id, view, findings, rules, as_of)
 
 
+_warming: threading.Thread | None = None  # the helper's warm_checks, while it builds
+
+
 def warm_checks(rules: dict[str, dict[str, Any]]) -> None:
-    """Run in the helper while the crawl runs: what its text checks build before their first page."""
-    for module in checks.REGISTRY:
-        if getattr(module, "SCANS_TEXT", False) and hasattr(module, "warm"):
-            module.warm(rules[module.SECTION])
+    """Sent to the helper before the crawl: what its text checks build before their first page
+    (seconds), built in a thread of its own, so that the crawl's batches keep being written
+    meanwhile (a killed crawl loses only what was not written); `stored_findings` waits for it."""
+    global _warming
+
+    def warm() -> None:
+        for module in checks.REGISTRY:
+            if getattr(module, "SCANS_TEXT", False) and hasattr(module, "warm"):
+                module.warm(rules[module.SECTION])
+
+    _warming = threading.Thread(target=warm, name="warm-checks", daemon=True)
+    _warming.start()
 
 
 def module_findings(
@@ -147,6 +159,8 @@ def stored_findings(
     db_path: str, audit_id: int, sections: list[str], rules: dict[str, dict[str, Any]], as_of: date
 ) -> list[Finding]:
     """The findings of the checks named in `sections`, read from the store file (in the helper)."""
+    if _warming is not None:
+        _warming.join()  # the detectors it builds are the ones these checks use
     store = Store(db_path)
     try:
         modules = [m for m in checks.REGISTRY if m.SECTION in sections]

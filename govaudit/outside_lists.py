@@ -17,6 +17,7 @@ from govaudit.checks.outside_matching import judge_rows, kind_overrides
 from govaudit.core.config import AuditConfig
 from govaudit.core.outside_records import OutsideStatus, url_key
 from govaudit.core.store import Store
+from govaudit.reports.history import FALSE_POSITIVE
 from govaudit.reports.outside_workbook import read_outside_list, source_settings
 
 
@@ -74,12 +75,15 @@ def record_outside_statuses(
         return []
     as_of = date.fromisoformat(audit["as_of"])
     verified = {url_key(u) for u, day in store.verified_dates(audit_id).items() if day == as_of}
+    # The reviews as of this audit, as its reports read them (reports/history.py).
+    reviews = store.latest_reviews(up_to_audit=audit_id)
     statuses = judge_rows(
         rows,
         store.findings(audit_id),
         verified,
         store.ever_matched(audit["site"], audit_id),
         kind_overrides(section),
+        frozenset(f for f, review in reviews.items() if review["status"] == FALSE_POSITIVE),
     )
     store.save_outside_statuses(audit_id, statuses)
     return statuses

@@ -3,7 +3,9 @@
 After the checks: each page that carries a 严重 or 重要 finding, the pages with the gravest and
 most findings first, at most `crawl.screenshot_max_pages`; in each, the findings' places outlined
 (the quoted term or masked number, the link a broken link is), each page given to the browser
-as the audit stored it. The shots themselves are the crawler's (crawler/screenshots.py: the
+as the audit stored it. A page an earlier audit shot exactly so (the same stored copy, the same
+places: `shot_key`) keeps that shot: a daily audit re-shoots only what changed (~0.5 s and the
+site's style sheets and images a page). The shots themselves are the crawler's (crawler/screenshots.py: the
 network is the crawler's alone). Every wanted page gets a
 row in the store, with a PNG or with the reason there is none (no browser, `--no-screenshots`,
 over the budget, a time-out), so that each report can say 无截图 and why.
@@ -14,6 +16,7 @@ from __future__ import annotations
 import importlib.util
 import logging
 from collections.abc import Callable, Collection, Sequence
+from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -85,14 +88,15 @@ def take_evidence_screenshots(
     say: Callable[[str], None],
 ) -> dict[str, int]:
     """Shoot the audit's wanted pages into the store; the counters of what came of it."""
+    problem = camera_problem(config)
     view = store.view(audit_id, snapshot=True)  # the checks' view: read already
     rendered = {p.url for p in view.pages(with_text=False) if p.meta.get(RENDERED)}
     # The pages as the audit fetched them: the shot shows what the findings were read from, and
     # the site is not asked for them a second time (only for their style sheets and images).
-    wanted = shot_requests(findings, rendered, partial(store.page_copy, audit_id))
+    copy_of = partial(store.page_copy, audit_id) if problem is None else (lambda url: None)
+    wanted = shot_requests(findings, rendered, copy_of)
     if not wanted:
         return {}
-    problem = camera_problem(config)
 
     def log(line: str) -> None:
         logger.warning(line)
@@ -101,21 +105,41 @@ def take_evidence_screenshots(
     if problem is not None:
         if config.screenshots:  # the user asked for nothing: no warning then
             log(f"截图：{problem}；问题页面记为无截图，审计继续")
-        shots = [Screenshot(r.url, problem=problem) for r in wanted]
+        shots, reused = [Screenshot(r.url, problem=problem) for r in wanted], 0
     else:
-        from govaudit.crawler.render import find_browser
-        from govaudit.crawler.screenshots import Camera, take_screenshots
-
-        budget = config.screenshot_max_pages
-        camera = Camera(
-            executable=find_browser(config.render_browser) or "",
-            timeout=config.render_timeout,
-            max_height=config.screenshot_max_height,
-            user_agent=config.user_agent,
-        )
-        over = f"超过截图页数上限（crawl.screenshot_max_pages = {budget}）"
-        shots = take_screenshots(wanted[:budget], camera, log)
-        shots += [Screenshot(r.url, problem=over) for r in wanted[budget:]]
+        shots, reused = _shoot(store, wanted, config, log)
     store.save_screenshots(audit_id, shots)
     taken = sum(1 for s in shots if s.png)
-    return {"screenshots": taken, "screenshots_missing": len(shots) - taken}
+    counters = {"screenshots": taken, "screenshots_missing": len(shots) - taken}
+    return counters | ({"screenshots_reused": reused} if reused else {})
+
+
+def _shoot(
+    store: Store, wanted: Sequence[ShotRequest], config: AuditConfig, log: Callable[[str], None]
+) -> tuple[list[Screenshot], int]:
+    """The shots of `wanted`, in order, up to the page budget: an earlier audit's where it shot
+    exactly that, the browser's for the rest; and how many were an earlier audit's."""
+    from govaudit.crawler.render import find_browser
+    from govaudit.crawler.screenshots import Camera, shot_key, take_screenshots
+
+    budget = config.screenshot_max_pages
+    camera = Camera(
+        executable=find_browser(config.render_browser) or "",
+        timeout=config.render_timeout,
+        max_height=config.screenshot_max_height,
+        user_agent=config.user_agent,
+    )
+    keys = [shot_key(r, camera) for r in wanted[:budget]]
+    earlier = store.earlier_screenshots(keys)
+    fresh = [r for r, key in zip(wanted, keys, strict=False) if key not in earlier]
+    taken = iter(take_screenshots(fresh, camera, log) if fresh else [])
+    shots = []
+    for request, key in zip(wanted, keys, strict=False):
+        if key in earlier:
+            shots.append(replace(earlier[key], url=request.url))
+        else:
+            shot = next(taken)
+            shots.append(replace(shot, key=key) if shot.png else shot)
+    over = f"超过截图页数上限（crawl.screenshot_max_pages = {budget}）"
+    shots += [Screenshot(r.url, problem=over) for r in wanted[budget:]]
+    return shots, len(keys) - len(fresh)

@@ -27,7 +27,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from govaudit.core.model import SEVERITIES
-from govaudit.core.outside_records import UNMATCHED_NOTE
+from govaudit.core.outside_records import status_label
 from govaudit.reports.evidence import marked_text
 from govaudit.reports.labels import CARRIED_LABEL, SEVERITY_NAMES, SUSPECTED_NOTE, audit_state
 from govaudit.reports.listing import ReportData
@@ -92,7 +92,7 @@ def render_html(data: ReportData) -> str:
         audit_state=audit_state,
         carried_label=CARRIED_LABEL,
         suspected_note=SUSPECTED_NOTE,
-        unmatched_note=UNMATCHED_NOTE,
+        outside_status=status_label,
         script=script,
         script_hash=f"sha256-{digest}",
         shot_path=shot_path,

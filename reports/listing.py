@@ -81,6 +81,24 @@ def parse_version(text: str) -> tuple[int, int, str] | None:
 
 
 @dataclass(frozen=True)
+class OutsideDue:
+    """An outside row not fixed whose 整改时限 has passed or ends within the 预警 days."""
+
+    status: OutsideStatus
+    days_left: int  # to its 整改时限 from the audit's as-of date; below 0: overdue
+
+
+@dataclass(frozen=True)
+class OutsideList:
+    """One imported list (a source's workbook) as an audience sees it after an audit."""
+
+    source: str
+    file: str
+    counts: dict[str, int]  # every status of STATUSES, in that order
+    due: tuple[OutsideDue, ...]  # most urgent first
+
+
+@dataclass(frozen=True)
 class ReportData:
     audit_id: int
     site: str
@@ -112,6 +130,11 @@ class ReportData:
     screenshots: dict[str, tuple[str | None, str]] = field(default_factory=dict)
     # Rows of imported outside lists with their status after this audit (govaudit/outside_lists.py).
     outside: list[OutsideStatus] = field(default_factory=list)
+    # Each outside row's 责任科室 (by its row id): the matched finding's, else its page's.
+    outside_departments: dict[int, str] = field(default_factory=dict)
+    # How many days ahead the audit's 预警 look (`[checks.early_warning] column_days`): an
+    # outside row whose 整改时限 ends within them is urgent.
+    warning_days: int = 3
 
     @property
     def total_open(self) -> int:
@@ -138,6 +161,25 @@ class ReportData:
     def outside_open(self) -> list[OutsideStatus]:
         """The outside rows not known to be fixed: the 整改通知书 lists them."""
         return [s for s in self.outside if s.status != FIXED]
+
+    def outside_lists(self, department: str | None) -> list[OutsideList]:
+        """Each imported list with `department`'s rows (None: all), in import order: its counts
+        and its rows due, the most overdue first."""
+        as_of = date.fromisoformat(self.as_of)
+        grouped: dict[tuple[str, str], list[OutsideStatus]] = {}
+        for s in self.outside:
+            if department is None or self.outside_departments.get(s.row.id) == department:
+                grouped.setdefault((s.row.source, s.row.file), []).append(s)
+        lists = []
+        for (source, file), statuses in grouped.items():
+            counts = Counter(s.status for s in statuses)
+            due = [
+                OutsideDue(s, left) for s in statuses if (left := _days_left(s, as_of)) is not None
+            ]
+            due = [d for d in due if d.days_left <= self.warning_days]
+            due.sort(key=lambda d: (d.days_left, d.status.row.id))
+            lists.append(OutsideList(source, file, {st: counts[st] for st in STATUSES}, tuple(due)))
+        return lists
 
     @property
     def warned_items(self) -> list[ScoreItem]:
@@ -170,6 +212,7 @@ def build_listing(
     ]
     active = [f for f in findings if history.states[f.id].state != "suppressed"]
     verdicts = judge(store, audit_id, active, settings.scorecard)
+    outside = store.outside_statuses(audit_id)
     return ReportData(
         audit_id=audit_id,
         site=mask(audit["site"] or ""),
@@ -194,8 +237,32 @@ def build_listing(
         suspected=verdicts.suspected,
         warnings=[_masked(w) for w in verdicts.warnings],
         screenshots={url: (d, mask(why)) for url, (d, why) in store.screenshots(audit_id).items()},
-        outside=store.outside_statuses(audit_id),
+        outside=outside,
+        outside_departments=_outside_departments(outside, rows, settings),
+        warning_days=verdicts.warning_days,
     )
+
+
+def _outside_departments(
+    outside: list[OutsideStatus], rows: list[Row], settings: ReportSettings
+) -> dict[int, str]:
+    """The department of the finding that matched each row (open or marked 误报), else of the
+    row's page."""
+    by_finding = {r.finding_id: r.department for r in rows}
+    return {
+        s.row.id: by_finding.get(s.finding_id) or department_for(s.row.url, None, settings)
+        for s in outside
+    }
+
+
+def _days_left(status: OutsideStatus, as_of: date) -> int | None:
+    """Days from `as_of` to a row's 整改时限; None when fixed or the list gave no date."""
+    if status.status == FIXED:
+        return None
+    try:
+        return (date.fromisoformat(status.row.deadline) - as_of).days
+    except ValueError:  # "尽快", "" : a deadline as written, no date to count to
+        return None
 
 
 def _masked(warning: EarlyWarning) -> EarlyWarning:

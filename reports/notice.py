@@ -19,7 +19,6 @@ from datetime import date
 from pathlib import Path
 
 from govaudit.core.outside_records import OutsideStatus
-from govaudit.reports.departments import department_for
 from govaudit.reports.labels import STATE_NAMES
 from govaudit.reports.listing import ReportData, Row
 from govaudit.reports.period import NO_COLUMN
@@ -80,7 +79,7 @@ def write_notice(
     outside = [
         s
         for s in data.outside_open
-        if department is None or _outside_department(s, data, settings) == department
+        if department is None or data.outside_departments.get(s.row.id) == department
     ]
     if outside:
         od.heading(document, f"{_chinese_number(part)}、上级通报及外部清单问题")
@@ -146,18 +145,10 @@ def _problem_table(document, rows: list[Row]) -> None:
 
 _OUTSIDE_INTRO = (
     "以下问题由上级部门或服务商通报，尚未确认整改完毕（“仍存在”：本次监测仍发现；“未核实”："
-    "本次监测未核验该页面；“无法匹配”：需人工核实）。"
+    "本次监测未核验该页面；“无法匹配”：需人工核实；“本单位认定误报”：待上级确认）。"
 )
 _OUTSIDE_HEADERS = ["序号", "来源", "问题类型", "问题描述", "问题页面", "整改时限", "本次状态"]
 _OUTSIDE_WIDTHS = [10, 18, 18, 44, 36, 20, 16]
-
-
-def _outside_department(status: OutsideStatus, data: ReportData, settings: ReportSettings) -> str:
-    """The department of the finding that matched the row, else of the row's page."""
-    matched = next((r for r in data.open_rows if r.finding_id == status.finding_id), None)
-    if status.finding_id and matched is not None:
-        return matched.department
-    return department_for(status.row.url, None, settings)
 
 
 def _outside_table(document, statuses: list[OutsideStatus]) -> None:

@@ -24,15 +24,15 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
-
-from openpyxl import load_workbook
-from openpyxl.workbook.workbook import Workbook
-from openpyxl.worksheet.worksheet import Worksheet
+from typing import TYPE_CHECKING, Any
 
 from govaudit.core.config import ConfigError
 from govaudit.core.masking import mask
 from govaudit.core.outside_records import OutsideRow, RegisterDocument, row_fingerprint, url_key
+
+if TYPE_CHECKING:  # openpyxl is imported to read a list: every audit imports this module
+    from openpyxl.workbook.workbook import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
 # Headers lists commonly use, per field, as written (compared without spaces and marks).
 HEADERS: dict[str, tuple[str, ...]] = {
@@ -127,6 +127,8 @@ def read_outside_list(
 
 def _workbook(path: Path) -> Workbook:
     try:
+        from openpyxl import load_workbook
+
         return load_workbook(path, data_only=True)
     except FileNotFoundError:
         raise OutsideListError(f"{path}：文件不存在") from None
@@ -134,7 +136,7 @@ def _workbook(path: Path) -> Workbook:
         raise OutsideListError(f"{path.name}：不是 xlsx 工作簿（{type(e).__name__}）") from None
 
 
-_Table = tuple[Worksheet, int, dict[str, int]]  # sheet, header row, field → column index
+_Table = tuple["Worksheet", int, dict[str, int]]  # sheet, header row, field → column index
 
 
 def _find_table(

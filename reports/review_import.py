@@ -30,10 +30,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
-
-from openpyxl import load_workbook
-from openpyxl.worksheet.worksheet import Worksheet
+from typing import TYPE_CHECKING, Any
 
 from govaudit.core.config import ConfigError
 from govaudit.core.masking import mask
@@ -58,6 +55,9 @@ from govaudit.reports.xlsx import (
     VERSION_HEADER,
     restore_cell,
 )
+
+if TYPE_CHECKING:  # openpyxl is imported to read a workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
 
 class ReviewImportError(ConfigError):
@@ -97,6 +97,8 @@ class _Decision:
 def import_reviews(store: Store, path: Path) -> ImportResult:
     """Read the whole workbook, then record every changed decision in one transaction."""
     name = path.name
+    from openpyxl import load_workbook
+
     try:
         wb = load_workbook(path, data_only=True)
     except FileNotFoundError:

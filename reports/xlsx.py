@@ -26,7 +26,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from govaudit.core.model import SEVERITIES
-from govaudit.core.outside_records import UNMATCHED, UNMATCHED_NOTE
+from govaudit.core.outside_records import OutsideStatus, status_label
 from govaudit.core.verdicts import PASS, UNDECIDABLE, VETO, WARN
 from govaudit.reports.history import REVIEW_STATUSES
 from govaudit.reports.labels import CARRIED_LABEL, SUSPECTED_NOTE, audit_state, severity_name
@@ -354,16 +354,11 @@ _WARNING_COLUMNS = (
 
 def _warnings_sheet(ws: Worksheet, data: ReportData) -> None:
     """The 预警 rows (checks/early_warning.py): apart from the problems, never counted."""
-    _header_row(ws, _WARNING_COLUMNS)
-    for i, w in enumerate(data.warnings, 1):
-        values = (i, w.kind_name, w.title, w.column, w.page_url, w.due, w.days_left, w.id)
-        for col, value in enumerate(values, 1):
-            cell = _put(ws, i + 1, col, value, style=_BODY)
-            if isinstance(value, date):
-                cell.number_format = DATE_FORMAT
-        _link(ws.cell(row=i + 1, column=5), w.page_url)
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(_WARNING_COLUMNS))}{len(data.warnings) + 1}"
+    records = [
+        ((i, w.kind_name, w.title, w.column, w.page_url, w.due, w.days_left, w.id), w.page_url)
+        for i, w in enumerate(data.warnings, 1)
+    ]
+    _records_sheet(ws, _WARNING_COLUMNS, records, link_column=5)
 
 
 _OUTSIDE_COLUMNS = (
@@ -383,22 +378,33 @@ _OUTSIDE_COLUMNS = (
 
 def _outside_sheet(ws: Worksheet, data: ReportData) -> None:
     """The outside lists' rows: as they were sent, with their status after this audit."""
-    _header_row(ws, _OUTSIDE_COLUMNS)
-    for i, s in enumerate(data.outside, 1):
-        r = s.row
-        status = f"{s.status}（{UNMATCHED_NOTE}）" if s.status == UNMATCHED else s.status
-        values = (
-            i, r.source, excel_date(r.imported), r.url, r.kind, r.description,
-            excel_date(r.found), excel_date(r.deadline), status, s.finding_id,
-            f"{r.file} {r.place}",
-        )  # fmt: skip
+    records = [(_outside_values(i, s), s.row.url) for i, s in enumerate(data.outside, 1)]
+    _records_sheet(ws, _OUTSIDE_COLUMNS, records, link_column=4)
+
+
+def _outside_values(number: int, status: OutsideStatus) -> tuple:
+    r = status.row
+    return (
+        number, r.source, excel_date(r.imported), r.url, r.kind, r.description,
+        excel_date(r.found), excel_date(r.deadline), status_label(status.status),
+        status.finding_id, f"{r.file} {r.place}",
+    )  # fmt: skip
+
+
+def _records_sheet(
+    ws: Worksheet, columns: tuple, records: list[tuple[tuple, str]], link_column: int
+) -> None:
+    """A filterable sheet of one record a row under `columns`: each record's values (dates as
+    Excel dates) and its page address, a link in `link_column`."""
+    _header_row(ws, columns)
+    for line, (values, url) in enumerate(records, 2):
         for col, value in enumerate(values, 1):
-            cell = _put(ws, i + 1, col, value, style=_BODY)
+            cell = _put(ws, line, col, value, style=_BODY)
             if isinstance(value, date):
                 cell.number_format = DATE_FORMAT
-        _link(ws.cell(row=i + 1, column=4), r.url)
+        _link(ws.cell(row=line, column=link_column), url)
     ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(_OUTSIDE_COLUMNS))}{len(data.outside) + 1}"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(records) + 1}"
 
 
 def _list_sheet(ws: Worksheet, rows: list[Row], columns: tuple, with_review: bool) -> None:

@@ -377,3 +377,38 @@ def test_a_multi_site_profile_shares_alerts_and_places_a_mistake(tmp_path):
     with pytest.raises(ConfigError) as error:
         validate_sites(sites)
     assert str(error.value) == "sites.rsj.alerts.dingtalk_webhook 应为 http(s) 地址"
+
+
+def test_outside_lists_stay_counted_inside_the_limit_and_the_most_overdue_row_comes_first(
+    tmp_path,
+):
+    from dataclasses import replace
+
+    from govaudit.core.outside_records import OutsideRow, OutsideStatus
+
+    def row(i: int, deadline: str, source: str = "市公开办") -> OutsideStatus:
+        place = f"问题清单 第 {i + 2} 行"
+        url = f"{SITE}/{i}/{'很长的文件名' * 10}.html"
+        written = OutsideRow(i, source, "2024-02-20", f"{source}.xlsx", place, url, "死链", "打不开" * 30, "", deadline)  # fmt: skip
+        return OutsideStatus(written, "仍存在")
+
+    many = [broken(f"{SITE}/{i}/{'很长的文件名' * 20}.pdf", "critical") for i in range(50)]
+    data = listing(tmp_path, many)
+    # 2024-03-01: 150 rows overdue by 1 to 150 days (the oldest last), one due later, a vendor's.
+    rows = [row(i, f"{date.fromordinal(date(2024, 2, 29).toordinal() - i)}") for i in range(150)]
+    rows += [row(150, "2024-04-30"), row(151, "2024-03-02", "服务商")]
+    data = replace(data, outside=rows)
+    with RobotReceiver() as robot:
+        raw = {"wecom_webhook": robot.webhook(), "top": 50}
+        outcome = send_alerts(data, settings(raw), tmp_path / "report.html")
+    assert outcome.failed == []
+    content = robot.requests[0]["json"]["markdown"]["content"]
+    assert len(content.encode("utf-8")) <= 4096
+    # Each list's counts stay whatever is left out; every section keeps its first lines.
+    assert "市公开办《市公开办.xlsx》 151 条：仍存在 151" in content
+    assert "服务商《服务商.xlsx》 1 条：仍存在 1" in content
+    assert "整改时限已过或将到（150 条）：" in content and "……另有" in content
+    assert "整改时限已过或将到（1 条）：" in content  # the vendor's, due tomorrow
+    first = content.split("整改时限已过或将到（150 条）：\n\n")[1].split("\n\n")[0]
+    assert first.startswith("1. 死链：") and "已超期 150 天，整改时限 2023-10-03" in first
+    assert "2024-04-30" not in content and content.rstrip().endswith("report.html`")

@@ -252,7 +252,9 @@ def test_untrusted_cells_stay_data_in_every_output(two_audits, tmp_path):
 def test_summary_html_and_notice_show_the_outside_rows(two_audits):
     url, tmp, _, _, _ = two_audits
     summary = read_json(tmp / "day2" / "summary.json")
-    assert summary["outside"] == {"仍存在": 2, "未核实": 1, "无法匹配": 2, "已整改": 1}
+    assert summary["outside"] == {
+        "仍存在": 2, "本单位认定误报": 0, "未核实": 1, "无法匹配": 2, "已整改": 1,
+    }  # fmt: skip
     doc = lxml.html.fromstring((tmp / "day2" / "report.html").read_text(encoding="utf-8"))
     section = doc.get_element_by_id("outside")
     assert "外部清单（6 条：仍存在 2 条，未核实 1 条，无法匹配 2 条，已整改 1 条）" in (
@@ -401,6 +403,13 @@ def test_a_page_carried_over_is_not_verified_so_not_fixed():
     assert judge_rows(rows, [], {url_key("http://s.gov.cn/")}, {1}, {})[0].status == "已整改"
     # Verified, gone, but never matched before: the tool cannot say it was fixed.
     assert judge_rows(rows, [], {url_key("http://s.gov.cn/")}, set(), {})[0].status == "无法匹配"
+    # The staff marked the matching finding 误报: disputed, still naming it; another finding of
+    # the row's page and kind that nobody disputed keeps the row open.
+    [disputed] = judge_rows(rows, [finding], set(), {1}, {}, frozenset({finding.id}))
+    assert (disputed.status, disputed.finding_id) == ("本单位认定误报", "broken_link-1")
+    other = Finding("broken_link-2", "broken_link", "major", "http://s.gov.cn/", "链接不可用", {})
+    [still] = judge_rows(rows, [finding, other], set(), set(), {}, frozenset({finding.id}))
+    assert (still.status, still.finding_id) == ("仍存在", "broken_link-2")
     # A list without a 问题类型 column is read by its 问题描述.
     described = [
         OutsideRow(

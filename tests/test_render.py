@@ -211,3 +211,31 @@ def test_pages_over_the_browser_budget_are_undecidable(browser, tmp_path):
         {SPA: "still_empty", DYN_COLUMN: "over_budget"},
     )
     assert not [f for f in findings if f["check"] in ("empty_column", "stale_column")]
+
+
+_IMPORTS_OF_A_PLAIN_AUDIT = """
+import sys
+from govaudit.cli import main
+sys.argv = ["govaudit", "audit", sys.argv[1], "--out", sys.argv[2], "--quiet", "--no-screenshots"]
+try:
+    main()
+except SystemExit:
+    pass
+print("scrapy_playwright" in sys.modules, "playwright" in sys.modules)
+"""
+
+
+@needs_playwright
+def test_an_audit_with_no_page_to_render_never_imports_the_browser(browser, tmp_path):
+    """The browser handler is Scrapy's HTTP one until a page needs rendering: a site of plain
+    pages costs no playwright import (~0.3 s) and no driver."""
+    from site_server import Reply
+
+    routes = {"/": Reply('<html><body><a href="/a.html">通知</a></body></html>')}
+    routes["/a.html"] = Reply("<html><body><p>发布时间：2024-03-01</p></body></html>")
+    with SiteServer(routes) as site:
+        cmd = [sys.executable, "-c", _IMPORTS_OF_A_PLAIN_AUDIT, site.url + "/", str(tmp_path)]
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=120, cwd=REPO)
+        assert site.hits[("GET", "/a.html")] == 1
+    assert done.stdout.split() == ["False", "False"], done.stderr[-2000:]
+    assert stats_of(tmp_path)["finish_reason"] == "finished"

@@ -12,6 +12,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing, nullcontext
 from pathlib import Path
 
 import lxml.html
@@ -232,9 +233,11 @@ def site_routes() -> dict[str, Reply]:
     return {"/": Reply(home), "/notice.html": Reply(notice), "/gone.pdf": Reply(status=404)}
 
 
-def audit(tmp: Path, crawl: str = "", *flags: str) -> tuple[Path, str, list[dict], int]:
+def audit(
+    tmp: Path, crawl: str = "", *flags: str, site: SiteServer | None = None
+) -> tuple[Path, str, list[dict], int]:
     """The audit's output folder, its console text, its findings, and how often the site was
-    asked for /notice.html."""
+    asked for /notice.html (`site`: a server already running, else one of its own)."""
     tmp.mkdir(parents=True, exist_ok=True)
     profile = tmp / "site.toml"
     profile.write_text(
@@ -242,7 +245,7 @@ def audit(tmp: Path, crawl: str = "", *flags: str) -> tuple[Path, str, list[dict
         encoding="utf-8",
     )
     out = tmp / "out"
-    with SiteServer(site_routes()) as site:
+    with nullcontext(site) if site else SiteServer(site_routes()) as site:
         cmd = [sys.executable, "-m", "govaudit.cli", "audit", site.url + "/", "--out", str(out)]
         cmd += ["--as-of", AS_OF, "--config", str(profile), "--quiet", *flags]
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=180, cwd=REPO)
@@ -334,3 +337,41 @@ def test_without_screenshots_or_a_browser_the_report_says_why(browser, tmp_path)
     )
     log = (out / "govaudit.log").read_text(encoding="utf-8")
     assert len([line for line in log.splitlines() if "截图：" in line]) == 1
+
+
+def test_an_unchanged_page_keeps_its_earlier_shot(browser, tmp_path):
+    """The next day's audit of the same pages takes the earlier shot (same stored copy, same
+    places outlined): no browser work; the report still shows it."""
+    from govaudit.core.store import Store
+
+    with SiteServer(site_routes()) as site:
+        first, *_ = audit(tmp_path, site=site)
+        again, *_ = audit(tmp_path, "", "--full", site=site)
+    with closing(Store(again / "govaudit.db")) as store:
+        one, two = (a["counters"] for a in store.audits()[-2:])
+    assert one["screenshots"] >= 1 and "screenshots_reused" not in one
+    assert two["screenshots_reused"] == two["screenshots"] == one["screenshots"]
+    with sqlite3.connect(again / "govaudit.db") as db:
+        rows = db.execute("SELECT audit, url, digest, key FROM screenshots").fetchall()
+        assert db.execute("SELECT COUNT(*) FROM screenshot_images").fetchone()[0] == 1
+    by_audit = {(url, digest, key) for _, url, digest, key in rows}
+    assert len(rows) == 2 * len(by_audit) and all(key for _, _, key in by_audit)
+    assert set(shot_cells(again).values()) == set(shot_cells(first).values())
+
+
+def test_the_shot_key_names_what_the_shot_shows():
+    from govaudit.crawler.screenshots import Camera, ShotRequest, shot_key
+
+    camera = Camera("chromium", 10, 4000, "ua")
+    page = ShotRequest("http://127.0.0.1/a.html", ("110101********4514",), (), html="<p>甲</p>")
+    key = shot_key(page, camera)
+    assert len(key) == 64 and key == shot_key(ShotRequest(**vars(page)), camera)
+    others = [
+        ShotRequest(page.url, page.texts, (), html="<p>乙</p>"),  # the page changed
+        ShotRequest(page.url, ("另一处",), (), html=page.html),  # another place outlined
+        ShotRequest(page.url + "?b", page.texts, (), html=page.html),
+    ]
+    assert key not in {shot_key(o, camera) for o in others}
+    assert shot_key(page, Camera("chromium", 10, 2000, "ua")) != key  # another cut
+    assert shot_key(ShotRequest(page.url, settle=True, html=page.html), camera) == ""
+    assert shot_key(ShotRequest(page.url), camera) == ""  # no stored copy: shot every time

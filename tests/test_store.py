@@ -429,3 +429,22 @@ def test_a_page_copy_masks_a_number_its_markup_splits(tmp_path):
     assert "<span>110*******</span>" in copy and "2024年3月15日，第 12 期" in copy
     raw = (tmp_path / "a.db").read_bytes()
     assert b"03074514" not in raw and b"5678</i>" not in raw
+
+
+def test_a_page_copy_is_found_by_its_address_or_where_it_redirected(tmp_path):
+    store = Store(tmp_path / "a.db")
+    audit = store.start_audit("site", "http://x.gov.cn/", date(2024, 3, 15), {})
+    moved = PageRecord(
+        url="http://x.gov.cn/old.html",
+        final_url="http://x.gov.cn/new.html",
+        status=200,
+        kind="article",
+        source="<p>搬家后的页面</p>",
+    )
+    store.add_pages(audit, [moved])
+    try:
+        assert "搬家后的页面" in store.page_copy(audit, "http://x.gov.cn/old.html")
+        assert "搬家后的页面" in store.page_copy(audit, "http://x.gov.cn/new.html")
+        assert store.page_copy(audit, "http://x.gov.cn/none.html") is None
+    finally:
+        store.close()

@@ -137,3 +137,22 @@ def test_a_bad_page_pattern_stops_the_audit_before_the_crawl():
 
     with pytest.raises(ConfigError, match="whitelist_pages"):
         suspected_typos.validate_rules({**suspected_typos.DEFAULTS, "whitelist_pages": ["("]})
+
+
+def test_the_cached_misspellings_are_the_ones_made_afresh(tmp_path, monkeypatch):
+    """The cache file (one per dictionary and rules) gives back exactly what building them does,
+    and a damaged one is rebuilt, not trusted."""
+    from govaudit.checks import typo_detector
+    from govaudit.checks.wordmatch import _base_dictionary
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    freq, total = _base_dictionary()
+    made = typo_detector.cached_misspellings(freq, total, typo_detector.RATIO)
+    (cache,) = (tmp_path / "govaudit").glob("typo-variants-*.marshal")
+    assert typo_detector.cached_misspellings(freq, total, typo_detector.RATIO) == made
+    patterns, words, codes = made
+    variants = dict(zip(patterns.split("\n"), codes, strict=True))
+    code = variants["震憾"]
+    assert (words[code >> 1], typo_detector.REASONS[code & 1]) == ("震撼", "同音字")
+    cache.write_bytes(cache.read_bytes()[:1000])
+    assert typo_detector.cached_misspellings(freq, total, typo_detector.RATIO) == made

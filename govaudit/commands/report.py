@@ -20,7 +20,6 @@ from govaudit.core.store import Store
 from govaudit.reports import report_settings
 from govaudit.reports.evidence import EvidenceError, evidence_html, find_evidence
 from govaudit.reports.labels import audit_state
-from govaudit.reports.review_import import import_reviews
 
 
 def add_evidence_command(sub: argparse._SubParsersAction, positive: Callable[[str], int]) -> None:
@@ -201,6 +200,8 @@ def cmd_evidence(
 
 
 def cmd_review_import(store: Store, xlsx: Path, console: Console) -> int:
+    from govaudit.reports.review_import import import_reviews  # openpyxl: only to read one
+
     result = import_reviews(store, xlsx)
     conflicts = f"，冲突 {len(result.conflicts)} 条（保留较新的决定）" if result.conflicts else ""
     console.print(

@@ -124,6 +124,9 @@ class Screenshot:
     width: int = 0
     height: int = 0
     highlighted: int = 0  # how many of its findings' places are outlined in it
+    # What the shot shows (the page copy, the places outlined, the camera: crawler/screenshots.py
+    # `shot_key`); a later audit wanting the same key takes this shot again, not the browser.
+    key: str = ""
 
 
 def fingerprint(check: str, *parts: object) -> str:

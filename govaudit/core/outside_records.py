@@ -21,9 +21,18 @@ STILL_OPEN = "仍存在"  # a finding of this audit matches the row
 FIXED = "已整改"  # matched before; its page was verified this audit and the finding is gone
 UNVERIFIED = "未核实"  # its page was not verified this audit (not reached, or carried over)
 UNMATCHED = "无法匹配"  # verified, but none of our findings was ever its problem: 需人工核实
-STATUSES = (STILL_OPEN, UNVERIFIED, UNMATCHED, FIXED)
-# What a person does about an unmatched row: the tool cannot tell whether it was fixed.
-UNMATCHED_NOTE = "需人工核实"
+# A finding of this audit matches the row, but the staff's review marked that finding 误报: the
+# bureau disputes the row, which is neither open by our word nor fixed until the sender agrees.
+DISPUTED = "本单位认定误报"
+STATUSES = (STILL_OPEN, DISPUTED, UNVERIFIED, UNMATCHED, FIXED)
+# What a person does about a row of these statuses: the tool cannot settle it alone.
+STATUS_NOTES = {UNMATCHED: "需人工核实", DISPUTED: "待上级确认"}
+
+
+def status_label(status: str) -> str:
+    """A status as the lists write it, with what is left to do: 无法匹配（需人工核实）."""
+    note = STATUS_NOTES.get(status)
+    return f"{status}（{note}）" if note else status
 
 
 @dataclass(frozen=True)

@@ -92,6 +92,7 @@ class Verdicts:
     seen: Completeness
     suspected: int = 0  # 疑似 findings: listed, left out of every veto count
     warnings: list[EarlyWarning] = field(default_factory=list)
+    warning_days: int = 3  # how many days ahead the 预警 look (`[checks.early_warning]`)
 
 
 # judge(store, audit_id, active findings (the staff's 误报 left out), the `[report] scorecard`

@@ -71,7 +71,9 @@ def send_alerts(
 
 
 def _has_news(summary: AlertSummary) -> bool:
-    return bool(summary.total_open or summary.counts["fixed"] or summary.warnings)
+    return bool(
+        summary.total_open or summary.counts["fixed"] or summary.warnings or summary.outside
+    )
 
 
 def _channels(

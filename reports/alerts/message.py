@@ -4,12 +4,17 @@
     robot_markdown(summary, limit=4096)      # 企业微信 (4096 bytes), 钉钉
     mail_subject(summary), mail_text(summary)
 
+Besides the audit's own problems, each imported outside list (市公开办, a vendor: reports/
+listing.py `outside_lists`) is told by its counts per status and its rows whose 整改时限 has
+passed or ends within the 预警 days, the most overdue first.
+
 Built from the listing (reports/listing.py), whose strings are already masked; every string that
 came from a crawled page (titles, columns, URLs) is neutralised here before it enters markdown:
 markdown's control characters become their full-width forms, so a page title cannot make a link,
 a heading or a `<font>` tag in the group chat, and a URL is percent-encoded where it could close
-the link it sits in. A message longer than its channel allows drops whole item lines from the end
-and says how many are left out (见报告), rather than being cut mid-line or refused.
+the link it sits in. A message longer than its channel allows drops whole item lines (the last
+of the longest section first) and says how many are left out (见报告), rather than being cut
+mid-line or refused.
 """
 
 from __future__ import annotations
@@ -17,8 +22,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from govaudit.core.outside_records import STATUS_NOTES
 from govaudit.reports.labels import STATE_NAMES
-from govaudit.reports.listing import ReportData, Row
+from govaudit.reports.listing import OutsideDue, OutsideList, ReportData, Row
 
 _MARKDOWN = str.maketrans(
     {
@@ -71,6 +77,8 @@ class AlertSummary:
     warnings: tuple[str, ...]  # 预警 lines: scorecard items near their threshold, 预警 rows
     report_link: str  # report_url's report.html, or the report's path on this machine
     top: int = 5
+    # Imported outside lists (市公开办, a vendor): each one's counts and its rows due.
+    outside: tuple[OutsideList, ...] = ()
 
 
 def alert_summary(
@@ -98,6 +106,7 @@ def alert_summary(
         warnings=tuple(warnings),
         report_link=report_link,
         top=top,
+        outside=tuple(data.outside_lists(department)),
     )
 
 
@@ -128,18 +137,67 @@ def _scope_line(summary: AlertSummary) -> str:
     )
 
 
+_DUE_TEXT = 60  # characters of an outside row's description in an alert line
+
+
+def _list_name(outside: OutsideList) -> str:
+    return f"{plain(outside.source)}《{plain(outside.file)}》"
+
+
+def _outside_counts(outside: OutsideList) -> str:
+    shown = "，".join(f"{status} {n}" for status, n in outside.counts.items() if n)
+    return f"{_list_name(outside)} {sum(outside.counts.values())} 条：{shown}"
+
+
+def _due_words(due: OutsideDue) -> str:
+    """What is left of its 整改时限, after its status: 仍存在；已超期 3 天，整改时限 2026-11-30."""
+    status = "，".join(filter(None, (due.status.status, STATUS_NOTES.get(due.status.status))))
+    deadline = f"整改时限 {due.status.row.deadline}"
+    if due.days_left < 0:
+        return f"{status}；已超期 {-due.days_left} 天，{deadline}"
+    left = "今天到期" if due.days_left == 0 else f"{due.days_left} 天后到期"
+    return f"{status}；{left}，{deadline}"
+
+
+def _due_line(due: OutsideDue) -> str:
+    row = due.status.row
+    text = plain(row.description or row.kind)
+    if len(text) > _DUE_TEXT:
+        text = text[: _DUE_TEXT - 1] + "…"
+    kind = f"{plain(row.kind)}：" if row.kind and row.description else ""
+    return f"{kind}{text}（{_due_words(due)}）"
+
+
 def robot_markdown(summary: AlertSummary, limit: int) -> str:
-    """The robots' markdown, at most `limit` UTF-8 bytes: item lines go first, the verdict,
-    the counts and the report's place stay."""
-    items = [_markdown_item(i, r) for i, r in enumerate(summary.critical[: summary.top], 1)]
-    warnings = [f"- {w}" for w in summary.warnings]
-    for shown in range(len(items) + len(warnings), -1, -1):
-        kept_items = items[: min(shown, len(items))]
-        kept_warnings = warnings[: max(0, shown - len(items))]
-        text = _markdown(summary, kept_items, kept_warnings)
-        if len(text.encode("utf-8")) <= limit:
-            return text
+    """The robots' markdown, at most `limit` UTF-8 bytes. Item lines go one at a time from the
+    longest of their sections (the critical problems, each outside list's rows due, the 预警),
+    so that every section keeps its first, most urgent lines; the verdict, the counts, each
+    outside list's counts and the report's place stay."""
+    sections = [[_markdown_item(i, r) for i, r in enumerate(summary.critical[: summary.top], 1)]]
+    sections += [
+        [_markdown_due(i, d) for i, d in enumerate(o.due[: summary.top], 1)]
+        for o in summary.outside
+    ]
+    sections.append([f"- {w}" for w in summary.warnings])
+    kept = [len(lines) for lines in sections]
+    while True:
+        shown = [lines[:n] for lines, n in zip(sections, kept, strict=True)]
+        text = _markdown(summary, shown[0], shown[1:-1], shown[-1])
+        if len(text.encode("utf-8")) <= limit or not any(kept):
+            break
+        longest = max(range(len(kept)), key=lambda i: (kept[i], i))
+        kept[longest] -= 1
     return text.encode("utf-8")[:limit].decode("utf-8", "ignore")
+
+
+def _markdown_due(number: int, due: OutsideDue) -> str:
+    target = link_target(due.status.row.url)
+    where = f" [查看页面]({target})" if target else ""
+    return f"{number}. {_due_line(due)}{where}"
+
+
+def _more(shown: int, total: int, unit: str) -> list[str]:
+    return [f"……另有 {total - shown} {unit}，见报告"] if shown < total else []
 
 
 def _markdown_item(number: int, row: Row) -> str:
@@ -149,22 +207,27 @@ def _markdown_item(number: int, row: Row) -> str:
     return f"{number}. {_row_line(row)}（{row.state_label}{deadline}）{where}"
 
 
-def _markdown(summary: AlertSummary, items: list[str], warnings: list[str]) -> str:
+def _markdown(
+    summary: AlertSummary, items: list[str], outside: list[list[str]], warnings: list[str]
+) -> str:
     lines = [f"### {headline(summary)}", f"**总体结论：{summary.verdict}**", _scope_line(summary)]
     lines.append(_counts_line(summary))
     critical = len(summary.critical)
     if critical:
         lines.append(f"**严重问题 {critical} 条**")
-        lines += items
-        if len(items) < critical:
-            lines.append(f"……另有 {critical - len(items)} 条，见报告")
+        lines += items + _more(len(items), critical, "条")
     else:
         lines.append("严重问题：无")
+    if summary.outside:
+        lines.append(f"**外部清单 {len(summary.outside)} 份**")
+    for listed, due in zip(summary.outside, outside, strict=True):
+        lines.append(_outside_counts(listed))
+        if listed.due:
+            lines.append(f"整改时限已过或将到（{len(listed.due)} 条）：")
+            lines += due + _more(len(due), len(listed.due), "条")
     if summary.warnings:
         lines.append(f"**预警 {len(summary.warnings)} 项**")
-        lines += warnings
-        if len(warnings) < len(summary.warnings):
-            lines.append(f"……另有 {len(summary.warnings) - len(warnings)} 项，见报告")
+        lines += warnings + _more(len(warnings), len(summary.warnings), "项")
     target = link_target(summary.report_link)
     # A path of this machine (ours, not the site's) as code: its `_` and `*` are no markup.
     path = " ".join(summary.report_link.replace("`", "").split())
@@ -189,6 +252,14 @@ def mail_text(summary: AlertSummary) -> str:
             lines.append(f"   {link_target(row.page_url) or plain(row.page_url)}")
     else:
         lines.append("严重问题：无")
+    for listed in summary.outside:
+        lines += ["", f"外部清单 {_outside_counts(listed)}"]
+        if listed.due:
+            lines.append(f"整改时限已过或将到（{len(listed.due)} 条）：")
+        for i, due in enumerate(listed.due, 1):
+            lines.append(f"{i}. {_due_line(due)}")
+            if due.status.row.url:
+                lines.append(f"   {link_target(due.status.row.url) or plain(due.status.row.url)}")
     if summary.warnings:
         lines += ["", f"预警 {len(summary.warnings)} 项："]
         lines += [f"- {w}" for w in summary.warnings]

@@ -132,10 +132,12 @@ def create_schema(db: sqlite_utils.Database) -> None:
     # next audit costs nothing (the same PNG, the same SHA-256). `digest` NULL: no shot, `problem`
     # says why.
     db["screenshots"].create(
-        {"audit": int, "url": str, "digest": str, "problem": str, "highlighted": int},
+        {"audit": int, "url": str, "digest": str, "problem": str, "highlighted": int, "key": str},
         pk=("audit", "url"),
         if_not_exists=True,
     )
+    if "key" not in db["screenshots"].columns_dict:  # a store from before shots were reused
+        db["screenshots"].add_column("key", str)
     db["screenshot_images"].create(
         {"digest": str, "png": bytes, "width": int, "height": int, "size": int},
         pk="digest",

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import sqlite_utils
 
 from govaudit.core.model import Link, ListItem, PageRecord
-from govaudit.core.outside_records import OutsideRow, OutsideStatus, RegisterDocument
+from govaudit.core.outside_records import STILL_OPEN, OutsideRow, OutsideStatus, RegisterDocument
 
 T = TypeVar("T")
 _LINK_COLUMNS = "target, tag, attr, anchor, boilerplate, fragment, rel"
@@ -449,12 +449,14 @@ def outside_statuses(db: sqlite_utils.Database, audit_id: int) -> list[OutsideSt
 
 
 def ever_matched(db: sqlite_utils.Database, site: str, before_audit: int) -> set[int]:
-    """Rows a finding of an earlier audit of the site matched: only those can be 已整改."""
+    """Rows a finding of an earlier audit of the site matched (仍存在): only those can be 已整改.
+    A match the staff disputed (本单位认定误报) does not count: a row they called no problem is
+    not fixed when the finding goes."""
     sql = (
         "SELECT DISTINCT s.row FROM outside_statuses s JOIN audits a ON a.id = s.audit "
-        "WHERE a.site = ? AND s.audit < ? AND s.finding_id != ''"
+        "WHERE a.site = ? AND s.audit < ? AND s.status = ?"
     )
-    return {row for (row,) in db.execute(sql, [site, before_audit])}
+    return {row for (row,) in db.execute(sql, [site, before_audit, STILL_OPEN])}
 
 
 def register_documents(db: sqlite_utils.Database, site: str) -> list[RegisterDocument]:
