@@ -315,7 +315,9 @@ def _spanned_rows(row: etree._Element) -> int:
 
 
 def cjk_before(text: str, pos: int) -> bool:
+    """Whether a word runs into `pos` (会议时间 is no 时间 label). A line break ends the word:
+    a title line above does not run into the 时间： that starts the next line."""
     i = pos - 1
-    while i >= 0 and text[i].isspace():
+    while i >= 0 and text[i].isspace() and text[i] != "\n":
         i -= 1
     return i >= 0 and bool(CJK.match(text[i]))
