@@ -116,7 +116,8 @@ def list_loaded_by_script(root: etree._Element, bp: Boilerplate) -> bool:
     """A page without list items whose list a script fetches: a loader call (`$.ajax`, `fetch(`,
     dataproxy/jpage, an `/api/` or `.json` URL) and, in the body, an empty list container, an
     empty Vue/React mount point or an unrendered template. Both must hold: a lone visit-counter
-    `$.ajax` on a truly empty column does not excuse it."""
+    `$.ajax` on a truly empty column does not excuse it. A repeated template (v-for, ms-repeat)
+    needs only a script: it is a list no static markup holds, whoever loads it."""
     scripts = list(root.iter("script"))
     loader = any(
         _LOADER_CALL.search(s.text or "") or _LOADER_SRC.search(s.get("src") or "") for s in scripts
