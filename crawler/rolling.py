@@ -129,8 +129,8 @@ class RollingSchedule:
 
     def _is_first_list_page(self, record: PageRecord) -> bool:
         """A list page asked every day: where news appears (see the module docstring)."""
-        # By kind, not by `pagination`: TRS article names (t20250624_100496.html) pass for
-        # pages of one list, so an article's "related" links can read as a pager.
+        # By kind, not by `pagination`: an article's pager script (a multi-page body) names
+        # pages too, and an article is never where news appears.
         if record.kind != "list":
             return False
         newest = self.newest_items.get(record.url)

@@ -233,6 +233,7 @@ def _overdue(d: dict[str, Any]) -> list[str]:
         f"公开时限：{d.get('deadline', '')}" + ("（约）" if d.get("approximate") else ""),
         f"依据：{d.get('rule', '')}" if d.get("rule") else "",
         f"逾期 {late} 天" + (f"（{workdays} 个工作日）" if workdays else "") if late else "",
+        f"无法判定：{d['reason']}，请打开页面人工核实" if d.get("needs_review") else "",
         (
             f"依据发文登记：{register.get('source', '')} {register.get('file', '')} "
             f"{register.get('place', '')}（{register.get('imported', '')} 导入）"

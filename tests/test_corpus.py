@@ -165,6 +165,9 @@ def test_each_list_is_a_column_named_as_on_the_page(entry, corpus_view):
     columns = {c.url: c for c in detect_columns(corpus_view)}
     column = columns[entry["url"]]
     assert column.name == entry["truth"]["column"]
+    if entry["truth"].get("loaded_by_script"):  # its entries are a script's: none to read
+        assert column.loaded_by_script and not column.items
+        return
     newest = max(d for _, d in entry["truth"]["items"])
     assert max(i.date for i in column.items if i.date).isoformat() == newest
 
@@ -176,15 +179,27 @@ def test_articles_and_documents_are_no_columns(corpus_view):
 
 def false_findings(findings: list[dict], url: str, entry: dict, checks: set[str]) -> list:
     """The findings about this page that the page does not bear out. The corpus' lists are
-    years old against AS_OF: a stale_column at a list's newest item date is the true verdict."""
+    years old against AS_OF: a stale_column at a list's newest item date is the true verdict;
+    so is undecidable_column on a list only a script fills."""
     newest = max((d for _, d in entry["truth"].get("items", [])), default=None)
+    scripted = entry["truth"].get("loaded_by_script", False)
     return [
         (f["check"], f["title"])
         for f in findings
         if f["check"] in checks
         and url in (f["page_url"], f.get("item_url"))
         and not (f["check"] == "stale_column" and newest and f.get("last_updated") == newest)
+        and not (f["check"] == "undecidable_column" and scripted)
     ]
+
+
+def test_a_list_only_a_script_fills_is_undecidable_never_blank(served_audit):
+    """A single-veto 空白栏目 on a list the crawler cannot read would say more than it saw."""
+    base, _, findings = served_audit
+    for entry in (e for e in LISTS if e["truth"].get("loaded_by_script")):
+        url = base + served_path(entry)
+        checks = {f["check"] for f in findings if f["page_url"] == url}
+        assert "undecidable_column" in checks and "empty_column" not in checks, entry["file"]
 
 
 @pytest.fixture(scope="module")

@@ -217,7 +217,7 @@ def test_killed_worker_audit_is_completed_by_the_other_and_duplicates_refused(
     key, server = "jyj", sites["servers"]["jyj"]
     profile, results = sites["profile"], tmp_path / "results"
     for reply in sites["routes"][key].values():
-        reply.delay = 0.15  # 41 pages at concurrency 2: a few seconds to kill it in
+        reply.delay = 0.3  # 41 pages at concurrency 2: ~6 s to kill it in, on a loaded machine too
     try:
         enqueue = run(
             "enqueue", "--config", str(profile), "--queue", queue.url, "--as-of", AS_OF,

@@ -309,6 +309,31 @@ def test_metadata_li_span_and_dl_layouts() -> None:
     assert meta == {"索引号": "A-1", "发布机构": "市教育局", "主题词": "教育"}
 
 
+def test_metadata_label_as_the_items_own_text_and_its_value_in_a_child() -> None:
+    """福建 TRS 信息公开 pages: `<li>索&ensp;引&ensp;号：<font>value</font></li>`, label and value
+    on lines of their own in the source, its indentation longer than the label."""
+    pad = "\n" + " " * 24
+    items = "".join(
+        f"<li class='trt-col-12'>{pad}{label}{pad}{value}{pad}</li>"
+        for label, value in (
+            ("索&ensp;引&ensp;号：", "<font>PZ00108-3000-2023-00092</font>"),
+            ("主题分类：", "<font>无</font>"),
+            ("发文机关：", "<font>平潭综合实验区财政金融局</font>"),
+            ("发文字号：", "<font>无</font>"),
+            ("有&ensp;效&ensp;性：", "<em class='red_base'>有效</em>"),
+        )
+    )
+    box = f"<div class='index_box'><ul>{items}<li>成文日期：2023-10-23</li></ul></div>"
+    record = parse_page("http://x.gov.cn/t20231023_80401.htm", page(box).encode())
+    assert record.meta == {
+        "索引号": "PZ00108-3000-2023-00092",
+        "发布机构": "平潭综合实验区财政金融局",
+        "有效性": "有效",
+        "成文日期": "2023-10-23",
+    }
+    assert record.kind == "document"
+
+
 def test_metadata_xinxi_suoyin_label_of_moe() -> None:
     """教育部 labels its 索引号 信息索引 in a td/td table."""
     row = (
@@ -904,6 +929,25 @@ def test_script_page_names_join_as_urljoin_does(base: str) -> None:
         ("http://x.gov.cn/list.jsp?page=1", "http://x.gov.cn/list.jsp?page=2", True),
         ("http://x.gov.cn/col/index.html", "http://y.gov.cn/col/index_2.html", False),
         ("http://x.gov.cn/col/.html", "http://x.gov.cn/col/index_2.html", True),
+        # Articles are no pages of a list: TRS t<date>_<id>, Hanweb art_<column>_<id>, a
+        # content_<id>; the number after their stem is a document id, not a page number.
+        (
+            "http://x.gov.cn/col/202506/t20250624_100496.html",
+            "http://x.gov.cn/col/202506/t20250624_100497.html",
+            False,
+        ),
+        (
+            "http://x.gov.cn/art/2020/12/29/art_1229678763_4982889.html",
+            "http://x.gov.cn/art/2020/12/29/art_1229678763_4982890.html",
+            False,
+        ),
+        (
+            "http://x.gov.cn/2018-05/20/content_1744295.html",
+            "http://x.gov.cn/2018-05/20/content_1744296.html",
+            False,
+        ),
+        ("http://x.gov.cn/col/index.html", "http://x.gov.cn/col/index_100496.html", False),
+        ("http://x.gov.cn/col/list_2.html", "http://x.gov.cn/col/list_3.html", True),
     ],
 )
 def test_other_pages_of_a_list(page: str, other: str, same: bool) -> None:

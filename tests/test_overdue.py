@@ -313,11 +313,14 @@ def test_absence_is_not_claimed_from_a_crawl_that_read_nothing_or_not_everything
 
 
 def test_a_report_named_by_a_link_only_is_present(tmp_path: Path) -> None:
+    """Present, so not missing; but no date is stated anywhere: whether it came in time is
+    无法判定 (a person opens it), never 合格 by silence."""
     link = Link("http://xxgk.example.gov.cn/nb/2023.html", "a", "href", "2023年政务公开年报")
     page = PageRecord(
         url=f"{SITE}/xxgk/", status=200, kind="list", title="政府信息公开", links=(link,)
     )
-    assert annual(audit(tmp_path, [page], as_of=date(2024, 2, 1))) == []
+    [open_] = annual(audit(tmp_path, [page], as_of=date(2024, 2, 1)))
+    assert "无法判定" in open_.title and open_.details["needs_review"] is True
 
 
 def test_a_complete_report_in_time_gives_no_finding(tmp_path: Path) -> None:
@@ -345,6 +348,33 @@ def test_a_report_published_after_the_deadline_is_late(tmp_path: Path) -> None:
     assert late.details["published"] == date(2024, 2, 5)
     assert late.details["deadline"] == date(2024, 1, 31)
     assert late.details["days_late"] == 5
+
+
+def test_a_report_dated_by_its_url_alone_is_undecidable_not_late(tmp_path: Path) -> None:
+    """The URL's date (t20240205_1.html) orders pages; it is no 发布日期 the page states."""
+    page = report("2023年政府信息公开工作年度报告", "2024-02-05", published_from="url")
+    item = ListItem(page.url, page.title, date(2024, 2, 5), 0, date_from="url")
+    [open_] = annual(audit(tmp_path, [annual_list(item), page], as_of=date(2024, 3, 1)))
+    assert "无法判定" in open_.title and "请人工核实" in open_.title
+    assert open_.details["published"] is None and open_.details["needs_review"] is True
+    assert "days_late" not in open_.details
+    assert open_.page_url == page.url
+
+
+def test_the_date_a_list_states_dates_the_report_over_its_url(tmp_path: Path) -> None:
+    page = report("2023年政府信息公开工作年度报告", "2024-02-05", published_from="url")
+    item = ListItem(page.url, page.title, date(2024, 1, 20), 0)  # the list's own date
+    assert annual(audit(tmp_path, [annual_list(item), page], as_of=date(2024, 3, 1))) == []
+    late = ListItem(page.url, page.title, date(2024, 2, 6), 0)
+    (tmp_path / "late").mkdir()
+    [found] = annual(audit(tmp_path / "late", [annual_list(late), page], as_of=date(2024, 3, 1)))
+    assert found.details["published"] == date(2024, 2, 6) and found.details["days_late"] == 6
+
+
+def test_a_report_stating_its_date_is_judged_on_it(tmp_path: Path) -> None:
+    page = report("2023年政府信息公开工作年度报告", "2024-02-05", published_from="label")
+    [late] = annual(audit(tmp_path, [annual_list(), page], as_of=date(2024, 3, 1)))
+    assert late.details["published"] == date(2024, 2, 5) and late.details["days_late"] == 5
 
 
 def test_missing_sections_make_the_report_incomplete(tmp_path: Path) -> None:

@@ -293,3 +293,37 @@ def test_a_script_filled_list_is_never_judged_empty_by_its_container():
     record = parse_page(f"{SITE}/zcjd/index.html", page)
     assert record.meta.get("list_loaded_by_script") == "1"
     assert not any(e.startswith("空列表容器") for e in record.kind_evidence)
+
+
+def test_a_list_an_avalon_template_repeats_is_script_filled_not_empty(tmp_path: Path):
+    """福建's TRS 信息公开 lists: a <dl> of column heads, the rows an avalon `ms-repeat` template,
+    the loader a module (require(["list2.trsapi"])): no loader call shows, the list is still
+    a script's, 无法判定 and never a blank column."""
+    main = (
+        '<div class="rules_tabs_01"><dl><dt>序号</dt><dt>标题</dt><dt>发文字号</dt>'
+        "<dt>成文日期</dt><dt>发布日期</dt></dl></div>"
+        '<div class="rules_tabs_01"><dl ms-repeat="list"><dd ms-text="$index+1"></dd>'
+        '<dd><a ms-attr-href="el.chnldocurl" ms-text="el.doctitle"></a></dd>'
+        "<dd ms-text=\"el.pubdate|date('yyyy-MM-dd')\"></dd></dl></div>"
+    )
+    script = '<script>require(["tools", "jquery", "list2.trsapi"], function (t, $, m) {});</script>'
+    page = column_page(main, script)
+    record = parse_page(f"{SITE}/zcjd/index.html", page)
+    assert record.kind == "list" and record.meta.get("list_loaded_by_script") == "1"
+    assert record.meta.keys() <= {"list_loaded_by_script"}  # column heads are no metadata
+    assert empty_columns_of(tmp_path / "avalon", page) == []
+
+
+def test_an_undated_trs_article_with_same_day_related_articles_is_no_list():
+    """TRS article names (t20250624_100496.html) look like `<stem>_N.html`: the related
+    articles of the same day are no further pages of a list, and make no column."""
+    related = "".join(
+        f'<li><a href="./t20250624_{n}.html">相关文章标题第{n}篇</a></li>' for n in (100497, 100498)
+    )
+    body = (
+        "<h1>关于开展专项检查的通知</h1><div class='content'><p>各单位：现将有关事项通知如下。</p></div>"
+        f"<div class='xgwz'><h3>相关文章</h3><ul>{related}</ul></div>"
+    )
+    record = parse_page(f"{SITE}/zwgk/tzgg/202506/t20250624_100496.html", html("", body))
+    assert record.pagination == ()
+    assert record.kind != "list", record.kind_evidence

@@ -17,7 +17,7 @@ from govaudit.checks.overdue_publication.site import (
     published_on,
     title_column,
 )
-from govaudit.core.model import Finding, ListItem, PageRecord, fingerprint
+from govaudit.core.model import DATED_BY_URL, Finding, ListItem, PageRecord, fingerprint
 
 # -- 政府信息公开工作年度报告 -------------------------------------------------------------------
 
@@ -47,12 +47,14 @@ def annual_report_findings(site: Site, settings: Settings, as_of: date) -> Itera
         if missing is not None:
             yield missing
         return
-    dates = [d for d in (published_on(p) for p in pages) if d] or [
-        i.date for _, i in listed if i.date
+    dates = [d for d in (_stated_on(p) for p in pages) if d] or [
+        i.date for _, i in listed if i.date and i.date_from != DATED_BY_URL
     ]
     published = min(dates) if dates else None
     where = (pages[0].final_url or pages[0].url) if pages else listed[0][0]
-    if published is not None and published > deadline:
+    if published is None:
+        yield _annual_report_undated(site, pages, where, year, deadline, rule, settings)
+    elif published > deadline:
         yield Finding(
             id=fingerprint(CHECK, where, "annual_report"),
             check=CHECK,
@@ -74,6 +76,48 @@ def annual_report_findings(site: Site, settings: Settings, as_of: date) -> Itera
     found = _annual_report_sections(site, pages, year, published, settings)
     if found is not None:
         yield found
+
+
+def _stated_on(page: PageRecord) -> date | None:
+    """The 发布日期 the report's page states (a label, a meta tag, the line under its title).
+    A date read off its URL alone orders pages but proves no publication day."""
+    if page.published_from == DATED_BY_URL:
+        return None
+    return published_on(page)
+
+
+def _annual_report_undated(
+    site: Site,
+    pages: list[PageRecord],
+    where: str,
+    year: int,
+    deadline: date,
+    rule: str,
+    settings: Settings,
+) -> Finding:
+    """The report is there, but neither its page nor a list states when it was published:
+    whether it came in time is 无法判定 (a person opens it), never 合格 by silence."""
+    reason = "页面和列表均未注明发布日期"
+    return Finding(
+        id=fingerprint(CHECK, where, "annual_report"),
+        check=CHECK,
+        severity=settings.severity["date_missing"],
+        page_url=where,
+        title=f"{year}年政府信息公开工作年度报告是否按时公布无法判定：{reason}"
+        f"（应于{deadline}前公布），请人工核实",
+        details={
+            "issued": None,
+            "published": None,
+            "deadline": deadline,
+            "rule": rule,
+            "rule_key": "annual_report",
+            "approximate": False,
+            "year": year,
+            "needs_review": True,
+            "reason": reason,
+        },
+        column=site.column(pages[0]) if pages else _annual_column(site),
+    )
 
 
 def _linked_reports(site: Site, year: int, settings: Settings) -> list[tuple[str, ListItem]]:

@@ -105,20 +105,25 @@ _LOADER_CALL = re.compile(
 )
 _LOADER_SRC = re.compile(r"jpage|dataproxy", re.I)
 _MOUNT_IDS = {"app", "root", "vue-app", "vueapp", "react-root"}
-_TEMPLATE_ATTRS = ("v-for", "v-if", "ng-repeat", ":key", "v-html")
+_TEMPLATE_ATTRS = ("v-for", "v-if", "ng-repeat", ":key", "v-html", "ms-repeat", "ms-for")
+# A repeated template (Vue v-for, Angular ng-repeat, avalon ms-repeat/ms-for as on 福建's TRS
+# pages) is a list a script writes, whatever the script's name: its loader may sit in a module
+# (require(["list2.trsapi"])) where no loader call shows.
+_REPEATED = "|".join(f"//*[@{a}]" for a in ("v-for", "ng-repeat", "ms-repeat", "ms-for"))
 
 
 def list_loaded_by_script(root: etree._Element, bp: Boilerplate) -> bool:
     """A page without list items whose list a script fetches: a loader call (`$.ajax`, `fetch(`,
     dataproxy/jpage, an `/api/` or `.json` URL) and, in the body, an empty list container, an
     empty Vue/React mount point or an unrendered template. Both must hold: a lone visit-counter
-    `$.ajax` on a truly empty column does not excuse it."""
+    `$.ajax` on a truly empty column does not excuse it. A repeated template (v-for, ms-repeat)
+    needs only a script: it is a list no static markup holds, whoever loads it."""
+    scripts = list(root.iter("script"))
     loader = any(
-        _LOADER_CALL.search(s.text or "") or _LOADER_SRC.search(s.get("src") or "")
-        for s in root.iter("script")
+        _LOADER_CALL.search(s.text or "") or _LOADER_SRC.search(s.get("src") or "") for s in scripts
     )
     if not loader:
-        return False
+        return bool(scripts) and any(not bp.contains(el) for el in root.xpath(_REPEATED))
     body = root.find("body")
     for el in iter_elements(body if body is not None else root):
         if el.tag in ("script", "style", "body") or bp.contains(el):

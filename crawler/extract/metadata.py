@@ -160,16 +160,23 @@ def document_metadata(root: etree._Element, visible: str) -> dict[str, str]:
             continue
         if header_rows and el.getparent() in header_rows:
             continue  # a label heading a column: its neighbour is the next label
+        # A label is short; the source's indentation around it is no part of it (30 characters
+        # of text, counted once collapsed when the raw text is longer).
         text = el.text or ""
-        if len(text) > 30:
+        if len(text) > 30 and len(text := collapse(text)) > 30:
             continue  # its text content is longer still
         if children:
             text = text_content(el)
-            if len(text) > 30:
+            if len(text) > 30 and len(text := collapse(text)) > 30:
                 continue
         if text.isascii():
             continue  # every label is Chinese (and many short texts are not: dates, numbers)
         key = _short_label_key(text)  # the text is at most 30 characters long here
+        if not key and children and el.text and (own := _short_label_key(el.text)):
+            # `<li>索&ensp;引&ensp;号：<font>PZ00108-…</font></li>`: the label is the element's
+            # own text, the value its child's (福建 TRS 信息公开 pages); lines apart in the source.
+            add(own, text_content(el)[len(el.text) :])
+            continue
         if not key:
             continue
         # `<td>label</td><td>value</td>`, `<dt>/<dd>`, `<span>label：</span>value`
@@ -315,7 +322,9 @@ def _spanned_rows(row: etree._Element) -> int:
 
 
 def cjk_before(text: str, pos: int) -> bool:
+    """Whether a word runs into `pos` (会议时间 is no 时间 label). A line break ends the word:
+    a title line above does not run into the 时间： that starts the next line."""
     i = pos - 1
-    while i >= 0 and text[i].isspace():
+    while i >= 0 and text[i].isspace() and text[i] != "\n":
         i -= 1
     return i >= 0 and bool(CJK.match(text[i]))

@@ -68,20 +68,28 @@ def join_names(base: str, names: list[str]) -> list[str]:
     return [directory + n if _PLAIN_NAME.fullmatch(n) else urljoin(base, n) for n in names]
 
 
-_PAGE_SUFFIX = re.compile(r"(_\d+)?\.\w+")
+# A page number after the stem: index_1.html .. index_9999.html. Longer numbers are document
+# ids (content_1744295.html), never a pager's: no list runs to 10,000 pages.
+_PAGE_SUFFIX = re.compile(r"(_\d{1,4})?\.\w+")
 _PAGE_NAME_END = re.compile(r"(_\d+)?\.\w+$")
+# Stems of article names, whose `_N` is the article's id: TRS t20250624_100496.html, Hanweb
+# art_1229678763_4982889.html, and any stem ending in a long number (a date or a column id).
+_ARTICLE_STEM = re.compile(r"t\d{8}|art_\d+|.*\d{6,}", re.I)
 _INDEX_NAME = re.compile(r"index\.\w+|default\.\w+")
 
 
 class SameList:
     """Whether a URL is another page of this page's list: `?page=N` of the same path, or
-    `<stem>_N.html` in the same directory. The page's side is split once, not per anchor."""
+    `<stem>_N.html` in the same directory (TRS index_1.html, index_2.html; never an article's
+    tYYYYMMDD_N.html neighbours). The page's side is split once, not per anchor."""
 
     def __init__(self, page_url: str) -> None:
         page = urlsplit(page_url)
         self.netloc, self.path, self.query = page.netloc, page.path, page.query
         self.directory, _, name = page.path.rpartition("/")
         self.stem = _PAGE_NAME_END.sub("", name) or "index"
+        # An article has no other pages by name: its same-day neighbours are other articles.
+        self.article = bool(_ARTICLE_STEM.fullmatch(self.stem))
         # What every other page of the list holds: the host, then the page's directory and the
         # stem of its name (or its whole name). Most links of a page lack it and are refused
         # without being split. (Resolved links hold no tab or newline, which urlsplit drops.)
@@ -99,7 +107,7 @@ class SameList:
         if a.path == self.path and a.query != self.query:
             return any(k.lower() in _PAGE_PARAMS for k, _ in parse_qsl(a.query))
         directory, _, name = a.path.rpartition("/")
-        if directory != self.directory or not name.startswith(self.stem):
+        if self.article or directory != self.directory or not name.startswith(self.stem):
             return False
         return bool(_PAGE_SUFFIX.fullmatch(name, len(self.stem)))
 
