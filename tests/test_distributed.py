@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 from site_server import Reply, SiteServer
+from start_imports import imported_at_start
 
 AS_OF = "2024-06-01"
 KEYS = ("portal", "rsj", "fgw", "jyj")
@@ -326,13 +327,7 @@ def test_redis_going_away_stops_an_idle_worker_with_one_line(queue, tmp_path):
 
 
 def test_single_machine_commands_do_not_import_rq_or_redis():
-    code = (
-        "import sys, govaudit.cli, govaudit.audit, govaudit.multisite;"
-        "govaudit.cli.build_parser();"
-        "print(sorted(m for m in ('rq', 'redis') if m in sys.modules))"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert done.stdout.strip() == "[]", done.stderr
+    assert imported_at_start("rq", "redis") == []
 
 
 def test_redis_going_away_mid_audit_keeps_what_was_recorded(sites, queue, tmp_path):

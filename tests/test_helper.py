@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 from reports_store import SITE, broken, make_audit, new_store, word
+from start_imports import imported_at_start
 
 from govaudit import checks, reports
 from govaudit.audit import run_checks
@@ -147,13 +148,4 @@ def test_the_text_checks_are_built_before_their_first_page():
 def test_the_audit_process_starts_without_the_report_writers():
     """openpyxl, jinja2, python-docx and playwright are imported to write or to render, not to
     start: the helper imports the writers meanwhile (each costs the crawl's start ~50-300 ms)."""
-    import subprocess
-    import sys
-
-    code = (
-        "import sys, govaudit.cli, govaudit.audit;"
-        "govaudit.cli.build_parser();"
-        "print(sorted(m for m in ('openpyxl', 'jinja2', 'docx', 'playwright') if m in sys.modules))"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert done.stdout.strip() == "[]", done.stderr
+    assert imported_at_start("openpyxl", "jinja2", "docx", "playwright") == []
