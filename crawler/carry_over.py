@@ -35,7 +35,13 @@ class CarryOver:
     def _carry(
         self, previous: PageRecord, depth: int, verified: bool
     ) -> Iterator[PageRecord | CarriedPage | Request]:
-        """The previous audit's record kept in this one, and its stored links routed again."""
+        """The previous audit's record kept in this one, and its stored links routed again.
+
+        At most at its depth in the previous audit: the records a day carries are routed in one
+        go, each routing the next, before the answers of the pages fetched today (a list linking
+        them all) arrive; counted hop by hop, a chain of articles linking their neighbours ran
+        past `max_depth` and the audit called itself incomplete."""
+        depth = min(depth, previous.depth)
         if is_parsed_page(previous):
             self.stats.inc_value("govaudit/pages")
         self._count(previous)

@@ -286,3 +286,44 @@ def test_a_burst_of_news_is_followed_down_the_pagination_and_deeper_pages_are_ca
     assert asked("/gzdt/index.html") == asked("/gzdt/index_1.html") == 1
     assert asked("/gzdt/index_2.html") == asked("/gzdt/index_3.html") == 0
     assert all(asked(path) == 0 for path, _ in old)
+
+
+def test_a_chain_of_carried_pages_is_no_deeper_than_the_site_is(tmp_path):
+    """The day after a full audit the articles are carried in one go, each routing the next: a
+    chain b → c1 → c2 … must not be taken for depth 2, 3, 4 … and cut by max_depth when the list
+    (fetched today, its answer arriving later) links every article at depth 2, as it did on day
+    one. Seen on the 20,000-page benchmark: 8 pages 'past the depth bound' on day two."""
+    chain = [f"/c{i}.html" for i in range(1, 7)]
+    routes = {
+        "/": Reply(
+            '<html><body><a href="/b.html">专题</a> <a href="/gzdt/index.html">工作动态</a></body></html>'
+        ),
+        "/b.html": Reply(
+            f'<html><body><h1>专题</h1><p>正文。</p><a href="{chain[0]}">相关</a></body></html>'
+        ),
+    }
+    for i, path in enumerate(chain):
+        after = f'<a href="{chain[i + 1]}">下一篇</a>' if i + 1 < len(chain) else ""
+        routes[path] = Reply(
+            f"<html><body><h1>通知{i}</h1><p>发布时间：2024-01-0{i + 1}</p><p>正文。{after}</p></body></html>"
+        )
+    items = [(path, date(2024, 1, i + 1)) for i, path in enumerate(chain)]
+    routes["/gzdt/index.html"] = Reply(_column_page(0, items, 1))
+    profile = tmp_path / "site.toml"
+    profile.write_text("[crawl]\nmax_depth = 3\n", encoding="utf-8")
+    with SiteServer(routes) as site:
+        db = tmp_path / "store.db"
+        days = (TODAY, TODAY + timedelta(days=1))
+        for day in days:
+            out = tmp_path / day.isoformat()
+            command = [sys.executable, "-m", "govaudit.cli", "audit", site.url + "/"]
+            command += ["--out", str(out), "--db", str(db), "--as-of", day.isoformat()]
+            command += ["--config", str(profile), "--quiet", "--no-screenshots"]
+            done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+            assert done.returncode == 0, done.stderr[-2000:]
+        summaries = [
+            json.loads((tmp_path / d.isoformat() / "summary.json").read_text("utf-8")) for d in days
+        ]
+    for summary in summaries:
+        assert summary["complete"] is True, summary.get("incomplete")
+    assert summaries[1]["carried"] >= len(chain)  # day two carried the chain, as it should
