@@ -105,11 +105,12 @@ _LOADER_CALL = re.compile(
 )
 _LOADER_SRC = re.compile(r"jpage|dataproxy", re.I)
 _MOUNT_IDS = {"app", "root", "vue-app", "vueapp", "react-root"}
-_TEMPLATE_ATTRS = ("v-for", "v-if", "ng-repeat", ":key", "v-html", "ms-repeat", "ms-for")
 # A repeated template (Vue v-for, Angular ng-repeat, avalon ms-repeat/ms-for as on 福建's TRS
 # pages) is a list a script writes, whatever the script's name: its loader may sit in a module
 # (require(["list2.trsapi"])) where no loader call shows.
-_REPEATED = "|".join(f"//*[@{a}]" for a in ("v-for", "ng-repeat", "ms-repeat", "ms-for"))
+_REPEAT_ATTRS = ("v-for", "ng-repeat", "ms-repeat", "ms-for")
+_TEMPLATE_ATTRS = (*_REPEAT_ATTRS, "v-if", ":key", "v-html")
+_REPEATED = "|".join(f"//*[@{a}]" for a in _REPEAT_ATTRS)
 
 
 def list_loaded_by_script(root: etree._Element, bp: Boilerplate) -> bool:
