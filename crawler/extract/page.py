@@ -296,7 +296,8 @@ def _kind(
     # page with no date and little text: the template of a column with nothing in it.
     if items or pagination or listish["script"] or listish["placeholder"] or listish["empty"]:
         return "list", tuple(evidence)
-    return "other", tuple(evidence)
+    # The absence is the evidence: an intro page (机构职能, 场馆介绍) is judged by what it lacks.
+    return "other", tuple(evidence) or ("无列表条目、未注明发布日期",)
 
 
 def _has_column_meta(root: etree._Element) -> bool:
