@@ -1,10 +1,10 @@
-"""Scrapy's HTTP handler, with scrapy-playwright's imported and started at the first page that
-needs the browser.
+"""The audit's HTTP handler (crawler/http_handler.py), with scrapy-playwright's imported and
+started at the first page that needs the browser.
 
 `ScrapyPlaywrightDownloadHandler` starts the playwright driver (a node process) when the engine
 starts, and importing it (playwright's protocol tables) costs the crawl ~0.3 s before its first
 request. Most audits render no page at all (crawler/render.py asks the browser only for lists a
-script fills): this handler is Scrapy's HTTP/1.1 one for every request, and builds and launches
+script fills): this handler is the audit's HTTP one for every request, and builds and launches
 scrapy-playwright's, and through it chromium, with the first request that carries
 `meta["playwright"]`. Rendering needs scrapy-playwright (the `browser` extra).
 """
@@ -15,10 +15,11 @@ import asyncio
 from typing import Any
 
 from scrapy import signals
-from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
+
+from govaudit.crawler.http_handler import AuditHttpHandler
 
 
-class LazyPlaywrightHandler(HTTP11DownloadHandler):
+class LazyPlaywrightHandler(AuditHttpHandler):
     def __init__(self, crawler: Any) -> None:
         super().__init__(crawler)
         self._browser: Any = None  # scrapy-playwright's handler, once a page needed it

@@ -45,6 +45,7 @@ from govaudit.core.config import AuditConfig, ConfigError
 from govaudit.crawler import pipeline, progress, retry
 from govaudit.crawler.render import render_settings
 
+HTTP_HANDLER = "govaudit.crawler.http_handler.AuditHttpHandler"
 _COMPONENT_TABLES = (
     "DOWNLOADER_MIDDLEWARES",
     "SPIDER_MIDDLEWARES",
@@ -145,7 +146,11 @@ def _audit_settings(config: AuditConfig, log_file: str | None) -> dict[str, Any]
         # Safety (research §1): no remote-control server, no telnet, no local-file schemes.
         "REMOTE_CONTROL_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,
-        "DOWNLOAD_HANDLERS": {"file": None, "data": None, "ftp": None, "s3": None},
+        "DOWNLOAD_HANDLERS": {
+            "http": HTTP_HANDLER,
+            "https": HTTP_HANDLER,
+            **{scheme: None for scheme in ("file", "data", "ftp", "s3")},
+        },
         # Proxies come from the environment (http_proxy, no_proxy), as a browser's would.
         "HTTPPROXY_ENABLED": bool(getproxies()),
         "DOWNLOADER_MIDDLEWARES": {
