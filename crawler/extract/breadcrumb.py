@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 import re
 
@@ -144,8 +145,8 @@ def _copied_path(root: etree._Element, holder: etree._Element) -> etree._Element
     a path."""
     around = [holder, *list(holder.iterancestors())[:3]]
     for script in root.iter("script"):
-        for copy in _COPY_HTML.finditer(script.text or ""):
-            target, source = copy.group(2), copy.group(4)
+        for call in _COPY_HTML.finditer(script.text or ""):
+            target, source = call.group(2), call.group(4)
             if not any(_selected(target, el) for el in around):
                 continue
             for el in iter_elements(root):
@@ -167,6 +168,28 @@ def _without_trailing_heading(names: list[str], holder: etree._Element) -> list[
     return names
 
 
+_BACK_WORDS = re.compile(r"^(?:返回|返回上一?页|返回列表)$")
+
+
+def _without_back_button(holder: etree._Element) -> etree._Element:
+    """The holder without its 返回 links (黑龙江省档案馆's `javascript:history.back` beside the
+    path): the browser's back, no column. A copy: the page's tree is left as parsed."""
+    backs = [a for a in holder.iter("a") if _back_link(a)]
+    if not backs:
+        return holder
+    holder = copy.deepcopy(holder)
+    for a in [a for a in holder.iter("a") if _back_link(a)]:
+        a.drop_tree()  # its tail (a separator, a space) stays
+    return holder
+
+
+def _back_link(a: etree._Element) -> bool:
+    href = (a.get("href") or "").replace(" ", "").lower()
+    return href.startswith("javascript:history") or bool(
+        _BACK_WORDS.match(collapse(text_content(a)))
+    )
+
+
 def breadcrumb_names(root: etree._Element) -> tuple[str, ...]:
     """Column path of the page, outermost first (当前位置：首页 > 政务公开 > 通知公告)."""
     for find in (_named_holder, _trs_path_holder, _lead_holder, _home_path_holder):
@@ -179,6 +202,7 @@ def breadcrumb_names(root: etree._Element) -> tuple[str, ...]:
     holder = copied if copied is not None else holder
     if holder.tag == "li" and holder.getparent() is not None:
         holder = holder.getparent()  # <ul><li>当前位置：首页</li><li>政务信息</li>…</ul>
+    holder = _without_back_button(holder)
     text = _CRUMB_LEAD.sub("", collapse(_path_text(holder)))
     names = [n for n in (collapse(x) for x in _CRUMB_SPLIT.split(text)) if n]
     if len(names) <= 1:
