@@ -114,4 +114,25 @@ def title_heading(root: etree._Element) -> str:
         text = collapse(text_content(h))
         if len(text) >= 8 and text.replace(" ", "")[:8] in title:
             return text
+    return _block_repeating_title(root, title)
+
+
+# Text nodes of the body outside links, scripts and styles: where a title written in a plain
+# block (湖北日报's div.news-title) stands.
+_BODY_TEXTS = etree.XPath(
+    "//body//text()[not(ancestor::a)][not(ancestor::script)][not(ancestor::style)]"
+    "[string-length(normalize-space(.)) >= 8]",
+    smart_strings=False,
+)
+
+
+def _block_repeating_title(root: etree._Element, title: str) -> str:
+    """The first block of the body that is the <title> as shown, or its first part (the site's
+    name follows it there): a heading no h1/h2 marks."""
+    if len(title) < 8:
+        return ""
+    for text in _BODY_TEXTS(root):
+        shown = collapse(text)
+        if title.startswith(shown.replace(" ", "")):
+            return shown
     return ""
