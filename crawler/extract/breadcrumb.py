@@ -174,8 +174,7 @@ _BACK_WORDS = re.compile(r"^(?:返回|返回上一?页|返回列表)$")
 def _without_back_button(holder: etree._Element) -> etree._Element:
     """The holder without its 返回 links (黑龙江省档案馆's `javascript:history.back` beside the
     path): the browser's back, no column. A copy: the page's tree is left as parsed."""
-    backs = [a for a in holder.iter("a") if _back_link(a)]
-    if not backs:
+    if not any(_back_link(a) for a in holder.iter("a")):
         return holder
     holder = copy.deepcopy(holder)
     for a in [a for a in holder.iter("a") if _back_link(a)]:

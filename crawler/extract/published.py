@@ -17,7 +17,8 @@ from govaudit.crawler.extract.text import collapse, text_content
 
 # 发表时间 (中国文明网's sites, news CMSs) is the same date under another verb.
 _PUB_LABELS = re.compile(
-    r"发\s*布\s*时\s*间|发\s*布\s*日\s*期|公\s*开\s*日\s*期|公\s*开\s*时\s*间|发\s*表\s*时\s*间|发\s*表\s*日\s*期"
+    r"发\s*布\s*时\s*间|发\s*布\s*日\s*期|公\s*开\s*日\s*期|公\s*开\s*时\s*间"
+    r"|发\s*表\s*时\s*间|发\s*表\s*日\s*期"
 )
 _GENERIC_LABELS = re.compile(r"日\s*期|时\s*间")
 _AFTER_LABEL = re.compile(r"\s*[:：]?\s*[\[【(（]?\s*")
