@@ -455,3 +455,163 @@ def frames_site() -> Site:
         ("date_mismatch", None),
     ]
     return site
+
+
+# == 政府信息公开平台 ==============================================================================
+
+XXGK_NAME = "江澄市临川区人民政府"
+XXGK_ORG = "11360102MB0012345Q"
+# channel → (name, ages in days of its documents, newest first)
+XXGK_CHANNELS = {
+    "zcwj": ("政策文件", [4, 18, 39, 60, 75, 96, 120, 143, 170, 201, 230, 260]),
+    "czyjs": ("财政预决算", [419, 780]),
+    "rsxx": ("人事信息", [132, 300]),
+    "ghjh": ("规划计划", []),
+}
+XXGK_PER_PAGE = 5
+XXGK_THEMES = ("综合政务", "国民经济管理", "财政", "城乡建设", "卫生健康", "教育", "民政")
+
+
+def xxgk_docs() -> dict[str, list[tuple[str, str, str, date]]]:
+    """channel → [(path, title, 文号, 发布日期)]."""
+    serial = itertools.count(1)
+    return {
+        ch: [
+            (f"/xxgk/{ch}/content_{n}.html", f"临川区人民政府关于印发{name}第{n}号的通知",
+             f"临府发〔{days_ago(age).year}〕{n}号", days_ago(age))
+            for age in ages
+            for n in [next(serial)]
+        ]
+        for ch, (name, ages) in XXGK_CHANNELS.items()
+    }  # fmt: skip
+
+
+def xxgk_page(title: str, body: str) -> str:
+    tree = "".join(
+        f'<li><a href="/xxgk/theme.html?themeId={i}">{t}</a></li>'
+        for i, t in enumerate(XXGK_THEMES)
+    )
+    channels = "".join(
+        f'<li><a href="/xxgk/{ch}/index.html">{name}</a></li>'
+        for ch, (name, _) in XXGK_CHANNELS.items()
+    )
+    return (
+        '<!DOCTYPE html><html><head><meta charset="utf-8">'
+        f"<title>{title}_{XXGK_NAME}政府信息公开</title></head><body>"
+        f'<div class="xxgk-head"><a href="/">{XXGK_NAME}</a> 政府信息公开</div>'
+        '<div class="xxgk-left"><div class="tree-title">主题分类</div>'
+        f'<ul class="ztree">{tree}</ul><div class="tree-title">法定主动公开内容</div>'
+        f'<ul class="ztree">{channels}</ul></div><div class="xxgk-right">{body}</div>'
+        '<div class="footer">主办：临川区人民政府办公室</div></body></html>'
+    )
+
+
+def xxgk_table(rows: list[tuple[str, str, str, date]], start: int) -> str:
+    cells = "".join(
+        f"<tr><td>{XXGK_ORG}/{d.year}-{start + i:05d}</td>"
+        f'<td class="title"><a href="{p}" target="_blank" title="{t}">{t}</a></td>'
+        f"<td>{n}</td><td>{d:%Y-%m-%d}</td></tr>"
+        for i, (p, t, n, d) in enumerate(rows)
+    )
+    return (
+        '<table class="xxgk-list"><thead><tr><th>索引号</th><th>名称</th><th>文号</th>'
+        f"<th>发布日期</th></tr></thead><tbody>{cells or '<tr><td colspan=4>暂无记录</td></tr>'}"
+        "</tbody></table>"
+    )
+
+
+def xxgk_site() -> Site:
+    routes = Routes()
+    site = Site(XXGK_NAME, routes, homepage=("4 天", "合格"))
+    docs = xxgk_docs()
+
+    def channel(ch: str):
+        name, _ = XXGK_CHANNELS[ch]
+        mine = docs[ch]
+        pages = max(1, -(-len(mine) // XXGK_PER_PAGE))
+        # 政策文件's pager never ends: a pageIndex past the last answers the last rows again.
+        endless = ch == "zcwj"
+
+        def answer(path: str) -> Reply:
+            page_no = max(1, int(query(path).get("pageIndex", "1") or 1))
+            shown = min(page_no, pages)
+            chunk = mine[(shown - 1) * XXGK_PER_PAGE : shown * XXGK_PER_PAGE]
+            pager = f"<span>共{len(mine)}条 {pages}页</span>"
+            if page_no > 1:
+                pager += f'<a href="index.html?pageIndex={page_no - 1}">上一页</a>'
+            if page_no < pages or endless:
+                pager += f'<a href="index.html?pageIndex={page_no + 1}">下一页</a>'
+            body = (
+                f'<div class="crumb">当前位置：<a href="/">首页</a> &gt; <a href="/xxgk/">政府信息公开</a>'
+                f" &gt; {name}</div>{xxgk_table(chunk, (shown - 1) * XXGK_PER_PAGE + 1)}"
+                f'<div class="pager">{pager}</div>'
+            )
+            return Reply(xxgk_page(name, body))
+
+        return answer
+
+    for ch, (name, ages) in XXGK_CHANNELS.items():
+        answer = channel(ch)
+        routes[f"/xxgk/{ch}/index.html"] = answer(f"/xxgk/{ch}/index.html")
+        routes[f"/xxgk/{ch}/index.html?*"] = answer
+        site.columns[f"/xxgk/{ch}/index.html"] = (name, days_ago(ages[0]) if ages else None)
+        for path, title, number, day in docs[ch]:
+            meta = (
+                '<div class="xxgk-meta"><dl><dt>索引号：</dt><dd>'
+                f"{XXGK_ORG}/{day.year}-00001</dd></dl><dl><dt>主题分类：</dt><dd>综合政务</dd></dl>"
+                f"<dl><dt>发布机构：</dt><dd>{XXGK_NAME}办公室</dd></dl>"
+                f"<dl><dt>成文日期：</dt><dd>{day - timedelta(days=3):%Y年%m月%d日}</dd></dl>"
+                f"<dl><dt>发文字号：</dt><dd>{number}</dd></dl>"
+                f"<dl><dt>发布日期：</dt><dd>{day:%Y年%m月%d日}</dd></dl>"
+                "<dl><dt>有效性：</dt><dd>有效</dd></dl></div>"
+            )
+            body = (
+                f'<div class="crumb">当前位置：<a href="/">首页</a> &gt; <a href="/xxgk/">政府信息公开</a>'
+                f' &gt; <a href="/xxgk/{ch}/index.html">{name}</a></div>{meta}'
+                f'<div class="doc"><h1>{title}</h1><div class="content"><p>各乡镇人民政府、街道办事处，'
+                f"区政府各部门：现将{title[11:-3]}印发给你们，请认真遵照执行。</p>"
+                "<p>本文件自2007年6月29日区人大常委会通过的有关规定起参照执行。</p></div></div>"
+            )
+            routes[path] = Reply(xxgk_page(title, body))
+
+    # 主题分类 pages: the same documents by theme, queried by script from an API built at run time.
+    def theme(path: str) -> Reply:
+        body = (
+            '<div class="crumb">当前位置：<a href="/">首页</a> &gt; 主题分类</div><ul id="themeList"></ul>'
+            "<script>var q = location.search.substring(1);"
+            "$.post(['', 'xxgk', 'api', 'theme'].join('/'), q, function (d) { fill(d); });</script>"
+        )
+        return Reply(xxgk_page("主题分类", body))
+
+    routes["/xxgk/theme.html?*"] = theme
+    newest = sorted((d for rows in docs.values() for d in rows), key=lambda r: r[3], reverse=True)
+    home_rows = "".join(
+        f'<li><a href="{p}">{t}</a><span class="date">{d:%Y-%m-%d}</span></li>'
+        for p, t, _, d in newest[:5]
+    )
+    routes["/"] = Reply(
+        xxgk_page(
+            "首页",
+            f'<div class="box"><h3>最新公开</h3><ul>{home_rows}</ul></div>'
+            '<div class="box"><a href="/xxgk/ysqgk/">依申请公开</a></div>',
+        )  # fmt: skip
+    )
+    routes["/xxgk/"] = routes["/"]
+    site.planted = [
+        ("stale_column", "/xxgk/czyjs/index.html", "财政预决算"),
+        ("empty_column", "/xxgk/ghjh/index.html", "规划计划"),
+        ("broken_link", "/xxgk/ysqgk/", 404),
+    ]
+    # 主题分类 lists come from an API the script builds at run time: 无法判定, each of them.
+    site.planted += [
+        ("undecidable_column", f"/xxgk/theme.html?themeId={i}", "主题分类")
+        for i in range(len(XXGK_THEMES))
+    ]
+    site.clean = [
+        ("stale_column", "/xxgk/zcwj/index.html"),
+        ("stale_column", "/xxgk/rsxx/index.html"),
+        ("stale_column", "/"),
+        ("undated_item", None),
+        ("date_mismatch", None),
+    ]
+    return site
