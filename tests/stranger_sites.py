@@ -55,6 +55,8 @@ class Site:
     planted: list[tuple[str, str, object]] = field(default_factory=list)
     clean: list[tuple[str, str | None]] = field(default_factory=list)
     columns: dict[str, tuple[str, date | None]] = field(default_factory=dict)
+    # document path → (文号, 成文日期, 发布日期) as the page states them
+    documents: dict[str, tuple[str, date, date]] = field(default_factory=dict)
     veto: str = "合格"  # summary.json's verdict
     homepage: tuple[str, str] = ("", "合格")  # the scorecard's 首页信息不更新: measured, verdict
 
@@ -205,6 +207,7 @@ def trs_site() -> Site:
             f"<tr><th>发文字号：</th><td>{number}</td><th>发布日期：</th><td>{day:%Y-%m-%d}</td></tr>"
             "<tr><th>有效性：</th><td colspan='3'>有效</td></tr></table>"
         )
+        site.documents[path] = (number, day - timedelta(days=4), day)
         html(
             path,
             trs_article("zfxxgk/zcwj", "政策文件", title, day).replace(
@@ -348,7 +351,8 @@ def asp_list_cells(rows: list[tuple[int, str, date]]) -> str:
     )
 
 
-def frames_site() -> Site:
+def frames_site(home_blocks: tuple[int, ...] = (1, 2)) -> Site:
+    """The homepage shows the lists of `home_blocks` (classids), each in an iframe."""
     routes = Routes()
     site = Site(ASP_NAME, routes, homepage=("1 天", "合格"))
     rows = asp_rows()
@@ -366,7 +370,7 @@ def frames_site() -> Site:
         content_type=gbk,
     )
     blocks = ""
-    for c in (1, 2):
+    for c in home_blocks:
         name = ASP_CLASSES[c][0]
         blocks += (
             f'<table width="380"><tr><td class="title_bg"><b>{name}</b></td><td align="right">'
@@ -573,6 +577,7 @@ def xxgk_site() -> Site:
                 "<p>本文件自2007年6月29日区人大常委会通过的有关规定起参照执行。</p></div></div>"
             )
             routes[path] = Reply(xxgk_page(title, body))
+            site.documents[path] = (number, day - timedelta(days=3), day)
 
     # 主题分类 pages: the same documents by theme, queried by script from an API built at run time.
     def theme(path: str) -> Reply:
@@ -614,4 +619,14 @@ def xxgk_site() -> Site:
         ("undated_item", None),
         ("date_mismatch", None),
     ]
+    return site
+
+
+def frames_site_stale_home() -> Site:
+    """The same site whose homepage frames only 通知公告 and 水利要闻 (newest 17 days old):
+    首页不更新, a single veto, seen only through the frames."""
+    site = frames_site(home_blocks=(2, 3))
+    site.planted.append(("stale_column", "/", "首页"))
+    site.clean = [c for c in site.clean if c[1] != "/"]
+    site.homepage, site.veto = ("17 天", "否决"), "否决"
     return site

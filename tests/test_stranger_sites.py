@@ -52,7 +52,9 @@ def run_audit(site: stranger_sites.Site, tmp: Path) -> tuple[str, list[dict], Pa
         return server.url, valid_findings(out / "findings.json"), out
 
 
-@pytest.fixture(scope="module", params=["trs_site", "frames_site"])
+@pytest.fixture(
+    scope="module", params=["trs_site", "frames_site", "frames_site_stale_home", "xxgk_site"]
+)
 def audited(request, tmp_path_factory):
     site = getattr(stranger_sites, request.param)()
     base, findings, out = run_audit(site, tmp_path_factory.mktemp(request.param))
@@ -105,6 +107,25 @@ def test_every_column_is_seen_with_its_newest_date(audited):
         assert column.name == name
         dates = [i.date for i in column.items if i.date]
         assert max(dates, default=None) == newest, (path, name)
+
+
+def test_documents_keep_their_number_and_stated_dates(audited):
+    """文号 and 成文/发布日期 from th/td tables and <dl> blocks; a 2007 date in the body text
+    (…通过的有关规定) is no publication date."""
+    site, base, _, out = audited
+    if not site.documents:
+        pytest.skip(f"{site.name} publishes no 信息公开 document")
+    store = Store(out / "govaudit.db")
+    try:
+        view = store.view(store.audits()[-1]["id"])
+        for path, (number, written, published) in site.documents.items():
+            page = view.page(base + path)
+            assert page is not None, path
+            assert page.meta.get("文号") == number, (path, page.meta)
+            assert page.meta.get("成文日期") == written.isoformat(), (path, page.meta)
+            assert page.published == published, path
+    finally:
+        store.close()
 
 
 def test_summary_says_what_the_audit_saw(audited):
