@@ -17,7 +17,8 @@ defaults: the time of a polite daily audit of a large site, without the hours of
 The profile's `max_pages` is always above the site (its link edges bound its pages), so every
 day audits the whole site and none is cut by the bound.
 The peers crawl the whole site each day at the same concurrency (linkinator has no delay
-setting; LinkChecker's is `maxrequestspersecond`). Printed, in a table redrawn as the days
+setting; LinkChecker's is `maxrequestspersecond`); `--peer-minutes M` stops each after M minutes
+and prints the rate it kept (requests per second), from which its whole crawl is estimated. Printed, in a table redrawn as the days
 go: wall time, crawl time, requests and the 1-minute load before each run, its completeness,
 why each target was asked (`govaudit/verified_due/<reason>`), the oldest carried verification,
 and how many of the new problems were found.
@@ -138,8 +139,9 @@ def govaudit(url: str, work: Path, as_of, label: str, concurrency: int | None, b
     }
 
 
-def peer(name: str, url: str, work: Path) -> tuple[float, float]:
-    """One full crawl by a peer at govaudit's politeness: (wall seconds, 1-minute load before)."""
+def peer(name: str, url: str, work: Path, minutes: float | None) -> tuple[float, float, bool]:
+    """One full crawl by a peer at govaudit's politeness, stopped after `minutes` if given:
+    (wall seconds, 1-minute load before, whether it finished)."""
     if name == "linkinator":
         command = [str(TOOLS / "node_modules" / ".bin" / "linkinator"), url + "/", "--recurse"]
         command += ["--concurrency", "2", "--format", "json", "--timeout", "20000"]
@@ -154,8 +156,12 @@ def peer(name: str, url: str, work: Path) -> tuple[float, float]:
         command += ["--no-warnings", "-o", "none", url + "/"]
     load = os.getloadavg()[0]
     started = time.monotonic()
-    subprocess.run(command, capture_output=True, text=True, cwd=work)
-    return time.monotonic() - started, load
+    try:
+        timeout = minutes * 60 if minutes else None
+        subprocess.run(command, capture_output=True, text=True, cwd=work, timeout=timeout)
+    except subprocess.TimeoutExpired:  # run() has killed it
+        return time.monotonic() - started, load, False
+    return time.monotonic() - started, load, True
 
 
 @dataclass
@@ -266,6 +272,12 @@ def main() -> None:
         type=int,
         help="day one only at this many requests at a time, no delay (later days: --concurrency)",
     )
+    parser.add_argument(
+        "--peer-minutes",
+        type=float,
+        help="stop each peer after this many minutes and print its rate (a polite LinkChecker"
+        " needs hours at 20,000 pages)",
+    )
     args = parser.parse_args()
     tools = args.tools.split(",")
     work = Path(tempfile.mkdtemp(prefix=f"govaudit-daily-{args.pages}-"))
@@ -293,8 +305,14 @@ def main() -> None:
             for name in ("linkinator", "linkchecker"):
                 if name in tools:
                     before = counter[0]
-                    wall, load = peer(name, url, work)
-                    rows.append(Row(f"{name} (each day)", wall, None, counter[0] - before, load))
+                    wall, load, finished = peer(name, url, work, args.peer_minutes)
+                    asked = counter[0] - before
+                    note = (
+                        ""
+                        if finished
+                        else f"stopped after {wall:.0f} s: {asked / wall:.2f} requests/s"
+                    )
+                    rows.append(Row(f"{name} (each day)", wall, None, asked, load, note))
                     live.update(days_table(title, rows), refresh=True)
         finally:
             httpd.shutdown()

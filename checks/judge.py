@@ -20,6 +20,7 @@ from govaudit.checks import early_warning
 from govaudit.checks.completeness import completeness, final_verdict, limited_items
 from govaudit.checks.confirmation import is_suspected
 from govaudit.checks.scorecard import message_coverage, scorecard
+from govaudit.core.homepage import newest_homepage_date
 from govaudit.core.model import Finding
 from govaudit.core.store import Store
 from govaudit.core.verdicts import Completeness, Verdicts
@@ -38,7 +39,7 @@ def judge(
     view = store.view(audit_id, snapshot=True)
     coverage = message_coverage(view, as_of, profile_checks.get("unanswered_message"))
     confirmed = [f for f in active if not is_suspected(f)]
-    homepage_newest = store.newest_item_date(audit_id, "home")
+    homepage_newest = newest_homepage_date(view)
     seen = audit_completeness(store, audit_id)
     score = limited_items(
         scorecard(confirmed, dict(thresholds), homepage_newest, as_of, coverage), seen

@@ -27,6 +27,7 @@ from govaudit.core.columns import (
     listing_pages,
 )
 from govaudit.core.config import ConfigError
+from govaudit.core.homepage import homepage_items
 from govaudit.core.model import DATED_BY_LIST, SEVERITIES, Finding, ListItem, fingerprint
 from govaudit.core.store import AuditView
 
@@ -146,9 +147,7 @@ def _homepage(view: AuditView, rules: dict[str, Any], as_of: date) -> Iterator[F
     if not homes:
         return
     home_urls = [h.url for h in homes]
-    items: dict[str, list[ListItem]] = {}
-    for page_url, item in view.list_items(pages=home_urls):
-        items.setdefault(page_url, []).append(item)
+    items = {url: homepage_items(view, url) for url in home_urls}  # frames included
     links: dict[str, list[str]] = {}
     for source, link in view.links(sources=home_urls):
         links.setdefault(source, []).append(link.target)

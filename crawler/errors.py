@@ -2,7 +2,10 @@
 
 Since Scrapy 2.15 download errors arrive as Scrapy's own exceptions (research notes §3); the
 Twisted and OpenSSL ones still come through for TLS and a few connection failures, so TLS is
-also recognised by the words in the chain of causes.
+also recognised by the words in the chain of causes. aiohttp (crawler/http_handler.py) words a
+failed connection "Cannot connect to host h:443 ssl:<ssl.SSLContext object at 0x…> [reason]" and
+raises a TLS failure as a refused connection: the `ssl:` part is dropped from what is recorded
+and read, and the reason decides.
 """
 
 from __future__ import annotations
@@ -24,12 +27,20 @@ from twisted.internet import error as twisted_errors
 _TLS_WORDS = re.compile(r"\b(ssl|tls|certificate|handshake)", re.IGNORECASE)
 # IgnoreRequest's messages, as Scrapy words them (RedirectMiddleware, RobotsTxtMiddleware).
 _TOO_MANY_REDIRECTS = "max redirections reached"
+_AIOHTTP_SSL_ARGUMENT = re.compile(r" ssl:(?:<[^>]*>|\S+)")
+
+
+def error_detail(exc: BaseException) -> str:
+    """What is recorded of a failure: its type and message, without aiohttp's `ssl:` argument."""
+    return _AIOHTTP_SSL_ARGUMENT.sub("", f"{type(exc).__name__}: {exc}")[:500]
 
 
 def error_kind(exc: BaseException) -> str:
     """The error kind recorded for a request that failed with `exc`."""
     if isinstance(exc, CannotResolveHostError | twisted_errors.DNSLookupError):
         return "dns"
+    if any(isinstance(e, ssl.SSLError) for e in _chain(exc)):  # aiohttp: raised as refused
+        return "tls"
     if isinstance(exc, DownloadConnectionRefusedError | twisted_errors.ConnectionRefusedError):
         return "refused"
     if isinstance(exc, DownloadTimeoutError | TimeoutError | twisted_errors.TimeoutError):
@@ -38,7 +49,7 @@ def error_kind(exc: BaseException) -> str:
         return "cancelled"  # over the size bound
     if isinstance(exc, IgnoreRequest):
         return "too_many_redirects" if _TOO_MANY_REDIRECTS in str(exc) else "skipped"
-    if isinstance(exc, ssl.SSLError) or _TLS_WORDS.search(_causes(exc)):
+    if _TLS_WORDS.search(_causes(exc)):
         return "tls"
     if isinstance(
         exc,
@@ -53,10 +64,19 @@ def error_kind(exc: BaseException) -> str:
     return "other"
 
 
+def _chain(exc: BaseException) -> list[BaseException]:
+    """The exception and its first causes."""
+    chain: list[BaseException] = []
+    seen: BaseException | None = exc
+    while seen is not None and len(chain) < 5:
+        chain.append(seen)
+        seen = seen.__cause__ or seen.__context__
+    return chain
+
+
 def _causes(exc: BaseException) -> str:
     """The exception and its causes as text (Twisted wraps OpenSSL's errors in lists)."""
-    chain, seen = [], exc
-    while seen is not None and len(chain) < 5:
-        chain.append(f"{type(seen).__name__} {seen} {getattr(seen, 'reasons', '')}")
-        seen = seen.__cause__ or seen.__context__
-    return " ".join(chain)
+    return " ".join(
+        f"{type(e).__name__} {_AIOHTTP_SSL_ARGUMENT.sub('', str(e))} {getattr(e, 'reasons', '')}"
+        for e in _chain(exc)
+    )

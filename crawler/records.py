@@ -13,7 +13,7 @@ from twisted.python.failure import Failure
 
 from govaudit.core.model import PageRecord
 from govaudit.crawler.attachment_reader import too_large_meta
-from govaudit.crawler.errors import error_kind
+from govaudit.crawler.errors import error_detail, error_kind
 from govaudit.crawler.responses import (
     HTML_TYPES,
     content_length,
@@ -44,7 +44,7 @@ class RecordKeeping:
                 url=target,
                 final_url=request.url if chain else None,
                 error=kind,
-                error_detail=f"{type(exc).__name__}: {exc}"[:500],
+                error_detail=error_detail(exc),
                 redirects=chain,
                 depth=meta["depth"],
                 method="HEAD>GET" if meta.get("head_result") else request.method,

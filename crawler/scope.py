@@ -147,17 +147,19 @@ class Scope:
             return "excluded"
         if self.include and not any(p.search(url) for p in self.include):
             return "not_included"
+        parts = urlsplit(url)
+        pairs = parse_qsl(parts.query, keep_blank_values=True)
         if depth > self.max_depth:
-            return "max_depth"
+            # A calendar's 下月 chain outruns any depth bound while within its year bound: its
+            # next month is a trap, not a page of the site left unseen (which max_depth says).
+            return "calendar" if any(_date_like(n, v) for n, v in pairs) else "max_depth"
         if len(url) > MAX_URL_LENGTH:
             return "url_too_long"
-        parts = urlsplit(url)
         segments = [s for s in parts.path.split("/") if s]
         if len(segments) > MAX_PATH_SEGMENTS:
             return "path_too_deep"
         if segments and max(segments.count(s) for s in set(segments)) > MAX_SEGMENT_REPEATS:
             return "repeated_segments"
-        pairs = parse_qsl(parts.query, keep_blank_values=True)
         if len(pairs) > MAX_QUERY_PARAMS:
             return "too_many_params"
         return self._trap_refusal(parts.netloc, parts.path, pairs)

@@ -213,12 +213,13 @@ async def _take(
             # the other page into a shot (seen here, 2026-12), and that page may not be masked yet.
             shots: list[Screenshot] = []
             deadline = time.monotonic() + camera.budget
+            tab = _Tab(context)
             for request in requests:
                 if time.monotonic() > deadline:
                     why = f"截图总用时超过上限（{camera.budget:g} 秒）"
                     shot = Screenshot(request.url, problem=why)
                 else:
-                    shot = await _shoot_within(context, request, camera)
+                    shot = await _shoot_within(tab, request, camera)
                 if shot.problem and all(not s.problem for s in shots):  # one line, not one a page
                     log(f"截图失败：{request.url}：{shot.problem}；该页记为无截图，审计继续")
                 shots.append(shot)
@@ -228,69 +229,96 @@ async def _take(
         return unavailable(e)
 
 
-async def _shoot_within(context, request: ShotRequest, camera: Camera) -> Screenshot:
+class _Tab:
+    """The one browser page the shots are taken in, kept from shot to shot: a new page costs
+    ~0.18 s (chromium starts a renderer for it), a third of a shot. A page a shot failed or ran
+    out of time in is closed (its renderer may hang), and the next shot opens a new one."""
+
+    def __init__(self, context) -> None:
+        self.context = context
+        self.page = self.cdp = self.route = None
+
+    async def open(self, request: ShotRequest):
+        """The page, ready to load `request`: scripts on again, the last shot's copy unrouted."""
+        if self.page is None:
+            self.page = await self.context.new_page()
+            self.cdp = await self.context.new_cdp_session(self.page)
+        else:
+            await self.cdp.send("Emulation.setScriptExecutionDisabled", {"value": False})
+            if self.route is not None:
+                await self.page.unroute(*self.route)
+        self.route = None
+        if request.html is not None:
+            # a predicate, not a glob: a query's ? or a [ would be pattern characters
+            self.route = ((lambda url: url == request.url), _serve(request.html))
+            await self.page.route(*self.route)
+        return self.page
+
+    async def close(self) -> None:
+        from playwright.async_api import Error
+
+        page, self.page = self.page, None
+        if page is not None:
+            try:  # a hung renderer is killed with its page; never wait on it for long
+                await asyncio.wait_for(page.close(), 5)
+            except (TimeoutError, Error):
+                pass
+
+
+async def _shoot_within(tab: _Tab, request: ShotRequest, camera: Camera) -> Screenshot:
     """`_shoot` bounded as a whole by `timeout`: playwright's own time-outs cover loading and
     the shot, not a page busy after its load (a script that never yields; 100,000 links took
     chromium 90 s to lay out here) on which every evaluate waits."""
-    try:  # a second more than loading may take: a slow server is 打开页面超时, not this
-        return await asyncio.wait_for(_shoot(context, request, camera), camera.timeout + 1)
-    except TimeoutError:
-        return Screenshot(
-            request.url, problem=f"页面 {camera.timeout:g} 秒内无响应（脚本或排版未结束）"
-        )
-
-
-async def _shoot(context, request: ShotRequest, camera: Camera) -> Screenshot:
     from playwright.async_api import Error
     from playwright.async_api import TimeoutError as PageTimeout
 
-    page = await context.new_page()
-    started = time.monotonic()
-    try:
-        if request.html is not None:
-            # a predicate, not a glob: a query's ? or a [ would be pattern characters
-            await page.route(lambda url: url == request.url, _serve(request.html))
-        response = await page.goto(request.url, wait_until="load", timeout=camera.timeout * 1000)
-        if response is not None and response.status >= 400:
-            return Screenshot(request.url, problem=f"页面返回 HTTP {response.status}")
-        if request.settle:  # a list filled by script: its requests first, within the page's time
-            left = camera.timeout - (time.monotonic() - started)
-            try:
-                await page.wait_for_load_state(
-                    "networkidle", timeout=max(0.5, min(5.0, left)) * 1000
-                )
-            except PageTimeout:
-                pass
-        await page.evaluate(_STILL)
-        cdp = await context.new_cdp_session(page)
-        await cdp.send("Emulation.setScriptExecutionDisabled", {"value": True})
-        for frame in page.frames:
-            await _mask_frame(frame)
-        if not await _all_masked(page):
-            return Screenshot(request.url, problem="页面内容在脱敏后仍在变化，未截图")
-        tops = await page.main_frame.evaluate(_OUTLINE, [list(request.texts), list(request.links)])
-        full = await page.evaluate("Math.max(document.documentElement.scrollHeight, 1)")
-        top = _cut_top(tops, full, camera.max_height)
-        height = max(1, min(camera.max_height, full - top))
-        png = await page.screenshot(
-            full_page=True,
-            clip={"x": 0, "y": top, "width": WIDTH, "height": height},
-            animations="disabled",
-            caret="hide",
-            timeout=camera.timeout * 1000,
-        )
-        if not await _all_masked(page):
-            return Screenshot(request.url, problem="页面内容在脱敏后仍在变化，未截图")
-        return Screenshot(request.url, png, width=WIDTH, height=height, highlighted=len(tops))
+    try:  # a second more than loading may take: a slow server is 打开页面超时, not this
+        return await asyncio.wait_for(_shoot(tab, request, camera), camera.timeout + 1)
+    except TimeoutError:
+        why = f"页面 {camera.timeout:g} 秒内无响应（脚本或排版未结束）"
     except PageTimeout:
-        return Screenshot(request.url, problem=f"打开页面超时（{camera.timeout:g} 秒）")
+        why = f"打开页面超时（{camera.timeout:g} 秒）"
     except Error as e:
-        return Screenshot(request.url, problem=f"页面无法打开（{_first_line(e)}）")
-    finally:
-        try:  # a hung renderer is killed with its page; never wait on it for long
-            await asyncio.wait_for(page.close(), 5)
-        except (TimeoutError, Error):
+        why = f"页面无法打开（{_first_line(e)}）"
+    await tab.close()
+    return Screenshot(request.url, problem=why)
+
+
+async def _shoot(tab: _Tab, request: ShotRequest, camera: Camera) -> Screenshot:
+    """The shot of `request` in the tab's page, or why none; a playwright error raises."""
+    from playwright.async_api import TimeoutError as PageTimeout
+
+    page = await tab.open(request)
+    started = time.monotonic()
+    response = await page.goto(request.url, wait_until="load", timeout=camera.timeout * 1000)
+    if response is not None and response.status >= 400:
+        return Screenshot(request.url, problem=f"页面返回 HTTP {response.status}")
+    if request.settle:  # a list filled by script: its requests first, within the page's time
+        left = camera.timeout - (time.monotonic() - started)
+        try:
+            await page.wait_for_load_state("networkidle", timeout=max(0.5, min(5.0, left)) * 1000)
+        except PageTimeout:
             pass
+    await page.evaluate(_STILL)
+    await tab.cdp.send("Emulation.setScriptExecutionDisabled", {"value": True})
+    for frame in page.frames:
+        await _mask_frame(frame)
+    if not await _all_masked(page):
+        return Screenshot(request.url, problem="页面内容在脱敏后仍在变化，未截图")
+    tops = await page.main_frame.evaluate(_OUTLINE, [list(request.texts), list(request.links)])
+    full = await page.evaluate("Math.max(document.documentElement.scrollHeight, 1)")
+    top = _cut_top(tops, full, camera.max_height)
+    height = max(1, min(camera.max_height, full - top))
+    png = await page.screenshot(
+        full_page=True,
+        clip={"x": 0, "y": top, "width": WIDTH, "height": height},
+        animations="disabled",
+        caret="hide",
+        timeout=camera.timeout * 1000,
+    )
+    if not await _all_masked(page):
+        return Screenshot(request.url, problem="页面内容在脱敏后仍在变化，未截图")
+    return Screenshot(request.url, png, width=WIDTH, height=height, highlighted=len(tops))
 
 
 class _Resources:

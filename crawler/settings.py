@@ -117,12 +117,7 @@ def _audit_settings(config: AuditConfig, log_file: str | None) -> dict[str, Any]
         "DOWNLOAD_MAXSIZE": config.max_resource_bytes,
         "DOWNLOAD_WARNSIZE": 0,
         "RETRY_TIMES": config.retries,
-        # A host that does not resolve will not resolve a second later: record it at once.
-        "RETRY_EXCEPTIONS": [
-            e
-            for e in default_settings.RETRY_EXCEPTIONS
-            if e != "scrapy.exceptions.CannotResolveHostError"
-        ],
+        "RETRY_EXCEPTIONS": _retry_exceptions(config),
         "RETRY_GIVE_UP_LOG_LEVEL": "INFO",
         # Scrapy's default resolver is IPv4 only: an IPv6 host or literal (http://[::1]/) was
         # recorded as a DNS failure. Government sites are required to serve IPv6 too.
@@ -186,6 +181,17 @@ def _audit_settings(config: AuditConfig, log_file: str | None) -> dict[str, Any]
         "LOG_FILE": log_file,
         "LOG_ENABLED": log_file is not None,
     }
+
+
+def _retry_exceptions(config: AuditConfig) -> list[str]:
+    """Scrapy's, less a host that does not resolve (it will not resolve a second later: recorded
+    at once), and less Twisted's proxy TunnelError unless the profile names its own handlers:
+    only Twisted's handler raises it, and naming it imports that handler, 0.3 s of every audit's
+    start (scrapy.core.downloader.contextfactory's deprecated names call `inspect.stack()`)."""
+    dropped = {"scrapy.exceptions.CannotResolveHostError"}
+    if not config.scrapy.get("DOWNLOAD_HANDLERS"):
+        dropped.add("scrapy.core.downloader.handlers.http11.TunnelError")
+    return [e for e in default_settings.RETRY_EXCEPTIONS if e not in dropped]
 
 
 def check_scrapy_settings(config: AuditConfig) -> dict[str, Any]:

@@ -73,6 +73,7 @@ from govaudit.crawler.carry_over import CarryOver
 from govaudit.crawler.extract import is_datastore_answer
 from govaudit.crawler.page_parser import PageParser
 from govaudit.crawler.records import RecordKeeping, is_parsed_page
+from govaudit.crawler.repeated_lists import RepeatedLists
 from govaudit.crawler.responses import (
     HTML_TYPES,
     JSON_TYPES,
@@ -129,6 +130,7 @@ class SiteSpider(BrowserRendering, CarryOver, SheetReading, RecordKeeping, Spide
         self.scope = Scope.from_config(config)
         self.known: dict[str, str] = {}  # target key -> the URL recorded for it
         self.routed: dict[str, str] = {}  # link target as written -> the URL recorded for it
+        self.repeated_lists = RepeatedLists()
         self.canonicals: dict[str, str] = {}  # pagination URL -> its canonical form
         self.recorded: set[str] = set()
         # For redirects dropped as duplicates: the outcome of each recorded URL, and the
@@ -414,9 +416,12 @@ class SiteSpider(BrowserRendering, CarryOver, SheetReading, RecordKeeping, Spide
         links: list[Link] = []
         requests: list[Request] = []
         skipped: list[PageRecord] = []
+        stopped: list[PageRecord] = []
         if follow:
             if self.schedule is not None and record.list_items:
                 self.schedule.note_list(record.list_items, self._canonical, record.pagination)
+            for stop in self.repeated_lists.pager_to_stop(url, record):
+                stopped += self._refuse(stop, depth + 1, "repeated_list")
             linked = {link.target for link in record.links}
             # Script-written pagination (createPageHTML) has no <a>: its edge is added here.
             extra = [Link(u, "script", "pagination") for u in record.pagination if u not in linked]
@@ -441,6 +446,7 @@ class SiteSpider(BrowserRendering, CarryOver, SheetReading, RecordKeeping, Spide
                 **facts["validators"],
             )
         )
+        yield from stopped
         yield from skipped
         yield from requests
         yield from self._carry_rolled()
@@ -473,6 +479,15 @@ class SiteSpider(BrowserRendering, CarryOver, SheetReading, RecordKeeping, Spide
             target_url = self._route(link, as_page, depth, requests, skipped)
             edges.append(replace(link, target=target_url) if target_url != link.target else link)
         return edges, requests, skipped
+
+    def _refuse(self, target: str, depth: int, reason: str) -> list[PageRecord]:
+        """Route `target` as skipped for `reason` before the page's links are routed."""
+        if target in self.routed:
+            return []
+        url = self.routed[target] = self.scope.canonical(target)
+        if self.known.setdefault(self.scope.key(url), url) is not url:
+            return []  # reached by another link already
+        return [self._count(self._skipped(url, depth, reason))]
 
     def _canonical(self, url: str) -> str:
         """`Scope.canonical`, once per URL: a TRS list page lists every page of its column."""

@@ -4,7 +4,7 @@ After the checks: each page that carries a 严重 or 重要 finding, the pages w
 most findings first, at most `crawl.screenshot_max_pages`; in each, the findings' places outlined
 (the quoted term or masked number, the link a broken link is), each page given to the browser
 as the audit stored it. A page an earlier audit shot exactly so (the same stored copy, the same
-places: `shot_key`) keeps that shot: a daily audit re-shoots only what changed (~0.5 s and the
+places: `shot_key`) keeps that shot: a daily audit re-shoots only what changed (~0.3 s and the
 site's style sheets and images a page). The shots themselves are the crawler's (crawler/screenshots.py: the
 network is the crawler's alone). Every wanted page gets a
 row in the store, with a PNG or with the reason there is none (no browser, `--no-screenshots`,

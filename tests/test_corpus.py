@@ -1,6 +1,7 @@
 """The regression corpus of real markup (tests/fixtures/corpus/): pages of real sites of several
-CMS families (TRS WCM, Hanweb/大汉, Ucap/开普云, 广州's 集约化 platform, an AngularJS app as
-rendered, other provincial CMSs, fund companies' 信息披露 lists; GB2312, UTF-16 and
+CMS families (TRS WCM, Hanweb/大汉, Ucap/开普云, EasySite, VSB/博达, 广州's 集约化 platform, an
+AngularJS app as rendered, a Vue news client, other provincial CMSs, fund companies' 信息披露
+lists; GB2312, UTF-16 and
 stale-charset pages), rebuilt with their structure kept and their text rewritten (rebuild.py). Provenance and the ground truth read off
 each original are in manifest.json; the audit is held to it: encoding, page kind, the stated
 publication date and where it was read, document metadata (文号, 索引号 ...), the breadcrumb,

@@ -351,7 +351,9 @@ def test_calendar_trap_stops(crawled):
     calendar = [p for p in crawled.view.pages() if "/cal?" in p.url]
     fetched = [p for p in calendar if p.status == 200]
     refused = [p for p in calendar if p.error_detail == "calendar"]
-    assert refused and all("month=2026" in p.url for p in refused)  # beyond next year
+    assert refused and any("month=2026" in p.url for p in refused)  # beyond next year
+    # past max_depth too, a calendar page is a trap: no 'max_depth' to make the audit incomplete
+    assert not [p for p in calendar if p.error_detail == "max_depth"]
     assert len(fetched) <= 1 + 2 + 4  # depth 3 bounds the rest
 
 
@@ -699,6 +701,8 @@ def test_trap_guards():
     )
     assert scope.page_refusal(f"{base}/" + "a" * 2000, 1) == "url_too_long"
     assert scope.page_refusal(f"{base}/a.html", 6) == "max_depth"
+    # a calendar's next month past the depth bound is a trap, not a page left unseen
+    assert scope.page_refusal(f"{base}/cal/?month=2026-11", 6) == "calendar"
     months = [f"{base}/cal.jsp?ym={2000 + i // 12}-{i % 12 + 1:02d}" for i in range(40)]
     verdicts = [scope.page_refusal(u, 1) for u in months]
     assert verdicts[:CALENDAR_VARIANTS] == [None] * CALENDAR_VARIANTS

@@ -50,7 +50,24 @@ def _is_bp_element(el: etree._Element) -> bool:
     classes, ident = el.get("class"), el.get("id")
     if classes is None and ident is None:
         return False
-    return _bp_names(f"{classes or ''} {ident or ''}")
+    return _bp_names(f"{classes or ''} {ident or ''}") and not _holds_prose(el)
+
+
+# A run of prose this long is an article's, never a menu's, a header's or a footer's (their
+# texts are link names, and addresses split by spaces): a block named like chrome that holds one
+# is the page's content (常州's div.menu_con wraps the article under the menu).
+_PROSE = re.compile(r"[\u4e00-\u9fff，。、；：“”（）《》]{80,}")
+
+
+# The long text nodes only, found in C: the test runs on every chrome-named block of a page.
+_LONG_TEXTS = etree.XPath(
+    ".//text()[string-length(.) >= 80][not(ancestor::script)][not(ancestor::style)]",
+    smart_strings=False,
+)
+
+
+def _holds_prose(el: etree._Element) -> bool:
+    return any(_PROSE.search(text) for text in _LONG_TEXTS(el))
 
 
 @functools.lru_cache(maxsize=4096)

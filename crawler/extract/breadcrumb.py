@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 import re
 
@@ -122,6 +123,72 @@ def _lead_holder(root: etree._Element) -> etree._Element | None:
     return None
 
 
+# A template that writes a placeholder path (网站首页 > 详情页) and, elsewhere, the column's path,
+# which a script copies in: `$('.position').html($('.rels').html())` (EasySite, 北京's district
+# portals). A reader sees the copied path.
+_COPY_HTML = re.compile(
+    r"""\$\(\s*(['"])([.#][\w-]+)\1\s*\)\s*\.html\(\s*"""
+    r"""\$\(\s*(['"])([.#][\w-]+)\3\s*\)\s*\.html\(\s*\)\s*\)"""
+)
+
+
+def _selected(selector: str, el: etree._Element) -> bool:
+    """Whether a `.class` or `#id` selector picks the element."""
+    name = selector[1:]
+    if selector[0] == "#":
+        return el.get("id") == name
+    return name in (el.get("class") or "").split()
+
+
+def _copied_path(root: etree._Element, holder: etree._Element) -> etree._Element | None:
+    """The block a page script copies into the holder (or a block around it), if it reads as
+    a path."""
+    around = [holder, *list(holder.iterancestors())[:3]]
+    for script in root.iter("script"):
+        for call in _COPY_HTML.finditer(script.text or ""):
+            target, source = call.group(2), call.group(4)
+            if not any(_selected(target, el) for el in around):
+                continue
+            for el in iter_elements(root):
+                if el is not holder and _selected(source, el) and _reads_as_path(el):
+                    return el
+    return None
+
+
+def _without_trailing_heading(names: list[str], holder: etree._Element) -> list[str]:
+    """The last crumb as its link reads, when the holder goes on after that link, with no
+    separator, into a heading drawn beside the path (深圳's `<a>工作动态</a> <b>工作动态</b>`):
+    a crumb is one name."""
+    anchors = list(holder.iter("a"))
+    if not names or not anchors or (anchors[-1].tail or "").strip():
+        return names
+    last = collapse(text_content(anchors[-1]))
+    if last and names[-1] != last and names[-1].startswith(last + " "):
+        return [*names[:-1], last]
+    return names
+
+
+_BACK_WORDS = re.compile(r"^(?:返回|返回上一?页|返回列表)$")
+
+
+def _without_back_button(holder: etree._Element) -> etree._Element:
+    """The holder without its 返回 links (黑龙江省档案馆's `javascript:history.back` beside the
+    path): the browser's back, no column. A copy: the page's tree is left as parsed."""
+    if not any(_back_link(a) for a in holder.iter("a")):
+        return holder
+    holder = copy.deepcopy(holder)
+    for a in [a for a in holder.iter("a") if _back_link(a)]:
+        a.drop_tree()  # its tail (a separator, a space) stays
+    return holder
+
+
+def _back_link(a: etree._Element) -> bool:
+    href = (a.get("href") or "").replace(" ", "").lower()
+    return href.startswith("javascript:history") or bool(
+        _BACK_WORDS.match(collapse(text_content(a)))
+    )
+
+
 def breadcrumb_names(root: etree._Element) -> tuple[str, ...]:
     """Column path of the page, outermost first (当前位置：首页 > 政务公开 > 通知公告)."""
     for find in (_named_holder, _trs_path_holder, _lead_holder, _home_path_holder):
@@ -130,8 +197,11 @@ def breadcrumb_names(root: etree._Element) -> tuple[str, ...]:
             break
     else:
         return ()
+    copied = _copied_path(root, holder)
+    holder = copied if copied is not None else holder
     if holder.tag == "li" and holder.getparent() is not None:
         holder = holder.getparent()  # <ul><li>当前位置：首页</li><li>政务信息</li>…</ul>
+    holder = _without_back_button(holder)
     text = _CRUMB_LEAD.sub("", collapse(_path_text(holder)))
     names = [n for n in (collapse(x) for x in _CRUMB_SPLIT.split(text)) if n]
     if len(names) <= 1:
@@ -142,4 +212,4 @@ def breadcrumb_names(root: etree._Element) -> tuple[str, ...]:
         parts = [n for n in (items if len(items) >= 2 else anchors) if n]
         if len(parts) > len(names):
             names = [_CRUMB_LEAD.sub("", n) for n in parts]
-    return tuple(names)
+    return tuple(_without_trailing_heading(names, holder))

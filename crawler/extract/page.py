@@ -255,7 +255,9 @@ def _kind(
     the page states its own publication date."""
     doc_labels = sum(1 for k in ("索引号", "成文日期", "文号", "发布机构") if meta.get(k))
     by_url = sum(1 for item in items if item.date_from == DATED_BY_URL)
-    shown = len(items) - by_url
+    # Items whose date the list itself shows: the evidence of a column. Undated links (a
+    # sidebar's 微信 links) and links dated only by their URL are no such evidence.
+    shown = sum(1 for item in items if item.date is not None and item.date_from != DATED_BY_URL)
     stated = published is not None and published_from in ("label", "meta", "heading")
     article_meta = _has_article_meta(root)
     evidence = [
@@ -288,7 +290,7 @@ def _kind(
         return "list", tuple(evidence)
     # A pager script or an empty-list box on a page stating its date: an article with a
     # multi-page body (TRS createPageHTML) or an empty 相关信息 box, not an empty column.
-    if (listish["script"] or listish["placeholder"]) and (items or not stated):
+    if (listish["script"] or listish["placeholder"]) and (shown or not stated):
         return "list", tuple(evidence)
     if published is not None:
         return "article", tuple(evidence)
@@ -296,7 +298,8 @@ def _kind(
     # page with no date and little text: the template of a column with nothing in it.
     if items or pagination or listish["script"] or listish["placeholder"] or listish["empty"]:
         return "list", tuple(evidence)
-    return "other", tuple(evidence)
+    # The absence is the evidence: an intro page (机构职能, 场馆介绍) is judged by what it lacks.
+    return "other", tuple(evidence) or ("无列表条目、未注明发布日期",)
 
 
 def _has_column_meta(root: etree._Element) -> bool:

@@ -15,7 +15,11 @@ from govaudit.crawler.extract.text import collapse, text_content
 
 # ----- publication date -----
 
-_PUB_LABELS = re.compile(r"发\s*布\s*时\s*间|发\s*布\s*日\s*期|公\s*开\s*日\s*期|公\s*开\s*时\s*间")
+# 发表时间 (中国文明网's sites, news CMSs) is the same date under another verb.
+_PUB_LABELS = re.compile(
+    r"发\s*布\s*时\s*间|发\s*布\s*日\s*期|公\s*开\s*日\s*期|公\s*开\s*时\s*间"
+    r"|发\s*表\s*时\s*间|发\s*表\s*日\s*期"
+)
 _GENERIC_LABELS = re.compile(r"日\s*期|时\s*间")
 _AFTER_LABEL = re.compile(r"\s*[:：]?\s*[\[【(（]?\s*")
 _PUB_META = {
@@ -111,4 +115,25 @@ def title_heading(root: etree._Element) -> str:
         text = collapse(text_content(h))
         if len(text) >= 8 and text.replace(" ", "")[:8] in title:
             return text
+    return _block_repeating_title(root, title)
+
+
+# Text nodes of the body outside links, scripts and styles: where a title written in a plain
+# block (湖北日报's div.news-title) stands.
+_BODY_TEXTS = etree.XPath(
+    "//body//text()[not(ancestor::a)][not(ancestor::script)][not(ancestor::style)]"
+    "[string-length(normalize-space(.)) >= 8]",
+    smart_strings=False,
+)
+
+
+def _block_repeating_title(root: etree._Element, title: str) -> str:
+    """The first block of the body that is the <title> as shown, or its first part (the site's
+    name follows it there): a heading no h1/h2 marks."""
+    if len(title) < 8:
+        return ""
+    for text in _BODY_TEXTS(root):
+        shown = collapse(text)
+        if title.startswith(shown.replace(" ", "")):
+            return shown
     return ""

@@ -46,7 +46,6 @@ from govaudit.core.store.views import (
     ever_matched,
     outside_rows,
     outside_statuses,
-    stored_date,
 )
 
 AUDIT_STATUSES = ("running", "finished", "interrupted", "failed")
@@ -332,14 +331,6 @@ class Store:
             "SELECT png FROM screenshot_images WHERE digest = ?", [digest]
         ).fetchone()
         return row[0] if row else None
-
-    def newest_item_date(self, audit_id: int, page_kind: str) -> date | None:
-        """The newest dated list item on pages of a kind (`home`: how fresh the homepage is)."""
-        sql = (
-            "SELECT MAX(li.date) FROM list_items li JOIN pages p "
-            "ON p.audit = li.audit AND p.url = li.page WHERE li.audit = ? AND p.kind = ?"
-        )
-        return stored_date(self.db.execute(sql, [audit_id, page_kind]).fetchone()[0])
 
     def view(self, audit_id: int, *, snapshot: bool = False) -> AuditView:
         """The audit's crawl results. `snapshot=True`: one shared view per audit and store that
