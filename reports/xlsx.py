@@ -12,9 +12,9 @@ Cell values from crawled pages are untrusted: anything Excel would run as a form
 =, +, -, @, tab or CR) gets a leading apostrophe and stays a plain string cell; characters
 that XML cannot carry are dropped (`safe_cell`).
 
-The workbook is written in openpyxl's write-only mode: each row goes to the file as it is made,
-so a list of 20,000 referring pages costs no more memory than one of twenty (a workbook held
-whole took ~230 MB at 20,000 pages). Hence every sheet's column widths, frozen panes and page
+The workbook is written in openpyxl's write-only mode: each row goes to the file as it is made
+rather than every cell being held until the save (-76 MB at the 20,000-page benchmark;
+benchmarks/README.md "Session 8"). Hence every sheet's column widths, frozen panes and page
 properties are set before its first row, and a row's height before the row.
 """
 
