@@ -22,12 +22,12 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet as Sheet
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -37,6 +37,9 @@ from govaudit.core.verdicts import PASS, UNDECIDABLE, VETO, WARN
 from govaudit.reports.history import REVIEW_STATUSES
 from govaudit.reports.labels import CARRIED_LABEL, SUSPECTED_NOTE, audit_state, severity_name
 from govaudit.reports.listing import ReportData, Row
+
+if TYPE_CHECKING:  # openpyxl defines the write-only sheet's class in a private module only
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet as Sheet
 
 XLSX_NAME = "整改清单.xlsx"
 ID_HEADER, STATUS_HEADER, NOTE_HEADER = "问题编号", "整改状态", "整改说明"
