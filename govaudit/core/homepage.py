@@ -35,7 +35,7 @@ def homepage_items(view: AuditView, home_url: str) -> list[ListItem]:
 
 
 def newest_homepage_date(view: AuditView) -> date | None:
-    """The newest dated item on any answered homepage of the audit (how fresh the homepage is)."""
-    homes = [p.url for p in view.pages(kind="home", with_text=False) if p.status and p.status < 400]
+    """The newest dated item on any homepage of the audit (how fresh the homepage is)."""
+    homes = [p.url for p in view.pages(kind="home", with_text=False)]
     dates = [i.date for url in homes for i in homepage_items(view, url) if i.date]
     return max(dates, default=None)
