@@ -91,6 +91,7 @@ def _audit_settings(config: AuditConfig, log_file: str | None) -> dict[str, Any]
     from govaudit.crawler.bot_check import BotCheckMiddleware
     from govaudit.crawler.conditional import ConditionalRequestMiddleware
     from govaudit.crawler.dupefilter import AuditDupeFilter
+    from govaudit.crawler.frontier_queue import CompactFifoQueue
     from govaudit.crawler.head_fallback import HeadFallbackMiddleware
     from govaudit.crawler.host_concurrency import HostConcurrencyMiddleware
     from govaudit.crawler.lenient import LenientDownloadMiddleware
@@ -127,7 +128,7 @@ def _audit_settings(config: AuditConfig, log_file: str | None) -> dict[str, Any]
         # frontier comes from start(), which DepthMiddleware leaves alone), FIFO within a depth.
         "DEPTH_PRIORITY": 0,
         "SCHEDULER_DISK_QUEUE": "scrapy.squeues.PickleFifoDiskQueue",
-        "SCHEDULER_MEMORY_QUEUE": "scrapy.squeues.FifoMemoryQueue",
+        "SCHEDULER_MEMORY_QUEUE": CompactFifoQueue,
         # One site (and its external links checked once each): the per-slot queues of
         # DownloaderAwarePriorityQueue, made for broad crawls, only cost time here.
         "SCHEDULER_PRIORITY_QUEUE": "scrapy.pqueues.ScrapyPriorityQueue",
