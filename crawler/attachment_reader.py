@@ -11,6 +11,15 @@ The spider fetches internal attachments (`READ_EXTENSIONS`) with GET and hands t
   extraction and not its wait in the queue; the crawl itself stays concurrent. The worker starts
   once (~0.3 s) and then costs a pipe round trip per file, awaited on the event loop.
 
+Its own process, not the parse worker's (measured at 20,000 pages, benchmarks/README.md session
+9): it costs ~38 MB of RSS from the first attachment to the end of the crawl, and none after,
+when the audit's peak comes (checks and reports). Sharing the parse worker would save those
+38 MB during the crawl only, but a hostile file that hangs or kills the worker would take page
+parsing with it (PageParser falls back inline for the rest of the crawl), and every extraction
+(~7 ms, up to EXTRACT_TIMEOUT) would hold up the pages queued behind it. Stopping it when idle
+saves nothing on a site whose attachments come all through the crawl (the benchmark's: busy from
+the 14th second to the end), and it never starts on a site without attachments.
+
 The result becomes the record's `text`, `title` and `meta` (`attachment_meta`); the word and
 privacy checks read those (checks/site_texts.py).
 
