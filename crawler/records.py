@@ -2,7 +2,7 @@
 purpose, a malformed URL, a failed request; and `_count`, which every record passes once (the audit's counters).
 
 `RecordKeeping` is a part of `SiteSpider`: it uses the spider's `scope`, `stats`, `recorded`,
-`outcome`, `awaiting`, `config` and `_emit`."""
+`outcome`, `awaiting`, `config` and `_emit`, and forgets the spider's targets when it closes."""
 
 from collections.abc import Iterator
 from dataclasses import replace
@@ -14,6 +14,7 @@ from twisted.python.failure import Failure
 from govaudit.core.model import PageRecord
 from govaudit.crawler.attachment_reader import too_large_meta
 from govaudit.crawler.errors import error_detail, error_kind
+from govaudit.crawler.repeated_lists import RepeatedLists
 from govaudit.crawler.responses import (
     HTML_TYPES,
     content_length,
@@ -143,6 +144,16 @@ class RecordKeeping:
             stats.inc_value("govaudit/errors")
             stats.inc_value(f"govaudit/errors/http_{record.status}")
         return record
+
+    def _forget_targets(self) -> None:
+        """At the end of the crawl: count the targets, then drop what only the crawl needs (~20 MB
+        at 20,000 pages). Scrapy's engine outlives the crawl (the reactor keeps a pending call of
+        it), and the spider with it, through the audit's checks and reports."""
+        self.stats.set_value("govaudit/targets", len(self.recorded))
+        self.known, self.routed, self.canonicals, self.outcome = {}, {}, {}, {}
+        self.recorded = set()
+        self.repeated_lists = RepeatedLists()
+        self.schedule = self.previous_view = None
 
 
 def is_parsed_page(record: PageRecord) -> bool:

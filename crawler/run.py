@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import signal
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -76,7 +77,11 @@ def crawl(
         scan=scan,
     )
     running.addErrback(failures.append)
-    process.start()
+    handlers = _shutdown_handlers()
+    try:
+        process.start()
+    finally:
+        _restore(handlers)
     stats = plain_stats(crawler.stats.get_stats())
     write_stats(log_file, stats)
     reason = stats.get("finish_reason")
@@ -85,9 +90,23 @@ def crawl(
         raise KeyboardInterrupt
     if reason is None or failures or reason == HANDLER_FAILED:
         raise CrawlFailed(f"Scrapy 无法运行抓取（{_why(failures, stats)}），详见 {log_file}")
-    result = counters(stats, crawler.spider, time.monotonic() - started)
+    result = counters(stats, time.monotonic() - started)
     result["crawl_stats"] = stats
     return result
+
+
+def _shutdown_handlers() -> dict[int, Any]:
+    return {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+
+
+def _restore(handlers: dict[int, Any]) -> None:
+    """Put back the signal handlers Scrapy replaced for the crawl. Scrapy leaves its own
+    installed: a Ctrl-C during the checks would go to a stopped reactor (and be ignored), and
+    the bound method keeps the CrawlerProcess, its crawler and the spider's crawl state alive
+    through the checks and reports."""
+    for sig, handler in handlers.items():
+        if handler is not None:  # None: set outside Python, cannot be put back
+            signal.signal(sig, handler)
 
 
 def _why(failures: list[Any], stats: dict[str, Any]) -> str:
@@ -110,7 +129,7 @@ def plain_stats(stats: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def counters(stats: dict[str, Any], spider: SiteSpider | None, elapsed: float) -> dict[str, Any]:
+def counters(stats: dict[str, Any], elapsed: float) -> dict[str, Any]:
     """The audit's crawl counters, from the decisions the components counted in the stats."""
 
     def by_prefix(prefix: str) -> dict[str, int]:
@@ -118,7 +137,7 @@ def counters(stats: dict[str, Any], spider: SiteSpider | None, elapsed: float) -
 
     return {
         "pages": stats.get("govaudit/pages", 0),
-        "targets": len(spider.recorded) if spider is not None else 0,
+        "targets": stats.get("govaudit/targets", 0),
         "errors": stats.get("govaudit/errors", 0),
         "errors_by_kind": by_prefix("govaudit/errors/"),
         "skipped": stats.get("govaudit/skipped", 0),

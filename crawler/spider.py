@@ -597,3 +597,4 @@ class SiteSpider(BrowserRendering, CarryOver, SheetReading, RecordKeeping, Spide
         self.parser.close()
         if self.reader is not None:
             self.reader.close()
+        self._forget_targets()
