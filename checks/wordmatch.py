@@ -122,6 +122,7 @@ class Hit:
 
 BLOCK_CACHE_SIZE = 50_000  # blocks are short; this bounds the cache near 10 MB
 LINE_CACHE_CHARS = 8_000_000  # automaton hits by line: bounds the cache near 20 MB of Chinese
+LINES_SEEN_BITS = 1 << 23  # one bit a line hash (1 MB): has a line been scanned before?
 
 _base_lock = threading.Lock()
 _base: tuple[dict[str, int], int] | None = None
@@ -194,6 +195,11 @@ class WordMatcher:
         self._by_line = not any("\n" in key for key in keys)
         self._lines: dict[str, tuple[tuple[int, tuple], ...]] = {}
         self._line_chars = 0
+        # A line is cached the second time it comes: most of a site's lines are its own (an
+        # article's paragraphs), and caching those kept a second copy of the site's text (38 MB
+        # at the 20,000-page benchmark) for no hit. The lines seen are bits of their hashes: a
+        # fixed megabyte, and a collision only caches a line early.
+        self._lines_seen = bytearray(LINES_SEEN_BITS // 8)
         # pyahocorasick's trie scanned a node's children one by one and slowed to 8 MB/s once a
         # thousand one-character terms (异体字) hung from its root; ahocorasick_rs's contiguous
         # NFA scans benchmarks/gov_text at ~200 MB/s with them. Its DFA is faster at 1,700 keys
@@ -257,6 +263,7 @@ class WordMatcher:
     def clear_line_cache(self) -> None:
         """Forget the automaton's hits by line: a benchmark's cold scan."""
         self._lines.clear()
+        self._lines_seen[:] = bytes(len(self._lines_seen))
         self._line_chars = 0
 
     def clear_block_cache(self) -> None:
@@ -300,16 +307,20 @@ class WordMatcher:
         if not self._by_line:
             return self.scan(norm)
         found: list[tuple[int, tuple]] = []
-        pos, cache = 0, self._lines
+        pos, cache, seen = 0, self._lines, self._lines_seen
         for line in norm.split("\n"):
             hits = cache.get(line)
             if hits is None:
                 hits = tuple(self.scan(line)) if line else ()
-                self._line_chars += len(line)
-                if self._line_chars > LINE_CACHE_CHARS:
-                    cache.clear()
-                    self._line_chars = len(line)
-                cache[line] = hits
+                bit = hash(line) & (LINES_SEEN_BITS - 1)
+                if not seen[bit >> 3] & (1 << (bit & 7)):
+                    seen[bit >> 3] |= 1 << (bit & 7)
+                else:
+                    self._line_chars += len(line)
+                    if self._line_chars > LINE_CACHE_CHARS:
+                        cache.clear()
+                        self._line_chars = len(line)
+                    cache[line] = hits
             if hits:
                 found.extend((pos + last, payload) for last, payload in hits)
             pos += len(line) + 1
