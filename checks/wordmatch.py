@@ -142,6 +142,13 @@ def _base_dictionary() -> tuple[dict[str, int], int]:
         return _base
 
 
+def forget_base_dictionary() -> None:
+    """The next `_base_dictionary()` loads it again (71 MB kept until then)."""
+    global _base
+    with _base_lock:
+        _base = None
+
+
 # How far a context rule's match may reach from its anchor: before it (a lookbehind or a prefix
 # such as 十九大) and after it (a lookahead to the end of the sentence, as in 既使…又).
 RULE_BEFORE, RULE_AFTER = 40, 160
