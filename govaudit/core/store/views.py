@@ -297,10 +297,12 @@ class AuditView:
         if pages is not None:
             sql += " AND page IN (SELECT value FROM json_each(?))"
             args.append(json.dumps(list(pages)))
+        word = _Shared().word  # a page's items share its URL; articles recur in many lists
         for page, url, title, day, position, date_from in self.db.execute(
             sql + " ORDER BY page, position", args
         ):
-            yield page, ListItem(url, title or "", stored_date(day), position, date_from)
+            item = ListItem(word(url), word(title) or "", stored_date(day), position, date_from)
+            yield word(page), item
 
     def register_documents(self) -> list[RegisterDocument]:
         """The 发文登记 documents imported for the audit's site (what it should publish)."""
