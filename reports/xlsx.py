@@ -14,11 +14,11 @@ that XML cannot carry are dropped (`safe_cell`, reports/xlsx_sheet.py).
 
 The workbook is written by XlsxWriter in constant-memory mode (reports/xlsx_sheet.py): each row
 goes to a temporary file as soon as the next one begins, and the save only zips those files. At
-the 20,000-page benchmark (40,000 rows) that costs +36 MB and ~5 s, where openpyxl's write-only
-mode took +183 MB, most of it inside its save, and 9.4 s (benchmarks/README.md "Session 9").
-Hence each sheet is written top to bottom, a row's height set with its cells, and strings are
-inline in the sheet rather than in a shared table. Each sheet links at most Excel's 65,530
-addresses; later ones are plain text (reports/xlsx_sheet.py).
+the 20,000-page benchmark (40,000 rows) that adds 7-37 MB to the process and takes 3-5 s, where
+openpyxl's write-only mode added 148-183 MB, most inside its save, and took 7-9 s
+(benchmarks/README.md "Session 9"). Hence each sheet is written top to bottom, a row's height
+set with its cells, and strings are inline in the sheet rather than in a shared table. Each
+sheet links at most Excel's 65,530 addresses; later ones are plain text (reports/xlsx_sheet.py).
 """
 
 from __future__ import annotations
