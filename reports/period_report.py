@@ -81,13 +81,10 @@ def write_period_docx(summary: PeriodSummary, out_dir: Path, bureau: str = "") -
 
 
 def write_period_xlsx(summary: PeriodSummary, out_dir: Path) -> Path:
-    from govaudit.reports.xlsx_sheet import Sheet, new_workbook, save
+    from govaudit.reports.xlsx_sheet import Sheet, written_workbook
 
-    path = out_dir / f"{report_name(summary)}.xlsx"
-    wb = new_workbook(path, constant_memory=False)  # a few rows: no temporary files
-    first = Sheet(wb.add_worksheet("汇总"))
     t = summary.total
-    for row in (
+    facts = (
         ["站点", summary.site],
         ["期间", f"{summary.period.label}（{summary.period.start} 至 {summary.period.end}）"],
         ["审计次数", len(summary.audits)],
@@ -96,22 +93,25 @@ def write_period_xlsx(summary: PeriodSummary, out_dir: Path) -> Path:
         ["其中新发现", t.new],
         ["已整改", t.fixed],
         ["仍待整改", t.open],
-    ):
-        first.append([(v, None) for v in row])
-    bold = wb.add_format({"bold": True})
+    )
     sheets = (
         ("历次审计", _TREND, [[a.audit_id, a.as_of, a.verdict, "是" if a.complete else "否",
                               a.open, a.critical] for a in summary.audits]),
         ("按栏目", ["栏目", *_TALLY], [[n, *_numbers(x)] for n, x in summary.by_column]),
         ("按责任科室", ["责任科室", *_TALLY], [[n, *_numbers(x)] for n, x in summary.by_department]),
     )  # fmt: skip
-    for title, headers, rows in sheets:
-        sheet = Sheet(wb.add_worksheet(title))
-        sheet.widths([30])
-        sheet.append([(h, bold) for h in headers])
-        for row in rows:
-            sheet.append([(v, None) for v in row])
-    save(wb)
+    path = out_dir / f"{report_name(summary)}.xlsx"
+    with written_workbook(path, constant_memory=False) as wb:  # a few rows: no temporary files
+        first = Sheet(wb.add_worksheet("汇总"))
+        for row in facts:
+            first.append([(v, None) for v in row])
+        bold = wb.add_format({"bold": True})
+        for title, headers, rows in sheets:
+            sheet = Sheet(wb.add_worksheet(title))
+            sheet.widths([30])
+            sheet.append([(h, bold) for h in headers])
+            for row in rows:
+                sheet.append([(v, None) for v in row])
     return path
 
 

@@ -36,7 +36,7 @@ from govaudit.core.verdicts import PASS, UNDECIDABLE, VETO, WARN
 from govaudit.reports.history import REVIEW_STATUSES
 from govaudit.reports.labels import CARRIED_LABEL, SUSPECTED_NOTE, audit_state, severity_name
 from govaudit.reports.listing import ReportData, Row
-from govaudit.reports.xlsx_sheet import Cell, Sheet, new_workbook, restore_cell, safe_cell, save
+from govaudit.reports.xlsx_sheet import Cell, Sheet, restore_cell, safe_cell, written_workbook
 
 # review_import reads the workbook back with these; the tests check safe_cell's rules here.
 __all__ = ["LIST_COLUMNS", "XLSX_NAME", "excel_date", "restore_cell", "safe_cell", "write_xlsx"]
@@ -174,24 +174,24 @@ class _Formats:
 
 def write_xlsx(data: ReportData, out_dir: Path) -> Path:
     path = out_dir / XLSX_NAME
-    wb = new_workbook(path, constant_memory=True)
-    f = _Formats.of(wb)
+    with written_workbook(path, constant_memory=True) as wb:
+        f = _Formats.of(wb)
 
-    def sheet(name: str) -> Sheet:
-        return Sheet(wb.add_worksheet(name), f.link)
+        def sheet(name: str) -> Sheet:
+            return Sheet(wb.add_worksheet(name), f.link)
 
-    summary = sheet(SUMMARY_SHEET)
-    _summary_sheet(summary, data, f)
-    listed = sheet(LIST_SHEET)
-    _list_sheet(listed, data.open_rows, LIST_COLUMNS, f, with_review=True)
-    _list_sheet(sheet(FIXED_SHEET), data.fixed_rows, FIXED_COLUMNS, f, with_review=False)
-    _list_sheet(sheet(SUPPRESSED_SHEET), data.suppressed_rows, LIST_COLUMNS, f, with_review=True)
-    _sources_sheet(sheet(SOURCES_SHEET), data.open_rows, f)
-    _warnings_sheet(sheet(WARNINGS_SHEET), data, f)
-    if data.outside:  # a site without imported lists gets no empty sheet
-        _outside_sheet(sheet(OUTSIDE_SHEET), data, f)
-    (listed if data.open_rows else summary).worksheet.activate()
-    save(wb)
+        summary = sheet(SUMMARY_SHEET)
+        _summary_sheet(summary, data, f)
+        listed = sheet(LIST_SHEET)
+        _list_sheet(listed, data.open_rows, LIST_COLUMNS, f, with_review=True)
+        _list_sheet(sheet(FIXED_SHEET), data.fixed_rows, FIXED_COLUMNS, f, with_review=False)
+        suppressed = sheet(SUPPRESSED_SHEET)
+        _list_sheet(suppressed, data.suppressed_rows, LIST_COLUMNS, f, with_review=True)
+        _sources_sheet(sheet(SOURCES_SHEET), data.open_rows, f)
+        _warnings_sheet(sheet(WARNINGS_SHEET), data, f)
+        if data.outside:  # a site without imported lists gets no empty sheet
+            _outside_sheet(sheet(OUTSIDE_SHEET), data, f)
+        (listed if data.open_rows else summary).worksheet.activate()
     return path
 
 

@@ -8,12 +8,18 @@ cell, would still take them for formulas) and drops the characters XML cannot ca
 
 Excel keeps at most 65,530 hyperlinks in a worksheet, and XlsxWriter drops any beyond that with
 a warning on stderr: a `Sheet` links its first 65,530 addresses, later cells show theirs as text.
+
+XlsxWriter writes the file only when the workbook is closed, and a workbook left unclosed keeps
+its temporary files: `written_workbook` closes it in every case and moves the file into place
+only when it is complete.
 """
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
 from datetime import date
 from pathlib import Path
 
@@ -50,27 +56,34 @@ def restore_cell(text: str) -> str:
     return text[1:] if text.startswith("'") and text[1:].startswith(_FORMULA_STARTS) else text
 
 
-def new_workbook(path: Path, constant_memory: bool) -> Workbook:
-    """A workbook written to `path` at `save`. `constant_memory`: each row goes to a temporary
-    file as soon as the next one begins (strings then are inline, not in a shared table)."""
-    return Workbook(
-        str(path),
-        {
-            "constant_memory": constant_memory,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-            "use_zip64": True,  # as openpyxl: a workbook over 4 GB is written, not refused
-        },
-    )
-
-
-def save(workbook: Workbook) -> None:
-    """Write the file; a file system error stays an OSError (the CLI reports it in one line)."""
+@contextmanager
+def written_workbook(path: Path, constant_memory: bool) -> Iterator[Workbook]:
+    """A workbook that appears at `path` whole or not at all (never half a list): written to a
+    hidden part file beside it and moved into place when complete; on an error the part file
+    and XlsxWriter's temporary files are removed. A file system error stays an OSError (the CLI
+    reports it in one line). `constant_memory`: each row goes to a temporary file as soon as the
+    next one begins (strings then are inline, not in a shared table)."""
+    part = path.with_name(f".{path.name}.part")
+    options = {
+        "constant_memory": constant_memory,
+        "strings_to_formulas": False,
+        "strings_to_urls": False,
+        "strings_to_numbers": False,
+        "use_zip64": True,  # as openpyxl: a workbook over 4 GB is written, not refused
+    }
+    workbook = Workbook(str(part), options)
     try:
+        yield workbook
         workbook.close()
-    except FileCreateError as e:
-        raise e.args[0] from None
+    except BaseException as e:
+        if not workbook.fileclosed:
+            with suppress(Exception):  # only to release the temporary files
+                workbook.close()
+        part.unlink(missing_ok=True)
+        if isinstance(e, FileCreateError):
+            raise e.args[0] from None
+        raise
+    os.replace(part, path)
 
 
 class Sheet:

@@ -1,7 +1,9 @@
 """整改清单.xlsx opened with openpyxl: structure, links, safety of untrusted cells, masking."""
 
+import tempfile
 import warnings
 import zipfile
+from dataclasses import replace
 from datetime import date, datetime
 
 import pytest
@@ -234,3 +236,23 @@ def test_a_sheet_links_no_more_addresses_than_excel_keeps(tmp_path, capfd):
     ws = load_workbook(path, read_only=True)["引用页面"]
     listed = [row[3] for row in ws.iter_rows(min_row=2, values_only=True)]
     assert listed == pages  # every address, the unlinked ones as text
+
+
+def test_a_failed_write_leaves_the_last_list_whole(tmp_path, monkeypatch):
+    """The workbook is moved into place complete: a write that fails half way (here a value no
+    cell can hold, as a bug would pass) leaves the previous 整改清单.xlsx, no part file, and
+    none of the rows' temporary files."""
+    store = new_store(tmp_path)
+    audit = make_audit(store, [broken(f"{SITE}/a.pdf")])
+    data = build_listing(store, audit, report_settings({}), judge)
+    out, temp = tmp_path / "out", tmp_path / "temp"
+    out.mkdir()
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))  # what TMPDIR sets, for this test only
+    path = write_xlsx(data, out)
+    written = path.read_bytes()
+    bad = replace(data, open_rows=[replace(data.open_rows[0], times_seen=object())])
+    with pytest.raises(TypeError):
+        write_xlsx(bad, out)
+    assert [p.name for p in out.iterdir()] == ["整改清单.xlsx"] and path.read_bytes() == written
+    assert not list(temp.iterdir())
