@@ -122,7 +122,7 @@ def _row_height(values: list[object], widths: list[float]) -> float:
 
 @dataclass(frozen=True)
 class _Formats:
-    """The workbook's cell formats, made once: XlsxWriter keeps one record per distinct format."""
+    """The cell formats, made once per workbook (an XlsxWriter format belongs to one workbook)."""
 
     body: Format  # bordered, wrapped, at the top: every cell of a table
     link: Format
