@@ -350,13 +350,17 @@ class _Shared(dict):
     as the content type. Records read from the store are never changed (only the crawler
     writes into a record's meta, before storing it), so sharing is safe."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._decoder = json.JSONDecoder(object_pairs_hook=self._fields)
+
     def meta(self, raw: str | None) -> dict[str, Any]:
         if not raw or raw == "{}":
             return {}
         key = ("meta", raw)
         found = self.get(key)
         if found is None:
-            found = self[key] = json.loads(raw, object_pairs_hook=self._fields)
+            found = self[key] = self._decoder.decode(raw)
         return found
 
     def _fields(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
