@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from itertools import islice
 from pathlib import Path
 
 from xlsxwriter import Workbook
@@ -321,21 +322,28 @@ def _filter(ws: Sheet, columns: int, last_row: int) -> None:
 
 
 def _sources_sheet(ws: Sheet, rows: list[Row], f: _Formats) -> None:
-    """Every referring page of every open finding that has them, one a row, both URLs links."""
+    """Every referring page of every open finding that has them, one a row, both URLs links;
+    past Excel's last row (a dead menu link of a 200,000-page site), a row says how many more
+    there are: findings.json lists every one."""
     _header_row(ws, _SOURCES_COLUMNS, f, freeze_col=0)
     ws.worksheet.set_landscape()
-    for index, r in enumerate(rows, 1):
+    total = sum(len(r.source_pages) for r in rows)
+    room = ws.rows_left if total <= ws.rows_left else ws.rows_left - 1  # the last for the note
+    pairs = ((index, r, page) for index, r in enumerate(rows, 1) for page in r.source_pages)
+    for index, r, page in islice(pairs, room):
         target = r.target_url or r.page_url
-        for page in r.source_pages:
-            ws.append(
-                [
-                    (index, f.body),
-                    (r.check_name, f.body),
-                    (target, f.body, target),
-                    (page, f.body, page),
-                    (r.finding_id, f.body),
-                ]
-            )
+        ws.append(
+            [
+                (index, f.body),
+                (r.check_name, f.body),
+                (target, f.body, target),
+                (page, f.body, page),
+                (r.finding_id, f.body),
+            ]
+        )
+    if total > room:
+        note = f"……另有 {total - room} 个引用页面超出 Excel 的行数上限，全部见 findings.json"
+        ws.append([("", f.body), ("", f.body), (note, f.body)])
     _filter(ws, len(_SOURCES_COLUMNS), max(ws.row, 2))
     ws.worksheet.repeat_rows(0)
 

@@ -34,6 +34,7 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _MAX_CELL = 32000  # Excel keeps at most 32,767 characters in a cell
 _MAX_LINK = 2000  # longer hyperlink targets make Excel report the file as damaged
 MAX_LINKS = 65530  # hyperlinks Excel keeps in one worksheet
+MAX_ROWS = 1_048_576  # rows of a worksheet; XlsxWriter silently drops any beyond
 # openpyxl wrote a column width as given; XlsxWriter's `set_column` adds Excel's 5-pixel cell
 # padding. Set in pixels (7 per unit of the default font) the widths stay what they were.
 _PIXELS_PER_WIDTH = 7
@@ -98,6 +99,10 @@ class Sheet:
     def widths(self, widths: Sequence[float]) -> None:
         for col, width in enumerate(widths):
             self.worksheet.set_column_pixels(col, col, round(width * _PIXELS_PER_WIDTH))
+
+    @property
+    def rows_left(self) -> int:
+        return MAX_ROWS - self.row
 
     def skip(self) -> None:
         """An empty row."""

@@ -238,6 +238,31 @@ def test_a_sheet_links_no_more_addresses_than_excel_keeps(tmp_path, capfd):
     assert listed == pages  # every address, the unlinked ones as text
 
 
+@pytest.mark.parametrize("max_rows, shown", [(12, 10), (31, 30)])
+def test_referring_pages_past_the_last_row_are_counted_not_dropped(
+    tmp_path, monkeypatch, max_rows, shown
+):
+    """XlsxWriter silently drops rows past a sheet's 1,048,576th; 引用页面 can get there (every
+    referring page a row): its last row then says how many more findings.json holds. The limit
+    is lowered here, the sheet's logic is the same."""
+    monkeypatch.setattr("govaudit.reports.xlsx_sheet.MAX_ROWS", max_rows)
+    store = new_store(tmp_path)
+    pages = [f"{SITE}/zwgk/{i}.html" for i in range(30)]
+    many = broken(f"{SITE}/gone.pdf")
+    many = Finding(**{**many.__dict__, "details": {**many.details, "source_pages": pages}})
+    audit = make_audit(store, [many])
+    path = write_xlsx(build_listing(store, audit, report_settings({}), judge), tmp_path)
+    rows = list(load_workbook(path, read_only=True)["引用页面"].iter_rows(values_only=True))
+    assert len(rows) == max_rows
+    assert [r[3] for r in rows[1 : shown + 1]] == pages[:shown]
+    notes = [r[2] for r in rows if r[2] and "超出" in r[2]]
+    assert notes == (
+        [f"……另有 {30 - shown} 个引用页面超出 Excel 的行数上限，全部见 findings.json"]
+        if shown < 30
+        else []
+    )
+
+
 def test_a_failed_write_leaves_the_last_list_whole(tmp_path, monkeypatch):
     """The workbook is moved into place complete: a write that fails half way (here a value no
     cell can hold, as a bug would pass) leaves the previous 整改清单.xlsx, no part file, and
