@@ -199,24 +199,25 @@ def serve_fallback(root: str, port: int, log: str) -> None:
 # -- measuring one process tree ------------------------------------------------------------------
 
 
-def _tree_rss_kb(pid: int) -> int:
-    """Resident memory of `pid` and all its descendants, from /proc (no psutil needed)."""
-    total, stack, seen = 0, [pid], set()
+def _tree_rss_kb(pid: int) -> dict[int, int]:
+    """Resident memory of `pid` and each of its descendants (pid → kB), from /proc (no psutil
+    needed)."""
+    found, stack = {}, [pid]
     while stack:
         p = stack.pop()
-        if p in seen:
+        if p in found:
             continue
-        seen.add(p)
+        found[p] = 0
         try:
             for line in Path(f"/proc/{p}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
+                    found[p] = int(line.split()[1])
                     break
             for task in Path(f"/proc/{p}/task").iterdir():
                 stack.extend(int(c) for c in (task / "children").read_text().split())
         except (OSError, ValueError):
             continue
-    return total
+    return found
 
 
 def run_measured(cmd: list[str], out_path: Path, cwd: Path, env: dict | None = None) -> dict:
@@ -228,11 +229,14 @@ def run_measured(cmd: list[str], out_path: Path, cwd: Path, env: dict | None = N
     with out_path.open("wb") as out, err_path.open("wb") as err:
         start = time.perf_counter()
         proc = subprocess.Popen(full, cwd=cwd, stdout=out, stderr=err, env=env)
-        peak_kb, timeline, next_mark = 0, [], 0.0
+        peak_kb, peak_parts, timeline, next_mark = 0, {}, [], 0.0
         while proc.poll() is None:
-            # Below /usr/bin/time, the tool's own tree is what we measure.
-            kb = _tree_rss_kb(proc.pid) - (_own_rss_kb(proc.pid) if time_bin.exists() else 0)
-            peak_kb = max(peak_kb, kb)
+            parts = _tree_rss_kb(proc.pid)
+            if time_bin.exists():  # below /usr/bin/time, the tool's own tree is what we measure
+                parts.pop(proc.pid, None)
+            kb = sum(parts.values())
+            if kb > peak_kb:
+                peak_kb, peak_parts = kb, parts
             elapsed = time.perf_counter() - start
             if elapsed >= next_mark:  # a coarse memory timeline: when does the peak happen?
                 timeline.append((round(elapsed, 1), round(kb / 1024)))
@@ -243,6 +247,9 @@ def run_measured(cmd: list[str], out_path: Path, cwd: Path, env: dict | None = N
         "exit": proc.returncode,
         "wall_s": round(wall, 2),
         "peak_rss_mb": round(peak_kb / 1024, 1),
+        # Each process at the peak, in the order they started (pids grow): for govaudit the
+        # audit process, then its helper, parse worker and attachment reader while they run.
+        "peak_parts_mb": [round(peak_parts[p] / 1024) for p in sorted(peak_parts)],
         "rss_timeline_s_mb": timeline,
         "stderr_tail": err_path.read_text("utf-8", "replace")[-600:],
     }
@@ -259,16 +266,6 @@ def run_measured(cmd: list[str], out_path: Path, cwd: Path, env: dict | None = N
         except (KeyError, ValueError):
             pass
     return result
-
-
-def _own_rss_kb(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
 
 
 # -- the tools -----------------------------------------------------------------------------------
@@ -546,7 +543,8 @@ def run_tool(
     b = run["broken"]
     print(
         f"   {name:<16} {measured['wall_s']:7.1f} s  {run['pages_per_s']:7.1f} pages/s  "
-        f"{run['peak_rss_mb']:7.1f} MB  {requests['total']:6d} requests  "
+        f"{run['peak_rss_mb']:7.1f} MB ({'+'.join(map(str, run['peak_parts_mb']))})  "
+        f"{requests['total']:6d} requests  "
         f"coverage {run['coverage']:.0%}  "
         f"broken {b['true']}/{b['planted']} (+{b['n_extra']} extra)  exit {measured['exit']}  "
         f"load {load:.1f}",

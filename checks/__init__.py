@@ -7,8 +7,8 @@ A check module provides
 and is listed once in REGISTRY. `SCANS_TEXT = True` says the check reads the text of every page
 and attachment (its cost grows with the site's text): the roof then runs it beside the others, in
 its helper process. Such a check may also provide `warm(rules)`: what it builds before its first
-page (an automaton, a dictionary), built in the helper while the crawl runs. `as_of` is the only
-clock a check sees.
+page (an automaton, a dictionary), built in the helper while the crawl runs, and `release()`,
+which drops it once the text checks are done. `as_of` is the only clock a check sees.
 
 FOLLOW_UP lists the modules that judge the findings across audits rather than the pages
 (confirmation: 疑似 → 确认; early_warning: 预警 before a limit is crossed): each has a

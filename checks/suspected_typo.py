@@ -69,6 +69,11 @@ def warm(rules: dict[str, Any]) -> None:
         ).build()
 
 
+def release() -> None:
+    """Drop the detectors `warm` built (tens of MB)."""
+    detector_for.cache_clear()
+
+
 def validate_rules(rules: dict[str, Any]) -> dict[str, Any]:
     """Compile the page patterns now: a bad one stops the audit before the crawl."""
     _skip_patterns(rules)

@@ -122,6 +122,7 @@ class Hit:
 
 BLOCK_CACHE_SIZE = 50_000  # blocks are short; this bounds the cache near 10 MB
 LINE_CACHE_CHARS = 8_000_000  # automaton hits by line: bounds the cache near 20 MB of Chinese
+LINES_SEEN_BITS = 1 << 23  # one bit a line hash (1 MB): has a line been scanned before?
 
 _base_lock = threading.Lock()
 _base: tuple[dict[str, int], int] | None = None
@@ -141,6 +142,13 @@ def _base_dictionary() -> tuple[dict[str, int], int]:
         return _base
 
 
+def forget_base_dictionary() -> None:
+    """The next `_base_dictionary()` loads it again (71 MB kept until then)."""
+    global _base
+    with _base_lock:
+        _base = None
+
+
 # How far a context rule's match may reach from its anchor: before it (a lookbehind or a prefix
 # such as 十九大) and after it (a lookahead to the end of the sentence, as in 既使…又).
 RULE_BEFORE, RULE_AFTER = 40, 160
@@ -156,6 +164,27 @@ def _windows(spots: list[int], size: int) -> list[tuple[int, int]]:
         else:
             merged.append((lo, hi))
     return merged
+
+
+class _OwnWords(dict):
+    """A matcher's jieba dictionary: its own entries (its terms added, the words that would hide
+    one set to 0) over the process's shared one, which a copy would repeat (21 MB). Slower to
+    look up, but jieba only cuts the blocks around a hit (0.1 % of benchmarks/text_checks)."""
+
+    def __init__(self, shared: dict[str, int]) -> None:
+        super().__init__()
+        self.shared = shared
+
+    def __missing__(self, word: str) -> int:
+        return self.shared[word]
+
+    def __contains__(self, word: object) -> bool:
+        return dict.__contains__(self, word) or word in self.shared
+
+    def get(self, word: str, default: int | None = None) -> int | None:  # type: ignore[override]
+        if dict.__contains__(self, word):
+            return dict.__getitem__(self, word)
+        return self.shared.get(word, default)
 
 
 class WordMatcher:
@@ -194,6 +223,11 @@ class WordMatcher:
         self._by_line = not any("\n" in key for key in keys)
         self._lines: dict[str, tuple[tuple[int, tuple], ...]] = {}
         self._line_chars = 0
+        # A line is cached the second time it comes: most of a site's lines are its own (an
+        # article's paragraphs), and caching those kept a second copy of the site's text (38 MB
+        # at the 20,000-page benchmark) for no hit. The lines seen are bits of their hashes: a
+        # fixed megabyte, and a collision only caches a line early.
+        self._lines_seen = bytearray(LINES_SEEN_BITS // 8)
         # pyahocorasick's trie scanned a node's children one by one and slowed to 8 MB/s once a
         # thousand one-character terms (异体字) hung from its root; ahocorasick_rs's contiguous
         # NFA scans benchmarks/gov_text at ~200 MB/s with them. Its DFA is faster at 1,700 keys
@@ -225,9 +259,9 @@ class WordMatcher:
 
         freq, total = _base_dictionary()
         tok = jieba.Tokenizer()
-        tok.FREQ, tok.total, tok.initialized = dict(freq), total, True
+        tok.FREQ, tok.total, tok.initialized = _OwnWords(freq), total, True
         words = [*self.terms, *self.allow]
-        exposed = self._hiding_words(tok.FREQ, set(words))
+        exposed = self._hiding_words(freq, set(words))
         for word in exposed:
             tok.total -= tok.FREQ[word]
             tok.FREQ[word] = 0
@@ -257,6 +291,7 @@ class WordMatcher:
     def clear_line_cache(self) -> None:
         """Forget the automaton's hits by line: a benchmark's cold scan."""
         self._lines.clear()
+        self._lines_seen[:] = bytes(len(self._lines_seen))
         self._line_chars = 0
 
     def clear_block_cache(self) -> None:
@@ -300,16 +335,20 @@ class WordMatcher:
         if not self._by_line:
             return self.scan(norm)
         found: list[tuple[int, tuple]] = []
-        pos, cache = 0, self._lines
+        pos, cache, seen = 0, self._lines, self._lines_seen
         for line in norm.split("\n"):
             hits = cache.get(line)
             if hits is None:
                 hits = tuple(self.scan(line)) if line else ()
-                self._line_chars += len(line)
-                if self._line_chars > LINE_CACHE_CHARS:
-                    cache.clear()
-                    self._line_chars = len(line)
-                cache[line] = hits
+                bit = hash(line) & (LINES_SEEN_BITS - 1)
+                if not seen[bit >> 3] & (1 << (bit & 7)):
+                    seen[bit >> 3] |= 1 << (bit & 7)
+                else:
+                    self._line_chars += len(line)
+                    if self._line_chars > LINE_CACHE_CHARS:
+                        cache.clear()
+                        self._line_chars = len(line)
+                    cache[line] = hits
             if hits:
                 found.extend((pos + last, payload) for last, payload in hits)
             pos += len(line) + 1

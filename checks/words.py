@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from govaudit.checks.site_texts import Attachment, attachments, text_pages
-from govaudit.checks.wordmatch import Hit, WordMatcher
+from govaudit.checks.wordmatch import Hit, WordMatcher, forget_base_dictionary
 from govaudit.core.config import AuditConfig, ConfigError, compile_pattern
 from govaudit.core.masking import mask_personal_numbers, masked_window
 from govaudit.core.model import Finding, PageRecord, fingerprint
@@ -142,6 +142,13 @@ def warm(rules: dict[str, Any]) -> None:
     matcher_for(
         tuple(rules["wordlists"]), bool(rules["builtin_lists"]), tuple(rules["whitelist_terms"])
     ).tokenizer()
+
+
+def release() -> None:
+    """Drop what `warm` built (the matchers, jieba's dictionary): a helper process done with
+    the text checks goes on to write the xlsx."""
+    matcher_for.cache_clear()
+    forget_base_dictionary()
 
 
 def validate_rules(rules: dict[str, Any]) -> dict[str, Any]:

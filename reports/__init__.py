@@ -42,7 +42,7 @@ def write_reports(
     returns their paths and the listing they show (its scorecard ends the CLI summary).
     `judge`: the verdicts' source (checks.judge.judge, handed over by the roof).
     `beside`: the xlsx is written there while the html and the notices are written here."""
-    # The writers import openpyxl and jinja2 (~0.1 s): not before a report is written.
+    # The writers import XlsxWriter and jinja2 (~0.2 s): not before a report is written.
     from govaudit.reports.html import write_html
     from govaudit.reports.notice import write_notices
     from govaudit.reports.screenshots import write_screenshots

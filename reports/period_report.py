@@ -2,8 +2,9 @@
 every site of a store, or of a multi-site profile's sites (one table, one .docx) — `govaudit
 report --period 2026-Q4 [--profile sites.toml]`.
 
-The figures are reports/period.py's; the look is the notice's (reports/official_docx.py); xlsx
-cells pass `safe_cell` (a column name from a crawled page is text, never a formula).
+The figures are reports/period.py's; the look is the notice's (reports/official_docx.py); the
+xlsx is written as 整改清单.xlsx is (reports/xlsx_sheet.py: a column name from a crawled page is
+text, never a formula).
 """
 
 from __future__ import annotations
@@ -80,16 +81,10 @@ def write_period_docx(summary: PeriodSummary, out_dir: Path, bureau: str = "") -
 
 
 def write_period_xlsx(summary: PeriodSummary, out_dir: Path) -> Path:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from govaudit.reports.xlsx_sheet import Sheet, written_workbook
 
-    from govaudit.reports.xlsx import safe_cell
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "汇总"
     t = summary.total
-    for row in (
+    facts = (
         ["站点", summary.site],
         ["期间", f"{summary.period.label}（{summary.period.start} 至 {summary.period.end}）"],
         ["审计次数", len(summary.audits)],
@@ -98,24 +93,25 @@ def write_period_xlsx(summary: PeriodSummary, out_dir: Path) -> Path:
         ["其中新发现", t.new],
         ["已整改", t.fixed],
         ["仍待整改", t.open],
-    ):
-        ws.append([safe_cell(v) for v in row])
+    )
     sheets = (
         ("历次审计", _TREND, [[a.audit_id, a.as_of, a.verdict, "是" if a.complete else "否",
                               a.open, a.critical] for a in summary.audits]),
         ("按栏目", ["栏目", *_TALLY], [[n, *_numbers(x)] for n, x in summary.by_column]),
         ("按责任科室", ["责任科室", *_TALLY], [[n, *_numbers(x)] for n, x in summary.by_department]),
     )  # fmt: skip
-    for title, headers, rows in sheets:
-        sheet = wb.create_sheet(title)
-        sheet.append(headers)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            sheet.append([safe_cell(v) for v in row])
-        sheet.column_dimensions["A"].width = 30
     path = out_dir / f"{report_name(summary)}.xlsx"
-    wb.save(path)
+    with written_workbook(path, constant_memory=False) as wb:  # a few rows: no temporary files
+        first = Sheet(wb.add_worksheet("汇总"))
+        for row in facts:
+            first.append([(v, None) for v in row])
+        bold = wb.add_format({"bold": True})
+        for title, headers, rows in sheets:
+            sheet = Sheet(wb.add_worksheet(title))
+            sheet.widths([30])
+            sheet.append([(h, bold) for h in headers])
+            for row in rows:
+                sheet.append([(v, None) for v in row])
     return path
 
 

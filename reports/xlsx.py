@@ -10,26 +10,26 @@ cells the row was exported with). Dates (首次发现, 整改时限) are real Ex
 
 Cell values from crawled pages are untrusted: anything Excel would run as a formula (a leading
 =, +, -, @, tab or CR) gets a leading apostrophe and stays a plain string cell; characters
-that XML cannot carry are dropped (`safe_cell`).
+that XML cannot carry are dropped (`safe_cell`, reports/xlsx_sheet.py).
 
-The workbook is written in openpyxl's write-only mode: each row goes to the file as it is made
-rather than every cell being held until the save (-76 MB at the 20,000-page benchmark;
-benchmarks/README.md "Session 8"). Hence every sheet's column widths, frozen panes and page
-properties are set before its first row, and a row's height before the row.
+The workbook is written by XlsxWriter in constant-memory mode (reports/xlsx_sheet.py): each row
+goes to a temporary file as soon as the next one begins, and the save only zips those files. At
+the 20,000-page benchmark (40,000 rows) that adds 7-37 MB to the process and takes 3-5 s, where
+openpyxl's write-only mode added 148-183 MB, most inside its save, and took 7-9 s
+(benchmarks/README.md "Session 9"). Hence each sheet is written top to bottom, a row's height
+set with its cells, and strings are inline in the sheet rather than in a shared table. Each
+sheet links at most Excel's 65,530 addresses; later ones are plain text (reports/xlsx_sheet.py).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
+from xlsxwriter import Workbook
+from xlsxwriter.format import Format
 
 from govaudit.core.model import SEVERITIES
 from govaudit.core.outside_records import OutsideStatus, status_label
@@ -37,9 +37,10 @@ from govaudit.core.verdicts import PASS, UNDECIDABLE, VETO, WARN
 from govaudit.reports.history import REVIEW_STATUSES
 from govaudit.reports.labels import CARRIED_LABEL, SUSPECTED_NOTE, audit_state, severity_name
 from govaudit.reports.listing import ReportData, Row
+from govaudit.reports.xlsx_sheet import Cell, Sheet, restore_cell, safe_cell, written_workbook
 
-if TYPE_CHECKING:  # openpyxl defines the write-only sheet's class in a private module only
-    from openpyxl.worksheet._write_only import WriteOnlyWorksheet as Sheet
+# review_import reads the workbook back with these; the tests check safe_cell's rules here.
+__all__ = ["LIST_COLUMNS", "XLSX_NAME", "excel_date", "restore_cell", "safe_cell", "write_xlsx"]
 
 XLSX_NAME = "整改清单.xlsx"
 ID_HEADER, STATUS_HEADER, NOTE_HEADER = "问题编号", "整改状态", "整改说明"
@@ -95,24 +96,11 @@ LIST_COLUMNS = (
 _MACHINE_HEADERS = (VERSION_HEADER, ID_HEADER)  # small grey cells for the round trip
 FIXED_COLUMNS = tuple(c for c in LIST_COLUMNS if c[0] not in (DEADLINE_HEADER,))
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_MAX_CELL = 32000  # Excel keeps at most 32,767 characters in a cell
-_MAX_LINK = 2000  # longer hyperlink targets make Excel report the file as damaged
-_HEADER_FILL = PatternFill("solid", fgColor="DDE5F0")
-_VERDICT_FILL = {
-    PASS: PatternFill("solid", fgColor="D9EAD3"),
-    WARN: PatternFill("solid", fgColor="FFF2CC"),
-    VETO: PatternFill("solid", fgColor="F4CCCC"),
-    UNDECIDABLE: PatternFill("solid", fgColor="FCE4D6"),
-}
-_THIN = Side(style="thin", color="B0B0B0")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_WRAP = Alignment(wrap_text=True, vertical="top")
-# The style of every body cell, registered once per workbook: openpyxl looks a named style up by
-# name, where a border and an alignment set on each cell are hashed field by field (3-5x slower).
-_BODY = "清单正文"
-_LINK = "清单链接"  # a body cell holding a link: one named style, not a Font per cell (8,000
-# referring pages of a footer link took 2.8 s with a Font each)
+_BORDER = {"border": 1, "border_color": "#B0B0B0"}
+_BODY = {**_BORDER, "text_wrap": True, "valign": "top"}
+_HEADER = {"bold": True, "pattern": 1, "bg_color": "#DDE5F0", **_BORDER}
+_VERDICT_COLOR = {PASS: "#D9EAD3", WARN: "#FFF2CC", VETO: "#F4CCCC", UNDECIDABLE: "#FCE4D6"}
+_RED = "#C00000"
 _LINE_POINTS = 14.5  # one wrapped line of 11-pt text
 _MAX_LINES = 20  # a very long detail stays readable in the cell without a page-high row
 
@@ -133,64 +121,93 @@ def _row_height(values: list[object], widths: list[float]) -> float:
     return _LINE_POINTS * min(max(filled, default=1), _MAX_LINES) + 4
 
 
-def safe_cell(value: object) -> object:
-    """A cell value Excel shows as text and never evaluates; non-strings pass unchanged."""
-    if not isinstance(value, str):
-        return value
-    text = ILLEGAL_CHARACTERS_RE.sub("", value)[:_MAX_CELL]
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+@dataclass(frozen=True)
+class _Formats:
+    """The cell formats, made once per workbook (an XlsxWriter format belongs to one workbook)."""
 
+    body: Format  # bordered, wrapped, at the top: every cell of a table
+    link: Format
+    date: Format
+    critical: Format  # 严重 in red
+    machine: Format  # the small grey round-trip cells
+    header: Format
+    column_header: Format  # a sheet's first row
+    title: Format
+    heading: Format
+    alarm: Format  # an incomplete audit's verdict
+    label: Format
+    fact: Format
+    fact_date: Format
+    verdicts: dict[str, Format]
 
-def restore_cell(text: str) -> str:
-    """The inverse of `safe_cell` for text read back (review import): no drift on round trips."""
-    return text[1:] if text.startswith("'") and text[1:].startswith(_FORMULA_STARTS) else text
+    @classmethod
+    def of(cls, wb: Workbook) -> _Formats:
+        date_format = {"num_format": DATE_FORMAT}
+        centred = {"text_wrap": True, "valign": "vcenter", "align": "center"}
+        return cls(
+            body=wb.add_format(_BODY),
+            link=wb.add_format({**_BODY, "font_color": "#0563C1", "underline": 1}),
+            date=wb.add_format({**_BODY, **date_format}),
+            critical=wb.add_format({**_BODY, "bold": True, "font_color": _RED}),
+            machine=wb.add_format(
+                {
+                    **_BORDER,
+                    "font_size": 8,
+                    "font_color": "#808080",
+                    "valign": "top",
+                    "shrink": True,
+                }
+            ),
+            header=wb.add_format(_HEADER),
+            column_header=wb.add_format({**_HEADER, **centred}),
+            title=wb.add_format({"bold": True, "font_size": 14}),
+            heading=wb.add_format({"bold": True, "font_size": 12}),
+            alarm=wb.add_format({"bold": True, "font_color": _RED}),
+            label=wb.add_format({"bold": True}),
+            fact=wb.add_format({"align": "left"}),
+            fact_date=wb.add_format({"align": "left", **date_format}),
+            verdicts={
+                verdict: wb.add_format({**_BODY, "pattern": 1, "bg_color": color})
+                for verdict, color in _VERDICT_COLOR.items()
+            },
+        )
 
 
 def write_xlsx(data: ReportData, out_dir: Path) -> Path:
-    wb = Workbook(write_only=True)
-    wb.add_named_style(NamedStyle(name=_BODY, border=_BORDER, alignment=_WRAP))
-    link_font = Font(color="0563C1", underline="single")
-    wb.add_named_style(NamedStyle(name=_LINK, border=_BORDER, alignment=_WRAP, font=link_font))
-    _summary_sheet(wb.create_sheet(SUMMARY_SHEET), data)
-    _list_sheet(wb.create_sheet(LIST_SHEET), data.open_rows, LIST_COLUMNS, with_review=True)
-    _list_sheet(wb.create_sheet(FIXED_SHEET), data.fixed_rows, FIXED_COLUMNS, with_review=False)
-    _list_sheet(
-        wb.create_sheet(SUPPRESSED_SHEET), data.suppressed_rows, LIST_COLUMNS, with_review=True
-    )
-    _sources_sheet(wb.create_sheet(SOURCES_SHEET), data.open_rows)
-    _warnings_sheet(wb.create_sheet(WARNINGS_SHEET), data)
-    if data.outside:  # a site without imported lists gets no empty sheet
-        _outside_sheet(wb.create_sheet(OUTSIDE_SHEET), data)
-    wb.active = 1 if data.open_rows else 0
     path = out_dir / XLSX_NAME
-    wb.save(path)
+    with written_workbook(path, constant_memory=True) as wb:
+        f = _Formats.of(wb)
+
+        def sheet(name: str) -> Sheet:
+            return Sheet(wb.add_worksheet(name), f.link)
+
+        summary = sheet(SUMMARY_SHEET)
+        _summary_sheet(summary, data, f)
+        listed = sheet(LIST_SHEET)
+        _list_sheet(listed, data.open_rows, LIST_COLUMNS, f, with_review=True)
+        _list_sheet(sheet(FIXED_SHEET), data.fixed_rows, FIXED_COLUMNS, f, with_review=False)
+        suppressed = sheet(SUPPRESSED_SHEET)
+        _list_sheet(suppressed, data.suppressed_rows, LIST_COLUMNS, f, with_review=True)
+        _sources_sheet(sheet(SOURCES_SHEET), data.open_rows, f)
+        _warnings_sheet(sheet(WARNINGS_SHEET), data, f)
+        if data.outside:  # a site without imported lists gets no empty sheet
+            _outside_sheet(sheet(OUTSIDE_SHEET), data, f)
+        (listed if data.open_rows else summary).worksheet.activate()
     return path
 
 
-def _cell(ws: Sheet, value: object, **style: object) -> Cell:
-    """A cell with its value made safe and its style: `style=_BODY`, or font, fill... set."""
-    cell = WriteOnlyCell(ws, safe_cell(value))
-    for key, val in style.items():
-        setattr(cell, key, val)
-    return cell
-
-
-def _summary_sheet(ws: Sheet, data: ReportData) -> None:
+def _summary_sheet(ws: Sheet, data: ReportData, f: _Formats) -> None:
     c, h = data.counters, data.history
     counts = h.counts()
-    ws.column_dimensions["A"].width = 44
-    for letter in "BCDEF":
-        ws.column_dimensions[letter].width = 16
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToHeight = 0
-    ws.append([_cell(ws, f"{data.site} 网站整改问题清单", font=Font(bold=True, size=14))])
+    ws.widths([44, 16, 16, 16, 16, 16])
+    ws.worksheet.fit_to_pages(1, 0)
+    ws.worksheet.set_landscape()
+    ws.append([(f"{data.site} 网站整改问题清单", f.title)])
     if not data.complete:  # first: the list is of part of the site only
-        verdict = f"审计不完整，总体结论：{data.verdict}"
-        ws.append([_cell(ws, verdict, font=Font(bold=True, color="C00000"))])
+        ws.append([(f"审计不完整，总体结论：{data.verdict}", f.alarm)])
         for reason in data.incomplete:
-            ws.append([_cell(ws, f"· {reason}")])
-    ws.append([])
+            ws.append([(f"· {reason}", None)])
+    ws.skip()
     facts = [
         ("站点", data.site),
         ("起始地址", data.start_url),
@@ -222,32 +239,30 @@ def _summary_sheet(ws: Sheet, data: ReportData) -> None:
         ),
     ]
     for label, value in facts:
-        cell = _cell(ws, value, alignment=Alignment(horizontal="left"))
-        if isinstance(value, date):
-            cell.number_format = DATE_FORMAT
-        ws.append([_cell(ws, label, font=Font(bold=True)), cell])
-    ws.append([])
-    heading = f"检查指标单项否决项自查：{data.verdict}"
-    ws.append([_cell(ws, heading, font=Font(bold=True, size=12))])
+        ws.append([(label, f.label), (value, f.fact_date if isinstance(value, date) else f.fact)])
+    ws.skip()
+    ws.append([(f"检查指标单项否决项自查：{data.verdict}", f.heading)])
     _table(
         ws,
+        f,
         ("否决项", "实测", "否决阈值", "结论", "说明"),
         [(i.name, i.measured_label(), i.threshold_label(), i.verdict, i.note) for i in data.score],
         verdict_col=4,
     )
-    ws.append([])
-    ws.append([_cell(ws, "问题分类统计（待整改）", font=Font(bold=True, size=12))])
+    ws.skip()
+    ws.append([("问题分类统计（待整改）", f.heading)])
     body = [(name, *(sev[s] for s in SEVERITIES), total) for name, sev, total in data.by_check]
-    _table(ws, ("问题类型", *(severity_name(s) for s in SEVERITIES), "合计"), body)
+    _table(ws, f, ("问题类型", *(severity_name(s) for s in SEVERITIES), "合计"), body)
 
 
-def _table(ws: Sheet, headers: tuple, body: list[tuple], verdict_col: int | None = None) -> None:
-    bold = Font(bold=True)
-    ws.append([_cell(ws, h, font=bold, fill=_HEADER_FILL, border=_BORDER) for h in headers])
+def _table(
+    ws: Sheet, f: _Formats, headers: tuple, body: list[tuple], verdict_col: int | None = None
+) -> None:
+    ws.append([(h, f.header) for h in headers])
     for values in body:
-        cells = [_cell(ws, value, style=_BODY) for value in values]
-        if verdict_col is not None and values[verdict_col - 1] in _VERDICT_FILL:
-            cells[verdict_col - 1].fill = _VERDICT_FILL[values[verdict_col - 1]]
+        cells: list[Cell] = [(value, f.body) for value in values]
+        if verdict_col is not None and values[verdict_col - 1] in f.verdicts:
+            cells[verdict_col - 1] = (values[verdict_col - 1], f.verdicts[values[verdict_col - 1]])
         ws.append(cells)
 
 
@@ -293,42 +308,44 @@ def _details_cell(r: Row) -> str:
     return "\n".join([r.details, "引用页面列表：", *shown, *tail])
 
 
-def _link(cell: Cell, url: str) -> None:
-    if url.startswith(("http://", "https://")) and len(url) <= _MAX_LINK:
-        cell.hyperlink = url
-        cell.style = _LINK
+def _header_row(ws: Sheet, columns: tuple, f: _Formats, freeze_col: int) -> None:
+    """The first row, bold and centred; the sheet's widths, and panes frozen below the row and
+    right of `freeze_col` columns."""
+    ws.widths([width for _, width in columns])
+    ws.worksheet.freeze_panes(1, freeze_col)
+    ws.append([(name, f.column_header) for name, _ in columns])
 
 
-def _header_row(ws: Sheet, columns: tuple, freeze: str) -> None:
-    """The first row, after what write-only mode writes before it: widths and frozen panes."""
-    for col, (_, width) in enumerate(columns, 1):
-        ws.column_dimensions[get_column_letter(col)].width = width
-    ws.freeze_panes = freeze
-    align = Alignment(wrap_text=True, vertical="center", horizontal="center")
-    bold = Font(bold=True)
-    ws.append(
-        [
-            _cell(ws, name, font=bold, fill=_HEADER_FILL, border=_BORDER, alignment=align)
-            for name, _ in columns
-        ]
-    )
+def _filter(ws: Sheet, columns: int, last_row: int) -> None:
+    """An autofilter over the header and the rows up to `last_row` (1-based, as Excel shows)."""
+    ws.worksheet.autofilter(0, 0, last_row - 1, columns - 1)
 
 
-def _sources_sheet(ws: Sheet, rows: list[Row]) -> None:
-    """Every referring page of every open finding that has them, one a row, both URLs links."""
-    _header_row(ws, _SOURCES_COLUMNS, freeze="A2")
-    ws.page_setup.orientation = "landscape"
-    line = 1
-    for index, r in enumerate(rows, 1):
-        for page in r.source_pages:
-            line += 1
-            values = (index, r.check_name, r.target_url or r.page_url, page, r.finding_id)
-            cells = [_cell(ws, value, style=_BODY) for value in values]
-            _link(cells[2], values[2])
-            _link(cells[3], page)
-            ws.append(cells)
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(_SOURCES_COLUMNS))}{max(line, 2)}"
-    ws.print_title_rows = "1:1"
+def _sources_sheet(ws: Sheet, rows: list[Row], f: _Formats) -> None:
+    """Every referring page of every open finding that has them, one a row, both URLs links;
+    past Excel's last row (a dead menu link of a 200,000-page site), a row says how many more
+    there are: findings.json lists every one."""
+    _header_row(ws, _SOURCES_COLUMNS, f, freeze_col=0)
+    ws.worksheet.set_landscape()
+    total = sum(len(r.source_pages) for r in rows)
+    room = ws.rows_left if total <= ws.rows_left else ws.rows_left - 1  # the last for the note
+    pairs = ((index, r, page) for index, r in enumerate(rows, 1) for page in r.source_pages)
+    for index, r, page in islice(pairs, room):
+        target = r.target_url or r.page_url
+        ws.append(
+            [
+                (index, f.body),
+                (r.check_name, f.body),
+                (target, f.body, target),
+                (page, f.body, page),
+                (r.finding_id, f.body),
+            ]
+        )
+    if total > room:
+        note = f"……另有 {total - room} 个引用页面超出 Excel 的行数上限，全部见 findings.json"
+        ws.append([("", f.body), ("", f.body), (note, f.body)])
+    _filter(ws, len(_SOURCES_COLUMNS), max(ws.row, 2))
+    ws.worksheet.repeat_rows(0)
 
 
 _WARNING_COLUMNS = (
@@ -343,13 +360,13 @@ _WARNING_COLUMNS = (
 )
 
 
-def _warnings_sheet(ws: Sheet, data: ReportData) -> None:
+def _warnings_sheet(ws: Sheet, data: ReportData, f: _Formats) -> None:
     """The 预警 rows (checks/early_warning.py): apart from the problems, never counted."""
     records = [
         ((i, w.kind_name, w.title, w.column, w.page_url, w.due, w.days_left, w.id), w.page_url)
         for i, w in enumerate(data.warnings, 1)
     ]
-    _records_sheet(ws, _WARNING_COLUMNS, records, link_column=5)
+    _records_sheet(ws, _WARNING_COLUMNS, records, f, link_column=5)
 
 
 _OUTSIDE_COLUMNS = (
@@ -367,10 +384,10 @@ _OUTSIDE_COLUMNS = (
 )
 
 
-def _outside_sheet(ws: Sheet, data: ReportData) -> None:
+def _outside_sheet(ws: Sheet, data: ReportData, f: _Formats) -> None:
     """The outside lists' rows: as they were sent, with their status after this audit."""
     records = [(_outside_values(i, s), s.row.url) for i, s in enumerate(data.outside, 1)]
-    _records_sheet(ws, _OUTSIDE_COLUMNS, records, link_column=4)
+    _records_sheet(ws, _OUTSIDE_COLUMNS, records, f, link_column=4)
 
 
 def _outside_values(number: int, status: OutsideStatus) -> tuple:
@@ -383,64 +400,55 @@ def _outside_values(number: int, status: OutsideStatus) -> tuple:
 
 
 def _records_sheet(
-    ws: Sheet, columns: tuple, records: list[tuple[tuple, str]], link_column: int
+    ws: Sheet, columns: tuple, records: list[tuple[tuple, str]], f: _Formats, link_column: int
 ) -> None:
     """A filterable sheet of one record a row under `columns`: each record's values (dates as
     Excel dates) and its page address, a link in `link_column`."""
-    _header_row(ws, columns, freeze="A2")
+    _header_row(ws, columns, f, freeze_col=0)
     for values, url in records:
-        cells = [_cell(ws, value, style=_BODY) for value in values]
-        for cell, value in zip(cells, values, strict=True):
-            if isinstance(value, date):
-                cell.number_format = DATE_FORMAT
-        _link(cells[link_column - 1], url)
+        cells: list[Cell] = [(v, f.date if isinstance(v, date) else f.body) for v in values]
+        cells[link_column - 1] = (values[link_column - 1], f.body, url)
         ws.append(cells)
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(records) + 1}"
+    _filter(ws, len(columns), len(records) + 1)
 
 
-def _list_sheet(ws: Sheet, rows: list[Row], columns: tuple, with_review: bool) -> None:
+def _list_sheet(ws: Sheet, rows: list[Row], columns: tuple, f: _Formats, with_review: bool) -> None:
     headers = [name for name, _ in columns]
     widths = [width for _, width in columns]
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    _header_row(ws, columns, freeze="B2")
+    _header_row(ws, columns, f, freeze_col=1)
     url_col, details_col = headers.index("页面地址"), headers.index("问题详情")
     for i, r in enumerate(rows, 1):
         values = _row_values(i, r)
         shown = [values[n] if n not in _MACHINE_HEADERS else "" for n in headers]  # no wrap
-        ws.row_dimensions[i + 1].height = _row_height(shown, widths)
-        cells = [_list_cell(ws, name, values[name], r) for name in headers]
-        _link(cells[url_col], r.page_url)
+        cells = [(values[name], _list_format(f, name, values[name], r)) for name in headers]
+        cells[url_col] = (r.page_url, f.body, r.page_url)
         if r.target_url:  # the broken link, the attachment: one click from its details
-            _link(cells[details_col], r.target_url)
-        ws.append(cells)
+            cells[details_col] = (values["问题详情"], f.body, r.target_url)
+        ws.append(cells, height=_row_height(shown, widths))
     last = max(len(rows), 1) + 1
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{last}"
+    _filter(ws, len(headers), last)
     if with_review:
-        status_col = get_column_letter(headers.index(STATUS_HEADER) + 1)
-        choices = DataValidation(
-            type="list",
-            formula1='"' + ",".join(REVIEW_STATUSES) + '"',
-            allow_blank=True,
-            showErrorMessage=True,
-            errorTitle="整改状态",
-            error="请选择：" + "、".join(REVIEW_STATUSES),
-        )
-        ws.data_validations.append(choices)
-        choices.add(f"{status_col}2:{status_col}{max(last, 1000)}")
-    ws.print_title_rows = "1:1"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+        status_col = headers.index(STATUS_HEADER)
+        choices = {
+            "validate": "list",
+            "source": list(REVIEW_STATUSES),
+            "ignore_blank": True,
+            "show_input": False,
+            "show_error": True,
+            "error_title": "整改状态",
+            "error_message": "请选择：" + "、".join(REVIEW_STATUSES),
+        }
+        ws.worksheet.data_validation(1, status_col, max(last, 1000) - 1, status_col, choices)
+    sheet = ws.worksheet
+    sheet.repeat_rows(0)
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.fit_to_pages(1, 0)  # one page wide, as many high as it takes
 
 
-def _list_cell(ws: Sheet, header: str, value: object, r: Row) -> Cell:
-    cell = _cell(ws, value, style=_BODY)
-    if isinstance(value, date):
-        cell.number_format = DATE_FORMAT
-    if header == "严重程度" and r.severity == "critical":
-        cell.font = Font(bold=True, color="C00000")
+def _list_format(f: _Formats, header: str, value: object, r: Row) -> Format:
     if header in _MACHINE_HEADERS:
-        cell.font = Font(size=8, color="808080")
-        cell.alignment = Alignment(vertical="top", shrink_to_fit=True)
-    return cell
+        return f.machine
+    if header == "严重程度" and r.severity == "critical":
+        return f.critical
+    return f.date if isinstance(value, date) else f.body

@@ -149,3 +149,21 @@ def test_the_audit_process_starts_without_the_report_writers():
     """openpyxl, jinja2, python-docx and playwright are imported to write or to render, not to
     start: the helper imports the writers meanwhile (each costs the crawl's start ~50-300 ms)."""
     assert imported_at_start("openpyxl", "jinja2", "docx", "playwright") == []
+
+
+def test_the_text_checks_drop_what_they_built_once_done(tmp_path):
+    """`stored_findings` (the helper's text checks) releases the matchers, detectors and
+    jieba's dictionary afterwards: the helper writes the xlsx next, and the audit's peak is the
+    sum of its processes. Asked again, it builds them anew and finds the same."""
+    from govaudit import audit
+    from govaudit.checks import suspected_typo, wordmatch, words
+
+    store, audit_id = _store(tmp_path)
+    sections = [m.SECTION for m in checks.REGISTRY if getattr(m, "SCANS_TEXT", False)]
+    first = audit.stored_findings(str(store.path), audit_id, sections, _rules(), AS_OF)
+    assert {"privacy_leak", "wrong_word"} <= {f.check for f in first}
+    assert words.matcher_for.cache_info().currsize == 0
+    assert suspected_typo.detector_for.cache_info().currsize == 0
+    assert wordmatch._base is None
+    again = audit.stored_findings(str(store.path), audit_id, sections, _rules(), AS_OF)
+    assert again == first

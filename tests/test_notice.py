@@ -144,6 +144,14 @@ def test_it_looks_like_an_official_notice(tmp_path):
     assert cell_style.name == "公文表格" and cell_style.font.size == Pt(10.5)  # 五号
     assert cell_style.element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
     assert document.tables[0].rows[0].cells[0].paragraphs[0].style.font.bold  # 表头
+    # Rows after a table's first are copies of it (reports/official_docx.py add_row): each
+    # cell still in 五号, with its own text.
+    data_rows = [row for t in document.tables for row in t.rows[1:]]
+    assert len(data_rows) > len(document.tables)
+    assert {c.paragraphs[0].style.name for row in data_rows for c in row.cells} == {"公文表格"}
+    assert [row.cells[0].text for row in document.tables[-1].rows[1:]] == [
+        str(i) for i in range(1, len(document.tables[-1].rows))
+    ]
     footer = section.footer.paragraphs[0]._p.xml
     assert 'w:instr="PAGE"' in footer and footer.count("—") == 2
     font_table = next(

@@ -56,6 +56,26 @@ def test_import_then_next_audit_suppresses_and_reopens(audited, tmp_path):
     }
 
 
+def test_a_list_whose_stated_size_is_wrong_is_read_whole(audited, tmp_path):
+    # The workbook is read in openpyxl's read-only mode, which trusts each sheet's
+    # <dimension>: a writer that leaves a stale one (A1:A1 here) must not hide the rows.
+    import re
+    import zipfile
+
+    store, audit, (fp, fixed, _), xlsx = audited
+    fill(xlsx, {fp.id: ("误报", "人名无误"), fixed.id: ("已整改", "已删除该链接")})
+    stale = tmp_path / "stale.xlsx"
+    with zipfile.ZipFile(xlsx) as src, zipfile.ZipFile(stale, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                data = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:A1"/>', data)
+            dst.writestr(item, data)
+    result = import_reviews(store, stale)
+    assert (result.audit_id, result.written) == (audit, 2)
+    assert store.latest_reviews()[fixed.id]["note"] == "已删除该链接"
+
+
 def test_regenerated_list_shows_the_imported_decisions(audited, tmp_path):
     store, audit, (fp, fixed, _), xlsx = audited
     fill(xlsx, {fixed.id: ("暂不整改", "-外链，待对方恢复")})

@@ -1,15 +1,20 @@
 """整改清单.xlsx opened with openpyxl: structure, links, safety of untrusted cells, masking."""
 
+import tempfile
+import warnings
+import zipfile
+from dataclasses import replace
 from datetime import date, datetime
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import column_index_from_string
 from reports_store import HOSTILE_TITLES, RAW_ID, SITE, broken, make_audit, new_store, stale, word
 
 from govaudit.checks.judge import judge
 from govaudit.core.model import Finding
-from govaudit.reports import report_settings, write_reports
-from govaudit.reports.xlsx import LIST_COLUMNS, safe_cell
+from govaudit.reports import build_listing, report_settings, write_reports
+from govaudit.reports.xlsx import LIST_COLUMNS, safe_cell, write_xlsx
 
 HEADERS = [name for name, _ in LIST_COLUMNS]
 
@@ -56,6 +61,14 @@ def rows_by_id(ws):
     return out
 
 
+def column_width(ws, letter):
+    """The width of a column, also when the file gives neighbours of one width as one range (as
+    Excel and XlsxWriter do; openpyxl then files the range under its first letter only)."""
+    index = column_index_from_string(letter)
+    (width,) = [d.width for d in ws.column_dimensions.values() if d.min <= index <= d.max]
+    return width
+
+
 def test_sheets_and_list_columns(workbook):
     assert workbook.sheetnames == ["汇总", "问题清单", "已整改", "已标记误报", "引用页面", "预警"]
     ws = workbook["问题清单"]
@@ -64,10 +77,12 @@ def test_sheets_and_list_columns(workbook):
     assert ws.auto_filter.ref == f"A1:R{ws.max_row}"
     assert ws.print_title_rows == "$1:$1"
     assert ws.page_setup.orientation == "landscape"
-    assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
-    assert ws.column_dimensions["Q"].width < 8  # 导出版本 and 问题编号: narrow, for the round trip
-    assert ws.column_dimensions["R"].width < 8
-    assert ws.column_dimensions["G"].width > 30  # 问题详情: wide and wrapped
+    # One page wide (fitToWidth's default, 1, is left out of the file), as many pages high as need be
+    assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert column_width(ws, "Q") < 8  # 导出版本 and 问题编号: narrow, for the round trip
+    assert column_width(ws, "R") < 8
+    assert column_width(ws, "G") > 30  # 问题详情: wide and wrapped
     assert ws["G2"].alignment.wrap_text
     assert ws.max_row == 1 + len(HOSTILE_TITLES) + 3
     assert [c.value for c in ws["A"][1:4]] == [1, 2, 3]
@@ -199,3 +214,70 @@ def test_every_referring_page_of_a_broken_link_is_listed_and_clickable(tmp_path)
     assert all(r[3].hyperlink.target == r[3].value for r in listed)
     assert listed[0][2].hyperlink.target == f"{SITE}/gone.pdf"
     assert ws.max_row == 1 + 30 + 2
+
+
+def test_a_sheet_links_no_more_addresses_than_excel_keeps(tmp_path, capfd):
+    """Excel keeps 65,530 hyperlinks in a worksheet, and XlsxWriter drops more with a warning on
+    stderr: the later addresses stay in their cells as text, and nothing reaches the terminal."""
+    store = new_store(tmp_path)
+    pages = [f"{SITE}/zwgk/{i}.html" for i in range(33_000)]  # 66,000 links in 引用页面
+    many = broken(f"{SITE}/gone.pdf")
+    many = Finding(**{**many.__dict__, "details": {**many.details, "source_pages": pages}})
+    audit = make_audit(store, [many])
+    data = build_listing(store, audit, report_settings({}), judge)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a warning would fail here, not scroll past the user
+        path = write_xlsx(data, tmp_path)
+    assert capfd.readouterr().err == ""
+    with zipfile.ZipFile(path) as archive:
+        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
+        links = sorted(archive.read(n).decode().count("<hyperlink ") for n in sheets)
+    assert links == [0, 0, 0, 0, 2, 65_530]  # 问题清单: the page and the broken link
+    ws = load_workbook(path, read_only=True)["引用页面"]
+    listed = [row[3] for row in ws.iter_rows(min_row=2, values_only=True)]
+    assert listed == pages  # every address, the unlinked ones as text
+
+
+@pytest.mark.parametrize("max_rows, shown", [(12, 10), (31, 30)])
+def test_referring_pages_past_the_last_row_are_counted_not_dropped(
+    tmp_path, monkeypatch, max_rows, shown
+):
+    """XlsxWriter silently drops rows past a sheet's 1,048,576th; 引用页面 can get there (every
+    referring page a row): its last row then says how many more findings.json holds. The limit
+    is lowered here, the sheet's logic is the same."""
+    monkeypatch.setattr("govaudit.reports.xlsx_sheet.MAX_ROWS", max_rows)
+    store = new_store(tmp_path)
+    pages = [f"{SITE}/zwgk/{i}.html" for i in range(30)]
+    many = broken(f"{SITE}/gone.pdf")
+    many = Finding(**{**many.__dict__, "details": {**many.details, "source_pages": pages}})
+    audit = make_audit(store, [many])
+    path = write_xlsx(build_listing(store, audit, report_settings({}), judge), tmp_path)
+    rows = list(load_workbook(path, read_only=True)["引用页面"].iter_rows(values_only=True))
+    assert len(rows) == max_rows
+    assert [r[3] for r in rows[1 : shown + 1]] == pages[:shown]
+    notes = [r[2] for r in rows if r[2] and "超出" in r[2]]
+    assert notes == (
+        [f"……另有 {30 - shown} 个引用页面超出 Excel 的行数上限，全部见 findings.json"]
+        if shown < 30
+        else []
+    )
+
+
+def test_a_failed_write_leaves_the_last_list_whole(tmp_path, monkeypatch):
+    """The workbook is moved into place complete: a write that fails half way (here a value no
+    cell can hold, as a bug would pass) leaves the previous 整改清单.xlsx, no part file, and
+    none of the rows' temporary files."""
+    store = new_store(tmp_path)
+    audit = make_audit(store, [broken(f"{SITE}/a.pdf")])
+    data = build_listing(store, audit, report_settings({}), judge)
+    out, temp = tmp_path / "out", tmp_path / "temp"
+    out.mkdir()
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))  # what TMPDIR sets, for this test only
+    path = write_xlsx(data, out)
+    written = path.read_bytes()
+    bad = replace(data, open_rows=[replace(data.open_rows[0], times_seen=object())])
+    with pytest.raises(TypeError):
+        write_xlsx(bad, out)
+    assert [p.name for p in out.iterdir()] == ["整改清单.xlsx"] and path.read_bytes() == written
+    assert not list(temp.iterdir())

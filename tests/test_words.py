@@ -114,6 +114,22 @@ def test_multi_token_terms_match_on_token_sequences(builtin):
     assert found(builtin, "国家卫生计生委印发通知") == ["国家卫生计生委"]
 
 
+def test_a_repeated_line_gives_the_same_hits_every_time_it_comes():
+    # Lines are cached the second time they come: the first, second and third page that
+    # carry a footer line find what a cold matcher finds, at their own positions.
+    matcher = WordMatcher(load_wordlists())
+    footer = "主办：国家卫生计生委办公厅"
+    pages = [f"正文{i}\n{footer}\n第{i}页" for i in range(3)]
+    spans, cached = [], []
+    for text in pages:
+        spans.append([(h.start, h.end, h.term) for h in matcher.find(text)])
+        cached.append(footer in matcher._lines)
+    matcher.clear_line_cache()
+    cold = [[(h.start, h.end, h.term) for h in matcher.find(text)] for text in reversed(pages)]
+    assert spans == cold[::-1] == [[(7, 14, "国家卫生计生委")]] * 3
+    assert cached == [False, True, True]  # a line of one page only is never kept
+
+
 def test_fullwidth_and_uppercase_text_matches_normalised_terms(builtin):
     # Plain terms are reported as the list writes them; one finding whatever the width or case.
     assert found(builtin, "北京赛车ＰＫ１０开奖") == ["北京赛车pk10"]
