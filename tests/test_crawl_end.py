@@ -21,7 +21,7 @@ from govaudit.core.store import Store
 from govaudit.crawler.run import crawl
 from govaudit.crawler.spider import SiteSpider
 
-kept = []  # the spider, as Scrapy's engine keeps it after the crawl
+kept = []  # the spider, held here as Scrapy's engine holds it after the crawl
 closed = SiteSpider.closed
 SiteSpider.closed = lambda spider, reason: (kept.append(spider), closed(spider, reason))
 config = load_config(sys.argv[1], start_url=sys.argv[2])
