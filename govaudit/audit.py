@@ -173,7 +173,7 @@ def stored_findings(
 
 def release_checks(modules: list[ModuleType]) -> None:
     """What the text checks built, dropped when they are done and given back to the system:
-    the helper goes on to write the xlsx while the audit process reports (302 → 130 MB at
+    the helper goes on to write the xlsx while the audit process reports (295 → 130 MB at
     20,000 pages, benchmarks/README.md "Session 9")."""
     for module in modules:
         release = getattr(module, "release", None)
