@@ -6,9 +6,13 @@ A check module provides
     run(view: AuditView, rules: dict, as_of: date) -> Iterable[Finding]
 and is listed once in REGISTRY. `SCANS_TEXT = True` says the check reads the text of every page
 and attachment (its cost grows with the site's text): the roof then runs it beside the others, in
-its helper process. Such a check may also provide `warm(rules)`: what it builds before its first
-page (an automaton, a dictionary), built in the helper while the crawl runs, and `release()`,
-which drops it once the text checks are done. `as_of` is the only clock a check sees.
+its helper process, each page as the crawl writes it (govaudit/text_checks.py). Such a check
+provides `page_check(rules, as_of)`, the function of (view, page) that gives one page's
+findings, and `file_findings(view, rules, as_of)`, those of the attachments (their linking pages
+are known after the crawl); its `run` is the two over the stored pages. It may also provide
+`warm(rules)`: what it builds before its first page (an automaton, a dictionary), built in the
+helper while the crawl starts, and `release()`, which drops it once the text checks are done.
+`as_of` is the only clock a check sees.
 
 FOLLOW_UP lists the modules that judge the findings across audits rather than the pages
 (confirmation: 疑似 → 确认; early_warning: 预警 before a limit is crossed): each has a

@@ -39,7 +39,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from govaudit.checks.site_texts import Attachment, attachments, text_pages
+from govaudit.checks.site_texts import (
+    Attachment,
+    PageCheck,
+    attachments,
+    checked_pages,
+    text_url,
+)
 from govaudit.core.config import compile_pattern
 from govaudit.core.masking import (
     CARD_CANDIDATE,
@@ -54,7 +60,7 @@ from govaudit.core.masking import (
     masked_window,
     only_digits,
 )
-from govaudit.core.model import PRIVACY_SCAN, Finding, fingerprint
+from govaudit.core.model import PRIVACY_SCAN, Finding, PageRecord, fingerprint
 from govaudit.core.store import AuditView
 
 # The check scans the text of every page and attachment, so its cost grows with the site's text:
@@ -112,12 +118,28 @@ class Leak:
 
 
 def run(view: AuditView, rules: dict[str, Any], as_of: date) -> Iterator[Finding]:
-    skip_pages = _regexes("whitelist_pages", rules["whitelist_pages"])
-    contact = _contact(rules)
-    for page, url in text_pages(view, skip_pages):
-        yield from _findings(
-            url, _leaks(page.meta, _page_text(page.title, page.text), as_of, contact)
+    yield from checked_pages(view, page_check(rules, as_of))
+    yield from file_findings(view, rules, as_of)
+
+
+def page_check(rules: dict[str, Any], as_of: date) -> PageCheck:
+    """One page's findings (run as the page is written, govaudit/text_checks.py)."""
+    skip_pages, contact = _regexes("whitelist_pages", rules["whitelist_pages"]), _contact(rules)
+
+    def check(view: AuditView, page: PageRecord) -> list[Finding]:
+        url = text_url(page, skip_pages)
+        if url is None:
+            return []
+        return list(
+            _findings(url, _leaks(page.meta, _page_text(page.title, page.text), as_of, contact))
         )
+
+    return check
+
+
+def file_findings(view: AuditView, rules: dict[str, Any], as_of: date) -> Iterator[Finding]:
+    """Findings in the readable attachments (their linking pages are known after the crawl)."""
+    skip_pages, contact = _regexes("whitelist_pages", rules["whitelist_pages"]), _contact(rules)
     for attachment in attachments(view, readable=True):
         if any(p.search(attachment.url) for p in skip_pages):
             continue

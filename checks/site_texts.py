@@ -11,13 +11,13 @@ through the page. Used by checks/words.py, checks/privacy_leak.py and checks/unr
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlsplit
 
 from govaudit.core.locations import Locations, load_locations, location_at
-from govaudit.core.model import PageRecord
+from govaudit.core.model import Finding, PageRecord
 from govaudit.core.store import AuditView
 
 SOURCE_LABEL_CHARS = 40
@@ -69,15 +69,27 @@ class Attachment:
 TEXT_PAGE_KINDS = ("home", "list", "document", "article", "other")
 
 
-def text_pages(view: AuditView, skip: list[re.Pattern[str]]) -> Iterator[tuple[PageRecord, str]]:
-    """The site's pages a text check reads, with the URL its findings name: fetched, not an
-    error page, not matched by a `whitelist_pages` pattern."""
+# One page's findings of a text check (`page_check`): run on each page as the helper writes
+# it during the crawl (govaudit/text_checks.py), or over the stored pages (`checked_pages`).
+PageCheck = Callable[[AuditView, PageRecord], Iterable[Finding]]
+
+
+def text_url(page: PageRecord, skip: list[re.Pattern[str]]) -> str | None:
+    """The URL a text check's findings name for this page, when it reads the page at all: an
+    internal page of the site, fetched, not an error page, not matched by a `whitelist_pages`
+    pattern."""
+    if not page.internal or page.kind not in TEXT_PAGE_KINDS or page.error:
+        return None
+    if (page.status or 200) >= 400:
+        return None
+    url = page.final_url or page.url
+    return None if any(p.search(url) for p in skip) else url
+
+
+def checked_pages(view: AuditView, check: PageCheck) -> Iterator[Finding]:
+    """`check` run on every internal page, in the store's order."""
     for page in view.pages(internal=True):
-        if page.kind not in TEXT_PAGE_KINDS or page.error or (page.status or 200) >= 400:
-            continue
-        url = page.final_url or page.url
-        if not any(p.search(url) for p in skip):
-            yield page, url
+        yield from check(view, page)
 
 
 def is_attachment(page: PageRecord) -> bool:
@@ -86,18 +98,17 @@ def is_attachment(page: PageRecord) -> bool:
 
 
 def attachments(view: AuditView, readable: bool) -> Iterator[Attachment]:
-    """The audit's internal attachments: with text (`readable`) or marked unreadable."""
+    """The audit's internal attachments: with text (`readable`) or marked unreadable. Their
+    texts are read one by one at the end (a live view need not hold them all)."""
     chosen = []
-    for page in view.pages(internal=True, with_text=readable):  # the unreadable have none
+    for page in view.pages(internal=True, with_text=False, meta_key="format"):
         if not is_attachment(page) or (page.status or 200) >= 400:
             continue
-        if readable and not page.meta.get("unreadable") and page.text.strip():
-            chosen.append(page)
-        elif not readable and page.meta.get("unreadable"):
-            chosen.append(page)
+        if bool(page.meta.get("unreadable")) != readable:
+            chosen.append(page.url)
     if not chosen:
         return
-    wanted = {p.url for p in chosen}
+    wanted = set(chosen)
     content: dict[str, list[str]] = {}
     menus: dict[str, list[str]] = {}
     for source, link in view.links(targets=wanted):
@@ -105,13 +116,15 @@ def attachments(view: AuditView, readable: bool) -> Iterator[Attachment]:
         if source not in bucket:
             bucket.append(source)
     linked: dict[str, list[str]] = {}
-    for page in chosen:
-        sources = content.get(page.url, [])
-        sources += [s for s in menus.get(page.url, []) if s not in sources]
-        linked[page.url] = sources
+    for url in chosen:
+        sources = content.get(url, [])
+        sources += [s for s in menus.get(url, []) if s not in sources]
+        linked[url] = sources
     firsts = {s[0] for s in linked.values() if s}
     first_pages = {p.url: p for p in view.pages(urls=firsts, with_text=False)}
-    for page in chosen:
+    for page in view.pages(urls=chosen, with_text=readable):  # the unreadable have none
+        if readable and not page.text.strip():
+            continue
         sources = linked[page.url]
         first = first_pages.get(sources[0]) if sources else None
         yield Attachment(

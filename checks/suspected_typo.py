@@ -24,10 +24,16 @@ from functools import lru_cache
 from typing import Any
 
 from govaudit.checks import words
-from govaudit.checks.site_texts import Attachment, attachments, text_pages
+from govaudit.checks.site_texts import (
+    Attachment,
+    PageCheck,
+    attachments,
+    checked_pages,
+    text_url,
+)
 from govaudit.checks.typo_detector import Guess, TypoDetector
 from govaudit.core.config import compile_pattern
-from govaudit.core.model import Finding, fingerprint
+from govaudit.core.model import Finding, PageRecord, fingerprint
 from govaudit.core.store import AuditView
 
 SCANS_TEXT = True
@@ -45,28 +51,47 @@ LABEL = "疑似错别字"
 
 def run(view: AuditView, rules: dict[str, Any], as_of: date) -> Iterator[Finding]:
     """Findings for every internal page and readable attachment; `as_of` is unused."""
+    if rules["enabled"]:
+        yield from checked_pages(view, page_check(rules, as_of))
+        yield from file_findings(view, rules, as_of)
+
+
+def page_check(rules: dict[str, Any], as_of: date) -> PageCheck:
+    """One page's findings (run as the page is written, govaudit/text_checks.py)."""
+    if not rules["enabled"]:
+        return lambda view, page: ()
+    detector, skip = _detector(rules), _skip_patterns(rules)
+
+    def check(view: AuditView, page: PageRecord) -> list[Finding]:
+        url = text_url(page, skip)
+        if url is None:
+            return []
+        text = f"{page.title}\n{page.text}" if page.title else page.text
+        return list(text_findings(url, text, detector))
+
+    return check
+
+
+def file_findings(view: AuditView, rules: dict[str, Any], as_of: date) -> Iterator[Finding]:
+    """Findings in the readable attachments (their linking pages are known after the crawl)."""
     if not rules["enabled"]:
         return
-    detector = detector_for(
-        tuple(rules["wordlists"]), bool(rules["builtin_lists"]), tuple(rules["whitelist_terms"])
-    )
-    skip = [
-        compile_pattern(f"checks.{SECTION}.whitelist_pages", p) for p in rules["whitelist_pages"]
-    ]
-    for page, url in text_pages(view, skip):
-        text = f"{page.title}\n{page.text}" if page.title else page.text
-        yield from text_findings(url, text, detector)
+    detector, skip = _detector(rules), _skip_patterns(rules)
     for attachment in attachments(view, readable=True):
         if not any(p.search(attachment.url) for p in skip):
             yield from text_findings(attachment.url, attachment.record.text, detector, attachment)
 
 
+def _detector(rules: dict[str, Any]) -> TypoDetector:
+    return detector_for(
+        tuple(rules["wordlists"]), bool(rules["builtin_lists"]), tuple(rules["whitelist_terms"])
+    )
+
+
 def warm(rules: dict[str, Any]) -> None:
     """Build the detector now (seconds: jieba's dictionary, ~350k patterns), not at the first page."""
     if rules["enabled"]:
-        detector_for(
-            tuple(rules["wordlists"]), bool(rules["builtin_lists"]), tuple(rules["whitelist_terms"])
-        ).build()
+        _detector(rules).build()
 
 
 def release() -> None:

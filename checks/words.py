@@ -34,11 +34,17 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
-from govaudit.checks.site_texts import Attachment, attachments, text_pages
+from govaudit.checks.site_texts import (
+    Attachment,
+    PageCheck,
+    attachments,
+    checked_pages,
+    text_url,
+)
 from govaudit.checks.wordmatch import Hit, WordMatcher, forget_base_dictionary
 from govaudit.core.config import AuditConfig, ConfigError, compile_pattern
 from govaudit.core.masking import mask_personal_numbers, masked_window
@@ -98,29 +104,44 @@ MAX_SENTENCE = 80
 
 
 def run(view: AuditView, rules: dict[str, Any], as_of: date) -> Iterator[Finding]:
-    """Findings for every internal HTML page; `as_of` is unused (dates come from the pages)."""
+    """Findings for every internal HTML page and readable attachment; `as_of` is unused (dates
+    come from the pages)."""
+    yield from checked_pages(view, page_check(rules, as_of))
+    yield from file_findings(view, rules, as_of)
+
+
+def page_check(rules: dict[str, Any], as_of: date) -> PageCheck:
+    """One page's findings (run as the page is written, govaudit/text_checks.py)."""
+    matcher, skip, historical, warning, undated = _prepared(rules)
+
+    def check(view: AuditView, page: PageRecord) -> list[Finding]:
+        url = text_url(page, skip)
+        if url is None:
+            return []
+        linked = partial(linked_titles, view, page.url)
+        return list(page_findings(page, url, matcher, historical, warning, undated, linked))
+
+    return check
+
+
+def file_findings(view: AuditView, rules: dict[str, Any], as_of: date) -> Iterator[Finding]:
+    """Findings in the readable attachments (their linking pages are known after the crawl)."""
+    matcher, skip, historical, warning, undated = _prepared(rules)
+    for attachment in attachments(view, readable=True):
+        if not any(p.search(attachment.url) for p in skip):
+            yield from attachment_findings(attachment, matcher, historical, warning, undated)
+
+
+def _prepared(
+    rules: dict[str, Any],
+) -> tuple[WordMatcher, list[re.Pattern[str]], re.Pattern[str], re.Pattern[str], bool]:
+    """The matcher, the page patterns, the two context patterns and `flag_undated_pages`."""
     matcher = matcher_for(
         tuple(rules["wordlists"]), bool(rules["builtin_lists"]), tuple(rules["whitelist_terms"])
     )
-    skip_pages = _regexes("whitelist_pages", rules["whitelist_pages"])
     historical = _regexes("historical_context", [rules["historical_context"]])[0]
-    warning = warning_pattern(rules)
-    for page, url in text_pages(view, skip_pages):
-        yield from page_findings(
-            page,
-            url,
-            matcher,
-            historical,
-            warning,
-            bool(rules["flag_undated_pages"]),
-            lambda page=page: linked_titles(view, page.url),
-        )
-    for attachment in attachments(view, readable=True):
-        if any(p.search(attachment.url) for p in skip_pages):
-            continue
-        yield from attachment_findings(
-            attachment, matcher, historical, warning, bool(rules["flag_undated_pages"])
-        )
+    skip = _regexes("whitelist_pages", rules["whitelist_pages"])
+    return matcher, skip, historical, warning_pattern(rules), bool(rules["flag_undated_pages"])
 
 
 def resolve_rules(rules: dict[str, Any], config: AuditConfig) -> dict[str, Any]:

@@ -5,6 +5,10 @@ research notes §7) and keeps the database consistent when the process dies: eve
 stays, and the audit row stays `running` until the roof marks it. The buffer is flushed when the
 crawl ends, a stop by SIGINT/SIGTERM included.
 
+What the roof hands over (`Writing`, a spider argument): `scan` masks personal numbers before a
+record is stored; `written` runs in the helper once a batch is committed (the text checks read
+the pages there as they come, govaudit/text_checks.py).
+
 A `CarriedPage` (HTTP 304 on a re-crawl, or a record a daily audit's rolling schedule did not
 ask for today) is copied from the previous audit with `Store.carry_over`, batched the same way.
 
@@ -23,7 +27,7 @@ outside a callback (a redirect dropped as a duplicate, the end of the crawl).
 
 Settings: GOVAUDIT_BATCH_SIZE (records, default 200), GOVAUDIT_FLUSH_SECONDS (default 2).
 Stats: `govaudit/written`, `govaudit/carried`, `govaudit/batches`, `govaudit/written_here` (batches
-the helper could not write).
+the helper could not write), `govaudit/checked_as_written` (pages `written` checked there).
 """
 
 from __future__ import annotations
@@ -56,6 +60,15 @@ class CarriedPage:
     verified: bool = True
 
 
+@dataclass(frozen=True)
+class Writing:
+    """What the store's writes do besides writing (Store.write_rows for `scan`); `written(store,
+    audit_id, urls)` runs only in the helper: a batch written here has no one to see it there."""
+
+    scan: Scan | None = None
+    written: Callable[[Store, int, list[str]], int] | None = None  # → pages it checked
+
+
 class StorePipeline:
     def __init__(
         self,
@@ -66,10 +79,10 @@ class StorePipeline:
         batch_size: int = 200,
         flush_seconds: float = 2.0,
         helper: Any = None,
-        scan: Scan | None = None,
+        writing: Writing | None = None,
     ) -> None:
         self.store = store
-        self.scan = scan  # masks personal numbers before a record is stored (Store.write_rows)
+        self.writing = writing or Writing()
         self.helper = helper  # `send(function, *args) -> Future | None` (govaudit.helper.Helper)
         self.sent: deque[tuple[Future, Callable[[], Any]]] = deque()  # not yet committed
         self.audit_id = audit_id
@@ -93,7 +106,7 @@ class StorePipeline:
             batch_size=crawler.settings.getint("GOVAUDIT_BATCH_SIZE", 200),
             flush_seconds=crawler.settings.getfloat("GOVAUDIT_FLUSH_SECONDS", 2.0),
             helper=spider.helper,
-            scan=spider.scan,
+            writing=spider.writing,
         )
         spider.sink = pipeline.process_item
         return pipeline
@@ -136,15 +149,15 @@ class StorePipeline:
         if self.buffer:
             batch, self.buffer = self.buffer, []
             rows = page_rows(self.audit_id, batch)
-            here = partial(self.store.write_rows, self.audit_id, rows, self.scan)
-            self._write(write_rows, here, rows, self.scan)
+            here = partial(self.store.write_rows, self.audit_id, rows, self.writing.scan)
+            self._write(write_rows, here, rows, self.writing)
             self.stats.inc_value("govaudit/written", len(batch))
             self.stats.inc_value("govaudit/batches")
         for verified, urls in self.carried.items():
             if urls:
                 self.carried[verified] = []
                 here = partial(self.store.carry_over, self.previous, self.audit_id, urls, verified)
-                self._write(carry_over, here, self.previous, urls, verified)
+                self._write(carry_over, here, self.previous, urls, verified, self.writing)
                 self.stats.inc_value("govaudit/carried", len(urls))
                 self.stats.inc_value("govaudit/batches")
         self._settle(wait=False)
@@ -167,12 +180,14 @@ class StorePipeline:
         while self.sent and (wait or self.sent[0][0].done()):
             future, here = self.sent.popleft()
             try:
-                future.result()
+                checked = future.result()
             except EOFError as exc:
                 if not self.stats.get_value("govaudit/written_here"):
                     log.warning("辅助进程已停止（%s）：改由抓取进程写入记录", exc)
                 self.stats.inc_value("govaudit/written_here")
                 here()
+            else:
+                self.stats.inc_value("govaudit/checked_as_written", checked or 0)
 
 
 # What the helper process runs: one connection per store file, kept for the crawl's batches.
@@ -185,9 +200,16 @@ def _store(db_path: str) -> Store:
     return _STORES[db_path]
 
 
-def write_rows(db_path: str, audit_id: int, rows: PageRows, scan: Scan | None) -> None:
-    _store(db_path).write_rows(audit_id, rows, scan)
+def write_rows(db_path: str, audit_id: int, rows: PageRows, writing: Writing) -> int:
+    """The batch written; how many of its pages `written` checked."""
+    store = _store(db_path)
+    store.write_rows(audit_id, rows, writing.scan)
+    return writing.written(store, audit_id, rows[0]) if writing.written else 0
 
 
-def carry_over(db_path: str, audit_id: int, previous: int, urls: list[str], verified: bool) -> None:
-    _store(db_path).carry_over(previous, audit_id, urls, verified)
+def carry_over(
+    db_path: str, audit_id: int, previous: int, urls: list[str], verified: bool, writing: Writing
+) -> int:
+    store = _store(db_path)
+    store.carry_over(previous, audit_id, urls, verified)
+    return writing.written(store, audit_id, urls) if writing.written else 0

@@ -42,14 +42,14 @@ def crawl(
     resume: bool = False,
     previous: int | None = None,
     helper: Any = None,
-    scan: Any = None,
+    writing: Any = None,
 ) -> dict[str, Any]:
     """Crawl the site into the store (blocking) and return the crawl's counters.
 
     `resume`: continue `audit_id`, fetching nothing it recorded. `previous`: a finished audit of
     the same site whose validators make page requests conditional (incremental re-crawl).
     `helper`: the audit's helper process, which writes the records (crawler/pipeline.py).
-    `scan`: what masks personal numbers in each record before it is stored (Store.write_rows).
+    `writing`: what the store's writes do besides writing (crawler/pipeline.py `Writing`).
 
     Raises KeyboardInterrupt when the crawl was stopped by a signal (what was recorded stays),
     CrawlFailed when it never ran."""
@@ -74,7 +74,7 @@ def crawl(
         resume=resume,
         previous=previous,
         helper=helper,
-        scan=scan,
+        writing=writing,
     )
     running.addErrback(failures.append)
     handlers = _shutdown_handlers()

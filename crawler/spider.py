@@ -34,8 +34,8 @@ The spider is made of parts, one concern a file: crawler/spider_render.py (the b
 crawler/carry_over.py, crawler/stylesheets.py (reading style sheets), crawler/records.py (records
 made without a parse, the counters).
 Inputs are per-run spider arguments: `config` (AuditConfig), `store`, `audit_id`, `progress`,
-`resume`, `previous`, `helper` (the audit's helper process, for the pipeline), `scan` (the
-privacy check's, for the pipeline: the store never keeps a raw personal number).
+`resume`, `previous`, `helper` (the audit's helper process) and `writing` (the privacy check's
+`scan`, so the store never keeps a raw personal number; the text checks), both for the pipeline.
 Stats (`govaudit/...`): records, pages, skipped[/reason], errors[/kind], head_fallback,
 start_urls_ok, resumed, conditional, not_modified, parse_worker_pages, parse_fallbacks.
 """
@@ -106,7 +106,7 @@ class SiteSpider(BrowserRendering, CarryOver, SheetReading, RecordKeeping, Spide
         resume: bool = False,
         previous: int | None = None,
         helper: Any = None,
-        scan: Any = None,
+        writing: Any = None,
     ) -> None:
         super().__init__()
         self.config = config
@@ -116,7 +116,7 @@ class SiteSpider(BrowserRendering, CarryOver, SheetReading, RecordKeeping, Spide
         self.progress = progress
         self.previous = previous
         self.helper = helper
-        self.scan = scan  # for the pipeline: personal numbers masked before they are stored
+        self.writing = writing  # for the pipeline (crawler/pipeline.py `Writing`)
         self.previous_view = store.view(previous) if previous is not None else None
         self.schedule: RollingSchedule | None = None
         if previous is not None:

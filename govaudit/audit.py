@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, replace
@@ -23,7 +22,6 @@ from govaudit.checks.annotate import annotated
 from govaudit.checks.judge import judge
 from govaudit.core.config import AuditConfig, ConfigError, merged_rules
 from govaudit.core.locking import holder_pid, lock_exclusive
-from govaudit.core.memory import give_back
 from govaudit.core.model import Finding
 from govaudit.core.store import AuditView, Store
 from govaudit.core.verdicts import EarlyWarning, ScoreItem
@@ -32,6 +30,7 @@ from govaudit.outside_lists import record_outside_statuses, validate_outside_lis
 from govaudit.reports import ReportData, ReportSettings, report_settings, write_reports
 from govaudit.reports.alerts import AlertSettings, alert_settings, send_alerts
 from govaudit.screenshots import take_evidence_screenshots
+from govaudit.text_checks import check_written, stored_findings, text_modules, warm_checks
 
 # Exit statuses that cron and systemd units can rely on.
 EXIT_OK = 0
@@ -115,10 +114,9 @@ def run_checks(
     helper: Helper | None = None,
 ) -> list[Finding]:
     """Every registered check's findings, in the list's order. With a running `helper`, the
-    checks that scan every text (`SCANS_TEXT`) run there meanwhile: the same findings, sooner."""
-    beside = [m.SECTION for m in checks.REGISTRY if getattr(m, "SCANS_TEXT", False)]
-    if helper is None or not helper.running:
-        beside = []
+    checks that scan every text (`SCANS_TEXT`) run there (govaudit/text_checks.py): the same
+    findings, sooner."""
+    beside = [m.SECTION for m in text_modules()] if helper is not None and helper.running else []
     theirs = (
         helper.submit(stored_findings, store.path, audit_id, beside, rules, as_of)
         if beside
@@ -132,54 +130,10 @@ def run_checks(
     return annotated(store, audit_id, view, findings, rules, as_of)
 
 
-_warming: threading.Thread | None = None  # the helper's warm_checks, while it builds
-
-
-def warm_checks(rules: dict[str, dict[str, Any]]) -> None:
-    """Sent to the helper before the crawl: what its text checks build before their first page
-    (seconds), built in a thread of its own, so that the crawl's batches keep being written
-    meanwhile (a killed crawl loses only what was not written); `stored_findings` waits for it."""
-    global _warming
-
-    def warm() -> None:
-        for module in checks.REGISTRY:
-            if getattr(module, "SCANS_TEXT", False) and hasattr(module, "warm"):
-                module.warm(rules[module.SECTION])
-
-    _warming = threading.Thread(target=warm, name="warm-checks", daemon=True)
-    _warming.start()
-
-
 def module_findings(
     view: AuditView, modules: list[ModuleType], rules: dict[str, dict[str, Any]], as_of: date
 ) -> list[Finding]:
     return [f for module in modules for f in module.run(view, rules[module.SECTION], as_of)]
-
-
-def stored_findings(
-    db_path: str, audit_id: int, sections: list[str], rules: dict[str, dict[str, Any]], as_of: date
-) -> list[Finding]:
-    """The findings of the checks named in `sections`, read from the store file (in the helper)."""
-    if _warming is not None:
-        _warming.join()  # the detectors it builds are the ones these checks use
-    store = Store(db_path)
-    try:
-        modules = [m for m in checks.REGISTRY if m.SECTION in sections]
-        return module_findings(store.view(audit_id, snapshot=True), modules, rules, as_of)
-    finally:
-        store.close()
-        release_checks(modules)
-
-
-def release_checks(modules: list[ModuleType]) -> None:
-    """What the text checks built, dropped when they are done and given back to the system:
-    the helper goes on to write the xlsx while the audit process reports (295 → 130 MB at
-    20,000 pages, benchmarks/README.md "Session 9")."""
-    for module in modules:
-        release = getattr(module, "release", None)
-        if release is not None:
-            release()
-    give_back()
 
 
 def write_findings_json(findings: list[Finding], path: Path) -> Path:
@@ -298,10 +252,10 @@ def _run_audit(
     log: Callable[[str], None] | None,
     helper: Helper,
 ) -> AuditResult:
+    from govaudit.crawler.pipeline import Writing
     from govaudit.crawler.run import CrawlFailed, crawl  # imported late: the roof may only validate
 
     say = log or (lambda line: None)
-    helper.send(warm_checks, rules)  # the text checks run there after the crawl
     store = Store(db_path)
     audit_id = store.unfinished_audit(config.site_name) if resume else None
     if audit_id is not None:
@@ -314,14 +268,16 @@ def _run_audit(
             config.site_name, config.start_urls[0], config.as_of, config.as_dict()
         )
     previous = store.previous_audit(audit_id) if incremental else None
+    helper.send(warm_checks, rules, config.as_of)  # the text checks run there, page by page
     say(
         f"抓取：审计 #{audit_id}，{config.site_name}，起始地址 {config.start_urls[0]}"
         + (f"（对照审计 #{previous} 发条件请求）" if previous is not None else "")
     )
     try:
         # The privacy check reads each record's numbers as it is written: the store keeps them
-        # masked (checks/privacy_leak.py `scan`).
+        # masked (checks/privacy_leak.py `scan`). The helper checks the texts of each batch.
         scan = partial(privacy_leak.scan, as_of=config.as_of, rules=rules[privacy_leak.SECTION])
+        writing = Writing(scan, check_written)
         counters = crawl(
             config,
             store,
@@ -330,7 +286,7 @@ def _run_audit(
             resume=resume,
             previous=previous,
             helper=helper,
-            scan=scan,
+            writing=writing,
         )
     except BaseException as exc:
         store.finish_audit(audit_id, "interrupted", {})

@@ -3,8 +3,9 @@
 During the crawl the machine's second core parses pages (crawler/page_parser.py) and the audit
 process keeps the network; after it, the audit process would check and report alone. The
 helper, a `crawler.worker_process` process, takes a share: during the crawl it writes the records into
-the store (crawler/pipeline.py), after it runs the text checks and writes the xlsx while the
-audit process runs the other checks and the html. It starts before the crawl and imports the
+the store (crawler/pipeline.py) and runs the text checks on them (govaudit/text_checks.py), after
+it checks the attachments and writes the xlsx while the audit process runs the other checks and
+the html. It starts before the crawl and imports the
 checks and reports (`preload`) on the core the audit process leaves idle while it imports the
 crawler.
 

@@ -3,6 +3,7 @@ is gone only means the work is done in the audit process."""
 
 from __future__ import annotations
 
+import time
 from datetime import date
 
 import pytest
@@ -10,7 +11,7 @@ from openpyxl import load_workbook
 from reports_store import SITE, broken, make_audit, new_store, word
 from start_imports import imported_at_start
 
-from govaudit import checks, reports
+from govaudit import checks, reports, text_checks
 from govaudit.audit import run_checks
 from govaudit.checks.judge import judge
 from govaudit.core.model import ListItem, PageRecord
@@ -124,14 +125,15 @@ def test_the_text_checks_are_built_before_their_first_page():
     """`warm_checks` (sent to the helper before the crawl) builds the typo detector's automaton
     and the words tokenizer in a thread, so the checks after the crawl no longer wait seconds
     for them and the batches written meanwhile do not wait either."""
-    from govaudit import audit
     from govaudit.checks import suspected_typo, words
 
     rules = _rules()
     suspected_typo.detector_for.cache_clear()
     words.matcher_for.cache_clear()
-    audit.warm_checks(rules)  # returns at once: the helper goes on writing the crawl's batches
-    audit._warming.join()
+    text_checks.warm_checks(
+        rules, AS_OF
+    )  # returns at once: the helper goes on writing the crawl's batches
+    text_checks._warming.join()
     typo, word_rules = rules[suspected_typo.SECTION], rules[words.SECTION]
     detector = suspected_typo.detector_for(
         tuple(typo["wordlists"]), bool(typo["builtin_lists"]), tuple(typo["whitelist_terms"])
@@ -155,15 +157,108 @@ def test_the_text_checks_drop_what_they_built_once_done(tmp_path):
     """`stored_findings` (the helper's text checks) releases the matchers, detectors and
     jieba's dictionary afterwards: the helper writes the xlsx next, and the audit's peak is the
     sum of its processes. Asked again, it builds them anew and finds the same."""
-    from govaudit import audit
     from govaudit.checks import suspected_typo, wordmatch, words
 
     store, audit_id = _store(tmp_path)
     sections = [m.SECTION for m in checks.REGISTRY if getattr(m, "SCANS_TEXT", False)]
-    first = audit.stored_findings(str(store.path), audit_id, sections, _rules(), AS_OF)
+    first = text_checks.stored_findings(str(store.path), audit_id, sections, _rules(), AS_OF)
     assert {"privacy_leak", "wrong_word"} <= {f.check for f in first}
     assert words.matcher_for.cache_info().currsize == 0
     assert suspected_typo.detector_for.cache_info().currsize == 0
     assert wordmatch._base is None
-    again = audit.stored_findings(str(store.path), audit_id, sections, _rules(), AS_OF)
+    again = text_checks.stored_findings(str(store.path), audit_id, sections, _rules(), AS_OF)
     assert again == first
+
+
+def _text_findings(store: Store, audit_id: int) -> list:
+    """The text checks' findings as each check's `run` gives them over the stored pages."""
+    view = store.view(audit_id)
+    rules = _rules()
+    return [f for m in text_checks.text_modules() for f in m.run(view, rules[m.SECTION], AS_OF)]
+
+
+def _warmed(rules: dict) -> None:
+    text_checks.warm_checks(rules, AS_OF)
+    text_checks._warming.join()
+
+
+def test_pages_checked_as_they_are_written_are_not_read_again(tmp_path, monkeypatch):
+    """The helper checks each batch once written (`check_written`); after the crawl only the
+    attachments are left, and the findings are those of checking the stored pages."""
+    store, audit_id = _store(tmp_path)
+    expected = _text_findings(store, audit_id)
+    assert {"privacy_leak", "wrong_word"} <= {f.check for f in expected}
+    _warmed(_rules())
+    urls = [p.url for p in store.view(audit_id).pages()]
+    assert text_checks.check_written(store, audit_id, urls) == len(urls) == 4
+    for module in text_checks.text_modules():  # a page read again now fails the test
+        monkeypatch.setattr(module, "page_check", _broken_here)
+    sections = [m.SECTION for m in text_checks.text_modules()]
+    assert text_checks.stored_findings(store.path, audit_id, sections, _rules(), AS_OF) == expected
+
+
+def test_a_page_written_again_is_judged_as_last_written(tmp_path):
+    store, audit_id = _store(tmp_path)
+    leak = SITE + "/gsgg/202403/t20240312_1.html"
+    _warmed(_rules())
+    assert text_checks.check_written(store, audit_id, [leak]) == 1
+    store.add_pages(audit_id, [PageRecord(url=leak, status=200, kind="article", text="已更正。")])
+    assert text_checks.check_written(store, audit_id, [leak]) == 1
+    sections = [m.SECTION for m in text_checks.text_modules()]
+    found = text_checks.stored_findings(store.path, audit_id, sections, _rules(), AS_OF)
+    assert found == _text_findings(store, audit_id)
+    assert "privacy_leak" not in {f.check for f in found}
+    assert {f.page_url for f in found} == {SITE + "/"}  # the home page, checked after the crawl
+
+
+def test_a_check_failing_as_pages_are_written_leaves_them_for_after_the_crawl(
+    tmp_path, monkeypatch
+):
+    """A check's bug must not stop the crawl's writes; after the crawl it is the audit's error."""
+    store, audit_id = _store(tmp_path)
+    expected = _text_findings(store, audit_id)
+    _warmed(_rules())
+    built = text_checks._page_checks
+    text_checks._page_checks = [("words", _broken_here), *built]
+    assert text_checks.check_written(store, audit_id, [SITE + "/"]) == 0
+    text_checks._page_checks = built
+    sections = [m.SECTION for m in text_checks.text_modules()]
+    assert text_checks.stored_findings(store.path, audit_id, sections, _rules(), AS_OF) == expected
+
+
+def test_the_helper_checks_the_batches_it_writes(tmp_path):
+    """Through the store pipeline, as in a crawl: the batches written once the checks are built
+    are checked in the helper (the `govaudit/checked_as_written` stat), and the findings after
+    the crawl are the same as checking the stored pages here."""
+    from scrapy.statscollectors import MemoryStatsCollector
+    from scrapy.utils.test import get_crawler
+
+    from govaudit.crawler.pipeline import StorePipeline, Writing
+
+    store = Store(tmp_path / "g.db")
+    audit_id = store.start_audit("site", SITE + "/", AS_OF, {})
+    stats = MemoryStatsCollector(get_crawler())
+    sections = [m.SECTION for m in text_checks.text_modules()]
+    helper = Helper()
+    try:
+        helper.send(text_checks.warm_checks, _rules(), AS_OF)
+        writing = Writing(written=text_checks.check_written)
+        pipeline = StorePipeline(
+            store, audit_id, None, stats, batch_size=2, helper=helper, writing=writing
+        )
+        deadline, n = time.monotonic() + 120, 0
+        while not stats.get_value("govaudit/checked_as_written"):  # until the checks are built
+            assert time.monotonic() < deadline
+            for text in ("请扫黑险恶。", "已更正。"):
+                page = PageRecord(url=f"{SITE}/{n}.html", status=200, kind="article", text=text)
+                pipeline.process_item(page)
+                n += 1
+            pipeline.close()  # returns once the helper has written (and checked) the batch
+        found = helper.submit(
+            text_checks.stored_findings, store.path, audit_id, sections, _rules(), AS_OF
+        )()
+    finally:
+        helper.close()
+    assert stats.get_value("govaudit/checked_as_written") == 2  # the last batch
+    assert found == _text_findings(store, audit_id)
+    assert len([f for f in found if f.check == "wrong_word"]) == n // 2

@@ -456,3 +456,29 @@ def test_a_page_copy_is_found_by_its_address_or_where_it_redirected(tmp_path):
         assert store.page_copy(audit, "http://x.gov.cn/none.html") is None
     finally:
         store.close()
+
+
+def test_urls_and_records_with_a_meta_key_read_as_in_the_live_view(tmp_path):
+    """`urls()` lists the records in the order of `pages()` without reading them; `meta_key`
+    keeps the records whose meta holds it (the attachments' `format`), chosen by SQLite."""
+    store = Store(tmp_path / "s.db")
+    audit = store.start_audit("s", "http://a.gov.cn/", date(2024, 6, 1), {})
+    pages = [
+        PageRecord(
+            url="http://a.gov.cn/b.pdf", status=200, kind="resource", meta={"format": "pdf"}
+        ),
+        PageRecord(url="http://a.gov.cn/", status=200, kind="home", meta={"home": True}),
+        PageRecord(url="http://x.org/", status=200, internal=False),
+        PageRecord(url="http://a.gov.cn/c.xls", status=200, kind="other", meta={"format": None}),
+    ]
+    store.add_pages(audit, pages)
+    store.add_pages(audit, [replace(pages[0], title="重写")])  # written again: now the last
+    for view in (store.view(audit), store.view(audit, snapshot=True)):
+        assert view.urls() == [p.url for p in view.pages()]
+        assert view.urls(internal=True) == [
+            "http://a.gov.cn/",
+            "http://a.gov.cn/c.xls",
+            "http://a.gov.cn/b.pdf",
+        ]
+        chosen = view.pages(internal=True, with_text=False, meta_key="format")
+        assert [p.url for p in chosen] == ["http://a.gov.cn/c.xls", "http://a.gov.cn/b.pdf"]

@@ -52,18 +52,35 @@ class AuditView:
         *,
         urls: Iterable[str] | None = None,
         with_text: bool = True,
+        meta_key: str | None = None,
     ) -> Iterator[PageRecord]:
         """Pages without their links and list items (see `links()`, `list_items()`).
 
         `urls`: only these (requested) URLs. `with_text=False`: `text` may be "" (a page's text
         is most of its row; read it with `texts()` for the few pages that need it); a snapshot
-        has read every text already and gives it anyway."""
+        has read every text already and gives it anyway. `meta_key`: only the records whose
+        meta holds it (an attachment's `format`), chosen by SQLite in a live view."""
         if self.snapshot:
-            return iter(self._snapshot_pages(kind, internal, urls))
-        return self._live_pages(kind, internal, urls, with_text)
+            chosen = self._snapshot_pages(kind, internal, urls)
+            return iter(chosen if meta_key is None else [r for r in chosen if meta_key in r.meta])
+        return self._live_pages(kind, internal, urls, with_text, meta_key)
+
+    def urls(self, internal: bool | None = None) -> list[str]:
+        """The recorded URLs in the order of `pages()`, without reading the records."""
+        if self.snapshot:
+            return [r.url for r in self._snapshot_pages(None, internal, None)]
+        sql, args = "SELECT url FROM pages WHERE audit = ?", [self.audit_id]
+        if internal is not None:
+            sql, args = sql + " AND internal = ?", [*args, int(internal)]
+        return [url for (url,) in self.db.execute(sql + " ORDER BY rowid", args)]
 
     def _live_pages(
-        self, kind: str | None, internal: bool | None, urls: Iterable[str] | None, with_text: bool
+        self,
+        kind: str | None,
+        internal: bool | None,
+        urls: Iterable[str] | None,
+        with_text: bool,
+        meta_key: str | None = None,
     ) -> Iterator[PageRecord]:
         sql, args = f"SELECT {_page_select(with_text)} FROM pages WHERE audit = ?", [self.audit_id]
         if kind is not None:
@@ -73,6 +90,8 @@ class AuditView:
         if urls is not None:
             sql += " AND url IN (SELECT value FROM json_each(?))"
             args.append(json.dumps(list(urls)))
+        if meta_key is not None:
+            sql, args = sql + " AND json_type(meta, ?) IS NOT NULL", [*args, f'$."{meta_key}"']
         shared = _Shared()
         for row in self.db.execute(sql + " ORDER BY rowid", args):
             yield _page_record(row, shared)
