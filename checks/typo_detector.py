@@ -30,10 +30,11 @@ import tempfile
 import threading
 from array import array
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
-from pathlib import Path
+
+from govaudit.checks.jieba_dictionary import cache_dir
 
 log = logging.getLogger(__name__)
 
@@ -201,7 +202,7 @@ class TypoDetector:
 
 
 def cached_misspellings(
-    freq: dict[str, int], total: int, ratio: int
+    freq: Mapping[str, int], total: int, ratio: int
 ) -> tuple[str, list[str], array]:
     """`misspellings` in compact form, kept in a cache file per dictionary and rules: making
     them takes seconds (every audit process would pay them), reading them a fraction of one.
@@ -227,7 +228,7 @@ def cached_misspellings(
             )
         ).encode("utf-8")
     ).hexdigest()[:16]
-    path = _cache_dir() / f"typo-variants-{key}.marshal"
+    path = cache_dir() / f"typo-variants-{key}.marshal"
     try:
         patterns, words, raw = marshal.loads(path.read_bytes())
         codes = array("I")
@@ -253,12 +254,7 @@ def cached_misspellings(
     return patterns, words, codes
 
 
-def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "govaudit"
-
-
-def misspellings(freq: dict[str, int], ratio: int) -> dict[str, tuple[str, str]]:
+def misspellings(freq: Mapping[str, int], ratio: int) -> dict[str, tuple[str, str]]:
     """Misspelling → (the frequent word it misspells, 同音字 or 形近字): each character of each
     frequent word swapped for a confusable one, where the result is no word of its own."""
     tags, words = _dictionary_tags(), []

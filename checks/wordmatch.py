@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -33,6 +33,8 @@ from govaudit.wordlists import Entry, Wordlist
 
 if TYPE_CHECKING:
     import jieba
+
+    from govaudit.checks.jieba_dictionary import Frequencies
 
 log = logging.getLogger(__name__)
 
@@ -125,25 +127,26 @@ LINE_CACHE_CHARS = 8_000_000  # automaton hits by line: bounds the cache near 20
 LINES_SEEN_BITS = 1 << 23  # one bit a line hash (1 MB): has a line been scanned before?
 
 _base_lock = threading.Lock()
-_base: tuple[dict[str, int], int] | None = None
+_base: tuple[Frequencies, int] | None = None
 
 
-def _base_dictionary() -> tuple[dict[str, int], int]:
-    """jieba's default dictionary (FREQ, total), loaded once per process."""
+def _base_dictionary() -> tuple[Frequencies, int]:
+    """jieba's default dictionary (FREQ, total), loaded once per process (~3 MB, see
+    checks/jieba_dictionary.py)."""
     global _base
     with _base_lock:
         if _base is None:
             import jieba  # late: ~50 ms of imports (pkg_resources) that most audits never need
 
+            from govaudit.checks.jieba_dictionary import load
+
             jieba.setLogLevel(logging.WARNING)
-            tok = jieba.Tokenizer()
-            tok.initialize()
-            _base = (tok.FREQ, tok.total)
+            _base = load()
         return _base
 
 
 def forget_base_dictionary() -> None:
-    """The next `_base_dictionary()` loads it again (71 MB kept until then)."""
+    """The next `_base_dictionary()` loads it again."""
     global _base
     with _base_lock:
         _base = None
@@ -171,7 +174,7 @@ class _OwnWords(dict):
     one set to 0) over the process's shared one, which a copy would repeat (21 MB). Slower to
     look up, but jieba only cuts the blocks around a hit (0.1 % of benchmarks/text_checks)."""
 
-    def __init__(self, shared: dict[str, int]) -> None:
+    def __init__(self, shared: Mapping[str, int]) -> None:
         super().__init__()
         self.shared = shared
 
@@ -272,7 +275,7 @@ class WordMatcher:
         log.debug("分词词典：加入 %d 个词，移除 %d 个会遮住词条的词", len(words), len(exposed))
         return tok
 
-    def _hiding_words(self, freq: dict[str, int], keep: set[str]) -> list[str]:
+    def _hiding_words(self, freq: Mapping[str, int], keep: set[str]) -> list[str]:
         """Dictionary words that contain a term and so would swallow it (座落在 ⊃ 座落)."""
         if not self.terms:
             return []
