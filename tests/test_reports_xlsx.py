@@ -281,3 +281,17 @@ def test_a_failed_write_leaves_the_last_list_whole(tmp_path, monkeypatch):
         write_xlsx(bad, out)
     assert [p.name for p in out.iterdir()] == ["整改清单.xlsx"] and path.read_bytes() == written
     assert not list(temp.iterdir())
+
+
+def test_the_rows_temporary_files_stay_beside_the_list_not_in_tmpdir(tmp_path, monkeypatch):
+    """TMPDIR is often RAM (tmpfs): the constant-memory rows go to a hidden folder beside the
+    list, removed once it is written. With a TMPDIR that does not exist the list is written."""
+    store = new_store(tmp_path)
+    audit = make_audit(store, [broken(f"{SITE}/a.pdf"), word("杜家豪")])
+    data = build_listing(store, audit, report_settings({}), judge)
+    out = tmp_path / "out"
+    out.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "no-such-dir"))
+    path = write_xlsx(data, out)
+    assert [p.name for p in out.iterdir()] == ["整改清单.xlsx"]
+    assert load_workbook(path, read_only=True).sheetnames
