@@ -104,3 +104,28 @@ def test_scorecard_on_top_and_charts(page):
     assert bars and all("width:" in b.get("style") for b in bars)
     labels = doc.xpath("//section[@id='charts']//span[@class='bar-label']/text()")
     assert "链接不可用" in labels and "工作动态" in labels
+
+
+def test_a_failed_write_leaves_the_last_report_whole(tmp_path, monkeypatch):
+    """report.html is written piece by piece to a part file and moved into place complete: a
+    render that fails half way (a bug in a row's filter) leaves the previous report."""
+    from govaudit.reports import html
+    from govaudit.reports.listing import build_listing
+
+    store = new_store(tmp_path)
+    audit = make_audit(store, [broken(f"{SITE}/a.pdf"), word("杜家豪")])
+    data = build_listing(store, audit, report_settings({}), judge)
+    out = tmp_path / "out"
+    out.mkdir()
+    path = html.write_html(data, out)
+    written = path.read_text(encoding="utf-8")
+    assert "杜家豪" in written and written.rstrip().endswith("</html>")
+
+    def failing(value):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(html, "linkify", failing)
+    with pytest.raises(RuntimeError):
+        html.write_html(data, out)
+    assert [p.name for p in out.iterdir()] == ["report.html"]
+    assert path.read_text(encoding="utf-8") == written
