@@ -41,8 +41,6 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from scrapy.utils.asyncio import create_looping_call
-
 from govaudit.core.model import PageRecord
 from govaudit.core.store import PageRows, Scan, Store, page_rows
 
@@ -112,6 +110,10 @@ class StorePipeline:
         return pipeline
 
     def open_spider(self) -> None:
+        # Late: the helper imports this module to write the batches, and Scrapy would cost it
+        # ~30 MB of imports it never uses.
+        from scrapy.utils.asyncio import create_looping_call
+
         self._ticks = create_looping_call(self.tick)
         self._ticks.start(min(self.flush_seconds, 0.5), now=False)
 

@@ -262,3 +262,25 @@ def test_the_helper_checks_the_batches_it_writes(tmp_path):
     assert stats.get_value("govaudit/checked_as_written") == 2  # the last batch
     assert found == _text_findings(store, audit_id)
     assert len([f for f in found if f.check == "wrong_word"]) == n // 2
+
+
+def test_the_helper_writes_and_checks_without_importing_scrapy(tmp_path):
+    """The helper writes the crawl's batches and checks their texts: Scrapy and Twisted (~30 MB
+    of imports) are the audit process's alone."""
+    from govaudit.core.store import page_rows
+    from govaudit.crawler.pipeline import Writing, write_rows
+
+    store, audit_id = _store(tmp_path)
+    rows = page_rows(
+        audit_id, [PageRecord(url=SITE + "/new.html", status=200, text="请扫黑险恶。")]
+    )
+    helper = Helper()
+    try:
+        helper.send(text_checks.warm_checks, _rules(), AS_OF)
+        writing = Writing(written=text_checks.check_written)
+        helper.send(write_rows, store.path, audit_id, rows, writing).result()
+        loaded = "sorted({'scrapy', 'twisted'} & set(__import__('sys').modules))"
+        assert helper._worker.submit("builtins", "eval", loaded).result() == []
+    finally:
+        helper.close()
+    assert SITE + "/new.html" in store.recorded_urls(audit_id)
