@@ -37,7 +37,7 @@ class _Seen:
     """What `check_written` found in one audit: the pages it checked, and their findings."""
 
     checked: set[str] = field(default_factory=set)
-    found: dict[str, dict[str, list[Finding]]] = field(default_factory=dict)  # url → section →
+    found: dict[str, dict[str, list[Finding]]] = field(default_factory=dict)  # url → section → them
 
     def check(
         self, view: AuditView, pages: Iterable[PageRecord], page_checks: list[tuple[str, PageCheck]]
