@@ -10,6 +10,8 @@ The spider fetches internal attachments (`READ_EXTENSIONS`) with GET and hands t
 - one worker, one file at a time (an asyncio lock), so the timeout measures the file's own
   extraction and not its wait in the queue; the crawl itself stays concurrent. The worker starts
   once (~0.3 s) and then costs a pipe round trip per file, awaited on the event loop.
+  `in_hand` counts the files waiting for it or being read, and `room(bound)` waits until fewer
+  than `bound` are: crawler/attachment_backlog.py fetches attachments no faster than they are read.
 
 Its own process, not the parse worker's (measured at 20,000 pages, benchmarks/README.md session
 9): it costs ~38 MB of RSS from the first attachment to the end of the crawl, and none after,
@@ -34,6 +36,7 @@ from __future__ import annotations
 import asyncio
 import re
 import time
+from collections import deque
 from pathlib import PurePosixPath
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
@@ -145,6 +148,9 @@ class AttachmentReader:
         self.limits = limits or Limits(max_seconds=timeout / 2)
         self._worker: AsyncWorker | None = None
         self._lock: asyncio.Lock | None = None  # made in the running loop
+        self.in_hand = 0  # files waiting for the worker or being read
+        self.most_in_hand = 0
+        self._room: deque[asyncio.Future[None]] = deque()  # `room` callers, oldest first
 
     async def read(
         self, url: str, body: bytes, content_type: str | None
@@ -152,6 +158,39 @@ class AttachmentReader:
         """(the extraction's result, its seconds); never raises for a bad or slow file."""
         if self._lock is None:
             self._lock = asyncio.Lock()
+        self.in_hand += 1
+        self.most_in_hand = max(self.most_in_hand, self.in_hand)
+        try:
+            return await self._read_alone(url, body, content_type)
+        finally:
+            # Counted by the call's own lifetime: no path out of it leaves the count behind.
+            self.in_hand -= 1
+            self._wake()
+
+    async def room(self, bound: int) -> None:
+        """Return once fewer than `bound` files are in the reader's hands (at once if so)."""
+        while self.in_hand >= bound:
+            waiter = asyncio.get_running_loop().create_future()
+            self._room.append(waiter)
+            try:
+                await waiter
+            except asyncio.CancelledError:
+                if waiter.done() and not waiter.cancelled():
+                    self._wake()  # woken, then cancelled: the turn goes to the next caller
+                raise
+
+    def _wake(self) -> None:
+        """A file left the reader's hands: the oldest `room` caller checks again."""
+        while self._room:
+            waiter = self._room.popleft()
+            if not waiter.done():
+                waiter.set_result(None)
+                return
+
+    async def _read_alone(
+        self, url: str, body: bytes, content_type: str | None
+    ) -> tuple[AttachmentText, float]:
+        assert self._lock is not None
         async with self._lock:
             started = time.monotonic()
             try:
