@@ -42,7 +42,7 @@ from scrapy.settings import default_settings
 from scrapy.utils.misc import load_object
 
 from govaudit.core.config import AuditConfig, ConfigError
-from govaudit.crawler import pipeline, progress, retry
+from govaudit.crawler import attachment_backlog, pipeline, progress, retry
 from govaudit.crawler.render import render_settings
 
 HTTP_HANDLER = "govaudit.crawler.http_handler.AuditHttpHandler"
@@ -68,7 +68,7 @@ _OWNED = {
     "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": "render_concurrency",
     "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": "render_timeout",
 }
-_OURS = (*retry.SETTINGS, *progress.SETTINGS, *pipeline.SETTINGS)
+_OURS = (*retry.SETTINGS, *progress.SETTINGS, *pipeline.SETTINGS, *attachment_backlog.SETTINGS)
 
 
 def crawl_settings(config: AuditConfig, log_file: str | None = None) -> dict[str, Any]:
@@ -155,6 +155,8 @@ def _audit_settings(config: AuditConfig, log_file: str | None) -> dict[str, Any]
             "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
             "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+            # First: an attachment waiting for the reader holds no host slot meanwhile.
+            attachment_backlog.AttachmentBacklogMiddleware: 50,
             HeadFallbackMiddleware: 540,
             retry.BackoffRetryMiddleware: 550,
             ConditionalRequestMiddleware: 560,

@@ -137,7 +137,7 @@ class SiteSpider(BrowserRendering, CarryOver, SheetReading, RecordKeeping, Spide
         # dropped records still waiting for the outcome of the URL they end at.
         self.outcome: dict[str, dict[str, Any]] = {}
         self.awaiting: dict[str, list[PageRecord]] = {}
-        self.reader: AttachmentReader | None = None  # started with the first attachment
+        self.reader = AttachmentReader()  # its worker starts with the first attachment
         self.parser = PageParser(config.parse_workers)
         self.browser = render.Browser.from_config(config)
         self.pages_scheduled = 0
@@ -577,8 +577,6 @@ class SiteSpider(BrowserRendering, CarryOver, SheetReading, RecordKeeping, Spide
             yield self._count(record)  # broken or empty: the broken-link check's business
             return
         else:
-            if self.reader is None:
-                self.reader = AttachmentReader()
             result, seconds = await self.reader.read(record.url, response.body, record.content_type)
             self.stats.inc_value("govaudit/attachments/extract_seconds", seconds)
             meta = attachment_meta(result)
@@ -595,6 +593,5 @@ class SiteSpider(BrowserRendering, CarryOver, SheetReading, RecordKeeping, Spide
         stats.set_value("govaudit/parse_worker_pages", self.parser.offloaded)
         stats.set_value("govaudit/parse_fallbacks", self.parser.fallbacks)
         self.parser.close()
-        if self.reader is not None:
-            self.reader.close()
+        self.reader.close()
         self._forget_targets()
