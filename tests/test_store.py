@@ -1,6 +1,8 @@
 from dataclasses import replace
 from datetime import date
 
+import pytest
+
 from govaudit.core.model import Finding, Link, ListItem, PageRecord, fingerprint
 from govaudit.core.store import Store
 
@@ -171,6 +173,33 @@ def test_snapshot_view_reads_as_the_live_view_and_a_write_drops_it(tmp_path):
     assert fresh is not snap and len(list(fresh.pages())) == 6
 
 
+def test_a_snapshot_without_texts_holds_none_and_reads_each_when_asked(tmp_path):
+    """The audit process's view while its helper runs the text checks: no text kept, and a
+    caller that asks for texts gets them from the file, never "" in their place."""
+    store, audit, base = _six_pages(tmp_path)
+    live, bare = store.view(audit), store.view(audit, snapshot=True, texts=False)
+    assert store.view(audit, snapshot=True) is bare  # asked again: the one made first
+    wanted = [f"{base}/5.html", f"{base}/1.html", f"{base}/none.html"]
+    for _ in range(2):  # the second time from the view's memo
+        for kwargs in ({}, {"kind": "document"}, {"internal": True}, {"urls": wanted}):
+            assert list(bare.pages(**kwargs)) == list(live.pages(**kwargs)), kwargs
+            textless = list(bare.pages(with_text=False, **kwargs))
+            assert textless == [p.with_text("") for p in live.pages(**kwargs)], kwargs
+        assert bare.texts() == live.texts() and bare.texts(wanted) == live.texts(wanted)
+    # What it read for its callers it did not keep.
+    assert [p.text for p in bare.pages(with_text=False)] == [""] * 6
+    assert [p.text for p in bare.pages()] == ["", "正文1", "", "正文3", "", "正文5"]
+    # A snapshot with texts made first is the one a second request gets, texts and all.
+    other = Store(tmp_path / "a.db")
+    full = other.view(audit, snapshot=True)
+    assert other.view(audit, snapshot=True, texts=False) is full
+    assert [p.text for p in full.pages(with_text=False)][:2] == ["", "正文1"]
+    # Rows gone behind its back (never in a finished audit) fail loudly, not as empty texts.
+    store.db.execute("DELETE FROM pages WHERE audit = ? AND url = ?", [audit, f"{base}/3.html"])
+    with pytest.raises(LookupError, match="3.html"):
+        list(bare.pages())
+
+
 def test_link_sources_and_anchor_counts_answer_without_every_edge(tmp_path):
     store = Store(tmp_path / "a.db")
     audit = store.start_audit("site", "http://127.0.0.1/", date(2024, 5, 1), {})
@@ -331,7 +360,8 @@ def test_edges_read_alike_with_one_audit_or_several_in_the_store(tmp_path):
         ]
 
 
-def test_snapshot_texts_and_filters_read_as_the_live_view(tmp_path):
+def _six_pages(tmp_path) -> tuple[Store, int, str]:
+    """An audit of six pages of three kinds, one external, every other one without text."""
     store = Store(tmp_path / "a.db")
     audit = store.start_audit("site", "http://127.0.0.1/", date(2024, 5, 1), {})
     base = "http://127.0.0.1"
@@ -348,6 +378,11 @@ def test_snapshot_texts_and_filters_read_as_the_live_view(tmp_path):
             for i in range(6)
         ],
     )
+    return store, audit, base
+
+
+def test_snapshot_texts_and_filters_read_as_the_live_view(tmp_path):
+    store, audit, base = _six_pages(tmp_path)
     live, snap = store.view(audit), store.view(audit, snapshot=True)
     assert (
         dict(snap.texts())

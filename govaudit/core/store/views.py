@@ -37,13 +37,18 @@ class AuditView:
     The filters (`urls`, `sources`, `targets`, `with_text`) exist because a 20,000-page audit has
     ~600k edges: a check that needs a few of them must not load them all into Python. A
     `snapshot` view (`Store.view(..., snapshot=True)`) reads the page rows (records and texts)
-    and the list items once and filters them in Python; edges are always read on demand."""
+    and the list items once and filters them in Python; edges are always read on demand.
+
+    A snapshot without texts (`keep_texts=False`) keeps its records with `text` "" (a
+    20,000-page site's texts are ~30 MB): what asks for a text still gets it, read from the
+    file (`texts()`; `pages()` with `with_text`, one page at a time)."""
 
     db: sqlite_utils.Database
     audit_id: int
     # Derived data several checks share (the site's columns), computed once per view.
     _memo: dict[Any, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
     snapshot: bool = field(default=False, compare=False)
+    keep_texts: bool = field(default=True, compare=False)  # a snapshot's: see above
 
     def pages(
         self,
@@ -58,12 +63,16 @@ class AuditView:
 
         `urls`: only these (requested) URLs. `with_text=False`: `text` may be "" (a page's text
         is most of its row; read it with `texts()` for the few pages that need it); a snapshot
-        has read every text already and gives it anyway. `meta_key`: only the records whose
+        that has read every text already gives it anyway. `meta_key`: only the records whose
         meta holds it (an attachment's `format`), chosen by SQLite in a live view."""
-        if self.snapshot:
-            chosen = self._snapshot_pages(kind, internal, urls)
-            return iter(chosen if meta_key is None else [r for r in chosen if meta_key in r.meta])
-        return self._live_pages(kind, internal, urls, with_text, meta_key)
+        if not self.snapshot:
+            return self._live_pages(kind, internal, urls, with_text, meta_key)
+        chosen = self._snapshot_pages(kind, internal, urls)
+        if meta_key is not None:
+            chosen = [r for r in chosen if meta_key in r.meta]
+        if with_text and not self.keep_texts:
+            return self._with_texts(chosen, every=urls is None)
+        return iter(chosen)
 
     def urls(self, internal: bool | None = None) -> list[str]:
         """The recorded URLs in the order of `pages()`, without reading the records."""
@@ -116,18 +125,35 @@ class AuditView:
             ],
         )
 
+    def _with_texts(self, chosen: Sequence[PageRecord], every: bool) -> Iterator[PageRecord]:
+        """The `chosen` records of a snapshot without texts, in their order, each with its text
+        read from the file as it goes (a caller that reads every text must not hold them all):
+        `every` (a walk of many pages), from the audit's texts in crawl order, the order of
+        `chosen`; otherwise (a few pages by URL) in one query."""
+        if not every:
+            found = self.texts(r.url for r in chosen)
+            yield from (r.with_text(found[r.url]) for r in chosen)
+            return
+        pending = iter(chosen)
+        record = next(pending, None)
+        if record is None:
+            return
+        for url, text in self.db.execute(f"SELECT url, text {_BY_ROWID}", [self.audit_id]):
+            if url == record.url:
+                yield record.with_text(text or "")
+                record = next(pending, None)
+                if record is None:
+                    return
+        # A snapshot is only for a finished audit, whose pages stay as they are.
+        raise LookupError(f"audit {self.audit_id}: {record.url} is no longer in the store")
+
     def _stored_pages(self) -> _StoredPages:
-        """Every page row of the audit, read once (a snapshot's): the records without their text,
-        and the texts beside them."""
+        """Every page row of the audit, read once (a snapshot's): the records, with their text
+        unless the snapshot keeps none."""
         return self.memo(("pages",), self._read_pages)
 
     def _read_pages(self) -> _StoredPages:
-        # By rowid, the table in its own order: ORDER BY rowid over the audit's index would
-        # first copy every row, text and all, into a temporary B-tree.
-        sql = (
-            f"SELECT {_page_select(True)} FROM pages"
-            " WHERE rowid IN (SELECT rowid FROM pages WHERE audit = ?) ORDER BY rowid"
-        )
+        sql = f"SELECT {_page_select(self.keep_texts)} {_BY_ROWID}"
         filters, records, shared = [], [], _Shared()
         for row in self.db.execute(sql, [self.audit_id]):
             filters.append((row[_KIND], row[_INTERNAL]))
@@ -141,8 +167,8 @@ class AuditView:
 
     def texts(self, urls: Iterable[str] | None = None) -> Mapping[str, str]:
         """url -> text of the given pages (those recorded), or of every page of the audit (a
-        snapshot has them all)."""
-        if self.snapshot:
+        snapshot that keeps the texts has them all)."""
+        if self.snapshot and self.keep_texts:
             every = self._stored_pages().texts
             return (
                 MappingProxyType(every)
@@ -351,7 +377,7 @@ class _StoredPages:
     # (kind, internal) as stored, for the filters of `pages()`: a NULL kind matches no kind,
     # while the record says "other".
     filters: list[tuple[str | None, int | None]]
-    records: list[PageRecord]  # with their text
+    records: list[PageRecord]  # with their text, unless the snapshot keeps none
 
     @cached_property
     def places(self) -> dict[str, int]:
@@ -433,6 +459,9 @@ def _page_select(with_text: bool) -> str:
 
 
 _KIND, _INTERNAL = _PAGE_COLUMNS.index("kind"), _PAGE_COLUMNS.index("internal")
+# Every page row of an audit, in crawl order. By rowid, the table in its own order: ORDER BY
+# rowid over the audit's index would first copy every row, text and all, into a temporary B-tree.
+_BY_ROWID = "FROM pages WHERE rowid IN (SELECT rowid FROM pages WHERE audit = ?) ORDER BY rowid"
 
 
 def _page_record(row: Sequence[Any], shared: _Shared | None = None) -> PageRecord:

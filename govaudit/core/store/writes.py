@@ -332,14 +332,17 @@ class Store:
         ).fetchone()
         return row[0] if row else None
 
-    def view(self, audit_id: int, *, snapshot: bool = False) -> AuditView:
+    def view(self, audit_id: int, *, snapshot: bool = False, texts: bool = True) -> AuditView:
         """The audit's crawl results. `snapshot=True`: one shared view per audit and store that
         keeps the pages and list items it read (the checks and the report read them a dozen
-        times); only for a finished audit: a write through this store drops it."""
+        times); only for a finished audit: a write through this store drops it. `texts=False`:
+        the snapshot keeps no page text (the audit process, while its helper runs the text
+        checks). Asked for again, the snapshot is the one made first, with or without texts:
+        either gives every text asked for (`AuditView`)."""
         if snapshot and audit_id in self._snapshots:
             return self._snapshots[audit_id]
         self.audit(audit_id)  # raises KeyError for an unknown audit
-        view = AuditView(self.db, audit_id, snapshot=snapshot)
+        view = AuditView(self.db, audit_id, snapshot=snapshot, keep_texts=texts)
         if snapshot:
             self._snapshots[audit_id] = view
         return view
