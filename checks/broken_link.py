@@ -99,18 +99,17 @@ def validate_rules(rules: dict[str, Any]) -> dict[str, Any]:
 def run(view: AuditView, rules: dict[str, Any], as_of: date) -> Iterator[Finding]:
     rules = validate_rules(rules)
     soft404 = _Soft404(rules)
-    # The soft-404 rule reads the text of nearly every page: all of it at once (a snapshot
-    # view keeps it), beside the pages without their text.
-    texts = view.texts()
-    # Judge the recorded targets first, one page at a time; only then read the edges that
-    # point at the few broken ones (a large site has hundreds of thousands of edges).
+    # Judge the recorded targets first, one page at a time, with its text (the soft-404 rule
+    # reads nearly every page's; a view that keeps no text reads them as it goes); only then
+    # read the edges that point at the few broken ones (a large site has hundreds of thousands
+    # of edges).
     broken: dict[str, tuple[PageRecord, str]] = {}
     homes: set[str] = set()
     redirected: list[PageRecord] = []
-    for page in view.pages(with_text=False):
+    for page in view.pages():
         if page.kind == "home":
             homes.add(page.url)
-        kind = _broken_kind(page, texts.get(page.url, ""), rules, soft404)
+        kind = _broken_kind(page, rules, soft404)
         if kind is not None:
             broken[page.url] = (page, kind)
         elif page.final_url and page.final_url != page.url:
@@ -140,11 +139,8 @@ def run(view: AuditView, rules: dict[str, Any], as_of: date) -> Iterator[Finding
         yield _finding(page, kind, referrers[target], homes, rules, columns)
 
 
-def _broken_kind(
-    page: PageRecord, text: str, rules: dict[str, Any], soft404: _Soft404
-) -> str | None:
-    """Why the target is unusable (`status`, an error kind, `soft_404`, `empty`), or None;
-    `text` is the page's (read apart from the record)."""
+def _broken_kind(page: PageRecord, rules: dict[str, Any], soft404: _Soft404) -> str | None:
+    """Why the target is unusable (`status`, an error kind, `soft_404`, `empty`), or None."""
     if page.error in rules["ignore_errors"]:
         return None
     if page.status is not None and page.status in rules["ignore_statuses"]:
@@ -157,7 +153,7 @@ def _broken_kind(
         return None  # no verdict recorded (or a 3xx the crawler did not follow)
     if page.size == 0 and (page.kind == "resource" or page.method == "GET"):
         return "empty"
-    if page.kind != "resource" and soft404.matches(page.title, text):
+    if page.kind != "resource" and soft404.matches(page.title, page.text):
         return "soft_404"
     return None
 
