@@ -122,7 +122,8 @@ def run_checks(
         if beside
         else list
     )
-    view = store.view(audit_id, snapshot=True)  # the crawl is over: read the pages once
+    # The crawl is over: read the pages once, with their texts only for text checks run here.
+    view = store.view(audit_id, snapshot=True, texts=not beside)
     findings = module_findings(
         view, [m for m in checks.REGISTRY if m.SECTION not in beside], rules, as_of
     )

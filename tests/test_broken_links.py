@@ -349,3 +349,63 @@ def test_soft404_pages_ruled_out_early_are_those_no_phrase_matches(strong):
     for title in ("", " 提示 ", "Not\tFound"):
         for text in texts:
             assert soft404.matches(title, text) == expected(title, text), (strong, title, text)
+
+
+# -- through the audit process's view without texts -------------------------------------------
+
+_GONE = "<html><head><title>提示</title></head><body><p>对不起，您访问的页面不存在或已被删除！</p></body></html>"
+_REPORT = (
+    "<html><head><title>某某网站页面不存在问题整改情况通报</title></head><body><p>"
+    + "根据检查，网站存在的问题已全部整改完毕。" * 80
+    + "</p></body></html>"
+)
+
+
+def test_soft_404_found_on_a_real_site_while_the_helper_runs_the_text_checks(tmp_path, monkeypatch):
+    """With a helper, the audit process's snapshot keeps no text: the soft-404 rule still reads
+    every page's, so the findings are those of an audit process that keeps them all."""
+    import json
+    import subprocess
+    import sys
+
+    from site_server import Reply, SiteServer
+
+    from govaudit import checks
+    from govaudit.audit import run_checks
+    from govaudit.helper import Helper
+
+    monkeypatch.setattr("os.cpu_count", lambda: 2)  # the helper runs on two cores or more
+    home = (
+        '<html><body><a href="/gone.html">旧通知</a><a href="/report.html">通报</a></body></html>'
+    )
+    routes = {"/": Reply(home), "/gone.html": Reply(_GONE), "/report.html": Reply(_REPORT)}
+    out = tmp_path / "out"
+    with SiteServer(routes) as site:
+        done = subprocess.run(
+            [sys.executable, "-m", "govaudit.cli", "audit", f"{site.url}/", "--out", str(out)]
+            + ["--as-of", AS_OF.isoformat(), "--quiet", "--no-screenshots"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=Path(__file__).resolve().parents[1],
+        )
+    assert done.returncode == 0, done.stderr
+    written = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    assert [(f["check"], f["target_url"]) for f in written if f["check"] == "broken_link"] == [
+        ("broken_link", f"{site.url}/gone.html")
+    ]
+    rules = {m.SECTION: dict(m.DEFAULTS) for m in checks.REGISTRY}
+    (audit_id,) = [a["id"] for a in Store(out / "govaudit.db").audits()]
+    alone = run_checks(Store(out / "govaudit.db"), audit_id, rules, AS_OF)
+    store, helper = Store(out / "govaudit.db"), Helper()
+    try:
+        assert helper.running
+        beside = run_checks(store, audit_id, rules, AS_OF, helper)
+    finally:
+        helper.close()
+    view = store.view(audit_id, snapshot=True)  # the one the checks read
+    assert not view.keep_texts and {p.text for p in view.pages(with_text=False)} == {""}
+    assert beside == alone
+    (soft,) = [f for f in beside if f.check == "broken_link"]
+    assert soft.details["target_url"] == f"{site.url}/gone.html"
+    assert soft.details["error_kind"] == "soft_404"
