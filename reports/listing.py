@@ -376,7 +376,7 @@ def _target_url(details: dict[str, Any]) -> str:
 def _by_check(rows: list[Row]) -> list[tuple[str, dict[str, int], int]]:
     counts = Counter((r.check_name, r.severity) for r in rows)
     names = sorted(
-        {r.check_name for r in rows}, key=lambda n: -sum(counts[(n, s)] for s in SEVERITIES)
+        {r.check_name for r in rows}, key=lambda n: (-sum(counts[(n, s)] for s in SEVERITIES), n)
     )
     return [
         (

@@ -129,3 +129,31 @@ def test_a_failed_write_leaves_the_last_report_whole(tmp_path, monkeypatch):
         html.write_html(data, out)
     assert [p.name for p in out.iterdir()] == ["report.html"]
     assert path.read_text(encoding="utf-8") == written
+
+
+def test_problem_types_with_equal_counts_keep_one_order_whatever_the_hash_seed(tmp_path):
+    """The chart by problem type orders equal counts by name, not by string hashing: two runs
+    of one audit give the same report.html."""
+    import os
+    import subprocess
+    import sys
+
+    store = new_store(tmp_path)
+    audit = make_audit(store, [broken(f"{SITE}/a.pdf"), word("杜家豪"), stale("通知公告", 200)])
+    store.close()
+    code = (
+        "import sys; from govaudit.core.store import Store; from govaudit.checks.judge import judge;"
+        "from govaudit.reports import report_settings; from govaudit.reports.listing import "
+        "build_listing; d = build_listing(Store(sys.argv[1]), int(sys.argv[2]), "
+        "report_settings({}), judge); print('|'.join(n for n, _, _ in d.by_check))"
+    )
+    orders = set()
+    for seed in range(6):
+        env = {**os.environ, "PYTHONHASHSEED": str(seed)}
+        cmd = [sys.executable, "-c", code, str(tmp_path / "audits.db"), str(audit)]
+        done = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=60)
+        assert done.returncode == 0, done.stderr
+        orders.add(done.stdout.strip())
+    (order,) = orders
+    names = order.split("|")
+    assert len(names) == 3 and names == sorted(names)
