@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import random
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 import pytest
 
 from govaudit.checks import privacy_leak as privacy
+from govaudit.core import masking
 from govaudit.core.masking import (
     id_check_char,
     is_id_number,
@@ -109,6 +111,22 @@ def test_mask_personal_numbers():
     assert "0571-87654321" in masked and "12345" in masked
 
 
+
+
+def test_masking_the_runs_around_numbers_masks_as_masking_the_whole_text():
+    """Only the runs holding 11 digits are masked (the speed of it); every candidate must be
+    masked as the four patterns over the whole text mask it, the run's edges included."""
+    alphabet = list("0123456789 -+*Xx_a/:中，\n") + ["１", "٣", "<b>"]
+    rng = random.Random(7)
+    full_width = ID_B.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    pieces = [ID_A, ID_B, MOBILE, CARD, "+86 " + MOBILE, "6222 0212 3456 7890", "138-1234-5678"]
+    pieces += [full_width, full_width[:3] + ID_A[3:], "1" * 15]
+    for _ in range(3000):
+        parts = [rng.choice(alphabet) for _ in range(rng.randint(0, 40))]
+        for _ in range(rng.randint(0, 3)):
+            parts.insert(rng.randint(0, len(parts)), rng.choice(pieces))
+        text = "".join(parts)
+        assert mask_personal_numbers(text) == masking._mask_run(text), text
 def test_masked_window_never_cuts_a_number_in_half():
     text = "甲" * 30 + ID_A + "乙" * 30
     window = masked_window(text, 30 + 17, 30 + 18, chars=5)

@@ -99,11 +99,41 @@ def only_digits(text: str) -> str:
     return re.sub(r"\D", "", text)
 
 
+# Every candidate above holds 11 digits with at most one space or hyphen between two, so
+# it starts where a digit is followed by ten digits, spaces or hyphens.
+_NUMBER_HINT = re.compile(r"\d[\d -]{10}")
+# The characters a candidate and its edge tests read (`\d` is any decimal digit, as in the
+# candidates): outside a run of them no candidate matches and none looks, so masking each run
+# alone masks the text as masking all of it would.
+_RUN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz*+ -")
+_RUN_TAIL = re.compile(r"[\dA-Za-z*+ -]*")
+
+
 def mask_personal_numbers(text: str) -> str:
     """`text` with anything that may be an ID, mobile or bank card number masked.
 
     Deliberately broader than the privacy check: masking an order number in a quoted snippet
-    costs nothing, printing a real ID number is the one thing that must never happen."""
+    costs nothing, printing a real ID number is the one thing that must never happen.
+
+    Only the runs around 11 digits are masked: the candidates' look-behinds cost the regex engine
+    a try at every position, ~0.2 ms on a 4 KB page that holds no number at all."""
+    hint = _NUMBER_HINT.search(text)
+    if hint is None:
+        return text
+    out, done = [], 0
+    while hint is not None:
+        start = hint.start()
+        while start > done and (text[start - 1] in _RUN_CHARS or text[start - 1].isdecimal()):
+            start -= 1
+        end = _RUN_TAIL.match(text, hint.end()).end()
+        out += (text[done:start], _mask_run(text[start:end]))
+        done = end
+        hint = _NUMBER_HINT.search(text, done)
+    out.append(text[done:])
+    return "".join(out)
+
+
+def _mask_run(text: str) -> str:
     text = ID_CANDIDATE.sub(lambda m: mask_id(m.group(0)), text)
     text = OLD_ID_CANDIDATE.sub(lambda m: mask_id(m.group(0)), text)
     text = CARD_CANDIDATE.sub(lambda m: mask_card(only_digits(m.group(0))), text)
