@@ -22,9 +22,11 @@ from __future__ import annotations
 
 import logging
 import re
+from bisect import bisect_right
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import TYPE_CHECKING
 
 import ahocorasick_rs
@@ -276,20 +278,24 @@ class WordMatcher:
         return tok
 
     def _hiding_words(self, freq: Mapping[str, int], keep: set[str]) -> list[str]:
-        """Dictionary words that contain a term and so would swallow it (座落在 ⊃ 座落)."""
+        """Dictionary words that contain a term and so would swallow it (座落在 ⊃ 座落).
+
+        One automaton pass over all of the dictionary's ~500k entries joined by line breaks
+        (no term holds one): asking the automaton word by word took ~0.5 s of every audit."""
         if not self.terms:
             return []
         terms = ahocorasick_rs.AhoCorasick(
             list(self.terms), implementation=ahocorasick_rs.Implementation.ContiguousNFA
         )
-        shortest = min(len(k) for k in self.terms)
-        hiding = []
-        for word, count in freq.items():
-            if count and len(word) > shortest and word not in keep:
-                found = terms.find_matches_as_indexes(word, overlapping=True)
-                if any(end - start < len(word) for _i, start, end in found):
-                    hiding.append(word)
-        return hiding
+        entries = list(freq)
+        starts = list(accumulate((len(word) + 1 for word in entries), initial=0))
+        hiding = {}
+        for _i, start, end in terms.find_matches_as_indexes("\n".join(entries), overlapping=True):
+            at = bisect_right(starts, start) - 1
+            word = entries[at]
+            if end - start < len(word) and word not in keep and freq[word]:
+                hiding[word] = None
+        return list(hiding)
 
     def clear_line_cache(self) -> None:
         """Forget the automaton's hits by line: a benchmark's cold scan."""
