@@ -201,20 +201,25 @@ def serve_fallback(root: str, port: int, log: str) -> None:
 
 def _tree_rss_kb(pid: int) -> dict[int, int]:
     """Resident memory of `pid` and each of its descendants (pid → kB), from /proc (no psutil
-    needed)."""
-    found, stack = {}, [pid]
+    needed). A child caught between its fork and its exec (its command line still its parent's)
+    counts 0: its pages are its parent's, shared, and summing them counted them twice."""
+    found: dict[int, int] = {}
+    stack: list[tuple[int, bytes | None]] = [(pid, None)]
     while stack:
-        p = stack.pop()
+        p, parent_cmdline = stack.pop()
         if p in found:
             continue
         found[p] = 0
         try:
+            cmdline = Path(f"/proc/{p}/cmdline").read_bytes()
+            if cmdline == parent_cmdline:
+                continue
             for line in Path(f"/proc/{p}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
                     found[p] = int(line.split()[1])
                     break
             for task in Path(f"/proc/{p}/task").iterdir():
-                stack.extend(int(c) for c in (task / "children").read_text().split())
+                stack.extend((int(c), cmdline) for c in (task / "children").read_text().split())
         except (OSError, ValueError):
             continue
     return found
