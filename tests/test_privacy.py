@@ -111,8 +111,6 @@ def test_mask_personal_numbers():
     assert "0571-87654321" in masked and "12345" in masked
 
 
-
-
 def test_masking_the_runs_around_numbers_masks_as_masking_the_whole_text():
     """Only the runs holding 11 digits are masked (the speed of it); every candidate must be
     masked as the four patterns over the whole text mask it, the run's edges included."""
@@ -127,6 +125,8 @@ def test_masking_the_runs_around_numbers_masks_as_masking_the_whole_text():
             parts.insert(rng.randint(0, len(parts)), rng.choice(pieces))
         text = "".join(parts)
         assert mask_personal_numbers(text) == masking._mask_run(text), text
+
+
 def test_masked_window_never_cuts_a_number_in_half():
     text = "甲" * 30 + ID_A + "乙" * 30
     window = masked_window(text, 30 + 17, 30 + 18, chars=5)
