@@ -3,6 +3,7 @@ is gone only means the work is done in the audit process."""
 
 from __future__ import annotations
 
+import os
 import time
 from datetime import date
 
@@ -284,3 +285,14 @@ def test_the_helper_writes_and_checks_without_importing_scrapy(tmp_path):
     finally:
         helper.close()
     assert SITE + "/new.html" in store.recorded_urls(audit_id)
+
+
+def test_the_helper_gives_way_to_the_crawl():
+    """When both cores are busy, the crawl and the parse worker come first (HELPER_NICENESS)."""
+    helper = Helper()
+    try:
+        helper.send(sorted, []).result()  # after `preload`: the requests run in order
+        pid = helper._worker.process.pid
+        assert os.getpriority(os.PRIO_PROCESS, pid) == os.getpriority(os.PRIO_PROCESS, 0) + 5
+    finally:
+        helper.close()
