@@ -24,7 +24,7 @@ from govaudit.crawler.worker_process import Worker
 
 # The helper's work can wait a little, the crawl's cannot: when both cores are busy (the
 # helper builds the text checks while the crawl starts), the scheduler favours the crawl and the
-# parse worker. 2,000 pages, ten runs in alternation: wall time 1.20 → 1.14 × the audit
+# parse worker. 2,000 pages, eight runs each in alternation: wall time 1.20 → 1.14 × the audit
 # process's CPU time; 20,000 pages, where the second core has room, the same.
 HELPER_NICENESS = 5
 
