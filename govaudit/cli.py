@@ -25,6 +25,7 @@ from govaudit.commands.import_list import add_import_list_command, cmd_import_li
 from govaudit.commands.report import add_evidence_command
 from govaudit.console import print_sites_table
 from govaudit.core.config import ConfigError
+from govaudit.core.memory import collect_less
 from govaudit.core.store import StoreError
 
 # argparse's own messages, in the Chinese the users read (its usage line, section titles and
@@ -204,6 +205,7 @@ def _add_report_commands(sub: argparse._SubParsersAction) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    collect_less()
     console = Console(stderr=True)
     try:
         args = build_parser().parse_args(argv)
