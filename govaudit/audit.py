@@ -22,6 +22,7 @@ from govaudit.checks.annotate import annotated
 from govaudit.checks.judge import judge
 from govaudit.core.config import AuditConfig, ConfigError, merged_rules
 from govaudit.core.locking import holder_pid, lock_exclusive
+from govaudit.core.memory import give_back
 from govaudit.core.model import Finding
 from govaudit.core.store import AuditView, Store
 from govaudit.core.verdicts import EarlyWarning, ScoreItem
@@ -296,6 +297,9 @@ def _run_audit(
         if isinstance(exc, CrawlFailed):
             raise AuditFailed(f"{exc}（审计 #{audit_id} 已保存抓取到的内容）") from None
         raise
+    # The crawl's state (Scrapy's engine, the spider's sets of URLs) is cyclic garbage now, which
+    # the audit process's slow collector pace would keep through the checks and reports.
+    give_back()
     say(
         "抓取完成：页面 {pages}，链接目标 {targets}，错误 {errors}，请求 {requests}，"
         "未变化 {not_modified}，续抓 {resumed}，用时 {elapsed:.1f} 秒".format_map(counters)

@@ -5,8 +5,12 @@ CPython's pace: collected less often, they held more memory for little time save
 from __future__ import annotations
 
 import gc
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
+from site_server import Reply, SiteServer
 
 from govaudit.cli import main
 from govaudit.core.memory import GC_THRESHOLDS
@@ -33,3 +37,34 @@ def test_a_worker_process_keeps_cpythons_pace():
         assert worker.call("gc", "get_threshold") == (700, 10, 10)
     finally:
         worker.kill()
+
+
+# Runs one audit in this process, counting the audit process's full collections.
+_COUNTING_AUDIT = """
+import gc, sys
+full = []
+gc.callbacks.append(lambda phase, info: phase == "stop" and info["generation"] == 2 and full.append(1))
+from govaudit.cli import main
+code = main(sys.argv[1:])
+print("full collections:", len(full))
+sys.exit(code)
+"""
+
+
+def test_the_crawls_state_is_collected_before_the_checks(tmp_path):
+    """At the audit process's pace no full collection comes in a small audit: the crawl's cyclic
+    state (Scrapy's engine, the spider's sets) would be kept through the checks and reports."""
+    page = '<html><head><title>首页</title></head><body><a href="/a.html">甲</a></body></html>'
+    profile = tmp_path / "site.toml"
+    profile.write_text('[site]\nname = "测试"\n[crawl]\nobey_robots = false\n', encoding="utf-8")
+    with SiteServer({"/": Reply(page), "/a.html": Reply(page)}) as site:
+        done = subprocess.run(
+            [sys.executable, "-c", _COUNTING_AUDIT, "audit", site.url + "/", "--quiet"]
+            + ["--out", str(tmp_path / "out"), "--config", str(profile)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=Path(__file__).resolve().parents[1],
+        )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert int(done.stdout.rsplit("full collections:", 1)[1]) >= 1
