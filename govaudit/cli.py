@@ -7,6 +7,7 @@ tracebacks are reserved for bugs.
 from __future__ import annotations
 
 import argparse
+import gc
 import re
 import sys
 from datetime import date
@@ -250,5 +251,14 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def run() -> None:
+    """The `govaudit` command. Its objects are left to the process's end: at exit CPython would
+    collect the whole heap once more (0.25-0.4 s after a 2,000-page audit), to free memory the
+    system takes back anyway. Not done in `main`, which tests call in their own process."""
+    status = main()
+    gc.freeze()
+    sys.exit(status)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

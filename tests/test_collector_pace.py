@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from site_server import Reply, SiteServer
 
+from govaudit.audit import EXIT_USAGE
 from govaudit.cli import main
 from govaudit.core.memory import GC_THRESHOLDS
 from govaudit.crawler.worker_process import Worker
@@ -44,6 +45,7 @@ _COUNTING_AUDIT = """
 import gc, sys
 full = []
 gc.callbacks.append(lambda phase, info: phase == "stop" and info["generation"] == 2 and full.append(1))
+from govaudit.audit import EXIT_USAGE
 from govaudit.cli import main
 code = main(sys.argv[1:])
 print("full collections:", len(full))
@@ -68,3 +70,17 @@ def test_the_crawls_state_is_collected_before_the_checks(tmp_path):
         )
     assert done.returncode == 0, done.stderr[-2000:]
     assert int(done.stdout.rsplit("full collections:", 1)[1]) >= 1
+
+
+def test_the_command_leaves_its_objects_to_the_exit():
+    """`govaudit` freezes its heap once `main` returns: the collection at exit took 0.25-0.4 s
+    after a 2,000-page audit. The exit status is main's."""
+    code = (
+        "import gc, sys, govaudit.cli\n"
+        "sys.argv = ['govaudit']\n"
+        "try:\n    govaudit.cli.run()\n"
+        "except SystemExit as e:\n    print(gc.get_freeze_count() > 0, e.code)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[-2:] == ["True", str(EXIT_USAGE)]
