@@ -176,6 +176,8 @@ def _audit_settings(config: AuditConfig, log_file: str | None) -> dict[str, Any]
             progress.ProgressReporter: 500,
             "scrapy.extensions.throttle.AutoThrottle": None,
             RevalidatingAutoThrottle: 0,
+            # Off anyway (REMOTE_CONTROL_ENABLED); listed, it imports aiohttp.web (~20 ms a start).
+            "scrapy.extensions.remote_control.RemoteControl": None,
         },
         # Scrapy re-reads every callback's source on each call to warn about `return value` in
         # generators (7% of a crawl's CPU); the spider's callbacks return nothing.

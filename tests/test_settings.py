@@ -11,6 +11,8 @@ import textwrap
 import threading
 
 import pytest
+from scrapy.settings import Settings
+from scrapy.utils.conf import build_component_list
 from site_server import Reply, SiteServer, redirect
 from test_crawl import AS_OF, run_cli
 
@@ -55,6 +57,17 @@ def test_profile_keys_become_scrapy_settings(tmp_path):
     handlers = settings["DOWNLOAD_HANDLERS"]
     assert all(handlers[scheme] is None for scheme in ("file", "data", "ftp", "s3"))
     assert settings["CONCURRENT_ITEMS"] == 8
+
+
+def test_the_remote_control_extension_is_not_even_loaded(tmp_path):
+    """Off is not enough: Scrapy imports a listed extension to learn it is off (aiohttp.web),
+    and `[crawl.scrapy] REMOTE_CONTROL_ENABLED = true` would turn it on."""
+    config = _config(tmp_path, "[crawl.scrapy]\nREMOTE_CONTROL_ENABLED = true\n")
+    settings = Settings()
+    settings.setdict(crawl_settings(config), priority="project")
+    loaded = build_component_list(settings.getwithbase("EXTENSIONS"))
+    assert "scrapy.extensions.remote_control.RemoteControl" not in loaded
+    assert "scrapy.extensions.corestats.CoreStats" in loaded  # the list is Scrapy's own
 
 
 def test_crawl_scrapy_passes_other_settings_and_merges_component_tables(tmp_path):
