@@ -1,5 +1,8 @@
 """Crawl benchmark: govaudit against LinkChecker and linkinator on one generated site.
 
+`scrapy-floor` (benchmarks/scrapy_floor.py) runs beside them: a Scrapy spider that only checks
+links, the least a crawl on Scrapy costs here.
+
     python -m benchmarks.crawl --pages 2000             # one size
     python -m benchmarks.crawl --sizes 2000,20000       # how time and memory grow
     python -m benchmarks.crawl --install-tools          # peers into benchmarks/.tools/ once
@@ -42,7 +45,13 @@ RESULTS = HERE / "results"
 # conditional requests against the first audit's validators); it must follow govaudit.
 # govaudit takes no screenshots (the peers take none); govaudit-shots is the same first audit
 # with the evidence screenshots of its grave pages (crawl.screenshot_max_pages, chromium).
-TOOL_NAMES = ("govaudit", "govaudit-reaudit", "govaudit-shots", "linkchecker", "linkinator")
+# scrapy-floor: a Scrapy spider that only checks links (benchmarks/scrapy_floor.py), the least any
+# audit on Scrapy costs here; -trimmed: without the components an audit needs, only redirects and
+# decompression.
+TOOL_NAMES = (
+    "govaudit", "govaudit-reaudit", "govaudit-shots", "scrapy-floor", "scrapy-floor-trimmed",
+    "linkchecker", "linkinator",
+)  # fmt: skip
 # LinkChecker waits uniform(1/r, 6/r) seconds between two requests to one host, r being
 # maxrequestspersecond, and honours r > 10 only for hosts that send a `LinkChecker` response header
 # (linkcheck/director/aggregator.py, checker/httpurl.py; linkcheckerrc(5)). The server sends it and
@@ -398,6 +407,12 @@ def linkinator_broken(stdout: Path) -> set[str]:
     return {normalise(x["url"]) for x in data.get("links", []) if x.get("state") == "BROKEN"}
 
 
+def floor_broken(stdout: Path) -> set[str]:
+    text = stdout.read_text("utf-8", "replace")
+    start = text.find("{")
+    return {normalise(u) for u in json.loads(text[start:])["broken"]} if start >= 0 else set()
+
+
 def tool_version(name: str) -> str:
     try:
         if name == "linkchecker":
@@ -414,6 +429,10 @@ def tool_version(name: str) -> str:
             from govaudit import __version__
 
             return f"govaudit {__version__}"
+        if name == "scrapy":
+            import scrapy
+
+            return f"Scrapy {scrapy.__version__}"
     except Exception as e:
         return f"unknown ({e.__class__.__name__})"
     return ""
@@ -517,6 +536,10 @@ def run_tool(
         cmd, out = run_govaudit(base, url, work, args.concurrency, pages, fresh, shots)
     elif name == "linkchecker":
         cmd = linkchecker_cmd(url, work, args.concurrency)
+    elif name.startswith("scrapy-floor"):
+        cmd = [sys.executable, "-m", "benchmarks.scrapy_floor", url]
+        cmd += ["--concurrency", str(args.concurrency)]
+        cmd += ["--trimmed"] if name.endswith("trimmed") else []
     else:
         cmd = linkinator_cmd(url, args.concurrency)
     load = os.getloadavg()[0]
@@ -527,6 +550,8 @@ def run_tool(
         found, extra = govaudit_broken(out)
     elif name == "linkchecker":
         found = linkchecker_broken(stdout)
+    elif name.startswith("scrapy-floor"):
+        found = floor_broken(stdout)
     else:
         found = linkinator_broken(stdout)
     run = {
@@ -547,7 +572,7 @@ def run_tool(
     }
     b = run["broken"]
     print(
-        f"   {name:<16} {measured['wall_s']:7.1f} s  {run['pages_per_s']:7.1f} pages/s  "
+        f"   {name:<20} {measured['wall_s']:7.1f} s  {run['pages_per_s']:7.1f} pages/s  "
         f"{run['peak_rss_mb']:7.1f} MB ({'+'.join(map(str, run['peak_parts_mb']))})  "
         f"{requests['total']:6d} requests  "
         f"coverage {run['coverage']:.0%}  "
@@ -640,20 +665,20 @@ def _phase(stack: str, leaf: str) -> str:
 
 def print_table(results: list[dict]) -> None:
     head = (
-        f"{'pages':>6} {'tool':<16} {'wall s':>7} {'pages/s':>8} {'RSS MB':>7} {'CPU s':>6} "
+        f"{'pages':>6} {'tool':<20} {'wall s':>7} {'pages/s':>8} {'RSS MB':>7} {'CPU s':>6} "
         f"{'CPU ms/page':>11} {'requests':>8} {'cover':>5} {'broken found/planted':>21} {'extra':>5} {'load':>5}"
     )
     print("\n" + head + "\n" + "-" * len(head))
     for res in results:
         for r in res["runs"]:
             if r.get("placeholder"):
-                print(f"{res['pages']:>6} {r['tool']:<16} {'(placeholder: not run)':>30}")
+                print(f"{res['pages']:>6} {r['tool']:<20} {'(placeholder: not run)':>30}")
                 continue
             cpu = r.get("cpu_user_s", 0) + r.get("cpu_sys_s", 0)
             r["cpu_ms_per_page"] = round(1000 * cpu / res["pages"], 2)  # CPU of the whole run
             b = r["broken"]
             print(
-                f"{res['pages']:>6} {r['tool']:<16} {r['wall_s']:>7.1f} {r['pages_per_s']:>8.1f} "
+                f"{res['pages']:>6} {r['tool']:<20} {r['wall_s']:>7.1f} {r['pages_per_s']:>8.1f} "
                 f"{r['peak_rss_mb']:>7.1f} {cpu:>6.1f} {r['cpu_ms_per_page']:>11.2f} "
                 f"{r['requests']['total']:>8} "
                 f"{r['coverage']:>5.0%} "
@@ -693,6 +718,11 @@ def ratios_for(res: dict) -> dict:
             k: round(med("govaudit", k) / med(peer, k), 2) if med(peer, k) else None
             for k in ("pages_per_s", "peak_rss_mb", "requests")
         }
+    for floor in ("scrapy-floor", "scrapy-floor-trimmed"):  # the best an audit on Scrapy could do
+        for peer in ("linkchecker", "linkinator"):
+            if floor in by_tool and peer in by_tool and med(peer, "pages_per_s"):
+                ratio = med(floor, "pages_per_s") / med(peer, "pages_per_s")
+                out[f"{floor}/{peer}"] = {"pages_per_s": round(ratio, 2)}
     return out
 
 
