@@ -3,13 +3,14 @@
     python -m benchmarks.scrapy_floor URL [--concurrency 16] [--trimmed]   # broken URLs as JSON
 
 benchmarks/crawl.py runs it as the tool `scrapy-floor`, beside govaudit and the peers. It makes
-the requests govaudit makes (pages, stylesheets, scripts and attachments by GET, as govaudit reads
-attachments; images and external links by HEAD, then GET when HEAD fails; checked, not followed) through Scrapy 2.19's default components, govaudit's
-download handler and its CONCURRENT_ITEMS, but finds links with one regular expression and keeps
-nothing: no parser, no store, no check, no report, no second process. Its time is what an audit
-on Scrapy costs at least on this machine before it does any of an audit's work. `--trimmed`
-(the tool `scrapy-floor-trimmed`) also drops the components an audit needs (cookies, retries,
-robots.txt, depth, referer, stats but the core ones): only redirects and decompression remain.
+the requests govaudit makes: pages, stylesheets, scripts and attachments by GET (govaudit reads
+attachments), images and external links by HEAD, then GET when HEAD fails, checked and not
+followed. It runs on Scrapy 2.19's default components with govaudit's download handler and
+CONCURRENT_ITEMS, but finds links with one regular expression and keeps nothing: no parser, no
+store, no check, no report, no second process. Its time is the least an audit on Scrapy costs
+on this machine before it does any of an audit's work. `--trimmed` (the tool
+`scrapy-floor-trimmed`) also drops what an audit needs (cookies, retries, robots.txt, the depth
+limit, Referer, every extension but the core stats): only redirects and decompression remain.
 """
 
 from __future__ import annotations
