@@ -398,19 +398,20 @@ def linkinator_cmd(url: str, concurrency: int) -> list[str]:
     ]  # fmt: skip
 
 
-def linkinator_broken(stdout: Path) -> set[str]:
+def _json_report(stdout: Path) -> dict:
+    """The JSON object a tool printed (after any other output), or {} when it printed none."""
     text = stdout.read_text("utf-8", "replace")
     start = text.find("{")
-    if start < 0:
-        return set()
-    data = json.loads(text[start:])
-    return {normalise(x["url"]) for x in data.get("links", []) if x.get("state") == "BROKEN"}
+    return json.loads(text[start:]) if start >= 0 else {}
+
+
+def linkinator_broken(stdout: Path) -> set[str]:
+    links = _json_report(stdout).get("links", [])
+    return {normalise(x["url"]) for x in links if x.get("state") == "BROKEN"}
 
 
 def floor_broken(stdout: Path) -> set[str]:
-    text = stdout.read_text("utf-8", "replace")
-    start = text.find("{")
-    return {normalise(u) for u in json.loads(text[start:])["broken"]} if start >= 0 else set()
+    return {normalise(u) for u in _json_report(stdout).get("broken", [])}
 
 
 def tool_version(name: str) -> str:

@@ -3,25 +3,19 @@ planted broken links, so its time is that of the same crawl as govaudit's, minus
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 import pytest
+from alert_receivers import free_port
 
 # benchmarks/ is not an installed package (it is not part of govaudit): import it from the checkout.
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 from benchmarks.crawl import Server, floor_broken, normalise  # noqa: E402
 from benchmarks.sitegen import generate_site  # noqa: E402
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.mark.parametrize("options", [[], ["--trimmed"]])
@@ -31,15 +25,15 @@ def test_the_floor_finds_exactly_the_planted_broken_links(options: list[str]) ->
         _check_the_floor(Path(work), options)
 
 
-def _check_the_floor(tmp_path: Path, options: list[str]) -> None:
-    port = _free_port()
-    tmp_path.chmod(0o755)
+def _check_the_floor(work: Path, options: list[str]) -> None:
+    port = free_port()
+    work.chmod(0o755)
     base = f"http://127.0.0.1:{port}"
-    manifest = generate_site(tmp_path / "site", 300, 2, base, f"http://localhost:{port}")
-    server = Server(tmp_path / "site", tmp_path / "server", port, 1)
+    manifest = generate_site(work / "site", 300, 2, base, f"http://localhost:{port}")
+    server = Server(work / "site", work / "server", port, 1)
     server.start()
     try:
-        out = tmp_path / "floor.out"
+        out = work / "floor.out"
         with out.open("w") as stdout:
             done = subprocess.run(
                 [sys.executable, "-m", "benchmarks.scrapy_floor", base + "/", *options],
